@@ -1,0 +1,33 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"lantern"
+)
+
+// childVisible is the one place the access rule (lantern.ChildScopeFor)
+// becomes SQL. It returns a condition on the children table aliased c, and
+// false when the caller may see no child at all. Every query that reads a
+// child goes through it.
+func childVisible(ctx context.Context, args *[]any) (string, bool) {
+	sc := lantern.ChildScopeFor(lantern.UserFromContext(ctx))
+	switch {
+	case sc.None:
+		return "", false
+	case sc.All:
+		return "1 = 1", true
+	default:
+		*args = append(*args, sc.AgencyID)
+		return fmt.Sprintf("EXISTS (SELECT 1 FROM child_agencies ca WHERE ca.child_id = c.id AND ca.agency_id = $%d)", len(*args)), true
+	}
+}
+
+// mustAdminister allows administrators, and the operator at the command line.
+func mustAdminister(ctx context.Context) error {
+	if lantern.IsSystem(ctx) || lantern.CanAdminister(lantern.UserFromContext(ctx)) {
+		return nil
+	}
+	return lantern.Errorf(lantern.EFORBIDDEN, "Only administrators can manage users and agencies")
+}

@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"lantern"
+	"lantern/audit"
+)
+
+// auditEntry is what a store method says it did; who, when, from where and
+// why come from the context.
+type auditEntry struct {
+	Action   string
+	Entity   string
+	EntityID string
+	ChildID  string
+	Detail   string
+	// UserID and AgencyID override the signed-in user, for sign-in events
+	// where nobody is signed in yet.
+	UserID, AgencyID string
+}
+
+func (s *Store) entry(ctx context.Context, a auditEntry) *audit.Entry {
+	e := &audit.Entry{At: s.now(), Action: a.Action, Entity: a.Entity, EntityID: a.EntityID,
+		ChildID: a.ChildID, Detail: a.Detail, UserID: a.UserID, AgencyID: a.AgencyID}
+	if u := lantern.UserFromContext(ctx); u != nil && e.UserID == "" {
+		e.UserID, e.AgencyID = u.ID, u.AgencyID
+	}
+	ri := lantern.RequestFromContext(ctx)
+	e.IP, e.Why = ri.IP, ri.Why
+	if e.Why == "" {
+		e.Why = "command line"
+	}
+	return e
+}
+
+// audit records, in the transaction, that something was done.
+func (t *tx) audit(a auditEntry) { t.audits = append(t.audits, a) }
+
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, as []auditEntry) error {
+	if len(as) == 0 {
+		return nil
+	}
+	es := make([]*audit.Entry, len(as))
+	for i, a := range as {
+		es[i] = s.entry(ctx, a)
+	}
+	return s.appendEntries(ctx, tx, es)
+}
+
+// appendEntries chains entries onto the head. The head row's lock makes
+// appends from several replicas take turns, so the chain never forks.
+func (s *Store) appendEntries(ctx context.Context, tx *sql.Tx, es []*audit.Entry) error {
+	var seq int64
+	var hash string
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.d.forUpdate()).Scan(&seq, &hash); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	seq, hash = audit.Chain(seq, hash, es)
+	for _, e := range es {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
+			(seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			e.Seq, s.d.ts(e.At), e.UserID, e.AgencyID, e.IP, e.Action, e.Entity, e.EntityID, e.ChildID,
+			e.Why, e.Detail, e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("audit insert: %w", err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, hash)
+	return err
+}
+
+// Record writes audit entries in a transaction of their own: for events with
+// no other change, such as a failed sign-in.
+func (s *Store) record(ctx context.Context, as ...auditEntry) error {
+	return s.write(ctx, func(tx *tx) error {
+		tx.audits = append(tx.audits, as...)
+		return nil
+	})
+}
+
+// readAuditor commits the audit entries of reads in groups: each reader
+// waits until its entry is durable before it is shown the record, but
+// concurrent readers share one commit (and one fsync).
+type readAuditor struct {
+	s    *Store
+	ch   chan readReq
+	quit chan struct{}
+	wg   sync.WaitGroup
+	once sync.Once
+}
+
+type readReq struct {
+	ctx  context.Context
+	e    *audit.Entry
+	done chan error
+}
+
+func newReadAuditor(s *Store) *readAuditor {
+	ra := &readAuditor{s: s, ch: make(chan readReq), quit: make(chan struct{})}
+	ra.wg.Add(1)
+	go ra.run()
+	return ra
+}
+
+const maxReadBatch = 256
+
+func (ra *readAuditor) run() {
+	defer ra.wg.Done()
+	for {
+		var batch []readReq
+		select {
+		case r := <-ra.ch:
+			batch = append(batch, r)
+		case <-ra.quit:
+			return
+		}
+	drain:
+		for len(batch) < maxReadBatch {
+			select {
+			case r := <-ra.ch:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		err := ra.commit(batch)
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+}
+
+func (ra *readAuditor) commit(batch []readReq) error {
+	// The batch outlives any one request: it must not be cancelled with one.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tx, err := ra.s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	es := make([]*audit.Entry, len(batch))
+	for i, r := range batch {
+		es[i] = r.e
+	}
+	if err := ra.s.appendEntries(ctx, tx, es); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (ra *readAuditor) close() {
+	ra.once.Do(func() { close(ra.quit) })
+	ra.wg.Wait()
+}
+
+var errClosed = errors.New("store closed")
+
+// audited records that the user in ctx read something, and returns once the
+// entry is durable. A read that cannot be audited is not shown.
+func (s *Store) audited(ctx context.Context, a auditEntry) error {
+	r := readReq{ctx: ctx, e: s.entry(ctx, a), done: make(chan error, 1)}
+	select {
+	case s.reads.ch <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.reads.quit:
+		return lantern.Internal(errClosed)
+	}
+	if err := <-r.done; err != nil {
+		return lantern.Internal(fmt.Errorf("audit read: %w", err))
+	}
+	return nil
+}
+
+// AuditFilter narrows a search of the audit trail.
+type AuditFilter struct {
+	UserID  string
+	ChildID string
+	Action  string
+	From    lantern.Date // inclusive, local dates
+	To      lantern.Date // inclusive
+	Limit   int
+	Offset  int
+}
+
+// SearchAudit finds entries, newest first; only auditors may. The search is
+// itself audited.
+func (s *Store) SearchAudit(ctx context.Context, f AuditFilter) ([]*audit.Entry, int, error) {
+	if !lantern.CanAudit(lantern.UserFromContext(ctx)) {
+		return nil, 0, lantern.Errorf(lantern.EFORBIDDEN, "Only auditors can search the audit trail")
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.UserID != "" {
+		where = append(where, "user_id = "+arg(f.UserID))
+	}
+	if f.ChildID != "" {
+		where = append(where, "child_id = "+arg(f.ChildID))
+	}
+	if f.Action != "" {
+		where = append(where, "action = "+arg(f.Action))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "at >= "+arg(s.d.ts(f.From.Time())))
+	}
+	if !f.To.IsZero() {
+		next := f.To.Time().AddDate(0, 0, 1)
+		where = append(where, "at < "+arg(s.d.ts(next)))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, internal("count audit", err)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log`+cond+
+		` ORDER BY seq DESC LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, internal("search audit", err)
+	}
+	defer rows.Close()
+	var es []*audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, 0, internal("scan audit", err)
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, internal("search audit", err)
+	}
+	detail := fmt.Sprintf("user=%s child=%s action=%s from=%s to=%s", f.UserID, f.ChildID, f.Action, f.From, f.To)
+	if err := s.audited(ctx, auditEntry{Action: "audit.search", Entity: "audit", Detail: detail}); err != nil {
+		return nil, 0, err
+	}
+	return es, total, nil
+}
+
+const auditCols = `seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash`
+
+type scanner interface{ Scan(...any) error }
+
+func scanAudit(r scanner) (*audit.Entry, error) {
+	var e audit.Entry
+	err := r.Scan(&e.Seq, timeScan{&e.At}, &e.UserID, &e.AgencyID, &e.IP, &e.Action, &e.Entity, &e.EntityID,
+		&e.ChildID, &e.Why, &e.Detail, &e.PrevHash, &e.Hash)
+	return &e, err
+}
+
+// VerifyAudit reads the whole trail in order and checks every hash. It
+// returns the number of entries checked and, if the trail was tampered
+// with, an *audit.Problem naming the first bad entry.
+func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
+	// Entries are only ever appended, so the head read first and the entries
+	// up to it form a consistent cut without holding a lock on writers.
+	var headSeq int64
+	var headHash string
+	if err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+		return 0, fmt.Errorf("audit head: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq <= $1 ORDER BY seq`, headSeq)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	v := audit.NewVerifier()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return v.Count(), err
+		}
+		if err := v.Next(e); err != nil {
+			return v.Count(), err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return v.Count(), err
+	}
+	if err := v.End(headSeq, headHash); err != nil {
+		return v.Count(), err
+	}
+	// Legitimate appends move the head in the same transaction, so an entry
+	// beyond the head as it is now was written around the chain.
+	var maxSeq sql.NullInt64
+	var nowHead int64
+	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT max(seq) FROM audit_log), (SELECT seq FROM audit_head WHERE id = 1)`).Scan(&maxSeq, &nowHead); err != nil {
+		return v.Count(), err
+	}
+	if maxSeq.Valid && maxSeq.Int64 > nowHead {
+		return v.Count(), &audit.Problem{Seq: nowHead + 1, Reason: "added outside the chain: beyond the head"}
+	}
+	return v.Count(), nil
+}

@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"lantern"
+)
+
+const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.gender, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by`
+
+func scanChild(r scanner) (*lantern.Child, error) {
+	var c lantern.Child
+	err := r.Scan(&c.ID, &c.GivenName, &c.FamilyName, &c.DateOfBirth, &c.Gender, &c.Version,
+		timeScan{&c.CreatedAt}, &c.CreatedBy, timeScan{&c.UpdatedAt}, &c.UpdatedBy)
+	return &c, err
+}
+
+// CreateChild adds a child's record. The creator's agency becomes involved
+// with the child, so its people can see the record.
+func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lantern.Child, error) {
+	u := lantern.UserFromContext(ctx)
+	if !lantern.CanEditChildren(u) {
+		return nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot create children's records")
+	}
+	now := s.now()
+	in.Normalise()
+	if err := in.Validate(lantern.Today(now)); err != nil {
+		return nil, err
+	}
+	c := &lantern.Child{ID: newID(), GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth,
+		Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{u.AgencyID}}
+	c.UpdatedAt = c.CreatedAt
+	err := s.write(ctx, func(tx *tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, version, created_at, created_by, updated_at, updated_by)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7)`, c.ID, c.GivenName, c.FamilyName, c.DateOfBirth, c.Gender, s.d.ts(now), u.ID); err != nil {
+			return internal("insert child", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO child_agencies (child_id, agency_id, since) VALUES ($1, $2, $3)`, c.ID, u.AgencyID, s.d.ts(now)); err != nil {
+			return internal("insert child agency", err)
+		}
+		tx.audit(auditEntry{Action: "child.create", Entity: "child", EntityID: c.ID, ChildID: c.ID})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// findChild reads a child the caller may see, or ENOTFOUND.
+func (s *Store) findChild(ctx context.Context, q querier, id string, lock bool) (*lantern.Child, error) {
+	args := []any{id}
+	cond, ok := childVisible(ctx, &args)
+	if !ok {
+		return nil, lantern.NotFound("Child")
+	}
+	query := `SELECT ` + childCols + ` FROM children c WHERE c.id = $1 AND ` + cond
+	if lock {
+		query += s.d.forUpdate()
+	}
+	c, err := scanChild(q.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lantern.NotFound("Child")
+	} else if err != nil {
+		return nil, internal("find child", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT agency_id FROM child_agencies WHERE child_id = $1 ORDER BY since, agency_id`, id)
+	if err != nil {
+		return nil, internal("child agencies", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, internal("child agencies", err)
+		}
+		c.AgencyIDs = append(c.AgencyIDs, a)
+	}
+	return c, internal("child agencies", rows.Err())
+}
+
+// FindChildByID reads a child's record; the read is audited before the
+// record is returned. A child the caller may not see is not found.
+func (s *Store) FindChildByID(ctx context.Context, id string) (*lantern.Child, error) {
+	c, err := s.findChild(ctx, s.db, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audited(ctx, auditEntry{Action: "child.read", Entity: "child", EntityID: id, ChildID: id}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// FindChildren lists the children the caller may see, by family name. The
+// listing is audited with the ids it showed.
+func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lantern.Child, int, error) {
+	var args []any
+	cond, ok := childVisible(ctx, &args)
+	if !ok {
+		return nil, 0, nil
+	}
+	if name := strings.TrimSpace(f.Name); name != "" {
+		args = append(args, "%"+escapeLike(name)+"%")
+		n := len(args)
+		cond += fmt.Sprintf(` AND (c.given_name %[1]s $%[2]d ESCAPE '\' OR c.family_name %[1]s $%[2]d ESCAPE '\')`, s.d.ilike(), n)
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM children c WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, internal("count children", err)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 25
+	}
+	args = append(args, limit, max(f.Offset, 0))
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM children c WHERE %s ORDER BY lower(c.family_name), lower(c.given_name), c.id LIMIT $%d OFFSET $%d`,
+		childCols, cond, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, 0, internal("list children", err)
+	}
+	defer rows.Close()
+	var cs []*lantern.Child
+	var ids []string
+	for rows.Next() {
+		c, err := scanChild(rows)
+		if err != nil {
+			return nil, 0, internal("scan child", err)
+		}
+		cs = append(cs, c)
+		ids = append(ids, c.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, internal("list children", err)
+	}
+	if len(ids) > 0 {
+		if err := s.audited(ctx, auditEntry{Action: "child.list", Entity: "child", Detail: "ids=" + strings.Join(ids, ",")}); err != nil {
+			return nil, 0, err
+		}
+	}
+	return cs, total, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UpdateChild changes a child's details if version is current. A stale
+// version gets ECONFLICT carrying the record as it now is.
+func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lantern.ChildInput) (*lantern.Child, error) {
+	u := lantern.UserFromContext(ctx)
+	now := s.now()
+	var out *lantern.Child
+	err := s.write(ctx, func(tx *tx) error {
+		cur, err := s.findChild(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if !lantern.CanEditChildren(u) {
+			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot change children's records")
+		}
+		in.Normalise()
+		if err := in.Validate(lantern.Today(now)); err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this record while you were editing it", Current: cur}
+		}
+		var changed []string
+		for _, f := range []struct {
+			name     string
+			old, new string
+		}{
+			{"given_name", cur.GivenName, in.GivenName}, {"family_name", cur.FamilyName, in.FamilyName},
+			{"date_of_birth", cur.DateOfBirth.String(), in.DateOfBirth.String()}, {"gender", cur.Gender, in.Gender},
+		} {
+			if f.old != f.new {
+				changed = append(changed, f.name)
+			}
+		}
+		out = cur
+		if len(changed) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE children SET given_name = $1, family_name = $2, date_of_birth = $3, gender = $4,
+			version = version + 1, updated_at = $5, updated_by = $6 WHERE id = $7 AND version = $8`,
+			in.GivenName, in.FamilyName, in.DateOfBirth, in.Gender, s.d.ts(now), u.ID, id, version); err != nil {
+			return internal("update child", err)
+		}
+		tx.audit(auditEntry{Action: "child.update", Entity: "child", EntityID: id, ChildID: id, Detail: "fields=" + strings.Join(changed, ",")})
+		out = &lantern.Child{ID: id, GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth, Gender: in.Gender,
+			Version: version + 1, CreatedAt: cur.CreatedAt, CreatedBy: cur.CreatedBy, UpdatedAt: now.UTC().Truncate(1000), UpdatedBy: u.ID, AgencyIDs: cur.AgencyIDs}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+var _ lantern.ChildService = (*Store)(nil)

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/pressly/goose/v3/database"
+)
+
+// Every difference between SQLite and PostgreSQL is in this file, apart from
+// the two sets of migrations. SQL elsewhere is written once, with $1-style
+// parameters, which both drivers bind by position.
+
+type dialect int
+
+const (
+	sqlite dialect = iota
+	postgres
+)
+
+func (d dialect) String() string {
+	if d == postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+func (d dialect) goose() database.Dialect {
+	if d == postgres {
+		return database.DialectPostgres
+	}
+	return database.DialectSQLite3
+}
+
+// forUpdate locks the rows read in a transaction. SQLite needs none: its
+// write transactions are already exclusive (BEGIN IMMEDIATE).
+func (d dialect) forUpdate() string {
+	if d == postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// ilike is a case-insensitive LIKE.
+func (d dialect) ilike() string {
+	if d == postgres {
+		return "ILIKE"
+	}
+	return "LIKE" // SQLite's LIKE is case-insensitive for ASCII
+}
+
+// tsFormat is fixed-width, so SQLite's text timestamps sort as times do.
+const tsFormat = "2006-01-02T15:04:05.000000Z"
+
+// ts prepares a time for storing: UTC, to the microsecond.
+func (d dialect) ts(t time.Time) any {
+	t = t.UTC().Truncate(time.Microsecond)
+	if d == postgres {
+		return t
+	}
+	return t.Format(tsFormat)
+}
+
+// nts is ts for an optional time.
+func (d dialect) nts(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return d.ts(*t)
+}
+
+// timeScan reads a timestamp column in either dialect into a time.Time.
+type timeScan struct{ t *time.Time }
+
+func (s timeScan) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*s.t = v.UTC()
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	case nil:
+		*s.t = time.Time{}
+	default:
+		return fmt.Errorf("timestamp: cannot scan %T", src)
+	}
+	return nil
+}
+
+func (s timeScan) parse(v string) error {
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return fmt.Errorf("timestamp: %w", err)
+	}
+	*s.t = t.UTC()
+	return nil
+}
+
+// ntimeScan reads an optional timestamp.
+type ntimeScan struct{ t **time.Time }
+
+func (s ntimeScan) Scan(src any) error {
+	if src == nil {
+		*s.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeScan{&t}).Scan(src); err != nil {
+		return err
+	}
+	*s.t = &t
+	return nil
+}
+
+var _, _ sql.Scanner = timeScan{}, ntimeScan{}

@@ -1,0 +1,394 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"lantern"
+	"lantern/password"
+)
+
+// Sign-in limits. Failures are counted in the store, so they hold across
+// replicas, over a sliding window.
+const (
+	FailureWindow      = 15 * time.Minute
+	MaxAccountFailures = 5  // per e-mail address given, whether or not it is a user's
+	MaxAddressFailures = 50 // per client address
+)
+
+// Lock-out and rate-limit messages. The same words whether or not the
+// account exists, so they reveal nothing.
+var (
+	ErrLocked = &lantern.Error{Code: lantern.ERATELIMITED,
+		Message: "This account is locked because of too many failed sign-in attempts. Try again in 15 minutes, or ask your administrator to unlock it."}
+	ErrTooManyFromAddress = &lantern.Error{Code: lantern.ERATELIMITED,
+		Message: "There have been too many failed sign-in attempts from your network. Try again in 15 minutes."}
+	ErrBadCredentials = &lantern.Error{Code: lantern.EUNAUTHORIZED,
+		Message: "Enter a correct email address and password"}
+	ErrBadCode = &lantern.Error{Code: lantern.EUNAUTHORIZED,
+		Message: "Enter a correct security code"}
+)
+
+func (s *Store) failures(ctx context.Context, kind, key string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signin_failures WHERE kind = $1 AND key = $2 AND at > $3`,
+		kind, key, s.d.ts(s.now().Add(-FailureWindow))).Scan(&n)
+	return n, err
+}
+
+// CheckPassword is the first step of signing in. It returns the user when
+// the password is right; failures are counted, locked out and audited.
+func (s *Store) CheckPassword(ctx context.Context, email, plain string) (*lantern.User, error) {
+	email = NormaliseEmail(email)
+	ip := lantern.RequestFromContext(ctx).IP
+	if n, err := s.failures(ctx, "address", ip); err != nil {
+		return nil, internal("failures", err)
+	} else if n >= MaxAddressFailures {
+		_ = s.record(ctx, auditEntry{Action: "signin.refused", Detail: "reason=address-rate-limit"})
+		return nil, ErrTooManyFromAddress
+	}
+	var id, agencyID string
+	var hash sql.NullString
+	var disabled bool
+	err := s.db.QueryRowContext(ctx, `SELECT id, agency_id, password_hash, disabled FROM users WHERE email = $1`, email).
+		Scan(&id, &agencyID, &hash, &disabled)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, internal("find user", err)
+	}
+	if n, err := s.failures(ctx, "account", email); err != nil {
+		return nil, internal("failures", err)
+	} else if n >= MaxAccountFailures {
+		_ = s.record(ctx, auditEntry{Action: "signin.refused", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "reason=locked"})
+		return nil, ErrLocked
+	}
+	ok := false
+	if hash.Valid {
+		if ok, err = password.Verify(plain, hash.String); err != nil {
+			s.log.Error("stored password hash unreadable", "user", id, "err", err)
+			ok = false
+		}
+	} else {
+		password.VerifyDummy(plain) // the same time whether or not the account exists
+	}
+	if !ok || disabled {
+		return nil, s.signinFailed(ctx, email, ip, id, agencyID, map[bool]string{true: "disabled", false: "password"}[ok && disabled])
+	}
+	if _, err := s.wdb.ExecContext(ctx, `DELETE FROM signin_failures WHERE kind = 'account' AND key = $1`, email); err != nil {
+		return nil, internal("clear failures", err)
+	}
+	if err := s.record(ctx, auditEntry{Action: "signin.password", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID}); err != nil {
+		return nil, err
+	}
+	return s.queryUser(ctx, s.db, "u.id = $1", id)
+}
+
+// signinFailed counts a failure and locks the account at the limit.
+func (s *Store) signinFailed(ctx context.Context, email, ip, id, agencyID, reason string) error {
+	now := s.now()
+	locked := false
+	err := s.write(ctx, func(tx *tx) error {
+		for _, k := range [][2]string{{"account", email}, {"address", ip}} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (kind, key, at) VALUES ($1, $2, $3)`, k[0], k[1], s.d.ts(now)); err != nil {
+				return internal("count failure", err)
+			}
+		}
+		// Old failures say nothing about now.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE at < $1`, s.d.ts(now.Add(-24*time.Hour))); err != nil {
+			return internal("prune failures", err)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM signin_failures WHERE kind = 'account' AND key = $1 AND at > $2`,
+			email, s.d.ts(now.Add(-FailureWindow))).Scan(&n); err != nil {
+			return internal("count failures", err)
+		}
+		tx.audit(auditEntry{Action: "signin.failure", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "reason=" + reason})
+		if n >= MaxAccountFailures {
+			locked = true
+			if id != "" {
+				if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, s.d.ts(now.Add(FailureWindow)), id); err != nil {
+					return internal("lock", err)
+				}
+			}
+			tx.audit(auditEntry{Action: "signin.locked", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if locked {
+		return ErrLocked
+	}
+	return ErrBadCredentials
+}
+
+// Session stages: a session is fully signed in only after the second factor.
+const (
+	StageSecondFactor = "second-factor" // password right; a code is wanted
+	StageEnrol        = "enrol"         // password right; two factors to set up
+	StageSignedIn     = "signed-in"
+)
+
+// Session timeouts.
+const (
+	IdleTimeout     = 30 * time.Minute
+	AbsoluteTimeout = 12 * time.Hour
+	touchEvery      = time.Minute // last-seen is written at most this often
+)
+
+func randomToken(prefix string) (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// StartSession begins a session for a user at a stage, ending the session
+// it replaces (rotation), and returns the cookie's value.
+func (s *Store) StartSession(ctx context.Context, userID, stage, replaces string) (string, error) {
+	token, hash := randomToken("")
+	now := s.now()
+	err := s.write(ctx, func(tx *tx) error {
+		if replaces != "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashToken(replaces)); err != nil {
+				return internal("rotate session", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)`,
+			hash, userID, stage, s.d.ts(now)); err != nil {
+			return internal("start session", err)
+		}
+		if stage == StageSignedIn {
+			tx.audit(auditEntry{Action: "signin.success", Entity: "user", EntityID: userID})
+		}
+		return nil
+	})
+	return token, err
+}
+
+// Session is a signed-in or signing-in session.
+type Session struct {
+	User          *lantern.User
+	Stage         string
+	PendingSecret string
+	CreatedAt     time.Time
+}
+
+// ErrNoSession means the cookie names no live session.
+var ErrNoSession = &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "Your session has ended: sign in again"}
+
+// FindSession returns the live session a cookie names, ending it when it has
+// been idle too long or is too old.
+func (s *Store) FindSession(ctx context.Context, token string) (*Session, error) {
+	if token == "" {
+		return nil, ErrNoSession
+	}
+	hash := hashToken(token)
+	var userID, stage string
+	var pending sql.NullString
+	var created, seen time.Time
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, stage, pending_secret, created_at, last_seen_at FROM sessions WHERE id_hash = $1`, hash).
+		Scan(&userID, &stage, &pending, timeScan{&created}, timeScan{&seen})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNoSession
+	} else if err != nil {
+		return nil, internal("find session", err)
+	}
+	now := s.now()
+	if now.Sub(seen) > IdleTimeout || now.Sub(created) > AbsoluteTimeout {
+		_, _ = s.wdb.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hash)
+		return nil, ErrNoSession
+	}
+	u, err := s.queryUser(ctx, s.db, "u.id = $1", userID)
+	if err != nil || u.Disabled {
+		return nil, ErrNoSession
+	}
+	if now.Sub(seen) > touchEvery {
+		if _, err := s.wdb.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2`, s.d.ts(now), hash); err != nil {
+			return nil, internal("touch session", err)
+		}
+	}
+	return &Session{User: u, Stage: stage, PendingSecret: pending.String, CreatedAt: created}, nil
+}
+
+// EndSession signs out.
+func (s *Store) EndSession(ctx context.Context, token string) error {
+	return s.write(ctx, func(tx *tx) error {
+		var userID string
+		err := tx.QueryRowContext(ctx, `SELECT user_id FROM sessions WHERE id_hash = $1`, hashToken(token)).Scan(&userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return internal("end session", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashToken(token)); err != nil {
+			return internal("end session", err)
+		}
+		tx.audit(auditEntry{Action: "signout", Entity: "user", EntityID: userID, UserID: userID})
+		return nil
+	})
+}
+
+// TOTP settings: RFC 6238 defaults (30 s, 6 digits, SHA-1), one step of skew.
+var totpOpts = totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+
+// Issuer names Lantern in authenticator apps.
+const Issuer = "Lantern"
+
+// BeginEnrolment makes a new TOTP secret for the session's user and keeps it
+// on the session until confirmed.
+func (s *Store) BeginEnrolment(ctx context.Context, token string, u *lantern.User) (*otp.Key, error) {
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: Issuer, AccountName: u.Email})
+	if err != nil {
+		return nil, lantern.Internal(err)
+	}
+	if _, err := s.wdb.ExecContext(ctx, `UPDATE sessions SET pending_secret = $1 WHERE id_hash = $2 AND stage = $3`,
+		key.Secret(), hashToken(token), StageEnrol); err != nil {
+		return nil, internal("begin enrolment", err)
+	}
+	return key, nil
+}
+
+// PendingKey rebuilds the key being enrolled, for showing it again.
+func PendingKey(u *lantern.User, secret string) (*otp.Key, error) {
+	return otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/%s:%s?secret=%s&issuer=%s&algorithm=SHA1&digits=6&period=30",
+		Issuer, u.Email, secret, Issuer))
+}
+
+// step is the TOTP time step of code at t, found by trying the skew window.
+func stepFor(secret, code string, t time.Time) (int64, bool) {
+	for _, d := range []int64{0, -1, 1} {
+		at := t.Add(time.Duration(d*30) * time.Second)
+		want, err := totp.GenerateCodeCustom(secret, at, totpOpts)
+		if err == nil && len(code) == 6 && want == code {
+			return at.Unix() / 30, true
+		}
+	}
+	return 0, false
+}
+
+// ConfirmEnrolment checks a code against the pending secret; on success the
+// secret is the user's, recovery codes are made and returned once, and the
+// session is replaced by a signed-in one.
+func (s *Store) ConfirmEnrolment(ctx context.Context, token string, sess *Session, code string) (newToken string, codes []string, err error) {
+	step, ok := stepFor(sess.PendingSecret, code, s.now())
+	if sess.PendingSecret == "" || !ok {
+		_ = s.record(ctx, auditEntry{Action: "signin.mfa-failure", Entity: "user", EntityID: sess.User.ID, UserID: sess.User.ID, AgencyID: sess.User.AgencyID, Detail: "stage=enrol"})
+		return "", nil, ErrBadCode
+	}
+	codes, err = password.NewRecoveryCodes(10)
+	if err != nil {
+		return "", nil, lantern.Internal(err)
+	}
+	err = s.write(ctx, func(tx *tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_last_step = $2, version = version + 1 WHERE id = $3`,
+			sess.PendingSecret, step, sess.User.ID); err != nil {
+			return internal("enrol", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, sess.User.ID); err != nil {
+			return internal("enrol", err)
+		}
+		for _, c := range codes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)`, sess.User.ID, password.HashRecoveryCode(c)); err != nil {
+				return internal("enrol", err)
+			}
+		}
+		tx.audit(auditEntry{Action: "user.mfa-enrolled", Entity: "user", EntityID: sess.User.ID, UserID: sess.User.ID, AgencyID: sess.User.AgencyID})
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	newToken, err = s.StartSession(ctx, sess.User.ID, StageSignedIn, token)
+	return newToken, codes, err
+}
+
+// CheckSecondFactor accepts a current TOTP code (each at most once) or an
+// unused recovery code, and replaces the session with a signed-in one.
+// Wrong codes count towards the account's lock-out like wrong passwords.
+func (s *Store) CheckSecondFactor(ctx context.Context, token string, sess *Session, code string) (string, error) {
+	u := sess.User
+	if n, err := s.failures(ctx, "account", u.Email); err != nil {
+		return "", internal("failures", err)
+	} else if n >= MaxAccountFailures {
+		return "", ErrLocked
+	}
+	var secret sql.NullString
+	var last int64
+	if err := s.db.QueryRowContext(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = $1`, u.ID).Scan(&secret, &last); err != nil {
+		return "", internal("second factor", err)
+	}
+	code = normaliseCode(code)
+	accepted := false
+	how := "totp"
+	err := s.write(ctx, func(tx *tx) error {
+		if step, ok := stepFor(secret.String, code, s.now()); secret.Valid && ok && step > last {
+			// The step only moves forward: a code seen once is refused after.
+			res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, u.ID)
+			if err != nil {
+				return internal("second factor", err)
+			}
+			n, _ := res.RowsAffected()
+			accepted = n == 1
+		} else if len(code) != 6 {
+			how = "recovery-code"
+			res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL`,
+				s.d.ts(s.now()), u.ID, password.HashRecoveryCode(code))
+			if err != nil {
+				return internal("recovery code", err)
+			}
+			n, _ := res.RowsAffected()
+			accepted = n == 1
+		}
+		if accepted {
+			tx.audit(auditEntry{Action: "signin.mfa", Entity: "user", EntityID: u.ID, UserID: u.ID, AgencyID: u.AgencyID, Detail: "method=" + how})
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if !accepted {
+		if err := s.signinFailed(ctx, u.Email, lantern.RequestFromContext(ctx).IP, u.ID, u.AgencyID, "second-factor"); errors.Is(err, ErrLocked) {
+			_, _ = s.wdb.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashToken(token))
+			return "", ErrLocked
+		}
+		return "", ErrBadCode
+	}
+	return s.StartSession(ctx, u.ID, StageSignedIn, token)
+}
+
+func normaliseCode(c string) string {
+	out := make([]rune, 0, len(c))
+	for _, r := range c {
+		if r != ' ' && r != '-' && r != '\t' {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 6 {
+		return string(out)
+	}
+	return password.NormaliseRecoveryCode(c)
+}
+
+// RecoveryCodesLeft counts a user's unused recovery codes.
+func (s *Store) RecoveryCodesLeft(ctx context.Context, userID string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, userID).Scan(&n)
+	return n, internal("recovery codes", err)
+}

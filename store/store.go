@@ -1,0 +1,260 @@
+// Package store keeps Lantern's records in SQLite (embedded, the default) or
+// PostgreSQL. SQL is written by hand; the differences between the two are
+// in dialect.go and the two migration sets. Every change is written in the
+// same transaction as its audit entry.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"lantern"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Config says which database to open.
+type Config struct {
+	// Postgres is a postgres:// URL; when empty, SQLite in DataDir is used.
+	Postgres string
+	DataDir  string
+	Logger   *slog.Logger
+	// Now is the clock; tests may set it.
+	Now func() time.Time
+}
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	d    dialect
+	db   *sql.DB // reads (and, on PostgreSQL, writes)
+	wdb  *sql.DB // writes: one connection on SQLite, so writers queue in Go, not in busy-wait
+	log  *slog.Logger
+	now  func() time.Time
+	path string // the SQLite file
+
+	reads *readAuditor
+}
+
+// SQLiteFile is the database file's name in the data folder.
+const SQLiteFile = "lantern.db"
+
+// Open opens the database and checks its schema is one this binary knows.
+// It does not migrate: call Migrate (serve does, at start).
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s := &Store{log: cfg.Logger, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if cfg.Postgres != "" {
+		s.d = postgres
+		if s.db, err = sql.Open("pgx", cfg.Postgres); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		s.db.SetMaxOpenConns(32)
+		s.db.SetMaxIdleConns(32)
+		s.db.SetConnMaxIdleTime(5 * time.Minute)
+		s.wdb = s.db
+	} else {
+		if cfg.DataDir == "" {
+			return nil, errors.New("no data folder given")
+		}
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+		s.path = filepath.Join(cfg.DataDir, SQLiteFile)
+		if s.db, err = openSQLite(s.path); err != nil {
+			return nil, err
+		}
+		s.db.SetMaxOpenConns(8)
+		s.db.SetMaxIdleConns(8)
+		if s.wdb, err = openSQLite(s.path); err != nil {
+			s.db.Close()
+			return nil, err
+		}
+		s.wdb.SetMaxOpenConns(1)
+		s.wdb.SetMaxIdleConns(1)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connect to the %s database: %w", s.d, err)
+	}
+	s.reads = newReadAuditor(s)
+	return s, nil
+}
+
+// openSQLite sets, on every connection: WAL, so readers do not block the
+// writer; synchronous=FULL, so an acknowledged commit survives power loss;
+// foreign keys; a busy timeout; and write transactions that take the lock at
+// BEGIN, so two writers never deadlock upgrading.
+func openSQLite(path string) (*sql.DB, error) {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	return db, nil
+}
+
+// Close stops the read auditor and closes the database.
+func (s *Store) Close() error {
+	if s.reads != nil {
+		s.reads.close()
+	}
+	err := s.db.Close()
+	if s.wdb != s.db {
+		err = errors.Join(err, s.wdb.Close())
+	}
+	return err
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.String() }
+
+// DB is the underlying pool, for tests and tools.
+func (s *Store) DB() *sql.DB { return s.db }
+
+func (s *Store) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+s.d.String())
+	if err != nil {
+		return nil, err
+	}
+	var opts []goose.ProviderOption
+	if s.d == postgres {
+		// Replicas starting together take turns to migrate.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(s.d.goose(), s.wdb, sub, opts...)
+}
+
+// SchemaVersions returns the schema version of the database and the newest
+// this binary knows.
+func (s *Store) SchemaVersions(ctx context.Context) (current, known int64, err error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, src := range p.ListSources() {
+		known = max(known, src.Version)
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil && !strings.Contains(err.Error(), "no such table") && !strings.Contains(err.Error(), "does not exist") {
+		return 0, known, err
+	}
+	return current, known, nil
+}
+
+// ErrSchemaTooNew says the database was migrated by a newer Lantern.
+var ErrSchemaTooNew = errors.New("the database schema is newer than this version of Lantern knows: run the newer version, or restore a backup")
+
+// Migrate brings the schema up to date, each migration in its own
+// transaction. It refuses a database whose schema is newer than it knows.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.CheckSchema(ctx, false); err != nil {
+		return err
+	}
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	res, err := p.Up(ctx)
+	for _, r := range res {
+		s.log.Info("migrated", "version", r.Source.Version, "duration", r.Duration)
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// CheckSchema fails if the schema is newer than this binary knows or, when
+// current is set, older than it needs.
+func (s *Store) CheckSchema(ctx context.Context, current bool) error {
+	have, known, err := s.SchemaVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("read the schema version: %w", err)
+	}
+	if have > known {
+		return fmt.Errorf("%w (database at %d, this binary knows %d)", ErrSchemaTooNew, have, known)
+	}
+	if current && have < known {
+		return fmt.Errorf("the database schema is at %d, and this binary needs %d: run lantern migrate", have, known)
+	}
+	return nil
+}
+
+// tx is a write transaction that collects audit entries and appends them,
+// chained, just before it commits.
+type tx struct {
+	*sql.Tx
+	s      *Store
+	ctx    context.Context
+	audits []auditEntry
+}
+
+// write runs fn in a write transaction and commits it with its audit entries.
+func (s *Store) write(ctx context.Context, fn func(tx *tx) error) error {
+	sqltx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return lantern.Internal(fmt.Errorf("begin: %w", err))
+	}
+	t := &tx{Tx: sqltx, s: s, ctx: ctx}
+	if err := fn(t); err != nil {
+		_ = sqltx.Rollback()
+		return err
+	}
+	if err := s.appendAudit(ctx, sqltx, t.audits); err != nil {
+		_ = sqltx.Rollback()
+		return lantern.Internal(fmt.Errorf("audit: %w", err))
+	}
+	if err := sqltx.Commit(); err != nil {
+		return lantern.Internal(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// internal wraps an unexpected database error, keeping its text out of
+// anything a user sees.
+func internal(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var le *lantern.Error
+	if errors.As(err, &le) {
+		return err
+	}
+	return lantern.Internal(fmt.Errorf("%s: %w", op, err))
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

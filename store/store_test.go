@@ -1,0 +1,424 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lantern"
+	"lantern/audit"
+	"lantern/store"
+	"lantern/store/storetest"
+)
+
+func date(t *testing.T, s string) lantern.Date {
+	t.Helper()
+	d, err := lantern.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func wantCode(t *testing.T, err error, code lantern.Code) {
+	t.Helper()
+	if got := lantern.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+func TestMigrateIsIdempotentAndRefusesNewerSchema(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			cfg := storetest.Config(t, d)
+			s, err := store.Open(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.CheckSchema(ctx, true); err == nil {
+				t.Fatal("an unmigrated database passed the check")
+			}
+			for range 2 {
+				if err := s.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.CheckSchema(ctx, true); err != nil {
+				t.Fatal(err)
+			}
+			// A newer Lantern has been here.
+			if _, err := s.DB().Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, true)`); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); !errors.Is(err, store.ErrSchemaTooNew) {
+				t.Fatalf("migrate on a newer schema: %v", err)
+			}
+			if err := s.CheckSchema(ctx, true); !errors.Is(err, store.ErrSchemaTooNew) {
+				t.Fatalf("check on a newer schema: %v", err)
+			}
+		})
+	}
+}
+
+func TestChildrenAccessAndAudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		in := lantern.ChildInput{GivenName: "Ava", FamilyName: "Example", DateOfBirth: date(t, "2012-03-01"), Gender: "female"}
+		c, err := s.CreateChild(storetest.As(f.Teacher), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Version != 1 || c.ID == "" {
+			t.Fatalf("created %+v", c)
+		}
+		for _, tt := range []struct {
+			name string
+			user *lantern.User
+			see  bool
+		}{
+			{"creator's agency", f.Teacher, true},
+			{"children's social care", f.SocialWorker, true},
+			{"another school", f.OtherTeacher, false},
+			{"administrator", f.Admin, false},
+			{"auditor", f.Auditor, false},
+		} {
+			got, err := s.FindChildByID(storetest.As(tt.user), c.ID)
+			if tt.see {
+				if err != nil || got.GivenName != "Ava" {
+					t.Errorf("%s: %v", tt.name, err)
+				}
+			} else if lantern.ErrorCode(err) != lantern.ENOTFOUND {
+				t.Errorf("%s: want not found, got %v", tt.name, err)
+			}
+			list, total, err := s.FindChildren(storetest.As(tt.user), lantern.ChildFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (total == 1 && len(list) == 1) != tt.see {
+				t.Errorf("%s: list has %d (total %d)", tt.name, len(list), total)
+			}
+		}
+		// Forged ids are just not found.
+		for _, id := range []string{"", "x", "' OR 1=1 --", c.ID + "0"} {
+			_, err := s.FindChildByID(storetest.As(f.SocialWorker), id)
+			wantCode(t, err, lantern.ENOTFOUND)
+		}
+		// Name search, with LIKE's wildcards taken literally.
+		if list, _, _ := s.FindChildren(storetest.As(f.SocialWorker), lantern.ChildFilter{Name: "exam"}); len(list) != 1 {
+			t.Errorf("search by part of the name found %d", len(list))
+		}
+		if list, _, _ := s.FindChildren(storetest.As(f.SocialWorker), lantern.ChildFilter{Name: "%"}); len(list) != 0 {
+			t.Errorf("%% matched %d", len(list))
+		}
+
+		// Every read and change is in the trail, with who and why.
+		es, _, err := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{ChildID: c.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions := map[string]int{}
+		for _, e := range es {
+			actions[e.Action]++
+			if e.Why == "" || e.IP != "192.0.2.1" {
+				t.Errorf("entry %d lacks why or address: %+v", e.Seq, e)
+			}
+		}
+		if actions["child.create"] != 1 || actions["child.read"] != 2 {
+			t.Errorf("audit actions for the child: %v", actions)
+		}
+		if _, _, err := s.SearchAudit(storetest.As(f.Admin), store.AuditFilter{}); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Errorf("admin searched the audit trail: %v", err)
+		}
+		if n, err := s.VerifyAudit(context.Background()); err != nil || n == 0 {
+			t.Fatalf("verify: %d, %v", n, err)
+		}
+	})
+}
+
+func TestUpdateChildVersions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		ctx := storetest.As(f.SocialWorker)
+		c, err := s.CreateChild(ctx, lantern.ChildInput{GivenName: "Ben", FamilyName: "Sample", DateOfBirth: date(t, "2011-05-05"), Gender: "male"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		up := lantern.ChildInput{GivenName: "Benjamin", FamilyName: "Sample", DateOfBirth: c.DateOfBirth, Gender: "male"}
+		c2, err := s.UpdateChild(ctx, c.ID, 1, up)
+		if err != nil || c2.Version != 2 || c2.GivenName != "Benjamin" {
+			t.Fatalf("update: %+v %v", c2, err)
+		}
+		// The same version again is stale, and carries the current record.
+		up.GivenName = "Benji"
+		_, err = s.UpdateChild(ctx, c.ID, 1, up)
+		wantCode(t, err, lantern.ECONFLICT)
+		var le *lantern.Error
+		if !errors.As(err, &le) || le.Current.(*lantern.Child).GivenName != "Benjamin" {
+			t.Fatalf("conflict lacks the current record: %v", err)
+		}
+		// Bad input names the field and changes nothing.
+		bad := up
+		bad.DateOfBirth = date(t, "2027-01-01")
+		bad.GivenName = ""
+		_, err = s.UpdateChild(ctx, c.ID, 2, bad)
+		wantCode(t, err, lantern.EINVALID)
+		fields := map[string]bool{}
+		for _, fe := range lantern.ErrorFields(err) {
+			fields[fe.Field] = true
+		}
+		if !fields["date_of_birth"] || !fields["given_name"] {
+			t.Errorf("fields at fault: %v", lantern.ErrorFields(err))
+		}
+		got, _ := s.FindChildByID(ctx, c.ID)
+		if got.Version != 2 || got.GivenName != "Benjamin" {
+			t.Errorf("refused update changed the record: %+v", got)
+		}
+		// Someone who cannot see the child cannot change it either.
+		_, err = s.UpdateChild(storetest.As(f.OtherTeacher), c.ID, 2, up)
+		wantCode(t, err, lantern.ENOTFOUND)
+	})
+}
+
+func TestSignInLimitsAndSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		ctx := lantern.NewContextWithRequest(context.Background(), lantern.RequestInfo{IP: "198.51.100.7", Why: "POST /sign-in"})
+		if _, err := s.CheckPassword(ctx, "TEACHER@riverside.example.org ", storetest.Password); err != nil {
+			t.Fatalf("right password: %v", err)
+		}
+		for i := range store.MaxAccountFailures {
+			_, err := s.CheckPassword(ctx, f.Teacher.Email, "wrong password "+fmt.Sprint(i))
+			want := lantern.EUNAUTHORIZED
+			if i == store.MaxAccountFailures-1 {
+				want = lantern.ERATELIMITED
+			}
+			wantCode(t, err, want)
+		}
+		// Locked: even the right password is refused, with the same words.
+		_, err := s.CheckPassword(ctx, f.Teacher.Email, storetest.Password)
+		if !errors.Is(err, store.ErrLocked) {
+			t.Fatalf("locked account signed in: %v", err)
+		}
+		// An unknown account locks the same way, so the lock reveals nothing.
+		for range store.MaxAccountFailures {
+			s.CheckPassword(ctx, "nobody@example.org", "wrong password")
+		}
+		if _, err := s.CheckPassword(ctx, "nobody@example.org", "x"); !errors.Is(err, store.ErrLocked) {
+			t.Errorf("unknown account: %v", err)
+		}
+		clock.Add(store.FailureWindow + time.Second)
+		if _, err := s.CheckPassword(ctx, f.Teacher.Email, storetest.Password); err != nil {
+			t.Fatalf("after the window: %v", err)
+		}
+		es, _, _ := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{UserID: f.Teacher.ID, Action: "signin.locked"})
+		if len(es) != 1 {
+			t.Errorf("lock-out audited %d times", len(es))
+		}
+
+		// Sessions: idle and absolute timeouts, rotation.
+		tok, err := s.StartSession(ctx, f.Teacher.ID, store.StageSignedIn, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 35 { // 11h40m of activity every 20 minutes
+			clock.Add(20 * time.Minute)
+			if _, err := s.FindSession(ctx, tok); err != nil {
+				t.Fatalf("active session ended at %v: %v", clock.Now(), err)
+			}
+		}
+		clock.Add(21 * time.Minute)
+		if _, err := s.FindSession(ctx, tok); err == nil {
+			t.Error("session outlived 12 hours")
+		}
+		tok, _ = s.StartSession(ctx, f.Teacher.ID, store.StageSignedIn, "")
+		clock.Add(store.IdleTimeout + time.Second)
+		if _, err := s.FindSession(ctx, tok); err == nil {
+			t.Error("idle session lived")
+		}
+		tok, _ = s.StartSession(ctx, f.Teacher.ID, store.StageSecondFactor, "")
+		tok2, _ := s.StartSession(ctx, f.Teacher.ID, store.StageSignedIn, tok)
+		if _, err := s.FindSession(ctx, tok); err == nil {
+			t.Error("rotated-out session still lives")
+		}
+		if sess, err := s.FindSession(ctx, tok2); err != nil || sess.Stage != store.StageSignedIn {
+			t.Errorf("rotated-in session: %v", err)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		sys := lantern.NewSystemContext(context.Background(), "test")
+		secret, tok, err := s.CreateToken(sys, f.Teacher.ID, "", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(secret, store.TokenPrefix) {
+			t.Errorf("token %q lacks its prefix", secret)
+		}
+		if u, err := s.TokenUser(sys, secret); err != nil || u.ID != f.Teacher.ID {
+			t.Fatalf("token user: %v", err)
+		}
+		// Nobody else's tokens are anyone's business.
+		if _, _, err := s.CreateToken(storetest.As(f.OtherTeacher), f.Teacher.ID, "", time.Hour); lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Errorf("made a token for someone else: %v", err)
+		}
+		if err := s.RevokeToken(storetest.As(f.OtherTeacher), tok.ID); lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Errorf("revoked someone else's token: %v", err)
+		}
+		clock.Add(time.Hour)
+		if _, err := s.TokenUser(sys, secret); err == nil {
+			t.Error("expired token accepted")
+		}
+		secret, tok, _ = s.CreateToken(storetest.As(f.Teacher), f.Teacher.ID, "mine", time.Hour)
+		if err := s.RevokeToken(storetest.As(f.Teacher), tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(sys, secret); err == nil {
+			t.Error("revoked token accepted")
+		}
+		for _, bad := range []string{"", "lantern_", "lantern_" + strings.Repeat("A", 43), "Bearer x"} {
+			if _, err := s.TokenUser(sys, bad); err == nil {
+				t.Errorf("token %q accepted", bad)
+			}
+		}
+	})
+}
+
+func TestAdministration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		// Only administrators manage users and agencies.
+		_, err := s.CreateAgency(storetest.As(f.SocialWorker), lantern.AgencyInput{Name: "X", Kind: lantern.KindHealth})
+		wantCode(t, err, lantern.EFORBIDDEN)
+		_, err = s.CreateAgency(storetest.As(f.Admin), lantern.AgencyInput{Name: "riverside ACADEMY", Kind: lantern.KindEducation})
+		wantCode(t, err, lantern.EINVALID)
+		_, err = s.CreateAgency(storetest.As(f.Admin), lantern.AgencyInput{Name: "Clinic", Kind: "hospital"})
+		wantCode(t, err, lantern.EINVALID)
+		in := lantern.UserInput{Email: "new@example.org", Name: "New Person", AgencyID: f.School.ID, Roles: []lantern.Role{lantern.RolePractitioner}, Password: "password1234"}
+		_, err = s.CreateUser(storetest.As(f.Admin), in)
+		wantCode(t, err, lantern.EINVALID) // a common password
+		in.Password = "short"
+		_, err = s.CreateUser(storetest.As(f.Admin), in)
+		wantCode(t, err, lantern.EINVALID)
+		in.Password = storetest.Password
+		in.Roles = []lantern.Role{"superuser"}
+		_, err = s.CreateUser(storetest.As(f.Admin), in)
+		wantCode(t, err, lantern.EINVALID)
+		in.Roles = []lantern.Role{lantern.RolePractitioner}
+		u, err := s.CreateUser(storetest.As(f.Admin), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Email = "NEW@example.org"
+		_, err = s.CreateUser(storetest.As(f.Admin), in)
+		wantCode(t, err, lantern.EINVALID) // same address
+		// A change of roles ends the user's sessions.
+		ctx := context.Background()
+		tok, _ := s.StartSession(ctx, u.ID, store.StageSignedIn, "")
+		u2, err := s.UpdateUser(storetest.As(f.Admin), u.ID, u.Version, store.UserUpdate{Name: u.Name, AgencyID: u.AgencyID, Roles: []lantern.Role{lantern.RoleAnalyst}})
+		if err != nil || !u2.Has(lantern.RoleAnalyst) || u2.Has(lantern.RolePractitioner) {
+			t.Fatalf("update user: %v", err)
+		}
+		if _, err := s.FindSession(ctx, tok); err == nil {
+			t.Error("session survived a change of roles")
+		}
+		_, err = s.UpdateUser(storetest.As(f.Admin), u.ID, u.Version, store.UserUpdate{Name: u.Name, AgencyID: u.AgencyID, Roles: u.Roles})
+		wantCode(t, err, lantern.ECONFLICT)
+		_, err = s.UpdateUser(storetest.As(f.Admin), f.Admin.ID, f.Admin.Version, store.UserUpdate{Name: "A", AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleAuditor}})
+		wantCode(t, err, lantern.EINVALID) // may not remove own admin role
+	})
+}
+
+func TestAuditVerifyFindsTampering(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		for i := range 5 {
+			if _, err := s.CreateChild(storetest.As(f.SocialWorker), lantern.ChildInput{GivenName: fmt.Sprint("C", i), FamilyName: "Test", DateOfBirth: date(t, "2012-01-01"), Gender: "female"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := s.VerifyAudit(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The trail refuses changes; an attacker with the database's keys
+		// removes the guard first.
+		if _, err := s.DB().Exec(`UPDATE audit_log SET why = 'x' WHERE seq = 3`); err == nil {
+			t.Fatal("the audit trail accepted an update")
+		}
+		if _, err := s.DB().Exec(`DELETE FROM audit_log WHERE seq = 3`); err == nil {
+			t.Fatal("the audit trail accepted a delete")
+		}
+		dropGuards(t, s)
+		if _, err := s.DB().Exec(`UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 7`); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.VerifyAudit(context.Background())
+		var p *audit.Problem
+		if !errors.As(err, &p) || p.Seq != 7 {
+			t.Fatalf("altered entry 7 of %d: verify says %v", n, err)
+		}
+		if _, err := s.DB().Exec(`DELETE FROM audit_log WHERE seq = 4`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err = s.VerifyAudit(context.Background()); !errors.As(err, &p) || p.Seq != 4 {
+			t.Fatalf("removed entry 4: verify says %v", err)
+		}
+	})
+}
+
+func dropGuards(t *testing.T, s *store.Store) {
+	stmts := []string{`DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`}
+	if s.Dialect() == "postgres" {
+		stmts = []string{`DROP TRIGGER audit_log_no_change ON audit_log`}
+	}
+	for _, q := range stmts {
+		if _, err := s.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Concurrent reads share audit commits, and every one is recorded.
+func TestConcurrentReadsAreAllAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		ctx := storetest.As(f.SocialWorker)
+		c, err := s.CreateChild(ctx, lantern.ChildInput{GivenName: "Cat", FamilyName: "Sample", DateOfBirth: date(t, "2010-10-10"), Gender: "female"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const readers, each = 16, 20
+		var wg sync.WaitGroup
+		errs := make(chan error, readers*each)
+		for range readers {
+			wg.Go(func() {
+				for range each {
+					if _, err := s.FindChildByID(ctx, c.ID); err != nil {
+						errs <- err
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		_, total, err := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{ChildID: c.ID, Action: "child.read"})
+		if err != nil || total != readers*each {
+			t.Fatalf("reads audited: %d of %d (%v)", total, readers*each, err)
+		}
+		if _, err := s.VerifyAudit(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,370 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/mail"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"lantern"
+	"lantern/password"
+)
+
+// userSelect reads users with their agency and roles: one row per role.
+const userSelect = `SELECT u.id, u.email, u.name, u.agency_id, a.name, a.kind,
+	u.totp_secret IS NOT NULL, u.mfa_exempt, u.disabled, u.locked_until, u.version, u.created_at, COALESCE(r.role, '')
+	FROM users u JOIN agencies a ON a.id = u.agency_id LEFT JOIN user_roles r ON r.user_id = u.id`
+
+func scanUsers(rows *sql.Rows) ([]*lantern.User, error) {
+	defer rows.Close()
+	var us []*lantern.User
+	byID := map[string]*lantern.User{}
+	for rows.Next() {
+		var u lantern.User
+		var kind, role string
+		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.AgencyID, &u.AgencyName, &kind, &u.MFAEnrolled,
+			&u.MFAExempt, &u.Disabled, ntimeScan{&u.LockedUntil}, &u.Version, timeScan{&u.CreatedAt}, &role); err != nil {
+			return nil, err
+		}
+		prev := byID[u.ID]
+		if prev == nil {
+			u.AgencyKind = lantern.AgencyKind(kind)
+			prev = &u
+			byID[u.ID] = prev
+			us = append(us, prev)
+		}
+		if role != "" {
+			prev.Roles = append(prev.Roles, lantern.Role(role))
+		}
+	}
+	for _, u := range us {
+		slices.SortFunc(u.Roles, func(a, b lantern.Role) int {
+			return slices.Index(lantern.Roles, a) - slices.Index(lantern.Roles, b)
+		})
+	}
+	return us, rows.Err()
+}
+
+func (s *Store) queryUser(ctx context.Context, q querier, where string, args ...any) (*lantern.User, error) {
+	rows, err := q.QueryContext(ctx, userSelect+" WHERE "+where, args...)
+	if err != nil {
+		return nil, internal("find user", err)
+	}
+	us, err := scanUsers(rows)
+	if err != nil {
+		return nil, internal("scan user", err)
+	}
+	if len(us) == 0 {
+		return nil, lantern.NotFound("User")
+	}
+	return us[0], nil
+}
+
+// NormaliseEmail trims and lower-cases an address.
+func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == "" && len(s) <= 254
+}
+
+func (s *Store) validateUser(in *lantern.UserInput, creating bool) error {
+	in.Email = NormaliseEmail(in.Email)
+	in.Name = strings.TrimSpace(in.Name)
+	var p lantern.Problems
+	if creating {
+		if in.Email == "" {
+			p.Add("email", "Enter an email address")
+		} else if !validEmail(in.Email) {
+			p.Add("email", "Enter an email address in the correct format, like name@example.org")
+		}
+	}
+	if in.Name == "" {
+		p.Add("name", "Enter the person's name")
+	} else if utf8.RuneCountInString(in.Name) > 200 {
+		p.Add("name", "The name must be 200 characters or fewer")
+	}
+	if in.AgencyID == "" {
+		p.Add("agency", "Select an agency")
+	}
+	if len(in.Roles) == 0 {
+		p.Add("roles", "Select at least one role")
+	}
+	for _, r := range in.Roles {
+		if !r.Valid() {
+			p.Add("roles", "Unknown role: "+string(r))
+			break
+		}
+	}
+	if creating && in.Password != "" {
+		if err := password.Check(in.Password, in.Email, strings.Split(in.Email, "@")[0], in.Name); err != nil {
+			p.Add("password", lantern.ErrorMessage(policyError(err)))
+		}
+	}
+	return p.Err()
+}
+
+func policyError(err error) error {
+	var pe *password.PolicyError
+	if errors.As(err, &pe) {
+		return lantern.Errorf(lantern.EINVALID, "%s", pe.Message)
+	}
+	return err
+}
+
+// CreateUser adds a user; only administrators may. With no password the
+// account cannot sign in until one is set.
+func (s *Store) CreateUser(ctx context.Context, in lantern.UserInput) (*lantern.User, error) {
+	if err := mustAdminister(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.validateUser(&in, true); err != nil {
+		return nil, err
+	}
+	var hash any
+	if in.Password != "" {
+		h, err := password.Hash(in.Password)
+		if err != nil {
+			return nil, lantern.Internal(err)
+		}
+		hash = h
+	}
+	id := newID()
+	now := s.now()
+	err := s.write(ctx, func(tx *tx) error {
+		if _, err := s.agencyIn(ctx, tx, in.AgencyID); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = $1`, in.Email).Scan(&n); err != nil {
+			return internal("user email", err)
+		}
+		if n > 0 {
+			return lantern.Invalid(lantern.FieldError{Field: "email", Message: "A user with that email address already exists"})
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, agency_id, password_hash, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6)`, id, in.Email, in.Name, in.AgencyID, hash, s.d.ts(now)); err != nil {
+			return internal("insert user", err)
+		}
+		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
+			return err
+		}
+		tx.audit(auditEntry{Action: "user.create", Entity: "user", EntityID: id, Detail: "roles=" + rolesText(in.Roles)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindUserByID(ctx, id)
+}
+
+func rolesText(rs []lantern.Role) string {
+	ss := make([]string, len(rs))
+	for i, r := range rs {
+		ss[i] = string(r)
+	}
+	return strings.Join(ss, ",")
+}
+
+func setRoles(ctx context.Context, tx *tx, userID string, roles []lantern.Role) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = $1`, userID); err != nil {
+		return internal("clear roles", err)
+	}
+	seen := map[lantern.Role]bool{}
+	for _, r := range roles {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, userID, string(r)); err != nil {
+			return internal("insert role", err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) agencyIn(ctx context.Context, tx *tx, id string) (string, error) {
+	var kind string
+	err := tx.QueryRowContext(ctx, `SELECT kind FROM agencies WHERE id = $1`, id).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", lantern.Invalid(lantern.FieldError{Field: "agency", Message: "Select an agency that exists"})
+	}
+	return kind, internal("find agency", err)
+}
+
+// FindUserByID returns a user. Users may read their own record; otherwise
+// only administrators may.
+func (s *Store) FindUserByID(ctx context.Context, id string) (*lantern.User, error) {
+	if me := lantern.UserFromContext(ctx); (me == nil || me.ID != id) && mustAdminister(ctx) != nil {
+		return nil, lantern.NotFound("User")
+	}
+	return s.queryUser(ctx, s.db, "u.id = $1", id)
+}
+
+// Users lists every user; only administrators may.
+func (s *Store) Users(ctx context.Context) ([]*lantern.User, error) {
+	if err := mustAdminister(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, userSelect+" ORDER BY lower(u.name), u.id")
+	if err != nil {
+		return nil, internal("list users", err)
+	}
+	us, err := scanUsers(rows)
+	return us, internal("scan users", err)
+}
+
+// UserUpdate is what an administrator may change about a user.
+type UserUpdate struct {
+	Name     string
+	AgencyID string
+	Roles    []lantern.Role
+	Disabled bool
+}
+
+// UpdateUser changes a user's name, agency, roles or whether the account is
+// disabled. A change of agency, roles or status ends the user's sessions.
+func (s *Store) UpdateUser(ctx context.Context, id string, version int, up UserUpdate) (*lantern.User, error) {
+	if err := mustAdminister(ctx); err != nil {
+		return nil, err
+	}
+	in := lantern.UserInput{Name: up.Name, AgencyID: up.AgencyID, Roles: up.Roles}
+	if err := s.validateUser(&in, false); err != nil {
+		return nil, err
+	}
+	if me := lantern.UserFromContext(ctx); me != nil && me.ID == id && (up.Disabled || !slices.Contains(up.Roles, lantern.RoleAdmin)) {
+		return nil, lantern.Invalid(lantern.FieldError{Field: "roles", Message: "You cannot remove your own administrator role or disable your own account"})
+	}
+	err := s.write(ctx, func(tx *tx) error {
+		cur, err := s.queryUser(ctx, tx, "u.id = $1", id)
+		if err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return lantern.Errorf(lantern.ECONFLICT, "Someone else changed this user while you were editing")
+		}
+		if _, err := s.agencyIn(ctx, tx, in.AgencyID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, agency_id = $2, disabled = $3, version = version + 1, updated_at = $4 WHERE id = $5`,
+			in.Name, in.AgencyID, up.Disabled, s.d.ts(s.now()), id); err != nil {
+			return internal("update user", err)
+		}
+		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
+			return err
+		}
+		if cur.AgencyID != in.AgencyID || cur.Disabled != up.Disabled || rolesText(cur.Roles) != rolesText(in.Roles) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+				return internal("end sessions", err)
+			}
+		}
+		tx.audit(auditEntry{Action: "user.update", Entity: "user", EntityID: id,
+			Detail: "roles=" + rolesText(in.Roles) + " disabled=" + boolText(up.Disabled)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindUserByID(ctx, id)
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// SetPassword sets a user's password: the user themself, an administrator,
+// or the operator. Every session of the user ends.
+func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
+	if me := lantern.UserFromContext(ctx); (me == nil || me.ID != id) && mustAdminister(ctx) != nil {
+		return lantern.NotFound("User")
+	}
+	u, err := s.queryUser(ctx, s.db, "u.id = $1", id)
+	if err != nil {
+		return err
+	}
+	if err := password.Check(plain, u.Email, strings.Split(u.Email, "@")[0], u.Name); err != nil {
+		return lantern.Invalid(lantern.FieldError{Field: "password", Message: lantern.ErrorMessage(policyError(err))})
+	}
+	h, err := password.Hash(plain)
+	if err != nil {
+		return lantern.Internal(err)
+	}
+	return s.write(ctx, func(tx *tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE id = $3`,
+			h, s.d.ts(s.now()), id); err != nil {
+			return internal("set password", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return internal("end sessions", err)
+		}
+		tx.audit(auditEntry{Action: "user.password-set", Entity: "user", EntityID: id})
+		return nil
+	})
+}
+
+// Unlock clears a user's failed sign-ins; only administrators may.
+func (s *Store) Unlock(ctx context.Context, id string) error {
+	if err := mustAdminister(ctx); err != nil {
+		return err
+	}
+	u, err := s.queryUser(ctx, s.db, "u.id = $1", id)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE kind = 'account' AND key = $1`, u.Email); err != nil {
+			return internal("unlock", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = NULL WHERE id = $1`, id); err != nil {
+			return internal("unlock", err)
+		}
+		tx.audit(auditEntry{Action: "user.unlock", Entity: "user", EntityID: id})
+		return nil
+	})
+}
+
+// ResetTwoFactor removes a user's second factor so they enrol again at the
+// next sign-in; only administrators may.
+func (s *Store) ResetTwoFactor(ctx context.Context, id string) error {
+	if err := mustAdminister(ctx); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = NULL, totp_last_step = 0, version = version + 1 WHERE id = $1`, id)
+		if err != nil {
+			return internal("reset two factor", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return lantern.NotFound("User")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, id); err != nil {
+			return internal("reset two factor", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return internal("end sessions", err)
+		}
+		tx.audit(auditEntry{Action: "user.mfa-reset", Entity: "user", EntityID: id})
+		return nil
+	})
+}
+
+// SetMFAExempt marks demonstration accounts, which sign in without a second
+// factor. Only the operator may, from the command line or demo loader.
+func (s *Store) SetMFAExempt(ctx context.Context, id string, exempt bool) error {
+	if !lantern.IsSystem(ctx) {
+		return lantern.Errorf(lantern.EFORBIDDEN, "Only the operator can exempt an account from two factors")
+	}
+	return s.write(ctx, func(tx *tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_exempt = $1 WHERE id = $2`, exempt, id); err != nil {
+			return internal("mfa exempt", err)
+		}
+		tx.audit(auditEntry{Action: "user.mfa-exempt", Entity: "user", EntityID: id, Detail: "exempt=" + boolText(exempt)})
+		return nil
+	})
+}
