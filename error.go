@@ -114,3 +114,20 @@ func (p Problems) Err() error {
 	}
 	return Invalid(p...)
 }
+
+// ErrorMessageOrText is the safe message of an *Error, or the text of any
+// other error: for the command line, where the operator is the reader.
+func ErrorMessageOrText(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		msg := e.Message
+		for _, f := range e.Fields {
+			msg += "\n  " + f.Field + ": " + f.Message
+		}
+		if e.Code == EINTERNAL && e.Err != nil {
+			msg += ": " + e.Err.Error()
+		}
+		return msg
+	}
+	return err.Error()
+}

@@ -137,12 +137,44 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 	if err := rows.Err(); err != nil {
 		return nil, 0, internal("list children", err)
 	}
+	if err := s.loadAgencies(ctx, cs); err != nil {
+		return nil, 0, err
+	}
 	if len(ids) > 0 {
 		if err := s.audited(ctx, auditEntry{Action: "child.list", Entity: "child", Detail: "ids=" + strings.Join(ids, ",")}); err != nil {
 			return nil, 0, err
 		}
 	}
 	return cs, total, nil
+}
+
+// loadAgencies fills in the agencies involved with each child, in one query.
+func (s *Store) loadAgencies(ctx context.Context, cs []*lantern.Child) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	byID := make(map[string]*lantern.Child, len(cs))
+	ph := make([]string, len(cs))
+	args := make([]any, len(cs))
+	for i, c := range cs {
+		byID[c.ID] = c
+		c.AgencyIDs = []string{}
+		ph[i] = fmt.Sprintf("$%d", i+1)
+		args[i] = c.ID
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT child_id, agency_id FROM child_agencies WHERE child_id IN (`+strings.Join(ph, ",")+`) ORDER BY since, agency_id`, args...)
+	if err != nil {
+		return internal("child agencies", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cid, aid string
+		if err := rows.Scan(&cid, &aid); err != nil {
+			return internal("child agencies", err)
+		}
+		byID[cid].AgencyIDs = append(byID[cid].AgencyIDs, aid)
+	}
+	return internal("child agencies", rows.Err())
 }
 
 func escapeLike(s string) string {

@@ -258,3 +258,6 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }

@@ -368,3 +368,17 @@ func (s *Store) SetMFAExempt(ctx context.Context, id string, exempt bool) error 
 		return nil
 	})
 }
+
+// FindUserByEmailForAudit gives the id of the user with an email address,
+// for auditors searching the trail by person.
+func (s *Store) FindUserByEmailForAudit(ctx context.Context, email string) (string, error) {
+	if !lantern.CanAudit(lantern.UserFromContext(ctx)) {
+		return "", lantern.NotFound("User")
+	}
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1`, NormaliseEmail(email)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", lantern.NotFound("User")
+	}
+	return id, internal("find user", err)
+}

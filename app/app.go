@@ -1,0 +1,229 @@
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"lantern/demo"
+	"lantern/store"
+	"lantern/web"
+)
+
+// Main is a running Lantern server.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	Out    io.Writer // where the demo sign-ins are printed
+
+	Store   *store.Store
+	srv     *http.Server
+	metrics *http.Server
+	ln      net.Listener
+	lock    *os.File
+	done    chan error
+}
+
+// NewLogger logs JSON to w at level.
+func NewLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// OpenStore opens the configured store.
+func OpenStore(ctx context.Context, c Config, log *slog.Logger) (*store.Store, error) {
+	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log})
+}
+
+// LockData takes the data folder's lock, held while a server runs, so that
+// a restore cannot replace the database under it.
+func LockData(dir string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "lantern.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("the data folder %s is in use by a running Lantern server", dir)
+	}
+	return f, nil
+}
+
+// Open starts everything but does not yet serve: the store is migrated, the
+// demo loaded if asked, the listener bound.
+func (m *Main) Open(ctx context.Context) error {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	if m.Log == nil {
+		m.Log = NewLogger(os.Stderr, m.Config.LogLevel)
+	}
+	if m.Out == nil {
+		m.Out = os.Stdout
+	}
+	if m.Config.Database == "" {
+		lock, err := LockData(m.Config.DataDir)
+		if err != nil {
+			return err
+		}
+		m.lock = lock
+	}
+	st, err := OpenStore(ctx, m.Config, m.Log)
+	if err != nil {
+		return err
+	}
+	m.Store = st
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if m.Config.Demo {
+		creds, err := demo.Load(ctx, st)
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		demo.Print(m.Out, creds)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	h, err := web.New(web.Config{Store: st, Logger: m.Log, Demo: m.Config.Demo, TLS: m.Config.TLSCert != "",
+		MaxBody: m.Config.MaxBody, Ready: func(ctx context.Context) error { return st.CheckSchema(ctx, true) }})
+	if err != nil {
+		return err
+	}
+	m.srv = &http.Server{
+		Handler:           instrument(reg, m.Log, h),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	if m.Config.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(m.Config.TLSCert, m.Config.TLSKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		m.srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return err
+	}
+	if m.Config.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		m.metrics = &http.Server{Addr: m.Config.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		mln, err := net.Listen("tcp", m.Config.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		go m.metrics.Serve(mln)
+	}
+	m.done = make(chan error, 1)
+	go func() {
+		var err error
+		if m.srv.TLSConfig != nil {
+			err = m.srv.ServeTLS(m.ln, "", "")
+		} else {
+			err = m.srv.Serve(m.ln)
+		}
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		m.done <- err
+	}()
+	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.srv.TLSConfig != nil,
+		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
+	return nil
+}
+
+// URL is where the server listens.
+func (m *Main) URL() string {
+	scheme := "http"
+	if m.srv.TLSConfig != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + m.ln.Addr().String()
+}
+
+// Wait returns when the server stops by itself (an error) or ctx ends.
+func (m *Main) Wait(ctx context.Context) error {
+	select {
+	case err := <-m.done:
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// Close stops taking requests, lets those in flight finish, then closes
+// the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownIn)
+		defer cancel()
+		errs = append(errs, m.srv.Shutdown(ctx))
+	}
+	if m.metrics != nil {
+		errs = append(errs, m.metrics.Close())
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	if m.lock != nil {
+		errs = append(errs, m.lock.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// instrument counts and times requests by route, and logs each with ids
+// only: the route pattern, never the path with its record ids or names.
+func instrument(reg *prometheus.Registry, log *slog.Logger, next http.Handler) http.Handler {
+	reqs := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lantern_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
+	dur := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "lantern_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
+	reg.MustRegister(reqs, dur)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: 200}
+		ctx, route := web.WithRouteHolder(r.Context())
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		if *route == "" {
+			*route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		reqs.WithLabelValues(*route, strconv.Itoa(rec.status)).Inc()
+		dur.WithLabelValues(*route).Observe(elapsed.Seconds())
+		level := slog.LevelDebug
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		log.Log(r.Context(), level, "request", "method", r.Method, "route", *route, "status", rec.status, "ms", elapsed.Milliseconds())
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int)        { s.status = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -1,0 +1,368 @@
+// Command lantern runs Lantern and administers it from the command line.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "time/tzdata" // Europe/London, whatever the machine has
+
+	"lantern"
+	"lantern/app"
+	"lantern/audit"
+	"lantern/store"
+)
+
+const usage = `Lantern: the shared system for safeguarding children from sexual exploitation.
+
+Usage:
+  lantern serve   --data DIR [--addr 127.0.0.1:8080] [--database postgres://...]
+                  [--timescales wt2023|wt2006] [--holidays england-and-wales|scotland|northern-ireland]
+                  [--demo] [--tls-cert FILE --tls-key FILE] [--metrics-addr ADDR] [--max-body BYTES]
+  lantern migrate --data DIR [--database postgres://...]
+  lantern agency add  --data DIR --name NAME --kind KIND
+  lantern user add    --data DIR --email EMAIL --name NAME --agency NAME_OR_ID --role ROLE [--password-stdin]
+  lantern token create --data DIR --email EMAIL [--ttl 24h] [--name NAME]
+  lantern token revoke --data DIR --id TOKEN_ID
+  lantern audit verify --data DIR
+  lantern backup  --data DIR --to FILE
+  lantern restore --data DIR --from FILE
+
+Every flag may also be set as LANTERN_NAME (LANTERN_DATA, LANTERN_DATABASE, ...), or
+read from a file named by LANTERN_NAME_FILE.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code, err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "lantern:", lantern.ErrorMessageOrText(err))
+	}
+	os.Exit(code)
+}
+
+// run is the whole command, for tests. It returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0, nil
+	}
+	cmd, rest := args[0], args[1:]
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve":
+		return exit(serve(ctx, rest, stdout, stderr))
+	case "migrate":
+		return exit(migrate(ctx, rest, stderr))
+	case "agency add":
+		return exit(agencyAdd(ctx, rest, stdout, stderr))
+	case "user add":
+		return exit(userAdd(ctx, rest, stdin, stdout, stderr))
+	case "token create":
+		return exit(tokenCreate(ctx, rest, stdout, stderr))
+	case "token revoke":
+		return exit(tokenRevoke(ctx, rest, stderr))
+	case "audit verify":
+		return auditVerify(ctx, rest, stdout, stderr)
+	case "backup":
+		return exit(backup(ctx, rest, stderr))
+	case "restore":
+		return exit(restore(ctx, rest, stdout, stderr))
+	}
+	fmt.Fprint(stderr, usage)
+	return 2, fmt.Errorf("unknown command %q", cmd)
+}
+
+func exit(err error) (int, error) {
+	if err == nil {
+		return 0, nil
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0, nil
+	}
+	return 1, err
+}
+
+// parse reads flags then the environment, and validates the store settings.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return app.FromEnv(fs, os.Getenv)
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("lantern "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// openStore opens an existing, current store for an admin command.
+func openStore(ctx context.Context, c app.Config) (*store.Store, error) {
+	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
+	if err != nil {
+		return nil, err
+	}
+	// Admin commands migrate too, so a fresh data folder works at once.
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("serve", stderr)
+	c.ServeFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m := &app.Main{Config: c, Out: stdout, Log: app.NewLogger(stderr, c.LogLevel)}
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	fmt.Fprintf(stdout, "Lantern is running at %s\n", m.URL())
+	err := m.Wait(ctx)
+	m.Log.Info("shutting down")
+	return errors.Join(err, m.Close())
+}
+
+func migrate(ctx context.Context, args []string, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("migrate", stderr)
+	c.StoreFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := app.OpenStore(ctx, c, app.NewLogger(stderr, "info"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return st.Migrate(ctx)
+}
+
+func agencyAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("agency add", stderr)
+	c.StoreFlags(fs)
+	name := fs.String("name", "", "the agency's name")
+	kind := fs.String("kind", "", "childrens-social-care, police, health, education, youth-justice, voluntary or housing")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := st.CreateAgency(lantern.NewSystemContext(ctx, "lantern agency add"), lantern.AgencyInput{Name: *name, Kind: lantern.AgencyKind(*kind)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, a.ID)
+	return nil
+}
+
+type roleList []lantern.Role
+
+func (r *roleList) String() string { return fmt.Sprint(*r) }
+func (r *roleList) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*r = append(*r, lantern.Role(s))
+		}
+	}
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("user add", stderr)
+	c.StoreFlags(fs)
+	email := fs.String("email", "", "the person's email address")
+	name := fs.String("name", "", "the person's name")
+	agency := fs.String("agency", "", "the agency's name or id")
+	var roles roleList
+	fs.Var(&roles, "role", "a role (repeat, or separate with commas)")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var password string
+	if *pwStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read the password: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+		if password == "" {
+			return errors.New("--password-stdin: no password on standard input")
+		}
+	} else {
+		// No password given: make a strong one and say it once, on stderr,
+		// so that stdout stays just the id for scripts.
+		b := make([]byte, 15)
+		rand.Read(b)
+		password = base64.RawURLEncoding.EncodeToString(b)
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sys := lantern.NewSystemContext(ctx, "lantern user add")
+	a, err := st.FindAgency(sys, *agency)
+	if err != nil {
+		return fmt.Errorf("--agency: no agency %q", *agency)
+	}
+	u, err := st.CreateUser(sys, lantern.UserInput{Email: *email, Name: *name, AgencyID: a.ID, Roles: roles, Password: password})
+	if err != nil {
+		return err
+	}
+	if !*pwStdin {
+		fmt.Fprintf(stderr, "Initial password for %s (shown once; they sign in and set up two factors): %s\n", u.Email, password)
+	}
+	fmt.Fprintln(stdout, u.ID)
+	return nil
+}
+
+func findUser(ctx context.Context, st *store.Store, email string) (*lantern.User, error) {
+	us, err := st.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range us {
+		if u.Email == store.NormaliseEmail(email) {
+			return u, nil
+		}
+	}
+	return nil, fmt.Errorf("--email: no user %q", email)
+}
+
+func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("token create", stderr)
+	c.StoreFlags(fs)
+	email := fs.String("email", "", "the user the token acts for")
+	ttl := fs.Duration("ttl", 24*time.Hour, "how long the token lasts")
+	name := fs.String("name", "command line", "what the token is for")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sys := lantern.NewSystemContext(ctx, "lantern token create")
+	u, err := findUser(sys, st, *email)
+	if err != nil {
+		return err
+	}
+	secret, _, err := st.CreateToken(sys, u.ID, *name, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+func tokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("token revoke", stderr)
+	c.StoreFlags(fs)
+	id := fs.String("id", "", "the token's id")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return st.RevokeToken(lantern.NewSystemContext(ctx, "lantern token revoke"), *id)
+}
+
+func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	c := app.Defaults()
+	fs := newFlags("audit verify", stderr)
+	c.StoreFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return exit(err)
+	}
+	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
+	if err != nil {
+		return 1, err
+	}
+	defer st.Close()
+	n, err := st.VerifyAudit(ctx)
+	var p *audit.Problem
+	if errors.As(err, &p) {
+		fmt.Fprintf(stdout, "audit trail NOT intact: first bad entry is %d: %s\n", p.Seq, p.Reason)
+		return 1, nil
+	} else if err != nil {
+		return 1, err
+	}
+	fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
+	return 0, nil
+}
+
+func backup(ctx context.Context, args []string, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("backup", stderr)
+	c.StoreFlags(fs)
+	to := fs.String("to", "", "the file to write the backup to")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return errors.New("--to: give the file to write the backup to")
+	}
+	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return app.Backup(ctx, st, *to)
+}
+
+func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("restore", stderr)
+	c.StoreFlags(fs)
+	from := fs.String("from", "", "the backup file to restore")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if c.Database != "" {
+		return errors.New("restore is for the embedded database: for PostgreSQL, use pg_restore (see the README)")
+	}
+	if *from == "" {
+		return errors.New("--from: give the backup file to restore")
+	}
+	if err := app.Restore(ctx, c.DataDir, *from); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "restored", *from)
+	return nil
+}

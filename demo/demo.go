@@ -1,0 +1,128 @@
+// Package demo loads a fictional demonstration area: agencies of every
+// kind, one user per role, and a few dozen children. Every name is invented
+// and every address is at example.org.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"lantern"
+	"lantern/store"
+)
+
+// Password is every demonstration account's password. It is printed at
+// start and shown nowhere else.
+const Password = "northmoor-demo-only"
+
+// Credential is a demonstration sign-in.
+type Credential struct {
+	Email  string
+	Role   lantern.Role
+	Agency string
+}
+
+var agencies = []struct {
+	name string
+	kind lantern.AgencyKind
+}{
+	{"Northmoor Children's Services", lantern.KindChildrensSocialCare},
+	{"Northmoor Police Exploitation Unit", lantern.KindPolice},
+	{"Northmoor Community Health Trust", lantern.KindHealth},
+	{"Riverside Academy (fictional)", lantern.KindEducation},
+	{"Northmoor Youth Justice Service", lantern.KindYouthJustice},
+	{"Northmoor Young People's Project", lantern.KindVoluntary},
+	{"Northmoor Homes", lantern.KindHousing},
+}
+
+var users = []struct {
+	email, name string
+	agency      int
+	role        lantern.Role
+}{
+	{"practitioner@riverside.example.org", "Pat Practitioner", 3, lantern.RolePractitioner},
+	{"social.worker@northmoor.example.org", "Sam Socialworker", 0, lantern.RoleSocialWorker},
+	{"manager@northmoor.example.org", "Morgan Manager", 0, lantern.RoleManager},
+	{"cse.coordinator@northmoor.example.org", "Casey Coordinator", 0, lantern.RoleCSECoordinator},
+	{"officer@police.example.org", "Drew Officer", 1, lantern.RolePolice},
+	{"analyst@police.example.org", "Alex Analyst", 1, lantern.RoleAnalyst},
+	{"chair@northmoor.example.org", "Chris Chair", 0, lantern.RoleChair},
+	{"auditor@northmoor.example.org", "Avery Auditor", 0, lantern.RoleAuditor},
+	{"admin@northmoor.example.org", "Ada Admin", 0, lantern.RoleAdmin},
+}
+
+var givenNames = []string{"Amira", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Harvey", "Isla", "Jayden",
+	"Keira", "Liam", "Maya", "Noah", "Olivia", "Poppy", "Reece", "Sophie"}
+
+// Family names are invented, so that nobody real is ever shown.
+var familyNames = []string{"Demoton", "Samplewood", "Exampleby", "Mockridge", "Testwell", "Placeholme",
+	"Fictley", "Dummington", "Trialford", "Pretendale", "Notreal", "Madeupson"}
+
+var genders = []string{"female", "male", "female", "male", "non-binary", "female"}
+
+// Load creates the demonstration area unless it is already there, and
+// returns the sign-ins.
+func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
+	sys := lantern.NewSystemContext(ctx, "demo data")
+	var creds []Credential
+	for _, u := range users {
+		creds = append(creds, Credential{u.email, u.role, agencies[u.agency].name})
+	}
+	if _, err := st.FindAgency(sys, agencies[0].name); err == nil {
+		return creds, nil // loaded before
+	}
+	ids := make([]string, len(agencies))
+	for i, a := range agencies {
+		ag, err := st.CreateAgency(sys, lantern.AgencyInput{Name: a.name, Kind: a.kind})
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = ag.ID
+	}
+	byRole := map[lantern.Role]*lantern.User{}
+	for _, u := range users {
+		created, err := st.CreateUser(sys, lantern.UserInput{Email: u.email, Name: u.name, AgencyID: ids[u.agency], Roles: []lantern.Role{u.role}, Password: Password})
+		if err != nil {
+			return nil, fmt.Errorf("user %s: %w", u.role, err)
+		}
+		if err := st.SetMFAExempt(sys, created.ID, true); err != nil {
+			return nil, err
+		}
+		byRole[u.role] = created
+	}
+	// Children recorded by different agencies, so the access rule shows:
+	// the school sees its own pupils, children's social care sees everyone.
+	creators := []*lantern.User{byRole[lantern.RoleSocialWorker], byRole[lantern.RoleSocialWorker],
+		byRole[lantern.RolePractitioner], byRole[lantern.RolePolice]}
+	today := lantern.Today(st.Now())
+	for i := range 36 {
+		age := 10 + i%8
+		dob := today.Time().AddDate(-age, -(i*5)%12, -(i*11)%28)
+		in := lantern.ChildInput{
+			GivenName:   givenNames[i%len(givenNames)],
+			FamilyName:  familyNames[(i*7)%len(familyNames)],
+			DateOfBirth: lantern.DateOf(dob),
+			Gender:      genders[i%len(genders)],
+		}
+		if in.Gender == "non-binary" && i%2 == 0 {
+			in.Gender = "not-known"
+		}
+		u := creators[i%len(creators)]
+		actx := lantern.NewContextWithRequest(lantern.NewContextWithUser(ctx, u), lantern.RequestInfo{Why: "demo data"})
+		if _, err := st.CreateChild(actx, in); err != nil {
+			return nil, fmt.Errorf("child %d: %w", i, err)
+		}
+	}
+	return creds, nil
+}
+
+// Print shows the demonstration sign-ins.
+func Print(w io.Writer, creds []Credential) {
+	fmt.Fprintln(w, "Lantern demonstration: every person, agency and record is fictional.")
+	fmt.Fprintf(w, "Sign in with any of these; the password of each is %q.\n", Password)
+	fmt.Fprintln(w, "Demonstration accounts need no second factor; real accounts always do.")
+	for _, c := range creds {
+		fmt.Fprintf(w, "  %-17s %-40s %s\n", c.Role, c.Email, c.Agency)
+	}
+}

@@ -1,0 +1,226 @@
+package web
+
+import (
+	_ "embed"
+	"net/http"
+	"strconv"
+
+	"lantern"
+	"lantern/store"
+)
+
+//go:embed openapi.json
+var openapiDoc []byte
+
+func (s *Server) apiRoutes() {
+	s.handle("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openapiDoc)
+	})
+	s.handle("GET /api/v1/me", s.api(s.apiMe))
+	s.handle("GET /api/v1/agencies", s.api(s.apiAgencies))
+	s.handle("POST /api/v1/children", s.api(s.apiCreateChild))
+	s.handle("GET /api/v1/children", s.api(s.apiChildren))
+	s.handle("GET /api/v1/children/{id}", s.api(s.apiChild))
+	s.handle("PATCH /api/v1/children/{id}", s.api(s.apiUpdateChild))
+	s.handle("GET /api/v1/audit", s.api(s.apiAudit))
+	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.error(w, r, lantern.NotFound("Resource"))
+	})
+}
+
+// api requires a signed-in caller: a token, or a person's session.
+func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if lantern.UserFromContext(r.Context()) == nil {
+			s.error(w, r, &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "Send an API token as Authorization: Bearer TOKEN"})
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, lantern.UserFromContext(r.Context()))
+}
+
+func (s *Server) apiAgencies(w http.ResponseWriter, r *http.Request) {
+	as, err := s.st.Agencies(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if as == nil {
+		as = []*lantern.Agency{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agencies": as})
+}
+
+// ChildRequest is the body of POST and PATCH /api/v1/children. Dates are
+// read as text so that a bad one is named as the field at fault.
+type ChildRequest struct {
+	GivenName   *string `json:"given_name"`
+	FamilyName  *string `json:"family_name"`
+	DateOfBirth *string `json:"date_of_birth"`
+	Gender      *string `json:"gender"`
+	Version     *int    `json:"version"`
+}
+
+// apply lays the request over a child's current details.
+func (cr *ChildRequest) apply(in *lantern.ChildInput) []lantern.FieldError {
+	var probs lantern.Problems
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&in.GivenName, cr.GivenName)
+	set(&in.FamilyName, cr.FamilyName)
+	set(&in.Gender, cr.Gender)
+	if cr.DateOfBirth != nil {
+		d, err := lantern.ParseDate(*cr.DateOfBirth)
+		if err != nil {
+			probs.Add("date_of_birth", "Date of birth must be a real date as YYYY-MM-DD")
+		}
+		in.DateOfBirth = d
+	}
+	return probs
+}
+
+// validateWith runs the service's checks too, so all problems show at once.
+func validateWith(probs []lantern.FieldError, in lantern.ChildInput, today lantern.Date) error {
+	if len(probs) == 0 {
+		return nil
+	}
+	for _, fe := range lantern.ErrorFields(in.Validate(today)) {
+		if fe.Field != "date_of_birth" {
+			probs = append(probs, fe)
+		}
+	}
+	return lantern.Invalid(probs...)
+}
+
+func (s *Server) apiCreateChild(w http.ResponseWriter, r *http.Request) {
+	var req ChildRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if req.Version != nil {
+		s.error(w, r, lantern.Invalid(lantern.FieldError{Field: "version", Message: "A new record has no version yet"}))
+		return
+	}
+	var in lantern.ChildInput
+	if err := validateWith(req.apply(&in), in, lantern.Today(s.stNow())); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	c, err := s.st.CreateChild(r.Context(), in)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/children/"+c.ID)
+	writeJSON(w, http.StatusCreated, c)
+}
+
+func (s *Server) apiChild(w http.ResponseWriter, r *http.Request) {
+	c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiChildren(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var probs lantern.Problems
+	limit, offset := 25, 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			probs.Add("limit", "limit must be a whole number from 1 to 100")
+		}
+		limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			probs.Add("offset", "offset must be a whole number, 0 or more")
+		}
+		offset = n
+	}
+	if err := probs.Err(); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	cs, total, err := s.st.FindChildren(r.Context(), lantern.ChildFilter{Name: q.Get("q"), Limit: limit, Offset: offset})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if cs == nil {
+		cs = []*lantern.Child{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"children": cs, "total": total, "limit": limit, "offset": offset})
+}
+
+func (s *Server) apiUpdateChild(w http.ResponseWriter, r *http.Request) {
+	var req ChildRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if req.Version == nil {
+		s.error(w, r, lantern.Invalid(lantern.FieldError{Field: "version", Message: "Give the version of the record you are changing"}))
+		return
+	}
+	// The current record is the base: the read is audited like any other.
+	cur, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	in := lantern.ChildInput{GivenName: cur.GivenName, FamilyName: cur.FamilyName, DateOfBirth: cur.DateOfBirth, Gender: cur.Gender}
+	if err := validateWith(req.apply(&in), in, lantern.Today(s.stNow())); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	c, err := s.st.UpdateChild(r.Context(), cur.ID, *req.Version, in)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := store.AuditFilter{UserID: q.Get("user_id"), ChildID: q.Get("child_id"), Action: q.Get("action")}
+	var probs lantern.Problems
+	for _, d := range []struct {
+		name string
+		into *lantern.Date
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(d.name); v != "" {
+			date, err := lantern.ParseDate(v)
+			if err != nil {
+				probs.Add(d.name, d.name+" must be a date as YYYY-MM-DD")
+			}
+			*d.into = date
+		}
+	}
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	if err := probs.Err(); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	es, total, err := s.st.SearchAudit(r.Context(), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": es, "total": total})
+}

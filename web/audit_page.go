@@ -1,0 +1,74 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"lantern"
+	"lantern/store"
+)
+
+const auditPerPage = 50
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+	if !lantern.CanAudit(lantern.UserFromContext(r.Context())) {
+		s.error(w, r, lantern.NotFound("Page"))
+		return
+	}
+	q := r.URL.Query()
+	p := s.newPage(r, "Audit trail")
+	p.Nav = "audit"
+	p.Form = map[string]string{"user": q.Get("user"), "child": q.Get("child"), "action": q.Get("action"), "from": q.Get("from"), "to": q.Get("to")}
+	f := store.AuditFilter{UserID: q.Get("user"), ChildID: q.Get("child"), Action: q.Get("action"), Limit: auditPerPage}
+	if u := q.Get("user"); u != "" {
+		// An auditor may search by email address as well as by id.
+		if found, err := s.st.FindUserByEmailForAudit(r.Context(), u); err == nil {
+			f.UserID = found
+		}
+	}
+	var probs lantern.Problems
+	for _, d := range []struct {
+		field string
+		into  *lantern.Date
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(d.field); v != "" {
+			date, err := lantern.ParseDate(v)
+			if err != nil {
+				probs.Add(d.field, "Enter the date as YYYY-MM-DD, for example 2026-11-22")
+				continue
+			}
+			*d.into = date
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		probs.Add("to", "The end date must be the same as or after the start date")
+	}
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	pageNo = max(pageNo, 1)
+	f.Offset = (pageNo - 1) * auditPerPage
+	if len(probs) > 0 {
+		p.Errors = probs
+		s.render(w, r, http.StatusUnprocessableEntity, "audit", p)
+		return
+	}
+	es, total, err := s.st.SearchAudit(r.Context(), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	next := q
+	next.Set("page", strconv.Itoa(pageNo+1))
+	prev := q
+	prevQ := ""
+	if pageNo > 1 {
+		prev.Set("page", strconv.Itoa(pageNo-1))
+		prevQ = prev.Encode()
+	}
+	nextQ := ""
+	if pageNo*auditPerPage < total {
+		next.Set("page", strconv.Itoa(pageNo+1))
+		nextQ = next.Encode()
+	}
+	p.Data = map[string]any{"Entries": es, "Total": total, "Prev": prevQ, "Next": nextQ}
+	s.render(w, r, http.StatusOK, "audit", p)
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"lantern"
+)
+
+const childrenPerPage = 25
+
+func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
+	if !lantern.CanSeeChildren(lantern.UserFromContext(r.Context())) {
+		s.error(w, r, lantern.NotFound("Page"))
+		return
+	}
+	q := r.URL.Query().Get("q")
+	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pageNo = max(pageNo, 1)
+	cs, total, err := s.st.FindChildren(r.Context(), lantern.ChildFilter{Name: q, Limit: childrenPerPage, Offset: (pageNo - 1) * childrenPerPage})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, "Children")
+	p.Nav = "children"
+	p.Form = map[string]string{"q": q}
+	p.Data = map[string]any{"Children": cs, "Total": total, "Page": pageNo,
+		"Prev": pageNo > 1, "Next": pageNo*childrenPerPage < total, "Q": url.QueryEscape(q)}
+	s.render(w, r, http.StatusOK, "children", p)
+}
+
+func (s *Server) newChildPage(w http.ResponseWriter, r *http.Request) {
+	if !lantern.CanEditChildren(lantern.UserFromContext(r.Context())) {
+		s.error(w, r, lantern.Errorf(lantern.EFORBIDDEN, "You cannot create children's records"))
+		return
+	}
+	p := s.newPage(r, "Add a child")
+	p.Nav = "children"
+	s.render(w, r, http.StatusOK, "child_form", p)
+}
+
+// ChildForm reads a child's details from a form, with the date of birth in
+// three fields as the GOV.UK date input pattern has it.
+func ChildForm(form url.Values) (lantern.ChildInput, []lantern.FieldError) {
+	in := lantern.ChildInput{GivenName: form.Get("given_name"), FamilyName: form.Get("family_name"), Gender: form.Get("gender")}
+	d, m, y := form.Get("dob-day"), form.Get("dob-month"), form.Get("dob-year")
+	if d == "" && m == "" && y == "" {
+		return in, nil // Validate says it is missing
+	}
+	dn, err1 := strconv.Atoi(d)
+	mn, err2 := strconv.Atoi(m)
+	yn, err3 := strconv.Atoi(y)
+	if err := errors.Join(err1, err2, err3); err != nil || len(y) != 4 {
+		return in, []lantern.FieldError{{Field: "date_of_birth", Message: "Date of birth must be a real date, like 27 3 2012"}}
+	}
+	date, err := lantern.ParseDate(padDate(yn, mn, dn))
+	if err != nil {
+		return in, []lantern.FieldError{{Field: "date_of_birth", Message: "Date of birth must be a real date, like 27 3 2012"}}
+	}
+	in.DateOfBirth = date
+	return in, nil
+}
+
+func padDate(y, m, d int) string {
+	if y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99 {
+		return "invalid"
+	}
+	return lantern.Date{Year: y, Month: 1, Day: 1}.String()[:5] + two(m) + "-" + two(d)
+}
+
+func two(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+func childFormValues(c *lantern.Child) map[string]string {
+	return map[string]string{"given_name": c.GivenName, "family_name": c.FamilyName, "gender": c.Gender,
+		"dob-day": strconv.Itoa(c.DateOfBirth.Day), "dob-month": strconv.Itoa(int(c.DateOfBirth.Month)),
+		"dob-year": strconv.Itoa(c.DateOfBirth.Year), "version": strconv.Itoa(c.Version)}
+}
+
+// childErrors gathers the form's own errors and the service's, once each.
+func childErrors(formErrs []lantern.FieldError, err error) []lantern.FieldError {
+	out := formErrs
+	for _, fe := range lantern.ErrorFields(err) {
+		dup := false
+		for _, have := range out {
+			dup = dup || have.Field == fe.Field
+		}
+		if !dup {
+			out = append(out, fe)
+		}
+	}
+	return out
+}
+
+func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
+	form, err := parseForm(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	in, formErrs := ChildForm(form)
+	var c *lantern.Child
+	if len(formErrs) == 0 {
+		c, err = s.st.CreateChild(r.Context(), in)
+	}
+	if len(formErrs) > 0 || lantern.ErrorCode(err) == lantern.EINVALID {
+		if len(formErrs) > 0 {
+			// Check the other fields too, so every problem shows at once.
+			in.DateOfBirth = lantern.Date{Year: 2000, Month: 1, Day: 1}
+			err = in.Validate(lantern.Today(s.stNow()))
+		}
+		p := s.newPage(r, "Add a child")
+		p.Nav = "children"
+		p.Form = formMap(form)
+		p.Errors = childErrors(formErrs, err)
+		s.render(w, r, http.StatusUnprocessableEntity, "child_form", p)
+		return
+	} else if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	redirect(w, r, "/children/"+c.ID+"?created=1")
+}
+
+func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, c.FullName())
+	p.Nav = "children"
+	switch {
+	case r.URL.Query().Get("created") == "1":
+		p.Notice = "The child's record has been created"
+	case r.URL.Query().Get("saved") == "1":
+		p.Notice = "Your changes have been saved"
+	}
+	today := lantern.Today(s.stNow())
+	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.CanEditChildren(p.User)}
+	s.render(w, r, http.StatusOK, "child", p)
+}
+
+func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, "Change "+c.FullName()+"'s details")
+	p.Nav = "children"
+	p.Form = childFormValues(c)
+	p.Data = map[string]any{"Child": c}
+	s.render(w, r, http.StatusOK, "child_form", p)
+}
+
+func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	form, err := parseForm(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	version, verr := strconv.Atoi(form.Get("version"))
+	in, formErrs := ChildForm(form)
+	if verr != nil {
+		formErrs = append(formErrs, lantern.FieldError{Field: "version", Message: "The form is out of date: open the record and try again"})
+	}
+	var c *lantern.Child
+	if len(formErrs) == 0 {
+		c, err = s.st.UpdateChild(r.Context(), id, version, in)
+	}
+	var le *lantern.Error
+	switch {
+	case len(formErrs) > 0 || lantern.ErrorCode(err) == lantern.EINVALID:
+		p := s.newPage(r, "Change the child's details")
+		p.Nav = "children"
+		p.Form = formMap(form)
+		p.Errors = childErrors(formErrs, err)
+		p.Data = map[string]any{"Child": &lantern.Child{ID: id}}
+		s.render(w, r, http.StatusUnprocessableEntity, "child_form", p)
+	case errors.As(err, &le) && le.Code == lantern.ECONFLICT:
+		// Show the other person's change beside yours, and offer yours again
+		// against the current version.
+		cur := le.Current.(*lantern.Child)
+		p := s.newPage(r, "Someone else changed this record")
+		p.Nav = "children"
+		p.Form = formMap(form)
+		p.Form["version"] = strconv.Itoa(cur.Version)
+		p.Data = map[string]any{"Child": cur, "Current": childFormValues(cur), "Mine": formMap(form)}
+		s.render(w, r, http.StatusConflict, "child_conflict", p)
+	case err != nil:
+		s.error(w, r, err)
+	default:
+		redirect(w, r, "/children/"+c.ID+"?saved=1")
+	}
+}

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"lantern"
+	"lantern/web/assets"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+var funcs = template.FuncMap{
+	"asset": assets.Path,
+	"date":  func(d lantern.Date) string { return d.Format() },
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(lantern.London).Format("2 January 2006 at 15:04")
+	},
+	"isodate": func(t time.Time) string { return t.In(lantern.London).Format(time.RFC3339) },
+	"join":    strings.Join,
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+	"add":     func(a, b int) int { return a + b },
+	"sub":     func(a, b int) int { return a - b },
+	"genders": func() []string { return lantern.Genders },
+	"genderLabel": func(g string) string {
+		switch g {
+		case "female":
+			return "Female"
+		case "male":
+			return "Male"
+		case "non-binary":
+			return "Non-binary"
+		case "other":
+			return "Other"
+		case "not-known":
+			return "Not known"
+		}
+		return g
+	},
+	"roleLabel": func(r lantern.Role) string { return r.Label() },
+	"kindLabel": func(k lantern.AgencyKind) string { return k.Label() },
+}
+
+// parsePages parses the layout with each page, once, at start.
+func parsePages() (map[string]*template.Template, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// page is what every page's template receives.
+type page struct {
+	Title  string
+	User   *lantern.User
+	Demo   bool
+	Nav    string // the section of the navigation to mark as current
+	Errors []lantern.FieldError
+	// ErrorTitle is the error summary's heading.
+	Notice string
+	Data   any
+	Form   map[string]string
+	// HideNav hides the signed-in navigation (sign-in pages).
+	HideNav bool
+}
+
+// ErrorFor returns the message for a field, for inline errors.
+func (p *page) ErrorFor(field string) string {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// Val returns a form value to show again.
+func (p *page) Val(field string) string { return p.Form[field] }
+
+// Can reports what the user may reach, for the navigation.
+func (p *page) Can(what string) bool {
+	switch what {
+	case "children":
+		return lantern.CanSeeChildren(p.User)
+	case "create-child":
+		return lantern.CanEditChildren(p.User)
+	case "admin":
+		return lantern.CanAdminister(p.User)
+	case "audit":
+		return lantern.CanAudit(p.User)
+	}
+	return false
+}
+
+func (s *Server) newPage(r *http.Request, title string) *page {
+	return &page{Title: title, User: lantern.UserFromContext(r.Context()), Demo: s.cfg.Demo}
+}
+
+// render writes a page; the whole page is rendered before anything is sent,
+// so a template error is a clean 500.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("no such template", "name", name)
+		http.Error(w, "Sorry, there is a problem with the service", http.StatusInternalServerError)
+		return
+	}
+	if len(p.Errors) > 0 && !strings.HasPrefix(p.Title, "Error: ") {
+		p.Title = "Error: " + p.Title
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		http.Error(w, "Sorry, there is a problem with the service", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// errorPage shows an error to a person, saying nothing of its cause.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, st int, err error) {
+	p := s.newPage(r, "")
+	p.Data = map[string]any{"Status": st, "Message": lantern.ErrorMessage(err)}
+	switch st {
+	case http.StatusNotFound:
+		p.Title = "Page not found"
+	case http.StatusForbidden:
+		p.Title = "You cannot do that"
+	case http.StatusUnauthorized:
+		p.Title = "Sign in to continue"
+	case http.StatusTooManyRequests:
+		p.Title = "Too many attempts"
+	case http.StatusRequestEntityTooLarge:
+		p.Title = "What you sent is too large"
+	case http.StatusBadRequest:
+		p.Title = "There is a problem with the request"
+	case http.StatusConflict:
+		p.Title = "Someone else changed this"
+	default:
+		p.Title = "Sorry, there is a problem with the service"
+	}
+	s.render(w, r, st, "error", p)
+}
