@@ -29,6 +29,8 @@ type Main struct {
 	Config Config
 	Log    *slog.Logger
 	Out    io.Writer // where the demo sign-ins are printed
+	// Now is the clock; tests may set it.
+	Now func() time.Time
 
 	Store   *store.Store
 	srv     *http.Server
@@ -86,7 +88,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.lock = lock
 	}
-	st, err := OpenStore(ctx, m.Config, m.Log)
+	st, err := store.Open(ctx, store.Config{Postgres: m.Config.Database, DataDir: m.Config.DataDir, Logger: m.Log, Now: m.Now})
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ func (s *Server) apiRoutes() {
 	s.handle("GET /api/v1/children/{id}", s.api(s.apiChild))
 	s.handle("PATCH /api/v1/children/{id}", s.api(s.apiUpdateChild))
 	s.handle("GET /api/v1/audit", s.api(s.apiAudit))
+	s.handle("POST /api/v1/toolkit/score", s.api(s.apiScore))
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))
 	})

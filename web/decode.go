@@ -93,11 +93,13 @@ func safeJSONMessage(err error) string {
 
 func jsonKind(goType string) string {
 	switch {
-	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "float"), strings.HasPrefix(goType, "uint"):
+	case strings.Contains(goType, "int"):
+		return "a whole number"
+	case strings.Contains(goType, "float"):
 		return "a number"
-	case goType == "string", goType == "lantern.Date":
+	case strings.HasSuffix(goType, "string"), goType == "lantern.Date":
 		return "a string"
-	case goType == "bool":
+	case strings.HasSuffix(goType, "bool"):
 		return "true or false"
 	case strings.HasPrefix(goType, "[]"):
 		return "a list"

@@ -11,6 +11,7 @@ import (
 
 	"lantern"
 	"lantern/store"
+	"lantern/toolkit"
 	"lantern/web/assets"
 )
 
@@ -36,8 +37,10 @@ type Server struct {
 	st    *store.Store
 	log   *slog.Logger
 	pages map[string]*template.Template
-	mux   *http.ServeMux
-	h     http.Handler
+	// toolkits are the definitions by id; the built-in one always.
+	toolkits map[string]*toolkit.Definition
+	mux      *http.ServeMux
+	h        http.Handler
 }
 
 // DefaultMaxBody is the cap on request bodies unless configured.
@@ -51,7 +54,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, mux: http.NewServeMux(),
+		toolkits: map[string]*toolkit.Definition{toolkit.DefaultID: toolkit.Builtin()}}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
