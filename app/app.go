@@ -88,7 +88,8 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.lock = lock
 	}
-	st, err := store.Open(ctx, store.Config{Postgres: m.Config.Database, DataDir: m.Config.DataDir, Logger: m.Log, Now: m.Now})
+	st, err := store.Open(ctx, store.Config{Postgres: m.Config.Database, DataDir: m.Config.DataDir, Logger: m.Log, Now: m.Now,
+		Timescales: m.Config.Timescales, Holidays: m.Config.Holidays})
 	if err != nil {
 		return err
 	}
@@ -151,15 +152,17 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.done <- err
 	}()
-	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.srv.TLSConfig != nil,
+	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil
 }
 
 // URL is where the server listens.
 func (m *Main) URL() string {
+	// Not m.srv.TLSConfig: Serve sets that itself (for HTTP/2) on a plain
+	// HTTP server too, concurrently with this.
 	scheme := "http"
-	if m.srv.TLSConfig != nil {
+	if m.Config.TLSCert != "" {
 		scheme = "https"
 	}
 	return scheme + "://" + m.ln.Addr().String()

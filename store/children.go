@@ -10,13 +10,49 @@ import (
 	"lantern"
 )
 
-const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.gender, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by`
+const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.gender, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by,
+	c.dob_estimated, c.ethnicity, c.first_language, c.interpreter_needed, c.disability, c.learning_disability, c.looked_after,
+	c.placing_authority, c.open_case, COALESCE(c.allocated_social_worker_id, ''), c.lead_professional, COALESCE(c.merged_into, '')`
 
 func scanChild(r scanner) (*lantern.Child, error) {
 	var c lantern.Child
+	d := &c.ChildDetails
 	err := r.Scan(&c.ID, &c.GivenName, &c.FamilyName, &c.DateOfBirth, &c.Gender, &c.Version,
-		timeScan{&c.CreatedAt}, &c.CreatedBy, timeScan{&c.UpdatedAt}, &c.UpdatedBy)
+		timeScan{&c.CreatedAt}, &c.CreatedBy, timeScan{&c.UpdatedAt}, &c.UpdatedBy,
+		&d.DOBEstimated, &d.Ethnicity, &d.FirstLanguage, &d.InterpreterNeeded, &d.Disability, &d.LearningDisability, &d.LookedAfter,
+		&d.PlacingAuthority, &d.OpenCase, &d.AllocatedSocialWorkerID, &d.LeadProfessional, &c.MergedInto)
 	return &c, err
+}
+
+// detailArgs are the detail columns' values, in the order of detailSet.
+func detailArgs(in lantern.ChildInput) []any {
+	d := in.ChildDetails
+	var sw any
+	if d.AllocatedSocialWorkerID != "" {
+		sw = d.AllocatedSocialWorkerID
+	}
+	return []any{d.DOBEstimated, d.Ethnicity, d.FirstLanguage, d.InterpreterNeeded, d.Disability, d.LearningDisability,
+		d.LookedAfter, d.PlacingAuthority, d.OpenCase, sw, d.LeadProfessional, nameKey(in.GivenName, true), nameKey(in.FamilyName, false)}
+}
+
+const detailCols = `dob_estimated, ethnicity, first_language, interpreter_needed, disability, learning_disability,
+	looked_after, placing_authority, open_case, allocated_social_worker_id, lead_professional, given_key, family_key`
+
+// checkSocialWorker refuses an allocated social worker who is not one.
+func checkSocialWorker(ctx context.Context, q querier, id string) error {
+	if id == "" {
+		return nil
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE u.id = $1 AND r.role IN ('social-worker', 'manager') AND NOT u.disabled`, id).Scan(&n)
+	if err != nil {
+		return internal("check social worker", err)
+	}
+	if n == 0 {
+		return lantern.Invalid(lantern.FieldError{Field: "allocated_social_worker_id", Message: "Select a social worker who uses Lantern"})
+	}
+	return nil
 }
 
 // CreateChild adds a child's record. The creator's agency becomes involved
@@ -32,11 +68,16 @@ func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lanter
 		return nil, err
 	}
 	c := &lantern.Child{ID: newID(), GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth,
-		Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{u.AgencyID}}
+		Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{u.AgencyID},
+		ChildDetails: in.ChildDetails}
 	c.UpdatedAt = c.CreatedAt
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, version, created_at, created_by, updated_at, updated_by)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7)`, c.ID, c.GivenName, c.FamilyName, c.DateOfBirth, c.Gender, s.d.ts(now), u.ID); err != nil {
+		if err := checkSocialWorker(ctx, tx, in.AllocatedSocialWorkerID); err != nil {
+			return err
+		}
+		args := append([]any{c.ID, c.GivenName, c.FamilyName, c.DateOfBirth, c.Gender, s.d.ts(now), u.ID}, detailArgs(in)...)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, version, created_at, created_by, updated_at, updated_by,
+			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, args...); err != nil {
 			return internal("insert child", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO child_agencies (child_id, agency_id, since) VALUES ($1, $2, $3)`, c.ID, u.AgencyID, s.d.ts(now)); err != nil {
@@ -104,6 +145,7 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 	if !ok {
 		return nil, 0, nil
 	}
+	cond += " AND c.merged_into IS NULL"
 	if name := strings.TrimSpace(f.Name); name != "" {
 		args = append(args, "%"+escapeLike(name)+"%")
 		n := len(args)
@@ -177,6 +219,30 @@ func (s *Store) loadAgencies(ctx context.Context, cs []*lantern.Child) error {
 	return internal("child agencies", rows.Err())
 }
 
+// changedFields names the fields an update changes, for the audit trail.
+func changedFields(cur *lantern.Child, in lantern.ChildInput) []string {
+	var changed []string
+	d, n := cur.ChildDetails, in.ChildDetails
+	for _, f := range []struct {
+		name string
+		same bool
+	}{
+		{"given_name", cur.GivenName == in.GivenName}, {"family_name", cur.FamilyName == in.FamilyName},
+		{"date_of_birth", cur.DateOfBirth == in.DateOfBirth}, {"gender", cur.Gender == in.Gender},
+		{"date_of_birth_estimated", d.DOBEstimated == n.DOBEstimated}, {"ethnicity", d.Ethnicity == n.Ethnicity},
+		{"first_language", d.FirstLanguage == n.FirstLanguage}, {"interpreter_needed", d.InterpreterNeeded == n.InterpreterNeeded},
+		{"disability", d.Disability == n.Disability}, {"learning_disability", d.LearningDisability == n.LearningDisability},
+		{"looked_after", d.LookedAfter == n.LookedAfter}, {"placing_authority", d.PlacingAuthority == n.PlacingAuthority},
+		{"open_case", d.OpenCase == n.OpenCase}, {"allocated_social_worker_id", d.AllocatedSocialWorkerID == n.AllocatedSocialWorkerID},
+		{"lead_professional", d.LeadProfessional == n.LeadProfessional},
+	} {
+		if !f.same {
+			changed = append(changed, f.name)
+		}
+	}
+	return changed
+}
+
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
@@ -202,30 +268,32 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 		if cur.Version != version {
 			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this record while you were editing it", Current: cur}
 		}
-		var changed []string
-		for _, f := range []struct {
-			name     string
-			old, new string
-		}{
-			{"given_name", cur.GivenName, in.GivenName}, {"family_name", cur.FamilyName, in.FamilyName},
-			{"date_of_birth", cur.DateOfBirth.String(), in.DateOfBirth.String()}, {"gender", cur.Gender, in.Gender},
-		} {
-			if f.old != f.new {
-				changed = append(changed, f.name)
+		if in.AllocatedSocialWorkerID != cur.AllocatedSocialWorkerID {
+			if err := checkSocialWorker(ctx, tx, in.AllocatedSocialWorkerID); err != nil {
+				return err
 			}
 		}
+		changed := changedFields(cur, in)
 		out = cur
 		if len(changed) == 0 {
 			return nil
 		}
+		if cur.MergedInto != "" {
+			return lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: change that one")
+		}
+		args := append([]any{in.GivenName, in.FamilyName, in.DateOfBirth, in.Gender, s.d.ts(now), u.ID, id, version}, detailArgs(in)...)
 		if _, err := tx.ExecContext(ctx, `UPDATE children SET given_name = $1, family_name = $2, date_of_birth = $3, gender = $4,
-			version = version + 1, updated_at = $5, updated_by = $6 WHERE id = $7 AND version = $8`,
-			in.GivenName, in.FamilyName, in.DateOfBirth, in.Gender, s.d.ts(now), u.ID, id, version); err != nil {
+			version = version + 1, updated_at = $5, updated_by = $6,
+			dob_estimated = $9, ethnicity = $10, first_language = $11, interpreter_needed = $12, disability = $13, learning_disability = $14,
+			looked_after = $15, placing_authority = $16, open_case = $17, allocated_social_worker_id = $18, lead_professional = $19,
+			given_key = $20, family_key = $21
+			WHERE id = $7 AND version = $8`, args...); err != nil {
 			return internal("update child", err)
 		}
 		tx.audit(auditEntry{Action: "child.update", Entity: "child", EntityID: id, ChildID: id, Detail: "fields=" + strings.Join(changed, ",")})
 		out = &lantern.Child{ID: id, GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth, Gender: in.Gender,
-			Version: version + 1, CreatedAt: cur.CreatedAt, CreatedBy: cur.CreatedBy, UpdatedAt: now.UTC().Truncate(1000), UpdatedBy: u.ID, AgencyIDs: cur.AgencyIDs}
+			Version: version + 1, CreatedAt: cur.CreatedAt, CreatedBy: cur.CreatedBy, UpdatedAt: now.UTC().Truncate(1000), UpdatedBy: u.ID,
+			AgencyIDs: cur.AgencyIDs, ChildDetails: in.ChildDetails}
 		return nil
 	})
 	if err != nil {

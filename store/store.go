@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +38,10 @@ type Config struct {
 	Logger   *slog.Logger
 	// Now is the clock; tests may set it.
 	Now func() time.Time
+	// Timescales is the statutory timescale profile (wt2023 by default)
+	// and Holidays the bank-holiday region, recorded on every task.
+	Timescales string
+	Holidays   string
 }
 
 // Store is the database. It is safe for concurrent use.
@@ -48,7 +53,10 @@ type Store struct {
 	now  func() time.Time
 	path string // the SQLite file
 
-	reads *readAuditor
+	reads    *readAuditor
+	toolkits toolkitCache
+	profile  string // the timescale profile that sets new tasks
+	calendar string // the bank-holiday region
 }
 
 // SQLiteFile is the database file's name in the data folder.
@@ -57,7 +65,13 @@ const SQLiteFile = "lantern.db"
 // Open opens the database and checks its schema is one this binary knows.
 // It does not migrate: call Migrate (serve does, at start).
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{log: cfg.Logger, now: cfg.Now}
+	s := &Store{log: cfg.Logger, now: cfg.Now, profile: cfg.Timescales, calendar: cfg.Holidays}
+	if s.profile == "" {
+		s.profile = "wt2023"
+	}
+	if s.calendar == "" {
+		s.calendar = "england-and-wales"
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -261,3 +275,5 @@ type querier interface {
 
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
+
+func itoa(i int) string { return strconv.Itoa(i) }

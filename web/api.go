@@ -25,6 +25,7 @@ func (s *Server) apiRoutes() {
 	s.handle("PATCH /api/v1/children/{id}", s.api(s.apiUpdateChild))
 	s.handle("GET /api/v1/audit", s.api(s.apiAudit))
 	s.handle("POST /api/v1/toolkit/score", s.api(s.apiScore))
+	s.caseRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))
 	})
@@ -65,6 +66,18 @@ type ChildRequest struct {
 	DateOfBirth *string `json:"date_of_birth"`
 	Gender      *string `json:"gender"`
 	Version     *int    `json:"version"`
+
+	DOBEstimated            *bool   `json:"date_of_birth_estimated"`
+	Ethnicity               *string `json:"ethnicity"`
+	FirstLanguage           *string `json:"first_language"`
+	InterpreterNeeded       *bool   `json:"interpreter_needed"`
+	Disability              *string `json:"disability"`
+	LearningDisability      *bool   `json:"learning_disability"`
+	LookedAfter             *bool   `json:"looked_after"`
+	PlacingAuthority        *string `json:"placing_authority"`
+	OpenCase                *bool   `json:"open_case"`
+	AllocatedSocialWorkerID *string `json:"allocated_social_worker_id"`
+	LeadProfessional        *string `json:"lead_professional"`
 }
 
 // apply lays the request over a child's current details.
@@ -78,6 +91,23 @@ func (cr *ChildRequest) apply(in *lantern.ChildInput) []lantern.FieldError {
 	set(&in.GivenName, cr.GivenName)
 	set(&in.FamilyName, cr.FamilyName)
 	set(&in.Gender, cr.Gender)
+	d := &in.ChildDetails
+	for _, f := range []struct {
+		dst *string
+		v   *string
+	}{{&d.Ethnicity, cr.Ethnicity}, {&d.FirstLanguage, cr.FirstLanguage}, {&d.Disability, cr.Disability},
+		{&d.PlacingAuthority, cr.PlacingAuthority}, {&d.AllocatedSocialWorkerID, cr.AllocatedSocialWorkerID}, {&d.LeadProfessional, cr.LeadProfessional}} {
+		set(f.dst, f.v)
+	}
+	for _, f := range []struct {
+		dst *bool
+		v   *bool
+	}{{&d.DOBEstimated, cr.DOBEstimated}, {&d.InterpreterNeeded, cr.InterpreterNeeded}, {&d.LearningDisability, cr.LearningDisability},
+		{&d.LookedAfter, cr.LookedAfter}, {&d.OpenCase, cr.OpenCase}} {
+		if f.v != nil {
+			*f.dst = *f.v
+		}
+	}
 	if cr.DateOfBirth != nil {
 		d, err := lantern.ParseDate(*cr.DateOfBirth)
 		if err != nil {
@@ -183,7 +213,8 @@ func (s *Server) apiUpdateChild(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	in := lantern.ChildInput{GivenName: cur.GivenName, FamilyName: cur.FamilyName, DateOfBirth: cur.DateOfBirth, Gender: cur.Gender}
+	in := lantern.ChildInput{GivenName: cur.GivenName, FamilyName: cur.FamilyName, DateOfBirth: cur.DateOfBirth, Gender: cur.Gender,
+		ChildDetails: cur.ChildDetails}
 	if err := validateWith(req.apply(&in), in, lantern.Today(s.stNow())); err != nil {
 		s.error(w, r, err)
 		return

@@ -23,17 +23,6 @@ type ScoreRequest struct {
 	MissingEpisodes90d *int     `json:"missing_episodes_90d"`
 }
 
-// toolkitFor finds a toolkit by id; an empty id is the area's current one.
-func (s *Server) toolkitFor(id *string) (*toolkit.Definition, error) {
-	if id == nil || *id == "" {
-		return s.toolkits[toolkit.DefaultID], nil
-	}
-	if d, ok := s.toolkits[*id]; ok {
-		return d, nil
-	}
-	return nil, lantern.Invalid(lantern.FieldError{Field: "toolkit", Message: "Unknown toolkit " + quote(*id)})
-}
-
 func quote(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "…"
@@ -62,7 +51,11 @@ func (s *Server) apiScore(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	def, err := s.toolkitFor(req.Toolkit)
+	id := ""
+	if req.Toolkit != nil {
+		id = *req.Toolkit
+	}
+	def, err := s.st.Toolkit(r.Context(), id)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -11,7 +11,6 @@ import (
 
 	"lantern"
 	"lantern/store"
-	"lantern/toolkit"
 	"lantern/web/assets"
 )
 
@@ -37,10 +36,8 @@ type Server struct {
 	st    *store.Store
 	log   *slog.Logger
 	pages map[string]*template.Template
-	// toolkits are the definitions by id; the built-in one always.
-	toolkits map[string]*toolkit.Definition
-	mux      *http.ServeMux
-	h        http.Handler
+	mux   *http.ServeMux
+	h     http.Handler
 }
 
 // DefaultMaxBody is the cap on request bodies unless configured.
@@ -54,8 +51,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, mux: http.NewServeMux(),
-		toolkits: map[string]*toolkit.Definition{toolkit.DefaultID: toolkit.Builtin()}}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, mux: http.NewServeMux()}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -63,7 +59,7 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
-	s.h = s.recoverer(s.securityHeaders(cop.Handler(s.limitBody(s.authenticate(s.mux)))))
+	s.h = s.recoverer(s.securityHeaders(cop.Handler(s.limitBody(s.authenticate(s.refuseUnstorable(s.mux))))))
 	return s, nil
 }
 

@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"lantern"
+	"lantern/toolkit"
+)
+
+// answers is how an assessment's answers are kept, as JSON.
+type answers struct {
+	Indicators         []string          `json:"indicators"`
+	Evidence           map[string]string `json:"evidence"`
+	Disclosure         bool              `json:"disclosure"`
+	ImmediateRisk      bool              `json:"immediate_risk"`
+	OpenCase           bool              `json:"open_case"`
+	PoliceIntelligence bool              `json:"police_intelligence"`
+	LearningDisability bool              `json:"learning_disability"`
+	PartnerAgeGapYears *float64          `json:"partner_age_gap_years"`
+	MissingEpisodes90d int               `json:"missing_episodes_90d"`
+}
+
+// missingEpisodes90d counts the child's missing episodes in the 90 days
+// before a date, from the record. No episodes are recorded yet in this
+// version of Lantern, so the count is the record's: none.
+func (s *Store) missingEpisodes90d(ctx context.Context, q querier, childID string, on lantern.Date) (int, error) {
+	return 0, nil
+}
+
+// CreateAssessment keeps a completed toolkit on a child's record. The date
+// of birth, open case and missing episodes come from the record. A level of
+// vulnerable or emerging sets a reassessment task; any open one is done.
+func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string, in toolkit.AssessmentInput) (*toolkit.Assessment, error) {
+	u := lantern.UserFromContext(ctx)
+	def, err := s.Toolkit(ctx, toolkitID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var a *toolkit.Assessment
+	err = s.write(ctx, func(tx *tx) error {
+		child, err := s.findChild(ctx, tx, childID, true)
+		if err != nil {
+			return err
+		}
+		if !lantern.CanEditChildren(u) {
+			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot record assessments")
+		}
+		if child.MergedInto != "" {
+			return lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: assess the child there")
+		}
+		if in.Answers.AssessedOn.IsZero() {
+			in.Answers.AssessedOn = lantern.Today(now)
+		}
+		in.Answers.DateOfBirth = child.DateOfBirth
+		in.Answers.OpenCase = child.OpenCase
+		in.Answers.LearningDisability = in.Answers.LearningDisability || child.LearningDisability
+		missing, err := s.missingEpisodes90d(ctx, tx, childID, in.Answers.AssessedOn)
+		if err != nil {
+			return err
+		}
+		in.Answers.MissingEpisodes90d = &missing
+		if a, err = def.Assess(in, lantern.Today(now)); err != nil {
+			return err
+		}
+		a.ID, a.ChildID, a.CreatedBy, a.CreatedByName, a.AgencyID = newID(), childID, u.ID, u.Name, u.AgencyID
+		a.CreatedAt = now.UTC().Truncate(time.Microsecond)
+		ans, _ := json.Marshal(answers{a.Indicators, a.Evidence, a.Disclosure, a.ImmediateRisk, a.OpenCase, a.PoliceIntelligence,
+			a.LearningDisability, a.PartnerAgeGapYears, a.MissingEpisodes90d})
+		sug, _ := json.Marshal(a.Suggested)
+		var concern any
+		if a.ConcernID != "" {
+			concern = a.ConcernID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO assessments (id, child_id, concern_id, toolkit_id, assessed_on, answers, analysis, suggested,
+			suggested_level, recorded_level, override_rationale, created_by, agency_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			a.ID, childID, concern, a.Toolkit, a.AssessedOn, string(ans), a.Analysis, string(sug), string(a.Suggested.Level),
+			string(a.RecordedLevel), a.OverrideRationale, u.ID, u.AgencyID, s.d.ts(now)); err != nil {
+			if a.ConcernID != "" {
+				return lantern.Invalid(lantern.FieldError{Field: "concern_id", Message: "The concern is not one of this child's"})
+			}
+			return internal("insert assessment", err)
+		}
+		if err := s.attachAssessment(ctx, tx, childID, a.ConcernID, a.ID, now); err != nil {
+			return err
+		}
+		if err := s.finishTasks(ctx, tx, childID, lantern.ClockToolkitReassessment, now); err != nil {
+			return err
+		}
+		if toolkit.NeedsReassessment(a.RecordedLevel) {
+			due := lantern.DateOf(a.AssessedOn.Time().AddDate(0, 0, 7*def.ReassessWeeks))
+			t := &lantern.Task{ChildID: childID, Clock: lantern.ClockToolkitReassessment, StartedAt: now, DueDate: due, DueAt: lantern.EndOfDay(due),
+				AssigneeID: u.ID, TeamAgencyID: u.AgencyID, Source: "assessment", SourceID: a.ID}
+			if err := s.createTask(ctx, tx, t); err != nil {
+				return err
+			}
+			a.Tasks = append(a.Tasks, t)
+		}
+		if err := s.involve(ctx, tx, childID, u.AgencyID, now); err != nil {
+			return err
+		}
+		tx.audit(auditEntry{Action: "assessment.create", Entity: "assessment", EntityID: a.ID, ChildID: childID,
+			Detail: "toolkit=" + a.Toolkit + " suggested=" + string(a.Suggested.Level) + " recorded=" + string(a.RecordedLevel)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+const assessmentCols = `x.id, x.child_id, COALESCE(x.concern_id, ''), x.toolkit_id, x.assessed_on, x.answers, x.analysis, x.suggested,
+	x.recorded_level, x.override_rationale, x.created_by, u.name, x.agency_id, x.created_at`
+
+func scanAssessment(r scanner) (*toolkit.Assessment, error) {
+	var a toolkit.Assessment
+	var ans, sug, rec string
+	if err := r.Scan(&a.ID, &a.ChildID, &a.ConcernID, &a.Toolkit, &a.AssessedOn, &ans, &a.Analysis, &sug, &rec, &a.OverrideRationale,
+		&a.CreatedBy, &a.CreatedByName, &a.AgencyID, timeScan{&a.CreatedAt}); err != nil {
+		return nil, err
+	}
+	var an answers
+	if err := json.Unmarshal([]byte(ans), &an); err != nil {
+		return nil, err
+	}
+	a.Indicators, a.Evidence, a.Disclosure, a.ImmediateRisk, a.OpenCase = an.Indicators, an.Evidence, an.Disclosure, an.ImmediateRisk, an.OpenCase
+	a.PoliceIntelligence, a.LearningDisability, a.PartnerAgeGapYears, a.MissingEpisodes90d = an.PoliceIntelligence, an.LearningDisability, an.PartnerAgeGapYears, an.MissingEpisodes90d
+	a.Suggested = &toolkit.Result{}
+	if err := json.Unmarshal([]byte(sug), a.Suggested); err != nil {
+		return nil, err
+	}
+	a.RecordedLevel = toolkit.Level(rec)
+	a.Tasks = []*lantern.Task{}
+	return &a, nil
+}
+
+// Assessments lists a child's assessments, newest first. The read is audited.
+func (s *Store) Assessments(ctx context.Context, childID string) ([]*toolkit.Assessment, error) {
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+assessmentCols+` FROM assessments x JOIN users u ON u.id = x.created_by
+		WHERE x.child_id = $1 ORDER BY x.assessed_on DESC, x.created_at DESC`, childID)
+	if err != nil {
+		return nil, internal("assessments", err)
+	}
+	defer rows.Close()
+	as := []*toolkit.Assessment{}
+	for rows.Next() {
+		a, err := scanAssessment(rows)
+		if err != nil {
+			return nil, internal("scan assessment", err)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("assessments", err)
+	}
+	if err := s.audited(ctx, auditEntry{Action: "assessment.list", Entity: "assessment", ChildID: childID}); err != nil {
+		return nil, err
+	}
+	return as, nil
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"lantern"
+)
+
+const taskCols = `t.id, t.child_id, t.clock, t.status, t.due_date, t.due_at, t.profile, t.calendar, t.started_at,
+	COALESCE(t.assignee_id, ''), COALESCE(t.team_agency_id, ''), t.source, t.source_id, t.done_at, t.closed_reason, t.version`
+
+func scanTask(r scanner) (*lantern.Task, error) {
+	var t lantern.Task
+	var status string
+	err := r.Scan(&t.ID, &t.ChildID, &t.Clock, &status, &t.DueDate, timeScan{&t.DueAt}, &t.Profile, &t.Calendar, timeScan{&t.StartedAt},
+		&t.AssigneeID, &t.TeamAgencyID, &t.Source, &t.SourceID, ntimeScan{&t.DoneAt}, &t.ClosedReason, &t.Version)
+	t.Status = lantern.TaskStatus(status)
+	t.DueAt = t.DueAt.In(lantern.London)
+	return &t, err
+}
+
+// createTask starts a clock's task in the transaction, recording the profile
+// and calendar that set it: a later change of profile never rewrites it.
+func (s *Store) createTask(ctx context.Context, tx *tx, t *lantern.Task) error {
+	t.ID = newID()
+	t.Status = lantern.TaskOpen
+	t.Profile, t.Calendar = s.profile, s.calendar
+	t.Version = 1
+	var assignee, team any
+	if t.AssigneeID != "" {
+		assignee = t.AssigneeID
+	}
+	if t.TeamAgencyID != "" {
+		team = t.TeamAgencyID
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (id, child_id, clock, status, started_at, due_date, due_at, profile, calendar,
+		assignee_id, team_agency_id, source, source_id, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14)`,
+		t.ID, t.ChildID, t.Clock, string(t.Status), s.d.ts(t.StartedAt), t.DueDate, s.d.ts(t.DueAt), t.Profile, t.Calendar,
+		assignee, team, t.Source, t.SourceID, s.d.ts(s.now())); err != nil {
+		return internal("create task", err)
+	}
+	t.DueAt = t.DueAt.In(lantern.London)
+	tx.audit(auditEntry{Action: "task.create", Entity: "task", EntityID: t.ID, ChildID: t.ChildID, Detail: "clock=" + t.Clock})
+	return nil
+}
+
+// finishTasks marks a child's open tasks of a clock done: the event that
+// stops the clock has been recorded.
+func (s *Store) finishTasks(ctx context.Context, tx *tx, childID, clock string, at time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM tasks WHERE child_id = $1 AND clock = $2 AND status = 'open'`, childID, clock)
+	if err != nil {
+		return internal("finish tasks", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return internal("finish tasks", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, version = version + 1 WHERE id = $2`, s.d.ts(at), id); err != nil {
+			return internal("finish task", err)
+		}
+		tx.audit(auditEntry{Action: "task.done", Entity: "task", EntityID: id, ChildID: childID, Detail: "clock=" + clock})
+	}
+	return nil
+}
+
+// ChildTasks lists a child's tasks, soonest due first. The read is audited.
+func (s *Store) ChildTasks(ctx context.Context, childID string) ([]*lantern.Task, error) {
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+taskCols+` FROM tasks t WHERE t.child_id = $1 ORDER BY t.due_at, t.id`, childID)
+	if err != nil {
+		return nil, internal("tasks", err)
+	}
+	defer rows.Close()
+	ts := []*lantern.Task{}
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, internal("scan task", err)
+		}
+		ts = append(ts, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("tasks", err)
+	}
+	if err := s.audited(ctx, auditEntry{Action: "task.list", Entity: "task", ChildID: childID}); err != nil {
+		return nil, err
+	}
+	return ts, nil
+}

@@ -1,0 +1,46 @@
+package lantern
+
+import "time"
+
+// TaskStatus is where a task is.
+type TaskStatus string
+
+const (
+	TaskOpen   TaskStatus = "open"
+	TaskDone   TaskStatus = "done"   // its ending event was recorded
+	TaskClosed TaskStatus = "closed" // closed by a manager, with a reason
+)
+
+// Task is work with a deadline, made by a clock (timescales.md) and ended
+// by the event that stops it.
+type Task struct {
+	ID      string     `json:"id"`
+	ChildID string     `json:"child_id"`
+	Clock   string     `json:"clock"`
+	Status  TaskStatus `json:"status"`
+	// DueDate is the local date it is due; DueAt the moment (the end of the
+	// due date, 23:59:59 in London, for clocks counted in days).
+	DueDate      Date       `json:"due_date"`
+	DueAt        time.Time  `json:"due_at"`
+	Profile      string     `json:"profile"`
+	Calendar     string     `json:"calendar,omitempty"`
+	StartedAt    time.Time  `json:"started_at"`
+	AssigneeID   string     `json:"assignee_id,omitempty"`
+	TeamAgencyID string     `json:"team_agency_id,omitempty"`
+	Source       string     `json:"source,omitempty"`
+	SourceID     string     `json:"source_id,omitempty"`
+	DoneAt       *time.Time `json:"done_at,omitempty"`
+	ClosedReason string     `json:"closed_reason,omitempty"`
+	Version      int        `json:"version"`
+}
+
+// EndOfDay is 23:59:59 in London on d: when a task due that day is due.
+func EndOfDay(d Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 23, 59, 59, 0, London)
+}
+
+// Late reports whether an open task is past due at now.
+func (t *Task) Late(now time.Time) bool { return t.Status == TaskOpen && now.After(t.DueAt) }
+
+// Clock ids made in this part of Lantern (timescales.md has them all).
+const ClockToolkitReassessment = "toolkit-reassessment"
