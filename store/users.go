@@ -382,3 +382,32 @@ func (s *Store) FindUserByEmailForAudit(ctx context.Context, email string) (stri
 	}
 	return id, internal("find user", err)
 }
+
+// Person is a colleague's id and name, for choosing and showing people.
+type Person struct {
+	ID   string
+	Name string
+}
+
+// SocialWorkers lists the social workers and managers of children's social
+// care, for allocating a child. Anyone who works with children may see it.
+func (s *Store) SocialWorkers(ctx context.Context) ([]Person, error) {
+	if !lantern.CanSeeChildren(lantern.UserFromContext(ctx)) {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE r.role IN ('social-worker', 'manager') AND NOT u.disabled ORDER BY u.name, u.id`)
+	if err != nil {
+		return nil, internal("social workers", err)
+	}
+	defer rows.Close()
+	var ps []Person
+	for rows.Next() {
+		var p Person
+		if err := rows.Scan(&p.ID, &p.Name); err != nil {
+			return nil, internal("social workers", err)
+		}
+		ps = append(ps, p)
+	}
+	return ps, internal("social workers", rows.Err())
+}

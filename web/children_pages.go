@@ -37,15 +37,19 @@ func (s *Server) newChildPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.Errorf(lantern.EFORBIDDEN, "You cannot create children's records"))
 		return
 	}
-	p := s.newPage(r, "Add a child")
-	p.Nav = "children"
-	s.render(w, r, http.StatusOK, "child_form", p)
+	s.renderChildForm(w, r, http.StatusOK, s.newPage(r, "Add a child"), nil)
 }
 
 // ChildForm reads a child's details from a form, with the date of birth in
 // three fields as the GOV.UK date input pattern has it.
 func ChildForm(form url.Values) (lantern.ChildInput, []lantern.FieldError) {
-	in := lantern.ChildInput{GivenName: form.Get("given_name"), FamilyName: form.Get("family_name"), Gender: form.Get("gender")}
+	in := lantern.ChildInput{GivenName: form.Get("given_name"), FamilyName: form.Get("family_name"), Gender: form.Get("gender"),
+		ChildDetails: lantern.ChildDetails{DOBEstimated: form.Get("dob_estimated") == "yes", Ethnicity: form.Get("ethnicity"),
+			FirstLanguage: form.Get("first_language"), InterpreterNeeded: form.Get("interpreter_needed") == "yes",
+			Disability: form.Get("disability"), LearningDisability: form.Get("learning_disability") == "yes",
+			LookedAfter: form.Get("looked_after") == "yes", PlacingAuthority: form.Get("placing_authority"),
+			OpenCase: form.Get("open_case") == "yes", AllocatedSocialWorkerID: form.Get("allocated_social_worker_id"),
+			LeadProfessional: form.Get("lead_professional")}}
 	d, m, y := form.Get("dob-day"), form.Get("dob-month"), form.Get("dob-year")
 	if d == "" && m == "" && y == "" {
 		return in, nil // Validate says it is missing
@@ -79,9 +83,37 @@ func two(n int) string {
 }
 
 func childFormValues(c *lantern.Child) map[string]string {
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return ""
+	}
+	d := c.ChildDetails
 	return map[string]string{"given_name": c.GivenName, "family_name": c.FamilyName, "gender": c.Gender,
 		"dob-day": strconv.Itoa(c.DateOfBirth.Day), "dob-month": strconv.Itoa(int(c.DateOfBirth.Month)),
-		"dob-year": strconv.Itoa(c.DateOfBirth.Year), "version": strconv.Itoa(c.Version)}
+		"dob-year": strconv.Itoa(c.DateOfBirth.Year), "version": strconv.Itoa(c.Version),
+		"dob_estimated": yes(d.DOBEstimated), "ethnicity": d.Ethnicity, "first_language": d.FirstLanguage,
+		"interpreter_needed": yes(d.InterpreterNeeded), "disability": d.Disability, "learning_disability": yes(d.LearningDisability),
+		"looked_after": yes(d.LookedAfter), "placing_authority": d.PlacingAuthority, "open_case": yes(d.OpenCase),
+		"allocated_social_worker_id": d.AllocatedSocialWorkerID, "lead_professional": d.LeadProfessional}
+}
+
+// renderChildForm shows the add or change form with the choices it needs.
+func (s *Server) renderChildForm(w http.ResponseWriter, r *http.Request, st int, p *page, data map[string]any) {
+	sws, err := s.st.SocialWorkers(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["SocialWorkers"] = sws
+	data["Ethnicities"] = lantern.Ethnicities
+	p.Nav = "children"
+	p.Data = data
+	s.render(w, r, st, "child_form", p)
 }
 
 // childErrors gathers the form's own errors and the service's, once each.
@@ -117,34 +149,65 @@ func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
 			err = in.Validate(lantern.Today(s.stNow()))
 		}
 		p := s.newPage(r, "Add a child")
-		p.Nav = "children"
 		p.Form = formMap(form)
 		p.Errors = childErrors(formErrs, err)
-		s.render(w, r, http.StatusUnprocessableEntity, "child_form", p)
+		s.renderChildForm(w, r, http.StatusUnprocessableEntity, p, nil)
 		return
 	} else if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	redirect(w, r, "/children/"+c.ID+"?created=1")
+	redirect(w, r, "/children/"+c.ID+"?done=created")
 }
 
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
+	ctx := r.Context()
+	c, err := s.st.FindChildByID(ctx, r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	concerns, err := s.st.Concerns(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	assessments, err := s.st.Assessments(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	tasks, err := s.st.ChildTasks(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	sws, err := s.st.SocialWorkers(ctx)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	p := s.newPage(r, c.FullName())
 	p.Nav = "children"
-	switch {
-	case r.URL.Query().Get("created") == "1":
+	switch r.URL.Query().Get("done") {
+	case "created":
 		p.Notice = "The child's record has been created"
-	case r.URL.Query().Get("saved") == "1":
+	case "saved":
 		p.Notice = "Your changes have been saved"
+	case "concern":
+		p.Notice = "The concern has been recorded"
 	}
-	today := lantern.Today(s.stNow())
-	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.CanEditChildren(p.User)}
+	now := s.stNow()
+	today := lantern.Today(now)
+	swName := ""
+	for _, sw := range sws {
+		if sw.ID == c.AllocatedSocialWorkerID {
+			swName = sw.Name
+		}
+	}
+	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.CanEditChildren(p.User),
+		"Concerns": concerns, "Assessments": assessments, "Tasks": tasks, "Now": now, "SocialWorker": swName,
+		"Chart": levelChart(assessments)}
 	s.render(w, r, http.StatusOK, "child", p)
 }
 
@@ -155,10 +218,8 @@ func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "Change "+c.FullName()+"'s details")
-	p.Nav = "children"
 	p.Form = childFormValues(c)
-	p.Data = map[string]any{"Child": c}
-	s.render(w, r, http.StatusOK, "child_form", p)
+	s.renderChildForm(w, r, http.StatusOK, p, map[string]any{"Child": c})
 }
 
 func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
@@ -181,11 +242,9 @@ func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(formErrs) > 0 || lantern.ErrorCode(err) == lantern.EINVALID:
 		p := s.newPage(r, "Change the child's details")
-		p.Nav = "children"
 		p.Form = formMap(form)
 		p.Errors = childErrors(formErrs, err)
-		p.Data = map[string]any{"Child": &lantern.Child{ID: id}}
-		s.render(w, r, http.StatusUnprocessableEntity, "child_form", p)
+		s.renderChildForm(w, r, http.StatusUnprocessableEntity, p, map[string]any{"Child": &lantern.Child{ID: id}})
 	case errors.As(err, &le) && le.Code == lantern.ECONFLICT:
 		// Show the other person's change beside yours, and offer yours again
 		// against the current version.
@@ -199,6 +258,6 @@ func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.error(w, r, err)
 	default:
-		redirect(w, r, "/children/"+c.ID+"?saved=1")
+		redirect(w, r, "/children/"+c.ID+"?done=saved")
 	}
 }

@@ -34,6 +34,10 @@ func DecodeJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return lantern.Errorf(lantern.EBADREQUEST, "The request body is empty: send a JSON object")
 	}
+	// A NUL character is valid JSON but no database keeps it as text.
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		return lantern.Errorf(lantern.EBADREQUEST, "The request body has a NUL character (\\u0000), which cannot be stored")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -53,7 +57,8 @@ func jsonError(body []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		line, col := position(body, syn.Offset)
+		// Offset counts the bytes read, the bad one included: it is at Offset-1.
+		line, col := position(body, max(syn.Offset-1, 0))
 		return lantern.Errorf(lantern.EBADREQUEST, "The request body is not valid JSON: %s at line %d, column %d (byte %d)", syn.Error(), line, col, syn.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return lantern.Errorf(lantern.EBADREQUEST, "The request body is not valid JSON: it ends part-way through")

@@ -24,6 +24,9 @@ func (s *Server) pageRoutes() {
 	s.handle("GET /children/{id}/edit", s.person(s.editChildPage))
 	s.handle("POST /children/{id}/edit", s.person(s.updateChildPage))
 
+	s.concernPageRoutes()
+	s.assessmentPageRoutes()
+
 	s.handle("GET /admin/users", s.person(s.usersPage))
 	s.handle("GET /admin/users/new", s.person(s.newUserPage))
 	s.handle("POST /admin/users", s.person(s.createUserPage))

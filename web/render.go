@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/toolkit"
 	"lantern/web/assets"
 )
 
@@ -60,13 +61,37 @@ var funcs = template.FuncMap{
 		}
 		return g
 	},
+	"levelLabel":     func(l toolkit.Level) string { return l.Label() },
+	"levelTag":       levelTag,
+	"ethnicityLabel": lantern.EthnicityLabel,
+	"stepLabel":      func(st lantern.ConcernStep) string { return st.Label() },
+	"late":           func(t *lantern.Task, now time.Time) bool { return t.Late(now) },
+	"daysLate": func(t *lantern.Task, now time.Time) int {
+		return int(now.Sub(t.DueAt).Hours()/24) + 1
+	},
+	"clockLabel": clockLabel,
+	"indicatorText": func(def *toolkit.Definition, id string) string {
+		if id == toolkit.Under13 {
+			return "Under 13 years of age (from the date of birth)"
+		}
+		if ind := def.Indicator(id); ind != nil {
+			return ind.Text
+		}
+		return id
+	},
+	"bandOf": func(def *toolkit.Definition, id string) string {
+		if ind := def.Indicator(id); ind != nil {
+			return ind.Band
+		}
+		return ""
+	},
 	"roleLabel": func(r lantern.Role) string { return r.Label() },
 	"kindLabel": func(k lantern.AgencyKind) string { return k.Label() },
 }
 
 // parsePages parses the layout with each page, once, at start.
 func parsePages() (map[string]*template.Template, error) {
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +102,7 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" || name == "partials" {
+		if name == "layout" || strings.HasPrefix(name, "partials") {
 			continue
 		}
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
@@ -182,4 +207,28 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, st int, err e
 		p.Title = "Sorry, there is a problem with the service"
 	}
 	s.render(w, r, st, "error", p)
+}
+
+// levelTag is the GOV.UK tag colour for a level.
+func levelTag(l toolkit.Level) string {
+	switch l {
+	case toolkit.High:
+		return "govuk-tag--red"
+	case toolkit.Medium:
+		return "govuk-tag--orange"
+	case toolkit.Emerging:
+		return "govuk-tag--yellow"
+	case toolkit.Vulnerable:
+		return "govuk-tag--blue"
+	}
+	return "govuk-tag--grey"
+}
+
+// clockLabel names a clock in words.
+func clockLabel(id string) string {
+	switch id {
+	case lantern.ClockToolkitReassessment:
+		return "Complete the toolkit again"
+	}
+	return id
 }

@@ -1,0 +1,220 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"lantern"
+	"lantern/toolkit"
+)
+
+func (s *Server) assessmentPageRoutes() {
+	s.handle("GET /children/{id}/assessments/new", s.person(s.newAssessmentPage))
+	s.handle("POST /children/{id}/assessments", s.person(s.postAssessmentPage))
+	s.handle("GET /children/{id}/assessments/{aid}", s.person(s.assessmentPage))
+}
+
+// indicatorGroup is a heading and its indicators, as the toolkit groups them.
+type indicatorGroup struct {
+	ID, Title, Hint string
+	Evidence        string // "required" for M and H signs
+	Items           []toolkit.Indicator
+}
+
+func groups(def *toolkit.Definition) []indicatorGroup {
+	var vulns []toolkit.Indicator
+	for _, v := range def.Vulnerabilities {
+		if v.ID != toolkit.Under13 { // worked out from the date of birth
+			vulns = append(vulns, v)
+		}
+	}
+	return []indicatorGroup{
+		{"vulnerabilities", "Vulnerabilities", "These may increase risk. They are not evidence of exploitation.", "", vulns},
+		{"signs-e", "Signs and indicators: emerging (E)", "NWG category 1.", "", def.SignsByBand(toolkit.BandEmerging)},
+		{"signs-m", "Signs and indicators: medium (M)", "NWG category 2. Give the evidence for each one you tick.", "required", def.SignsByBand(toolkit.BandMedium)},
+		{"signs-h", "Signs and indicators: high (H)", "NWG category 3: entrenched abuse, contact with perpetrators. Give the evidence for each one you tick.", "required", def.SignsByBand(toolkit.BandHigh)},
+	}
+}
+
+// AssessmentForm reads the assessment form. The date of birth, open case
+// and missing episodes are not on it: they come from the record.
+func AssessmentForm(form url.Values, today lantern.Date) (toolkit.AssessmentInput, []lantern.FieldError) {
+	var p lantern.Problems
+	in := toolkit.AssessmentInput{
+		Answers: toolkit.Input{AssessedOn: today, Indicators: form["indicators"],
+			Disclosure: form.Get("disclosure") == "yes", ImmediateRisk: form.Get("immediate_risk") == "yes",
+			PoliceIntelligence: form.Get("police_intelligence") == "yes", LearningDisability: form.Get("learning_disability") == "yes"},
+		Evidence: map[string]string{}, Analysis: form.Get("analysis"), RecordedLevel: toolkit.Level(form.Get("recorded_level")),
+		OverrideRationale: form.Get("override_rationale"), ConcernID: form.Get("concern"),
+	}
+	for k, vs := range form {
+		if id, ok := strings.CutPrefix(k, "evidence."); ok && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
+			in.Evidence[id] = vs[0]
+		}
+	}
+	// Evidence typed for a box later unticked is dropped, not refused: the
+	// box was hidden when it was unticked.
+	ticked := map[string]bool{}
+	for _, id := range in.Answers.Indicators {
+		ticked[id] = true
+	}
+	for id := range in.Evidence {
+		if !ticked[id] {
+			delete(in.Evidence, id)
+		}
+	}
+	if d, m, y := form.Get("on-day"), form.Get("on-month"), form.Get("on-year"); d != "" || m != "" || y != "" {
+		yn, e1 := strconv.Atoi(y)
+		mn, e2 := strconv.Atoi(m)
+		dn, e3 := strconv.Atoi(d)
+		date, e4 := lantern.ParseDate(padDate(yn, mn, dn))
+		if e1 != nil || e2 != nil || e3 != nil || e4 != nil || len(y) != 4 {
+			p.Add("assessed_on", "The date of the assessment must be a real date, like 22 11 2026")
+		} else {
+			in.Answers.AssessedOn = date
+		}
+	}
+	if g := strings.TrimSpace(form.Get("partner_age_gap_years")); g != "" {
+		n, err := strconv.ParseFloat(g, 64)
+		if err != nil {
+			p.Add("partner_age_gap_years", "The age gap must be a number of years, like 6")
+		} else {
+			in.Answers.PartnerAgeGapYears = &n
+		}
+	}
+	return in, p
+}
+
+func (s *Server) newAssessmentPage(w http.ResponseWriter, r *http.Request) {
+	today := lantern.Today(s.stNow())
+	form := url.Values{"concern": {r.URL.Query().Get("concern")},
+		"on-day": {strconv.Itoa(today.Day)}, "on-month": {strconv.Itoa(int(today.Month))}, "on-year": {strconv.Itoa(today.Year)}}
+	s.renderAssessmentForm(w, r, http.StatusOK, form, nil, nil)
+}
+
+func (s *Server) renderAssessmentForm(w http.ResponseWriter, r *http.Request, st int, form url.Values, errs []lantern.FieldError, res *toolkit.Result) {
+	ctx := r.Context()
+	child, err := s.st.FindChildByID(ctx, r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	def, err := s.st.Toolkit(ctx, form.Get("toolkit"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	siblings, err := s.st.Siblings(ctx, child.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, "Complete the toolkit")
+	p.Nav = "children"
+	p.Errors = errs
+	p.Form = formMap(form)
+	p.Form["toolkit"] = def.ID
+	ticked := map[string]bool{}
+	for _, id := range form["indicators"] {
+		ticked[id] = true
+	}
+	today := lantern.Today(s.stNow())
+	p.Data = map[string]any{"Child": child, "Toolkit": def, "Groups": groups(def), "Ticked": ticked, "Result": res,
+		"Under13": lantern.AgeOn(child.DateOfBirth, today) < 13, "Siblings": siblings, "Levels": toolkit.Levels}
+	s.render(w, r, st, "assessment_form", p)
+}
+
+func (s *Server) postAssessmentPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	form, err := parseForm(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	in, formErrs := AssessmentForm(form, lantern.Today(s.stNow()))
+	if len(formErrs) > 0 {
+		s.renderAssessmentForm(w, r, http.StatusUnprocessableEntity, form, formErrs, nil)
+		return
+	}
+	if form.Get("action") != "record" {
+		// Check: show the suggestion and its reasons before recording.
+		child, err := s.st.FindChildByID(ctx, id)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		def, err := s.st.Toolkit(ctx, form.Get("toolkit"))
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		a := in.Answers
+		a.DateOfBirth, a.OpenCase = child.DateOfBirth, child.OpenCase
+		a.LearningDisability = a.LearningDisability || child.LearningDisability
+		res, err := def.Score(a)
+		if err != nil {
+			s.renderAssessmentForm(w, r, statusOf(err), form, lantern.ErrorFields(err), nil)
+			return
+		}
+		if form.Get("recorded_level") == "" {
+			form.Set("recorded_level", string(res.Level))
+		}
+		s.renderAssessmentForm(w, r, http.StatusOK, form, nil, res)
+		return
+	}
+	a, err := s.st.CreateAssessment(ctx, id, form.Get("toolkit"), in)
+	if lantern.ErrorCode(err) == lantern.EINVALID {
+		s.renderAssessmentForm(w, r, http.StatusUnprocessableEntity, form, lantern.ErrorFields(err), nil)
+		return
+	} else if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	redirect(w, r, "/children/"+id+"/assessments/"+a.ID+"?done=recorded")
+}
+
+func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	child, err := s.st.FindChildByID(ctx, r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	as, err := s.st.Assessments(ctx, child.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var a, prev *toolkit.Assessment
+	for i, x := range as {
+		if x.ID == r.PathValue("aid") {
+			a = x
+			if i+1 < len(as) {
+				prev = as[i+1] // newest first: the next is the one before
+			}
+		}
+	}
+	if a == nil {
+		s.error(w, r, lantern.NotFound("Assessment"))
+		return
+	}
+	def, err := s.st.Toolkit(ctx, a.Toolkit)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, "Toolkit assessment for "+child.FullName())
+	p.Nav = "children"
+	if r.URL.Query().Get("done") == "recorded" {
+		p.Notice = "The assessment has been recorded"
+	}
+	data := map[string]any{"Child": child, "A": a, "Toolkit": def, "Prev": prev}
+	if prev != nil {
+		data["Change"] = toolkit.Compare(prev, a)
+	}
+	p.Data = data
+	s.render(w, r, http.StatusOK, "assessment", p)
+}
