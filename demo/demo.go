@@ -7,9 +7,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"lantern"
 	"lantern/store"
+	"lantern/toolkit"
 )
 
 // Password is every demonstration account's password. It is printed at
@@ -108,13 +110,66 @@ func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 		if in.Gender == "non-binary" && i%2 == 0 {
 			in.Gender = "not-known"
 		}
+		in.OpenCase = i%3 == 0
+		in.LookedAfter = i%5 == 0
+		if in.LookedAfter {
+			in.PlacingAuthority = "Southfield Council (fictional)"
+		}
 		u := creators[i%len(creators)]
 		actx := lantern.NewContextWithRequest(lantern.NewContextWithUser(ctx, u), lantern.RequestInfo{Why: "demo data"})
-		if _, err := st.CreateChild(actx, in); err != nil {
+		c, err := st.CreateChild(actx, in)
+		if err != nil {
 			return nil, fmt.Errorf("child %d: %w", i, err)
+		}
+		if i%4 == 3 {
+			continue // some children have no concern yet
+		}
+		ex := examples[i%len(examples)]
+		k, err := st.CreateConcern(actx, c.ID, lantern.ConcernInput{RaisedAt: st.Now().Add(-time.Duration(24*(i+1)) * time.Hour),
+			Summary: ex.summary, Disclosure: ex.words != "", DisclosureWords: ex.words})
+		if err != nil {
+			return nil, fmt.Errorf("concern %d: %w", i, err)
+		}
+		if i%2 == 1 {
+			continue
+		}
+		if _, err := st.MoveConcern(actx, c.ID, k.ID, k.Version, lantern.StepChecked, "Agency records checked; line manager informed."); err != nil {
+			return nil, fmt.Errorf("concern %d: %w", i, err)
+		}
+		evidence := map[string]string{}
+		for _, id := range ex.indicators {
+			evidence[id] = "Recorded in the concern of " + k.RaisedAt.In(lantern.London).Format("2 January 2006") + " (demonstration)."
+		}
+		if _, err := st.CreateAssessment(actx, c.ID, "", toolkit.AssessmentInput{
+			Answers:  toolkit.Input{AssessedOn: lantern.Today(st.Now()), Indicators: ex.indicators, Disclosure: ex.words != ""},
+			Evidence: evidence, Analysis: ex.analysis, ConcernID: k.ID,
+		}); err != nil {
+			return nil, fmt.Errorf("assessment %d: %w", i, err)
 		}
 	}
 	return creds, nil
+}
+
+// examples are invented concerns, written as a practitioner might.
+var examples = []struct {
+	summary, words, analysis string
+	indicators               []string
+}{
+	{"Seen getting into a car with two older males outside school at 15:20. Car not known to school.", "",
+		"A one-off sighting, but with a change in attendance this term. Monitor and share with the police unit.",
+		[]string{"sign.unknown-vehicles", "sign.education-attendance"}},
+	{"Returned to placement at 02:00 for the third time this month, with a new phone and clothes.", "",
+		"Pattern of going missing with unexplained gifts. Medium risk; discuss a strategy meeting.",
+		[]string{"sign.missing", "sign.unexplained-gifts", "vuln.looked-after"}},
+	{"Told a youth worker about a 'boyfriend' of 22 who picks her up.", "he says I'm his girlfriend and he buys me stuff",
+		"Disclosure of a relationship with an adult with gifts: high by the toolkit's rules.",
+		[]string{"sign.older-partners", "sign.unexplained-gifts"}},
+	{"Secretive about phone use in class; receiving messages from unknown numbers.", "",
+		"Emerging signs only; the family is supportive. Monitor and complete the toolkit again.",
+		[]string{"sign.secretive-internet", "sign.unknown-callers"}},
+	{"Low mood and some self-harm disclosed to the school nurse; no concerns about others yet.", "",
+		"Vulnerabilities and one emerging sign. Early help offered.",
+		[]string{"vuln.mental-health", "vuln.low-self-esteem", "sign.self-harm"}},
 }
 
 // Print shows the demonstration sign-ins.
