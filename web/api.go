@@ -26,6 +26,8 @@ func (s *Server) apiRoutes() {
 	s.handle("GET /api/v1/audit", s.api(s.apiAudit))
 	s.handle("POST /api/v1/toolkit/score", s.api(s.apiScore))
 	s.caseRoutes()
+	s.matchRoutes()
+	s.childListRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))
 	})

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"lantern"
+	"lantern/store"
 )
 
 const childrenPerPage = 25
@@ -140,6 +141,13 @@ func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
 	in, formErrs := ChildForm(form)
 	var c *lantern.Child
 	if len(formErrs) == 0 {
+		in.Normalise()
+		err = in.Validate(lantern.Today(s.stNow()))
+		if err == nil && form.Get("confirmed") != "yes" && s.possibleMatches(w, r, in, formMap(form)) {
+			return
+		}
+	}
+	if len(formErrs) == 0 && err == nil {
 		c, err = s.st.CreateChild(r.Context(), in)
 	}
 	if len(formErrs) > 0 || lantern.ErrorCode(err) == lantern.EINVALID {
@@ -194,8 +202,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		p.Notice = "The child's record has been created"
 	case "saved":
 		p.Notice = "Your changes have been saved"
-	case "concern":
-		p.Notice = "The concern has been recorded"
+	case "merged":
+		p.Notice = "The records have been merged: both histories are on this record"
 	}
 	now := s.stNow()
 	today := lantern.Today(now)
@@ -206,6 +214,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.CanEditChildren(p.User),
+		"CanMerge": store.CanMerge(p.User),
 		"Concerns": concerns, "Assessments": assessments, "Tasks": tasks, "Now": now, "SocialWorker": swName,
 		"Chart": levelChart(assessments)}
 	s.render(w, r, http.StatusOK, "child", p)

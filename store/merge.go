@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+
+	"lantern"
+)
+
+// CanMerge reports whether u may merge two records found to be one child:
+// a manager's decision, never the system's.
+func CanMerge(u *lantern.User) bool {
+	return u != nil && !u.Disabled && u.Has(lantern.RoleManager) && lantern.CanSeeChildren(u)
+}
+
+// MergeChildren makes dupID part of keepID's record: every concern,
+// assessment, task, other name, address, school, professional, family
+// member, sibling link and involved agency moves to keepID, the duplicate's
+// own name becomes an other name, and the duplicate is kept, read-only,
+// pointing at the record it was merged into. Both histories are kept.
+func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVersion, dupVersion int) (*lantern.Child, error) {
+	u := lantern.UserFromContext(ctx)
+	now := s.now()
+	err := s.write(ctx, func(tx *tx) error {
+		keep, err := s.findChild(ctx, tx, keepID, true)
+		if err != nil {
+			return err
+		}
+		dup, err := s.findChild(ctx, tx, dupID, true)
+		if err != nil {
+			return err
+		}
+		if !CanMerge(u) {
+			return lantern.Errorf(lantern.EFORBIDDEN, "Only managers can merge records")
+		}
+		switch {
+		case keep.ID == dup.ID:
+			return lantern.Invalid(lantern.FieldError{Field: "other_id", Message: "Choose a different record to merge"})
+		case keep.MergedInto != "" || dup.MergedInto != "":
+			return lantern.Invalid(lantern.FieldError{Field: "other_id", Message: "One of these records has already been merged"})
+		case keep.Version != keepVersion || dup.Version != dupVersion:
+			return lantern.Errorf(lantern.ECONFLICT, "One of the records changed while you were comparing them: compare them again")
+		}
+		for _, q := range []string{
+			`UPDATE concerns SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE assessments SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE tasks SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE child_names SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE child_addresses SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE child_schools SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE child_professionals SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE family_members SET child_id = $1 WHERE child_id = $2`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, keepID, dupID); err != nil {
+				return internal("merge", err)
+			}
+		}
+		// Agencies and siblings are sets: add what the keeper lacks.
+		for _, q := range []string{
+			`INSERT INTO child_agencies (child_id, agency_id, since) SELECT $1, agency_id, since FROM child_agencies WHERE child_id = $2
+				ON CONFLICT (child_id, agency_id) DO NOTHING`,
+			`INSERT INTO child_siblings (child_id, sibling_id, created_at) SELECT $1, sibling_id, created_at FROM child_siblings
+				WHERE child_id = $2 AND sibling_id <> $1 ON CONFLICT (child_id, sibling_id) DO NOTHING`,
+			`INSERT INTO child_siblings (child_id, sibling_id, created_at) SELECT child_id, $1, created_at FROM child_siblings
+				WHERE sibling_id = $2 AND child_id <> $1 ON CONFLICT (child_id, sibling_id) DO NOTHING`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, keepID, dupID); err != nil {
+				return internal("merge", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM child_siblings WHERE child_id = $1 OR sibling_id = $1`, dupID); err != nil {
+			return internal("merge", err)
+		}
+		if dup.GivenName+" "+dup.FamilyName != keep.GivenName+" "+keep.FamilyName {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES ($1, $2, $3, 'previous-name', $4, $5)`,
+				newID(), keepID, dup.GivenName+" "+dup.FamilyName, nameKey(dup.GivenName, true), s.d.ts(now)); err != nil {
+				return internal("merge", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE children SET merged_into = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4`,
+			keepID, s.d.ts(now), u.ID, dupID); err != nil {
+			return internal("merge", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE children SET version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3`,
+			s.d.ts(now), u.ID, keepID); err != nil {
+			return internal("merge", err)
+		}
+		tx.audit(auditEntry{Action: "child.merge", Entity: "child", EntityID: keepID, ChildID: keepID, Detail: "merged=" + dupID})
+		tx.audit(auditEntry{Action: "child.merged", Entity: "child", EntityID: dupID, ChildID: dupID, Detail: "into=" + keepID})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindChildByID(ctx, keepID)
+}
