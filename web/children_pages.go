@@ -262,11 +262,51 @@ func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
 		p.Nav = "children"
 		p.Form = formMap(form)
 		p.Form["version"] = strconv.Itoa(cur.Version)
-		p.Data = map[string]any{"Child": cur, "Current": childFormValues(cur), "Mine": formMap(form)}
+		p.Data = map[string]any{"Child": cur, "Rows": conflictRows(cur, in), "Mine": formMap(form)}
 		s.render(w, r, http.StatusConflict, "child_conflict", p)
 	case err != nil:
 		s.error(w, r, err)
 	default:
 		redirect(w, r, "/children/"+c.ID+"?done=saved")
 	}
+}
+
+// conflictRow is one field of a record shown beside the change that could
+// not be saved.
+type conflictRow struct {
+	Label, Saved, Mine string
+	Differs            bool
+}
+
+// conflictRows sets every field of the saved record beside the change, so
+// that nothing the other person saved is overwritten unseen.
+func conflictRows(cur *lantern.Child, in lantern.ChildInput) []conflictRow {
+	yes := func(b bool) string {
+		if b {
+			return "Yes"
+		}
+		return "No"
+	}
+	d, n := cur.ChildDetails, in.ChildDetails
+	rows := []conflictRow{
+		{"Given name", cur.GivenName, in.GivenName, false},
+		{"Family name", cur.FamilyName, in.FamilyName, false},
+		{"Date of birth", cur.DateOfBirth.Format(), in.DateOfBirth.Format(), false},
+		{"Date of birth estimated", yes(d.DOBEstimated), yes(n.DOBEstimated), false},
+		{"Gender", genderLabel(cur.Gender), genderLabel(in.Gender), false},
+		{"Ethnicity", lantern.EthnicityLabel(d.Ethnicity), lantern.EthnicityLabel(n.Ethnicity), false},
+		{"First language", d.FirstLanguage, n.FirstLanguage, false},
+		{"Needs an interpreter", yes(d.InterpreterNeeded), yes(n.InterpreterNeeded), false},
+		{"Disability", d.Disability, n.Disability, false},
+		{"Learning disability", yes(d.LearningDisability), yes(n.LearningDisability), false},
+		{"Looked after", yes(d.LookedAfter), yes(n.LookedAfter), false},
+		{"Placing authority", d.PlacingAuthority, n.PlacingAuthority, false},
+		{"Open to children's social care", yes(d.OpenCase), yes(n.OpenCase), false},
+		{"Allocated social worker", d.AllocatedSocialWorkerID, n.AllocatedSocialWorkerID, false},
+		{"Lead professional", d.LeadProfessional, n.LeadProfessional, false},
+	}
+	for i := range rows {
+		rows[i].Differs = rows[i].Saved != rows[i].Mine
+	}
+	return rows
 }

@@ -23,9 +23,11 @@ func (s *Server) pageRoutes() {
 	s.handle("GET /children/{id}", s.person(s.childPage))
 	s.handle("GET /children/{id}/edit", s.person(s.editChildPage))
 	s.handle("POST /children/{id}/edit", s.person(s.updateChildPage))
+	s.childListPageRoutes()
 
 	s.concernPageRoutes()
 	s.assessmentPageRoutes()
+	s.toolkitPageRoutes()
 
 	s.handle("GET /admin/users", s.person(s.usersPage))
 	s.handle("GET /admin/users/new", s.person(s.newUserPage))

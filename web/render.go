@@ -43,24 +43,10 @@ var funcs = template.FuncMap{
 		}
 		return m, nil
 	},
-	"add":     func(a, b int) int { return a + b },
-	"sub":     func(a, b int) int { return a - b },
-	"genders": func() []string { return lantern.Genders },
-	"genderLabel": func(g string) string {
-		switch g {
-		case "female":
-			return "Female"
-		case "male":
-			return "Male"
-		case "non-binary":
-			return "Non-binary"
-		case "other":
-			return "Other"
-		case "not-known":
-			return "Not known"
-		}
-		return g
-	},
+	"add":            func(a, b int) int { return a + b },
+	"sub":            func(a, b int) int { return a - b },
+	"genders":        func() []string { return lantern.Genders },
+	"genderLabel":    genderLabel,
 	"levelLabel":     func(l toolkit.Level) string { return l.Label() },
 	"levelTag":       levelTag,
 	"ethnicityLabel": lantern.EthnicityLabel,
@@ -231,4 +217,20 @@ func clockLabel(id string) string {
 		return "Complete the toolkit again"
 	}
 	return id
+}
+
+func genderLabel(g string) string {
+	switch g {
+	case "female":
+		return "Female"
+	case "male":
+		return "Male"
+	case "non-binary":
+		return "Non-binary"
+	case "other":
+		return "Other"
+	case "not-known":
+		return "Not known"
+	}
+	return g
 }

@@ -28,7 +28,8 @@ type Options struct {
 }
 
 // Start runs a server on dialect d ("sqlite" or "postgres") and seeds the
-// storetest fixture. It stops when the test ends.
+// storetest fixture (not with Demo, which brings its own). It stops when
+// the test ends.
 func Start(t testing.TB, d string, opt Options) *Server {
 	t.Helper()
 	sc := storetest.Config(t, d)
@@ -46,5 +47,9 @@ func Start(t testing.TB, d string, opt Options) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	return &Server{Main: m, URL: m.URL(), Fixture: storetest.Seed(t, m.Store)}
+	srv := &Server{Main: m, URL: m.URL()}
+	if !opt.Demo { // the demonstration area has its own people
+		srv.Fixture = storetest.Seed(t, m.Store)
+	}
+	return srv
 }

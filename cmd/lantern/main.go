@@ -35,6 +35,7 @@ Usage:
   lantern user add    --data DIR --email EMAIL --name NAME --agency NAME_OR_ID --role ROLE [--password-stdin]
   lantern token create --data DIR --email EMAIL [--ttl 24h] [--name NAME]
   lantern token revoke --data DIR --id TOKEN_ID
+  lantern toolkit load --data DIR --file DEFINITION.json [--current]
   lantern audit verify --data DIR
   lantern backup  --data DIR --to FILE
   lantern restore --data DIR --from FILE
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(tokenCreate(ctx, rest, stdout, stderr))
 	case "token revoke":
 		return exit(tokenRevoke(ctx, rest, stderr))
+	case "toolkit load":
+		return exit(toolkitLoad(ctx, rest, stdout, stderr))
 	case "audit verify":
 		return auditVerify(ctx, rest, stdout, stderr)
 	case "backup":
@@ -189,6 +192,13 @@ func (r *roleList) String() string { return fmt.Sprint(*r) }
 func (r *roleList) Set(v string) error {
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {
+			if !lantern.Role(s).Valid() {
+				names := make([]string, len(lantern.Roles))
+				for i, role := range lantern.Roles {
+					names[i] = string(role)
+				}
+				return fmt.Errorf("unknown role %q: the roles are %s", s, strings.Join(names, ", "))
+			}
 			*r = append(*r, lantern.Role(s))
 		}
 	}
@@ -364,5 +374,37 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintln(stdout, "restored", *from)
+	return nil
+}
+
+func toolkitLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := app.Defaults()
+	fs := newFlags("toolkit load", stderr)
+	c.StoreFlags(fs)
+	file := fs.String("file", "", "the toolkit definition (JSON)")
+	current := fs.Bool("current", false, "use it for new assessments")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(*file)
+	if err != nil {
+		return fmt.Errorf("--file: %w", err)
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sys := lantern.NewSystemContext(ctx, "lantern toolkit load")
+	def, err := st.LoadToolkit(sys, raw)
+	if err != nil {
+		return err
+	}
+	if *current {
+		if err := st.SetCurrentToolkit(sys, def.ID); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, def.ID)
 	return nil
 }
