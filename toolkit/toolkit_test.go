@@ -293,7 +293,7 @@ func BenchmarkScore(b *testing.B) {
 	def := toolkit.Builtin()
 	in := toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2014-03-01"),
 		Indicators: []string{"vuln.looked-after", "vuln.homeless", "sign.missing", "sign.gangs", "sign.secretive", "sign.unknown-vehicles", "vuln.sexually-active"},
-		OpenCase: true, PoliceIntelligence: true, PartnerAgeGapYears: ptrF(6), MissingEpisodes90d: ptrI(3)}
+		OpenCase:   true, PoliceIntelligence: true, PartnerAgeGapYears: ptrF(6), MissingEpisodes90d: ptrI(3)}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := def.Score(in); err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode/utf8"
 
 	"lantern"
 )
@@ -16,6 +18,11 @@ func parseForm(r *http.Request) (url.Values, error) {
 			return nil, lantern.Errorf(lantern.ETOOLARGE, "What you sent is larger than %d bytes", mbe.Limit)
 		}
 		return nil, lantern.Errorf(lantern.EBADREQUEST, "The form could not be read")
+	}
+	for k, vs := range r.PostForm {
+		if !storable(k) || !allStorable(vs) {
+			return nil, lantern.Errorf(lantern.EBADREQUEST, "The form has characters that could not be read")
+		}
 	}
 	return r.PostForm, nil
 }
@@ -34,4 +41,18 @@ func formMap(v url.Values) map[string]string {
 // redirect sends a browser on after a successful POST.
 func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// storable reports whether s can be kept as text in both databases: valid
+// UTF-8 with no NUL byte. PostgreSQL refuses either with an error that would
+// otherwise surface as a 500.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+func allStorable(vs []string) bool {
+	for _, v := range vs {
+		if !storable(v) {
+			return false
+		}
+	}
+	return true
 }

@@ -62,6 +62,29 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// refuseUnstorable answers, before any database sees it, a path or query
+// holding text no database can keep (see storable): such a path names
+// nothing (404), and such a query cannot be read (400).
+func (s *Server) refuseUnstorable(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !storable(r.URL.Path) {
+			what := "Page"
+			if isAPI(r) {
+				what = "Resource"
+			}
+			s.error(w, r, lantern.NotFound(what))
+			return
+		}
+		for k, vs := range r.URL.Query() {
+			if !storable(k) || !allStorable(vs) {
+				s.error(w, r, lantern.Errorf(lantern.EBADREQUEST, "The address has characters that could not be read"))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func (s *Server) crossOrigin(w http.ResponseWriter, r *http.Request) {
 	s.error(w, r, lantern.Errorf(lantern.EFORBIDDEN, "This request came from another site and has been refused"))
 }
