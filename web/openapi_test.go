@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"lantern/app/apptest"
+)
+
+// TestOpenAPIDescribesEveryRoute reads the routes from api.go's source and
+// checks the served OpenAPI document has each, with its method.
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
+	var src []byte
+	for _, name := range []string{"api.go", "child_lists.go"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
+	}
+	routeRE := regexp.MustCompile(`s\.handle\("([A-Z]+) (/api/v1/[^"]*)"`)
+	routes := routeRE.FindAllStringSubmatch(string(src), -1)
+	if len(routes) < 7 {
+		t.Fatalf("found %d routes in api.go; the pattern no longer matches the source", len(routes))
+	}
+
+	e := startEnv(t, "sqlite", apptest.Options{})
+	r := e.do("GET", "/api/v1/openapi.json", "", nil)
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET /api/v1/openapi.json: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Info    struct{ Title, Version string }       `json:"info"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(r.body, &doc); err != nil {
+		t.Fatalf("openapi.json is not JSON: %v", err)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
+	}
+	if doc.Info.Title == "" || doc.Info.Version == "" {
+		t.Errorf("info lacks a title or version: %+v", doc.Info)
+	}
+	for _, m := range routes {
+		method, path := strings.ToLower(m[1]), m[2]
+		t.Run(m[1]+" "+path, func(t *testing.T) {
+			ops, ok := doc.Paths[path]
+			if !ok {
+				t.Fatalf("paths has no %s", path)
+			}
+			op, ok := ops[method]
+			if !ok {
+				t.Fatalf("paths[%s] has no %s", path, method)
+			}
+			var v struct {
+				Responses map[string]json.RawMessage `json:"responses"`
+			}
+			if err := json.Unmarshal(op, &v); err != nil || len(v.Responses) == 0 {
+				t.Errorf("%s %s has no responses (%v)", method, path, err)
+			}
+			for _, param := range regexp.MustCompile(`\{([a-z_]+)\}`).FindAllStringSubmatch(path, -1) {
+				if !strings.Contains(string(op), `"`+param[1]+`"`) && !strings.Contains(string(ops["parameters"]), `"`+param[1]+`"`) {
+					t.Errorf("%s %s does not describe the path parameter %s", method, path, param[1])
+				}
+			}
+		})
+	}
+}
