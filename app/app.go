@@ -49,6 +49,9 @@ func NewLogger(w io.Writer, level string) *slog.Logger {
 
 // OpenStore opens the configured store.
 func OpenStore(ctx context.Context, c Config, log *slog.Logger) (*store.Store, error) {
+	if err := c.ValidateStore(); err != nil {
+		return nil, err
+	}
 	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log})
 }
 

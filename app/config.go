@@ -84,14 +84,23 @@ func FromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	return errors.Join(errs...)
 }
 
-// Validate checks the settings before anything starts.
-func (c *Config) Validate() error {
+// ValidateStore checks the settings that say where the store is.
+func (c *Config) ValidateStore() error {
 	var errs []error
 	if c.Database == "" && c.DataDir == "" {
 		errs = append(errs, errors.New("--data: give a folder for the embedded database, or --database"))
 	}
 	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
 		errs = append(errs, errors.New("--database must be a postgres:// URL"))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks the settings before anything starts.
+func (c *Config) Validate() error {
+	var errs []error
+	if err := c.ValidateStore(); err != nil {
+		errs = append(errs, err)
 	}
 	switch c.Timescales {
 	case "wt2023", "wt2006":

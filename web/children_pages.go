@@ -195,6 +195,11 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	lists, err := s.st.ChildLists(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	p := s.newPage(r, c.FullName())
 	p.Nav = "children"
 	switch r.URL.Query().Get("done") {
@@ -214,7 +219,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.CanEditChildren(p.User),
-		"CanMerge": store.CanMerge(p.User),
+		"CanMerge": store.CanMerge(p.User), "Lists": lists,
 		"Concerns": concerns, "Assessments": assessments, "Tasks": tasks, "Now": now, "SocialWorker": swName,
 		"Chart": levelChart(assessments)}
 	s.render(w, r, http.StatusOK, "child", p)

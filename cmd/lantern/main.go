@@ -119,6 +119,9 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 
 // openStore opens an existing, current store for an admin command.
 func openStore(ctx context.Context, c app.Config) (*store.Store, error) {
+	if err := c.ValidateStore(); err != nil {
+		return nil, err
+	}
 	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
 	if err != nil {
 		return nil, err
