@@ -134,6 +134,25 @@ func openStore(ctx context.Context, c app.Config) (*store.Store, error) {
 	return st, nil
 }
 
+// adminCommand parses an admin command's flags (defined by define), opens
+// the store and runs fn as the operator at the command line.
+func adminCommand(ctx context.Context, name string, args []string, stderr io.Writer,
+	define func(fs *flag.FlagSet), fn func(sys context.Context, st *store.Store) error) error {
+	c := app.Defaults()
+	fs := newFlags(name, stderr)
+	c.StoreFlags(fs)
+	define(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(lantern.NewSystemContext(ctx, "lantern "+name), st)
+}
+
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := app.Defaults()
 	fs := newFlags("serve", stderr)
@@ -168,25 +187,18 @@ func migrate(ctx context.Context, args []string, stderr io.Writer) error {
 }
 
 func agencyAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := app.Defaults()
-	fs := newFlags("agency add", stderr)
-	c.StoreFlags(fs)
-	name := fs.String("name", "", "the agency's name")
-	kind := fs.String("kind", "", "childrens-social-care, police, health, education, youth-justice, voluntary or housing")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	a, err := st.CreateAgency(lantern.NewSystemContext(ctx, "lantern agency add"), lantern.AgencyInput{Name: *name, Kind: lantern.AgencyKind(*kind)})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, a.ID)
-	return nil
+	var name, kind *string
+	return adminCommand(ctx, "agency add", args, stderr, func(fs *flag.FlagSet) {
+		name = fs.String("name", "", "the agency's name")
+		kind = fs.String("kind", "", "childrens-social-care, police, health, education, youth-justice, voluntary or housing")
+	}, func(sys context.Context, st *store.Store) error {
+		a, err := st.CreateAgency(sys, lantern.AgencyInput{Name: *name, Kind: lantern.AgencyKind(*kind)})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, a.ID)
+		return nil
+	})
 }
 
 type roleList []lantern.Role
@@ -209,54 +221,54 @@ func (r *roleList) Set(v string) error {
 }
 
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	c := app.Defaults()
-	fs := newFlags("user add", stderr)
-	c.StoreFlags(fs)
-	email := fs.String("email", "", "the person's email address")
-	name := fs.String("name", "", "the person's name")
-	agency := fs.String("agency", "", "the agency's name or id")
+	var email, name, agency *string
+	var pwStdin *bool
 	var roles roleList
-	fs.Var(&roles, "role", "a role (repeat, or separate with commas)")
-	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	var password string
-	if *pwStdin {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read the password: %w", err)
+	return adminCommand(ctx, "user add", args, stderr, func(fs *flag.FlagSet) {
+		email = fs.String("email", "", "the person's email address")
+		name = fs.String("name", "", "the person's name")
+		agency = fs.String("agency", "", "the agency's name or id")
+		fs.Var(&roles, "role", "a role (repeat, or separate with commas)")
+		pwStdin = fs.Bool("password-stdin", false, "read the password from standard input")
+	}, func(sys context.Context, st *store.Store) error {
+		password, err := readPassword(*pwStdin, stdin)
+		if err != nil {
+			return err
 		}
-		password = strings.TrimRight(line, "\r\n")
-		if password == "" {
-			return errors.New("--password-stdin: no password on standard input")
+		a, err := st.FindAgency(sys, *agency)
+		if err != nil {
+			return fmt.Errorf("--agency: no agency %q", *agency)
 		}
-	} else {
-		// No password given: make a strong one and say it once, on stderr,
-		// so that stdout stays just the id for scripts.
+		u, err := st.CreateUser(sys, lantern.UserInput{Email: *email, Name: *name, AgencyID: a.ID, Roles: roles, Password: password})
+		if err != nil {
+			return err
+		}
+		if !*pwStdin {
+			fmt.Fprintf(stderr, "Initial password for %s (shown once; they sign in and set up two factors): %s\n", u.Email, password)
+		}
+		fmt.Fprintln(stdout, u.ID)
+		return nil
+	})
+}
+
+// readPassword reads one line from stdin, or, when none is to be given,
+// makes a strong password to be shown once on stderr, so that stdout stays
+// just the id for scripts.
+func readPassword(fromStdin bool, stdin io.Reader) (string, error) {
+	if !fromStdin {
 		b := make([]byte, 15)
 		rand.Read(b)
-		password = base64.RawURLEncoding.EncodeToString(b)
+		return base64.RawURLEncoding.EncodeToString(b), nil
 	}
-	st, err := openStore(ctx, c)
-	if err != nil {
-		return err
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the password: %w", err)
 	}
-	defer st.Close()
-	sys := lantern.NewSystemContext(ctx, "lantern user add")
-	a, err := st.FindAgency(sys, *agency)
-	if err != nil {
-		return fmt.Errorf("--agency: no agency %q", *agency)
+	password := strings.TrimRight(line, "\r\n")
+	if password == "" {
+		return "", errors.New("--password-stdin: no password on standard input")
 	}
-	u, err := st.CreateUser(sys, lantern.UserInput{Email: *email, Name: *name, AgencyID: a.ID, Roles: roles, Password: password})
-	if err != nil {
-		return err
-	}
-	if !*pwStdin {
-		fmt.Fprintf(stderr, "Initial password for %s (shown once; they sign in and set up two factors): %s\n", u.Email, password)
-	}
-	fmt.Fprintln(stdout, u.ID)
-	return nil
+	return password, nil
 }
 
 func findUser(ctx context.Context, st *store.Store, email string) (*lantern.User, error) {
@@ -273,47 +285,33 @@ func findUser(ctx context.Context, st *store.Store, email string) (*lantern.User
 }
 
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := app.Defaults()
-	fs := newFlags("token create", stderr)
-	c.StoreFlags(fs)
-	email := fs.String("email", "", "the user the token acts for")
-	ttl := fs.Duration("ttl", 24*time.Hour, "how long the token lasts")
-	name := fs.String("name", "command line", "what the token is for")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	sys := lantern.NewSystemContext(ctx, "lantern token create")
-	u, err := findUser(sys, st, *email)
-	if err != nil {
-		return err
-	}
-	secret, _, err := st.CreateToken(sys, u.ID, *name, *ttl)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, secret)
-	return nil
+	var email, name *string
+	var ttl *time.Duration
+	return adminCommand(ctx, "token create", args, stderr, func(fs *flag.FlagSet) {
+		email = fs.String("email", "", "the user the token acts for")
+		ttl = fs.Duration("ttl", 24*time.Hour, "how long the token lasts")
+		name = fs.String("name", "command line", "what the token is for")
+	}, func(sys context.Context, st *store.Store) error {
+		u, err := findUser(sys, st, *email)
+		if err != nil {
+			return err
+		}
+		secret, _, err := st.CreateToken(sys, u.ID, *name, *ttl)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, secret)
+		return nil
+	})
 }
 
 func tokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
-	c := app.Defaults()
-	fs := newFlags("token revoke", stderr)
-	c.StoreFlags(fs)
-	id := fs.String("id", "", "the token's id")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return st.RevokeToken(lantern.NewSystemContext(ctx, "lantern token revoke"), *id)
+	var id *string
+	return adminCommand(ctx, "token revoke", args, stderr, func(fs *flag.FlagSet) {
+		id = fs.String("id", "", "the token's id")
+	}, func(sys context.Context, st *store.Store) error {
+		return st.RevokeToken(sys, *id)
+	})
 }
 
 func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
@@ -381,33 +379,26 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func toolkitLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := app.Defaults()
-	fs := newFlags("toolkit load", stderr)
-	c.StoreFlags(fs)
-	file := fs.String("file", "", "the toolkit definition (JSON)")
-	current := fs.Bool("current", false, "use it for new assessments")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	raw, err := os.ReadFile(*file)
-	if err != nil {
-		return fmt.Errorf("--file: %w", err)
-	}
-	st, err := openStore(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	sys := lantern.NewSystemContext(ctx, "lantern toolkit load")
-	def, err := st.LoadToolkit(sys, raw)
-	if err != nil {
-		return err
-	}
-	if *current {
-		if err := st.SetCurrentToolkit(sys, def.ID); err != nil {
+	var file *string
+	var current *bool
+	return adminCommand(ctx, "toolkit load", args, stderr, func(fs *flag.FlagSet) {
+		file = fs.String("file", "", "the toolkit definition (JSON)")
+		current = fs.Bool("current", false, "use it for new assessments")
+	}, func(sys context.Context, st *store.Store) error {
+		raw, err := os.ReadFile(*file)
+		if err != nil {
+			return fmt.Errorf("--file: %w", err)
+		}
+		def, err := st.LoadToolkit(sys, raw)
+		if err != nil {
 			return err
 		}
-	}
-	fmt.Fprintln(stdout, def.ID)
-	return nil
+		if *current {
+			if err := st.SetCurrentToolkit(sys, def.ID); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(stdout, def.ID)
+		return nil
+	})
 }
