@@ -63,7 +63,8 @@ func (s *Store) finishTasks(ctx context.Context, tx *tx, childID, clock string, 
 	}
 	rows.Close()
 	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, version = version + 1 WHERE id = $2`, s.d.ts(at), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1 WHERE id = $2`,
+			s.d.ts(at), id); err != nil {
 			return internal("finish task", err)
 		}
 		tx.audit(auditEntry{Action: "task.done", Entity: "task", EntityID: id, ChildID: childID, Detail: "clock=" + clock})

@@ -27,6 +27,7 @@ func (s *Server) apiRoutes() {
 	s.handle("POST /api/v1/toolkit/score", s.api(s.apiScore))
 	s.caseRoutes()
 	s.matchRoutes()
+	s.eventRoutes()
 	s.childListRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))

@@ -1,0 +1,100 @@
+package lantern
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Referral is a referral to children's social care.
+type Referral struct {
+	ID                    string     `json:"id"`
+	ChildID               string     `json:"child_id"`
+	ReceivedAt            time.Time  `json:"received_at"`
+	Method                string     `json:"method"` // phone, written, online
+	Referrer              Referrer   `json:"referrer"`
+	Decision              string     `json:"decision,omitempty"`
+	DecidedAt             *time.Time `json:"decided_at,omitempty"`
+	WrittenConfirmationAt *time.Time `json:"written_confirmation_at,omitempty"`
+	FeedbackAt            *time.Time `json:"feedback_at,omitempty"`
+	Version               int        `json:"version"`
+	Tasks                 []*Task    `json:"tasks"`
+}
+
+// Referrer is who made a referral.
+type Referrer struct {
+	Name   string `json:"name"`
+	Agency string `json:"agency"`
+}
+
+// ReferralMethods are how referrals arrive.
+var ReferralMethods = []string{"phone", "written", "online"}
+
+// ReferralDecisions are what children's social care decides.
+var ReferralDecisions = []string{"assessment", "strategy-discussion", "early-help", "information-and-advice", "no-further-action"}
+
+// ValidateReferral checks a new referral.
+func ValidateReferral(r *Referral, now time.Time) error {
+	var p Problems
+	checkEventTime(&p, "received_at", r.ReceivedAt, now)
+	if !slices.Contains(ReferralMethods, r.Method) {
+		p.Add("method", "The method must be phone, written or online")
+	}
+	r.Referrer.Name = strings.TrimSpace(r.Referrer.Name)
+	r.Referrer.Agency = strings.TrimSpace(r.Referrer.Agency)
+	if r.Referrer.Name == "" {
+		p.Add("referrer.name", "Enter who made the referral")
+	}
+	checkText(&p, "referrer.name", "referrer's name", r.Referrer.Name, 200)
+	checkText(&p, "referrer.agency", "referrer's agency", r.Referrer.Agency, 200)
+	return p.Err()
+}
+
+// checkEventTime refuses a missing time, or one in the future beyond a small
+// clock skew.
+func checkEventTime(p *Problems, field string, t, now time.Time) {
+	switch {
+	case t.IsZero():
+		p.Add(field, "Enter when it happened, as RFC 3339 with an offset")
+	case t.After(now.Add(MaxClockSkew)):
+		p.Add(field, "The time must not be in the future")
+	case t.Before(now.AddDate(-25, 0, 0)):
+		p.Add(field, "The time is too far in the past")
+	}
+}
+
+// CheckEventTime is checkEventTime for other packages.
+func CheckEventTime(p *Problems, field string, t, now time.Time) { checkEventTime(p, field, t, now) }
+
+// StrategyDiscussion decides whether to start section 47 enquiries.
+type StrategyDiscussion struct {
+	ID           string        `json:"id"`
+	ChildID      string        `json:"child_id"`
+	HeldAt       time.Time     `json:"held_at"`
+	Decision     string        `json:"decision"` // s47, no-s47
+	Participants []Participant `json:"participants"`
+	Notes        string        `json:"notes,omitempty"`
+	Tasks        []*Task       `json:"tasks"`
+}
+
+// Participant took part in a discussion, from an agency.
+type Participant struct {
+	Name   string `json:"name"`
+	Agency string `json:"agency"`
+}
+
+// Conference is an initial or review child protection conference.
+type Conference struct {
+	ID      string    `json:"id"`
+	ChildID string    `json:"child_id"`
+	Kind    string    `json:"kind"` // initial, review
+	HeldAt  time.Time `json:"held_at"`
+	Outcome string    `json:"outcome"` // plan, no-plan
+	// Flags say what a manager should look at.
+	Flags []string `json:"flags"`
+	Tasks []*Task  `json:"tasks"`
+}
+
+// FlagNoS47 marks an initial conference with no strategy discussion that
+// decided on section 47 enquiries before it.
+const FlagNoS47 = "no-s47-strategy-discussion"

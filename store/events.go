@@ -1,0 +1,513 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"lantern"
+	"lantern/clocks"
+)
+
+// eventChild finds the child for recording an event, and checks the caller
+// may record it.
+func (s *Store) eventChild(ctx context.Context, tx *tx, childID string) (*lantern.Child, error) {
+	child, err := s.findChild(ctx, tx, childID, true)
+	if err != nil {
+		return nil, err
+	}
+	if !lantern.CanEditChildren(lantern.UserFromContext(ctx)) {
+		return nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot record this for a child")
+	}
+	if child.MergedInto != "" {
+		return nil, lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: record it there")
+	}
+	return child, nil
+}
+
+func appendTask(ts []*lantern.Task, t *lantern.Task) []*lantern.Task {
+	if t != nil {
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// CreateReferral records a referral to children's social care and starts
+// its clocks: the decision, feedback to the referrer, the assessment, and
+// for a telephone referral the referrer's written follow-up.
+func (s *Store) CreateReferral(ctx context.Context, childID string, r *lantern.Referral) (*lantern.Referral, error) {
+	now := s.now()
+	if err := lantern.ValidateReferral(r, now); err != nil {
+		return nil, err
+	}
+	u := lantern.UserFromContext(ctx)
+	r.ID, r.ChildID, r.Version, r.Tasks = newID(), childID, 1, []*lantern.Task{}
+	r.ReceivedAt = r.ReceivedAt.UTC().Truncate(time.Microsecond)
+	err := s.write(ctx, func(tx *tx) error {
+		child, err := s.eventChild(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		cal, err := s.workCalendar(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (id, child_id, received_at, method, referrer_name, referrer_agency, version, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)`, r.ID, childID, s.d.ts(r.ReceivedAt), r.Method, r.Referrer.Name, r.Referrer.Agency, u.ID, s.d.ts(now)); err != nil {
+			return internal("insert referral", err)
+		}
+		clockIDs := []string{clocks.ReferralDecision, clocks.ReferrerFeedback, clocks.Assessment}
+		if r.Method == "phone" {
+			clockIDs = append(clockIDs, clocks.ReferralWrittenFollowup)
+		}
+		for _, c := range clockIDs {
+			t, err := s.startClock(ctx, tx, cal, child, c, r.ReceivedAt, "referral", r.ID)
+			if err != nil {
+				return err
+			}
+			r.Tasks = appendTask(r.Tasks, t)
+		}
+		tx.audit(auditEntry{Action: "referral.create", Entity: "referral", EntityID: r.ID, ChildID: childID, Detail: "method=" + r.Method})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ReferralUpdate records what happened after a referral; each time given
+// stops its clock.
+type ReferralUpdate struct {
+	Decision              string
+	DecidedAt             *time.Time
+	WrittenConfirmationAt *time.Time
+	FeedbackAt            *time.Time
+}
+
+// UpdateReferral records the decision, the written follow-up or the feedback
+// to the referrer. Each may be given once; the version must be current.
+func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version int, up ReferralUpdate) (*lantern.Referral, error) {
+	now := s.now()
+	var p lantern.Problems
+	if up.Decision != "" && !slices.Contains(lantern.ReferralDecisions, up.Decision) {
+		p.Add("decision", "The decision must be one of "+strings.Join(lantern.ReferralDecisions, ", "))
+	}
+	if (up.Decision == "") != (up.DecidedAt == nil) {
+		p.Add("decided_at", "Give the decision and when it was made together")
+	}
+	for _, f := range []struct {
+		name string
+		t    *time.Time
+	}{{"decided_at", up.DecidedAt}, {"written_confirmation_at", up.WrittenConfirmationAt}, {"feedback_at", up.FeedbackAt}} {
+		if f.t != nil {
+			lantern.CheckEventTime(&p, f.name, *f.t, now)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var out *lantern.Referral
+	err := s.write(ctx, func(tx *tx) error {
+		if _, err := s.eventChild(ctx, tx, childID); err != nil {
+			return err
+		}
+		r, err := s.referral(ctx, tx, childID, id)
+		if err != nil {
+			return err
+		}
+		if r.Version != version {
+			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this referral: look again", Current: r}
+		}
+		var p lantern.Problems
+		for _, f := range []struct {
+			name       string
+			given, had *time.Time
+		}{{"decided_at", up.DecidedAt, r.DecidedAt}, {"written_confirmation_at", up.WrittenConfirmationAt, r.WrittenConfirmationAt}, {"feedback_at", up.FeedbackAt, r.FeedbackAt}} {
+			if f.given != nil && f.had != nil {
+				p.Add(f.name, "This has already been recorded")
+			}
+			if f.given != nil && f.given.Before(r.ReceivedAt) {
+				p.Add(f.name, "This cannot be before the referral was received")
+			}
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		set := func(col string, t *time.Time, clock string) error {
+			if t == nil {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET `+col+` = $1 WHERE id = $2`, s.d.ts(*t), id); err != nil {
+				return internal("update referral", err)
+			}
+			return s.finishTasks(ctx, tx, childID, clock, *t)
+		}
+		if err := set("decided_at", up.DecidedAt, clocks.ReferralDecision); err != nil {
+			return err
+		}
+		if up.Decision != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET decision = $1 WHERE id = $2`, up.Decision, id); err != nil {
+				return internal("update referral", err)
+			}
+			if up.Decision == "no-further-action" || up.Decision == "information-and-advice" || up.Decision == "early-help" {
+				if err := s.closeTasks(ctx, tx, childID, clocks.Assessment, "referral decision: "+up.Decision, *up.DecidedAt); err != nil {
+					return err
+				}
+			}
+		}
+		if err := set("written_confirmation_at", up.WrittenConfirmationAt, clocks.ReferralWrittenFollowup); err != nil {
+			return err
+		}
+		if err := set("feedback_at", up.FeedbackAt, clocks.ReferrerFeedback); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET version = version + 1 WHERE id = $1`, id); err != nil {
+			return internal("update referral", err)
+		}
+		tx.audit(auditEntry{Action: "referral.update", Entity: "referral", EntityID: id, ChildID: childID, Detail: "decision=" + up.Decision})
+		out, err = s.referral(ctx, tx, childID, id)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) referral(ctx context.Context, q querier, childID, id string) (*lantern.Referral, error) {
+	var r lantern.Referral
+	err := q.QueryRowContext(ctx, `SELECT id, child_id, received_at, method, referrer_name, referrer_agency, decision, decided_at,
+		written_confirmation_at, feedback_at, version FROM referrals WHERE id = $1 AND child_id = $2`, id, childID).Scan(
+		&r.ID, &r.ChildID, timeScan{&r.ReceivedAt}, &r.Method, &r.Referrer.Name, &r.Referrer.Agency, &r.Decision,
+		ntimeScan{&r.DecidedAt}, ntimeScan{&r.WrittenConfirmationAt}, ntimeScan{&r.FeedbackAt}, &r.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lantern.NotFound("Referral")
+	}
+	r.Tasks = []*lantern.Task{}
+	return &r, internal("referral", err)
+}
+
+// Referrals lists a child's referrals, newest first.
+func (s *Store) Referrals(ctx context.Context, childID string) ([]*lantern.Referral, error) {
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM referrals WHERE child_id = $1 ORDER BY received_at DESC`, childID)
+	if err != nil {
+		return nil, internal("referrals", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, internal("referrals", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := []*lantern.Referral{}
+	for _, id := range ids {
+		r, err := s.referral(ctx, s.db, childID, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, s.audited(ctx, auditEntry{Action: "referral.list", Entity: "referral", ChildID: childID})
+}
+
+// CreateStrategyDiscussion records a strategy discussion. One that decides
+// on section 47 enquiries starts the clock for the initial child protection
+// conference, replacing the clock an earlier one started.
+func (s *Store) CreateStrategyDiscussion(ctx context.Context, childID string, sd *lantern.StrategyDiscussion) (*lantern.StrategyDiscussion, error) {
+	now := s.now()
+	var p lantern.Problems
+	lantern.CheckEventTime(&p, "held_at", sd.HeldAt, now)
+	if sd.Decision != "s47" && sd.Decision != "no-s47" {
+		p.Add("decision", "The decision must be s47 or no-s47")
+	}
+	for i, pt := range sd.Participants {
+		if strings.TrimSpace(pt.Name) == "" || strings.TrimSpace(pt.Agency) == "" {
+			p.Add("participants", "Give each participant's name and agency (participant "+itoa(i+1)+")")
+			break
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if sd.Participants == nil {
+		sd.Participants = []lantern.Participant{}
+	}
+	u := lantern.UserFromContext(ctx)
+	sd.ID, sd.ChildID, sd.Tasks = newID(), childID, []*lantern.Task{}
+	sd.HeldAt = sd.HeldAt.UTC().Truncate(time.Microsecond)
+	err := s.write(ctx, func(tx *tx) error {
+		child, err := s.eventChild(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		parts, _ := json.Marshal(sd.Participants)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO strategy_discussions (id, child_id, held_at, decision, participants, notes, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sd.ID, childID, s.d.ts(sd.HeldAt), sd.Decision, string(parts), sd.Notes, u.ID, s.d.ts(now)); err != nil {
+			return internal("insert strategy discussion", err)
+		}
+		if sd.Decision == "s47" {
+			cal, err := s.workCalendar(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if err := s.closeTasks(ctx, tx, childID, clocks.ICPC, "superseded by a later strategy discussion", sd.HeldAt); err != nil {
+				return err
+			}
+			t, err := s.startClock(ctx, tx, cal, child, clocks.ICPC, sd.HeldAt, "strategy-discussion", sd.ID)
+			if err != nil {
+				return err
+			}
+			sd.Tasks = appendTask(sd.Tasks, t)
+		}
+		tx.audit(auditEntry{Action: "strategy-discussion.create", Entity: "strategy_discussion", EntityID: sd.ID, ChildID: childID, Detail: "decision=" + sd.Decision})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sd, nil
+}
+
+// CreateConference records a child protection conference. An initial one
+// stops the conference clock and, with a plan, starts the core group's and
+// the first review's; a review stops the review clock and, with a plan,
+// starts the next. Without a plan the plan ends. An initial conference with
+// no strategy discussion that decided on s47 enquiries is allowed, and
+// flagged for the manager.
+func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern.Conference) (*lantern.Conference, error) {
+	now := s.now()
+	var p lantern.Problems
+	lantern.CheckEventTime(&p, "held_at", c.HeldAt, now)
+	if c.Kind != "initial" && c.Kind != "review" {
+		p.Add("kind", "The kind must be initial or review")
+	}
+	if c.Outcome != "plan" && c.Outcome != "no-plan" {
+		p.Add("outcome", "The outcome must be plan or no-plan")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	u := lantern.UserFromContext(ctx)
+	c.ID, c.ChildID, c.Tasks, c.Flags = newID(), childID, []*lantern.Task{}, []string{}
+	c.HeldAt = c.HeldAt.UTC().Truncate(time.Microsecond)
+	err := s.write(ctx, func(tx *tx) error {
+		child, err := s.eventChild(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		cal, err := s.workCalendar(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if c.Kind == "initial" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM strategy_discussions WHERE child_id = $1 AND decision = 's47' AND held_at <= $2`,
+				childID, s.d.ts(c.HeldAt)).Scan(&n); err != nil {
+				return internal("strategy discussions", err)
+			}
+			if n == 0 {
+				c.Flags = append(c.Flags, lantern.FlagNoS47)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conferences (id, child_id, kind, held_at, outcome, flagged, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, childID, c.Kind, s.d.ts(c.HeldAt), c.Outcome, len(c.Flags) > 0, u.ID, s.d.ts(now)); err != nil {
+			return internal("insert conference", err)
+		}
+		start := func(clock string) error {
+			t, err := s.startClock(ctx, tx, cal, child, clock, c.HeldAt, "conference", c.ID)
+			c.Tasks = appendTask(c.Tasks, t)
+			return err
+		}
+		heldOn := lantern.Today(c.HeldAt)
+		if c.Kind == "initial" {
+			if err := s.finishTasks(ctx, tx, childID, clocks.ICPC, c.HeldAt); err != nil {
+				return err
+			}
+			if c.Outcome == "plan" {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO protection_plans (id, child_id, started_on, started_by) VALUES ($1, $2, $3, $4)`,
+					newID(), childID, heldOn, c.ID); err != nil {
+					return internal("start plan", err)
+				}
+				for _, clock := range []string{clocks.CoreGroup, clocks.FirstReview} {
+					if err := start(clock); err != nil {
+						return err
+					}
+				}
+			}
+		} else {
+			for _, clock := range []string{clocks.FirstReview, clocks.NextReview} {
+				if err := s.finishTasks(ctx, tx, childID, clock, c.HeldAt); err != nil {
+					return err
+				}
+			}
+			if c.Outcome == "plan" {
+				if err := start(clocks.NextReview); err != nil {
+					return err
+				}
+			} else {
+				if _, err := tx.ExecContext(ctx, `UPDATE protection_plans SET ended_on = $1, ended_by = $2 WHERE child_id = $3 AND ended_on IS NULL`,
+					heldOn, c.ID, childID); err != nil {
+					return internal("end plan", err)
+				}
+				if err := s.closeTasks(ctx, tx, childID, clocks.CoreGroup, "the child protection plan ended", c.HeldAt); err != nil {
+					return err
+				}
+			}
+		}
+		tx.audit(auditEntry{Action: "conference.create", Entity: "conference", EntityID: c.ID, ChildID: childID,
+			Detail: "kind=" + c.Kind + " outcome=" + c.Outcome + " flags=" + strings.Join(c.Flags, ",")})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// CreateCoreGroup records a core group meeting, which stops the core group clock.
+func (s *Store) CreateCoreGroup(ctx context.Context, childID string, heldAt time.Time) (string, error) {
+	now := s.now()
+	var p lantern.Problems
+	lantern.CheckEventTime(&p, "held_at", heldAt, now)
+	if err := p.Err(); err != nil {
+		return "", err
+	}
+	id := newID()
+	err := s.write(ctx, func(tx *tx) error {
+		if _, err := s.eventChild(ctx, tx, childID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO core_groups (id, child_id, held_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			id, childID, s.d.ts(heldAt), lantern.UserFromContext(ctx).ID, s.d.ts(now)); err != nil {
+			return internal("insert core group", err)
+		}
+		if err := s.finishTasks(ctx, tx, childID, clocks.CoreGroup, heldAt); err != nil {
+			return err
+		}
+		tx.audit(auditEntry{Action: "core-group.create", Entity: "core_group", EntityID: id, ChildID: childID})
+		return nil
+	})
+	return id, err
+}
+
+// SWAssessment is a social work assessment: single, initial or core.
+type SWAssessment struct {
+	ID          string          `json:"id"`
+	ChildID     string          `json:"child_id"`
+	Kind        string          `json:"kind"`
+	StartedAt   time.Time       `json:"started_at"`
+	CompletedAt *time.Time      `json:"completed_at,omitempty"`
+	Tasks       []*lantern.Task `json:"tasks"`
+}
+
+// RecordSWAssessment records a social work assessment started and, if
+// given, completed. Completing a single or initial assessment stops the
+// assessment clock; starting a core assessment (wt2006) starts its clock
+// and completing it stops it.
+func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *SWAssessment) (*SWAssessment, error) {
+	now := s.now()
+	var p lantern.Problems
+	if a.Kind != "single" && a.Kind != "initial" && a.Kind != "core" {
+		p.Add("kind", "The kind must be single, initial or core")
+	}
+	lantern.CheckEventTime(&p, "started_at", a.StartedAt, now)
+	if a.CompletedAt != nil {
+		lantern.CheckEventTime(&p, "completed_at", *a.CompletedAt, now)
+		if a.CompletedAt.Before(a.StartedAt) {
+			p.Add("completed_at", "An assessment cannot be completed before it started")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	a.ID, a.ChildID, a.Tasks = newID(), childID, []*lantern.Task{}
+	err := s.write(ctx, func(tx *tx) error {
+		child, err := s.eventChild(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sw_assessments (id, child_id, kind, started_at, completed_at, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ID, childID, a.Kind, s.d.ts(a.StartedAt), s.d.nts(a.CompletedAt),
+			lantern.UserFromContext(ctx).ID, s.d.ts(now)); err != nil {
+			return internal("insert assessment", err)
+		}
+		clock := clocks.Assessment
+		if a.Kind == "core" {
+			clock = clocks.CoreAssessment
+			if a.CompletedAt == nil {
+				cal, err := s.workCalendar(ctx, tx)
+				if err != nil {
+					return err
+				}
+				t, err := s.startClock(ctx, tx, cal, child, clocks.CoreAssessment, a.StartedAt, "sw-assessment", a.ID)
+				if err != nil {
+					return err
+				}
+				a.Tasks = appendTask(a.Tasks, t)
+			}
+		}
+		if a.CompletedAt != nil {
+			if err := s.finishTasks(ctx, tx, childID, clock, *a.CompletedAt); err != nil {
+				return err
+			}
+		}
+		tx.audit(auditEntry{Action: "sw-assessment.create", Entity: "sw_assessment", EntityID: a.ID, ChildID: childID, Detail: "kind=" + a.Kind})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// CloseTask closes a task without its event, with a reason: a manager's
+// decision (the work is no longer needed, or was done elsewhere).
+func (s *Store) CloseTask(ctx context.Context, id string, version int, reason string) (*lantern.Task, error) {
+	u := lantern.UserFromContext(ctx)
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, lantern.Invalid(lantern.FieldError{Field: "reason", Message: "Say why the task is closed"})
+	}
+	now := s.now()
+	var out *lantern.Task
+	err := s.write(ctx, func(tx *tx) error {
+		t, err := scanTask(tx.QueryRowContext(ctx, `SELECT `+taskCols+` FROM tasks t WHERE t.id = $1`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return lantern.NotFound("Task")
+		} else if err != nil {
+			return internal("task", err)
+		}
+		if _, err := s.findChild(ctx, tx, t.ChildID, true); err != nil {
+			return lantern.NotFound("Task")
+		}
+		if !u.Has(lantern.RoleManager) {
+			return lantern.Errorf(lantern.EFORBIDDEN, "Only managers can close tasks")
+		}
+		if t.Version != version {
+			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this task", Current: t}
+		}
+		if t.Status != lantern.TaskOpen {
+			return lantern.Invalid(lantern.FieldError{Field: "status", Message: "The task is already " + string(t.Status)})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1 WHERE id = $3`,
+			s.d.ts(now), reason, id); err != nil {
+			return internal("close task", err)
+		}
+		tx.audit(auditEntry{Action: "task.close", Entity: "task", EntityID: id, ChildID: t.ChildID, Detail: "clock=" + t.Clock})
+		t.Status, t.ClosedReason, t.Version = lantern.TaskClosed, reason, t.Version+1
+		done := now.UTC().Truncate(time.Microsecond)
+		t.DoneAt = &done
+		out = t
+		return nil
+	})
+	return out, err
+}
