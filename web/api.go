@@ -28,6 +28,7 @@ func (s *Server) apiRoutes() {
 	s.caseRoutes()
 	s.matchRoutes()
 	s.eventRoutes()
+	s.workRoutes()
 	s.childListRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/clocks"
+	"lantern/store"
 	"lantern/toolkit"
 	"lantern/web/assets"
 )
@@ -139,6 +141,10 @@ func (p *page) Can(what string) bool {
 		return lantern.CanAdminister(p.User)
 	case "audit":
 		return lantern.CanAudit(p.User)
+	case "team":
+		return store.CanSeeTeam(p.User)
+	case "figures":
+		return store.CanSeeFigures(p.User)
 	}
 	return false
 }
@@ -212,9 +218,8 @@ func levelTag(l toolkit.Level) string {
 
 // clockLabel names a clock in words.
 func clockLabel(id string) string {
-	switch id {
-	case lantern.ClockToolkitReassessment:
-		return "Complete the toolkit again"
+	if r, ok := clocks.WT2006.Rule(id); ok {
+		return r.Who
 	}
 	return id
 }

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"lantern"
+	"lantern/store"
+)
+
+func (s *Server) workRoutes() {
+	s.handle("GET /work", s.person(s.myWorkPage))
+	s.handle("GET /work/team", s.person(s.teamPage))
+	s.handle("GET /reports/timeliness", s.person(s.timelinessPage))
+	s.handle("GET /api/v1/work", s.api(s.apiMyWork))
+	s.handle("GET /api/v1/work/team", s.api(s.apiTeam))
+	s.handle("GET /api/v1/reports/timeliness", s.api(s.apiTimeliness))
+}
+
+// workBuckets sorts a worker's open tasks into late, due today, due within
+// the week, and later.
+type workBuckets struct {
+	Late, Today, Week, Later []*store.WorkItem
+}
+
+func bucket(ws []*store.WorkItem, now time.Time) workBuckets {
+	var b workBuckets
+	today := lantern.Today(now)
+	week := lantern.DateOf(today.Time().AddDate(0, 0, 7))
+	for _, w := range ws {
+		switch {
+		case w.Late(now):
+			b.Late = append(b.Late, w)
+		case w.DueDate == today:
+			b.Today = append(b.Today, w)
+		case !w.DueDate.After(week):
+			b.Week = append(b.Week, w)
+		default:
+			b.Later = append(b.Later, w)
+		}
+	}
+	return b
+}
+
+func (s *Server) myWorkPage(w http.ResponseWriter, r *http.Request) {
+	ws, err := s.st.MyWork(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	now := s.stNow()
+	p := s.newPage(r, "Your work")
+	p.Nav = "work"
+	p.Data = map[string]any{"B": bucket(ws, now), "Now": now, "Count": len(ws)}
+	s.render(w, r, http.StatusOK, "work", p)
+}
+
+const teamPerPage = 100
+
+func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if !store.CanSeeTeam(lantern.UserFromContext(ctx)) {
+		s.error(w, r, lantern.NotFound("Page"))
+		return
+	}
+	now := s.stNow()
+	loads, err := s.st.TeamLoad(ctx, now)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	worker := r.URL.Query().Get("worker")
+	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pageNo = max(pageNo, 1)
+	items, err := s.st.TeamTasks(ctx, now, worker, teamPerPage+1, (pageNo-1)*teamPerPage)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	more := len(items) > teamPerPage
+	if more {
+		items = items[:teamPerPage]
+	}
+	workerName := ""
+	totals := store.WorkerLoad{}
+	for _, l := range loads {
+		totals.Late += l.Late
+		totals.DueToday += l.DueToday
+		totals.DueThisWeek += l.DueThisWeek
+		totals.Open += l.Open
+		if l.AssigneeID == worker {
+			workerName = l.AssigneeName
+		}
+	}
+	p := s.newPage(r, "Your team's work")
+	p.Nav = "work"
+	p.Data = map[string]any{"Loads": loads, "Totals": totals, "Items": items, "Now": now, "Worker": worker, "WorkerName": workerName,
+		"Page": pageNo, "More": more}
+	s.render(w, r, http.StatusOK, "team", p)
+}
+
+// period reads a from/to period, by default the last 90 days.
+func (s *Server) period(r *http.Request) (from, to lantern.Date, err error) {
+	var p lantern.Problems
+	q := r.URL.Query()
+	today := lantern.Today(s.stNow())
+	from, to = lantern.DateOf(today.Time().AddDate(0, 0, -90)), today
+	for _, f := range []struct {
+		name string
+		into *lantern.Date
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(f.name); v != "" {
+			d, err := lantern.ParseDate(v)
+			if err != nil {
+				p.Add(f.name, f.name+" must be a date as YYYY-MM-DD")
+				continue
+			}
+			*f.into = d
+		}
+	}
+	if len(p) == 0 && to.Before(from) {
+		p.Add("to", "The end of the period must be on or after its start")
+	}
+	return from, to, p.Err()
+}
+
+func (s *Server) timelinessPage(w http.ResponseWriter, r *http.Request) {
+	if !store.CanSeeFigures(lantern.UserFromContext(r.Context())) {
+		s.error(w, r, lantern.NotFound("Page"))
+		return
+	}
+	p := s.newPage(r, "Work within timescale")
+	p.Nav = "reports"
+	from, to, err := s.period(r)
+	p.Form = map[string]string{"from": r.URL.Query().Get("from"), "to": r.URL.Query().Get("to")}
+	if err != nil {
+		p.Errors = lantern.ErrorFields(err)
+		p.Data = map[string]any{}
+		s.render(w, r, http.StatusUnprocessableEntity, "timeliness", p)
+		return
+	}
+	rows, err := s.st.TimelinessReport(r.Context(), from, to)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Data = map[string]any{"Rows": rows, "From": from, "To": to, "Profile": s.st.Profile()}
+	s.render(w, r, http.StatusOK, "timeliness", p)
+}
+
+func (s *Server) apiMyWork(w http.ResponseWriter, r *http.Request) {
+	ws, err := s.st.MyWork(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	now := s.stNow()
+	b := bucket(ws, now)
+	orEmpty := func(x []*store.WorkItem) []*store.WorkItem {
+		if x == nil {
+			return []*store.WorkItem{}
+		}
+		return x
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"late": orEmpty(b.Late), "due_today": orEmpty(b.Today), "due_this_week": orEmpty(b.Week), "later": orEmpty(b.Later)})
+}
+
+func (s *Server) apiTeam(w http.ResponseWriter, r *http.Request) {
+	loads, err := s.st.TeamLoad(r.Context(), s.stNow())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if loads == nil {
+		loads = []*store.WorkerLoad{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"workers": loads})
+}
+
+func (s *Server) apiTimeliness(w http.ResponseWriter, r *http.Request) {
+	from, to, err := s.period(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rows, err := s.st.TimelinessReport(r.Context(), from, to)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if rows == nil {
+		rows = []store.Timeliness{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "profile": s.st.Profile().ID, "clocks": rows})
+}
