@@ -96,14 +96,20 @@ func (s *Store) TeamLoad(ctx context.Context, now time.Time) ([]*WorkerLoad, err
 	if !ok {
 		return nil, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT COALESCE(t.assignee_id, ''), COALESCE(MIN(u.name), ''),
-		SUM(CASE WHEN t.due_at < $2 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN t.due_at >= $2 AND t.due_at <= $3 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN t.due_at > $3 AND t.due_at <= $4 THEN 1 ELSE 0 END),
-		COUNT(*)
-		FROM tasks t JOIN children c ON c.id = t.child_id LEFT JOIN users u ON u.id = t.assignee_id
-		WHERE t.team_agency_id = $1 AND t.status = 'open' AND `+cond+`
-		GROUP BY t.assignee_id`, args...)
+	// Count first, then name the few hundred workers; children are joined
+	// only when the access rule needs them.
+	join := ""
+	if cond != "1 = 1" {
+		join = " JOIN children c ON c.id = t.child_id"
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT g.assignee_id, COALESCE(u.name, ''), g.late, g.today, g.week, g.open FROM (
+		SELECT COALESCE(t.assignee_id, '') AS assignee_id,
+			SUM(CASE WHEN t.due_at < $2 THEN 1 ELSE 0 END) AS late,
+			SUM(CASE WHEN t.due_at >= $2 AND t.due_at <= $3 THEN 1 ELSE 0 END) AS today,
+			SUM(CASE WHEN t.due_at > $3 AND t.due_at <= $4 THEN 1 ELSE 0 END) AS week,
+			COUNT(*) AS open
+		FROM tasks t`+join+` WHERE t.team_agency_id = $1 AND t.status = 'open' AND `+cond+`
+		GROUP BY t.assignee_id) g LEFT JOIN users u ON u.id = g.assignee_id`, args...)
 	if err != nil {
 		return nil, internal("team load", err)
 	}
