@@ -254,3 +254,39 @@ func (s *Store) TimelinessReport(ctx context.Context, from, to lantern.Date) ([]
 	}
 	return out, s.audited(ctx, auditEntry{Action: "report.timeliness", Detail: "from=" + from.String() + " to=" + to.String()})
 }
+
+// FlaggedConference is an initial conference held with no strategy
+// discussion that decided on s47 enquiries, for a manager to look at.
+type FlaggedConference struct {
+	ID        string
+	ChildID   string
+	ChildName string
+	HeldAt    time.Time
+}
+
+// FlaggedConferences lists them, newest first, for children the manager may see.
+func (s *Store) FlaggedConferences(ctx context.Context) ([]FlaggedConference, error) {
+	if !CanSeeTeam(lantern.UserFromContext(ctx)) {
+		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers see this")
+	}
+	var args []any
+	cond, ok := childVisible(ctx, &args)
+	if !ok {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT k.id, k.child_id, c.given_name || ' ' || c.family_name, k.held_at
+		FROM conferences k JOIN children c ON c.id = k.child_id WHERE k.flagged AND `+cond+` ORDER BY k.held_at DESC LIMIT 100`, args...)
+	if err != nil {
+		return nil, internal("flagged conferences", err)
+	}
+	defer rows.Close()
+	var out []FlaggedConference
+	for rows.Next() {
+		var f FlaggedConference
+		if err := rows.Scan(&f.ID, &f.ChildID, &f.ChildName, timeScan{&f.HeldAt}); err != nil {
+			return nil, internal("flagged conferences", err)
+		}
+		out = append(out, f)
+	}
+	return out, internal("flagged conferences", rows.Err())
+}

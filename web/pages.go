@@ -26,8 +26,10 @@ func (s *Server) pageRoutes() {
 	s.childListPageRoutes()
 
 	s.concernPageRoutes()
+	s.eventPageRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
+	s.calendarRoutes()
 
 	s.handle("GET /admin/users", s.person(s.usersPage))
 	s.handle("GET /admin/users/new", s.person(s.newUserPage))

@@ -70,6 +70,11 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	flagged, err := s.st.FlaggedConferences(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	worker := r.URL.Query().Get("worker")
 	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	pageNo = max(pageNo, 1)
@@ -95,7 +100,7 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Your team's work")
 	p.Nav = "work"
-	p.Data = map[string]any{"Loads": loads, "Totals": totals, "Items": items, "Now": now, "Worker": worker, "WorkerName": workerName,
+	p.Data = map[string]any{"Loads": loads, "Totals": totals, "Flagged": flagged, "Items": items, "Now": now, "Worker": worker, "WorkerName": workerName,
 		"Page": pageNo, "More": more}
 	s.render(w, r, http.StatusOK, "team", p)
 }

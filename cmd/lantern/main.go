@@ -30,15 +30,19 @@ Usage:
   lantern serve   --data DIR [--addr 127.0.0.1:8080] [--database postgres://...]
                   [--timescales wt2023|wt2006] [--holidays england-and-wales|scotland|northern-ireland]
                   [--demo] [--tls-cert FILE --tls-key FILE] [--metrics-addr ADDR] [--max-body BYTES]
+                  [--smtp-addr HOST:PORT --smtp-from ADDR --base-url URL [--digest-time 07:00]]
   lantern migrate --data DIR [--database postgres://...]
   lantern agency add  --data DIR --name NAME --kind KIND
   lantern user add    --data DIR --email EMAIL --name NAME --agency NAME_OR_ID --role ROLE [--password-stdin]
   lantern token create --data DIR --email EMAIL [--ttl 24h] [--name NAME]
   lantern token revoke --data DIR --id TOKEN_ID
   lantern toolkit load --data DIR --file DEFINITION.json [--current]
+  lantern holidays load --data DIR --file bank-holidays.json   (GOV.UK's published list)
   lantern audit verify --data DIR
   lantern backup  --data DIR --to FILE
   lantern restore --data DIR --from FILE
+  lantern digest send --data DIR --smtp-addr HOST:PORT --smtp-from ADDR --base-url URL
+                  [--smtp-username USER (password: LANTERN_SMTP_PASSWORD_FILE)] [--smtp-starttls=false]
 
 Every flag may also be set as LANTERN_NAME (LANTERN_DATA, LANTERN_DATABASE, ...), or
 read from a file named by LANTERN_NAME_FILE.
@@ -79,12 +83,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(tokenRevoke(ctx, rest, stderr))
 	case "toolkit load":
 		return exit(toolkitLoad(ctx, rest, stdout, stderr))
+	case "holidays load":
+		return exit(holidaysLoad(ctx, rest, stdout, stderr))
 	case "audit verify":
 		return auditVerify(ctx, rest, stdout, stderr)
 	case "backup":
 		return exit(backup(ctx, rest, stderr))
 	case "restore":
 		return exit(restore(ctx, rest, stdout, stderr))
+	case "digest send":
+		return exit(digestSend(ctx, rest, stdout, stderr))
 	}
 	fmt.Fprint(stderr, usage)
 	return 2, fmt.Errorf("unknown command %q", cmd)
@@ -399,6 +407,26 @@ func toolkitLoad(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 		}
 		fmt.Fprintln(stdout, def.ID)
+		return nil
+	})
+}
+
+func holidaysLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var file *string
+	return adminCommand(ctx, "holidays load", args, stderr, func(fs *flag.FlagSet) {
+		file = fs.String("file", "", "the bank holidays, in GOV.UK's bank-holidays JSON format")
+	}, func(sys context.Context, st *store.Store) error {
+		raw, err := os.ReadFile(*file)
+		if err != nil {
+			return fmt.Errorf("--file: %w", err)
+		}
+		counts, err := st.LoadBankHolidays(sys, raw)
+		if err != nil {
+			return err
+		}
+		for region, n := range counts {
+			fmt.Fprintf(stdout, "%s: %d bank holidays\n", region, n)
+		}
 		return nil
 	})
 }
