@@ -22,11 +22,14 @@ type answers struct {
 	MissingEpisodes90d int               `json:"missing_episodes_90d"`
 }
 
-// missingEpisodes90d counts the child's missing episodes in the 90 days
-// before a date, from the record. No episodes are recorded yet in this
-// version of Lantern, so the count is the record's: none.
+// missingEpisodes90d counts, from the record, the child's missing episodes
+// that began in the 90 days up to the end of a date.
 func (s *Store) missingEpisodes90d(ctx context.Context, q querier, childID string, on lantern.Date) (int, error) {
-	return 0, nil
+	end := lantern.EndOfDay(on)
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM missing_episodes WHERE child_id = $1 AND kind = 'missing' AND missing_from > $2 AND missing_from <= $3`,
+		childID, s.d.ts(end.AddDate(0, 0, -90)), s.d.ts(end)).Scan(&n)
+	return n, internal("missing episodes", err)
 }
 
 // CreateAssessment keeps a completed toolkit on a child's record. The date

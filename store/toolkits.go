@@ -158,6 +158,11 @@ func (s *Store) SetCurrentToolkit(ctx context.Context, id string) error {
 	if err := mustAdminister(ctx); err != nil {
 		return err
 	}
+	// An empty id would be read back as "no choice" and looked up as the
+	// toolkit "", refusing every assessment and score that names none.
+	if id == "" {
+		return lantern.Invalid(lantern.FieldError{Field: "toolkit", Message: "Choose the toolkit to use for new assessments"})
+	}
 	if _, err := s.Toolkit(ctx, id); err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ func (s *Server) apiRoutes() {
 	s.matchRoutes()
 	s.eventRoutes()
 	s.workRoutes()
+	s.missingRoutes()
 	s.childListRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))

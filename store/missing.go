@@ -1,0 +1,462 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"lantern"
+	"lantern/clocks"
+)
+
+const episodeCols = `e.id, e.child_id, e.kind, e.missing_from, e.reported_by, e.reported_at, e.police_reference, e.returned_at,
+	e.returned_where, e.returned_with, e.presentation, e.presentation_notes, e.looked_after, e.placement, e.placing_authority_informed, e.version,
+	COALESCE(ri.id, ''), ri.offered_at, ri.held_at, COALESCE(ri.held_by, ''), COALESCE(ri.child_said, ''), COALESCE(ri.follow_up, '[]'), COALESCE(ri.not_held_reason, '')`
+
+const episodeFrom = ` FROM missing_episodes e LEFT JOIN return_interviews ri ON ri.episode_id = e.id`
+
+func scanEpisode(r scanner, canRead bool) (*lantern.MissingEpisode, error) {
+	var e lantern.MissingEpisode
+	var pres, follow string
+	var ri lantern.ReturnInterview
+	if err := r.Scan(&e.ID, &e.ChildID, &e.Kind, timeScan{&e.MissingFrom}, &e.ReportedBy, ntimeScan{&e.ReportedAt}, &e.PoliceReference,
+		ntimeScan{&e.ReturnedAt}, &e.ReturnedWhere, &e.ReturnedWith, &pres, &e.PresentationNotes, &e.LookedAfter, &e.Placement,
+		ntimeScan{&e.PlacingAuthorityInformed}, &e.Version,
+		&ri.ID, ntimeScan{&ri.OfferedAt}, ntimeScan{&ri.HeldAt}, &ri.HeldBy, &ri.ChildSaid, &follow, &ri.NotHeldReason); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(pres), &e.Presentation); err != nil {
+		return nil, err
+	}
+	if ri.ID != "" {
+		if err := json.Unmarshal([]byte(follow), &ri.FollowUp); err != nil {
+			return nil, err
+		}
+		if !canRead && ri.ChildSaid != "" {
+			ri.ChildSaid, ri.Restricted = "", true
+		}
+		e.Interview = &ri
+	}
+	if e.Presentation == nil {
+		e.Presentation = []string{}
+	}
+	e.Tasks = []*lantern.Task{}
+	return &e, nil
+}
+
+func (s *Store) episodes(ctx context.Context, q querier, where string, args ...any) ([]*lantern.MissingEpisode, error) {
+	canRead := lantern.CanReadRestricted(lantern.UserFromContext(ctx))
+	rows, err := q.QueryContext(ctx, `SELECT `+episodeCols+episodeFrom+` WHERE `+where+` ORDER BY e.missing_from DESC, e.id`, args...)
+	if err != nil {
+		return nil, internal("missing episodes", err)
+	}
+	defer rows.Close()
+	out := []*lantern.MissingEpisode{}
+	for rows.Next() {
+		e, err := scanEpisode(rows, canRead)
+		if err != nil {
+			return nil, internal("missing episodes", err)
+		}
+		out = append(out, e)
+	}
+	return out, internal("missing episodes", rows.Err())
+}
+
+// overlaps refuses an episode that overlaps another of the child's: each
+// runs from going missing to the return, or on without end while open.
+func (s *Store) overlaps(ctx context.Context, tx *tx, childID, exceptID string, from time.Time, until *time.Time) error {
+	es, err := s.episodes(ctx, tx, `e.child_id = $1 AND e.id <> $2`, childID, exceptID)
+	if err != nil {
+		return err
+	}
+	for _, o := range es {
+		endsBefore := until != nil && !until.After(o.MissingFrom)
+		startsAfter := o.ReturnedAt != nil && !from.Before(*o.ReturnedAt)
+		if !endsBefore && !startsAfter {
+			field := "missing_from"
+			if until != nil && from.Before(o.MissingFrom) {
+				field = "returned_at"
+			}
+			return lantern.Invalid(lantern.FieldError{Field: field,
+				Message: "This overlaps another episode for the child, from " + o.MissingFrom.In(lantern.London).Format("2 January 2006 15:04")})
+		}
+	}
+	return nil
+}
+
+// CreateEpisode records a missing or absent episode, open or already
+// returned. A return starts the 72-hour return interview clock.
+func (s *Store) CreateEpisode(ctx context.Context, childID string, in lantern.EpisodeInput) (*lantern.MissingEpisode, error) {
+	now := s.now()
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	u := lantern.UserFromContext(ctx)
+	var out *lantern.MissingEpisode
+	err := s.write(ctx, func(tx *tx) error {
+		child, err := s.eventChild(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		if err := s.overlaps(ctx, tx, childID, "", in.MissingFrom, in.ReturnedAt); err != nil {
+			return err
+		}
+		id := newID()
+		pres, _ := json.Marshal(orEmpty(in.Presentation))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO missing_episodes (id, child_id, kind, missing_from, reported_by, reported_at, police_reference,
+			returned_at, returned_where, returned_with, presentation, presentation_notes, looked_after, placement, placing_authority_informed,
+			version, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17)`,
+			id, childID, in.Kind, s.d.ts(in.MissingFrom), strings.TrimSpace(in.ReportedBy), s.d.nts(in.ReportedAt), strings.TrimSpace(in.PoliceReference),
+			s.d.nts(in.ReturnedAt), strings.TrimSpace(in.ReturnedWhere), strings.TrimSpace(in.ReturnedWith), string(pres), in.PresentationNotes,
+			child.LookedAfter, strings.TrimSpace(in.Placement), s.d.nts(in.PlacingAuthorityInformed), u.ID, s.d.ts(now)); err != nil {
+			return internal("insert episode", err)
+		}
+		var tasks []*lantern.Task
+		if in.ReturnedAt != nil {
+			t, err := s.startReturnClock(ctx, tx, child, *in.ReturnedAt, id)
+			if err != nil {
+				return err
+			}
+			tasks = appendTask(tasks, t)
+		}
+		tx.audit(auditEntry{Action: "missing.create", Entity: "missing_episode", EntityID: id, ChildID: childID,
+			Detail: "kind=" + in.Kind + " returned=" + boolText(in.ReturnedAt != nil)})
+		es, err := s.episodes(ctx, tx, `e.id = $1`, id)
+		if err != nil {
+			return err
+		}
+		out = es[0]
+		out.Tasks = orEmptyTasks(tasks)
+		return nil
+	})
+	return out, err
+}
+
+func orEmpty(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+func orEmptyTasks(ts []*lantern.Task) []*lantern.Task {
+	if ts == nil {
+		return []*lantern.Task{}
+	}
+	return ts
+}
+
+func (s *Store) startReturnClock(ctx context.Context, tx *tx, child *lantern.Child, returned time.Time, episodeID string) (*lantern.Task, error) {
+	cal, err := s.workCalendar(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return s.startClock(ctx, tx, cal, child, clocks.ReturnInterview, returned, "missing-episode", episodeID)
+}
+
+// ReturnInput records a child's return.
+type ReturnInput struct {
+	ReturnedAt               time.Time
+	ReturnedWhere            string
+	ReturnedWith             string
+	Presentation             []string
+	PresentationNotes        string
+	PlacingAuthorityInformed *time.Time
+}
+
+// RecordReturn records that a missing child returned or was found. The
+// version must be current: a return on an episode already closed is stale.
+func (s *Store) RecordReturn(ctx context.Context, childID, id string, version int, in ReturnInput) (*lantern.MissingEpisode, error) {
+	now := s.now()
+	var p lantern.Problems
+	lantern.CheckEventTime(&p, "returned_at", in.ReturnedAt, now)
+	for _, pr := range in.Presentation {
+		if !slices.Contains(lantern.Presentations, pr) {
+			p.Add("presentation", "Unknown presentation "+pr)
+			break
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var out *lantern.MissingEpisode
+	err := s.write(ctx, func(tx *tx) error {
+		child, err := s.eventChild(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		es, err := s.episodes(ctx, tx, `e.id = $1 AND e.child_id = $2`, id, childID)
+		if err != nil {
+			return err
+		}
+		if len(es) == 0 {
+			return lantern.NotFound("Missing episode")
+		}
+		e := es[0]
+		if e.Version != version || !e.Open() {
+			return &lantern.Error{Code: lantern.ECONFLICT, Message: "This episode has changed, or the return is already recorded: look again", Current: e}
+		}
+		if in.ReturnedAt.Before(e.MissingFrom) {
+			return lantern.Invalid(lantern.FieldError{Field: "returned_at", Message: "The return cannot be before the child went missing"})
+		}
+		if err := s.overlaps(ctx, tx, childID, id, e.MissingFrom, &in.ReturnedAt); err != nil {
+			return err
+		}
+		pres, _ := json.Marshal(orEmpty(in.Presentation))
+		if _, err := tx.ExecContext(ctx, `UPDATE missing_episodes SET returned_at = $1, returned_where = $2, returned_with = $3, presentation = $4,
+			presentation_notes = $5, placing_authority_informed = COALESCE($6, placing_authority_informed), version = version + 1
+			WHERE id = $7 AND version = $8`, s.d.ts(in.ReturnedAt), strings.TrimSpace(in.ReturnedWhere), strings.TrimSpace(in.ReturnedWith),
+			string(pres), in.PresentationNotes, s.d.nts(in.PlacingAuthorityInformed), id, version); err != nil {
+			return internal("record return", err)
+		}
+		t, err := s.startReturnClock(ctx, tx, child, in.ReturnedAt, id)
+		if err != nil {
+			return err
+		}
+		tx.audit(auditEntry{Action: "missing.return", Entity: "missing_episode", EntityID: id, ChildID: childID})
+		es, err = s.episodes(ctx, tx, `e.id = $1`, id)
+		if err != nil {
+			return err
+		}
+		out = es[0]
+		out.Tasks = orEmptyTasks(appendTask(nil, t))
+		return nil
+	})
+	return out, err
+}
+
+// InterviewInput records a return interview, or why there was none.
+type InterviewInput struct {
+	OfferedAt     *time.Time
+	HeldAt        *time.Time
+	HeldBy        string
+	ChildSaid     string
+	FollowUp      []string
+	NotHeldReason string
+}
+
+// RecordInterview records the return interview after an episode: held (by
+// an independent person, with what the child said and what follows), which
+// stops the clock; or not held and why, which closes it with the reason.
+func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, in InterviewInput) (*lantern.MissingEpisode, error) {
+	now := s.now()
+	var p lantern.Problems
+	in.HeldBy = strings.TrimSpace(in.HeldBy)
+	switch {
+	case in.HeldAt == nil && in.NotHeldReason == "":
+		p.Add("held_at", "Give when the interview was held, or why it was not")
+	case in.HeldAt != nil && in.NotHeldReason != "":
+		p.Add("not_held_reason", "An interview that was held needs no reason for not being held")
+	case in.HeldAt != nil:
+		lantern.CheckEventTime(&p, "held_at", *in.HeldAt, now)
+		if in.HeldBy == "" {
+			p.Add("held_by", "Give the independent person who held the interview")
+		}
+	case !slices.Contains(lantern.NotHeldReasons, in.NotHeldReason):
+		p.Add("not_held_reason", "The reason must be declined or not-reachable")
+	}
+	if in.OfferedAt != nil {
+		lantern.CheckEventTime(&p, "offered_at", *in.OfferedAt, now)
+	}
+	for _, f := range in.FollowUp {
+		if !slices.Contains(lantern.FollowUps, f) {
+			p.Add("follow_up", "Unknown follow-up "+f+": use "+strings.Join(lantern.FollowUps, ", "))
+			break
+		}
+	}
+	if len(in.ChildSaid) > 20000 {
+		p.Add("child_said", "What the young person said must be 20000 characters or fewer")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var out *lantern.MissingEpisode
+	err := s.write(ctx, func(tx *tx) error {
+		if _, err := s.eventChild(ctx, tx, childID); err != nil {
+			return err
+		}
+		es, err := s.episodes(ctx, tx, `e.id = $1 AND e.child_id = $2`, episodeID, childID)
+		if err != nil {
+			return err
+		}
+		if len(es) == 0 {
+			return lantern.NotFound("Missing episode")
+		}
+		e := es[0]
+		if e.Open() {
+			return lantern.Invalid(lantern.FieldError{Field: "held_at", Message: "Record the child's return first"})
+		}
+		if e.Interview != nil {
+			return lantern.Errorf(lantern.ECONFLICT, "The return interview is already recorded")
+		}
+		if in.HeldAt != nil && in.HeldAt.Before(*e.ReturnedAt) {
+			return lantern.Invalid(lantern.FieldError{Field: "held_at", Message: "The interview cannot be before the return"})
+		}
+		follow, _ := json.Marshal(orEmpty(in.FollowUp))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO return_interviews (id, episode_id, child_id, offered_at, held_at, held_by, child_said, follow_up,
+			not_held_reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			newID(), episodeID, childID, s.d.nts(in.OfferedAt), s.d.nts(in.HeldAt), in.HeldBy, in.ChildSaid, string(follow), in.NotHeldReason,
+			lantern.UserFromContext(ctx).ID, s.d.ts(now)); err != nil {
+			return internal("insert interview", err)
+		}
+		if in.HeldAt != nil {
+			err = s.finishTaskFor(ctx, tx, childID, clocks.ReturnInterview, episodeID, *in.HeldAt)
+		} else {
+			err = s.closeTaskFor(ctx, tx, childID, clocks.ReturnInterview, episodeID, "no interview: "+in.NotHeldReason, now)
+		}
+		if err != nil {
+			return err
+		}
+		tx.audit(auditEntry{Action: "missing.interview", Entity: "missing_episode", EntityID: episodeID, ChildID: childID,
+			Detail: "held=" + boolText(in.HeldAt != nil) + " follow_up=" + strings.Join(in.FollowUp, ",")})
+		es, err = s.episodes(ctx, tx, `e.id = $1`, episodeID)
+		if err != nil {
+			return err
+		}
+		out = es[0]
+		return nil
+	})
+	return out, err
+}
+
+// finishTaskFor marks done the open task a clock started for one source.
+func (s *Store) finishTaskFor(ctx context.Context, tx *tx, childID, clock, sourceID string, at time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1
+		WHERE child_id = $2 AND clock = $3 AND source_id = $4 AND status = 'open'`, s.d.ts(at), childID, clock, sourceID); err != nil {
+		return internal("finish task", err)
+	}
+	tx.audit(auditEntry{Action: "task.done", Entity: "task", ChildID: childID, Detail: "clock=" + clock + " source=" + sourceID})
+	return nil
+}
+
+func (s *Store) closeTaskFor(ctx context.Context, tx *tx, childID, clock, sourceID, reason string, at time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1
+		WHERE child_id = $3 AND clock = $4 AND source_id = $5 AND status = 'open'`, s.d.ts(at), reason, childID, clock, sourceID); err != nil {
+		return internal("close task", err)
+	}
+	tx.audit(auditEntry{Action: "task.close", Entity: "task", ChildID: childID, Detail: "clock=" + clock + " source=" + sourceID})
+	return nil
+}
+
+// Episodes lists a child's episodes, newest first. The read is audited.
+func (s *Store) Episodes(ctx context.Context, childID string) ([]*lantern.MissingEpisode, error) {
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return nil, err
+	}
+	es, err := s.episodes(ctx, s.db, `e.child_id = $1`, childID)
+	if err != nil {
+		return nil, err
+	}
+	return es, s.audited(ctx, auditEntry{Action: "missing.list", Entity: "missing_episode", ChildID: childID})
+}
+
+// Episode reads one of a child's episodes.
+func (s *Store) Episode(ctx context.Context, childID, id string) (*lantern.MissingEpisode, error) {
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return nil, err
+	}
+	es, err := s.episodes(ctx, s.db, `e.child_id = $1 AND e.id = $2`, childID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, lantern.NotFound("Missing episode")
+	}
+	return es[0], s.audited(ctx, auditEntry{Action: "missing.read", Entity: "missing_episode", EntityID: id, ChildID: childID})
+}
+
+// MissingMonth is a month's figures for the partnership.
+type MissingMonth struct {
+	Month string `json:"month"` // YYYY-MM
+	// All children, and looked-after children shown apart.
+	All         MissingCounts `json:"all"`
+	LookedAfter MissingCounts `json:"looked_after"`
+}
+
+// MissingCounts are a month's counts for a group of children.
+type MissingCounts struct {
+	Episodes        int      `json:"episodes"`
+	Children        int      `json:"children"`
+	RepeatChildren  int      `json:"repeat_children"` // two or more episodes in the month
+	Returns         int      `json:"returns"`
+	InterviewsIn72h int      `json:"interviews_within_72h"`
+	PercentIn72h    *float64 `json:"percent_interviews_within_72h"`
+}
+
+// MissingFigures counts episodes by the month they began (London), between
+// two dates, for the whole area: counts only, no child named.
+func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]MissingMonth, error) {
+	if !CanSeeFigures(lantern.UserFromContext(ctx)) {
+		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers, coordinators, analysts and chairs see these figures")
+	}
+	if to.Before(from) {
+		return nil, lantern.Invalid(lantern.FieldError{Field: "to", Message: "The end of the period must be on or after its start"})
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT e.child_id, e.looked_after, e.missing_from, e.returned_at, ri.held_at
+		FROM missing_episodes e LEFT JOIN return_interviews ri ON ri.episode_id = e.id
+		WHERE e.missing_from >= $1 AND e.missing_from <= $2`, s.d.ts(from.Time()), s.d.ts(lantern.EndOfDay(to)))
+	if err != nil {
+		return nil, internal("missing figures", err)
+	}
+	defer rows.Close()
+	type acc struct {
+		counts   MissingCounts
+		children map[string]int
+	}
+	months := map[string]*[2]acc{}
+	for rows.Next() {
+		var child string
+		var lac bool
+		var from time.Time
+		var returned, held *time.Time
+		if err := rows.Scan(&child, &lac, timeScan{&from}, ntimeScan{&returned}, ntimeScan{&held}); err != nil {
+			return nil, internal("missing figures", err)
+		}
+		m := from.In(lantern.London).Format("2006-01")
+		if months[m] == nil {
+			months[m] = &[2]acc{{children: map[string]int{}}, {children: map[string]int{}}}
+		}
+		groups := []int{0}
+		if lac {
+			groups = append(groups, 1)
+		}
+		for _, g := range groups {
+			a := &months[m][g]
+			a.counts.Episodes++
+			a.children[child]++
+			if returned != nil {
+				a.counts.Returns++
+				if held != nil && !held.After(returned.Add(72*time.Hour)) {
+					a.counts.InterviewsIn72h++
+				}
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("missing figures", err)
+	}
+	var out []MissingMonth
+	for t := time.Date(from.Year, from.Month, 1, 0, 0, 0, 0, lantern.London); !lantern.DateOf(t).After(to); t = t.AddDate(0, 1, 0) {
+		m := t.Format("2006-01")
+		mm := MissingMonth{Month: m}
+		if a := months[m]; a != nil {
+			for g, into := range []*MissingCounts{&mm.All, &mm.LookedAfter} {
+				*into = a[g].counts
+				into.Children = len(a[g].children)
+				for _, n := range a[g].children {
+					if n >= 2 {
+						into.RepeatChildren++
+					}
+				}
+				if into.Returns > 0 {
+					pc := float64(int(float64(into.InterviewsIn72h)*1000/float64(into.Returns)+0.5)) / 10
+					into.PercentIn72h = &pc
+				}
+			}
+		}
+		out = append(out, mm)
+	}
+	return out, s.audited(ctx, auditEntry{Action: "report.missing", Detail: "from=" + from.String() + " to=" + to.String()})
+}
