@@ -491,7 +491,7 @@ func TestCasesPages(t *testing.T) {
 				wantPage(t, r, 422, errorSummary, `href="#immediate_risk"`, `href="#disclosure"`, `href="#summary"`)
 				r = b.post(base+"/concerns", url.Values{"immediate_risk": {"yes"}, "disclosure": {"no"}, "summary": {"Seen getting into a car"}})
 				wantPage(t, r, 422, errorSummary, `href="#immediate_action"`, "Enter what was done about the immediate risk",
-					"Call the emergency services on 999", "Seen getting into a car")
+					"call the emergency services on 999 now", "Seen getting into a car")
 				if strings.Contains(string(r.body), `href="#summary"`) {
 					t.Errorf("the summary given is said to be missing")
 				}

@@ -88,6 +88,11 @@ func (s *Server) createConcernPage(w http.ResponseWriter, r *http.Request) {
 		p.Nav = "children"
 		p.Form = formMap(form)
 		p.Errors = childErrors(formErrs, err)
+		for i := range p.Errors {
+			if p.Errors[i].Field == "raised_at" { // the form asks for it as "when"
+				p.Errors[i].Field = "when"
+			}
+		}
 		p.Data = map[string]any{"Child": child}
 		s.render(w, r, http.StatusUnprocessableEntity, "concern_form", p)
 		return
