@@ -1,0 +1,154 @@
+package app_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lantern/app"
+	"lantern/store/storetest"
+)
+
+// selfSigned writes a certificate and key for 127.0.0.1.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "lantern test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	kb, _ := x509.MarshalECPrivateKey(key)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeTLSWithMetricsAndHealth(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	c := app.Defaults()
+	c.Addr = "127.0.0.1:0"
+	c.DataDir = t.TempDir()
+	c.TLSCert, c.TLSKey = certFile, keyFile
+	c.MetricsAddr = freeAddr(t)
+	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	storetest.Seed(t, m.Store)
+	if !strings.HasPrefix(m.URL(), "https://") {
+		t.Fatalf("URL %s", m.URL())
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := client.Get(m.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
+	}
+	// Over TLS: HSTS, and the session cookie is Secure.
+	resp, err := client.PostForm(m.URL()+"/sign-in", url.Values{"email": {"sw@csc.example.org"}, "password": {storetest.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if h := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=") {
+		t.Errorf("no HSTS over TLS: %q", h)
+	}
+	var secure bool
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "lantern_session" {
+			secure = ck.Secure && ck.HttpOnly && ck.SameSite == http.SameSiteLaxMode
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || !secure {
+		t.Errorf("sign-in over TLS: %d, secure session cookie %v", resp.StatusCode, secure)
+	}
+	// Plain HTTP to the TLS listener is not served.
+	if r, err := http.Get(strings.Replace(m.URL(), "https://", "http://", 1) + "/healthz"); err == nil {
+		if r.StatusCode == 200 {
+			t.Error("served plain HTTP on the TLS listener")
+		}
+		r.Body.Close()
+	}
+	// Metrics are on their own listener, not the main one.
+	mr, err := http.Get("http://" + c.MetricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(mr.Body)
+	mr.Body.Close()
+	if mr.StatusCode != 200 || !strings.Contains(string(body), "lantern_http_requests_total") || !strings.Contains(string(body), `route="GET /healthz"`) {
+		t.Errorf("metrics: %d %.300s", mr.StatusCode, body)
+	}
+	resp, err = client.Get(m.URL() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == 200 {
+		t.Error("metrics served on the main listener")
+	}
+}
+
+func TestServeRefusesANewerSchema(t *testing.T) {
+	dir := t.TempDir()
+	c := app.Defaults()
+	c.Addr = "127.0.0.1:0"
+	c.DataDir = dir
+	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Store.DB().Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, true)`); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	m2 := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
+	err := m2.Open(context.Background())
+	m2.Close()
+	if err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("served a newer schema: %v", err)
+	}
+}
