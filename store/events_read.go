@@ -1,0 +1,255 @@
+package store
+
+// Reads of a child's statutory events (referrals, strategy discussions,
+// conferences, core groups, social work assessments and child protection
+// plans), for the pages. Every read goes through findChild (the access
+// rule) and is audited once.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"lantern"
+)
+
+// CoreGroup is a core group meeting.
+type CoreGroup struct {
+	ID      string          `json:"id"`
+	ChildID string          `json:"child_id"`
+	HeldAt  time.Time       `json:"held_at"`
+	Tasks   []*lantern.Task `json:"tasks"`
+}
+
+// ProtectionPlan is a child protection plan, started by a conference and
+// ended by a later one; StartedBy and EndedBy are the conferences' ids.
+type ProtectionPlan struct {
+	ID        string       `json:"id"`
+	ChildID   string       `json:"child_id"`
+	StartedOn lantern.Date `json:"started_on"`
+	// EndedOn is zero while the plan is current.
+	EndedOn   lantern.Date `json:"ended_on"`
+	StartedBy string       `json:"started_by"`
+	EndedBy   string       `json:"ended_by,omitempty"`
+}
+
+// Current reports whether the plan has not ended.
+func (p *ProtectionPlan) Current() bool { return p.EndedOn.IsZero() }
+
+// ChildEvents are a child's statutory events, each list newest first. The
+// events' tasks are not loaded (the child's tasks are read on their own).
+type ChildEvents struct {
+	ChildID             string                        `json:"child_id"`
+	Referrals           []*lantern.Referral           `json:"referrals"`
+	StrategyDiscussions []*lantern.StrategyDiscussion `json:"strategy_discussions"`
+	Conferences         []*lantern.Conference         `json:"conferences"`
+	CoreGroups          []*CoreGroup                  `json:"core_groups"`
+	SWAssessments       []*SWAssessment               `json:"social_work_assessments"`
+	// Plans are every child protection plan, newest first; Plan is the
+	// current one, nil when the child is not on a plan.
+	Plans []*ProtectionPlan `json:"plans"`
+	Plan  *ProtectionPlan   `json:"plan,omitempty"`
+}
+
+// ChildEvents reads a child's statutory events. The read is audited once.
+func (s *Store) ChildEvents(ctx context.Context, childID string) (*ChildEvents, error) {
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return nil, err
+	}
+	ev := &ChildEvents{ChildID: childID}
+	var err error
+	if ev.Referrals, err = queryList(ctx, s.db, "referrals", scanReferral,
+		`SELECT `+referralCols+` FROM referrals WHERE child_id = $1 ORDER BY received_at DESC, id DESC`, childID); err != nil {
+		return nil, err
+	}
+	if ev.StrategyDiscussions, err = queryList(ctx, s.db, "strategy discussions", scanStrategyDiscussion,
+		`SELECT `+strategyDiscussionCols+` FROM strategy_discussions WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, childID); err != nil {
+		return nil, err
+	}
+	if ev.Conferences, err = queryList(ctx, s.db, "conferences", scanConference,
+		`SELECT `+conferenceCols+` FROM conferences WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, childID); err != nil {
+		return nil, err
+	}
+	if ev.CoreGroups, err = queryList(ctx, s.db, "core groups", scanCoreGroup,
+		`SELECT `+coreGroupCols+` FROM core_groups WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, childID); err != nil {
+		return nil, err
+	}
+	if ev.SWAssessments, err = queryList(ctx, s.db, "social work assessments", scanSWAssessment,
+		`SELECT `+swAssessmentCols+` FROM sw_assessments WHERE child_id = $1 ORDER BY started_at DESC, id DESC`, childID); err != nil {
+		return nil, err
+	}
+	if ev.Plans, err = queryList(ctx, s.db, "protection plans", scanPlan,
+		`SELECT `+planCols+` FROM protection_plans WHERE child_id = $1 ORDER BY started_on DESC, id DESC`, childID); err != nil {
+		return nil, err
+	}
+	for _, p := range ev.Plans {
+		if p.Current() {
+			ev.Plan = p
+			break
+		}
+	}
+	if err := s.audited(ctx, auditEntry{Action: "child.events.read", Entity: "child", EntityID: childID, ChildID: childID}); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// FindReferral reads one of a child's referrals with its tasks, soonest due
+// first. The read is audited.
+func (s *Store) FindReferral(ctx context.Context, childID, id string) (*lantern.Referral, error) {
+	return findEvent(ctx, s, childID, id, "referral", "referral", "Referral",
+		`SELECT `+referralCols+` FROM referrals WHERE id = $1 AND child_id = $2`, scanReferral,
+		func(r *lantern.Referral, ts []*lantern.Task) { r.Tasks = ts })
+}
+
+// FindStrategyDiscussion reads one of a child's strategy discussions with
+// its tasks. The read is audited.
+func (s *Store) FindStrategyDiscussion(ctx context.Context, childID, id string) (*lantern.StrategyDiscussion, error) {
+	return findEvent(ctx, s, childID, id, "strategy-discussion", "strategy_discussion", "Strategy discussion",
+		`SELECT `+strategyDiscussionCols+` FROM strategy_discussions WHERE id = $1 AND child_id = $2`, scanStrategyDiscussion,
+		func(sd *lantern.StrategyDiscussion, ts []*lantern.Task) { sd.Tasks = ts })
+}
+
+// FindConference reads one of a child's conferences with its tasks and
+// flags. The read is audited.
+func (s *Store) FindConference(ctx context.Context, childID, id string) (*lantern.Conference, error) {
+	return findEvent(ctx, s, childID, id, "conference", "conference", "Conference",
+		`SELECT `+conferenceCols+` FROM conferences WHERE id = $1 AND child_id = $2`, scanConference,
+		func(c *lantern.Conference, ts []*lantern.Task) { c.Tasks = ts })
+}
+
+// FindCoreGroup reads one of a child's core group meetings. The read is
+// audited.
+func (s *Store) FindCoreGroup(ctx context.Context, childID, id string) (*CoreGroup, error) {
+	return findEvent(ctx, s, childID, id, "core-group", "core_group", "Core group meeting",
+		`SELECT `+coreGroupCols+` FROM core_groups WHERE id = $1 AND child_id = $2`, scanCoreGroup,
+		func(g *CoreGroup, ts []*lantern.Task) { g.Tasks = ts })
+}
+
+// FindSWAssessment reads one of a child's social work assessments with its
+// tasks. The read is audited.
+func (s *Store) FindSWAssessment(ctx context.Context, childID, id string) (*SWAssessment, error) {
+	return findEvent(ctx, s, childID, id, "sw-assessment", "sw_assessment", "Assessment",
+		`SELECT `+swAssessmentCols+` FROM sw_assessments WHERE id = $1 AND child_id = $2`, scanSWAssessment,
+		func(a *SWAssessment, ts []*lantern.Task) { a.Tasks = ts })
+}
+
+// findEvent reads one event of a child the caller may see, and the tasks
+// it started (source and source id), audited as entity.read.
+func findEvent[T any](ctx context.Context, s *Store, childID, id, source, entity, what, query string,
+	scan func(scanner) (T, error), setTasks func(T, []*lantern.Task)) (T, error) {
+	var zero T
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return zero, err
+	}
+	v, err := scan(s.db.QueryRowContext(ctx, query, id, childID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return zero, lantern.NotFound(what)
+	} else if err != nil {
+		return zero, internal(entity, err)
+	}
+	ts, err := queryList(ctx, s.db, "tasks", scanTask,
+		`SELECT `+taskCols+` FROM tasks t WHERE t.child_id = $1 AND t.source = $2 AND t.source_id = $3 ORDER BY t.due_at, t.id`,
+		childID, source, id)
+	if err != nil {
+		return zero, err
+	}
+	setTasks(v, ts)
+	if err := s.audited(ctx, auditEntry{Action: entity + ".read", Entity: entity, EntityID: id, ChildID: childID}); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
+// queryList runs a query and scans every row; never nil.
+func queryList[T any](ctx context.Context, q querier, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, internal(what, err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, internal(what, err)
+		}
+		out = append(out, v)
+	}
+	return out, internal(what, rows.Err())
+}
+
+const referralCols = `id, child_id, received_at, method, referrer_name, referrer_agency, decision, decided_at,
+	written_confirmation_at, feedback_at, version`
+
+func scanReferral(r scanner) (*lantern.Referral, error) {
+	var v lantern.Referral
+	err := r.Scan(&v.ID, &v.ChildID, timeScan{&v.ReceivedAt}, &v.Method, &v.Referrer.Name, &v.Referrer.Agency, &v.Decision,
+		ntimeScan{&v.DecidedAt}, ntimeScan{&v.WrittenConfirmationAt}, ntimeScan{&v.FeedbackAt}, &v.Version)
+	v.Tasks = []*lantern.Task{}
+	return &v, err
+}
+
+const strategyDiscussionCols = `id, child_id, held_at, decision, participants, notes`
+
+func scanStrategyDiscussion(r scanner) (*lantern.StrategyDiscussion, error) {
+	var v lantern.StrategyDiscussion
+	var parts string
+	if err := r.Scan(&v.ID, &v.ChildID, timeScan{&v.HeldAt}, &v.Decision, &parts, &v.Notes); err != nil {
+		return nil, err
+	}
+	v.Participants = []lantern.Participant{}
+	if parts != "" {
+		if err := json.Unmarshal([]byte(parts), &v.Participants); err != nil {
+			return nil, err
+		}
+	}
+	v.Tasks = []*lantern.Task{}
+	return &v, nil
+}
+
+const conferenceCols = `id, child_id, kind, held_at, outcome, flagged`
+
+func scanConference(r scanner) (*lantern.Conference, error) {
+	var v lantern.Conference
+	var flagged bool
+	if err := r.Scan(&v.ID, &v.ChildID, &v.Kind, timeScan{&v.HeldAt}, &v.Outcome, &flagged); err != nil {
+		return nil, err
+	}
+	// flagged is set only for an initial conference with no strategy
+	// discussion that decided on s47 enquiries before it.
+	v.Flags = []string{}
+	if flagged {
+		v.Flags = append(v.Flags, lantern.FlagNoS47)
+	}
+	v.Tasks = []*lantern.Task{}
+	return &v, nil
+}
+
+const coreGroupCols = `id, child_id, held_at`
+
+func scanCoreGroup(r scanner) (*CoreGroup, error) {
+	var v CoreGroup
+	err := r.Scan(&v.ID, &v.ChildID, timeScan{&v.HeldAt})
+	v.Tasks = []*lantern.Task{}
+	return &v, err
+}
+
+const swAssessmentCols = `id, child_id, kind, started_at, completed_at`
+
+func scanSWAssessment(r scanner) (*SWAssessment, error) {
+	var v SWAssessment
+	err := r.Scan(&v.ID, &v.ChildID, &v.Kind, timeScan{&v.StartedAt}, ntimeScan{&v.CompletedAt})
+	v.Tasks = []*lantern.Task{}
+	return &v, err
+}
+
+const planCols = `id, child_id, started_on, ended_on, started_by, ended_by`
+
+func scanPlan(r scanner) (*ProtectionPlan, error) {
+	var v ProtectionPlan
+	err := r.Scan(&v.ID, &v.ChildID, &v.StartedOn, &v.EndedOn, &v.StartedBy, &v.EndedBy)
+	return &v, err
+}
