@@ -38,6 +38,7 @@ type Main struct {
 	ln      net.Listener
 	lock    *os.File
 	done    chan error
+	digests *digester // the daily digest's scheduler, when email is configured
 }
 
 // NewLogger logs JSON to w at level.
@@ -155,6 +156,9 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.done <- err
 	}()
+	if err := m.startDigests(); err != nil {
+		return err
+	}
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil
@@ -184,6 +188,7 @@ func (m *Main) Wait(ctx context.Context) error {
 // Close stops taking requests, lets those in flight finish, then closes
 // the store.
 func (m *Main) Close() error {
+	m.stopDigests()
 	var errs []error
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownIn)

@@ -6,9 +6,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+
+	"lantern/notify"
 )
 
 // Config is the whole of a deployment's settings.
@@ -25,12 +30,22 @@ type Config struct {
 	MaxBody     int64
 	LogLevel    string
 	ShutdownIn  time.Duration
+
+	// Email: the daily digest of each person's late and soon-due tasks,
+	// sent through SMTPAddr; off while SMTPAddr is empty.
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUsername string
+	SMTPPassword Secret
+	SMTPStartTLS AutoBool // on, unless not given and the server is on a loopback address
+	BaseURL      string   // where people reach Lantern, for links in email
+	DigestTime   string   // HH:MM, London time
 }
 
 // Defaults are the settings with no configuration.
 func Defaults() Config {
 	return Config{DataDir: "lantern-data", Addr: "127.0.0.1:8080", Timescales: "wt2023", Holidays: "england-and-wales",
-		MaxBody: 1 << 20, LogLevel: "info", ShutdownIn: 30 * time.Second}
+		MaxBody: 1 << 20, LogLevel: "info", ShutdownIn: 30 * time.Second, DigestTime: "07:00"}
 }
 
 // StoreFlags registers the flags that say where the store is.
@@ -52,6 +67,113 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body accepted, in bytes")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownIn, "shutdown-timeout", c.ShutdownIn, "how long to let requests in flight finish at shutdown")
+	c.MailFlags(fs)
+}
+
+// MailFlags registers the flags for sending email.
+func (c *Config) MailFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "mail server (host:port) for the daily digest email; no email when empty")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", c.SMTPFrom, "sender of Lantern's email, such as \"Lantern <lantern@council.example.org>\"")
+	fs.StringVar(&c.SMTPUsername, "smtp-username", c.SMTPUsername, "user name to sign in to the mail server (AUTH PLAIN, over TLS or loopback only)")
+	fs.Var(&c.SMTPPassword, "smtp-password", "password for the mail server: prefer LANTERN_SMTP_PASSWORD_FILE")
+	fs.Var(&c.SMTPStartTLS, "smtp-starttls", "upgrade the mail connection with STARTTLS (default true, or false for a loopback address)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "the address people reach Lantern at, for links in email (https://...)")
+	fs.StringVar(&c.DigestTime, "digest-time", c.DigestTime, "when to send the daily digest, HH:MM London time")
+}
+
+// Secret is a setting not to be shown: printed or logged, it is redacted.
+type Secret string
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString keeps %#v from showing it either.
+func (s Secret) GoString() string { return `"` + s.String() + `"` }
+
+// LogValue keeps it out of logs.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText keeps it out of JSON (and so of a logged Config).
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+func (s *Secret) Set(v string) error { *s = Secret(v); return nil }
+
+// AutoBool is a yes-or-no setting whose default depends on other settings
+// when it is not given.
+type AutoBool struct {
+	Given, On bool
+}
+
+func (b *AutoBool) String() string {
+	if b == nil || !b.Given {
+		return ""
+	}
+	return strconv.FormatBool(b.On)
+}
+
+func (b *AutoBool) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return errors.New("give true or false")
+	}
+	b.Given, b.On = true, on
+	return nil
+}
+
+// IsBoolFlag lets the flag be given alone, meaning true.
+func (b *AutoBool) IsBoolFlag() bool { return true }
+
+// Or is the setting, or def when it was not given.
+func (b AutoBool) Or(def bool) bool {
+	if b.Given {
+		return b.On
+	}
+	return def
+}
+
+// Mail is the SMTP configuration, or false when email is off.
+func (c *Config) Mail() (notify.SMTPConfig, bool) {
+	if c.SMTPAddr == "" {
+		return notify.SMTPConfig{}, false
+	}
+	host, _, _ := net.SplitHostPort(c.SMTPAddr)
+	return notify.SMTPConfig{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUsername, Password: string(c.SMTPPassword),
+		StartTLS: c.SMTPStartTLS.Or(!notify.IsLoopback(host))}, true
+}
+
+// DigestAt is the time of day of the daily digest.
+func (c *Config) DigestAt() (hour, minute int, err error) {
+	t, err := time.Parse("15:04", c.DigestTime)
+	if err != nil || len(c.DigestTime) != 5 {
+		return 0, 0, fmt.Errorf("--digest-time: give the time as HH:MM, such as 07:00, not %q", c.DigestTime)
+	}
+	return t.Hour(), t.Minute(), nil
+}
+
+// ValidateMail checks the email settings.
+func (c *Config) ValidateMail() error {
+	var errs []error
+	if _, _, err := c.DigestAt(); err != nil {
+		errs = append(errs, err)
+	}
+	mc, on := c.Mail()
+	if !on {
+		if c.SMTPFrom != "" || c.SMTPUsername != "" || c.SMTPPassword != "" {
+			errs = append(errs, errors.New("--smtp-addr: give the mail server, or leave out the other --smtp settings"))
+		}
+		return errors.Join(errs...)
+	}
+	if err := mc.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := notify.CheckBaseURL(c.BaseURL); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // FromEnv fills every flag not given on the command line from LANTERN_NAME
@@ -122,6 +244,9 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("--log-level: unknown level %q", c.LogLevel))
+	}
+	if err := c.ValidateMail(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
