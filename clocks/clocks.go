@@ -136,3 +136,33 @@ func Due(r Rule, start time.Time, cal *workday.Calendar) (lantern.Date, time.Tim
 	}
 	return d, lantern.EndOfDay(d)
 }
+
+// Label says what a clock's task asks to be done, in words that fit
+// either edition of the guidance.
+func Label(clock string) string {
+	switch clock {
+	case ReferralDecision:
+		return "Decide what happens next with the referral"
+	case ReferralWrittenFollowup:
+		return "Referrer confirms the telephone referral in writing"
+	case ReferrerFeedback:
+		return "Tell the referrer what was decided"
+	case Assessment:
+		return "Complete the assessment"
+	case CoreAssessment:
+		return "Complete the core assessment"
+	case ICPC:
+		return "Hold the initial child protection conference"
+	case CoreGroup:
+		return "Hold the first core group meeting"
+	case FirstReview:
+		return "Hold the first review conference"
+	case NextReview:
+		return "Hold the next review conference"
+	case ReturnInterview:
+		return "Offer and hold the return interview"
+	case ToolkitReassessment:
+		return "Complete the toolkit again"
+	}
+	return clock
+}

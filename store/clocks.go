@@ -91,8 +91,19 @@ func (s *Store) startClock(ctx context.Context, tx *tx, cal *workday.Calendar, c
 // closeTasks closes a child's open tasks of a clock without doing them:
 // superseded, or no longer needed, with the reason.
 func (s *Store) closeTasks(ctx context.Context, tx *tx, childID, clock, reason string, at time.Time) error {
-	res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1
-		WHERE child_id = $3 AND clock = $4 AND status = 'open'`, s.d.ts(at), reason, childID, clock)
+	return s.closeSourceTasks(ctx, tx, childID, clock, "", reason, at)
+}
+
+// closeSourceTasks is closeTasks for the tasks one record started (all the
+// child's when sourceID is empty).
+func (s *Store) closeSourceTasks(ctx context.Context, tx *tx, childID, clock, sourceID, reason string, at time.Time) error {
+	q := `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1
+		WHERE child_id = $3 AND clock = $4 AND status = 'open'`
+	args := []any{s.d.ts(at), reason, childID, clock}
+	if sourceID != "" {
+		q, args = q+` AND source_id = $5`, append(args, sourceID)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return internal("close tasks", err)
 	}

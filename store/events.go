@@ -100,6 +100,9 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 	if (up.Decision == "") != (up.DecidedAt == nil) {
 		p.Add("decided_at", "Give the decision and when it was made together")
 	}
+	if up.Decision == "" && up.DecidedAt == nil && up.WrittenConfirmationAt == nil && up.FeedbackAt == nil {
+		p.Add("decision", "Give the decision, the written follow-up or the feedback to record")
+	}
 	for _, f := range []struct {
 		name string
 		t    *time.Time
@@ -145,7 +148,7 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET `+col+` = $1 WHERE id = $2`, s.d.ts(*t), id); err != nil {
 				return internal("update referral", err)
 			}
-			return s.finishTasks(ctx, tx, childID, clock, *t)
+			return s.finishSourceTasks(ctx, tx, childID, clock, id, *t)
 		}
 		if err := set("decided_at", up.DecidedAt, clocks.ReferralDecision); err != nil {
 			return err
@@ -155,7 +158,7 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 				return internal("update referral", err)
 			}
 			if up.Decision == "no-further-action" || up.Decision == "information-and-advice" || up.Decision == "early-help" {
-				if err := s.closeTasks(ctx, tx, childID, clocks.Assessment, "referral decision: "+up.Decision, *up.DecidedAt); err != nil {
+				if err := s.closeSourceTasks(ctx, tx, childID, clocks.Assessment, id, "referral decision: "+up.Decision, *up.DecidedAt); err != nil {
 					return err
 				}
 			}
@@ -229,11 +232,19 @@ func (s *Store) CreateStrategyDiscussion(ctx context.Context, childID string, sd
 	if sd.Decision != "s47" && sd.Decision != "no-s47" {
 		p.Add("decision", "The decision must be s47 or no-s47")
 	}
-	for i, pt := range sd.Participants {
-		if strings.TrimSpace(pt.Name) == "" || strings.TrimSpace(pt.Agency) == "" {
-			p.Add("participants", "Give each participant's name and agency (participant "+itoa(i+1)+")")
+	if len(sd.Participants) > 50 {
+		p.Add("participants", "A strategy discussion has 50 participants at most")
+	}
+	for i := range sd.Participants {
+		pt := &sd.Participants[i]
+		pt.Name, pt.Agency = strings.TrimSpace(pt.Name), strings.TrimSpace(pt.Agency)
+		if pt.Name == "" || pt.Agency == "" || len(pt.Name) > 200 || len(pt.Agency) > 200 {
+			p.Add("participants", "Give each participant's name and agency, 200 characters at most each (participant "+itoa(i+1)+")")
 			break
 		}
+	}
+	if sd.Notes = strings.TrimSpace(sd.Notes); len(sd.Notes) > 20000 {
+		p.Add("notes", "The notes must be 20000 characters or fewer")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -310,8 +321,10 @@ func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern
 		}
 		if c.Kind == "initial" {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM strategy_discussions WHERE child_id = $1 AND decision = 's47' AND held_at <= $2`,
-				childID, s.d.ts(c.HeldAt)).Scan(&n); err != nil {
+			// An s47 discussion counts for the first initial conference after it.
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM strategy_discussions sd WHERE sd.child_id = $1 AND sd.decision = 's47'
+				AND sd.held_at <= $2 AND NOT EXISTS (SELECT 1 FROM conferences k WHERE k.child_id = $1 AND k.kind = 'initial'
+				AND k.held_at >= sd.held_at AND k.held_at <= $2)`, childID, s.d.ts(c.HeldAt)).Scan(&n); err != nil {
 				return internal("strategy discussions", err)
 			}
 			if n == 0 {
@@ -333,6 +346,12 @@ func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern
 				return err
 			}
 			if c.Outcome == "plan" {
+				// A child has one plan at a time: a new initial conference's
+				// plan follows on from any still open.
+				if _, err := tx.ExecContext(ctx, `UPDATE protection_plans SET ended_on = $1, ended_by = $2 WHERE child_id = $3 AND ended_on IS NULL`,
+					heldOn, c.ID, childID); err != nil {
+					return internal("end plan", err)
+				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO protection_plans (id, child_id, started_on, started_by) VALUES ($1, $2, $3, $4)`,
 					newID(), childID, heldOn, c.ID); err != nil {
 					return internal("start plan", err)
@@ -430,6 +449,11 @@ func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *SWAss
 		return nil, err
 	}
 	a.ID, a.ChildID, a.Tasks = newID(), childID, []*lantern.Task{}
+	a.StartedAt = a.StartedAt.UTC().Truncate(time.Microsecond)
+	if a.CompletedAt != nil {
+		t := a.CompletedAt.UTC().Truncate(time.Microsecond)
+		a.CompletedAt = &t
+	}
 	err := s.write(ctx, func(tx *tx) error {
 		child, err := s.eventChild(ctx, tx, childID)
 		if err != nil {

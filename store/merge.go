@@ -49,6 +49,14 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 			`UPDATE child_schools SET child_id = $1 WHERE child_id = $2`,
 			`UPDATE child_professionals SET child_id = $1 WHERE child_id = $2`,
 			`UPDATE family_members SET child_id = $1 WHERE child_id = $2`,
+			// The statutory events go with the tasks their clocks made.
+			`UPDATE referrals SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE sw_assessments SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE strategy_discussions SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE s47_enquiries SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE conferences SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE core_groups SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE protection_plans SET child_id = $1 WHERE child_id = $2`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, keepID, dupID); err != nil {
 				return internal("merge", err)

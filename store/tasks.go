@@ -48,7 +48,18 @@ func (s *Store) createTask(ctx context.Context, tx *tx, t *lantern.Task) error {
 // finishTasks marks a child's open tasks of a clock done: the event that
 // stops the clock has been recorded.
 func (s *Store) finishTasks(ctx context.Context, tx *tx, childID, clock string, at time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM tasks WHERE child_id = $1 AND clock = $2 AND status = 'open'`, childID, clock)
+	return s.finishSourceTasks(ctx, tx, childID, clock, "", at)
+}
+
+// finishSourceTasks is finishTasks for the tasks one record started (all the
+// child's when sourceID is empty): deciding one referral stops that
+// referral's clock, not another referral's.
+func (s *Store) finishSourceTasks(ctx context.Context, tx *tx, childID, clock, sourceID string, at time.Time) error {
+	q, args := `SELECT id FROM tasks WHERE child_id = $1 AND clock = $2 AND status = 'open'`, []any{childID, clock}
+	if sourceID != "" {
+		q, args = q+` AND source_id = $3`, append(args, sourceID)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return internal("finish tasks", err)
 	}

@@ -200,6 +200,16 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	episodes, err := s.st.Episodes(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	events, err := s.st.ChildEvents(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	p := s.newPage(r, c.FullName())
 	p.Nav = "children"
 	switch r.URL.Query().Get("done") {
@@ -219,9 +229,9 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.CanEditChildren(p.User),
-		"CanMerge": store.CanMerge(p.User), "Lists": lists,
+		"CanMerge": store.CanMerge(p.User), "Lists": lists, "Events": events,
 		"Concerns": concerns, "Assessments": assessments, "Tasks": tasks, "Now": now, "SocialWorker": swName,
-		"Chart": levelChart(assessments)}
+		"Chart": levelChart(assessments), "Missing": lantern.EpisodePatterns(episodes, now), "Episodes": episodes}
 	s.render(w, r, http.StatusOK, "child", p)
 }
 

@@ -15,12 +15,10 @@ import (
 	"time"
 
 	"lantern"
-	"lantern/clocks"
 	"lantern/store"
 )
 
 func init() {
-	funcs["eventClockLabel"] = eventClockLabel
 	funcs["referralMethodLabel"] = referralMethodLabel
 	funcs["referralDecisionLabel"] = referralDecisionLabel
 	funcs["taskDue"] = taskDue
@@ -734,33 +732,6 @@ func swAssessmentKindLabel(k string) string {
 		return "Core assessment"
 	}
 	return k
-}
-
-// eventClockLabel names any clock's task in words.
-func eventClockLabel(id string) string {
-	switch id {
-	case clocks.ReferralDecision:
-		return "Decide what happens next with the referral"
-	case clocks.ReferralWrittenFollowup:
-		return "Referrer confirms the telephone referral in writing"
-	case clocks.ReferrerFeedback:
-		return "Tell the referrer what was decided"
-	case clocks.Assessment:
-		return "Complete the assessment"
-	case clocks.CoreAssessment:
-		return "Complete the core assessment"
-	case clocks.ICPC:
-		return "Hold the initial child protection conference"
-	case clocks.CoreGroup:
-		return "Hold the first core group meeting"
-	case clocks.FirstReview:
-		return "Hold the first review conference"
-	case clocks.NextReview:
-		return "Hold the next review conference"
-	case clocks.ReturnInterview:
-		return "Offer and hold the return interview"
-	}
-	return clockLabel(id)
 }
 
 // taskDue is when a task is due: its date, and the time too for clocks

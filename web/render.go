@@ -216,13 +216,8 @@ func levelTag(l toolkit.Level) string {
 	return "govuk-tag--grey"
 }
 
-// clockLabel names a clock in words.
-func clockLabel(id string) string {
-	if r, ok := clocks.WT2006.Rule(id); ok {
-		return r.Who
-	}
-	return id
-}
+// clockLabel names a clock's task in words.
+func clockLabel(id string) string { return clocks.Label(id) }
 
 func genderLabel(g string) string {
 	switch g {
