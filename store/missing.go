@@ -172,12 +172,11 @@ func (s *Store) RecordReturn(ctx context.Context, childID, id string, version in
 	now := s.now()
 	var p lantern.Problems
 	lantern.CheckEventTime(&p, "returned_at", in.ReturnedAt, now)
-	for _, pr := range in.Presentation {
-		if !slices.Contains(lantern.Presentations, pr) {
-			p.Add("presentation", "Unknown presentation "+pr)
-			break
-		}
-	}
+	// The rest as for an episode recorded with its return (the time it
+	// began is checked against the record below).
+	check := lantern.EpisodeInput{Kind: "missing", MissingFrom: now, ReturnedWhere: in.ReturnedWhere, ReturnedWith: in.ReturnedWith,
+		Presentation: in.Presentation, PresentationNotes: in.PresentationNotes, PlacingAuthorityInformed: in.PlacingAuthorityInformed}
+	p = append(p, lantern.ErrorFields(check.Validate(now))...)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -302,9 +301,9 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 			return internal("insert interview", err)
 		}
 		if in.HeldAt != nil {
-			err = s.finishTaskFor(ctx, tx, childID, clocks.ReturnInterview, episodeID, *in.HeldAt)
+			err = s.finishSourceTasks(ctx, tx, childID, clocks.ReturnInterview, episodeID, *in.HeldAt)
 		} else {
-			err = s.closeTaskFor(ctx, tx, childID, clocks.ReturnInterview, episodeID, "no interview: "+in.NotHeldReason, now)
+			err = s.closeSourceTasks(ctx, tx, childID, clocks.ReturnInterview, episodeID, "no interview: "+in.NotHeldReason, now)
 		}
 		if err != nil {
 			return err
@@ -319,25 +318,6 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 		return nil
 	})
 	return out, err
-}
-
-// finishTaskFor marks done the open task a clock started for one source.
-func (s *Store) finishTaskFor(ctx context.Context, tx *tx, childID, clock, sourceID string, at time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1
-		WHERE child_id = $2 AND clock = $3 AND source_id = $4 AND status = 'open'`, s.d.ts(at), childID, clock, sourceID); err != nil {
-		return internal("finish task", err)
-	}
-	tx.audit(auditEntry{Action: "task.done", Entity: "task", ChildID: childID, Detail: "clock=" + clock + " source=" + sourceID})
-	return nil
-}
-
-func (s *Store) closeTaskFor(ctx context.Context, tx *tx, childID, clock, sourceID, reason string, at time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1
-		WHERE child_id = $3 AND clock = $4 AND source_id = $5 AND status = 'open'`, s.d.ts(at), reason, childID, clock, sourceID); err != nil {
-		return internal("close task", err)
-	}
-	tx.audit(auditEntry{Action: "task.close", Entity: "task", ChildID: childID, Detail: "clock=" + clock + " source=" + sourceID})
-	return nil
 }
 
 // Episodes lists a child's episodes, newest first. The read is audited.
