@@ -102,7 +102,7 @@ func Compose(from, to string, c store.DigestCount, link string, now time.Time) (
 	rand.Read(id)
 	var m bytes.Buffer
 	header := func(k, v string) { m.WriteString(k + ": " + v + "\r\n") }
-	header("Date", now.Format(time.RFC1123Z))
+	header("Date", now.In(lantern.London).Format(time.RFC1123Z))
 	header("From", fromAddr.String())
 	header("To", toAddr.String())
 	header("Subject", mime.QEncoding.Encode("utf-8", Subject(c)))

@@ -98,7 +98,7 @@ func (s *Store) closeTasks(ctx context.Context, tx *tx, childID, clock, reason s
 // child's when sourceID is empty).
 func (s *Store) closeSourceTasks(ctx context.Context, tx *tx, childID, clock, sourceID, reason string, at time.Time) error {
 	q := `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1
-		WHERE child_id = $3 AND clock = $4 AND status = 'open'`
+		WHERE child_id = $3 AND clock = $4 AND status = 'open' AND started_at <= $1`
 	args := []any{s.d.ts(at), reason, childID, clock}
 	if sourceID != "" {
 		q, args = q+` AND source_id = $5`, append(args, sourceID)

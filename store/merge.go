@@ -57,6 +57,12 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 			`UPDATE conferences SET child_id = $1 WHERE child_id = $2`,
 			`UPDATE core_groups SET child_id = $1 WHERE child_id = $2`,
 			`UPDATE protection_plans SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE missing_episodes SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE return_interviews SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE meeting_children SET child_id = $1 WHERE child_id = $2
+				AND NOT EXISTS (SELECT 1 FROM meeting_children k WHERE k.meeting_id = meeting_children.meeting_id AND k.child_id = $1)`,
+			`UPDATE meeting_decisions SET child_id = $1 WHERE child_id = $2
+				AND NOT EXISTS (SELECT 1 FROM meeting_decisions k WHERE k.meeting_id = meeting_decisions.meeting_id AND k.child_id = $1)`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, keepID, dupID); err != nil {
 				return internal("merge", err)

@@ -55,9 +55,11 @@ func (s *Store) finishTasks(ctx context.Context, tx *tx, childID, clock string, 
 // child's when sourceID is empty): deciding one referral stops that
 // referral's clock, not another referral's.
 func (s *Store) finishSourceTasks(ctx context.Context, tx *tx, childID, clock, sourceID string, at time.Time) error {
-	q, args := `SELECT id FROM tasks WHERE child_id = $1 AND clock = $2 AND status = 'open'`, []any{childID, clock}
+	// An event ends only the clocks started before it: a conference entered
+	// late does not end the clock a later discussion started.
+	q, args := `SELECT id FROM tasks WHERE child_id = $1 AND clock = $2 AND status = 'open' AND started_at <= $3`, []any{childID, clock, s.d.ts(at)}
 	if sourceID != "" {
-		q, args = q+` AND source_id = $3`, append(args, sourceID)
+		q, args = q+` AND source_id = $4`, append(args, sourceID)
 	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
