@@ -1,0 +1,381 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"lantern"
+)
+
+// MeetingInput is what arranging a meeting needs.
+type MeetingInput struct {
+	Kind     string
+	ChildIDs []string
+	StartsAt time.Time
+	EndsAt   time.Time
+	Location string
+}
+
+// CreateMeeting arranges a meeting about children the caller may see.
+func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Meeting, error) {
+	u := lantern.UserFromContext(ctx)
+	var p lantern.Problems
+	if !lantern.ValidMeetingKind(in.Kind) {
+		p.Add("kind", "The kind must be one of "+strings.Join(lantern.MeetingKinds, ", "))
+	}
+	if len(in.ChildIDs) == 0 && in.Kind != "context-conference" {
+		p.Add("child_ids", "Give the children the meeting is about")
+	}
+	if len(in.ChildIDs) > 100 {
+		p.Add("child_ids", "A meeting is about 100 children at most")
+	}
+	if in.StartsAt.IsZero() {
+		p.Add("starts_at", "Enter when the meeting starts")
+	}
+	if in.EndsAt.IsZero() {
+		p.Add("ends_at", "Enter when the meeting ends")
+	} else if !in.StartsAt.IsZero() && !in.EndsAt.After(in.StartsAt) {
+		p.Add("ends_at", "The meeting must end after it starts")
+	}
+	in.Location = strings.TrimSpace(in.Location)
+	if len(in.Location) > 500 {
+		p.Add("location", "The location must be 500 characters or fewer")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if !lantern.CanEditChildren(u) {
+		return nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot arrange meetings")
+	}
+	now := s.now()
+	m := &lantern.Meeting{ID: newID(), Kind: in.Kind, StartsAt: in.StartsAt.UTC().Truncate(time.Microsecond), EndsAt: in.EndsAt.UTC().Truncate(time.Microsecond),
+		Location: in.Location, Status: "scheduled", Version: 1, CreatedBy: u.ID, CreatedAt: now.UTC().Truncate(time.Microsecond),
+		Decisions: []lantern.MeetingDecision{}, Actions: []lantern.MeetingAction{}}
+	seen := map[string]bool{}
+	for _, id := range in.ChildIDs {
+		if !seen[id] {
+			seen[id] = true
+			m.ChildIDs = append(m.ChildIDs, id)
+		}
+	}
+	if m.ChildIDs == nil {
+		m.ChildIDs = []string{}
+	}
+	err := s.write(ctx, func(tx *tx) error {
+		for _, id := range m.ChildIDs {
+			c, err := s.findChild(ctx, tx, id, false)
+			if err != nil {
+				return err // a child the caller may not see is not found
+			}
+			if c.MergedInto != "" {
+				return lantern.Invalid(lantern.FieldError{Field: "child_ids", Message: "A record in child_ids was merged into another: use that one"})
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meetings (id, kind, starts_at, ends_at, location, version, created_by, agency_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)`, m.ID, m.Kind, s.d.ts(m.StartsAt), s.d.ts(m.EndsAt), m.Location, u.ID, u.AgencyID, s.d.ts(now)); err != nil {
+			return internal("insert meeting", err)
+		}
+		for _, id := range m.ChildIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_children (meeting_id, child_id) VALUES ($1, $2)`, m.ID, id); err != nil {
+				return internal("meeting child", err)
+			}
+			tx.audit(auditEntry{Action: "meeting.create", Entity: "meeting", EntityID: m.ID, ChildID: id, Detail: "kind=" + m.Kind})
+		}
+		if len(m.ChildIDs) == 0 {
+			tx.audit(auditEntry{Action: "meeting.create", Entity: "meeting", EntityID: m.ID, Detail: "kind=" + m.Kind})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// meeting reads a meeting the caller may see: every child on it visible to
+// them (a meeting about no child: anyone who works with children).
+func (s *Store) meeting(ctx context.Context, q querier, id string) (*lantern.Meeting, error) {
+	if !lantern.CanSeeChildren(lantern.UserFromContext(ctx)) {
+		return nil, lantern.NotFound("Meeting")
+	}
+	var m lantern.Meeting
+	var held sql.NullBool
+	err := q.QueryRowContext(ctx, `SELECT id, kind, starts_at, ends_at, location, status, held, version, created_by, created_at, outcome_at
+		FROM meetings WHERE id = $1`, id).Scan(&m.ID, &m.Kind, timeScan{&m.StartsAt}, timeScan{&m.EndsAt}, &m.Location, &m.Status, &held,
+		&m.Version, &m.CreatedBy, timeScan{&m.CreatedAt}, ntimeScan{&m.OutcomeAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lantern.NotFound("Meeting")
+	} else if err != nil {
+		return nil, internal("meeting", err)
+	}
+	if held.Valid {
+		m.Held = &held.Bool
+	}
+	rows, err := q.QueryContext(ctx, `SELECT child_id FROM meeting_children WHERE meeting_id = $1 ORDER BY child_id`, id)
+	if err != nil {
+		return nil, internal("meeting children", err)
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return nil, internal("meeting children", err)
+		}
+		m.ChildIDs = append(m.ChildIDs, c)
+	}
+	rows.Close()
+	if m.ChildIDs == nil {
+		m.ChildIDs = []string{}
+	}
+	if len(m.ChildIDs) > 0 {
+		args := []any{}
+		cond, _ := childVisible(ctx, &args)
+		ph := make([]string, len(m.ChildIDs))
+		for i, c := range m.ChildIDs {
+			args = append(args, c)
+			ph[i] = "$" + itoa(len(args))
+		}
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM children c WHERE c.id IN (`+strings.Join(ph, ",")+`) AND `+cond, args...).Scan(&n); err != nil {
+			return nil, internal("meeting access", err)
+		}
+		if n != len(m.ChildIDs) {
+			return nil, lantern.NotFound("Meeting")
+		}
+	}
+	m.Decisions, m.Actions = []lantern.MeetingDecision{}, []lantern.MeetingAction{}
+	drows, err := q.QueryContext(ctx, `SELECT child_id, level, rationale, recommendations FROM meeting_decisions WHERE meeting_id = $1 ORDER BY child_id`, id)
+	if err != nil {
+		return nil, internal("decisions", err)
+	}
+	for drows.Next() {
+		var d lantern.MeetingDecision
+		var recs string
+		if err := drows.Scan(&d.ChildID, &d.Level, &d.Rationale, &recs); err != nil {
+			drows.Close()
+			return nil, internal("decisions", err)
+		}
+		_ = json.Unmarshal([]byte(recs), &d.Recommendations)
+		m.Decisions = append(m.Decisions, d)
+	}
+	drows.Close()
+	arows, err := q.QueryContext(ctx, `SELECT id, description, owner_id, due_date, task_id FROM meeting_actions WHERE meeting_id = $1 ORDER BY due_date, id`, id)
+	if err != nil {
+		return nil, internal("actions", err)
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var a lantern.MeetingAction
+		if err := arows.Scan(&a.ID, &a.Description, &a.Owner, &a.DueDate, &a.TaskID); err != nil {
+			return nil, internal("actions", err)
+		}
+		m.Actions = append(m.Actions, a)
+	}
+	return &m, internal("actions", arows.Err())
+}
+
+// FindMeeting reads a meeting; the read is audited for each child on it.
+func (s *Store) FindMeeting(ctx context.Context, id string) (*lantern.Meeting, error) {
+	m, err := s.meeting(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	return m, s.audited(ctx, auditEntry{Action: "meeting.read", Entity: "meeting", EntityID: id, Detail: "children=" + strings.Join(m.ChildIDs, ",")})
+}
+
+// Outcome is what a meeting decided.
+type Outcome struct {
+	Held      bool
+	Decisions []lantern.MeetingDecision
+	Actions   []lantern.MeetingAction
+}
+
+// RecordOutcome records that a meeting was held (or not), the level it
+// decided for each child with the rationale and recommendations, and its
+// actions, each a task in its owner's work list. The version must be
+// current: the same outcome sent twice with one version is a conflict.
+func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Outcome) (*lantern.Meeting, error) {
+	u := lantern.UserFromContext(ctx)
+	var p lantern.Problems
+	for i, d := range o.Decisions {
+		f := "decisions[" + itoa(i) + "]"
+		if !slices.Contains(lantern.MeetingLevels, d.Level) {
+			p.Add(f+".level", "The level must be emerging, medium or high")
+		}
+		if len(d.Rationale) > 20000 {
+			p.Add(f+".rationale", "The rationale must be 20000 characters or fewer")
+		}
+		for _, r := range d.Recommendations {
+			if strings.TrimSpace(r) == "" || len(r) > 200 {
+				p.Add(f+".recommendations", "Each recommendation is a short text, like s47, icpc or early-help")
+				break
+			}
+		}
+	}
+	for i, a := range o.Actions {
+		f := "actions[" + itoa(i) + "]"
+		if strings.TrimSpace(a.Description) == "" {
+			p.Add(f+".description", "Say what is to be done")
+		} else if len(a.Description) > 5000 {
+			p.Add(f+".description", "The description must be 5000 characters or fewer")
+		}
+		if strings.TrimSpace(a.Owner) == "" {
+			p.Add(f+".owner", "Give the action's owner: a user's id or email address")
+		}
+		if a.DueDate.IsZero() {
+			p.Add(f+".due_date", "Give the date the action is due, as YYYY-MM-DD")
+		}
+	}
+	if !o.Held && (len(o.Decisions) > 0) {
+		p.Add("held", "A meeting that was not held made no decisions")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *lantern.Meeting
+	err := s.write(ctx, func(tx *tx) error {
+		m, err := s.meeting(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !lantern.CanEditChildren(u) {
+			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot record a meeting's outcome")
+		}
+		if m.Version != version {
+			return &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting has changed, or its outcome is already recorded: look again", Current: m}
+		}
+		if m.StartsAt.After(now.Add(lantern.MaxClockSkew)) && o.Held {
+			return lantern.Invalid(lantern.FieldError{Field: "held", Message: "The meeting has not started yet"})
+		}
+		decided := map[string]bool{}
+		var p lantern.Problems
+		for i, d := range o.Decisions {
+			if !slices.Contains(m.ChildIDs, d.ChildID) {
+				p.Add("decisions["+itoa(i)+"].child_id", "This child is not on the meeting")
+			}
+			if decided[d.ChildID] {
+				p.Add("decisions["+itoa(i)+"].child_id", "Only one decision per child")
+			}
+			decided[d.ChildID] = true
+		}
+		owners := make([]string, len(o.Actions))
+		for i, a := range o.Actions {
+			var ownerID string
+			err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE (id = $1 OR email = $2) AND NOT disabled`, a.Owner, NormaliseEmail(a.Owner)).Scan(&ownerID)
+			if err != nil {
+				p.Add("actions["+itoa(i)+"].owner", "The owner must be a Lantern user: give their id or email address")
+			}
+			owners[i] = ownerID
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		status := "held"
+		if !o.Held {
+			status = "not-held"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE meetings SET status = $1, held = $2, outcome_at = $3, version = version + 1 WHERE id = $4 AND version = $5`,
+			status, o.Held, s.d.ts(now), id, version); err != nil {
+			return internal("meeting outcome", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_decisions WHERE meeting_id = $1`, id); err != nil {
+			return internal("meeting outcome", err)
+		}
+		for _, d := range o.Decisions {
+			recs, _ := json.Marshal(orEmpty(d.Recommendations))
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_decisions (meeting_id, child_id, level, rationale, recommendations) VALUES ($1, $2, $3, $4, $5)`,
+				id, d.ChildID, d.Level, strings.TrimSpace(d.Rationale), string(recs)); err != nil {
+				return internal("meeting decision", err)
+			}
+			tx.audit(auditEntry{Action: "meeting.decision", Entity: "meeting", EntityID: id, ChildID: d.ChildID, Detail: "level=" + d.Level})
+		}
+		for i, a := range o.Actions {
+			aid := newID()
+			childID := ""
+			if len(m.ChildIDs) > 0 {
+				childID = m.ChildIDs[0]
+			}
+			taskID := ""
+			if childID != "" {
+				t := &lantern.Task{ChildID: childID, Clock: lantern.ClockMeetingAction, StartedAt: now, DueDate: a.DueDate, DueAt: lantern.EndOfDay(a.DueDate),
+					AssigneeID: owners[i], TeamAgencyID: u.AgencyID, Source: "meeting-action", SourceID: aid}
+				if err := s.createTask(ctx, tx, t); err != nil {
+					return err
+				}
+				taskID = t.ID
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_actions (id, meeting_id, description, owner_id, due_date, task_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+				aid, id, strings.TrimSpace(a.Description), owners[i], a.DueDate, taskID); err != nil {
+				return internal("meeting action", err)
+			}
+		}
+		tx.audit(auditEntry{Action: "meeting.outcome", Entity: "meeting", EntityID: id, Detail: "held=" + boolText(o.Held)})
+		out, err = s.meeting(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// MeetingsReport counts the CSE strategy meetings held in a period, the
+// distinct children they were about, and each child's level at the latest
+// of those meetings.
+type MeetingsReport struct {
+	Meetings int            `json:"meetings"`
+	Children int            `json:"children"`
+	ByLevel  map[string]int `json:"by_level"`
+}
+
+// ReportMeetings gives the partnership's figures; counts only.
+func (s *Store) ReportMeetings(ctx context.Context, from, to lantern.Date) (*MeetingsReport, error) {
+	if !CanSeeFigures(lantern.UserFromContext(ctx)) {
+		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers, coordinators, analysts and chairs see these figures")
+	}
+	if to.Before(from) {
+		return nil, lantern.Invalid(lantern.FieldError{Field: "to", Message: "The end of the period must be on or after its start"})
+	}
+	start, end := s.d.ts(from.Time()), s.d.ts(lantern.EndOfDay(to))
+	r := &MeetingsReport{ByLevel: map[string]int{"emerging": 0, "medium": 0, "high": 0}}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meetings WHERE kind = 'cse-strategy' AND status = 'held' AND starts_at >= $1 AND starts_at <= $2`,
+		start, end).Scan(&r.Meetings); err != nil {
+		return nil, internal("meetings report", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT mc.child_id, m.starts_at, m.id, COALESCE(d.level, '') FROM meeting_children mc
+		JOIN meetings m ON m.id = mc.meeting_id LEFT JOIN meeting_decisions d ON d.meeting_id = m.id AND d.child_id = mc.child_id
+		WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at <= $2`, start, end)
+	if err != nil {
+		return nil, internal("meetings report", err)
+	}
+	defer rows.Close()
+	type latest struct {
+		at    time.Time
+		id    string
+		level string
+	}
+	children := map[string]latest{}
+	for rows.Next() {
+		var child, id, level string
+		var at time.Time
+		if err := rows.Scan(&child, timeScan{&at}, &id, &level); err != nil {
+			return nil, internal("meetings report", err)
+		}
+		if l, ok := children[child]; !ok || at.After(l.at) || (at.Equal(l.at) && id > l.id) {
+			children[child] = latest{at, id, level}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("meetings report", err)
+	}
+	r.Children = len(children)
+	for _, l := range children {
+		if l.level != "" {
+			r.ByLevel[l.level]++
+		}
+	}
+	return r, s.audited(ctx, auditEntry{Action: "report.meetings", Detail: "from=" + from.String() + " to=" + to.String()})
+}
