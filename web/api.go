@@ -30,6 +30,7 @@ func (s *Server) apiRoutes() {
 	s.eventRoutes()
 	s.workRoutes()
 	s.missingRoutes()
+	s.meetingRoutes()
 	s.childListRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))

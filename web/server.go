@@ -26,6 +26,9 @@ type Config struct {
 	TLS bool
 	// MaxBody caps request bodies, in bytes.
 	MaxBody int64
+	// BaseURL is the address people reach Lantern at, for links that leave
+	// it (calendar files, email); when empty, the request's host is used.
+	BaseURL string
 	// Ready reports whether the service can take traffic.
 	Ready func(context.Context) error
 }

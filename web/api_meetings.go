@@ -1,0 +1,164 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"lantern"
+	"lantern/ical"
+	"lantern/store"
+)
+
+func (s *Server) meetingRoutes() {
+	s.handle("POST /api/v1/meetings", s.api(s.apiCreateMeeting))
+	s.handle("GET /api/v1/meetings/{id}", s.api(s.apiMeeting))
+	s.handle("GET /api/v1/meetings/{id}/invite.ics", s.api(s.apiInvite))
+	s.handle("POST /api/v1/meetings/{id}/outcome", s.api(s.apiOutcome))
+	s.handle("GET /api/v1/reports/meetings", s.api(s.apiMeetingsReport))
+}
+
+// MeetingRequest is the body of POST /api/v1/meetings.
+type MeetingRequest struct {
+	Kind     string   `json:"kind"`
+	ChildIDs []string `json:"child_ids"`
+	StartsAt *string  `json:"starts_at"`
+	EndsAt   *string  `json:"ends_at"`
+	Location string   `json:"location"`
+}
+
+func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request) {
+	var req MeetingRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var p lantern.Problems
+	in := store.MeetingInput{Kind: req.Kind, ChildIDs: req.ChildIDs, StartsAt: requiredTime(&p, "starts_at", req.StartsAt),
+		EndsAt: requiredTime(&p, "ends_at", req.EndsAt), Location: req.Location}
+	if len(p) == 0 && !in.EndsAt.After(in.StartsAt) {
+		p.Add("ends_at", "The meeting must end after it starts")
+	}
+	if !lantern.ValidMeetingKind(req.Kind) {
+		p.Add("kind", "The kind must be one of cse-strategy, strategy-discussion, icpc, review, core-group, context-conference")
+	}
+	if err := p.Err(); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	m, err := s.st.CreateMeeting(r.Context(), in)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/meetings/"+m.ID)
+	writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request) {
+	m, err := s.st.FindMeeting(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// apiInvite is the meeting as an RFC 5545 calendar file: its time, place and
+// a link; never the children's names or anything of the case.
+func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
+	m, err := s.st.FindMeeting(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	link := s.link(r, "/meetings/"+m.ID)
+	body := ical.Write(ical.Event{UID: m.ID + "@lantern", Sequence: m.Version, Start: m.StartsAt, End: m.EndsAt, Stamp: s.stNow(),
+		Summary: lantern.MeetingKindLabel(m.Kind), Location: m.Location, Description: "Details in Lantern: " + link, URL: link,
+		Cancelled: m.Status == "cancelled"})
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8; method=REQUEST")
+	w.Header().Set("Content-Disposition", `attachment; filename="invite.ics"`)
+	w.Write([]byte(body))
+}
+
+// link is an absolute address of a page, for calendars and email.
+func (s *Server) link(r *http.Request, path string) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimSuffix(s.cfg.BaseURL, "/") + path
+	}
+	scheme := "http"
+	if s.cfg.TLS {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}
+
+// OutcomeRequest is the body of POST /api/v1/meetings/{id}/outcome.
+type OutcomeRequest struct {
+	Version   *int              `json:"version"`
+	Held      *bool             `json:"held"`
+	Decisions []DecisionRequest `json:"decisions"`
+	Actions   []ActionRequest   `json:"actions"`
+}
+
+// DecisionRequest is a decision for one child.
+type DecisionRequest struct {
+	ChildID         string   `json:"child_id"`
+	Level           string   `json:"level"`
+	Rationale       string   `json:"rationale"`
+	Recommendations []string `json:"recommendations"`
+}
+
+// ActionRequest is an action with an owner and a due date.
+type ActionRequest struct {
+	Description string  `json:"description"`
+	Owner       string  `json:"owner"`
+	DueDate     *string `json:"due_date"`
+}
+
+func (s *Server) apiOutcome(w http.ResponseWriter, r *http.Request) {
+	var req OutcomeRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var p lantern.Problems
+	if req.Version == nil {
+		p.Add("version", "Give the version of the meeting")
+	}
+	if req.Held == nil {
+		p.Add("held", "Say whether the meeting was held")
+	}
+	o := store.Outcome{Held: req.Held != nil && *req.Held}
+	for _, d := range req.Decisions {
+		o.Decisions = append(o.Decisions, lantern.MeetingDecision{ChildID: d.ChildID, Level: d.Level, Rationale: d.Rationale, Recommendations: d.Recommendations})
+	}
+	for i, a := range req.Actions {
+		due := parseDateField(&p, "actions["+strconv.Itoa(i)+"].due_date", a.DueDate, true)
+		o.Actions = append(o.Actions, lantern.MeetingAction{Description: a.Description, Owner: a.Owner, DueDate: due})
+	}
+	if err := p.Err(); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	m, err := s.st.RecordOutcome(r.Context(), r.PathValue("id"), *req.Version, o)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) apiMeetingsReport(w http.ResponseWriter, r *http.Request) {
+	from, to, err := s.period(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.st.ReportMeetings(r.Context(), from, to)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
