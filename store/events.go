@@ -180,16 +180,11 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 }
 
 func (s *Store) referral(ctx context.Context, q querier, childID, id string) (*lantern.Referral, error) {
-	var r lantern.Referral
-	err := q.QueryRowContext(ctx, `SELECT id, child_id, received_at, method, referrer_name, referrer_agency, decision, decided_at,
-		written_confirmation_at, feedback_at, version FROM referrals WHERE id = $1 AND child_id = $2`, id, childID).Scan(
-		&r.ID, &r.ChildID, timeScan{&r.ReceivedAt}, &r.Method, &r.Referrer.Name, &r.Referrer.Agency, &r.Decision,
-		ntimeScan{&r.DecidedAt}, ntimeScan{&r.WrittenConfirmationAt}, ntimeScan{&r.FeedbackAt}, &r.Version)
+	r, err := scanReferral(q.QueryRowContext(ctx, `SELECT `+referralCols+` FROM referrals WHERE id = $1 AND child_id = $2`, id, childID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lantern.NotFound("Referral")
 	}
-	r.Tasks = []*lantern.Task{}
-	return &r, internal("referral", err)
+	return r, internal("referral", err)
 }
 
 // Referrals lists a child's referrals, newest first.
@@ -197,27 +192,21 @@ func (s *Store) Referrals(ctx context.Context, childID string) ([]*lantern.Refer
 	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM referrals WHERE child_id = $1 ORDER BY received_at DESC`, childID)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+referralCols+` FROM referrals WHERE child_id = $1 ORDER BY received_at DESC, id`, childID)
 	if err != nil {
 		return nil, internal("referrals", err)
 	}
-	var ids []string
+	defer rows.Close()
+	out := []*lantern.Referral{}
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+		r, err := scanReferral(rows)
+		if err != nil {
 			return nil, internal("referrals", err)
 		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	out := []*lantern.Referral{}
-	for _, id := range ids {
-		r, err := s.referral(ctx, s.db, childID, id)
-		if err != nil {
-			return nil, err
-		}
 		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("referrals", err)
 	}
 	return out, s.audited(ctx, auditEntry{Action: "referral.list", Entity: "referral", ChildID: childID})
 }
