@@ -14,13 +14,13 @@ const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.gender,
 	c.dob_estimated, c.ethnicity, c.first_language, c.interpreter_needed, c.disability, c.learning_disability, c.looked_after,
 	c.placing_authority, c.open_case, COALESCE(c.allocated_social_worker_id, ''), c.lead_professional, COALESCE(c.merged_into, '')`
 
-func scanChild(r scanner) (*lantern.Child, error) {
+func scanChild(r scanner, extra ...any) (*lantern.Child, error) {
 	var c lantern.Child
 	d := &c.ChildDetails
-	err := r.Scan(&c.ID, &c.GivenName, &c.FamilyName, &c.DateOfBirth, &c.Gender, &c.Version,
+	err := r.Scan(append([]any{&c.ID, &c.GivenName, &c.FamilyName, &c.DateOfBirth, &c.Gender, &c.Version,
 		timeScan{&c.CreatedAt}, &c.CreatedBy, timeScan{&c.UpdatedAt}, &c.UpdatedBy,
 		&d.DOBEstimated, &d.Ethnicity, &d.FirstLanguage, &d.InterpreterNeeded, &d.Disability, &d.LearningDisability, &d.LookedAfter,
-		&d.PlacingAuthority, &d.OpenCase, &d.AllocatedSocialWorkerID, &d.LeadProfessional, &c.MergedInto)
+		&d.PlacingAuthority, &d.OpenCase, &d.AllocatedSocialWorkerID, &d.LeadProfessional, &c.MergedInto}, extra...)...)
 	return &c, err
 }
 
@@ -99,29 +99,24 @@ func (s *Store) findChild(ctx context.Context, q querier, id string, lock bool) 
 	if !ok {
 		return nil, lantern.NotFound("Child")
 	}
-	query := `SELECT ` + childCols + ` FROM children c WHERE c.id = $1 AND ` + cond
+	// The child and the agencies involved, in one query.
+	query := `SELECT ` + childCols + `, COALESCE((SELECT ` + s.d.groupConcat("ca.agency_id", "ca.since, ca.agency_id") +
+		` FROM child_agencies ca WHERE ca.child_id = c.id), '') FROM children c WHERE c.id = $1 AND ` + cond
 	if lock {
 		query += s.d.forUpdate()
 	}
-	c, err := scanChild(q.QueryRowContext(ctx, query, args...))
+	var agencies string
+	c, err := scanChild(q.QueryRowContext(ctx, query, args...), &agencies)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lantern.NotFound("Child")
 	} else if err != nil {
 		return nil, internal("find child", err)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT agency_id FROM child_agencies WHERE child_id = $1 ORDER BY since, agency_id`, id)
-	if err != nil {
-		return nil, internal("child agencies", err)
+	c.AgencyIDs = []string{}
+	if agencies != "" {
+		c.AgencyIDs = strings.Split(agencies, ",")
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			return nil, internal("child agencies", err)
-		}
-		c.AgencyIDs = append(c.AgencyIDs, a)
-	}
-	return c, internal("child agencies", rows.Err())
+	return c, nil
 }
 
 // FindChildByID reads a child's record; the read is audited before the

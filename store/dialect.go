@@ -50,6 +50,14 @@ func (d dialect) ilike() string {
 	return "LIKE" // SQLite's LIKE is case-insensitive for ASCII
 }
 
+// groupConcat joins a column's values, in order, with commas.
+func (d dialect) groupConcat(expr, orderBy string) string {
+	if d == postgres {
+		return "string_agg(" + expr + ", ',' ORDER BY " + orderBy + ")"
+	}
+	return "group_concat(" + expr + ", ',' ORDER BY " + orderBy + ")"
+}
+
 // tsFormat is fixed-width, so SQLite's text timestamps sort as times do.
 const tsFormat = "2006-01-02T15:04:05.000000Z"
 

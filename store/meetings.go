@@ -280,9 +280,21 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 		if !o.Held {
 			status = "not-held"
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE meetings SET status = $1, held = $2, outcome_at = $3, version = version + 1 WHERE id = $4 AND version = $5`,
-			status, o.Held, s.d.ts(now), id, version); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE meetings SET status = $1, held = $2, outcome_at = $3, version = version + 1 WHERE id = $4 AND version = $5`,
+			status, o.Held, s.d.ts(now), id, version)
+		if err != nil {
 			return internal("meeting outcome", err)
+		}
+		// On PostgreSQL another outcome may have been recorded since the
+		// meeting was read: its update waited for that one, and matched none.
+		if n, err := res.RowsAffected(); err != nil {
+			return internal("meeting outcome", err)
+		} else if n == 0 {
+			e := &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting has changed, or its outcome is already recorded: look again"}
+			if cur, err := s.meeting(ctx, tx, id); err == nil {
+				e.Current = cur
+			}
+			return e
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_decisions WHERE meeting_id = $1`, id); err != nil {
 			return internal("meeting outcome", err)

@@ -47,8 +47,8 @@ type Config struct {
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	d    dialect
-	db   *sql.DB // reads (and, on PostgreSQL, writes)
-	wdb  *sql.DB // writes: one connection on SQLite, so writers queue in Go, not in busy-wait
+	db   *preparedDB // reads (and, on PostgreSQL, writes), statements prepared once
+	wdb  *sql.DB     // writes: one connection on SQLite, so writers queue in Go, not in busy-wait
 	log  *slog.Logger
 	now  func() time.Time
 	path string // the SQLite file
@@ -78,16 +78,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	var err error
 	if cfg.Postgres != "" {
 		s.d = postgres
-		if s.db, err = sql.Open("pgx", cfg.Postgres); err != nil {
+		db, err := sql.Open("pgx", cfg.Postgres)
+		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		s.db.SetMaxOpenConns(32)
-		s.db.SetMaxIdleConns(32)
-		s.db.SetConnMaxIdleTime(5 * time.Minute)
-		s.wdb = s.db
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.db, s.wdb = newPreparedDB(db), db
 	} else {
 		if cfg.DataDir == "" {
 			return nil, errors.New("no data folder given")
@@ -96,11 +96,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("data folder: %w", err)
 		}
 		s.path = filepath.Join(cfg.DataDir, SQLiteFile)
-		if s.db, err = openSQLite(s.path); err != nil {
+		db, err := openSQLite(s.path)
+		if err != nil {
 			return nil, err
 		}
-		s.db.SetMaxOpenConns(8)
-		s.db.SetMaxIdleConns(8)
+		// Readers do not block each other in WAL mode: enough connections
+		// that 32 concurrent readers rarely queue for one.
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+		s.db = newPreparedDB(db)
 		if s.wdb, err = openSQLite(s.path); err != nil {
 			s.db.Close()
 			return nil, err
@@ -139,7 +143,7 @@ func (s *Store) Close() error {
 		s.reads.close()
 	}
 	err := s.db.Close()
-	if s.wdb != s.db {
+	if s.wdb != s.db.DB {
 		err = errors.Join(err, s.wdb.Close())
 	}
 	return err
@@ -149,7 +153,7 @@ func (s *Store) Close() error {
 func (s *Store) Dialect() string { return s.d.String() }
 
 // DB is the underlying pool, for tests and tools.
-func (s *Store) DB() *sql.DB { return s.db }
+func (s *Store) DB() *sql.DB { return s.db.DB }
 
 func (s *Store) provider() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations/"+s.d.String())

@@ -78,21 +78,15 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (*lantern.User, er
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
 		return nil, ErrBadToken
 	}
-	var userID string
-	var expires time.Time
-	var revoked *time.Time
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1`, hashToken(secret)).
-		Scan(&userID, timeScan{&expires}, ntimeScan{&revoked})
-	if errors.Is(err, sql.ErrNoRows) {
+	// One query: the user, through a live token.
+	u, err := s.queryUser(ctx, s.db, "u.id = (SELECT t.user_id FROM api_tokens t WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2)",
+		hashToken(secret), s.d.ts(s.now()))
+	if lantern.ErrorCode(err) == lantern.ENOTFOUND {
 		return nil, ErrBadToken
 	} else if err != nil {
-		return nil, internal("find token", err)
+		return nil, err
 	}
-	if revoked != nil || !s.now().Before(expires) {
-		return nil, ErrBadToken
-	}
-	u, err := s.queryUser(ctx, s.db, "u.id = $1", userID)
-	if err != nil || u.Disabled {
+	if u.Disabled {
 		return nil, ErrBadToken
 	}
 	return u, nil

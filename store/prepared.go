@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// preparedDB prepares each distinct query once for the pool and reuses it:
+// parsing and planning SQL was the largest cost of a read. Queries are
+// written with parameters, so their text is bounded; past maxPrepared
+// distinct texts it stops preparing rather than grow without end.
+type preparedDB struct {
+	*sql.DB
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+const maxPrepared = 2000
+
+func newPreparedDB(db *sql.DB) *preparedDB { return &preparedDB{DB: db, stmts: map[string]*sql.Stmt{}} }
+
+func (p *preparedDB) stmt(query string) *sql.Stmt {
+	p.mu.RLock()
+	st, ok := p.stmts[query]
+	p.mu.RUnlock()
+	if ok {
+		return st
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if st, ok := p.stmts[query]; ok {
+		return st
+	}
+	if len(p.stmts) >= maxPrepared {
+		return nil
+	}
+	// Prepared outside any request, so no one request's end closes it.
+	st, err := p.DB.PrepareContext(context.Background(), query)
+	if err != nil {
+		return nil // the plain call reports the error
+	}
+	p.stmts[query] = st
+	return st
+}
+
+func (p *preparedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := p.stmt(query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.DB.QueryContext(ctx, query, args...)
+}
+
+func (p *preparedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := p.stmt(query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return p.DB.QueryRowContext(ctx, query, args...)
+}
+
+func (p *preparedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := p.stmt(query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.DB.ExecContext(ctx, query, args...)
+}
+
+// Close closes the prepared statements, then the pool.
+func (p *preparedDB) Close() error {
+	p.mu.Lock()
+	for _, st := range p.stmts {
+		st.Close()
+	}
+	p.stmts = map[string]*sql.Stmt{}
+	p.mu.Unlock()
+	return p.DB.Close()
+}
