@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"lantern"
 	"lantern/demo"
 	"lantern/store"
 	"lantern/web"
@@ -100,6 +101,13 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Store = st
 	if err := st.Migrate(ctx); err != nil {
 		return err
+	}
+	// Records written before names were keyed get their keys, so possible
+	// matches find them.
+	if n, err := st.RefreshMatchKeys(lantern.NewSystemContext(ctx, "start-up"), false); err != nil {
+		return err
+	} else if n > 0 {
+		m.Log.Info("match keys filled in", "children", n)
 	}
 	if m.Config.Demo {
 		creds, err := demo.Load(ctx, st)

@@ -126,8 +126,14 @@ func TestGivenFamilyKeys(t *testing.T) {
 	if FamilyKey("Mac Donald") != FamilyKey("McDonald") {
 		t.Errorf("Mac Donald and McDonald")
 	}
-	if NameKey("Jay Smith") != GivenKey("Jay") || NameKey("Jones") != FamilyKey("Jones") {
-		t.Errorf("NameKey keys the first word")
+	if got := NameKey("Kai Brown"); got != "K PRN" || got != PairKey("Kai", "Brown") {
+		t.Errorf("NameKey of a whole name: %q", got)
+	}
+	if got := NameKey("Evans"); got != "AFNS" || got != FamilyKey("Evans") || NameKey("Jaiden") != GivenKey("Jayden") {
+		t.Errorf("NameKey of a single name: %q", got)
+	}
+	if NameKey("Kai Smith-Jones") != PairKey("Kai", "Smith Jones") || NameKey("Иван") != "" || PairKey("", "Smith") != "" {
+		t.Errorf("NameKey and PairKey")
 	}
 }
 
@@ -316,5 +322,41 @@ func BenchmarkKey(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Key("MacDonald")
+	}
+}
+
+// The store reads children whose names are keyed alike in DOBRanges: they
+// must hold every date of birth Score can accept.
+func TestDOBRangesCoverEveryAcceptedDate(t *testing.T) {
+	in := func(x lantern.Date, rs []DateRange) bool {
+		for _, r := range rs {
+			if !x.Before(r.From) && !x.After(r.To) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range []string{"2015-03-04", "2016-02-29", "2015-12-31", "2015-01-01", "2014-07-07", "2013-11-30", "2012-05-12"} {
+		dob := d(s)
+		m := NewMatcher(Query{GivenName: "A", FamilyName: "B", DateOfBirth: dob})
+		rs, anyName := DOBRanges(dob), AnyNameDOBRanges(dob)
+		days := 0
+		for _, r := range rs {
+			days += dayNumber(r.To) - dayNumber(r.From) + 1
+		}
+		if days > 90 {
+			t.Errorf("%s: DOBRanges span %d days", s, days)
+		}
+		for i := -800; i <= 800; i++ {
+			x := lantern.DateOf(dob.Time().AddDate(0, 0, i))
+			if c, _ := m.dobCloseness(x); c > 0 && !in(x, rs) {
+				t.Errorf("%s: %s is accepted (%.2f) but outside DOBRanges", s, x, c)
+			}
+			if in(x, anyName) {
+				if c, _ := m.dobCloseness(x); c < 0.9 {
+					t.Errorf("%s: %s is read for any name but scores only %.2f", s, x, c)
+				}
+			}
+		}
 	}
 }

@@ -24,10 +24,30 @@ func GivenKey(given string) string { return metaphone(firstWord(Normalise(given)
 // (Smith-Jones) is one key.
 func FamilyKey(family string) string { return Key(family) }
 
-// NameKey is the key stored for one of a child's other names (child_names
-// .name_key): the key of its first word, so "Jay", "Jay Smith" and a former
-// family name "Jones" are found by the given or family key of a new child.
-func NameKey(name string) string { return GivenKey(name) }
+// NameKey is the key stored for one of a child's other names
+// (child_names.name_key). A whole name has the pair of keys, given and
+// family ("Kai Brown" is "K PRN", PairKey), which is rare however common
+// its names, so finding it is cheap. A single name has its own key ("Evans"
+// is "AFNS"): FindMatches finds it as a former family name, by the new
+// child's FamilyKey. A single other given name ("Jay" for Jason Smith) is
+// found by the family name the child is recorded under, and then scored
+// with the other name.
+func NameKey(name string) string {
+	n := Normalise(name)
+	if i := strings.IndexByte(n, ' '); i >= 0 {
+		return PairKey(n[:i], n[i+1:])
+	}
+	return metaphone(n, KeyLen)
+}
+
+// PairKey is GivenKey and FamilyKey together, or "" if either is.
+func PairKey(given, family string) string {
+	g, f := GivenKey(given), FamilyKey(family)
+	if g == "" || f == "" {
+		return ""
+	}
+	return g + " " + f
+}
 
 // metaphone is the primary Double Metaphone code of s, at most max long.
 // It follows Philips' rules as published (and as ported in Apache Commons

@@ -3,20 +3,24 @@ package match
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"lantern"
 )
 
 // The windows and thresholds of matching. The store reads candidates with
-// the windows; Score decides which of them are shown.
+// the windows (see DOBRanges); Score decides which of them are shown.
 const (
-	// DOBWindowDays: children born this many days either side are read
-	// whatever their names, and scored.
+	// AnyNameDOBDays: children born this many days either side (or on the
+	// date with day and month swapped) are read whatever their names, so
+	// that names spelled in ways their keys do not catch (Thompson and
+	// Thomson) are still found. Each day is about 150 children in a
+	// million, and reading them is most of the cost of a search: 0 (the
+	// same date) keeps a search among a million well within 50 ms.
+	AnyNameDOBDays = 0
+	// DOBWindowDays: dates of birth this close count as near, for children
+	// whose names are keyed alike.
 	DOBWindowDays = 14
-	// KeyDOBWindowDays: children whose family name (or an other name)
-	// sounds the same are read this many days either side, wide enough for
-	// a mistake in one part of the date (the year, the month or the day).
-	KeyDOBWindowDays = 400
 	// NearDOBDays: dates of birth this close count as nearly the same.
 	NearDOBDays = 7
 	// MinNameSimilarity is the least similarity of each of the given and
@@ -25,6 +29,63 @@ const (
 	// Threshold is the least score shown as a possible match.
 	Threshold = 0.75
 )
+
+// DateRange is an inclusive range of dates; From == To for one date.
+type DateRange struct{ From, To lantern.Date }
+
+// DOBRanges are the dates of birth Score can accept for a query born on
+// dob: within DOBWindowDays; the rest of the month (a mistyped day); the
+// same day in the other months of the year (a mistyped month); the same day
+// and month a year either side (a mistyped year); and the day and month
+// swapped. The store reads children whose names are keyed alike in these
+// ranges: some 75 days rather than the 800 between a year either side.
+func DOBRanges(dob lantern.Date) []DateRange {
+	if dob.IsZero() {
+		return nil
+	}
+	t := dob.Time()
+	rs := []DateRange{
+		{lantern.DateOf(t.AddDate(0, 0, -DOBWindowDays)), lantern.DateOf(t.AddDate(0, 0, DOBWindowDays))},
+		{lantern.Date{Year: dob.Year, Month: dob.Month, Day: 1}, lantern.DateOf(time.Date(dob.Year, dob.Month+1, 0, 0, 0, 0, 0, time.UTC))},
+	}
+	one := func(y int, m time.Month, d int) {
+		if x := (lantern.Date{Year: y, Month: m, Day: d}); x != dob && validDate(x) {
+			rs = append(rs, DateRange{x, x})
+		}
+	}
+	for m := time.January; m <= time.December; m++ {
+		if m != dob.Month {
+			one(dob.Year, m, dob.Day)
+		}
+	}
+	one(dob.Year-1, dob.Month, dob.Day)
+	one(dob.Year+1, dob.Month, dob.Day)
+	if dob.Day <= 12 && dob.Day != int(dob.Month) {
+		one(dob.Year, time.Month(dob.Day), int(dob.Month))
+	}
+	return rs
+}
+
+// AnyNameDOBRanges are the dates of birth read whatever the names: within
+// AnyNameDOBDays, and the day and month swapped.
+func AnyNameDOBRanges(dob lantern.Date) []DateRange {
+	if dob.IsZero() {
+		return nil
+	}
+	t := dob.Time()
+	rs := []DateRange{{lantern.DateOf(t.AddDate(0, 0, -AnyNameDOBDays)), lantern.DateOf(t.AddDate(0, 0, AnyNameDOBDays))}}
+	if sw := (lantern.Date{Year: dob.Year, Month: time.Month(dob.Day), Day: int(dob.Month)}); dob.Day <= 12 && sw != dob && validDate(sw) {
+		if d := dayNumber(sw) - dayNumber(dob); d > AnyNameDOBDays || d < -AnyNameDOBDays {
+			rs = append(rs, DateRange{sw, sw})
+		}
+	}
+	return rs
+}
+
+func validDate(d lantern.Date) bool {
+	return d.Month >= time.January && d.Month <= time.December && d.Day >= 1 &&
+		d.Day <= time.Date(d.Year, d.Month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
 
 // Query is the child being looked for: the details entered for a new record.
 type Query struct {

@@ -28,20 +28,26 @@ const (
 // FindMatches finds the children, among those the caller may see, who may
 // be the child described by q: names spelled differently, and dates of birth
 // the same, near, or mistyped. They are sorted best first, at most limit
-// (DefaultMatchLimit when limit <= 0). The names shown are audited as a read
-// ("child.match"). A query with no date of birth, or no name, finds nothing.
-// Nothing is merged: matches are only shown.
+// (DefaultMatchLimit when limit <= 0, never more than MaxMatchLimit). The
+// names shown are audited as a read ("child.match"). A query with no date
+// of birth, or no name, finds nothing. Nothing is merged: matches are only
+// shown.
 //
-// Candidates are read with indexed selects, joined by UNION:
-//   - born within match.DOBWindowDays (children_dob), whatever the name;
-//   - with the same family key, born within match.KeyDOBWindowDays
+// Candidates are read with indexed selects joined by UNION, each with the
+// access rule and merged_into IS NULL:
+//   - born within match.AnyNameDOBDays, or on the date with day and month
+//     swapped, whatever the names (children_dob);
+//   - with the query's family key, born in match.DOBRanges: near, the same
+//     month, the same day in another month, or a year either side
 //     (children_family_key);
-//   - born on the date with day and month swapped (children_dob);
-//   - with an other name keyed as the given or family name, born within
-//     match.KeyDOBWindowDays (child_names_key);
+//   - the same with the given name's key as the family key, for names
+//     entered the wrong way round (children_family_key);
+//   - with an other name keyed like the query's whole name (match.PairKey)
+//     or its family name (match.FamilyKey), born in match.DOBRanges
+//     (child_names_key);
 //
-// each with the access rule and merged_into IS NULL, and every candidate's
-// other names in the same statement. match.Matcher scores them in Go.
+// with every candidate's other names in the same statement. match.Matcher
+// scores them in Go.
 func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Match, error) {
 	if limit <= 0 {
 		limit = DefaultMatchLimit
@@ -56,35 +62,51 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 		return nil, nil
 	}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	dob := q.DateOfBirth
+	// dobConds turns date ranges into conditions: one per range, and one IN
+	// for the single dates.
+	dobConds := func(rs []match.DateRange) []string {
+		var conds, singles []string
+		for _, r := range rs {
+			if r.From == r.To {
+				singles = append(singles, arg(r.From))
+			} else {
+				conds = append(conds, `c.date_of_birth BETWEEN `+arg(r.From)+` AND `+arg(r.To))
+			}
+		}
+		if len(singles) > 0 {
+			conds = append(conds, `c.date_of_birth IN (`+strings.Join(singles, ", ")+`)`)
+		}
+		return conds
+	}
 	const cols = `SELECT c.id, c.given_name, c.family_name, c.date_of_birth FROM `
-	where := ` c.merged_into IS NULL AND ` + visible + ` AND `
-	near := arg(addDays(dob, -match.DOBWindowDays)) + ` AND ` + arg(addDays(dob, match.DOBWindowDays))
-	branches := []string{cols + `children c WHERE` + where + `c.date_of_birth BETWEEN ` + near}
-	var wide string // the wide window, for keyed names
-	wideWindow := func() string {
-		if wide == "" {
-			wide = arg(addDays(dob, -match.KeyDOBWindowDays)) + ` AND ` + arg(addDays(dob, match.KeyDOBWindowDays))
-		}
-		return wide
+	from := cols + `children c WHERE c.merged_into IS NULL AND ` + visible + ` AND `
+	var branches []string
+	for _, cond := range dobConds(match.AnyNameDOBRanges(q.DateOfBirth)) {
+		branches = append(branches, from+cond)
 	}
-	familyKey, givenKey := match.FamilyKey(q.FamilyName), match.GivenKey(q.GivenName)
-	if familyKey != "" {
-		branches = append(branches, cols+`children c WHERE`+where+`c.family_key = `+arg(familyKey)+
-			` AND c.date_of_birth BETWEEN `+wideWindow())
-	}
-	if sw, ok := swapDayMonth(dob); ok && daysBetween(dob, sw) > match.DOBWindowDays {
-		branches = append(branches, cols+`children c WHERE`+where+`c.date_of_birth = `+arg(sw))
-	}
-	var keys []string // placeholders
-	for i, k := range []string{givenKey, familyKey} {
-		if k != "" && (i == 0 || k != givenKey) {
-			keys = append(keys, arg(k))
+	keyed := dobConds(match.DOBRanges(q.DateOfBirth))
+	familyKey := match.FamilyKey(q.FamilyName)
+	var familyKeys []string
+	for _, k := range []string{familyKey, match.FamilyKey(q.GivenName)} {
+		if k != "" && !slices.Contains(familyKeys, k) {
+			familyKeys = append(familyKeys, k)
 		}
 	}
-	if len(keys) > 0 {
-		branches = append(branches, cols+`child_names n JOIN children c ON c.id = n.child_id WHERE`+where+
-			`n.name_key IN (`+strings.Join(keys, ", ")+`) AND c.date_of_birth BETWEEN `+wideWindow())
+	for _, k := range familyKeys {
+		ph := arg(k)
+		for _, cond := range keyed {
+			branches = append(branches, from+`c.family_key = `+ph+` AND `+cond)
+		}
+	}
+	var nameKeys []string // placeholders
+	for _, k := range []string{match.PairKey(q.GivenName, q.FamilyName), familyKey} {
+		if k != "" {
+			nameKeys = append(nameKeys, arg(k))
+		}
+	}
+	if len(nameKeys) > 0 {
+		branches = append(branches, cols+`child_names n JOIN children c ON c.id = n.child_id WHERE c.merged_into IS NULL AND `+
+			visible+` AND n.name_key IN (`+strings.Join(nameKeys, ", ")+`) AND (`+strings.Join(keyed, " OR ")+`)`)
 	}
 	query := `SELECT m.id, m.given_name, m.family_name, m.date_of_birth, o.name FROM (` +
 		strings.Join(branches, "\nUNION\n") + `) m LEFT JOIN child_names o ON o.child_id = m.id`
@@ -188,27 +210,6 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 	return out, nil
 }
 
-func addDays(d lantern.Date, n int) lantern.Date { return lantern.DateOf(d.Time().AddDate(0, 0, n)) }
-
-// daysBetween is the number of days from a to b, either way.
-func daysBetween(a, b lantern.Date) int {
-	ta, tb := a.Time(), b.Time()
-	if tb.Before(ta) {
-		ta, tb = tb, ta
-	}
-	return int((tb.Sub(ta).Hours() + 12) / 24) // DST makes some days 23 or 25 hours
-}
-
-// swapDayMonth is d with its day and month swapped (4 March for 3 April),
-// when that is another real date.
-func swapDayMonth(d lantern.Date) (lantern.Date, bool) {
-	if d.Day > 12 || d.Day == int(d.Month) {
-		return lantern.Date{}, false
-	}
-	sw, err := lantern.ParseDate(fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Day, int(d.Month)))
-	return sw, err == nil
-}
-
 // RefreshMatchKeys fills in the phonetic keys of children's names and other
 // names (children.given_key and family_key, child_names.name_key) where they
 // are empty, or everywhere when all is set (after the key algorithm
@@ -220,64 +221,51 @@ func (s *Store) RefreshMatchKeys(ctx context.Context, all bool) (int, error) {
 		return 0, err
 	}
 	n := 0
-	for _, t := range []struct {
-		table, cols, empty string
-		keys               func(names []string) []string
+	for _, step := range []struct {
+		what, query string
+		update      func(ctx context.Context, tx *tx, r []string) (bool, error)
 	}{
-		{"children", "given_name, family_name, given_key, family_key", "given_key = '' OR family_key = ''",
-			func(ns []string) []string { return []string{match.GivenKey(ns[0]), match.FamilyKey(ns[1])} }},
-		{"child_names", "name, name_key", "name_key = ''",
-			func(ns []string) []string { return []string{match.NameKey(ns[0])} }},
+		{"children", `SELECT c.id, c.given_name, c.family_name, c.given_key, c.family_key FROM children c
+			WHERE (c.given_key = '' OR c.family_key = '' OR $1) AND c.id > $2 ORDER BY c.id LIMIT 1000`,
+			func(ctx context.Context, tx *tx, r []string) (bool, error) {
+				gk, fk := match.GivenKey(r[1]), match.FamilyKey(r[2])
+				if gk == r[3] && fk == r[4] {
+					return false, nil
+				}
+				_, err := tx.ExecContext(ctx, `UPDATE children SET given_key = $1, family_key = $2 WHERE id = $3`, gk, fk, r[0])
+				return true, err
+			}},
+		{"other names", `SELECT n.id, n.name, n.name_key FROM child_names n
+			WHERE (n.name_key = '' OR $1) AND n.id > $2 ORDER BY n.id LIMIT 1000`,
+			func(ctx context.Context, tx *tx, r []string) (bool, error) {
+				k := match.NameKey(r[1])
+				if k == r[2] {
+					return false, nil
+				}
+				_, err := tx.ExecContext(ctx, `UPDATE child_names SET name_key = $1 WHERE id = $2`, k, r[0])
+				return true, err
+			}},
 	} {
-		cond := t.empty
-		if all {
-			cond = "1 = 1"
-		}
-		set := "given_key = $1, family_key = $2 WHERE id = $3"
-		if t.table == "child_names" {
-			set = "name_key = $1 WHERE id = $2"
-		}
-		after := ""
-		for done := false; !done; {
+		for after, done := "", false; !done; {
 			err := s.write(ctx, func(tx *tx) error {
-				rows, err := tx.QueryContext(ctx, `SELECT id, `+t.cols+` FROM `+t.table+` WHERE (`+cond+`) AND id > $1 ORDER BY id LIMIT 1000`, after)
+				rs, err := stringRows(ctx, tx, step.query, all, after)
 				if err != nil {
-					return internal("read names to key", err)
+					return internal("read "+step.what+" to key", err)
 				}
-				var batch [][]string
-				for rows.Next() {
-					r := make([]string, strings.Count(t.cols, ",")+2)
-					dest := make([]any, len(r))
-					for i := range r {
-						dest[i] = &r[i]
-					}
-					if err := rows.Scan(dest...); err != nil {
-						rows.Close()
-						return internal("read names to key", err)
-					}
-					batch = append(batch, r)
-				}
-				rows.Close()
-				if err := rows.Err(); err != nil {
-					return internal("read names to key", err)
-				}
-				done = len(batch) < 1000
+				done = len(rs) < 1000
 				changed := 0
-				for _, r := range batch {
+				for _, r := range rs {
 					after = r[0]
-					names, old := r[1:1+(len(r)-1)/2], r[1+(len(r)-1)/2:]
-					keys := t.keys(names)
-					if slices.Equal(keys, old) {
-						continue
+					ok, err := step.update(ctx, tx, r)
+					if err != nil {
+						return internal("key "+step.what, err)
 					}
-					args := append(make([]any, 0, len(keys)+1), anySlice(keys)...)
-					if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET `+set, append(args, r[0])...); err != nil {
-						return internal("key names", err)
+					if ok {
+						changed++
 					}
-					changed++
 				}
 				if changed > 0 {
-					tx.audit(auditEntry{Action: "child.match_keys", Entity: "child", Detail: fmt.Sprintf("%s=%d", t.table, changed)})
+					tx.audit(auditEntry{Action: "child.match_keys", Entity: "child", Detail: fmt.Sprintf("%s=%d", strings.ReplaceAll(step.what, " ", "_"), changed)})
 				}
 				n += changed
 				return nil
@@ -290,10 +278,28 @@ func (s *Store) RefreshMatchKeys(ctx context.Context, all bool) (int, error) {
 	return n, nil
 }
 
-func anySlice(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
+// stringRows reads a whole result of text columns.
+func stringRows(ctx context.Context, q querier, query string, args ...any) ([][]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]string
+	for rows.Next() {
+		r := make([]string, len(cols))
+		dest := make([]any, len(r))
+		for i := range r {
+			dest[i] = &r[i]
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -96,6 +96,7 @@ func TestFindMatches(t *testing.T) {
 		older := matchChild(t, s, sw, "Mohammed", "Khan", "2011-07-12") // five years older
 		jason := matchChild(t, s, sw, "Jason", "Smith", "2015-05-20", "Jay")
 		lily := matchChild(t, s, sw, "Lily", "Potter", "2015-03-01", "Evans")
+		malachi := matchChild(t, s, sw, "Malachi", "Smith", "2015-03-01", "Kai Brown")
 		ava := matchChild(t, s, sw, "Ava", "Example", "2015-03-01")
 		noah := matchChild(t, s, sw, "Noah", "Brown", "2015-04-03")
 
@@ -122,6 +123,9 @@ func TestFindMatches(t *testing.T) {
 		// an other name's key, a year out;
 		ms = findMatches(t, s, sw, "Lily", "Evans", "2016-03-01")
 		wantMatch(t, ms, lily, "Known as: Evans")
+		// a whole other name, the day mistyped.
+		ms = findMatches(t, s, sw, "Kai", "Brown", "2015-03-21")
+		wantMatch(t, ms, malachi, "Known as: Kai Brown", "Same month and year of birth, different day")
 		// day and month swapped (and the names the wrong way round).
 		ms = findMatches(t, s, sw, "Brown", "Noah", "2015-03-04")
 		wantMatch(t, ms, noah, "Day and month of birth swapped", "Given and family names swapped")
@@ -245,7 +249,7 @@ func TestRefreshMatchKeys(t *testing.T) {
 			t.Errorf("refreshing again changed %d, %v", n, err)
 		}
 		if es, _, _ := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{Action: "child.match_keys"}); len(es) != 2 ||
-			!strings.HasPrefix(es[1].Detail, "children=") {
+			!strings.HasPrefix(es[1].Detail, "children=") || es[0].Detail != "other_names=1" {
 			t.Errorf("audit of refreshing keys: %+v", es)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"lantern"
+	"lantern/match"
 )
 
 // CanMerge reports whether u may merge two records found to be one child:
@@ -86,7 +87,7 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 		}
 		if dup.GivenName+" "+dup.FamilyName != keep.GivenName+" "+keep.FamilyName {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES ($1, $2, $3, 'previous-name', $4, $5)`,
-				newID(), keepID, dup.GivenName+" "+dup.FamilyName, nameKey(dup.GivenName, true), s.d.ts(now)); err != nil {
+				newID(), keepID, dup.GivenName+" "+dup.FamilyName, match.NameKey(dup.GivenName+" "+dup.FamilyName), s.d.ts(now)); err != nil {
 				return internal("merge", err)
 			}
 		}

@@ -101,6 +101,7 @@ type Generator struct {
 	today lantern.Date
 	gz    *rand.Zipf
 	fz    *rand.Zipf
+	seed  uint64
 	seq   uint64
 	start time.Time
 }
@@ -109,10 +110,10 @@ type Generator struct {
 // before today.
 func NewGenerator(seed uint64, today lantern.Date) *Generator {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	// Zipf weights: the commonest family name is about 1.4% of children, as
-	// Smith is in England; the given names are more concentrated.
-	return &Generator{r: r, today: today, start: today.Time(),
-		gz: rand.NewZipf(r, 1.1, 4, uint64(len(givens)-1)),
+	// Zipf weights: the commonest family name is about 1.7% of children, as
+	// Smith is in England; the commonest given name about 2%.
+	return &Generator{r: r, seed: seed, today: today, start: today.Time(),
+		gz: rand.NewZipf(r, 1.1, 30, uint64(len(givens)-1)),
 		fz: rand.NewZipf(r, 1.05, 18, uint64(len(families)-1))}
 }
 
@@ -137,12 +138,14 @@ func (g *Generator) DateOfBirth() lantern.Date {
 	return lantern.DateOf(g.start.AddDate(0, 0, -g.r.IntN(18*365)))
 }
 
-// ID is a fresh time-ordered id shaped like the store's (UUID version 7).
+// ID is the next id, shaped like the store's (UUID version 7) and, like
+// them, increasing; the same for the same seed and day, so that a loaded
+// database can be used again.
 func (g *Generator) ID() string {
 	g.seq++
-	ms := uint64(time.Now().UnixMilli())
-	return fmt.Sprintf("%08x-%04x-7%03x-%04x-%012x", ms>>16, ms&0xffff, (g.seq>>48)&0xfff,
-		0x8000|(g.seq>>32)&0x3fff, g.seq&0xffffffffffff)
+	ms := uint64(g.start.UnixMilli())
+	return fmt.Sprintf("%08x-%04x-7%03x-%04x-%012x", ms>>16, ms&0xffff, g.seed&0xfff,
+		0x8000|(g.seq>>48)&0x3fff, g.seq&0xffffffffffff)
 }
 
 // Person makes a child; about one in ten has an other name.
@@ -235,8 +238,8 @@ func (g *Generator) typo(s string) string {
 }
 
 // Loader writes people to a Lantern database quickly: multi-row INSERTs in
-// one transaction. Its people are visible to the agencies given, spread
-// round-robin (and a fifth of them to a second agency too).
+// one transaction. Each person is involved with one of the agencies given,
+// at random (and a fifth of them with a second one too).
 type Loader struct {
 	DB        *sql.DB
 	Postgres  bool
@@ -245,6 +248,9 @@ type Loader struct {
 	// Sample, when positive, keeps about that many loaded people, for
 	// queries about children who are there.
 	Sample int
+	// NoWrite makes the people, and the sample, without writing them: for
+	// a database loaded before from the same seed.
+	NoWrite bool
 
 	Kept []Person
 }
@@ -253,6 +259,15 @@ type Loader struct {
 // rows. On SQLite it uses one connection with a large page cache, and one
 // transaction.
 func (l *Loader) Load(ctx context.Context, g *Generator, n int, progress func(done int)) error {
+	if l.NoWrite {
+		every := uint64(max(1, n/max(1, l.Sample)))
+		for i := range n {
+			if p := g.Person(); l.Sample > 0 && mix(uint64(i))%every == 0 {
+				l.Kept = append(l.Kept, p)
+			}
+		}
+		return nil
+	}
 	conn, err := l.DB.Conn(ctx)
 	if err != nil {
 		return err
@@ -276,7 +291,7 @@ func (l *Loader) Load(ctx context.Context, g *Generator, n int, progress func(do
 	if !l.Postgres {
 		ts = now.Format("2006-01-02T15:04:05.000000Z")
 	}
-	every := max(1, n/max(1, l.Sample))
+	every := uint64(max(1, n/max(1, l.Sample)))
 	children := &batch{head: `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, given_key, family_key, created_at, created_by, updated_at, updated_by, version) VALUES `,
 		tail: ", 1)", width: 11, pg: l.Postgres}
 	agencies := &batch{head: `INSERT INTO child_agencies (child_id, agency_id, since) VALUES `, tail: ")", width: 3, pg: l.Postgres}
@@ -293,17 +308,18 @@ func (l *Loader) Load(ctx context.Context, g *Generator, n int, progress func(do
 		p := g.Person()
 		children.add(p.ID, p.GivenName, p.FamilyName, p.DateOfBirth, p.Gender,
 			match.GivenKey(p.GivenName), match.FamilyKey(p.FamilyName), ts, l.CreatedBy, ts, l.CreatedBy)
-		if len(l.Agencies) > 0 {
-			a := i % len(l.Agencies)
+		if k := uint64(len(l.Agencies)); k > 0 {
+			h := mix(uint64(i))
+			a := h % k
 			agencies.add(p.ID, l.Agencies[a], ts)
-			if b := (a + 1 + i/5) % len(l.Agencies); i%5 == 0 && b != a {
+			if b := (h >> 20) % k; (h>>40)%5 == 0 && b != a {
 				agencies.add(p.ID, l.Agencies[b], ts)
 			}
 		}
 		if p.OtherName != "" {
 			names.add(p.ID+"-n", p.ID, p.OtherName, "known-as", match.NameKey(p.OtherName), ts)
 		}
-		if l.Sample > 0 && i%every == 0 {
+		if l.Sample > 0 && mix(uint64(i))%every == 0 {
 			l.Kept = append(l.Kept, p)
 		}
 		if children.rows == rows {
@@ -319,6 +335,15 @@ func (l *Loader) Load(ctx context.Context, g *Generator, n int, progress func(do
 		return err
 	}
 	return tx.Commit()
+}
+
+// mix scrambles i (SplitMix64), to spread people over agencies and the
+// sample without patterns.
+func mix(i uint64) uint64 {
+	i += 0x9e3779b97f4a7c15
+	i = (i ^ i>>30) * 0xbf58476d1ce4e5b9
+	i = (i ^ i>>27) * 0x94d049bb133111eb
+	return i ^ i>>31
 }
 
 // batch is a multi-row INSERT being gathered.
