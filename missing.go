@@ -145,21 +145,23 @@ func CanReadRestricted(u *User) bool {
 
 // Patterns summarise a child's episodes for the child's page.
 type Patterns struct {
-	Last30, Last90, Last365 int
-	Open                    bool
+	Last30  int  `json:"last_30_days"`
+	Last90  int  `json:"last_90_days"`
+	Last365 int  `json:"last_365_days"`
+	Open    bool `json:"still_missing"`
 	// ByTimeOfDay counts episodes by when they began, in London:
 	// night (22-06), morning (06-12), afternoon (12-18), evening (18-22).
-	ByTimeOfDay map[string]int
+	ByTimeOfDay map[string]int `json:"by_time_of_day"`
 	// Places are where the child was found, most often first.
-	Places []PlaceCount
+	Places []PlaceCount `json:"places"`
 	// Reassess is the prompt: three or more episodes in 90 days.
-	Reassess bool
+	Reassess bool `json:"reassess"`
 }
 
 // PlaceCount is a place and how often.
 type PlaceCount struct {
-	Place string
-	Count int
+	Place string `json:"place"`
+	Count int    `json:"count"`
 }
 
 // EpisodePatterns works out the patterns of episodes as of now.

@@ -252,6 +252,8 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 		lantern.CheckEventTime(&p, "held_at", *in.HeldAt, now)
 		if in.HeldBy == "" {
 			p.Add("held_by", "Give the independent person who held the interview")
+		} else if len(in.HeldBy) > 200 {
+			p.Add("held_by", "The interviewer's name must be 200 characters or fewer")
 		}
 	case !slices.Contains(lantern.NotHeldReasons, in.NotHeldReason):
 		p.Add("not_held_reason", "The reason must be declined or not-reachable")

@@ -26,6 +26,7 @@ func (s *Server) pageRoutes() {
 	s.childListPageRoutes()
 
 	s.concernPageRoutes()
+	s.missingPageRoutes()
 	s.eventPageRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
