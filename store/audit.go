@@ -59,38 +59,89 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, as []auditEntry) er
 func (s *Store) appendEntries(ctx context.Context, tx *sql.Tx, es []*audit.Entry) error {
 	var seq int64
 	var hash string
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+s.d.forUpdate()).Scan(&seq, &hash); err != nil {
+	if err := s.inTx(ctx, tx, auditHeadQuery+s.d.forUpdate()).QueryRowContext(ctx).Scan(&seq, &hash); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	seq, hash = audit.Chain(seq, hash, es)
-	// One statement for the batch: a group of reads commits in one go.
-	const cols = 13
+	// One statement for each group of rows: a batch of reads commits in one go.
 	for start := 0; start < len(es); start += auditInsertRows {
 		batch := es[start:min(start+auditInsertRows, len(es))]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO audit_log (seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash) VALUES `)
-		args := make([]any, 0, len(batch)*cols)
-		for i, e := range batch {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(")
-			for j := range cols {
-				if j > 0 {
-					q.WriteString(", ")
-				}
-				q.WriteString("$" + itoa(i*cols+j+1))
-			}
-			q.WriteString(")")
+		args := make([]any, 0, len(batch)*auditCols13)
+		for _, e := range batch {
 			args = append(args, e.Seq, s.d.ts(e.At), e.UserID, e.AgencyID, e.IP, e.Action, e.Entity, e.EntityID, e.ChildID,
 				e.Why, e.Detail, e.PrevHash, e.Hash)
 		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		if _, err := s.inTx(ctx, tx, auditInsert(len(batch))).ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, hash)
+	_, err := s.inTx(ctx, tx, auditHeadUpdate).ExecContext(ctx, seq, hash)
 	return err
+}
+
+const (
+	auditHeadQuery  = `SELECT seq, hash FROM audit_head WHERE id = 1`
+	auditHeadUpdate = `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`
+	auditCols13     = 13
+)
+
+// auditInsert is the INSERT of n audit entries.
+func auditInsert(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO audit_log (seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(")
+		for j := range auditCols13 {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("$" + itoa(i*auditCols13+j+1))
+		}
+		q.WriteString(")")
+	}
+	return q.String()
+}
+
+// stmtOrQuery runs a statement in a transaction: prepared once if it is in
+// the cache, or plainly.
+type stmtOrQuery struct {
+	tx    *sql.Tx
+	st    *sql.Stmt
+	query string
+}
+
+func (s *Store) inTx(ctx context.Context, tx *sql.Tx, query string) stmtOrQuery {
+	if st := s.wstmts.cached(query); st != nil {
+		return stmtOrQuery{tx: tx, st: tx.StmtContext(ctx, st)}
+	}
+	return stmtOrQuery{tx: tx, query: query}
+}
+
+func (q stmtOrQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	if q.st != nil {
+		return q.st.QueryRowContext(ctx, args...)
+	}
+	return q.tx.QueryRowContext(ctx, q.query, args...)
+}
+
+func (q stmtOrQuery) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	if q.st != nil {
+		return q.st.ExecContext(ctx, args...)
+	}
+	return q.tx.ExecContext(ctx, q.query, args...)
+}
+
+// prepareAudit prepares a batch's audit statements on the write pool before
+// its transaction begins, while the connection is free.
+func (s *Store) prepareAudit(n int) {
+	s.wstmts.stmt(auditHeadQuery + s.d.forUpdate())
+	s.wstmts.stmt(auditHeadUpdate)
+	for start := 0; start < n; start += auditInsertRows {
+		s.wstmts.stmt(auditInsert(min(auditInsertRows, n-start)))
+	}
 }
 
 // Record writes audit entries in a transaction of their own: for events with
@@ -162,6 +213,7 @@ func (ra *readAuditor) commit(batch []readReq) error {
 	// The batch outlives any one request: it must not be cancelled with one.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	ra.s.prepareAudit(len(batch))
 	tx, err := ra.s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return err

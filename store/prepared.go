@@ -44,6 +44,15 @@ func (p *preparedDB) stmt(query string) *sql.Stmt {
 	return st
 }
 
+// cached returns a statement already prepared, or nil: for use inside a
+// transaction, where preparing on the pool could wait for the connection
+// the transaction holds.
+func (p *preparedDB) cached(query string) *sql.Stmt {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.stmts[query]
+}
+
 func (p *preparedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := p.stmt(query); st != nil {
 		return st.QueryContext(ctx, args...)

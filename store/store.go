@@ -46,12 +46,15 @@ type Config struct {
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	d    dialect
-	db   *preparedDB // reads (and, on PostgreSQL, writes), statements prepared once
-	wdb  *sql.DB     // writes: one connection on SQLite, so writers queue in Go, not in busy-wait
-	log  *slog.Logger
-	now  func() time.Time
-	path string // the SQLite file
+	d   dialect
+	db  *preparedDB // reads (and, on PostgreSQL, writes), statements prepared once
+	wdb *sql.DB     // writes: one connection on SQLite, so writers queue in Go, not in busy-wait
+	// wstmts holds the audit trail's statements, prepared on the write pool
+	// only while no transaction holds its connection.
+	wstmts *preparedDB
+	log    *slog.Logger
+	now    func() time.Time
+	path   string // the SQLite file
 
 	reads    *readAuditor
 	toolkits toolkitCache
@@ -116,6 +119,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("connect to the %s database: %w", s.d, err)
 	}
+	s.wstmts = s.db
+	if s.wdb != s.db.DB {
+		s.wstmts = &preparedDB{DB: s.wdb, stmts: map[string]*sql.Stmt{}}
+	}
 	s.reads = newReadAuditor(s)
 	return s, nil
 }
@@ -143,7 +150,10 @@ func (s *Store) Close() error {
 		s.reads.close()
 	}
 	err := s.db.Close()
-	if s.wdb != s.db.DB {
+	switch {
+	case s.wstmts != nil && s.wstmts != s.db:
+		err = errors.Join(err, s.wstmts.Close()) // its statements, then the write pool
+	case s.wdb != s.db.DB:
 		err = errors.Join(err, s.wdb.Close())
 	}
 	return err
