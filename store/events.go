@@ -524,3 +524,69 @@ func (s *Store) CloseTask(ctx context.Context, id string, version int, reason st
 	})
 	return out, err
 }
+
+// S47Enquiry is a section 47 child protection enquiry and its outcome.
+type S47Enquiry struct {
+	ID                   string          `json:"id"`
+	ChildID              string          `json:"child_id"`
+	StrategyDiscussionID string          `json:"strategy_discussion_id,omitempty"`
+	StartedAt            time.Time       `json:"started_at"`
+	CompletedAt          *time.Time      `json:"completed_at,omitempty"`
+	Outcome              string          `json:"outcome,omitempty"`
+	Tasks                []*lantern.Task `json:"tasks"`
+}
+
+// S47Outcomes are what an enquiry may find.
+var S47Outcomes = []string{"not-substantiated", "substantiated-no-continuing-risk", "substantiated-icpc"}
+
+// RecordS47 records a section 47 enquiry: started, and when completed, its
+// outcome. It may name the strategy discussion that decided on it.
+func (s *Store) RecordS47(ctx context.Context, childID string, e *S47Enquiry) (*S47Enquiry, error) {
+	now := s.now()
+	var p lantern.Problems
+	lantern.CheckEventTime(&p, "started_at", e.StartedAt, now)
+	if e.CompletedAt != nil {
+		lantern.CheckEventTime(&p, "completed_at", *e.CompletedAt, now)
+		if e.CompletedAt.Before(e.StartedAt) {
+			p.Add("completed_at", "An enquiry cannot be completed before it started")
+		}
+		if !slices.Contains(S47Outcomes, e.Outcome) {
+			p.Add("outcome", "The outcome must be one of "+strings.Join(S47Outcomes, ", "))
+		}
+	} else if e.Outcome != "" {
+		p.Add("completed_at", "Give when the enquiry was completed with its outcome")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	e.ID, e.ChildID, e.Tasks = newID(), childID, []*lantern.Task{}
+	e.StartedAt = e.StartedAt.UTC().Truncate(time.Microsecond)
+	err := s.write(ctx, func(tx *tx) error {
+		if _, err := s.eventChild(ctx, tx, childID); err != nil {
+			return err
+		}
+		var sd any
+		if e.StrategyDiscussionID != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM strategy_discussions WHERE id = $1 AND child_id = $2 AND decision = 's47'`,
+				e.StrategyDiscussionID, childID).Scan(&n); err != nil {
+				return internal("strategy discussion", err)
+			}
+			if n == 0 {
+				return lantern.Invalid(lantern.FieldError{Field: "strategy_discussion_id", Message: "Name a strategy discussion of this child's that decided on s47 enquiries"})
+			}
+			sd = e.StrategyDiscussionID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO s47_enquiries (id, child_id, strategy_discussion_id, started_at, completed_at, outcome, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, childID, sd, s.d.ts(e.StartedAt), s.d.nts(e.CompletedAt), e.Outcome,
+			lantern.UserFromContext(ctx).ID, s.d.ts(now)); err != nil {
+			return internal("insert s47 enquiry", err)
+		}
+		tx.audit(auditEntry{Action: "s47.create", Entity: "s47_enquiry", EntityID: e.ID, ChildID: childID, Detail: "outcome=" + e.Outcome})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}

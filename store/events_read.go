@@ -47,6 +47,7 @@ type ChildEvents struct {
 	Conferences         []*lantern.Conference         `json:"conferences"`
 	CoreGroups          []*CoreGroup                  `json:"core_groups"`
 	SWAssessments       []*SWAssessment               `json:"social_work_assessments"`
+	S47Enquiries        []*S47Enquiry                 `json:"s47_enquiries"`
 	// Plans are every child protection plan, newest first; Plan is the
 	// current one, nil when the child is not on a plan.
 	Plans []*ProtectionPlan `json:"plans"`
@@ -78,6 +79,10 @@ func (s *Store) ChildEvents(ctx context.Context, childID string) (*ChildEvents, 
 	}
 	if ev.SWAssessments, err = queryList(ctx, s.db, "social work assessments", scanSWAssessment,
 		`SELECT `+swAssessmentCols+` FROM sw_assessments WHERE child_id = $1 ORDER BY started_at DESC, id DESC`, childID); err != nil {
+		return nil, err
+	}
+	if ev.S47Enquiries, err = queryList(ctx, s.db, "s47 enquiries", scanS47,
+		`SELECT `+s47Cols+` FROM s47_enquiries WHERE child_id = $1 ORDER BY started_at DESC, id DESC`, childID); err != nil {
 		return nil, err
 	}
 	if ev.Plans, err = queryList(ctx, s.db, "protection plans", scanPlan,
@@ -226,6 +231,22 @@ func scanConference(r scanner) (*lantern.Conference, error) {
 	}
 	v.Tasks = []*lantern.Task{}
 	return &v, nil
+}
+
+const s47Cols = `id, child_id, COALESCE(strategy_discussion_id, ''), started_at, completed_at, outcome`
+
+func scanS47(r scanner) (*S47Enquiry, error) {
+	var v S47Enquiry
+	err := r.Scan(&v.ID, &v.ChildID, &v.StrategyDiscussionID, timeScan{&v.StartedAt}, ntimeScan{&v.CompletedAt}, &v.Outcome)
+	v.Tasks = []*lantern.Task{}
+	return &v, err
+}
+
+// FindS47 reads one of a child's s47 enquiries. The read is audited.
+func (s *Store) FindS47(ctx context.Context, childID, id string) (*S47Enquiry, error) {
+	return findEvent(ctx, s, childID, id, "s47", "s47_enquiry", "Enquiry",
+		`SELECT `+s47Cols+` FROM s47_enquiries WHERE id = $1 AND child_id = $2`, scanS47,
+		func(e *S47Enquiry, ts []*lantern.Task) { e.Tasks = ts })
 }
 
 const coreGroupCols = `id, child_id, held_at`

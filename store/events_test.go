@@ -930,3 +930,59 @@ func TestEventWorkListsAndClosing(t *testing.T) {
 		evWantCode(t, "figures for a teacher", err, lantern.EFORBIDDEN)
 	})
 }
+
+func TestS47Enquiries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		ctx := storetest.As(f.SocialWorker)
+		clock.Set(time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC))
+		c, err := s.CreateChild(ctx, lantern.ChildInput{GivenName: "Sid", FamilyName: "Enquiry", DateOfBirth: lantern.Date{Year: 2013, Month: 4, Day: 4}, Gender: "male"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd, err := s.CreateStrategyDiscussion(ctx, c.ID, &lantern.StrategyDiscussion{HeldAt: time.Date(2027, 5, 1, 10, 0, 0, 0, time.UTC), Decision: "s47"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := time.Date(2027, 5, 10, 10, 0, 0, 0, time.UTC)
+		e, err := s.RecordS47(ctx, c.ID, &store.S47Enquiry{StrategyDiscussionID: sd.ID, StartedAt: time.Date(2027, 5, 2, 9, 0, 0, 0, time.UTC),
+			CompletedAt: &done, Outcome: "substantiated-icpc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.FindS47(ctx, c.ID, e.ID)
+		if err != nil || got.Outcome != "substantiated-icpc" || got.StrategyDiscussionID != sd.ID || got.CompletedAt == nil {
+			t.Fatalf("read back: %+v %v", got, err)
+		}
+		ev, err := s.ChildEvents(ctx, c.ID)
+		if err != nil || len(ev.S47Enquiries) != 1 {
+			t.Fatalf("child events: %+v %v", ev, err)
+		}
+		for _, bad := range []struct {
+			e     store.S47Enquiry
+			field string
+		}{
+			{store.S47Enquiry{StartedAt: done, CompletedAt: &done, Outcome: "maybe"}, "outcome"},
+			{store.S47Enquiry{StartedAt: done, Outcome: "not-substantiated"}, "completed_at"},
+			{store.S47Enquiry{StartedAt: time.Date(2027, 6, 2, 0, 0, 0, 0, time.UTC)}, "started_at"},
+			{store.S47Enquiry{StartedAt: done, CompletedAt: &sd.HeldAt, Outcome: "not-substantiated"}, "completed_at"},
+			{store.S47Enquiry{StartedAt: done, StrategyDiscussionID: "not-one"}, "strategy_discussion_id"},
+		} {
+			_, err := s.RecordS47(ctx, c.ID, &bad.e)
+			found := false
+			for _, fe := range lantern.ErrorFields(err) {
+				found = found || fe.Field == bad.field
+			}
+			if !found {
+				t.Errorf("%+v: want an error on %s, got %v", bad.e, bad.field, err)
+			}
+		}
+		if _, err := s.RecordS47(storetest.As(f.OtherTeacher), c.ID, &store.S47Enquiry{StartedAt: done}); lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Errorf("another school recorded an enquiry: %v", err)
+		}
+		ev, _ = s.ChildEvents(ctx, c.ID)
+		if len(ev.S47Enquiries) != 1 {
+			t.Errorf("refused enquiries were stored: %d", len(ev.S47Enquiries))
+		}
+	})
+}

@@ -16,6 +16,7 @@ func (s *Server) eventRoutes() {
 	s.handle("POST /api/v1/children/{id}/conferences", s.api(s.apiCreateConference))
 	s.handle("POST /api/v1/children/{id}/core-groups", s.api(s.apiCreateCoreGroup))
 	s.handle("POST /api/v1/children/{id}/social-work-assessments", s.api(s.apiCreateSWAssessment))
+	s.handle("POST /api/v1/children/{id}/s47-enquiries", s.api(s.apiCreateS47))
 	s.handle("POST /api/v1/tasks/{tid}/close", s.api(s.apiCloseTask))
 }
 
@@ -249,4 +250,33 @@ func (s *Server) apiCloseTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, t)
+}
+
+// S47Request records a section 47 enquiry.
+type S47Request struct {
+	StrategyDiscussionID string  `json:"strategy_discussion_id"`
+	StartedAt            *string `json:"started_at"`
+	CompletedAt          *string `json:"completed_at"`
+	Outcome              string  `json:"outcome"`
+}
+
+func (s *Server) apiCreateS47(w http.ResponseWriter, r *http.Request) {
+	var req S47Request
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var p lantern.Problems
+	e := &store.S47Enquiry{StrategyDiscussionID: req.StrategyDiscussionID, StartedAt: requiredTime(&p, "started_at", req.StartedAt),
+		CompletedAt: optionalTime(&p, "completed_at", req.CompletedAt), Outcome: req.Outcome}
+	if err := p.Err(); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out, err := s.st.RecordS47(r.Context(), r.PathValue("id"), e)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
 }

@@ -38,6 +38,7 @@ func (s *Server) eventPageRoutes() {
 	s.handle("GET /children/{id}/conferences/{eid}", s.person(s.eventRecordPage(conferenceRecord)))
 	s.handle("GET /children/{id}/core-groups/{eid}", s.person(s.eventRecordPage(coreGroupRecord)))
 	s.handle("GET /children/{id}/social-work-assessments/{eid}", s.person(s.eventRecordPage(swAssessmentRecord)))
+	s.handle("GET /children/{id}/s47-enquiries/{eid}", s.person(s.eventRecordPage(s47Record)))
 }
 
 // eventOption is a radio button: the value sent, its label and a hint.
@@ -119,7 +120,55 @@ var swAssessmentForm = &eventForm{
 	save:  saveSWAssessment,
 }
 
-var eventForms = []*eventForm{referralForm, strategyDiscussionForm, conferenceForm, coreGroupForm, swAssessmentForm}
+var s47Form = &eventForm{
+	slug: "s47-enquiries", template: "event_s47_form", title: "Record a section 47 enquiry",
+	data: map[string]any{"Outcomes": []eventOption{
+		{"not-substantiated", "Concerns not substantiated", ""},
+		{"substantiated-no-continuing-risk", "Concerns substantiated, but the child is not judged to be at continuing risk of significant harm", ""},
+		{"substantiated-icpc", "Concerns substantiated and the child is judged to be at continuing risk: convene an initial child protection conference", ""},
+	}},
+	whats: map[string]string{"started_at": "the enquiry started", "completed_at": "the enquiry was completed"},
+	save:  saveS47,
+}
+
+var eventForms = []*eventForm{referralForm, strategyDiscussionForm, conferenceForm, coreGroupForm, swAssessmentForm, s47Form}
+
+func saveS47(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
+	var p lantern.Problems
+	started := formTime(&p, form, "started_at", "the enquiry started", true)
+	completed := formTime(&p, form, "completed_at", "the enquiry was completed", false)
+	if len(p) > 0 {
+		return "", p, nil
+	}
+	out, err := s.st.RecordS47(r.Context(), childID, &store.S47Enquiry{StartedAt: *started, CompletedAt: completed, Outcome: form.Get("outcome")})
+	if err != nil {
+		return "", nil, err
+	}
+	return "/children/" + childID + "/s47-enquiries/" + out.ID + "?done=recorded", nil, nil
+}
+
+func s47Record(s *Server, r *http.Request, childID, id string) (*eventRecord, error) {
+	e, err := s.st.FindS47(r.Context(), childID, id)
+	if err != nil {
+		return nil, err
+	}
+	rows := []recordRow{{"Started", []string{localTime(e.StartedAt)}}}
+	if e.CompletedAt != nil {
+		rows = append(rows, recordRow{"Completed", []string{localTime(*e.CompletedAt)}}, recordRow{"Outcome", []string{s47OutcomeLabel(e.Outcome)}})
+	} else {
+		rows = append(rows, recordRow{"Completed", []string{"Not yet"}})
+	}
+	return &eventRecord{Heading: "Section 47 enquiry", Notice: "The enquiry has been recorded", Tasks: e.Tasks, Rows: rows}, nil
+}
+
+func s47OutcomeLabel(o string) string {
+	for _, opt := range s47Form.data["Outcomes"].([]eventOption) {
+		if opt.Value == o {
+			return opt.Label
+		}
+	}
+	return o
+}
 
 // recordableChild reads the child of the request for a form that records
 // an event: the caller must see the child and be allowed to record for it,
@@ -646,6 +695,13 @@ func eventTimeline(ev *store.ChildEvents) []eventRow {
 	for _, c := range ev.Conferences {
 		rows = append(rows, eventRow{At: c.HeldAt, What: conferenceKindLabel(c.Kind), Detail: conferenceOutcomeLabel(c.Outcome),
 			Href: base + "/conferences/" + c.ID, Flagged: slices.Contains(c.Flags, lantern.FlagNoS47)})
+	}
+	for _, e := range ev.S47Enquiries {
+		detail := "Not yet completed"
+		if e.CompletedAt != nil {
+			detail = s47OutcomeLabel(e.Outcome)
+		}
+		rows = append(rows, eventRow{At: e.StartedAt, What: "Section 47 enquiry started", Detail: detail, Href: base + "/s47-enquiries/" + e.ID})
 	}
 	for _, g := range ev.CoreGroups {
 		rows = append(rows, eventRow{At: g.HeldAt, What: "Core group meeting", Href: base + "/core-groups/" + g.ID})
