@@ -166,7 +166,7 @@ type readAuditor struct {
 
 type readReq struct {
 	ctx  context.Context
-	e    *audit.Entry
+	es   []*audit.Entry
 	done chan error
 }
 
@@ -213,14 +213,14 @@ func (ra *readAuditor) commit(batch []readReq) error {
 	// The batch outlives any one request: it must not be cancelled with one.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ra.s.prepareAudit(len(batch))
+	var es []*audit.Entry
+	for _, r := range batch {
+		es = append(es, r.es...)
+	}
+	ra.s.prepareAudit(len(es))
 	tx, err := ra.s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return err
-	}
-	es := make([]*audit.Entry, len(batch))
-	for i, r := range batch {
-		es[i] = r.e
 	}
 	if err := ra.s.appendEntries(ctx, tx, es); err != nil {
 		_ = tx.Rollback()
@@ -239,7 +239,32 @@ var errClosed = errors.New("store closed")
 // audited records that the user in ctx read something, and returns once the
 // entry is durable. A read that cannot be audited is not shown.
 func (s *Store) audited(ctx context.Context, a auditEntry) error {
-	r := readReq{ctx: ctx, e: s.entry(ctx, a), done: make(chan error, 1)}
+	return s.auditedRead(ctx, s.entry(ctx, a))
+}
+
+// auditedChildren records that the caller was shown several children (a
+// list, possible matches, a meeting, a work list): one entry per child, so
+// the trail searched by child finds every read, all in one group commit.
+func (s *Store) auditedChildren(ctx context.Context, a auditEntry, childIDs []string) error {
+	if len(childIDs) == 0 {
+		return s.audited(ctx, a)
+	}
+	seen := make(map[string]bool, len(childIDs))
+	es := make([]*audit.Entry, 0, len(childIDs))
+	for _, id := range childIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		e := a
+		e.ChildID = id
+		es = append(es, s.entry(ctx, e))
+	}
+	return s.auditedRead(ctx, es...)
+}
+
+func (s *Store) auditedRead(ctx context.Context, es ...*audit.Entry) error {
+	r := readReq{ctx: ctx, es: es, done: make(chan error, 1)}
 	select {
 	case s.reads.ch <- r:
 	case <-ctx.Done():

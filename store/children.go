@@ -178,7 +178,7 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 		return nil, 0, err
 	}
 	if len(ids) > 0 {
-		if err := s.audited(ctx, auditEntry{Action: "child.list", Entity: "child", Detail: "ids=" + strings.Join(ids, ",")}); err != nil {
+		if err := s.auditedChildren(ctx, auditEntry{Action: "child.list", Entity: "child"}, ids); err != nil {
 			return nil, 0, err
 		}
 	}

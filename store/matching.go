@@ -204,7 +204,7 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 	if len(out) == 0 {
 		return nil, nil
 	}
-	if err := s.audited(ctx, auditEntry{Action: "child.match", Entity: "child", Detail: "ids=" + strings.Join(ids, ",")}); err != nil {
+	if err := s.auditedChildren(ctx, auditEntry{Action: "child.match", Entity: "child"}, ids); err != nil {
 		return nil, err
 	}
 	return out, nil

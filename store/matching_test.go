@@ -188,14 +188,14 @@ func TestFindMatchesSkipsMergedAndIsAudited(t *testing.T) {
 			t.Errorf("exact match scored %.3f", ms[0].Score)
 		}
 
-		// A search that shows names is in the trail, with the ids shown;
-		// one that shows nothing is not.
+		// A search that shows names is in the trail, an entry for each child
+		// shown, searchable by child; one that shows nothing is not.
 		findMatches(t, s, f.SocialWorker, "Nobody", "Atall", "2013-09-09")
 		es, total, err := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{Action: "child.match"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if total != 1 || es[0].Detail != "ids="+kept.ID || es[0].UserID != f.SocialWorker.ID || es[0].Why == "" {
+		if total != 1 || es[0].ChildID != kept.ID || es[0].UserID != f.SocialWorker.ID || es[0].Why == "" {
 			t.Fatalf("audit of matching: %d entries, first %+v", total, es[0])
 		}
 

@@ -185,7 +185,7 @@ func (s *Store) FindMeeting(ctx context.Context, id string) (*lantern.Meeting, e
 	if err != nil {
 		return nil, err
 	}
-	return m, s.audited(ctx, auditEntry{Action: "meeting.read", Entity: "meeting", EntityID: id, Detail: "children=" + strings.Join(m.ChildIDs, ",")})
+	return m, s.auditedChildren(ctx, auditEntry{Action: "meeting.read", Entity: "meeting", EntityID: id}, m.ChildIDs)
 }
 
 // Outcome is what a meeting decided.

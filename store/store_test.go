@@ -132,6 +132,11 @@ func TestChildrenAccessAndAudit(t *testing.T) {
 		if actions["child.create"] != 1 || actions["child.read"] != 2 {
 			t.Errorf("audit actions for the child: %v", actions)
 		}
+		// Lists that showed the child are found by child too: the two people
+		// who may see the child listed it, and the name search once more.
+		if actions["child.list"] != 3 {
+			t.Errorf("list reads found by child: %d, want 3 (%v)", actions["child.list"], actions)
+		}
 		if _, _, err := s.SearchAudit(storetest.As(f.Admin), store.AuditFilter{}); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
 			t.Errorf("admin searched the audit trail: %v", err)
 		}

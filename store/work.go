@@ -63,7 +63,7 @@ func (s *Store) MyWork(ctx context.Context) ([]*WorkItem, error) {
 	if err != nil {
 		return nil, internal("my work", err)
 	}
-	return ws, s.audited(ctx, auditEntry{Action: "work.mine", Entity: "task", Detail: fmt.Sprintf("count=%d", len(ws))})
+	return ws, s.auditedChildren(ctx, auditEntry{Action: "work.mine", Entity: "task", Detail: fmt.Sprintf("count=%d", len(ws))}, workChildren(ws))
 }
 
 // WorkerLoad counts a worker's open tasks by when they are due.
@@ -178,7 +178,8 @@ func (s *Store) TeamTasks(ctx context.Context, now time.Time, assigneeID string,
 	if err != nil {
 		return nil, internal("team tasks", err)
 	}
-	return ws, s.audited(ctx, auditEntry{Action: "work.team.tasks", Entity: "task", Detail: fmt.Sprintf("assignee=%s count=%d", assigneeID, len(ws))})
+	return ws, s.auditedChildren(ctx, auditEntry{Action: "work.team.tasks", Entity: "task", Detail: fmt.Sprintf("assignee=%s count=%d", assigneeID, len(ws))},
+		workChildren(ws))
 }
 
 // Timeliness is how one clock did over a period: of the tasks due in it,
@@ -289,4 +290,13 @@ func (s *Store) FlaggedConferences(ctx context.Context) ([]FlaggedConference, er
 		out = append(out, f)
 	}
 	return out, internal("flagged conferences", rows.Err())
+}
+
+// workChildren are the children a work list names.
+func workChildren(ws []*WorkItem) []string {
+	ids := make([]string, len(ws))
+	for i, w := range ws {
+		ids[i] = w.ChildID
+	}
+	return ids
 }
