@@ -24,7 +24,7 @@ func jaroWinkler(a, b string) float64 {
 		window = 0
 	}
 	var flagA, flagB [40]bool
-	ma, mb := flagA[:0], flagB[:0]
+	var ma, mb []bool
 	if la > len(flagA) || lb > len(flagB) {
 		ma, mb = make([]bool, la), make([]bool, lb)
 	} else {

@@ -23,13 +23,6 @@ type ScoreRequest struct {
 	MissingEpisodes90d *int     `json:"missing_episodes_90d"`
 }
 
-func quote(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "…"
-	}
-	return `"` + s + `"`
-}
-
 // parseDateField reads an optional date field, adding a problem if bad.
 func parseDateField(p *lantern.Problems, field string, v *string, required bool) lantern.Date {
 	if v == nil || *v == "" {
