@@ -411,3 +411,12 @@ func (s *Store) SocialWorkers(ctx context.Context) ([]Person, error) {
 	}
 	return ps, internal("social workers", rows.Err())
 }
+
+// FindUserByEmail returns the user with an email address; only
+// administrators and the operator may look people up this way.
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (*lantern.User, error) {
+	if err := mustAdminister(ctx); err != nil {
+		return nil, lantern.NotFound("User")
+	}
+	return s.queryUser(ctx, s.db, "u.email = $1", NormaliseEmail(email))
+}

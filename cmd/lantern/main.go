@@ -280,16 +280,11 @@ func readPassword(fromStdin bool, stdin io.Reader) (string, error) {
 }
 
 func findUser(ctx context.Context, st *store.Store, email string) (*lantern.User, error) {
-	us, err := st.Users(ctx)
-	if err != nil {
-		return nil, err
+	u, err := st.FindUserByEmail(ctx, email)
+	if lantern.ErrorCode(err) == lantern.ENOTFOUND {
+		return nil, fmt.Errorf("--email: no user %q", email)
 	}
-	for _, u := range us {
-		if u.Email == store.NormaliseEmail(email) {
-			return u, nil
-		}
-	}
-	return nil, fmt.Errorf("--email: no user %q", email)
+	return u, err
 }
 
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
