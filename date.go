@@ -167,3 +167,6 @@ func AgeOn(dob, on Date) int {
 }
 
 func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+// AddDays is the date n calendar days after d (before, when n < 0).
+func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }

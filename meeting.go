@@ -35,14 +35,33 @@ type Meeting struct {
 	StartsAt  time.Time         `json:"starts_at"`
 	EndsAt    time.Time         `json:"ends_at"`
 	Location  string            `json:"location"`
-	Status    string            `json:"status"` // scheduled, held, cancelled
+	Status    string            `json:"status"` // scheduled, held, not-held, cancelled
 	Held      *bool             `json:"held,omitempty"`
 	Decisions []MeetingDecision `json:"decisions"`
 	Actions   []MeetingAction   `json:"actions"`
 	Version   int               `json:"version"`
-	CreatedBy string            `json:"created_by"`
-	CreatedAt time.Time         `json:"created_at"`
-	OutcomeAt *time.Time        `json:"outcome_at,omitempty"`
+	// Sequence goes up when the time or place changes or the meeting is
+	// cancelled: the calendar file's SEQUENCE, so calendars take the update.
+	Sequence int `json:"sequence"`
+	// AssessmentID is the completed toolkit attached when it was arranged.
+	AssessmentID string `json:"assessment_id,omitempty"`
+	// YoungPerson and Carers are "invited", "not-invited" (with the reason
+	// why not: carers are not invited where implicated) or "" (not decided).
+	YoungPerson       string     `json:"young_person"`
+	YoungPersonReason string     `json:"young_person_reason,omitempty"`
+	Carers            string     `json:"carers"`
+	CarersReason      string     `json:"carers_reason,omitempty"`
+	CancelReason      string     `json:"cancel_reason,omitempty"`
+	Invitees          []Invitee  `json:"invitees"`
+	Chair             string     `json:"chair"`
+	Minutes           string     `json:"minutes"`
+	Associates        string     `json:"associates"`
+	NextMeetingDate   *Date      `json:"next_meeting_date,omitempty"`
+	NextTaskID        string     `json:"next_task_id,omitempty"`
+	AgencyID          string     `json:"agency_id"`
+	CreatedBy         string     `json:"created_by"`
+	CreatedAt         time.Time  `json:"created_at"`
+	OutcomeAt         *time.Time `json:"outcome_at,omitempty"`
 }
 
 // MeetingDecision is the level a meeting decided for a child, and why.
@@ -58,8 +77,67 @@ type MeetingAction struct {
 	ID          string `json:"id"`
 	Description string `json:"description"`
 	Owner       string `json:"owner"` // a user's id or email address
+	OwnerName   string `json:"owner_name,omitempty"`
+	AgencyID    string `json:"agency_id,omitempty"`
 	DueDate     Date   `json:"due_date"`
 	TaskID      string `json:"task_id,omitempty"`
+	// Status is the task's: open, done or closed.
+	Status TaskStatus `json:"status"`
+	DoneAt *time.Time `json:"done_at,omitempty"`
+}
+
+// Invitee is someone invited to a meeting, from the directory or not, and
+// whether they came.
+type Invitee struct {
+	ID        string `json:"id"`
+	ContactID string `json:"contact_id,omitempty"`
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	Agency    string `json:"agency"`
+	Role      string `json:"role,omitempty"`
+	// Attendance is "", attended, apologies, sent-report or absent.
+	Attendance   string     `json:"attendance"`
+	Removed      bool       `json:"removed,omitempty"`
+	SentSequence int        `json:"sent_sequence"` // -1: never sent
+	SentAt       *time.Time `json:"sent_at,omitempty"`
+	SendError    string     `json:"send_error,omitempty"`
+}
+
+// Attendances are the answers to "did they come?".
+var Attendances = []string{"attended", "apologies", "sent-report", "absent"}
+
+// AttendanceLabel names an attendance in words.
+func AttendanceLabel(a string) string {
+	switch a {
+	case "attended":
+		return "Attended"
+	case "apologies":
+		return "Sent apologies"
+	case "sent-report":
+		return "Sent a report"
+	case "absent":
+		return "Did not attend"
+	}
+	return "Not recorded"
+}
+
+// InformationShare is one send of a child's information: to whom, what, why
+// and when.
+type InformationShare struct {
+	ID              string     `json:"id"`
+	ChildID         string     `json:"child_id"`
+	MeetingID       string     `json:"meeting_id,omitempty"`
+	What            string     `json:"what"` // minutes, toolkit
+	AssessmentID    string     `json:"assessment_id,omitempty"`
+	RecipientName   string     `json:"recipient_name"`
+	RecipientEmail  string     `json:"recipient_email"`
+	RecipientAgency string     `json:"recipient_agency"`
+	RecipientRole   string     `json:"recipient_role,omitempty"`
+	Purpose         string     `json:"purpose"`
+	SharedAt        time.Time  `json:"shared_at"`
+	SharedBy        string     `json:"shared_by"`
+	SentAt          *time.Time `json:"sent_at,omitempty"`
+	SendError       string     `json:"send_error,omitempty"`
 }
 
 // MeetingLevels are the levels a strategy meeting decides.
@@ -73,3 +151,7 @@ func ValidMeetingKind(k string) bool { return slices.Contains(MeetingKinds, k) }
 
 // ClockMeetingAction is the clock of a meeting's action: due on its date.
 const ClockMeetingAction = "meeting-action"
+
+// ClockNextMeeting is the next meeting's date, set at a meeting: it ends
+// when a meeting of the same kind about the child is arranged.
+const ClockNextMeeting = "next-meeting"

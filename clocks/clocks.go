@@ -163,6 +163,10 @@ func Label(clock string) string {
 		return "Offer and hold the return interview"
 	case ToolkitReassessment:
 		return "Complete the toolkit again"
+	case "meeting-action":
+		return "Complete an action from a meeting"
+	case "next-meeting":
+		return "Arrange the next meeting"
 	}
 	return clock
 }

@@ -19,6 +19,12 @@ type MeetingInput struct {
 	StartsAt time.Time
 	EndsAt   time.Time
 	Location string
+	// AssessmentID attaches a completed toolkit about one of the children.
+	AssessmentID string
+	// Invitees, and whether the young person and carers are invited (or
+	// why not), may be given now or later.
+	Invitees      []InviteeInput
+	Participation *Participation
 }
 
 // CreateMeeting arranges a meeting about children the caller may see.
@@ -46,6 +52,9 @@ func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Me
 	if len(in.Location) > 500 {
 		p.Add("location", "The location must be 500 characters or fewer")
 	}
+	if in.Participation != nil {
+		in.Participation.check(&p)
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -55,7 +64,7 @@ func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Me
 	now := s.now()
 	m := &lantern.Meeting{ID: newID(), Kind: in.Kind, StartsAt: in.StartsAt.UTC().Truncate(time.Microsecond), EndsAt: in.EndsAt.UTC().Truncate(time.Microsecond),
 		Location: in.Location, Status: "scheduled", Version: 1, CreatedBy: u.ID, CreatedAt: now.UTC().Truncate(time.Microsecond),
-		Decisions: []lantern.MeetingDecision{}, Actions: []lantern.MeetingAction{}}
+		Decisions: []lantern.MeetingDecision{}, Actions: []lantern.MeetingAction{}, Invitees: []lantern.Invitee{}}
 	seen := map[string]bool{}
 	for _, id := range in.ChildIDs {
 		if !seen[id] {
@@ -76,9 +85,39 @@ func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Me
 				return lantern.Invalid(lantern.FieldError{Field: "child_ids", Message: "A record in child_ids was merged into another: use that one"})
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO meetings (id, kind, starts_at, ends_at, location, version, created_by, agency_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)`, m.ID, m.Kind, s.d.ts(m.StartsAt), s.d.ts(m.EndsAt), m.Location, u.ID, u.AgencyID, s.d.ts(now)); err != nil {
+		if in.AssessmentID != "" {
+			var child string
+			err := tx.QueryRowContext(ctx, `SELECT child_id FROM assessments WHERE id = $1`, in.AssessmentID).Scan(&child)
+			if err != nil || !slices.Contains(m.ChildIDs, child) {
+				return lantern.Invalid(lantern.FieldError{Field: "assessment_id", Message: "The toolkit attached must be an assessment of a child on the meeting"})
+			}
+			m.AssessmentID = in.AssessmentID
+		}
+		invitees, err := s.resolveInvitees(ctx, tx, in.Invitees)
+		if err != nil {
+			return err
+		}
+		if in.Participation != nil {
+			pt := in.Participation
+			m.YoungPerson, m.YoungPersonReason, m.Carers, m.CarersReason = pt.YoungPerson, pt.YoungPersonReason, pt.Carers, pt.CarersReason
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meetings (id, kind, starts_at, ends_at, location, version, created_by, agency_id, created_at,
+			assessment_id, young_person, young_person_reason, carers, carers_reason)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13)`, m.ID, m.Kind, s.d.ts(m.StartsAt), s.d.ts(m.EndsAt), m.Location, u.ID, u.AgencyID, s.d.ts(now),
+			m.AssessmentID, m.YoungPerson, m.YoungPersonReason, m.Carers, m.CarersReason); err != nil {
 			return internal("insert meeting", err)
+		}
+		m.AgencyID = u.AgencyID
+		if err := insertInvitees(ctx, tx, m.ID, invitees); err != nil {
+			return err
+		}
+		m.Invitees = invitees
+		// Arranging the meeting ends the "arrange the next meeting" task a
+		// meeting of the same kind set for each child.
+		for _, id := range m.ChildIDs {
+			if err := s.finishNextMeetingTasks(ctx, tx, id, m.Kind, now); err != nil {
+				return err
+			}
 		}
 		for _, id := range m.ChildIDs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_children (meeting_id, child_id) VALUES ($1, $2)`, m.ID, id); err != nil {
@@ -105,9 +144,17 @@ func (s *Store) meeting(ctx context.Context, q querier, id string) (*lantern.Mee
 	}
 	var m lantern.Meeting
 	var held sql.NullBool
-	err := q.QueryRowContext(ctx, `SELECT id, kind, starts_at, ends_at, location, status, held, version, created_by, created_at, outcome_at
+	var next lantern.Date
+	err := q.QueryRowContext(ctx, `SELECT id, kind, starts_at, ends_at, location, status, held, version, created_by, created_at, outcome_at,
+		sequence, assessment_id, young_person, young_person_reason, carers, carers_reason, cancel_reason, chair, minutes, associates,
+		next_meeting_date, next_task_id, agency_id
 		FROM meetings WHERE id = $1`, id).Scan(&m.ID, &m.Kind, timeScan{&m.StartsAt}, timeScan{&m.EndsAt}, &m.Location, &m.Status, &held,
-		&m.Version, &m.CreatedBy, timeScan{&m.CreatedAt}, ntimeScan{&m.OutcomeAt})
+		&m.Version, &m.CreatedBy, timeScan{&m.CreatedAt}, ntimeScan{&m.OutcomeAt},
+		&m.Sequence, &m.AssessmentID, &m.YoungPerson, &m.YoungPersonReason, &m.Carers, &m.CarersReason, &m.CancelReason, &m.Chair, &m.Minutes, &m.Associates,
+		&next, &m.NextTaskID, &m.AgencyID)
+	if !next.IsZero() {
+		m.NextMeetingDate = &next
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lantern.NotFound("Meeting")
 	} else if err != nil {
@@ -164,19 +211,51 @@ func (s *Store) meeting(ctx context.Context, q querier, id string) (*lantern.Mee
 		m.Decisions = append(m.Decisions, d)
 	}
 	drows.Close()
-	arows, err := q.QueryContext(ctx, `SELECT id, description, owner_id, due_date, task_id FROM meeting_actions WHERE meeting_id = $1 ORDER BY due_date, id`, id)
+	arows, err := q.QueryContext(ctx, `SELECT ma.id, ma.description, ma.owner_id, COALESCE(u.name, ''), ma.agency_id, ma.due_date, ma.task_id,
+		COALESCE(t.status, ma.status), COALESCE(t.done_at, ma.done_at)
+		FROM meeting_actions ma LEFT JOIN users u ON u.id = ma.owner_id LEFT JOIN tasks t ON t.id = ma.task_id
+		WHERE ma.meeting_id = $1 ORDER BY ma.due_date, ma.id`, id)
 	if err != nil {
 		return nil, internal("actions", err)
 	}
-	defer arows.Close()
 	for arows.Next() {
 		var a lantern.MeetingAction
-		if err := arows.Scan(&a.ID, &a.Description, &a.Owner, &a.DueDate, &a.TaskID); err != nil {
+		var status string
+		if err := arows.Scan(&a.ID, &a.Description, &a.Owner, &a.OwnerName, &a.AgencyID, &a.DueDate, &a.TaskID, &status, ntimeScan{&a.DoneAt}); err != nil {
+			arows.Close()
 			return nil, internal("actions", err)
 		}
+		a.Status = lantern.TaskStatus(status)
 		m.Actions = append(m.Actions, a)
 	}
-	return &m, internal("actions", arows.Err())
+	arows.Close()
+	if err := arows.Err(); err != nil {
+		return nil, internal("actions", err)
+	}
+	m.Invitees, err = meetingInvitees(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func meetingInvitees(ctx context.Context, q querier, id string) ([]lantern.Invitee, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, contact_id, name, email, agency, role, attendance, removed, sent_sequence, sent_at, send_error
+		FROM meeting_invitees WHERE meeting_id = $1 ORDER BY lower(agency), lower(name), id`, id)
+	if err != nil {
+		return nil, internal("invitees", err)
+	}
+	defer rows.Close()
+	out := []lantern.Invitee{}
+	for rows.Next() {
+		var i lantern.Invitee
+		if err := rows.Scan(&i.ID, &i.ContactID, &i.Name, &i.Email, &i.Agency, &i.Role, &i.Attendance, &i.Removed, &i.SentSequence,
+			ntimeScan{&i.SentAt}, &i.SendError); err != nil {
+			return nil, internal("invitees", err)
+		}
+		out = append(out, i)
+	}
+	return out, internal("invitees", rows.Err())
 }
 
 // FindMeeting reads a meeting; the read is audited for each child on it.
@@ -193,6 +272,13 @@ type Outcome struct {
 	Held      bool
 	Decisions []lantern.MeetingDecision
 	Actions   []lantern.MeetingAction
+	// Attendance by invitee id: attended, apologies, sent-report, absent.
+	Attendance map[string]string
+	Chair      string
+	Minutes    string
+	// Associates is what is known of associates and suspected offenders.
+	Associates      string
+	NextMeetingDate lantern.Date
 }
 
 // RecordOutcome records that a meeting was held (or not), the level it
@@ -234,6 +320,21 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 	if !o.Held && (len(o.Decisions) > 0) {
 		p.Add("held", "A meeting that was not held made no decisions")
 	}
+	o.Chair, o.Minutes, o.Associates = strings.TrimSpace(o.Chair), strings.TrimSpace(o.Minutes), strings.TrimSpace(o.Associates)
+	if len(o.Chair) > 200 {
+		p.Add("chair", "The chair's name must be 200 characters or fewer")
+	}
+	if len(o.Minutes) > 200000 {
+		p.Add("minutes", "The minutes must be 200000 characters or fewer")
+	}
+	if len(o.Associates) > 50000 {
+		p.Add("associates", "What is known of associates must be 50000 characters or fewer")
+	}
+	for id, a := range o.Attendance {
+		if !slices.Contains(lantern.Attendances, a) {
+			p.Add("attendance."+id, "Attendance must be attended, apologies, sent-report or absent")
+		}
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -253,6 +354,9 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 		if m.StartsAt.After(now.Add(lantern.MaxClockSkew)) && o.Held {
 			return lantern.Invalid(lantern.FieldError{Field: "held", Message: "The meeting has not started yet"})
 		}
+		if m.Status == "cancelled" {
+			return lantern.Invalid(lantern.FieldError{Field: "held", Message: "The meeting was cancelled"})
+		}
 		decided := map[string]bool{}
 		var p lantern.Problems
 		for i, d := range o.Decisions {
@@ -264,14 +368,35 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 			}
 			decided[d.ChildID] = true
 		}
-		owners := make([]string, len(o.Actions))
+		invitees := map[string]bool{}
+		for _, v := range m.Invitees {
+			invitees[v.ID] = true
+		}
+		for id := range o.Attendance {
+			if !invitees[id] {
+				p.Add("attendance."+id, "This is not someone invited to the meeting")
+			}
+		}
+		if !o.NextMeetingDate.IsZero() && o.NextMeetingDate.Before(lantern.DateOf(m.StartsAt.In(lantern.London))) {
+			p.Add("next_meeting_date", "The next meeting must be on or after this one")
+		}
+		owners, agencies := make([]string, len(o.Actions)), make([]string, len(o.Actions))
 		for i, a := range o.Actions {
-			var ownerID string
-			err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE (id = $1 OR email = $2) AND NOT disabled`, a.Owner, NormaliseEmail(a.Owner)).Scan(&ownerID)
+			var ownerID, agencyID string
+			err := tx.QueryRowContext(ctx, `SELECT id, agency_id FROM users WHERE (id = $1 OR email = $2) AND NOT disabled`, a.Owner, NormaliseEmail(a.Owner)).Scan(&ownerID, &agencyID)
 			if err != nil {
 				p.Add("actions["+itoa(i)+"].owner", "The owner must be a Lantern user: give their id or email address")
 			}
-			owners[i] = ownerID
+			if a.AgencyID != "" {
+				var n int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agencies WHERE id = $1`, a.AgencyID).Scan(&n); err != nil {
+					return internal("action agency", err)
+				} else if n == 0 {
+					p.Add("actions["+itoa(i)+"].agency_id", "The agency must be one of the area's agencies")
+				}
+				agencyID = a.AgencyID
+			}
+			owners[i], agencies[i] = ownerID, agencyID
 		}
 		if err := p.Err(); err != nil {
 			return err
@@ -280,8 +405,9 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 		if !o.Held {
 			status = "not-held"
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE meetings SET status = $1, held = $2, outcome_at = $3, version = version + 1 WHERE id = $4 AND version = $5`,
-			status, o.Held, s.d.ts(now), id, version)
+		res, err := tx.ExecContext(ctx, `UPDATE meetings SET status = $1, held = $2, outcome_at = $3, version = version + 1,
+			chair = $4, minutes = $5, associates = $6, next_meeting_date = $7 WHERE id = $8 AND version = $9`,
+			status, o.Held, s.d.ts(now), o.Chair, o.Minutes, o.Associates, o.NextMeetingDate, id, version)
 		if err != nil {
 			return internal("meeting outcome", err)
 		}
@@ -307,23 +433,56 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 			}
 			tx.audit(auditEntry{Action: "meeting.decision", Entity: "meeting", EntityID: id, ChildID: d.ChildID, Detail: "level=" + d.Level})
 		}
+		for id, a := range o.Attendance {
+			if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = $1 WHERE id = $2 AND meeting_id = $3`, a, id, m.ID); err != nil {
+				return internal("attendance", err)
+			}
+		}
+		if !o.NextMeetingDate.IsZero() && o.NextMeetingDate != derefDate(m.NextMeetingDate) {
+			// Setting the next date again replaces the task the first set.
+			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1
+				WHERE clock = $3 AND source_id = $4 AND status = 'open'`, s.d.ts(now), "The next meeting's date was changed", lantern.ClockNextMeeting, m.ID); err != nil {
+				return internal("next meeting", err)
+			}
+			for _, c := range m.ChildIDs {
+				t := &lantern.Task{ChildID: c, Clock: lantern.ClockNextMeeting, StartedAt: now, DueDate: o.NextMeetingDate, DueAt: lantern.EndOfDay(o.NextMeetingDate),
+					AssigneeID: m.CreatedBy, TeamAgencyID: m.AgencyID, Source: "meeting", SourceID: m.ID}
+				if err := s.createTask(ctx, tx, t); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE meetings SET next_task_id = $1 WHERE id = $2`, t.ID, m.ID); err != nil {
+					return internal("next meeting", err)
+				}
+			}
+		}
 		for i, a := range o.Actions {
 			aid := newID()
 			childID := ""
 			if len(m.ChildIDs) > 0 {
 				childID = m.ChildIDs[0]
 			}
+			// The owner must open the child's record to act: the meeting
+			// involved their agency with each child.
+			var ownerAgency string
+			if err := tx.QueryRowContext(ctx, `SELECT agency_id FROM users WHERE id = $1`, owners[i]).Scan(&ownerAgency); err != nil {
+				return internal("action owner", err)
+			}
+			for _, c := range m.ChildIDs {
+				if err := s.involve(ctx, tx, c, ownerAgency, now); err != nil {
+					return err
+				}
+			}
 			taskID := ""
 			if childID != "" {
 				t := &lantern.Task{ChildID: childID, Clock: lantern.ClockMeetingAction, StartedAt: now, DueDate: a.DueDate, DueAt: lantern.EndOfDay(a.DueDate),
-					AssigneeID: owners[i], TeamAgencyID: u.AgencyID, Source: "meeting-action", SourceID: aid}
+					AssigneeID: owners[i], TeamAgencyID: agencies[i], Source: "meeting-action", SourceID: aid}
 				if err := s.createTask(ctx, tx, t); err != nil {
 					return err
 				}
 				taskID = t.ID
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_actions (id, meeting_id, description, owner_id, due_date, task_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-				aid, id, strings.TrimSpace(a.Description), owners[i], a.DueDate, taskID); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_actions (id, meeting_id, description, owner_id, due_date, task_id, agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+				aid, id, strings.TrimSpace(a.Description), owners[i], a.DueDate, taskID, agencies[i]); err != nil {
 				return internal("meeting action", err)
 			}
 		}
@@ -390,4 +549,11 @@ func (s *Store) ReportMeetings(ctx context.Context, from, to lantern.Date) (*Mee
 		}
 	}
 	return r, s.audited(ctx, auditEntry{Action: "report.meetings", Detail: "from=" + from.String() + " to=" + to.String()})
+}
+
+func derefDate(d *lantern.Date) lantern.Date {
+	if d == nil {
+		return lantern.Date{}
+	}
+	return *d
 }

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"lantern"
+)
+
+// share is one send of a child's information, to be recorded.
+type share struct {
+	child, meeting, what, assessment string
+	to                               lantern.Invitee
+	purpose                          string
+	at                               time.Time
+	sent                             bool
+}
+
+// share records a send of a child's information. A recipient from the
+// directory is sent a link, so their agency becomes involved with the
+// child: its people can then open what was shared.
+func (s *Store) share(ctx context.Context, tx *tx, sh share) error {
+	_, err := s.shareID(ctx, tx, sh)
+	return err
+}
+
+func (s *Store) shareID(ctx context.Context, tx *tx, sh share) (string, error) {
+	u := lantern.UserFromContext(ctx)
+	id := newID()
+	var sent any
+	if sh.sent {
+		sent = s.d.ts(sh.at)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO information_shares (id, child_id, meeting_id, what, assessment_id, recipient_name, recipient_email,
+		recipient_agency, recipient_role, purpose, shared_at, shared_by, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		id, sh.child, sh.meeting, sh.what, sh.assessment, sh.to.Name, sh.to.Email, sh.to.Agency, sh.to.Role, sh.purpose, s.d.ts(sh.at), u.ID, sent); err != nil {
+		return "", internal("record share", err)
+	}
+	if sh.to.ContactID != "" {
+		var agency string
+		if err := tx.QueryRowContext(ctx, `SELECT agency_id FROM directory_contacts WHERE id = $1`, sh.to.ContactID).Scan(&agency); err != nil {
+			return "", internal("share agency", err)
+		}
+		if err := s.involve(ctx, tx, sh.child, agency, sh.at); err != nil {
+			return "", err
+		}
+	}
+	tx.audit(auditEntry{Action: "share.create", Entity: "share", EntityID: id, ChildID: sh.child, Detail: "what=" + sh.what + " meeting=" + sh.meeting})
+	return id, nil
+}
+
+// Distribution is one email of a distribution: to one recipient, about the
+// shares it carries.
+type Distribution struct {
+	To       lantern.Invitee
+	What     []string // minutes, toolkit
+	ShareIDs []string
+}
+
+// Purposes of the pathway's sends (seeds/002), as recorded on each share.
+const (
+	purposeMinutes     = "Minutes of the meeting, for those invited, to carry out its decisions and actions"
+	purposeCoordinator = "Completed toolkit sent to the CSE coordinator after the CSE strategy meeting (CSE pathway)"
+	purposeIRO         = "Completed toolkit sent to the principal manager of the IRO team after the CSE strategy meeting (CSE pathway)"
+)
+
+// Distribute records the sends the pathway requires after a meeting is
+// held: the minutes to everyone invited and, after a CSE strategy meeting,
+// each child's latest completed toolkit to the CSE coordinator and the
+// principal manager of the independent reviewing officers. Each send is an
+// information-sharing event; the emails (links only) are the caller's to
+// send, and their fate is recorded with SharesSent.
+func (s *Store) Distribute(ctx context.Context, id string, version int) (*lantern.Meeting, []Distribution, error) {
+	now := s.now()
+	var out *lantern.Meeting
+	var ds []Distribution
+	err := s.write(ctx, func(tx *tx) error {
+		m, err := s.meetingForChange(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		if m.Status != "held" {
+			return lantern.Invalid(lantern.FieldError{Field: "status", Message: "Record the meeting's outcome before sending its minutes"})
+		}
+		byEmail := map[string]int{}
+		add := func(to lantern.Invitee, what, shareID string) {
+			i, ok := byEmail[to.Email]
+			if !ok {
+				i = len(ds)
+				byEmail[to.Email] = i
+				ds = append(ds, Distribution{To: to})
+			}
+			if !slices.Contains(ds[i].What, what) {
+				ds[i].What = append(ds[i].What, what)
+			}
+			ds[i].ShareIDs = append(ds[i].ShareIDs, shareID)
+		}
+		for _, v := range m.Invitees {
+			if v.Removed {
+				continue
+			}
+			for _, c := range m.ChildIDs {
+				sid, err := s.shareID(ctx, tx, share{child: c, meeting: id, what: "minutes", to: v, purpose: purposeMinutes, at: now})
+				if err != nil {
+					return err
+				}
+				add(v, "minutes", sid)
+			}
+		}
+		if m.Kind == "cse-strategy" {
+			for _, r := range []struct {
+				role    lantern.PathwayRole
+				purpose string
+			}{{lantern.PathwayCSECoordinator, purposeCoordinator}, {lantern.PathwayIROManager, purposeIRO}} {
+				cs, err := s.ContactsWithRole(ctx, r.role)
+				if err != nil {
+					return err
+				}
+				for _, c := range cs {
+					to := lantern.Invitee{ContactID: c.ID, Name: c.Name, Email: c.Email, Agency: c.AgencyName, Role: string(r.role)}
+					for _, child := range m.ChildIDs {
+						var aid string
+						err := tx.QueryRowContext(ctx, `SELECT id FROM assessments WHERE child_id = $1 ORDER BY assessed_on DESC, created_at DESC, id DESC LIMIT 1`, child).Scan(&aid)
+						if err != nil {
+							continue // no toolkit completed for this child
+						}
+						sid, err := s.shareID(ctx, tx, share{child: child, meeting: id, what: "toolkit", assessment: aid, to: to, purpose: r.purpose, at: now})
+						if err != nil {
+							return err
+						}
+						add(to, "toolkit", sid)
+					}
+				}
+			}
+		}
+		if err := s.bump(ctx, tx, id, version, false, ""); err != nil {
+			return err
+		}
+		s.auditMeeting(tx, m, "meeting.distribute", "recipients="+itoa(len(ds)))
+		out, err = s.meeting(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, ds, nil
+}
+
+// SharesSent records that a distribution's email was sent, or why not.
+func (s *Store) SharesSent(ctx context.Context, ids []string, sendErr error) error {
+	now := s.now()
+	return s.write(ctx, func(tx *tx) error {
+		for _, id := range ids {
+			var err error
+			if sendErr != nil {
+				_, err = tx.ExecContext(ctx, `UPDATE information_shares SET send_error = $1 WHERE id = $2`, failureText(sendErr), id)
+			} else {
+				_, err = tx.ExecContext(ctx, `UPDATE information_shares SET sent_at = $1, send_error = '' WHERE id = $2`, s.d.ts(now), id)
+			}
+			if err != nil {
+				return internal("share sent", err)
+			}
+		}
+		return nil
+	})
+}
+
+// MeetingShares lists what was shared from a meeting, for a caller who may
+// see the meeting; the read is audited per child.
+func (s *Store) MeetingShares(ctx context.Context, id string) ([]lantern.InformationShare, error) {
+	m, err := s.meeting(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, child_id, meeting_id, what, assessment_id, recipient_name, recipient_email, recipient_agency,
+		recipient_role, purpose, shared_at, shared_by, sent_at, send_error FROM information_shares WHERE meeting_id = $1 ORDER BY shared_at, recipient_email, child_id, what`, id)
+	if err != nil {
+		return nil, internal("shares", err)
+	}
+	defer rows.Close()
+	out := []lantern.InformationShare{}
+	for rows.Next() {
+		var sh lantern.InformationShare
+		if err := rows.Scan(&sh.ID, &sh.ChildID, &sh.MeetingID, &sh.What, &sh.AssessmentID, &sh.RecipientName, &sh.RecipientEmail, &sh.RecipientAgency,
+			&sh.RecipientRole, &sh.Purpose, timeScan{&sh.SharedAt}, &sh.SharedBy, ntimeScan{&sh.SentAt}, &sh.SendError); err != nil {
+			return nil, internal("shares", err)
+		}
+		out = append(out, sh)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("shares", err)
+	}
+	return out, s.auditedChildren(ctx, auditEntry{Action: "meeting.shares.read", Entity: "meeting", EntityID: id}, m.ChildIDs)
+}

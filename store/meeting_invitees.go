@@ -1,0 +1,502 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"lantern"
+)
+
+// InviteeInput is someone to invite: a directory entry by its id, or anyone
+// else by name and email address.
+type InviteeInput struct {
+	ContactID string
+	Name      string
+	Email     string
+	Agency    string
+	Role      string
+}
+
+// Participation is whether the young person and their carers are invited to
+// a meeting, and if not, why not.
+type Participation struct {
+	YoungPerson       string // invited, not-invited
+	YoungPersonReason string
+	Carers            string
+	CarersReason      string
+}
+
+func (pt *Participation) check(p *lantern.Problems) {
+	pt.YoungPersonReason, pt.CarersReason = strings.TrimSpace(pt.YoungPersonReason), strings.TrimSpace(pt.CarersReason)
+	check := func(field, v, reason, who string) {
+		switch v {
+		case "invited", "":
+		case "not-invited":
+			if reason == "" {
+				p.Add(field+"_reason", "Say why "+who+" not invited")
+			}
+		default:
+			p.Add(field, "Say whether "+who+" invited: invited or not-invited")
+		}
+		if utf8.RuneCountInString(reason) > 2000 {
+			p.Add(field+"_reason", "The reason must be 2000 characters or fewer")
+		}
+	}
+	check("young_person", pt.YoungPerson, pt.YoungPersonReason, "the young person is")
+	check("carers", pt.Carers, pt.CarersReason, "the carers are")
+	if pt.YoungPerson != "not-invited" {
+		pt.YoungPersonReason = ""
+	}
+	if pt.Carers != "not-invited" {
+		pt.CarersReason = ""
+	}
+}
+
+// resolveInvitees checks invitees, filling directory entries in from the
+// directory, and drops repeats of one address.
+func (s *Store) resolveInvitees(ctx context.Context, q querier, in []InviteeInput) ([]lantern.Invitee, error) {
+	var p lantern.Problems
+	if len(in) > 200 {
+		p.Add("invitees", "A meeting has 200 invitees at most")
+		return nil, p.Err()
+	}
+	out := []lantern.Invitee{}
+	seen := map[string]bool{}
+	for i, v := range in {
+		f := "invitees[" + itoa(i) + "]"
+		var inv lantern.Invitee
+		if v.ContactID != "" {
+			c, err := s.contact(ctx, q, v.ContactID)
+			if err != nil || !c.Active {
+				p.Add(f+".contact_id", "Choose someone in the directory")
+				continue
+			}
+			inv = lantern.Invitee{ContactID: c.ID, Name: c.Name, Email: c.Email, Agency: c.AgencyName, Role: v.Role}
+			if inv.Role == "" && len(c.Roles) > 0 {
+				inv.Role = string(c.Roles[0])
+			}
+		} else {
+			inv = lantern.Invitee{Name: strings.TrimSpace(v.Name), Email: NormaliseEmail(v.Email), Agency: strings.TrimSpace(v.Agency), Role: strings.TrimSpace(v.Role)}
+			if inv.Name == "" {
+				p.Add(f+".name", "Enter the invitee's name")
+			} else if utf8.RuneCountInString(inv.Name) > 200 {
+				p.Add(f+".name", "The name must be 200 characters or fewer")
+			}
+			if inv.Email == "" {
+				p.Add(f+".email", "Enter the invitee's email address")
+			} else if !validAddress(inv.Email) {
+				p.Add(f+".email", "Enter an email address in the correct format, like name@example.org")
+			}
+			if utf8.RuneCountInString(inv.Agency) > 200 || utf8.RuneCountInString(inv.Role) > 200 {
+				p.Add(f+".agency", "The agency and role must be 200 characters or fewer")
+			}
+		}
+		if seen[inv.Email] {
+			continue
+		}
+		seen[inv.Email] = true
+		inv.SentSequence = -1
+		out = append(out, inv)
+	}
+	return out, p.Err()
+}
+
+func insertInvitees(ctx context.Context, tx *tx, meetingID string, invs []lantern.Invitee) error {
+	for i := range invs {
+		invs[i].ID = newID()
+		v := invs[i]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_invitees (id, meeting_id, contact_id, name, email, agency, role, sent_sequence)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, -1)`, v.ID, meetingID, v.ContactID, v.Name, v.Email, v.Agency, v.Role); err != nil {
+			return internal("insert invitee", err)
+		}
+	}
+	return nil
+}
+
+// meetingForChange reads a meeting to change it: the caller must see it and
+// edit children's records, and have seen its current version.
+func (s *Store) meetingForChange(ctx context.Context, tx *tx, id string, version int) (*lantern.Meeting, error) {
+	m, err := s.meeting(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !lantern.CanEditChildren(lantern.UserFromContext(ctx)) {
+		return nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot change meetings")
+	}
+	if m.Version != version {
+		return nil, &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting has changed since you looked: look again", Current: m}
+	}
+	return m, nil
+}
+
+// bump moves a meeting on a version (and the calendar sequence when asked),
+// failing if someone else moved it first.
+func (s *Store) bump(ctx context.Context, tx *tx, id string, version int, sequence bool, set string, args ...any) error {
+	q := `UPDATE meetings SET version = version + 1`
+	if sequence {
+		q += `, sequence = sequence + 1`
+	}
+	if set != "" {
+		q += `, ` + set
+	}
+	args = append(args, id, version)
+	q += ` WHERE id = $` + itoa(len(args)-1) + ` AND version = $` + itoa(len(args))
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return internal("change meeting", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return internal("change meeting", err)
+	} else if n == 0 {
+		return &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting has changed since you looked: look again"}
+	}
+	return nil
+}
+
+// SetInvitees replaces a scheduled meeting's invitees and records whether
+// the young person and carers are invited. Someone taken off the list who
+// had an invitation is sent a cancellation.
+func (s *Store) SetInvitees(ctx context.Context, id string, version int, in []InviteeInput, pt Participation) (*lantern.Meeting, error) {
+	var p lantern.Problems
+	pt.check(&p)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var out *lantern.Meeting
+	err := s.write(ctx, func(tx *tx) error {
+		m, err := s.meetingForChange(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		if m.Status != "scheduled" {
+			return lantern.Invalid(lantern.FieldError{Field: "invitees", Message: "Only a meeting still to be held can have its invitees changed"})
+		}
+		invs, err := s.resolveInvitees(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		keep := map[string]bool{}
+		for _, v := range invs {
+			keep[v.Email] = true
+		}
+		var add []lantern.Invitee
+		have := map[string]bool{}
+		for _, old := range m.Invitees {
+			have[old.Email] = true
+			switch {
+			case !keep[old.Email] && !old.Removed:
+				if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET removed = $1 WHERE id = $2`, true, old.ID); err != nil {
+					return internal("remove invitee", err)
+				}
+			case keep[old.Email] && old.Removed:
+				if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET removed = $1 WHERE id = $2`, false, old.ID); err != nil {
+					return internal("restore invitee", err)
+				}
+			}
+		}
+		for _, v := range invs {
+			if !have[v.Email] {
+				add = append(add, v)
+			}
+		}
+		if err := insertInvitees(ctx, tx, id, add); err != nil {
+			return err
+		}
+		if err := s.bump(ctx, tx, id, version, false, `young_person = $1, young_person_reason = $2, carers = $3, carers_reason = $4`,
+			pt.YoungPerson, pt.YoungPersonReason, pt.Carers, pt.CarersReason); err != nil {
+			return err
+		}
+		s.auditMeeting(tx, m, "meeting.invitees", "invitees="+itoa(len(invs)))
+		out, err = s.meeting(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// auditMeeting records a change to a meeting against each of its children.
+func (s *Store) auditMeeting(tx *tx, m *lantern.Meeting, action, detail string) {
+	for _, c := range m.ChildIDs {
+		tx.audit(auditEntry{Action: action, Entity: "meeting", EntityID: m.ID, ChildID: c, Detail: detail})
+	}
+	if len(m.ChildIDs) == 0 {
+		tx.audit(auditEntry{Action: action, Entity: "meeting", EntityID: m.ID, Detail: detail})
+	}
+}
+
+// Reschedule changes a scheduled meeting's time or place; invitees are sent
+// the update.
+func (s *Store) Reschedule(ctx context.Context, id string, version int, startsAt, endsAt time.Time, location string) (*lantern.Meeting, error) {
+	location = strings.TrimSpace(location)
+	var p lantern.Problems
+	if startsAt.IsZero() {
+		p.Add("starts_at", "Enter when the meeting starts")
+	}
+	if endsAt.IsZero() {
+		p.Add("ends_at", "Enter when the meeting ends")
+	} else if !startsAt.IsZero() && !endsAt.After(startsAt) {
+		p.Add("ends_at", "The meeting must end after it starts")
+	}
+	if len(location) > 500 {
+		p.Add("location", "The location must be 500 characters or fewer")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var out *lantern.Meeting
+	err := s.write(ctx, func(tx *tx) error {
+		m, err := s.meetingForChange(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		if m.Status != "scheduled" {
+			return lantern.Invalid(lantern.FieldError{Field: "starts_at", Message: "Only a meeting still to be held can be moved"})
+		}
+		changed := !m.StartsAt.Equal(startsAt.UTC().Truncate(time.Microsecond)) || !m.EndsAt.Equal(endsAt.UTC().Truncate(time.Microsecond)) || m.Location != location
+		if err := s.bump(ctx, tx, id, version, changed, `starts_at = $1, ends_at = $2, location = $3`,
+			s.d.ts(startsAt), s.d.ts(endsAt), location); err != nil {
+			return err
+		}
+		s.auditMeeting(tx, m, "meeting.reschedule", "")
+		out, err = s.meeting(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// CancelMeeting cancels a scheduled meeting, with the reason; invitees are
+// sent the cancellation.
+func (s *Store) CancelMeeting(ctx context.Context, id string, version int, reason string) (*lantern.Meeting, error) {
+	reason = strings.TrimSpace(reason)
+	var p lantern.Problems
+	if reason == "" {
+		p.Add("reason", "Say why the meeting is cancelled")
+	} else if utf8.RuneCountInString(reason) > 2000 {
+		p.Add("reason", "The reason must be 2000 characters or fewer")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var out *lantern.Meeting
+	err := s.write(ctx, func(tx *tx) error {
+		m, err := s.meetingForChange(ctx, tx, id, version)
+		if err != nil {
+			return err
+		}
+		if m.Status != "scheduled" {
+			return lantern.Invalid(lantern.FieldError{Field: "reason", Message: "Only a meeting still to be held can be cancelled"})
+		}
+		if err := s.bump(ctx, tx, id, version, true, `status = 'cancelled', cancel_reason = $1`, reason); err != nil {
+			return err
+		}
+		s.auditMeeting(tx, m, "meeting.cancel", "")
+		out, err = s.meeting(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// Invitation is one email to send: the invitee and what they are to be
+// sent (an invitation or update at the meeting's sequence, or a
+// cancellation).
+type Invitation struct {
+	Invitee lantern.Invitee
+	Cancel  bool
+}
+
+// PendingInvitations are the emails a meeting needs sent for invitees to
+// hold its current time and place: new invitations and updates, and
+// cancellations to those taken off the list or of a cancelled meeting.
+// Nothing is sent about a meeting already held.
+func (s *Store) PendingInvitations(ctx context.Context, id string) (*lantern.Meeting, []Invitation, error) {
+	m, err := s.meeting(ctx, s.db, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !lantern.CanEditChildren(lantern.UserFromContext(ctx)) {
+		return nil, nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot send invitations")
+	}
+	var out []Invitation
+	for _, v := range m.Invitees {
+		switch {
+		case m.Status == "scheduled" && !v.Removed && v.SentSequence < m.Sequence:
+			out = append(out, Invitation{Invitee: v})
+		case m.Status == "scheduled" && v.Removed && v.SentSequence >= 0:
+			out = append(out, Invitation{Invitee: v, Cancel: true})
+		case m.Status == "cancelled" && v.SentSequence >= 0 && v.SentSequence < m.Sequence:
+			out = append(out, Invitation{Invitee: v, Cancel: true})
+		}
+	}
+	return m, out, nil
+}
+
+// InvitationSent records an email's fate. An invitation sent to the police
+// exploitation unit about a CSE strategy meeting with a toolkit attached
+// shares that toolkit with them (seeds/002: "invite ... and email toolkit").
+func (s *Store) InvitationSent(ctx context.Context, m *lantern.Meeting, inv Invitation, sendErr error) error {
+	now := s.now()
+	return s.write(ctx, func(tx *tx) error {
+		if sendErr != nil {
+			_, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET send_error = $1 WHERE id = $2`, failureText(sendErr), inv.Invitee.ID)
+			return internal("invitation failed", err)
+		}
+		seq := m.Sequence
+		if inv.Cancel && inv.Invitee.Removed {
+			seq = -1 // they hold nothing of this meeting now
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET sent_sequence = $1, sent_at = $2, send_error = '' WHERE id = $3`,
+			seq, s.d.ts(now), inv.Invitee.ID); err != nil {
+			return internal("invitation sent", err)
+		}
+		detail := "invitee=" + inv.Invitee.ID + " sequence=" + itoa(m.Sequence)
+		if inv.Cancel {
+			detail += " cancel"
+		}
+		tx.audit(auditEntry{Action: "meeting.invitation", Entity: "meeting", EntityID: m.ID, Detail: detail})
+		if inv.Cancel || m.Kind != "cse-strategy" || m.AssessmentID == "" || inv.Invitee.Role != string(lantern.PathwayPoliceUnit) {
+			return nil
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM information_shares WHERE meeting_id = $1 AND what = 'toolkit' AND recipient_email = $2`,
+			m.ID, inv.Invitee.Email).Scan(&n); err != nil {
+			return internal("toolkit share", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		var child string
+		if err := tx.QueryRowContext(ctx, `SELECT child_id FROM assessments WHERE id = $1`, m.AssessmentID).Scan(&child); err != nil {
+			return internal("toolkit share", err)
+		}
+		return s.share(ctx, tx, share{child: child, meeting: m.ID, what: "toolkit", assessment: m.AssessmentID, to: inv.Invitee,
+			purpose: "The police exploitation unit is invited to the CSE strategy meeting and sent the completed toolkit (CSE pathway)", at: now, sent: true})
+	})
+}
+
+// failureText is what is kept of a send's failure: the kind, never the
+// server's words (which can quote the address).
+func failureText(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, ':'); i > 0 && len(s) > 120 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+// finishNextMeetingTasks ends a child's "arrange the next meeting" tasks
+// set by meetings of this kind.
+func (s *Store) finishNextMeetingTasks(ctx context.Context, tx *tx, childID, kind string, at time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT t.id FROM tasks t JOIN meetings m ON m.id = t.source_id
+		WHERE t.child_id = $1 AND t.clock = $2 AND t.status = 'open' AND m.kind = $3`, childID, lantern.ClockNextMeeting, kind)
+	if err != nil {
+		return internal("next meeting tasks", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return internal("next meeting tasks", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1 WHERE id = $2`,
+			s.d.ts(at), id); err != nil {
+			return internal("finish task", err)
+		}
+		tx.audit(auditEntry{Action: "task.done", Entity: "task", EntityID: id, ChildID: childID, Detail: "clock=" + lantern.ClockNextMeeting})
+	}
+	return nil
+}
+
+// CompleteAction marks a meeting's action done: its owner may, or anyone
+// who can change the meeting.
+func (s *Store) CompleteAction(ctx context.Context, meetingID, actionID string) (*lantern.Meeting, error) {
+	u := lantern.UserFromContext(ctx)
+	now := s.now()
+	var out *lantern.Meeting
+	err := s.write(ctx, func(tx *tx) error {
+		m, err := s.meeting(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		var a *lantern.MeetingAction
+		for i := range m.Actions {
+			if m.Actions[i].ID == actionID {
+				a = &m.Actions[i]
+			}
+		}
+		if a == nil {
+			return lantern.NotFound("Action")
+		}
+		if a.Owner != u.ID && !lantern.CanEditChildren(u) {
+			return lantern.Errorf(lantern.EFORBIDDEN, "Only the action's owner, or someone who works on the case, can complete it")
+		}
+		if a.Status != lantern.TaskOpen {
+			return lantern.Invalid(lantern.FieldError{Field: "status", Message: "The action is already complete"})
+		}
+		if a.TaskID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1 WHERE id = $2 AND status = 'open'`,
+				s.d.ts(now), a.TaskID); err != nil {
+				return internal("complete action", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE meeting_actions SET status = 'done', done_at = $1 WHERE id = $2`, s.d.ts(now), actionID); err != nil {
+			return internal("complete action", err)
+		}
+		if err := s.bump(ctx, tx, meetingID, m.Version, false, ""); err != nil {
+			return err
+		}
+		s.auditMeeting(tx, m, "meeting.action.done", "action="+actionID)
+		out, err = s.meeting(ctx, tx, meetingID)
+		return err
+	})
+	return out, err
+}
+
+// SuggestedInvitees are whom a kind of meeting about these children
+// usually invites: the directory's entries for the kind's pathway roles
+// (the police exploitation unit to a CSE strategy meeting), and each
+// child's allocated social worker.
+func (s *Store) SuggestedInvitees(ctx context.Context, kind string, childIDs []string) ([]lantern.Invitee, error) {
+	out := []lantern.Invitee{}
+	seen := map[string]bool{}
+	for _, r := range lantern.SuggestedRoles(kind) {
+		cs, err := s.ContactsWithRole(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if !seen[c.Email] {
+				seen[c.Email] = true
+				out = append(out, lantern.Invitee{ContactID: c.ID, Name: c.Name, Email: c.Email, Agency: c.AgencyName, Role: string(r), SentSequence: -1})
+			}
+		}
+	}
+	for _, id := range childIDs {
+		c, err := s.findChild(ctx, s.db, id, false)
+		if err != nil {
+			return nil, err
+		}
+		if c.AllocatedSocialWorkerID == "" {
+			continue
+		}
+		var inv lantern.Invitee
+		if err := s.db.QueryRowContext(ctx, `SELECT u.name, u.email, a.name FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1 AND NOT u.disabled`,
+			c.AllocatedSocialWorkerID).Scan(&inv.Name, &inv.Email, &inv.Agency); err != nil {
+			continue
+		}
+		if !seen[inv.Email] {
+			seen[inv.Email] = true
+			inv.Role, inv.SentSequence = "allocated social worker", -1
+			out = append(out, inv)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"lantern"
+)
+
+// MeetingFilter narrows a list of meetings.
+type MeetingFilter struct {
+	ChildID string    // about this child
+	From    time.Time // starting at or after (zero: any)
+	Before  time.Time // starting before (zero: any)
+	Newest  bool      // latest first
+	Limit   int       // 50 when zero; at most 500
+}
+
+// MeetingChild names a child on a meeting in a list.
+type MeetingChild struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// MeetingSummary is a meeting as a list shows it.
+type MeetingSummary struct {
+	ID       string         `json:"id"`
+	Kind     string         `json:"kind"`
+	Status   string         `json:"status"`
+	StartsAt time.Time      `json:"starts_at"`
+	EndsAt   time.Time      `json:"ends_at"`
+	Location string         `json:"location"`
+	Children []MeetingChild `json:"children"`
+}
+
+// Meetings lists the meetings the caller may see: those every child of
+// which they may see. The read is audited for each child named.
+func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]*MeetingSummary, error) {
+	args := []any{}
+	cond, ok := childVisible(ctx, &args)
+	if !ok {
+		return nil, lantern.NotFound("Meeting")
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	f.Limit = min(f.Limit, 500)
+	q := `SELECT m.id, m.kind, m.status, m.starts_at, m.ends_at, m.location FROM meetings m
+		WHERE NOT EXISTS (SELECT 1 FROM meeting_children mc JOIN children c ON c.id = mc.child_id WHERE mc.meeting_id = m.id AND NOT (` + cond + `))`
+	if f.ChildID != "" {
+		args = append(args, f.ChildID)
+		q += ` AND EXISTS (SELECT 1 FROM meeting_children mc2 WHERE mc2.meeting_id = m.id AND mc2.child_id = $` + itoa(len(args)) + `)`
+	}
+	if !f.From.IsZero() {
+		args = append(args, s.d.ts(f.From))
+		q += ` AND m.starts_at >= $` + itoa(len(args))
+	}
+	if !f.Before.IsZero() {
+		args = append(args, s.d.ts(f.Before))
+		q += ` AND m.starts_at < $` + itoa(len(args))
+	}
+	order := ` ORDER BY m.starts_at, m.id`
+	if f.Newest {
+		order = ` ORDER BY m.starts_at DESC, m.id DESC`
+	}
+	args = append(args, f.Limit)
+	rows, err := s.db.QueryContext(ctx, q+order+` LIMIT $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, internal("meetings", err)
+	}
+	var out []*MeetingSummary
+	byID := map[string]*MeetingSummary{}
+	for rows.Next() {
+		m := &MeetingSummary{Children: []MeetingChild{}}
+		if err := rows.Scan(&m.ID, &m.Kind, &m.Status, timeScan{&m.StartsAt}, timeScan{&m.EndsAt}, &m.Location); err != nil {
+			rows.Close()
+			return nil, internal("meetings", err)
+		}
+		out = append(out, m)
+		byID[m.ID] = m
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, internal("meetings", err)
+	}
+	var children []string
+	if len(out) > 0 {
+		cargs := []any{}
+		ph := ""
+		for i, m := range out {
+			cargs = append(cargs, m.ID)
+			if i > 0 {
+				ph += ","
+			}
+			ph += "$" + itoa(len(cargs))
+		}
+		crows, err := s.db.QueryContext(ctx, `SELECT mc.meeting_id, c.id, c.given_name || ' ' || c.family_name FROM meeting_children mc
+			JOIN children c ON c.id = mc.child_id WHERE mc.meeting_id IN (`+ph+`) ORDER BY c.family_name, c.given_name, c.id`, cargs...)
+		if err != nil {
+			return nil, internal("meeting children", err)
+		}
+		defer crows.Close()
+		seen := map[string]bool{}
+		for crows.Next() {
+			var mid string
+			var c MeetingChild
+			if err := crows.Scan(&mid, &c.ID, &c.Name); err != nil {
+				return nil, internal("meeting children", err)
+			}
+			byID[mid].Children = append(byID[mid].Children, c)
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				children = append(children, c.ID)
+			}
+		}
+		if err := crows.Err(); err != nil {
+			return nil, internal("meeting children", err)
+		}
+	}
+	return out, s.auditedChildren(ctx, auditEntry{Action: "meeting.list", Entity: "meeting"}, children)
+}
+
+// Owner is someone who may own a meeting's action.
+type Owner struct {
+	ID, Name, Agency string
+}
+
+// ActionOwners lists the people who work with children, by agency and
+// name, to choose an action's owner from. Anyone who works with children
+// may see it: names and agencies, no case records.
+func (s *Store) ActionOwners(ctx context.Context) ([]Owner, error) {
+	if !lantern.CanSeeChildren(lantern.UserFromContext(ctx)) {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT u.id, u.name, a.name FROM users u JOIN agencies a ON a.id = u.agency_id
+		JOIN user_roles r ON r.user_id = u.id
+		WHERE r.role IN ('practitioner', 'social-worker', 'manager', 'cse-coordinator', 'police') AND NOT u.disabled ORDER BY a.name, u.name, u.id`)
+	if err != nil {
+		return nil, internal("owners", err)
+	}
+	defer rows.Close()
+	var out []Owner
+	for rows.Next() {
+		var o Owner
+		if err := rows.Scan(&o.ID, &o.Name, &o.Agency); err != nil {
+			return nil, internal("owners", err)
+		}
+		out = append(out, o)
+	}
+	return out, internal("owners", rows.Err())
+}
