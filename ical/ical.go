@@ -3,6 +3,7 @@
 package ical
 
 import (
+	"errors"
 	"strings"
 	"time"
 )
@@ -131,4 +132,42 @@ func Unfold(s string) []string {
 	s = strings.ReplaceAll(s, "\r\n\t", "")
 	lines := strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n")
 	return lines
+}
+
+// Method is the METHOD property of a calendar, such as "REQUEST" or
+// "CANCEL", upper-cased: the one an email carrying the calendar names in its
+// Content-Type. It is an error if s is not a VCALENDAR, or has no METHOD,
+// or more than one, or one that is not a token. Lines may end CRLF or LF.
+func Method(s string) (string, error) {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\n ", "")
+	s = strings.ReplaceAll(s, "\n\t", "")
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) == 0 || !strings.EqualFold(strings.TrimSpace(lines[0]), "BEGIN:VCALENDAR") {
+		return "", errors.New("ical: not a VCALENDAR")
+	}
+	method, depth := "", 0
+	for _, l := range lines {
+		name, value, _ := strings.Cut(l, ":")
+		name, _, _ = strings.Cut(name, ";") // any parameters
+		switch {
+		case strings.EqualFold(name, "BEGIN"):
+			depth++
+		case strings.EqualFold(name, "END"):
+			depth--
+		case depth == 1 && strings.EqualFold(name, "METHOD"): // of the VCALENDAR, not of a component in it
+			if method != "" {
+				return "", errors.New("ical: more than one METHOD")
+			}
+			value = strings.ToUpper(strings.TrimSpace(value))
+			if value == "" || strings.TrimLeft(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+				return "", errors.New("ical: METHOD is not a token")
+			}
+			method = value
+		}
+	}
+	if method == "" {
+		return "", errors.New("ical: no METHOD")
+	}
+	return method, nil
 }

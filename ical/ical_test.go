@@ -40,3 +40,33 @@ func TestWriteAndReadBack(t *testing.T) {
 		t.Errorf("escape: %s", got)
 	}
 }
+
+func TestMethod(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	ev := ical.Event{UID: "m-1@lantern", Start: start, End: start.Add(time.Hour), Stamp: start, Summary: "x"}
+	if m, err := ical.Method(ical.Write(ev)); m != "REQUEST" || err != nil {
+		t.Errorf("request: %q, %v", m, err)
+	}
+	ev.Cancelled = true
+	if m, err := ical.Method(ical.Write(ev)); m != "CANCEL" || err != nil {
+		t.Errorf("cancel: %q, %v", m, err)
+	}
+	for _, c := range []struct {
+		in, want string
+	}{
+		{"BEGIN:VCALENDAR\nmethod;X-A=b:request\nEND:VCALENDAR\n", "REQUEST"}, // LF, case, parameters
+		{"BEGIN:VCALENDAR\r\nMETH\r\n OD:CANCEL\r\nEND:VCALENDAR", "CANCEL"},  // folded
+		{"", ""},
+		{"METHOD:REQUEST\r\n", ""}, // not a calendar
+		{"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", ""},
+		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nMETHOD:REQUEST\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", ""}, // not the calendar's
+		{"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n", ""},
+		{"BEGIN:VCALENDAR\r\nMETHOD:\r\nEND:VCALENDAR\r\n", ""},
+		{"BEGIN:VCALENDAR\r\nMETHOD:REQUEST; x=y\r\nEND:VCALENDAR\r\n", ""},
+	} {
+		m, err := ical.Method(c.in)
+		if m != c.want || (err == nil) != (c.want != "") {
+			t.Errorf("Method(%q) = %q, %v; want %q", c.in, m, err, c.want)
+		}
+	}
+}
