@@ -118,8 +118,12 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h, err := web.New(web.Config{Store: st, Logger: m.Log, Demo: m.Config.Demo, TLS: m.Config.TLSCert != "",
-		MaxBody: m.Config.MaxBody, BaseURL: m.Config.BaseURL, Ready: func(ctx context.Context) error { return st.CheckSchema(ctx, true) }})
+	wc := web.Config{Store: st, Logger: m.Log, Demo: m.Config.Demo, TLS: m.Config.TLSCert != "",
+		MaxBody: m.Config.MaxBody, BaseURL: m.Config.BaseURL, Ready: func(ctx context.Context) error { return st.CheckSchema(ctx, true) }}
+	if mc, ok := m.Config.Mail(); ok {
+		wc.Mail = &mc
+	}
+	h, err := web.New(wc)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"lantern"
-	"lantern/ical"
 	"lantern/store"
 )
 
@@ -16,6 +15,20 @@ func (s *Server) meetingRoutes() {
 	s.handle("GET /api/v1/meetings/{id}/invite.ics", s.api(s.apiInvite))
 	s.handle("POST /api/v1/meetings/{id}/outcome", s.api(s.apiOutcome))
 	s.handle("GET /api/v1/reports/meetings", s.api(s.apiMeetingsReport))
+	s.handle("GET /api/v1/reports/meeting-figures", s.api(s.apiMeetingFigures))
+	s.handle("PATCH /api/v1/meetings/{id}", s.api(s.apiReschedule))
+	s.handle("POST /api/v1/meetings/{id}/cancel", s.api(s.apiCancelMeeting))
+	s.handle("PUT /api/v1/meetings/{id}/invitees", s.api(s.apiSetInvitees))
+	s.handle("POST /api/v1/meetings/{id}/invitations", s.api(s.apiSendInvitations))
+	s.handle("POST /api/v1/meetings/{id}/actions/{action}/complete", s.api(s.apiCompleteAction))
+	s.handle("POST /api/v1/meetings/{id}/distribute", s.api(s.apiDistribute))
+	s.handle("GET /api/v1/meetings/{id}/shares", s.api(s.apiMeetingShares))
+	s.handle("GET /api/v1/meetings/{id}/pack.pdf", s.api(s.apiMeetingPack))
+	s.handle("GET /api/v1/meeting-suggestions", s.api(s.apiSuggestedInvitees))
+	s.handle("GET /api/v1/directory", s.api(s.apiDirectory))
+	s.handle("POST /api/v1/directory", s.api(s.apiCreateContact))
+	s.handle("GET /api/v1/directory/{id}", s.api(s.apiContact))
+	s.handle("PUT /api/v1/directory/{id}", s.api(s.apiUpdateContact))
 }
 
 // MeetingRequest is the body of POST /api/v1/meetings.
@@ -25,6 +38,49 @@ type MeetingRequest struct {
 	StartsAt *string  `json:"starts_at"`
 	EndsAt   *string  `json:"ends_at"`
 	Location string   `json:"location"`
+	// Added to api.md's fields: the toolkit attached, the invitees, and
+	// whether the young person and carers are invited.
+	AssessmentID string           `json:"assessment_id"`
+	Invitees     []InviteeRequest `json:"invitees"`
+	ParticipationRequest
+}
+
+// InviteeRequest is a directory entry by id, or anyone by name and email.
+type InviteeRequest struct {
+	ContactID string `json:"contact_id"`
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	Agency    string `json:"agency"`
+	Role      string `json:"role"`
+}
+
+// ParticipationRequest says whether the young person and carers are
+// invited ("invited" or "not-invited"), and why not.
+type ParticipationRequest struct {
+	YoungPerson       *string `json:"young_person"`
+	YoungPersonReason string  `json:"young_person_reason"`
+	Carers            *string `json:"carers"`
+	CarersReason      string  `json:"carers_reason"`
+}
+
+func (p ParticipationRequest) given() bool { return p.YoungPerson != nil || p.Carers != nil }
+
+func (p ParticipationRequest) participation() store.Participation {
+	deref := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	return store.Participation{YoungPerson: deref(p.YoungPerson), YoungPersonReason: p.YoungPersonReason, Carers: deref(p.Carers), CarersReason: p.CarersReason}
+}
+
+func inviteeInputs(rs []InviteeRequest) []store.InviteeInput {
+	out := make([]store.InviteeInput, len(rs))
+	for i, v := range rs {
+		out[i] = store.InviteeInput{ContactID: v.ContactID, Name: v.Name, Email: v.Email, Agency: v.Agency, Role: v.Role}
+	}
+	return out
 }
 
 func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +91,11 @@ func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request) {
 	}
 	var p lantern.Problems
 	in := store.MeetingInput{Kind: req.Kind, ChildIDs: req.ChildIDs, StartsAt: requiredTime(&p, "starts_at", req.StartsAt),
-		EndsAt: requiredTime(&p, "ends_at", req.EndsAt), Location: req.Location}
+		EndsAt: requiredTime(&p, "ends_at", req.EndsAt), Location: req.Location, AssessmentID: req.AssessmentID, Invitees: inviteeInputs(req.Invitees)}
+	if req.given() {
+		pt := req.participation()
+		in.Participation = &pt
+	}
 	if len(p) == 0 && !in.EndsAt.After(in.StartsAt) {
 		p.Add("ends_at", "The meeting must end after it starts")
 	}
@@ -72,10 +132,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	link := s.link(r, "/meetings/"+m.ID)
-	body := ical.Write(ical.Event{UID: m.ID + "@lantern", Sequence: m.Version, Start: m.StartsAt, End: m.EndsAt, Stamp: s.stNow(),
-		Summary: lantern.MeetingKindLabel(m.Kind), Location: m.Location, Description: "Details in Lantern: " + link, URL: link,
-		Cancelled: m.Status == "cancelled"})
+	body := s.calendar(r, m, "", false)
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8; method=REQUEST")
 	w.Header().Set("Content-Disposition", `attachment; filename="invite.ics"`)
 	w.Write([]byte(body))
@@ -99,6 +156,12 @@ type OutcomeRequest struct {
 	Held      *bool             `json:"held"`
 	Decisions []DecisionRequest `json:"decisions"`
 	Actions   []ActionRequest   `json:"actions"`
+	// Added to api.md's fields.
+	Attendance      map[string]string `json:"attendance"` // invitee id → attended, apologies, sent-report, absent
+	Chair           string            `json:"chair"`
+	Minutes         string            `json:"minutes"`
+	Associates      string            `json:"associates"`
+	NextMeetingDate *string           `json:"next_meeting_date"`
 }
 
 // DecisionRequest is a decision for one child.
@@ -114,6 +177,7 @@ type ActionRequest struct {
 	Description string  `json:"description"`
 	Owner       string  `json:"owner"`
 	DueDate     *string `json:"due_date"`
+	AgencyID    string  `json:"agency_id"`
 }
 
 func (s *Server) apiOutcome(w http.ResponseWriter, r *http.Request) {
@@ -129,13 +193,14 @@ func (s *Server) apiOutcome(w http.ResponseWriter, r *http.Request) {
 	if req.Held == nil {
 		p.Add("held", "Say whether the meeting was held")
 	}
-	o := store.Outcome{Held: req.Held != nil && *req.Held}
+	o := store.Outcome{Held: req.Held != nil && *req.Held, Attendance: req.Attendance, Chair: req.Chair, Minutes: req.Minutes, Associates: req.Associates,
+		NextMeetingDate: parseDateField(&p, "next_meeting_date", req.NextMeetingDate, false)}
 	for _, d := range req.Decisions {
 		o.Decisions = append(o.Decisions, lantern.MeetingDecision{ChildID: d.ChildID, Level: d.Level, Rationale: d.Rationale, Recommendations: d.Recommendations})
 	}
 	for i, a := range req.Actions {
 		due := parseDateField(&p, "actions["+strconv.Itoa(i)+"].due_date", a.DueDate, true)
-		o.Actions = append(o.Actions, lantern.MeetingAction{Description: a.Description, Owner: a.Owner, DueDate: due})
+		o.Actions = append(o.Actions, lantern.MeetingAction{Description: a.Description, Owner: a.Owner, DueDate: due, AgencyID: a.AgencyID})
 	}
 	if err := p.Err(); err != nil {
 		s.error(w, r, err)

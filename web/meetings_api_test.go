@@ -289,7 +289,7 @@ func TestMeetingsAPI(t *testing.T) {
 				if props["UID"] == "" || !strings.Contains(props["UID"], m.ID) {
 					t.Errorf("UID %q", props["UID"])
 				}
-				for name, want := range map[string]string{"SEQUENCE": "1", "DTSTART": "20261125T100000Z", "DTEND": "20261125T113000Z",
+				for name, want := range map[string]string{"SEQUENCE": "0", "DTSTART": "20261125T100000Z", "DTEND": "20261125T113000Z",
 					"SUMMARY": "CSE strategy meeting"} {
 					if props[name] != want {
 						t.Errorf("%s %q, want %q", name, props[name], want)
@@ -310,16 +310,23 @@ func TestMeetingsAPI(t *testing.T) {
 						}
 					}
 				}
-				// The outcome changes the meeting: the next invitation's
-				// sequence follows its version.
+				// Moving the meeting is a calendar update: the sequence goes up.
+				// Recording its outcome is not.
+				if r := e.as(sw, "PATCH", "/api/v1/meetings/"+m.ID, `{"version": 1, "location": "Room 5"}`); r.status != http.StatusOK {
+					t.Fatalf("move: %d %s", r.status, r.body)
+				}
+				r = e.as(sw, "GET", "/api/v1/meetings/"+m.ID+"/invite.ics", "")
+				if props := icsEvent(t, string(r.body)); props["SEQUENCE"] != "1" || props["LOCATION"] != "Room 5" {
+					t.Errorf("SEQUENCE %q, LOCATION %q after moving, want 1 and Room 5", props["SEQUENCE"], props["LOCATION"])
+				}
 				e.clock.Set(soon.Add(3 * time.Hour))
 				defer e.clock.Set(start)
-				if r := mtgOutcome(e, sw, m.ID, `{"version": 1, "held": true}`); r.status != http.StatusOK {
+				if r := mtgOutcome(e, sw, m.ID, `{"version": 2, "held": true}`); r.status != http.StatusOK {
 					t.Fatalf("outcome: %d %s", r.status, r.body)
 				}
 				r = e.as(sw, "GET", "/api/v1/meetings/"+m.ID+"/invite.ics", "")
-				if props := icsEvent(t, string(r.body)); props["SEQUENCE"] != "2" {
-					t.Errorf("SEQUENCE %q after the outcome, want 2", props["SEQUENCE"])
+				if props := icsEvent(t, string(r.body)); props["SEQUENCE"] != "1" {
+					t.Errorf("SEQUENCE %q after the outcome, want 1", props["SEQUENCE"])
 				}
 			})
 

@@ -31,6 +31,7 @@ func (s *Server) pageRoutes() {
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
 	s.calendarRoutes()
+	s.meetingPageRoutes()
 
 	s.handle("GET /admin/users", s.person(s.usersPage))
 	s.handle("GET /admin/users/new", s.person(s.newUserPage))

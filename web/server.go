@@ -4,6 +4,7 @@ package web
 import (
 	"context"
 	"html/template"
+	"lantern/notify"
 	"log/slog"
 	"net"
 	"net/http"
@@ -31,6 +32,9 @@ type Config struct {
 	BaseURL string
 	// Ready reports whether the service can take traffic.
 	Ready func(context.Context) error
+	// Mail is how meeting invitations and distributions are emailed; nil
+	// when email is off.
+	Mail *notify.SMTPConfig
 }
 
 // Server is Lantern's HTTP handler.

@@ -25,6 +25,9 @@ type Options struct {
 	MaxBody int64
 	// Now, when set, is the store's clock.
 	Now func() time.Time
+	// Configure, when set, adjusts the configuration before start (a test's
+	// mail server, say).
+	Configure func(*app.Config)
 }
 
 // Start runs a server on dialect d ("sqlite" or "postgres") and seeds the
@@ -40,6 +43,9 @@ func Start(t testing.TB, d string, opt Options) *Server {
 	c.Demo = opt.Demo
 	if opt.MaxBody > 0 {
 		c.MaxBody = opt.MaxBody
+	}
+	if opt.Configure != nil {
+		opt.Configure(&c)
 	}
 	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard, Now: opt.Now}
 	if err := m.Open(context.Background()); err != nil {
