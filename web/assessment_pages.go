@@ -211,7 +211,7 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("done") == "recorded" {
 		p.Notice = "The assessment has been recorded"
 	}
-	data := map[string]any{"Child": child, "A": a, "Toolkit": def, "Prev": prev}
+	data := map[string]any{"Child": child, "A": a, "Toolkit": def, "Prev": prev, "CanEdit": lantern.CanEditChildren(p.User)}
 	if prev != nil {
 		data["Change"] = toolkit.Compare(prev, a)
 	}

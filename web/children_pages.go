@@ -205,6 +205,11 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	meetings, err := s.st.Meetings(ctx, store.MeetingFilter{ChildID: c.ID, Newest: true, Limit: 20})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	events, err := s.st.ChildEvents(ctx, c.ID)
 	if err != nil {
 		s.error(w, r, err)
@@ -231,7 +236,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.CanEditChildren(p.User),
 		"CanMerge": store.CanMerge(p.User), "Lists": lists, "Events": events,
 		"Concerns": concerns, "Assessments": assessments, "Tasks": tasks, "Now": now, "SocialWorker": swName,
-		"Chart": levelChart(assessments), "Missing": lantern.EpisodePatterns(episodes, now), "Episodes": episodes}
+		"Chart": levelChart(assessments), "Missing": lantern.EpisodePatterns(episodes, now), "Episodes": episodes, "Meetings": meetings}
 	s.render(w, r, http.StatusOK, "child", p)
 }
 
