@@ -98,6 +98,7 @@ func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 	creators := []*lantern.User{byRole[lantern.RoleSocialWorker], byRole[lantern.RoleSocialWorker],
 		byRole[lantern.RolePractitioner], byRole[lantern.RolePolice]}
 	today := lantern.Today(st.Now())
+	var meetChild, meetAssessment string // a child at medium or high, for a demonstration meeting
 	for i := range 36 {
 		age := 10 + i%8
 		dob := today.Time().AddDate(-age, -(i*5)%12, -(i*11)%28)
@@ -140,14 +141,83 @@ func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 		for _, id := range ex.indicators {
 			evidence[id] = "Recorded in the concern of " + k.RaisedAt.In(lantern.London).Format("2 January 2006") + " (demonstration)."
 		}
-		if _, err := st.CreateAssessment(actx, c.ID, "", toolkit.AssessmentInput{
+		a, err := st.CreateAssessment(actx, c.ID, "", toolkit.AssessmentInput{
 			Answers:  toolkit.Input{AssessedOn: lantern.Today(st.Now()), Indicators: ex.indicators, Disclosure: ex.words != ""},
 			Evidence: evidence, Analysis: ex.analysis, ConcernID: k.ID,
-		}); err != nil {
+		})
+		if err != nil {
 			return nil, fmt.Errorf("assessment %d: %w", i, err)
 		}
+		if meetChild == "" && u == byRole[lantern.RoleSocialWorker] && (a.RecordedLevel == toolkit.Medium || a.RecordedLevel == toolkit.High) {
+			meetChild, meetAssessment = c.ID, a.ID
+		}
+	}
+	if err := loadMeetings(ctx, st, ids, byRole, meetChild, meetAssessment); err != nil {
+		return nil, err
 	}
 	return creds, nil
+}
+
+// contacts are the directory's demonstration entries: the pathway's roles,
+// at example.org.
+var contacts = []struct {
+	agency           int
+	team, name, mail string
+	roles            []lantern.PathwayRole
+}{
+	{0, "Children and Families Direct", "Front door", "front.door@northmoor.example.org", []lantern.PathwayRole{lantern.PathwayFrontDoor}},
+	{0, "Safeguarding", "Diary manager", "diary.manager@northmoor.example.org", []lantern.PathwayRole{lantern.PathwayDiaryManager}},
+	{1, "Sexual exploitation investigation unit", "Exploitation unit mailbox", "seiu@police.example.org", []lantern.PathwayRole{lantern.PathwayPoliceUnit}},
+	{1, "Concerns network", "Intelligence mailbox", "intelligence@police.example.org", []lantern.PathwayRole{lantern.PathwayPoliceIntel}},
+	{0, "Safeguarding", "Casey Coordinator", "cse.coordinator@northmoor.example.org", []lantern.PathwayRole{lantern.PathwayCSECoordinator}},
+	{0, "Independent reviewing officers", "Iris Reviewing (principal manager)", "iro.manager@northmoor.example.org", []lantern.PathwayRole{lantern.PathwayIROManager}},
+	{0, "Independent reviewing officers", "Chris Chair", "chair@northmoor.example.org", []lantern.PathwayRole{lantern.PathwayChair}},
+	{2, "School nursing", "Nell Nurse", "school.nurse@health.example.org", []lantern.PathwayRole{lantern.PathwayProfessional}},
+}
+
+// loadMeetings fills the directory and arranges two meetings about a child
+// at medium or high: one held last week, with an action for the police
+// officer, and one next week.
+func loadMeetings(ctx context.Context, st *store.Store, ids []string, byRole map[lantern.Role]*lantern.User, child, assessment string) error {
+	sys := lantern.NewSystemContext(ctx, "demo data")
+	var invitees []store.InviteeInput
+	for _, c := range contacts {
+		ct, err := st.CreateContact(sys, store.ContactInput{AgencyID: ids[c.agency], Team: c.team, Name: c.name, Email: c.mail, Roles: c.roles, Active: true})
+		if err != nil {
+			return fmt.Errorf("directory %s: %w", c.mail, err)
+		}
+		if c.roles[0] == lantern.PathwayPoliceUnit || c.roles[0] == lantern.PathwayCSECoordinator || c.roles[0] == lantern.PathwayChair {
+			invitees = append(invitees, store.InviteeInput{ContactID: ct.ID})
+		}
+	}
+	if child == "" {
+		return nil
+	}
+	sw := lantern.NewContextWithRequest(lantern.NewContextWithUser(ctx, byRole[lantern.RoleSocialWorker]), lantern.RequestInfo{Why: "demo data"})
+	day := lantern.Today(st.Now()).AddDays(-7).Time()
+	pt := &store.Participation{YoungPerson: "invited", Carers: "not-invited", CarersReason: "A parent's partner is implicated in the concerns (demonstration)."}
+	held, err := st.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{child}, StartsAt: day.Add(10 * time.Hour),
+		EndsAt: day.Add(11*time.Hour + 30*time.Minute), Location: "Room 2, Northmoor Civic Centre (fictional)", AssessmentID: assessment,
+		Invitees: invitees, Participation: pt})
+	if err != nil {
+		return fmt.Errorf("demo meeting: %w", err)
+	}
+	if _, err := st.RecordOutcome(sw, held.ID, held.Version, store.Outcome{Held: true, Chair: "Chris Chair",
+		Minutes:    "Each agency shared what it knows (demonstration minutes).",
+		Associates: "An older male known as 'J', driving a silver hatchback (demonstration).",
+		Decisions: []lantern.MeetingDecision{{ChildID: child, Level: "medium", Rationale: "Going missing with unexplained gifts (demonstration).",
+			Recommendations: []string{"s47", "return-interview"}}},
+		Actions: []lantern.MeetingAction{{Description: "Check the hatchback's registration", Owner: byRole[lantern.RolePolice].ID,
+			DueDate: lantern.Today(st.Now()).AddDays(3)}},
+		NextMeetingDate: lantern.Today(st.Now()).AddDays(35)}); err != nil {
+		return fmt.Errorf("demo outcome: %w", err)
+	}
+	next := lantern.Today(st.Now()).AddDays(7).Time()
+	if _, err := st.CreateMeeting(sw, store.MeetingInput{Kind: "core-group", ChildIDs: []string{child}, StartsAt: next.Add(14 * time.Hour),
+		EndsAt: next.Add(15 * time.Hour), Location: "Riverside Academy (fictional), meeting room", Invitees: invitees[:1], Participation: pt}); err != nil {
+		return fmt.Errorf("demo meeting: %w", err)
+	}
+	return nil
 }
 
 // examples are invented concerns, written as a practitioner might.

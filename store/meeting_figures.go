@@ -52,7 +52,7 @@ func monthLabel(d lantern.Date) string { return d.Time().Format("January 2006") 
 
 func quarterLabel(d lantern.Date) string {
 	end := d.Time().AddDate(0, 2, 0)
-	return d.Time().Format("January") + " to " + end.Format("March 2006")
+	return d.Time().Format("January") + " to " + end.Format("January 2006")
 }
 
 // ReportMeetingFigures counts meetings held between two local dates

@@ -343,6 +343,13 @@ func TestMeetingFlow(t *testing.T) {
 		if months != 1 || len(fig.ByMonth) < 2 || len(fig.ByQuarter) < 1 {
 			t.Fatalf("by month %+v, by quarter %+v", fig.ByMonth, fig.ByQuarter)
 		}
+		for _, q := range fig.ByQuarter {
+			d, _ := lantern.ParseDate(q.Start)
+			want := d.Time().Format("January") + " to " + d.Time().AddDate(0, 2, 0).Format("January 2006")
+			if q.Label != want || d.Day != 1 || (int(d.Month)-1)%3 != 0 {
+				t.Errorf("quarter %+v, want the label %q", q, want)
+			}
+		}
 		fig, _ = s.ReportMeetingFigures(storetest.As(mgr), today, today.AddDays(30))
 		if fig.Actions.Due != 1 || fig.Actions.DoneOnTime != 1 || fig.Actions.OnTimePercent == nil || *fig.Actions.OnTimePercent != 100 {
 			t.Fatalf("actions %+v", fig.Actions)

@@ -32,6 +32,8 @@ func (s *Server) pageRoutes() {
 	s.toolkitPageRoutes()
 	s.calendarRoutes()
 	s.meetingPageRoutes()
+	s.directoryPageRoutes()
+	s.meetingFiguresPageRoutes()
 
 	s.handle("GET /admin/users", s.person(s.usersPage))
 	s.handle("GET /admin/users/new", s.person(s.newUserPage))

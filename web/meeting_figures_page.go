@@ -1,0 +1,83 @@
+package web
+
+import (
+	"net/http"
+
+	"lantern"
+	"lantern/store"
+	"lantern/toolkit"
+)
+
+// The partnership's figures on meetings: CSE strategy meetings held, by
+// month and quarter, meetings of every kind, and how their actions went.
+// Counts only: no child is named.
+
+func (s *Server) meetingFiguresPageRoutes() {
+	s.handle("GET /reports/meetings", s.person(s.meetingFiguresPage))
+}
+
+// maxFiguresYears bounds the period the page shows, so that its tables
+// by month stay a readable length.
+const maxFiguresYears = 10
+
+// labelledCount is a row of a table of counts.
+type labelledCount struct {
+	Label string
+	N     int
+}
+
+// meetingPeriod is the period the figures are for: the dates asked for,
+// or, when neither is given, the 12 months ending today.
+func (s *Server) meetingPeriod(r *http.Request) (from, to lantern.Date, err error) {
+	q := r.URL.Query()
+	if q.Get("from") == "" && q.Get("to") == "" {
+		today := lantern.Today(s.stNow())
+		return lantern.DateOf(today.Time().AddDate(-1, 0, 1)), today, nil
+	}
+	from, to, err = s.period(r)
+	if err != nil {
+		return from, to, err
+	}
+	if from.Time().AddDate(maxFiguresYears, 0, 0).Before(to.Time()) {
+		return from, to, lantern.Invalid(lantern.FieldError{Field: "from", Message: "The period must be 10 years or shorter"})
+	}
+	return from, to, nil
+}
+
+func (s *Server) meetingFiguresPage(w http.ResponseWriter, r *http.Request) {
+	if !store.CanSeeFigures(lantern.UserFromContext(r.Context())) {
+		s.error(w, r, lantern.NotFound("Page"))
+		return
+	}
+	p := s.newPage(r, "Meetings")
+	p.Nav = "reports"
+	p.Form = map[string]string{"from": r.URL.Query().Get("from"), "to": r.URL.Query().Get("to")}
+	from, to, err := s.meetingPeriod(r)
+	if err != nil {
+		p.Errors = lantern.ErrorFields(err)
+		p.Data = map[string]any{}
+		s.render(w, r, http.StatusUnprocessableEntity, "meeting_figures", p)
+		return
+	}
+	f, err := s.st.ReportMeetingFigures(r.Context(), from, to)
+	if lantern.ErrorCode(err) == lantern.EINVALID {
+		p.Errors = lantern.ErrorFields(err)
+		p.Data = map[string]any{}
+		s.render(w, r, http.StatusUnprocessableEntity, "meeting_figures", p)
+		return
+	} else if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	levels := make([]labelledCount, 0, len(lantern.MeetingLevels))
+	for _, l := range lantern.MeetingLevels {
+		levels = append(levels, labelledCount{toolkit.Level(l).Label(), f.Report.ByLevel[l]})
+	}
+	kinds := make([]labelledCount, 0, len(lantern.MeetingKinds))
+	for _, k := range lantern.MeetingKinds {
+		kinds = append(kinds, labelledCount{lantern.MeetingKindLabel(k), f.ByKind[k]})
+	}
+	p.Data = map[string]any{"Figures": f, "From": from, "To": to, "Levels": levels, "Kinds": kinds,
+		"Quarters": f.ByQuarter}
+	s.render(w, r, http.StatusOK, "meeting_figures", p)
+}
