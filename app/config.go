@@ -72,7 +72,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 
 // MailFlags registers the flags for sending email.
 func (c *Config) MailFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "mail server (host:port) for the daily digest email; no email when empty")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "mail server (host:port) for the daily digest and meeting invitations; no email when empty")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", c.SMTPFrom, "sender of Lantern's email, such as \"Lantern <lantern@council.example.org>\"")
 	fs.StringVar(&c.SMTPUsername, "smtp-username", c.SMTPUsername, "user name to sign in to the mail server (AUTH PLAIN, over TLS or loopback only)")
 	fs.Var(&c.SMTPPassword, "smtp-password", "password for the mail server: prefer LANTERN_SMTP_PASSWORD_FILE")
