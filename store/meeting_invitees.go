@@ -319,16 +319,26 @@ func (s *Store) PendingInvitations(ctx context.Context, id string) (*lantern.Mee
 	}
 	var out []Invitation
 	for _, v := range m.Invitees {
-		switch {
-		case m.Status == "scheduled" && !v.Removed && v.SentSequence < m.Sequence:
-			out = append(out, Invitation{Invitee: v})
-		case m.Status == "scheduled" && v.Removed && v.SentSequence >= 0:
-			out = append(out, Invitation{Invitee: v, Cancel: true})
-		case m.Status == "cancelled" && v.SentSequence >= 0 && v.SentSequence < m.Sequence:
-			out = append(out, Invitation{Invitee: v, Cancel: true})
+		if send, cancel := NeedsEmail(m, v); send {
+			out = append(out, Invitation{Invitee: v, Cancel: cancel})
 		}
 	}
 	return m, out, nil
+}
+
+// NeedsEmail says whether an invitee is to be emailed for them to hold the
+// meeting's current time and place, and whether that email is a
+// cancellation. Nothing is sent about a meeting held or not held.
+func NeedsEmail(m *lantern.Meeting, v lantern.Invitee) (send, cancel bool) {
+	switch {
+	case m.Status == "scheduled" && !v.Removed && v.SentSequence < m.Sequence:
+		return true, false
+	case m.Status == "scheduled" && v.Removed && v.SentSequence >= 0:
+		return true, true
+	case m.Status == "cancelled" && v.SentSequence >= 0 && v.SentSequence < m.Sequence:
+		return true, true
+	}
+	return false, false
 }
 
 // InvitationSent records an email's fate. An invitation sent to the police

@@ -346,8 +346,7 @@ func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (map[strin
 	}
 	pending := 0
 	for _, v := range m.Invitees {
-		if m.Status == "scheduled" && !v.Removed && v.SentSequence < m.Sequence || v.Removed && v.SentSequence >= 0 ||
-			m.Status == "cancelled" && v.SentSequence >= 0 && v.SentSequence < m.Sequence {
+		if send, _ := store.NeedsEmail(m, v); send {
 			pending++
 		}
 	}
@@ -435,14 +434,15 @@ func (s *Server) renderChange(w http.ResponseWriter, r *http.Request, status int
 	s.render(w, r, status, "meeting_change", p)
 }
 
-// conflictOr shows a stale version as a problem with the form, and anything
-// else as an error page.
-func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, err error, show func([]lantern.FieldError)) {
+// formFailed shows a problem with the form again: a stale version as a
+// problem with its first field (the version is hidden); anything else as an
+// error page.
+func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, err error, first string, show func([]lantern.FieldError)) {
 	switch lantern.ErrorCode(err) {
 	case lantern.EINVALID:
 		show(lantern.ErrorFields(err))
 	case lantern.ECONFLICT:
-		show([]lantern.FieldError{{Field: "version", Message: "The meeting was changed by someone else while you were looking: look again before changing it"}})
+		show([]lantern.FieldError{{Field: first, Message: "The meeting was changed by someone else while you were looking: look again before changing it"}})
 	default:
 		s.error(w, r, err)
 	}
@@ -461,7 +461,7 @@ func (s *Server) rescheduleMeetingPage(w http.ResponseWriter, r *http.Request) {
 		_, err = s.st.Reschedule(r.Context(), id, formVersion(form), start, end, form.Get("location"))
 	}
 	if err != nil {
-		s.formFailed(w, r, err, func(errs []lantern.FieldError) {
+		s.formFailed(w, r, err, "starts_at", func(errs []lantern.FieldError) {
 			m, ferr := s.st.FindMeeting(r.Context(), id)
 			if ferr != nil {
 				s.error(w, r, ferr)
@@ -482,7 +482,7 @@ func (s *Server) cancelMeetingPage(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	if _, err := s.st.CancelMeeting(r.Context(), id, formVersion(form), form.Get("reason")); err != nil {
-		s.formFailed(w, r, err, func(errs []lantern.FieldError) {
+		s.formFailed(w, r, err, "reason", func(errs []lantern.FieldError) {
 			m, ferr := s.st.FindMeeting(r.Context(), id)
 			if ferr != nil {
 				s.error(w, r, ferr)
@@ -690,7 +690,7 @@ func (s *Server) recordOutcomePage(w http.ResponseWriter, r *http.Request) {
 		_, err = s.st.RecordOutcome(r.Context(), id, formVersion(form), o)
 	}
 	if err != nil {
-		s.formFailed(w, r, err, func(errs []lantern.FieldError) {
+		s.formFailed(w, r, err, "held", func(errs []lantern.FieldError) {
 			for i := range errs {
 				if to, ok := rename[errs[i].Field]; ok {
 					errs[i].Field = to
