@@ -400,29 +400,8 @@ func failureText(err error) string {
 // finishNextMeetingTasks ends a child's "arrange the next meeting" tasks
 // set by meetings of this kind.
 func (s *Store) finishNextMeetingTasks(ctx context.Context, tx *tx, childID, kind string, at time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT t.id FROM tasks t JOIN meetings m ON m.id = t.source_id
+	return s.finishQueried(ctx, tx, childID, lantern.ClockNextMeeting, at, `SELECT t.id FROM tasks t JOIN meetings m ON m.id = t.source_id
 		WHERE t.child_id = $1 AND t.clock = $2 AND t.status = 'open' AND m.kind = $3`, childID, lantern.ClockNextMeeting, kind)
-	if err != nil {
-		return internal("next meeting tasks", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return internal("next meeting tasks", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1 WHERE id = $2`,
-			s.d.ts(at), id); err != nil {
-			return internal("finish task", err)
-		}
-		tx.audit(auditEntry{Action: "task.done", Entity: "task", EntityID: id, ChildID: childID, Detail: "clock=" + lantern.ClockNextMeeting})
-	}
-	return nil
 }
 
 // CompleteAction marks a meeting's action done: its owner may, or anyone

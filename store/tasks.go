@@ -61,6 +61,12 @@ func (s *Store) finishSourceTasks(ctx context.Context, tx *tx, childID, clock, s
 	if sourceID != "" {
 		q, args = q+` AND source_id = $4`, append(args, sourceID)
 	}
+	return s.finishQueried(ctx, tx, childID, clock, at, q, args...)
+}
+
+// finishQueried marks done the open tasks a query selects (their ids), all
+// of one child and clock.
+func (s *Store) finishQueried(ctx context.Context, tx *tx, childID, clock string, at time.Time, q string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return internal("finish tasks", err)
