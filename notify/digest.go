@@ -7,16 +7,10 @@
 package notify
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
-	"mime/quotedprintable"
-	"net/mail"
 	"net/url"
 	"os"
 	"strings"
@@ -89,39 +83,7 @@ func CheckBaseURL(baseURL string) error {
 // Compose makes the whole digest message for one person, headers and body,
 // dated now.
 func Compose(from, to string, c store.DigestCount, link string, now time.Time) ([]byte, error) {
-	fromAddr, err := mail.ParseAddress(from)
-	if err != nil {
-		return nil, fmt.Errorf("sender: %w", err)
-	}
-	toAddr, err := mail.ParseAddress(to)
-	if err != nil || strings.ContainsAny(to, "\r\n") {
-		return nil, errors.New("recipient: not an email address")
-	}
-	domain := fromAddr.Address[strings.LastIndexByte(fromAddr.Address, '@')+1:]
-	id := make([]byte, 16)
-	rand.Read(id)
-	var m bytes.Buffer
-	header := func(k, v string) { m.WriteString(k + ": " + v + "\r\n") }
-	header("Date", now.In(lantern.London).Format(time.RFC1123Z))
-	header("From", fromAddr.String())
-	header("To", toAddr.String())
-	header("Subject", mime.QEncoding.Encode("utf-8", Subject(c)))
-	header("Message-ID", "<"+hex.EncodeToString(id)+"@"+domain+">")
-	header("MIME-Version", "1.0")
-	header("Content-Type", "text/plain; charset=utf-8")
-	header("Content-Transfer-Encoding", "quoted-printable")
-	// An automatic message (RFC 3834): no out-of-office replies, please.
-	header("Auto-Submitted", "auto-generated")
-	header("X-Auto-Response-Suppress", "All")
-	m.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&m)
-	if _, err := qp.Write([]byte(Body(c, link))); err != nil {
-		return nil, err
-	}
-	if err := qp.Close(); err != nil {
-		return nil, err
-	}
-	return m.Bytes(), nil
+	return plainMessage(from, to, Subject(c), Body(c, link), now)
 }
 
 // Sender sends one message to one recipient; *Mailer is one.

@@ -2,15 +2,12 @@ package notify
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
-	"net/mail"
 	"net/textproto"
 	"net/url"
 	"strings"
@@ -54,17 +51,6 @@ const subjectTitleMax = 150
 // (text/calendar with its METHOD, for mail programs' accept buttons), and
 // the calendar again as the attachment invite.ics.
 func ComposeInvitation(from, to string, inv Invitation, now time.Time) ([]byte, error) {
-	if strings.ContainsAny(from, "\r\n") {
-		return nil, errors.New("sender: not an email address")
-	}
-	fromAddr, err := mail.ParseAddress(from)
-	if err != nil {
-		return nil, fmt.Errorf("sender: %w", err)
-	}
-	toAddr, err := mail.ParseAddress(to)
-	if err != nil || strings.ContainsAny(to, "\r\n") {
-		return nil, errors.New("recipient: not an email address")
-	}
 	var prefix string
 	switch inv.Kind {
 	case KindInvitation:
@@ -97,10 +83,6 @@ func ComposeInvitation(from, to string, inv Invitation, now time.Time) ([]byte, 
 	if u, err := url.Parse(inv.Link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !printableASCII(inv.Link) {
 		return nil, errors.New("invitation: the link is not an http(s) address")
 	}
-
-	domain := fromAddr.Address[strings.LastIndexByte(fromAddr.Address, '@')+1:]
-	id := make([]byte, 16)
-	rand.Read(id)
 
 	var body bytes.Buffer
 	mixed := multipart.NewWriter(&body)
@@ -151,28 +133,10 @@ func ComposeInvitation(from, to string, inv Invitation, now time.Time) ([]byte, 
 	}
 
 	var m bytes.Buffer
-	long := false
-	header := func(k, v string) {
-		f := foldHeader(k + ": " + v)
-		for _, l := range strings.Split(f, "\r\n") {
-			long = long || len(l) > 998 // RFC 5322's limit, for a long name in From or To
-		}
-		m.WriteString(f)
+	if err := headers(&m, from, to, prefix+": "+oneLine(inv.Title, subjectTitleMax)+", "+londonTime(inv.StartsAt),
+		"multipart/mixed; boundary="+mixed.Boundary(), now); err != nil {
+		return nil, fmt.Errorf("invitation: %w", err)
 	}
-	header("Date", now.In(lantern.London).Format(time.RFC1123Z))
-	header("From", fromAddr.String())
-	header("To", toAddr.String())
-	header("Subject", encodeSubject(prefix+": "+oneLine(inv.Title, subjectTitleMax)+", "+londonTime(inv.StartsAt)))
-	header("Message-ID", "<"+hex.EncodeToString(id)+"@"+domain+">")
-	header("MIME-Version", "1.0")
-	header("Content-Type", "multipart/mixed; boundary="+mixed.Boundary())
-	// An automatic message (RFC 3834): no out-of-office replies, please.
-	header("Auto-Submitted", "auto-generated")
-	header("X-Auto-Response-Suppress", "All")
-	if long {
-		return nil, errors.New("invitation: a header would be too long (the sender's or the recipient's name?)")
-	}
-	m.WriteString("\r\n")
 	m.Write(body.Bytes())
 	return m.Bytes(), nil
 }
@@ -330,26 +294,6 @@ func printableASCII(s string) bool {
 		if s[i] < 0x21 || s[i] > 0x7e {
 			return false
 		}
-	}
-	return true
-}
-
-// ValidAddress reports whether s will do as an invitee's email address: a
-// bare address (no display name, no angle brackets), in ASCII, with a dot
-// in its domain, and no longer than 254 octets (a local part no longer
-// than 64).
-func ValidAddress(s string) bool {
-	if s == "" || len(s) > 254 || strings.ContainsAny(s, "\r\n<>[]") || !printableASCII(s) {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	local, domain := s[:at], s[at+1:]
-	if len(local) > 64 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return false
 	}
 	return true
 }

@@ -1,13 +1,7 @@
 package notify
 
 import (
-	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"mime/quotedprintable"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -50,39 +44,8 @@ func (n SharedNotice) body() string {
 
 // ComposeShared makes the whole notice email for one recipient, dated now.
 func ComposeShared(from, to string, n SharedNotice, now time.Time) ([]byte, error) {
-	fromAddr, err := mail.ParseAddress(from)
-	if err != nil || strings.ContainsAny(from, "\r\n") {
-		return nil, errors.New("sender: not an email address")
-	}
-	toAddr, err := mail.ParseAddress(to)
-	if err != nil || strings.ContainsAny(to, "\r\n") {
-		return nil, errors.New("recipient: not an email address")
-	}
 	if !strings.HasPrefix(n.Link, "http://") && !strings.HasPrefix(n.Link, "https://") || strings.ContainsAny(n.Link, "\r\n ") {
 		return nil, errors.New("link: not an http(s) address")
 	}
-	domain := fromAddr.Address[strings.LastIndexByte(fromAddr.Address, '@')+1:]
-	id := make([]byte, 16)
-	rand.Read(id)
-	var m bytes.Buffer
-	header := func(k, v string) { m.WriteString(k + ": " + v + "\r\n") }
-	header("Date", now.In(lantern.London).Format(time.RFC1123Z))
-	header("From", fromAddr.String())
-	header("To", toAddr.String())
-	header("Subject", encodeSubject(n.subject()))
-	header("Message-ID", "<"+hex.EncodeToString(id)+"@"+domain+">")
-	header("MIME-Version", "1.0")
-	header("Content-Type", "text/plain; charset=utf-8")
-	header("Content-Transfer-Encoding", "quoted-printable")
-	header("Auto-Submitted", "auto-generated")
-	header("X-Auto-Response-Suppress", "All")
-	m.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&m)
-	if _, err := qp.Write([]byte(strings.ReplaceAll(n.body(), "\n", "\r\n"))); err != nil {
-		return nil, fmt.Errorf("body: %w", err)
-	}
-	if err := qp.Close(); err != nil {
-		return nil, fmt.Errorf("body: %w", err)
-	}
-	return m.Bytes(), nil
+	return plainMessage(from, to, n.subject(), n.body(), now)
 }

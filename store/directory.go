@@ -22,16 +22,6 @@ type ContactInput struct {
 	Active   bool
 }
 
-// validAddress is an email address fit to send to: a bare address whose
-// domain has a dot (not "someone@localhost").
-func validAddress(s string) bool {
-	if !validEmail(s) || strings.ContainsAny(s, "\r\n<> ") {
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.HasSuffix(s, ".")
-}
-
 func (s *Store) validateContact(ctx context.Context, q querier, in *ContactInput) error {
 	in.Name, in.Team, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Team), strings.TrimSpace(in.Phone)
 	in.Email = NormaliseEmail(in.Email)
@@ -43,7 +33,7 @@ func (s *Store) validateContact(ctx context.Context, q querier, in *ContactInput
 	}
 	if in.Email == "" {
 		p.Add("email", "Enter an email address")
-	} else if !validAddress(in.Email) {
+	} else if !lantern.ValidAddress(in.Email) {
 		p.Add("email", "Enter an email address in the correct format, like name@example.org")
 	}
 	if utf8.RuneCountInString(in.Team) > 200 {

@@ -86,7 +86,7 @@ func (s *Store) resolveInvitees(ctx context.Context, q querier, in []InviteeInpu
 			}
 			if inv.Email == "" {
 				p.Add(f+".email", "Enter the invitee's email address")
-			} else if !validAddress(inv.Email) {
+			} else if !lantern.ValidAddress(inv.Email) {
 				p.Add(f+".email", "Enter an email address in the correct format, like name@example.org")
 			}
 			if utf8.RuneCountInString(inv.Agency) > 200 || utf8.RuneCountInString(inv.Role) > 200 {

@@ -1,0 +1,35 @@
+package lantern
+
+import (
+	"net/mail"
+	"strings"
+)
+
+// ValidAddress reports whether s will do as an address to send to (a directory entry, an invitee): a
+// bare address (no display name, no angle brackets), in ASCII, with a dot
+// in its domain, and no longer than 254 octets (a local part no longer
+// than 64).
+func ValidAddress(s string) bool {
+	if s == "" || len(s) > 254 || strings.ContainsAny(s, "\r\n<>[]") || !printable(s) {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	local, domain := s[:at], s[at+1:]
+	if len(local) > 64 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return false
+	}
+	return true
+}
+
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
