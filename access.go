@@ -31,6 +31,10 @@ func ChildScopeFor(u *User) ChildScope {
 	return ChildScope{AgencyID: u.AgencyID}
 }
 
+// EditRoles are the roles that may create and change children's records
+// (a copy: the store turns them into SQL).
+func EditRoles() []Role { return append([]Role(nil), editRoles...) }
+
 // CanEditChildren reports whether u may create and change children's records.
 func CanEditChildren(u *User) bool { return u != nil && !u.Disabled && u.HasAny(editRoles...) }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"lantern"
 )
@@ -30,4 +31,15 @@ func mustAdminister(ctx context.Context) error {
 		return nil
 	}
 	return lantern.Errorf(lantern.EFORBIDDEN, "Only administrators can manage users and agencies")
+}
+
+// editorRoles is the access rule's editing roles as an SQL list of
+// parameters appended to args: "($2, $3, ...)".
+func editorRoles(args *[]any) string {
+	var ph []string
+	for _, r := range lantern.EditRoles() {
+		*args = append(*args, string(r))
+		ph = append(ph, fmt.Sprintf("$%d", len(*args)))
+	}
+	return "(" + strings.Join(ph, ", ") + ")"
 }

@@ -257,16 +257,19 @@ func (s *Store) Contacts(ctx context.Context, includeInactive bool) ([]*lantern.
 	return cs, internal("contact roles", rrows.Err())
 }
 
-// ContactsWithRole lists the active entries playing a role.
-func (s *Store) ContactsWithRole(ctx context.Context, role lantern.PathwayRole) ([]*lantern.Contact, error) {
+// ContactsWithRoles lists the active entries playing each role, from one
+// read of the directory.
+func (s *Store) ContactsWithRoles(ctx context.Context, roles ...lantern.PathwayRole) (map[lantern.PathwayRole][]*lantern.Contact, error) {
 	all, err := s.Contacts(ctx, false)
 	if err != nil {
 		return nil, err
 	}
-	var out []*lantern.Contact
+	out := map[lantern.PathwayRole][]*lantern.Contact{}
 	for _, c := range all {
-		if c.HasRole(role) {
-			out = append(out, c)
+		for _, r := range roles {
+			if c.HasRole(r) {
+				out[r] = append(out[r], c)
+			}
 		}
 	}
 	return out, nil

@@ -80,9 +80,9 @@ func TestDirectory(t *testing.T) {
 		if err != nil || len(all) != 2 {
 			t.Fatalf("all contacts %d, %v", len(all), err)
 		}
-		police, err := s.ContactsWithRole(storetest.As(f.Teacher), lantern.PathwayPoliceUnit)
-		if err != nil || len(police) != 0 {
-			t.Fatalf("the inactive unit is suggested: %v, %v", police, err)
+		police, err := s.ContactsWithRoles(storetest.As(f.Teacher), lantern.PathwayPoliceUnit, lantern.PathwayCSECoordinator)
+		if err != nil || len(police[lantern.PathwayPoliceUnit]) != 0 || len(police[lantern.PathwayCSECoordinator]) != 1 {
+			t.Fatalf("the inactive unit is suggested, or the coordinator is not: %v, %v", police, err)
 		}
 		_, err = s.FindContact(storetest.As(f.Teacher), "no-such-id")
 		wantCode(t, err, lantern.ENOTFOUND)

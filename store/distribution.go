@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"slices"
 	"time"
 
@@ -109,21 +111,31 @@ func (s *Store) Distribute(ctx context.Context, id string, version int) (*lanter
 			}
 		}
 		if m.Kind == "cse-strategy" {
+			// Each child's latest toolkit, once; a child with none is left out.
+			latest := map[string]string{}
+			for _, child := range m.ChildIDs {
+				var aid string
+				err := tx.QueryRowContext(ctx, `SELECT id FROM assessments WHERE child_id = $1 ORDER BY assessed_on DESC, created_at DESC, id DESC LIMIT 1`, child).Scan(&aid)
+				if err == nil {
+					latest[child] = aid
+				} else if !errors.Is(err, sql.ErrNoRows) {
+					return internal("latest toolkit", err)
+				}
+			}
+			byRole, err := s.ContactsWithRoles(ctx, lantern.PathwayCSECoordinator, lantern.PathwayIROManager)
+			if err != nil {
+				return err
+			}
 			for _, r := range []struct {
 				role    lantern.PathwayRole
 				purpose string
 			}{{lantern.PathwayCSECoordinator, purposeCoordinator}, {lantern.PathwayIROManager, purposeIRO}} {
-				cs, err := s.ContactsWithRole(ctx, r.role)
-				if err != nil {
-					return err
-				}
-				for _, c := range cs {
+				for _, c := range byRole[r.role] {
 					to := lantern.Invitee{ContactID: c.ID, Name: c.Name, Email: c.Email, Agency: c.AgencyName, Role: string(r.role)}
 					for _, child := range m.ChildIDs {
-						var aid string
-						err := tx.QueryRowContext(ctx, `SELECT id FROM assessments WHERE child_id = $1 ORDER BY assessed_on DESC, created_at DESC, id DESC LIMIT 1`, child).Scan(&aid)
-						if err != nil {
-							continue // no toolkit completed for this child
+						aid, ok := latest[child]
+						if !ok {
+							continue
 						}
 						sid, err := s.shareID(ctx, tx, share{child: child, meeting: id, what: "toolkit", assessment: aid, to: to, purpose: r.purpose, at: now})
 						if err != nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"lantern"
@@ -128,7 +127,6 @@ func (s *Store) ReportMeetingFigures(ctx context.Context, from, to lantern.Date)
 		}
 		f.ByQuarter = append(f.ByQuarter, p)
 	}
-	sort.SliceStable(f.ByMonth, func(i, j int) bool { return f.ByMonth[i].Start < f.ByMonth[j].Start })
 	// Actions due in the period, by how they went.
 	arows, err := s.db.QueryContext(ctx, `SELECT COALESCE(t.status, ma.status), COALESCE(t.done_at, ma.done_at), ma.due_date
 		FROM meeting_actions ma LEFT JOIN tasks t ON t.id = ma.task_id

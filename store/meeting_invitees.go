@@ -228,19 +228,8 @@ func (s *Store) auditMeeting(tx *tx, m *lantern.Meeting, action, detail string) 
 // Reschedule changes a scheduled meeting's time or place; invitees are sent
 // the update.
 func (s *Store) Reschedule(ctx context.Context, id string, version int, startsAt, endsAt time.Time, location string) (*lantern.Meeting, error) {
-	location = strings.TrimSpace(location)
 	var p lantern.Problems
-	if startsAt.IsZero() {
-		p.Add("starts_at", "Enter when the meeting starts")
-	}
-	if endsAt.IsZero() {
-		p.Add("ends_at", "Enter when the meeting ends")
-	} else if !startsAt.IsZero() && !endsAt.After(startsAt) {
-		p.Add("ends_at", "The meeting must end after it starts")
-	}
-	if len(location) > 500 {
-		p.Add("location", "The location must be 500 characters or fewer")
-	}
+	location = checkWhenWhere(&p, startsAt, endsAt, location)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -456,12 +445,13 @@ func (s *Store) CompleteAction(ctx context.Context, meetingID, actionID string) 
 func (s *Store) SuggestedInvitees(ctx context.Context, kind string, childIDs []string) ([]lantern.Invitee, error) {
 	out := []lantern.Invitee{}
 	seen := map[string]bool{}
-	for _, r := range lantern.SuggestedRoles(kind) {
-		cs, err := s.ContactsWithRole(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
+	roles := lantern.SuggestedRoles(kind)
+	byRole, err := s.ContactsWithRoles(ctx, roles...)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range roles {
+		for _, c := range byRole[r] {
 			if !seen[c.Email] {
 				seen[c.Email] = true
 				out = append(out, lantern.Invitee{ContactID: c.ID, Name: c.Name, Email: c.Email, Agency: c.AgencyName, Role: string(r), SentSequence: -1})

@@ -125,16 +125,17 @@ type Owner struct {
 	ID, Name, Agency string
 }
 
-// ActionOwners lists the people who work with children, by agency and
+// ActionOwners lists the people who may change children's records, by agency and
 // name, to choose an action's owner from. Anyone who works with children
 // may see it: names and agencies, no case records.
 func (s *Store) ActionOwners(ctx context.Context) ([]Owner, error) {
 	if !lantern.CanSeeChildren(lantern.UserFromContext(ctx)) {
 		return nil, nil
 	}
+	var args []any
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT u.id, u.name, a.name FROM users u JOIN agencies a ON a.id = u.agency_id
 		JOIN user_roles r ON r.user_id = u.id
-		WHERE r.role IN ('practitioner', 'social-worker', 'manager', 'cse-coordinator', 'police') AND NOT u.disabled ORDER BY a.name, u.name, u.id`)
+		WHERE r.role IN `+editorRoles(&args)+` AND NOT u.disabled ORDER BY a.name, u.name, u.id`, args...)
 	if err != nil {
 		return nil, internal("owners", err)
 	}

@@ -40,18 +40,7 @@ func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Me
 	if len(in.ChildIDs) > 100 {
 		p.Add("child_ids", "A meeting is about 100 children at most")
 	}
-	if in.StartsAt.IsZero() {
-		p.Add("starts_at", "Enter when the meeting starts")
-	}
-	if in.EndsAt.IsZero() {
-		p.Add("ends_at", "Enter when the meeting ends")
-	} else if !in.StartsAt.IsZero() && !in.EndsAt.After(in.StartsAt) {
-		p.Add("ends_at", "The meeting must end after it starts")
-	}
-	in.Location = strings.TrimSpace(in.Location)
-	if len(in.Location) > 500 {
-		p.Add("location", "The location must be 500 characters or fewer")
-	}
+	in.Location = checkWhenWhere(&p, in.StartsAt, in.EndsAt, in.Location)
 	if in.Participation != nil {
 		in.Participation.check(&p)
 	}
@@ -134,6 +123,24 @@ func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Me
 		return nil, err
 	}
 	return m, nil
+}
+
+// checkWhenWhere checks a meeting's time and place, and returns the place
+// trimmed.
+func checkWhenWhere(p *lantern.Problems, start, end time.Time, location string) string {
+	if start.IsZero() {
+		p.Add("starts_at", "Enter when the meeting starts")
+	}
+	if end.IsZero() {
+		p.Add("ends_at", "Enter when the meeting ends")
+	} else if !start.IsZero() && !end.After(start) {
+		p.Add("ends_at", "The meeting must end after it starts")
+	}
+	location = strings.TrimSpace(location)
+	if len(location) > 500 {
+		p.Add("location", "The location must be 500 characters or fewer")
+	}
+	return location
 }
 
 // meeting reads a meeting the caller may see: every child on it visible to
@@ -380,13 +387,18 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 		if !o.NextMeetingDate.IsZero() && o.NextMeetingDate.Before(lantern.DateOf(m.StartsAt.In(lantern.London))) {
 			p.Add("next_meeting_date", "The next meeting must be on or after this one")
 		}
-		owners, agencies := make([]string, len(o.Actions)), make([]string, len(o.Actions))
+		// An owner works on children's records (the editing roles): their
+		// task is about a child they must open.
+		owners, agencies, ownerAgencies := make([]string, len(o.Actions)), make([]string, len(o.Actions)), make([]string, len(o.Actions))
 		for i, a := range o.Actions {
 			var ownerID, agencyID string
-			err := tx.QueryRowContext(ctx, `SELECT id, agency_id FROM users WHERE (id = $1 OR email = $2) AND NOT disabled`, a.Owner, NormaliseEmail(a.Owner)).Scan(&ownerID, &agencyID)
+			args := []any{a.Owner, NormaliseEmail(a.Owner)}
+			err := tx.QueryRowContext(ctx, `SELECT u.id, u.agency_id FROM users u WHERE (u.id = $1 OR u.email = $2) AND NOT u.disabled
+				AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN `+editorRoles(&args)+`)`, args...).Scan(&ownerID, &agencyID)
 			if err != nil {
-				p.Add("actions["+itoa(i)+"].owner", "The owner must be a Lantern user: give their id or email address")
+				p.Add("actions["+itoa(i)+"].owner", "The owner must be a Lantern user who works on children's records: give their id or email address")
 			}
+			ownerAgencies[i] = agencyID
 			if a.AgencyID != "" {
 				var n int
 				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agencies WHERE id = $1`, a.AgencyID).Scan(&n); err != nil {
@@ -463,12 +475,8 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 			}
 			// The owner must open the child's record to act: the meeting
 			// involved their agency with each child.
-			var ownerAgency string
-			if err := tx.QueryRowContext(ctx, `SELECT agency_id FROM users WHERE id = $1`, owners[i]).Scan(&ownerAgency); err != nil {
-				return internal("action owner", err)
-			}
 			for _, c := range m.ChildIDs {
-				if err := s.involve(ctx, tx, c, ownerAgency, now); err != nil {
+				if err := s.involve(ctx, tx, c, ownerAgencies[i], now); err != nil {
 					return err
 				}
 			}
