@@ -356,5 +356,20 @@ func TestMeetingFlow(t *testing.T) {
 		}
 		_, err = s.ReportMeetingFigures(sw, today, today)
 		wantCode(t, err, lantern.EFORBIDDEN)
+
+		// Ava's record merged into another: what was shared about her goes
+		// with her history.
+		keep := caseChild(t, s, f.SocialWorker, "Ava", "Exampel", "2012-03-01")
+		avaNow, err := s.FindChildByID(sw, ava.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.MergeChildren(storetest.As(mgr), keep.ID, ava.ID, keep.Version, avaNow.Version); err != nil {
+			t.Fatal(err)
+		}
+		var moved int
+		if err := s.DB().QueryRow(`SELECT count(*) FROM information_shares WHERE child_id = $1`, keep.ID).Scan(&moved); err != nil || moved != 5 {
+			t.Errorf("%d shares moved to the kept record (%v), want 5", moved, err)
+		}
 	})
 }

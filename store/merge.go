@@ -64,6 +64,8 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 				AND NOT EXISTS (SELECT 1 FROM meeting_children k WHERE k.meeting_id = meeting_children.meeting_id AND k.child_id = $1)`,
 			`UPDATE meeting_decisions SET child_id = $1 WHERE child_id = $2
 				AND NOT EXISTS (SELECT 1 FROM meeting_decisions k WHERE k.meeting_id = meeting_decisions.meeting_id AND k.child_id = $1)`,
+			// What was shared about the child stays part of their history.
+			`UPDATE information_shares SET child_id = $1 WHERE child_id = $2`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, keepID, dupID); err != nil {
 				return internal("merge", err)
