@@ -405,3 +405,39 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	}
 	return v.Count(), nil
 }
+
+// auditConflict audits what a refused change shows its caller: a conflict
+// carries the record as it is now, which the caller has not seen. The
+// change's own entries were rolled back with it; this read is written after
+// the rollback (on SQLite the write connection is free again). If it cannot
+// be written, the record is not shown.
+func (s *Store) auditConflict(ctx context.Context, err error) error {
+	var le *lantern.Error
+	if !errors.As(err, &le) || le.Code != lantern.ECONFLICT || le.Current == nil {
+		return err
+	}
+	a := auditEntry{Action: "conflict.read"}
+	var children []string
+	switch c := le.Current.(type) {
+	case *lantern.Child:
+		a.Entity, a.EntityID, children = "child", c.ID, []string{c.ID}
+	case *lantern.Concern:
+		a.Entity, a.EntityID, children = "concern", c.ID, []string{c.ChildID}
+	case *lantern.Referral:
+		a.Entity, a.EntityID, children = "referral", c.ID, []string{c.ChildID}
+	case *lantern.Task:
+		a.Entity, a.EntityID, children = "task", c.ID, []string{c.ChildID}
+	case *lantern.MissingEpisode:
+		a.Entity, a.EntityID, children = "missing-episode", c.ID, []string{c.ChildID}
+	case *lantern.Meeting:
+		a.Entity, a.EntityID, children = "meeting", c.ID, c.ChildIDs
+	case *lantern.Contact:
+		a.Entity, a.EntityID = "contact", c.ID
+	default:
+		a.Entity = fmt.Sprintf("%T", c)
+	}
+	if aerr := s.auditedChildren(ctx, a, children); aerr != nil {
+		return aerr
+	}
+	return err
+}

@@ -209,11 +209,22 @@ func (s *Store) ChildLists(ctx context.Context, childID string) (*ChildLists, er
 	if l.Siblings, err = s.loadSiblings(ctx, s.db, childID); err != nil {
 		return nil, err
 	}
-	if err := s.audited(ctx, auditEntry{Action: "child.lists.read", Entity: "child", EntityID: childID, ChildID: childID,
-		Detail: siblingDetail(l.Siblings)}); err != nil {
+	if err := s.auditedChildren(ctx, auditEntry{Action: "child.lists.read", Entity: "child", EntityID: childID,
+		Detail: siblingDetail(l.Siblings)}, withSiblings(childID, l.Siblings)); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// withSiblings is the child and each sibling shown with them: a sibling's
+// record shown on this page is a read of the sibling too, found when the
+// trail is searched by the sibling.
+func withSiblings(childID string, cs []*lantern.Child) []string {
+	ids := []string{childID}
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	return ids
 }
 
 func siblingDetail(cs []*lantern.Child) string {
@@ -278,8 +289,8 @@ func (s *Store) Siblings(ctx context.Context, childID string) ([]*lantern.Child,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.audited(ctx, auditEntry{Action: "child.sibling.list", Entity: "child", EntityID: childID, ChildID: childID,
-		Detail: siblingDetail(cs)}); err != nil {
+	if err := s.auditedChildren(ctx, auditEntry{Action: "child.sibling.list", Entity: "child", EntityID: childID,
+		Detail: siblingDetail(cs)}, withSiblings(childID, cs)); err != nil {
 		return nil, err
 	}
 	return cs, nil

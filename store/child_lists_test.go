@@ -455,6 +455,14 @@ func TestSiblings(t *testing.T) {
 		if len(l.Siblings) == 1 && (len(l.Siblings[0].AgencyIDs) != 1 || l.Siblings[0].GivenName != "Ben") {
 			t.Errorf("sibling = %+v", l.Siblings[0])
 		}
+		// Showing Ben on Amy's page is a read of Ben's record too: his trail
+		// has it; the hidden sibling's has no read by the teacher.
+		if n := auditActions(t, s, f, b.ID)["child.lists.read"]; n != 1 {
+			t.Errorf("%d child.lists.read entries for the sibling shown, want 1", n)
+		}
+		if n := auditActions(t, s, f, hidden.ID)["child.lists.read"]; n != 0 {
+			t.Errorf("%d child.lists.read entries for the sibling not shown, want 0", n)
+		}
 		// The other school sees the hidden child, and a as its sibling only
 		// once it may see a.
 		if cs, err := s.Siblings(otherT, hidden.ID); err != nil || len(cs) != 0 {

@@ -256,7 +256,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *tx) error) error {
 	t := &tx{Tx: sqltx, s: s, ctx: ctx}
 	if err := fn(t); err != nil {
 		_ = sqltx.Rollback()
-		return err
+		return s.auditConflict(ctx, err)
 	}
 	if err := s.appendAudit(ctx, sqltx, t.audits); err != nil {
 		_ = sqltx.Rollback()

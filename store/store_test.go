@@ -167,6 +167,10 @@ func TestUpdateChildVersions(t *testing.T) {
 		if !errors.As(err, &le) || le.Current.(*lantern.Child).GivenName != "Benjamin" {
 			t.Fatalf("conflict lacks the current record: %v", err)
 		}
+		// Showing the current record is a read of it, and is audited.
+		if n := auditActions(t, s, f, c.ID)["conflict.read"]; n != 1 {
+			t.Errorf("%d conflict.read entries for the child, want 1", n)
+		}
 		// Bad input names the field and changes nothing.
 		bad := up
 		bad.DateOfBirth = date(t, "2027-01-01")

@@ -289,7 +289,17 @@ func (s *Store) FlaggedConferences(ctx context.Context) ([]FlaggedConference, er
 		}
 		out = append(out, f)
 	}
-	return out, internal("flagged conferences", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, internal("flagged conferences", err)
+	}
+	ids := make([]string, len(out))
+	for i, f := range out {
+		ids[i] = f.ChildID
+	}
+	if len(ids) == 0 {
+		return out, nil // nobody named, nothing read
+	}
+	return out, s.auditedChildren(ctx, auditEntry{Action: "conference.flagged.list", Entity: "conference"}, ids)
 }
 
 // workChildren are the children a work list names.
