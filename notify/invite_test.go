@@ -563,4 +563,3 @@ func FuzzComposeInvitation(f *testing.F) {
 		}
 	})
 }
-

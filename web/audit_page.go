@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -56,18 +57,19 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	next := q
-	next.Set("page", strconv.Itoa(pageNo+1))
-	prev := q
-	prevQ := ""
-	if pageNo > 1 {
-		prev.Set("page", strconv.Itoa(pageNo-1))
-		prevQ = prev.Encode()
+	// Whole addresses: html/template escapes a query string put after "?"
+	// a second time, which would drop the filters.
+	pageLink := func(n int) string {
+		v := maps.Clone(q)
+		v.Set("page", strconv.Itoa(n))
+		return "/audit?" + v.Encode()
 	}
-	nextQ := ""
+	prevQ, nextQ := "", ""
+	if pageNo > 1 {
+		prevQ = pageLink(pageNo - 1)
+	}
 	if pageNo*auditPerPage < total {
-		next.Set("page", strconv.Itoa(pageNo+1))
-		nextQ = next.Encode()
+		nextQ = pageLink(pageNo + 1)
 	}
 	p.Data = map[string]any{"Entries": es, "Total": total, "Prev": prevQ, "Next": nextQ}
 	s.render(w, r, http.StatusOK, "audit", p)

@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"lantern"
 )
@@ -127,7 +126,7 @@ func (s *Server) loadHolidaysPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p.Notice = "The bank holidays have been loaded for " + plural(len(counts), "region", "regions") + " (" + time.Now().Format("2 January 2006") + ")"
+	p.Notice = "The bank holidays have been loaded for " + plural(len(counts), "region", "regions") + " (" + s.stNow().In(lantern.London).Format("2 January 2006") + ")"
 	s.renderCalendar(w, r, http.StatusOK, p)
 }
 

@@ -29,7 +29,7 @@ func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "children"
 	p.Form = map[string]string{"q": q}
 	p.Data = map[string]any{"Children": cs, "Total": total, "Page": pageNo,
-		"Prev": pageNo > 1, "Next": pageNo*childrenPerPage < total, "Q": url.QueryEscape(q)}
+		"Prev": pageNo > 1, "Next": pageNo*childrenPerPage < total, "Q": q}
 	s.render(w, r, http.StatusOK, "children", p)
 }
 

@@ -111,8 +111,7 @@ func (s *Server) twoFactor(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "twofactor", p)
 		return
 	}
-	ctx := lantern.NewContextWithRequest(r.Context(), lantern.RequestFromContext(r.Context()))
-	token, err := s.st.CheckSecondFactor(ctx, si.token, si.sess, code)
+	token, err := s.st.CheckSecondFactor(r.Context(), si.token, si.sess, code)
 	if err != nil {
 		if statusOf(err) == http.StatusInternalServerError {
 			s.error(w, r, err)
