@@ -107,16 +107,25 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "meetings", p)
 }
 
-// arrangeData is what the arrange form shows: the children, the toolkit,
-// the directory with the suggested entries ticked, and whoever else.
-func (s *Server) arrangeData(r *http.Request, childIDs []string, assessmentID string) (map[string]any, error) {
-	var children []*lantern.Child
-	for _, id := range childIDs {
+// children reads the children a meeting is about, each read audited.
+func (s *Server) children(r *http.Request, ids []string) ([]*lantern.Child, error) {
+	var out []*lantern.Child
+	for _, id := range ids {
 		c, err := s.st.FindChildByID(r.Context(), id)
 		if err != nil {
 			return nil, err
 		}
-		children = append(children, c)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// arrangeData is what the arrange form shows: the children, the toolkit,
+// the directory with the suggested entries ticked, and whoever else.
+func (s *Server) arrangeData(r *http.Request, childIDs []string, assessmentID string) (map[string]any, error) {
+	children, err := s.children(r, childIDs)
+	if err != nil {
+		return nil, err
 	}
 	contacts, err := s.st.Contacts(r.Context(), false)
 	if err != nil {
@@ -163,16 +172,7 @@ func (s *Server) newMeetingPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	row := 1
-	for _, v := range sug {
-		if v.ContactID != "" {
-			form["invitee:"+v.ContactID] = "1"
-		} else if row <= len(otherRows) {
-			n := "other-" + strconv.Itoa(row)
-			form[n+"-name"], form[n+"-email"], form[n+"-agency"] = v.Name, v.Email, v.Agency
-			row++
-		}
-	}
+	fillInvitees(form, sug)
 	s.renderArrange(w, r, http.StatusOK, data, form, nil)
 }
 
@@ -181,6 +181,23 @@ func (s *Server) renderArrange(w http.ResponseWriter, r *http.Request, status in
 	p.Nav = "meetings"
 	p.Form, p.Errors, p.Data = form, errs, data
 	s.render(w, r, status, "meeting_form", p)
+}
+
+// fillInvitees puts invitees in the form: directory entries ticked, anyone
+// else in the other rows. Someone taken off the list is left out.
+func fillInvitees(form map[string]string, invs []lantern.Invitee) {
+	row := 1
+	for _, v := range invs {
+		switch {
+		case v.Removed:
+		case v.ContactID != "":
+			form["invitee:"+v.ContactID] = "1"
+		case row <= len(otherRows):
+			n := "other-" + strconv.Itoa(row)
+			form[n+"-name"], form[n+"-email"], form[n+"-agency"] = v.Name, v.Email, v.Agency
+			row++
+		}
+	}
 }
 
 // inviteesFrom reads the invitees part of a form: ticked directory
@@ -332,13 +349,9 @@ func sentQuery(res MailResult) string {
 
 // meetingPageData is what the meeting page shows.
 func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (map[string]any, error) {
-	var children []*lantern.Child
-	for _, id := range m.ChildIDs {
-		c, err := s.st.FindChildByID(r.Context(), id)
-		if err != nil {
-			return nil, err
-		}
-		children = append(children, c)
+	children, err := s.children(r, m.ChildIDs)
+	if err != nil {
+		return nil, err
 	}
 	shares, err := s.st.MeetingShares(r.Context(), m.ID)
 	if err != nil {
@@ -420,10 +433,14 @@ func (s *Server) changeMeetingPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	s.renderChange(w, r, http.StatusOK, m, changeForm(m), nil)
+}
+
+// changeForm is the move form filled in with the meeting as it is.
+func changeForm(m *lantern.Meeting) map[string]string {
 	st := m.StartsAt.In(lantern.London)
-	form := map[string]string{"version": strconv.Itoa(m.Version), "starts_at-day": strconv.Itoa(st.Day()), "starts_at-month": strconv.Itoa(int(st.Month())),
+	return map[string]string{"version": strconv.Itoa(m.Version), "starts_at-day": strconv.Itoa(st.Day()), "starts_at-month": strconv.Itoa(int(st.Month())),
 		"starts_at-year": strconv.Itoa(st.Year()), "starts_at-time": st.Format("15:04"), "ends_at": m.EndsAt.In(lantern.London).Format("15:04"), "location": m.Location}
-	s.renderChange(w, r, http.StatusOK, m, form, nil)
 }
 
 func (s *Server) renderChange(w http.ResponseWriter, r *http.Request, status int, m *lantern.Meeting, form map[string]string, errs []lantern.FieldError) {
@@ -488,10 +505,8 @@ func (s *Server) cancelMeetingPage(w http.ResponseWriter, r *http.Request) {
 				s.error(w, r, ferr)
 				return
 			}
-			st := m.StartsAt.In(lantern.London)
-			f := map[string]string{"version": strconv.Itoa(m.Version), "starts_at-day": strconv.Itoa(st.Day()), "starts_at-month": strconv.Itoa(int(st.Month())),
-				"starts_at-year": strconv.Itoa(st.Year()), "starts_at-time": st.Format("15:04"), "ends_at": m.EndsAt.In(lantern.London).Format("15:04"),
-				"location": m.Location, "reason": form.Get("reason")}
+			f := changeForm(m)
+			f["reason"] = form.Get("reason")
 			s.renderChange(w, r, http.StatusUnprocessableEntity, m, f, errs)
 		})
 		return
@@ -512,19 +527,7 @@ func (s *Server) inviteesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	form := map[string]string{"version": strconv.Itoa(m.Version), "young_person": m.YoungPerson, "young_person_reason": m.YoungPersonReason,
 		"carers": m.Carers, "carers_reason": m.CarersReason}
-	row := 1
-	for _, v := range m.Invitees {
-		if v.Removed {
-			continue
-		}
-		if v.ContactID != "" {
-			form["invitee:"+v.ContactID] = "1"
-		} else if row <= len(otherRows) {
-			n := "other-" + strconv.Itoa(row)
-			form[n+"-name"], form[n+"-email"], form[n+"-agency"] = v.Name, v.Email, v.Agency
-			row++
-		}
-	}
+	fillInvitees(form, m.Invitees)
 	s.renderInvitees(w, r, http.StatusOK, m, data, form, nil)
 }
 
@@ -595,14 +598,10 @@ func (s *Server) outcomePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderOutcome(w http.ResponseWriter, r *http.Request, status int, m *lantern.Meeting, form map[string]string, errs []lantern.FieldError) {
-	var children []*lantern.Child
-	for _, id := range m.ChildIDs {
-		c, err := s.st.FindChildByID(r.Context(), id)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		children = append(children, c)
+	children, err := s.children(r, m.ChildIDs)
+	if err != nil {
+		s.error(w, r, err)
+		return
 	}
 	owners, err := s.st.ActionOwners(r.Context())
 	if err != nil {
