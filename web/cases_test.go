@@ -500,6 +500,10 @@ func TestCasesPages(t *testing.T) {
 				r = b.post(base+"/concerns", url.Values{"immediate_risk": {"no"}, "disclosure": {"no"}, "summary": {"x"},
 					"when-day": {"23"}, "when-month": {"11"}, "when-year": {"2026"}, "when-time": {"09:00"}})
 				wantPage(t, r, 422, errorSummary, "must not be in the future")
+				// 01:30 on 29 March 2026 did not happen in the UK: refused, not moved.
+				r = b.post(base+"/concerns", url.Values{"immediate_risk": {"no"}, "disclosure": {"no"}, "summary": {"x"},
+					"when-day": {"29"}, "when-month": {"3"}, "when-year": {"2026"}, "when-time": {"01:30"}})
+				wantPage(t, r, 422, errorSummary, `href="#when"`, "did not happen in the UK")
 				if n := concerns(); n != 0 {
 					t.Fatalf("%d concerns stored after refusals", n)
 				}

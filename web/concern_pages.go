@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"lantern"
@@ -46,20 +45,10 @@ func ConcernForm(form url.Values, now time.Time) (lantern.ConcernInput, []lanter
 	default:
 		p.Add("disclosure", "Say whether the young person disclosed exploitation")
 	}
-	d, m, y, hm := form.Get("when-day"), form.Get("when-month"), form.Get("when-year"), strings.TrimSpace(form.Get("when-time"))
-	if d != "" || m != "" || y != "" || hm != "" {
-		yn, e1 := strconv.Atoi(y)
-		mn, e2 := strconv.Atoi(m)
-		dn, e3 := strconv.Atoi(d)
-		date, e4 := lantern.ParseDate(padDate(yn, mn, dn))
-		clock, e5 := time.Parse("15:04", hm)
-		if e1 != nil || e2 != nil || e3 != nil || e4 != nil || len(y) != 4 {
-			p.Add("when", "The date must be a real date, like 22 11 2026")
-		} else if e5 != nil {
-			p.Add("when", "The time must be like 14:30")
-		} else {
-			in.RaisedAt = time.Date(date.Year, date.Month, date.Day, clock.Hour(), clock.Minute(), 0, 0, lantern.London)
-		}
+	// Blank is now; a time that did not happen (the clocks went forward)
+	// is refused, not moved.
+	if t := formTime(&p, form, "when", "the concern was raised", false); t != nil {
+		in.RaisedAt = *t
 	}
 	return in, p
 }
