@@ -61,32 +61,32 @@ func (s *Store) ChildEvents(ctx context.Context, childID string) (*ChildEvents, 
 	}
 	ev := &ChildEvents{ChildID: childID}
 	var err error
-	if ev.Referrals, err = queryList(ctx, s.db, "referrals", scanReferral,
-		`SELECT `+referralCols+` FROM referrals WHERE child_id = $1 ORDER BY received_at DESC, id DESC`, childID); err != nil {
+	if ev.Referrals, err = collect(ctx, s.db, "referrals",
+		`SELECT `+referralCols+` FROM referrals WHERE child_id = $1 ORDER BY received_at DESC, id DESC`, scanReferral, childID); err != nil {
 		return nil, err
 	}
-	if ev.StrategyDiscussions, err = queryList(ctx, s.db, "strategy discussions", scanStrategyDiscussion,
-		`SELECT `+strategyDiscussionCols+` FROM strategy_discussions WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, childID); err != nil {
+	if ev.StrategyDiscussions, err = collect(ctx, s.db, "strategy discussions",
+		`SELECT `+strategyDiscussionCols+` FROM strategy_discussions WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, scanStrategyDiscussion, childID); err != nil {
 		return nil, err
 	}
-	if ev.Conferences, err = queryList(ctx, s.db, "conferences", scanConference,
-		`SELECT `+conferenceCols+` FROM conferences WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, childID); err != nil {
+	if ev.Conferences, err = collect(ctx, s.db, "conferences",
+		`SELECT `+conferenceCols+` FROM conferences WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, scanConference, childID); err != nil {
 		return nil, err
 	}
-	if ev.CoreGroups, err = queryList(ctx, s.db, "core groups", scanCoreGroup,
-		`SELECT `+coreGroupCols+` FROM core_groups WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, childID); err != nil {
+	if ev.CoreGroups, err = collect(ctx, s.db, "core groups",
+		`SELECT `+coreGroupCols+` FROM core_groups WHERE child_id = $1 ORDER BY held_at DESC, id DESC`, scanCoreGroup, childID); err != nil {
 		return nil, err
 	}
-	if ev.SWAssessments, err = queryList(ctx, s.db, "social work assessments", scanSWAssessment,
-		`SELECT `+swAssessmentCols+` FROM sw_assessments WHERE child_id = $1 ORDER BY started_at DESC, id DESC`, childID); err != nil {
+	if ev.SWAssessments, err = collect(ctx, s.db, "social work assessments",
+		`SELECT `+swAssessmentCols+` FROM sw_assessments WHERE child_id = $1 ORDER BY started_at DESC, id DESC`, scanSWAssessment, childID); err != nil {
 		return nil, err
 	}
-	if ev.S47Enquiries, err = queryList(ctx, s.db, "s47 enquiries", scanS47,
-		`SELECT `+s47Cols+` FROM s47_enquiries WHERE child_id = $1 ORDER BY started_at DESC, id DESC`, childID); err != nil {
+	if ev.S47Enquiries, err = collect(ctx, s.db, "s47 enquiries",
+		`SELECT `+s47Cols+` FROM s47_enquiries WHERE child_id = $1 ORDER BY started_at DESC, id DESC`, scanS47, childID); err != nil {
 		return nil, err
 	}
-	if ev.Plans, err = queryList(ctx, s.db, "protection plans", scanPlan,
-		`SELECT `+planCols+` FROM protection_plans WHERE child_id = $1 ORDER BY started_on DESC, id DESC`, childID); err != nil {
+	if ev.Plans, err = collect(ctx, s.db, "protection plans",
+		`SELECT `+planCols+` FROM protection_plans WHERE child_id = $1 ORDER BY started_on DESC, id DESC`, scanPlan, childID); err != nil {
 		return nil, err
 	}
 	for _, p := range ev.Plans {
@@ -155,9 +155,9 @@ func findEvent[T any](ctx context.Context, s *Store, childID, id, source, entity
 	} else if err != nil {
 		return zero, internal(entity, err)
 	}
-	ts, err := queryList(ctx, s.db, "tasks", scanTask,
+	ts, err := collect(ctx, s.db, "tasks",
 		`SELECT `+taskCols+` FROM tasks t WHERE t.child_id = $1 AND t.source = $2 AND t.source_id = $3 ORDER BY t.due_at, t.id`,
-		childID, source, id)
+		scanTask, childID, source, id)
 	if err != nil {
 		return zero, err
 	}
@@ -166,24 +166,6 @@ func findEvent[T any](ctx context.Context, s *Store, childID, id, source, entity
 		return zero, err
 	}
 	return v, nil
-}
-
-// queryList runs a query and scans every row; never nil.
-func queryList[T any](ctx context.Context, q querier, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, internal(what, err)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, internal(what, err)
-		}
-		out = append(out, v)
-	}
-	return out, internal(what, rows.Err())
 }
 
 const referralCols = `id, child_id, received_at, method, referrer_name, referrer_agency, decision, decided_at,

@@ -247,22 +247,13 @@ func (s *Store) meeting(ctx context.Context, q querier, id string) (*lantern.Mee
 }
 
 func meetingInvitees(ctx context.Context, q querier, id string) ([]lantern.Invitee, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, contact_id, name, email, agency, role, attendance, removed, sent_sequence, sent_at, send_error
-		FROM meeting_invitees WHERE meeting_id = $1 ORDER BY lower(agency), lower(name), id`, id)
-	if err != nil {
-		return nil, internal("invitees", err)
-	}
-	defer rows.Close()
-	out := []lantern.Invitee{}
-	for rows.Next() {
+	return collect(ctx, q, "invitees", `SELECT id, contact_id, name, email, agency, role, attendance, removed, sent_sequence, sent_at, send_error
+		FROM meeting_invitees WHERE meeting_id = $1 ORDER BY lower(agency), lower(name), id`, func(r scanner) (lantern.Invitee, error) {
 		var i lantern.Invitee
-		if err := rows.Scan(&i.ID, &i.ContactID, &i.Name, &i.Email, &i.Agency, &i.Role, &i.Attendance, &i.Removed, &i.SentSequence,
-			ntimeScan{&i.SentAt}, &i.SendError); err != nil {
-			return nil, internal("invitees", err)
-		}
-		out = append(out, i)
-	}
-	return out, internal("invitees", rows.Err())
+		err := r.Scan(&i.ID, &i.ContactID, &i.Name, &i.Email, &i.Agency, &i.Role, &i.Attendance, &i.Removed, &i.SentSequence,
+			ntimeScan{&i.SentAt}, &i.SendError)
+		return i, err
+	}, id)
 }
 
 // FindMeeting reads a meeting; the read is audited for each child on it.
