@@ -13,6 +13,12 @@ import (
 // false when the caller may see no child at all. Every query that reads a
 // child goes through it.
 func childVisible(ctx context.Context, args *[]any) (string, bool) {
+	return childIDVisible(ctx, args, "c.id")
+}
+
+// childIDVisible is the rule as a condition on a child's id, idExpr (such
+// as t.child_id), for a query that needs nothing else of the child.
+func childIDVisible(ctx context.Context, args *[]any, idExpr string) (string, bool) {
 	sc := lantern.ChildScopeFor(lantern.UserFromContext(ctx))
 	switch {
 	case sc.None:
@@ -21,7 +27,7 @@ func childVisible(ctx context.Context, args *[]any) (string, bool) {
 		return "1 = 1", true
 	default:
 		*args = append(*args, sc.AgencyID)
-		return fmt.Sprintf("EXISTS (SELECT 1 FROM child_agencies ca WHERE ca.child_id = c.id AND ca.agency_id = $%d)", len(*args)), true
+		return fmt.Sprintf("EXISTS (SELECT 1 FROM child_agencies ca WHERE ca.child_id = %s AND ca.agency_id = $%d)", idExpr, len(*args)), true
 	}
 }
 

@@ -109,7 +109,7 @@ func (s *Store) DigestCounts(ctx context.Context, now time.Time) ([]DigestCount,
 			return nil, err
 		}
 		args := []any{u.ID, s.d.ts(now), s.d.ts(endToday), s.d.ts(endWindow)}
-		cond, ok := childVisible(lantern.NewContextWithUser(ctx, u), &args)
+		cond, ok := childIDVisible(lantern.NewContextWithUser(ctx, u), &args, "t.child_id")
 		if !ok {
 			continue // they may see no child now, so their work page is empty
 		}
@@ -118,7 +118,7 @@ func (s *Store) DigestCounts(ctx context.Context, now time.Time) ([]DigestCount,
 				COALESCE(SUM(CASE WHEN t.due_at < $2 THEN 1 ELSE 0 END), 0),
 				COALESCE(SUM(CASE WHEN t.due_at >= $2 AND t.due_at <= $3 THEN 1 ELSE 0 END), 0),
 				COALESCE(SUM(CASE WHEN t.due_at > $3 THEN 1 ELSE 0 END), 0)
-			FROM tasks t JOIN children c ON c.id = t.child_id
+			FROM tasks t
 			WHERE t.assignee_id = $1 AND t.status = 'open' AND t.due_at <= $4 AND `+cond, args...).Scan(
 			&c.Late, &c.DueToday, &c.DueThisWeek); err != nil {
 			return nil, internal("digest counts", err)

@@ -92,23 +92,18 @@ func (s *Store) TeamLoad(ctx context.Context, now time.Time) ([]*WorkerLoad, err
 	endToday := lantern.EndOfDay(today)
 	endWeek := lantern.EndOfDay(lantern.DateOf(today.Time().AddDate(0, 0, 7)))
 	args := []any{u.AgencyID, s.d.ts(now), s.d.ts(endToday), s.d.ts(endWeek)}
-	cond, ok := childVisible(ctx, &args)
+	cond, ok := childIDVisible(ctx, &args, "t.child_id")
 	if !ok {
 		return nil, nil
 	}
-	// Count first, then name the few hundred workers; children are joined
-	// only when the access rule needs them.
-	join := ""
-	if cond != "1 = 1" {
-		join = " JOIN children c ON c.id = t.child_id"
-	}
+	// Count first, then name the few hundred workers.
 	rows, err := s.db.QueryContext(ctx, `SELECT g.assignee_id, COALESCE(u.name, ''), g.late, g.today, g.week, g.open FROM (
 		SELECT COALESCE(t.assignee_id, '') AS assignee_id,
 			SUM(CASE WHEN t.due_at < $2 THEN 1 ELSE 0 END) AS late,
 			SUM(CASE WHEN t.due_at >= $2 AND t.due_at <= $3 THEN 1 ELSE 0 END) AS today,
 			SUM(CASE WHEN t.due_at > $3 AND t.due_at <= $4 THEN 1 ELSE 0 END) AS week,
 			COUNT(*) AS open
-		FROM tasks t`+join+` WHERE t.team_agency_id = $1 AND t.status = 'open' AND `+cond+`
+		FROM tasks t WHERE t.team_agency_id = $1 AND t.status = 'open' AND `+cond+`
 		GROUP BY t.assignee_id) g LEFT JOIN users u ON u.id = g.assignee_id`, args...)
 	if err != nil {
 		return nil, internal("team load", err)
