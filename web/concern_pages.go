@@ -17,9 +17,8 @@ func (s *Server) concernPageRoutes() {
 }
 
 func (s *Server) newConcernPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.error(w, r, err)
+	c, ok := s.recordableChild(w, r) // the form only for those who may record it
+	if !ok {
 		return
 	}
 	p := s.newPage(r, "Record a concern")

@@ -54,9 +54,6 @@ var funcs = template.FuncMap{
 	"ethnicityLabel": lantern.EthnicityLabel,
 	"stepLabel":      func(st lantern.ConcernStep) string { return st.Label() },
 	"late":           func(t *lantern.Task, now time.Time) bool { return t.Late(now) },
-	"daysLate": func(t *lantern.Task, now time.Time) int {
-		return int(now.Sub(t.DueAt).Hours()/24) + 1
-	},
 	"clockLabel": clockLabel,
 	"indicatorText": func(def *toolkit.Definition, id string) string {
 		if id == toolkit.Under13 {
