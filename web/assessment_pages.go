@@ -95,17 +95,32 @@ func (s *Server) newAssessmentPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAssessmentForm(w http.ResponseWriter, r *http.Request, st int, form url.Values, errs []lantern.FieldError, res *toolkit.Result) {
+	child, def, err := s.assessmentSubject(r, form)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.renderAssessmentFormFor(w, r, st, form, errs, res, child, def)
+}
+
+// assessmentSubject is the child in the path and the toolkit the form names.
+func (s *Server) assessmentSubject(r *http.Request, form url.Values) (*lantern.Child, *toolkit.Definition, error) {
+	child, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	def, err := s.st.Toolkit(r.Context(), form.Get("toolkit"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return child, def, nil
+}
+
+// renderAssessmentFormFor shows the form for a child and toolkit already
+// read.
+func (s *Server) renderAssessmentFormFor(w http.ResponseWriter, r *http.Request, st int, form url.Values, errs []lantern.FieldError, res *toolkit.Result,
+	child *lantern.Child, def *toolkit.Definition) {
 	ctx := r.Context()
-	child, err := s.st.FindChildByID(ctx, r.PathValue("id"))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	def, err := s.st.Toolkit(ctx, form.Get("toolkit"))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
 	siblings, err := s.st.Siblings(ctx, child.ID)
 	if err != nil {
 		s.error(w, r, err)
@@ -141,12 +156,7 @@ func (s *Server) postAssessmentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if form.Get("action") != "record" {
 		// Check: show the suggestion and its reasons before recording.
-		child, err := s.st.FindChildByID(ctx, id)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		def, err := s.st.Toolkit(ctx, form.Get("toolkit"))
+		child, def, err := s.assessmentSubject(r, form)
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -156,13 +166,13 @@ func (s *Server) postAssessmentPage(w http.ResponseWriter, r *http.Request) {
 		a.LearningDisability = a.LearningDisability || child.LearningDisability
 		res, err := def.Score(a)
 		if err != nil {
-			s.renderAssessmentForm(w, r, statusOf(err), form, lantern.ErrorFields(err), nil)
+			s.renderAssessmentFormFor(w, r, statusOf(err), form, lantern.ErrorFields(err), nil, child, def)
 			return
 		}
 		if form.Get("recorded_level") == "" {
 			form.Set("recorded_level", string(res.Level))
 		}
-		s.renderAssessmentForm(w, r, http.StatusOK, form, nil, res)
+		s.renderAssessmentFormFor(w, r, http.StatusOK, form, nil, res, child, def)
 		return
 	}
 	a, err := s.st.CreateAssessment(ctx, id, form.Get("toolkit"), in)

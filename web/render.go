@@ -54,7 +54,7 @@ var funcs = template.FuncMap{
 	"ethnicityLabel": lantern.EthnicityLabel,
 	"stepLabel":      func(st lantern.ConcernStep) string { return st.Label() },
 	"late":           func(t *lantern.Task, now time.Time) bool { return t.Late(now) },
-	"clockLabel": clockLabel,
+	"clockLabel":     clockLabel,
 	"indicatorText": func(def *toolkit.Definition, id string) string {
 		if id == toolkit.Under13 {
 			return "Under 13 years of age (from the date of birth)"
