@@ -165,7 +165,6 @@ type readAuditor struct {
 }
 
 type readReq struct {
-	ctx  context.Context
 	es   []*audit.Entry
 	done chan error
 }
@@ -264,7 +263,7 @@ func (s *Store) auditedChildren(ctx context.Context, a auditEntry, childIDs []st
 }
 
 func (s *Store) auditedRead(ctx context.Context, es ...*audit.Entry) error {
-	r := readReq{ctx: ctx, es: es, done: make(chan error, 1)}
+	r := readReq{es: es, done: make(chan error, 1)}
 	select {
 	case s.reads.ch <- r:
 	case <-ctx.Done():

@@ -242,8 +242,6 @@ func (s *Store) CheckSchema(ctx context.Context, current bool) error {
 // chained, just before it commits.
 type tx struct {
 	*sql.Tx
-	s      *Store
-	ctx    context.Context
 	audits []auditEntry
 }
 
@@ -253,7 +251,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *tx) error) error {
 	if err != nil {
 		return lantern.Internal(fmt.Errorf("begin: %w", err))
 	}
-	t := &tx{Tx: sqltx, s: s, ctx: ctx}
+	t := &tx{Tx: sqltx}
 	if err := fn(t); err != nil {
 		_ = sqltx.Rollback()
 		return s.auditConflict(ctx, err)
