@@ -9,6 +9,7 @@
 //	go run ./cmd/lantern-bench -c 32 -d 10s -rounds 2
 //	go run ./cmd/lantern-bench -database postgres://... # PostgreSQL instead
 //	go run ./cmd/lantern-bench -cpuprofile cpu.pprof -memprofile mem.pprof  # then go tool pprof -top
+//	go run ./cmd/lantern-bench -trace trace.out  # then go tool trace -pprof=sched trace.out
 //
 // It is a report, not a test: it exits 0 whether or not the goals are met,
 // and non-zero only if a request fails or the audit trail is not as it must
@@ -30,6 +31,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"sync"
@@ -56,6 +58,7 @@ type options struct {
 	database   string
 	cpuprofile string
 	memprofile string
+	trace      string
 }
 
 func main() {
@@ -67,6 +70,7 @@ func main() {
 	flag.StringVar(&o.database, "database", "", "PostgreSQL URL (postgres://...); SQLite in a temporary folder when empty")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
+	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
 	flag.Parse()
 	if o.clients < 1 || o.duration <= 0 || o.warmup < 0 || o.rounds < 1 {
 		fmt.Fprintln(os.Stderr, "lantern-bench: -c, -d and -rounds must be positive, -warmup not negative")
@@ -144,18 +148,18 @@ func run(o options) error {
 	var poolWaits int64
 	var poolWait time.Duration
 	for round := 1; round <= o.rounds; round++ {
-		b, err := load("bare", bareURL, "", o, "")
+		b, err := load("bare", bareURL, "", o, "", "")
 		if err != nil {
 			return err
 		}
 		b.round = round
 		bareRes = append(bareRes, b)
-		profile := o.cpuprofile
-		if profile != "" && round > 1 {
-			profile = fmt.Sprintf("%s.%d", o.cpuprofile, round)
+		profile, tracefile := o.cpuprofile, o.trace
+		if round > 1 {
+			profile, tracefile = roundFile(profile, round), roundFile(tracefile, round)
 		}
 		pool0 := st.DB().Stats()
-		l, err := load("lantern", lanternURL, token, o, profile)
+		l, err := load("lantern", lanternURL, token, o, profile, tracefile)
 		if err != nil {
 			return err
 		}
@@ -218,6 +222,9 @@ func run(o options) error {
 			st.Dialect(), poolWaits, float64(poolWaits)/float64(n), poolWait.Round(time.Millisecond), time.Duration(int64(poolWait)/n))
 	}
 	fmt.Printf("load average (1, 5, 15 min) at start: %s; at end: %s\n", loadStart, loadAvg())
+	if o.trace != "" {
+		fmt.Printf("execution trace of the measured lantern run: %s (go tool trace)\n", o.trace)
+	}
 	if o.cpuprofile != "" {
 		fmt.Printf("cpu profile of the measured lantern run (client and server: one process): %s", o.cpuprofile)
 		if o.rounds > 1 {
@@ -420,10 +427,18 @@ func merge(name string, rs []*result) *result {
 	return all
 }
 
+// roundFile names a later round's profile or trace file.
+func roundFile(name string, round int) string {
+	if name == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s.%d", name, round)
+}
+
 // load runs o.clients clients against url for the warm-up, then measures
 // for o.duration. Each client sends one request at a time over a kept-alive
 // connection, reads the whole body and checks the status.
-func load(name, url, token string, o options, profile string) (*result, error) {
+func load(name, url, token string, o options, profile, tracefile string) (*result, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -498,9 +513,22 @@ func load(name, url, token string, o options, profile string) (*result, error) {
 			return nil, err
 		}
 	}
+	if tracefile != "" {
+		f, err := os.Create(tracefile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return nil, err
+		}
+	}
 	wg.Wait()
 	if profile != "" {
 		pprof.StopCPUProfile()
+	}
+	if tracefile != "" {
+		trace.Stop()
 	}
 	// Requests started before the end finish after it: the measured window
 	// runs from the end of the warm-up to the last of them.
