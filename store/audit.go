@@ -263,6 +263,10 @@ func (s *Store) auditedChildren(ctx context.Context, a auditEntry, childIDs []st
 }
 
 func (s *Store) auditedRead(ctx context.Context, es ...*audit.Entry) error {
+	if b, ok := ctx.Value(readBatchKey{}).(*readBatch); ok {
+		b.es = append(b.es, es...)
+		return nil
+	}
 	r := readReq{es: es, done: make(chan error, 1)}
 	select {
 	case s.reads.ch <- r:
@@ -275,6 +279,28 @@ func (s *Store) auditedRead(ctx context.Context, es ...*audit.Entry) error {
 		return lantern.Internal(fmt.Errorf("audit read: %w", err))
 	}
 	return nil
+}
+
+// readBatch gathers the audit entries of several reads made for one view,
+// so that they commit together: a child's page read its parts one after
+// another, each waiting for a commit of its own. Only the store makes one,
+// and the method that makes it commits it before it returns anything, so a
+// read still is not shown until its entry is durable.
+type readBatch struct{ es []*audit.Entry }
+
+type readBatchKey struct{}
+
+// batchReads returns a context whose audited reads are gathered, not
+// committed, and the function that commits them. The reads made with it
+// must run one after another.
+func (s *Store) batchReads(ctx context.Context) (context.Context, func() error) {
+	b := &readBatch{}
+	return context.WithValue(ctx, readBatchKey{}, b), func() error {
+		if len(b.es) == 0 {
+			return nil
+		}
+		return s.auditedRead(ctx, b.es...)
+	}
 }
 
 // AuditFilter narrows a search of the audit trail.

@@ -170,22 +170,7 @@ func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := s.st.FindChildByID(ctx, r.PathValue("id"))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	concerns, err := s.st.Concerns(ctx, c.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	assessments, err := s.st.Assessments(ctx, c.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	tasks, err := s.st.ChildTasks(ctx, c.ID)
+	rec, err := s.st.ChildRecord(ctx, r.PathValue("id"))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -195,26 +180,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	lists, err := s.st.ChildLists(ctx, c.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	episodes, err := s.st.Episodes(ctx, c.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	meetings, err := s.st.Meetings(ctx, store.MeetingFilter{ChildID: c.ID, Newest: true, Limit: 20})
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	events, err := s.st.ChildEvents(ctx, c.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
+	c, assessments, episodes := rec.Child, rec.Assessments, rec.Episodes
 	p := s.newPage(r, c.FullName())
 	p.Nav = "children"
 	switch r.URL.Query().Get("done") {
@@ -234,9 +200,9 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.CanEditChildren(p.User),
-		"CanMerge": store.CanMerge(p.User), "Lists": lists, "Events": events,
-		"Concerns": concerns, "Assessments": assessments, "Tasks": tasks, "Now": now, "SocialWorker": swName,
-		"Chart": levelChart(assessments), "Missing": lantern.EpisodePatterns(episodes, now), "Episodes": episodes, "Meetings": meetings}
+		"CanMerge": store.CanMerge(p.User), "Lists": rec.Lists, "Events": rec.Events,
+		"Concerns": rec.Concerns, "Assessments": assessments, "Tasks": rec.Tasks, "Now": now, "SocialWorker": swName,
+		"Chart": levelChart(assessments), "Missing": lantern.EpisodePatterns(episodes, now), "Episodes": episodes, "Meetings": rec.Meetings}
 	s.render(w, r, http.StatusOK, "child", p)
 }
 
