@@ -282,7 +282,8 @@ type Outcome struct {
 // RecordOutcome records that a meeting was held (or not), the level it
 // decided for each child with the rationale and recommendations, and its
 // actions, each a task in its owner's work list. The version must be
-// current: the same outcome sent twice with one version is a conflict.
+// current, and the outcome not yet recorded: sending it again, with the old
+// version or the new, is a conflict.
 func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Outcome) (*lantern.Meeting, error) {
 	u := lantern.UserFromContext(ctx)
 	var p lantern.Problems
@@ -354,6 +355,11 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 		}
 		if m.Status == "cancelled" {
 			return lantern.Invalid(lantern.FieldError{Field: "held", Message: "The meeting was cancelled"})
+		}
+		// An outcome is recorded once: recording it again would add its
+		// actions, and their tasks, a second time.
+		if m.Status != "scheduled" {
+			return &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting's outcome is already recorded", Current: m}
 		}
 		decided := map[string]bool{}
 		var p lantern.Problems

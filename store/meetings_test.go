@@ -246,6 +246,15 @@ func TestMeetings(t *testing.T) {
 			if n := rowCount(t, s, "tasks"); n != tasks {
 				t.Errorf("%d tasks after the repeat, want %d", n, tasks)
 			}
+			// Nor with the new version: the outcome is recorded once.
+			_, err = s.RecordOutcome(sw, m.ID, 2, good)
+			wantCode(t, err, lantern.ECONFLICT)
+			if n := mtCount(t, s, "meeting_actions", m.ID); n != 1 {
+				t.Errorf("%d actions after recording again, want 1", n)
+			}
+			if n := rowCount(t, s, "tasks"); n != tasks {
+				t.Errorf("%d tasks after recording again, want %d", n, tasks)
+			}
 			if again, err := s.FindMeeting(sw, m.ID); err != nil || again.Version != 2 {
 				t.Errorf("after the repeat: %+v %v", again, err)
 			}

@@ -590,6 +590,10 @@ func (s *Server) outcomePage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if m.Status != "scheduled" { // recorded, or cancelled: nothing to record
+		redirect(w, r, "/meetings/"+m.ID)
+		return
+	}
 	form := map[string]string{"version": strconv.Itoa(m.Version), "held": "yes", "chair": m.Chair}
 	for _, v := range m.Invitees {
 		form["attendance-"+v.ID] = v.Attendance

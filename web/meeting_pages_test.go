@@ -467,9 +467,13 @@ func TestMeetingPages(t *testing.T) {
 				}
 				// The same outcome again, at the version it was read at.
 				wantPage(t, sw.b.post(mpath+"/outcome", form), 422, "The meeting was changed by someone else")
+				// Nor at the new version; and the form is no longer offered.
+				form.Set("version", "3")
+				wantPage(t, sw.b.post(mpath+"/outcome", form), 422, "The meeting was changed by someone else")
 				if n := mpgRows(t, e, "meeting_actions"); n != 1 {
 					t.Errorf("%d actions stored, want 1", n)
 				}
+				wantRedirect(t, sw.b.get(mpath+"/outcome"), mpath)
 
 				w := tc.b.get("/work")
 				wantPage(t, w, 200, "Complete an action from a meeting", "Zelda Quill", "15 December 2026")
