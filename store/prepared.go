@@ -23,22 +23,30 @@ func newPreparedDB(db *sql.DB) *preparedDB { return &preparedDB{DB: db, stmts: m
 func (p *preparedDB) stmt(query string) *sql.Stmt {
 	p.mu.RLock()
 	st, ok := p.stmts[query]
+	full := len(p.stmts) >= maxPrepared
 	p.mu.RUnlock()
 	if ok {
 		return st
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if st, ok := p.stmts[query]; ok {
-		return st
-	}
-	if len(p.stmts) >= maxPrepared {
+	if full {
 		return nil
 	}
-	// Prepared outside any request, so no one request's end closes it.
+	// Prepared outside any request, so no one request's end closes it, and
+	// outside the lock, so a round trip to PostgreSQL does not hold up
+	// every other query's look-up.
 	st, err := p.DB.PrepareContext(context.Background(), query)
 	if err != nil {
 		return nil // the plain call reports the error
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if prev, ok := p.stmts[query]; ok { // prepared meanwhile by another caller
+		st.Close()
+		return prev
+	}
+	if len(p.stmts) >= maxPrepared {
+		st.Close()
+		return nil
 	}
 	p.stmts[query] = st
 	return st
