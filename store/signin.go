@@ -115,7 +115,15 @@ func (s *Store) signinFailed(ctx context.Context, email, ip, id, agencyID, reaso
 		if n >= MaxAccountFailures {
 			locked = true
 			if id != "" {
-				if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, s.d.ts(now.Add(FailureWindow)), id); err != nil {
+				// The lock lifts when the oldest of the last MaxAccountFailures
+				// failures leaves the window (refused attempts are not counted),
+				// so that is when the administrators' page says it ends.
+				var oldest time.Time
+				if err := tx.QueryRowContext(ctx, `SELECT at FROM signin_failures WHERE kind = 'account' AND key = $1 AND at > $2
+					ORDER BY at DESC LIMIT 1 OFFSET $3`, email, s.d.ts(now.Add(-FailureWindow)), MaxAccountFailures-1).Scan(timeScan{&oldest}); err != nil {
+					return internal("lock", err)
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, s.d.ts(oldest.Add(FailureWindow)), id); err != nil {
 					return internal("lock", err)
 				}
 			}

@@ -201,7 +201,13 @@ func TestSignInLimitsAndSessions(t *testing.T) {
 		if _, err := s.CheckPassword(ctx, "TEACHER@riverside.example.org ", storetest.Password); err != nil {
 			t.Fatalf("right password: %v", err)
 		}
+		// Failures a minute apart: the lock lifts when the first of them
+		// leaves the window, and the user's record says so.
+		firstFailure := clock.Now()
 		for i := range store.MaxAccountFailures {
+			if i > 0 {
+				clock.Add(time.Minute)
+			}
 			_, err := s.CheckPassword(ctx, f.Teacher.Email, "wrong password "+fmt.Sprint(i))
 			want := lantern.EUNAUTHORIZED
 			if i == store.MaxAccountFailures-1 {
@@ -209,10 +215,22 @@ func TestSignInLimitsAndSessions(t *testing.T) {
 			}
 			wantCode(t, err, want)
 		}
+		lockEnds := firstFailure.Add(store.FailureWindow)
+		locked, err := s.FindUserByID(storetest.As(f.Admin), f.Teacher.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if locked.LockedUntil == nil || !locked.LockedUntil.Equal(lockEnds) {
+			t.Errorf("locked until %v, want %v (the first failure's time and the window)", locked.LockedUntil, lockEnds)
+		}
 		// Locked: even the right password is refused, with the same words.
-		_, err := s.CheckPassword(ctx, f.Teacher.Email, storetest.Password)
+		_, err = s.CheckPassword(ctx, f.Teacher.Email, storetest.Password)
 		if !errors.Is(err, store.ErrLocked) {
 			t.Fatalf("locked account signed in: %v", err)
+		}
+		clock.Set(lockEnds.Add(-time.Second))
+		if _, err := s.CheckPassword(ctx, f.Teacher.Email, storetest.Password); !errors.Is(err, store.ErrLocked) {
+			t.Fatalf("a second before the lock ends: %v", err)
 		}
 		// An unknown account locks the same way, so the lock reveals nothing.
 		for range store.MaxAccountFailures {
