@@ -118,6 +118,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerAuditMetrics(reg, st)
 	wc := web.Config{Store: st, Logger: m.Log, Demo: m.Config.Demo, TLS: m.Config.TLSCert != "",
 		MaxBody: m.Config.MaxBody, BaseURL: m.Config.BaseURL, Ready: func(ctx context.Context) error { return st.CheckSchema(ctx, true) }}
 	if mc, ok := m.Config.Mail(); ok {
@@ -217,6 +218,21 @@ func (m *Main) Close() error {
 		errs = append(errs, m.lock.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// registerAuditMetrics exports the read auditor's group commit: every read
+// of a child's record waits for one, so its rate and time are the first
+// thing to look at when reads slow down.
+func registerAuditMetrics(reg *prometheus.Registry, st *store.Store) {
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lantern_audit_read_commits_total",
+			Help: "Group commits of read audit entries."}, func() float64 { return float64(st.ReadAuditStats().Commits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lantern_audit_read_entries_total",
+			Help: "Read audit entries committed (over commits: the mean group)."}, func() float64 { return float64(st.ReadAuditStats().Entries) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lantern_audit_read_commit_seconds_total",
+			Help: "Time spent committing read audit entries (its rate: how busy the one committer is)."},
+			func() float64 { return st.ReadAuditStats().Busy.Seconds() }),
+	)
 }
 
 // instrument counts and times requests by route, and logs each with ids

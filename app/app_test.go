@@ -119,7 +119,8 @@ func TestServeTLSWithMetricsAndHealth(t *testing.T) {
 	}
 	body, _ := io.ReadAll(mr.Body)
 	mr.Body.Close()
-	if mr.StatusCode != 200 || !strings.Contains(string(body), "lantern_http_requests_total") || !strings.Contains(string(body), `route="GET /healthz"`) {
+	if mr.StatusCode != 200 || !strings.Contains(string(body), "lantern_http_requests_total") || !strings.Contains(string(body), `route="GET /healthz"`) ||
+		!strings.Contains(string(body), "lantern_audit_read_commits_total") || !strings.Contains(string(body), "lantern_audit_read_commit_seconds_total") {
 		t.Errorf("metrics: %d %.300s", mr.StatusCode, body)
 	}
 	resp, err = client.Get(m.URL() + "/metrics")

@@ -424,6 +424,7 @@ func TestConcurrentReadsAreAllAudited(t *testing.T) {
 			t.Fatal(err)
 		}
 		const readers, each = 16, 20
+		stats := s.ReadAuditStats()
 		var wg sync.WaitGroup
 		errs := make(chan error, readers*each)
 		for range readers {
@@ -443,6 +444,13 @@ func TestConcurrentReadsAreAllAudited(t *testing.T) {
 		_, total, err := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{ChildID: c.ID, Action: "child.read"})
 		if err != nil || total != readers*each {
 			t.Fatalf("reads audited: %d of %d (%v)", total, readers*each, err)
+		}
+		// The counters saw every entry, in at most one commit each; the
+		// audit search itself is one more.
+		after := s.ReadAuditStats()
+		entries, commits := after.Entries-stats.Entries, after.Commits-stats.Commits
+		if entries != readers*each+1 || commits < 2 || commits > entries || after.Busy <= stats.Busy {
+			t.Errorf("read audit stats: %d entries in %d commits, busy %v then %v", entries, commits, stats.Busy, after.Busy)
 		}
 		if _, err := s.VerifyAudit(context.Background()); err != nil {
 			t.Fatal(err)

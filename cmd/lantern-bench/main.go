@@ -148,7 +148,7 @@ func run(o options) error {
 	var poolWaits int64
 	var poolWait time.Duration
 	for round := 1; round <= o.rounds; round++ {
-		b, err := load("bare", bareURL, "", o, "", "")
+		b, err := load("bare", bareURL, "", o, "", "", nil)
 		if err != nil {
 			return err
 		}
@@ -159,7 +159,7 @@ func run(o options) error {
 			profile, tracefile = roundFile(profile, round), roundFile(tracefile, round)
 		}
 		pool0 := st.DB().Stats()
-		l, err := load("lantern", lanternURL, token, o, profile, tracefile)
+		l, err := load("lantern", lanternURL, token, o, profile, tracefile, st.ReadAuditStats)
 		if err != nil {
 			return err
 		}
@@ -220,6 +220,12 @@ func run(o options) error {
 	if n := lanternOK; n > 0 {
 		fmt.Printf("read pool (%s): %d waits for a free connection (%.2f per read), %s waiting in all (%s per read)\n",
 			st.Dialect(), poolWaits, float64(poolWaits)/float64(n), poolWait.Round(time.Millisecond), time.Duration(int64(poolWait)/n))
+	}
+	if a := lanternAll.audit; a.Commits > 0 {
+		fmt.Printf("read audit group commit (%s): %d commits of %.1f entries on average, %s each on average; the one committer\n"+
+			"was busy %.0f%% of the measured time: every read waits for a commit, so this bounds the reads a second\n",
+			st.Dialect(), a.Commits, float64(a.Entries)/float64(a.Commits), ms(a.Busy/time.Duration(a.Commits)),
+			100*a.Busy.Seconds()/lanternAll.elapsed.Seconds())
 	}
 	fmt.Printf("load average (1, 5, 15 min) at start: %s; at end: %s\n", loadStart, loadAvg())
 	if o.trace != "" {
@@ -366,7 +372,8 @@ type result struct {
 	mallocs   uint64 // heap allocations in the measured window, client and server
 	bytes     uint64
 	gcs       uint32
-	cpu       time.Duration // process CPU time (user+system) in the measured window
+	cpu       time.Duration        // process CPU time (user+system) in the measured window
+	audit     store.ReadAuditStats // the read auditor's group commit in the measured window (Lantern only)
 }
 
 func (r *result) throughput() float64 { return float64(r.ok) / r.elapsed.Seconds() }
@@ -421,6 +428,9 @@ func merge(name string, rs []*result) *result {
 		all.bytes += r.bytes
 		all.gcs += r.gcs
 		all.cpu += r.cpu
+		all.audit.Commits += r.audit.Commits
+		all.audit.Entries += r.audit.Entries
+		all.audit.Busy += r.audit.Busy
 		all.latencies = append(all.latencies, r.latencies...)
 	}
 	slices.Sort(all.latencies)
@@ -438,7 +448,7 @@ func roundFile(name string, round int) string {
 // load runs o.clients clients against url for the warm-up, then measures
 // for o.duration. Each client sends one request at a time over a kept-alive
 // connection, reads the whole body and checks the status.
-func load(name, url, token string, o options, profile, tracefile string) (*result, error) {
+func load(name, url, token string, o options, profile, tracefile string, auditStats func() store.ReadAuditStats) (*result, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -502,6 +512,10 @@ func load(name, url, token string, o options, profile, tracefile string) (*resul
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
 	cpu0 := cpuTime()
+	var audit0 store.ReadAuditStats
+	if auditStats != nil {
+		audit0 = auditStats()
+	}
 	begin := time.Now()
 	if profile != "" {
 		f, err := os.Create(profile)
@@ -533,6 +547,10 @@ func load(name, url, token string, o options, profile, tracefile string) (*resul
 	// Requests started before the end finish after it: the measured window
 	// runs from the end of the warm-up to the last of them.
 	r := &result{name: name, elapsed: time.Since(begin), cpu: cpuTime() - cpu0}
+	if auditStats != nil {
+		a := auditStats()
+		r.audit = store.ReadAuditStats{Commits: a.Commits - audit0.Commits, Entries: a.Entries - audit0.Entries, Busy: a.Busy - audit0.Busy}
+	}
 	runtime.ReadMemStats(&ms1)
 	r.mallocs, r.bytes, r.gcs = ms1.Mallocs-ms0.Mallocs, ms1.TotalAlloc-ms0.TotalAlloc, ms1.NumGC-ms0.NumGC
 	for _, cr := range res {
