@@ -132,7 +132,10 @@ func Start(t testing.TB, opt Options) *Server {
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); s.srv.Serve(countingListener{ln, s}) }()
-	t.Cleanup(func() { s.srv.Close(); <-done })
+	// Close the listener here too: the server's Close closes only the
+	// listeners Serve has registered, so a test that ended before Serve
+	// began left it accepting for ever, and this wait hung the test run.
+	t.Cleanup(func() { s.srv.Close(); ln.Close(); <-done })
 	return s
 }
 
