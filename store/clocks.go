@@ -97,18 +97,6 @@ func (s *Store) closeTasks(ctx context.Context, tx *tx, childID, clock, reason s
 // closeSourceTasks is closeTasks for the tasks one record started (all the
 // child's when sourceID is empty).
 func (s *Store) closeSourceTasks(ctx context.Context, tx *tx, childID, clock, sourceID, reason string, at time.Time) error {
-	q := `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1
-		WHERE child_id = $3 AND clock = $4 AND status = 'open' AND started_at <= $1`
-	args := []any{s.d.ts(at), reason, childID, clock}
-	if sourceID != "" {
-		q, args = q+` AND source_id = $5`, append(args, sourceID)
-	}
-	res, err := tx.ExecContext(ctx, q, args...)
-	if err != nil {
-		return internal("close tasks", err)
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		tx.audit(auditEntry{Action: "task.close", Entity: "task", ChildID: childID, Detail: "clock=" + clock + " reason=" + reason})
-	}
-	return nil
+	q, args := sourceTasks(s.d, childID, clock, sourceID, at)
+	return s.endQueried(ctx, tx, childID, clock, at, reason, q, args...)
 }

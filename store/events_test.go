@@ -460,6 +460,12 @@ func TestEventStrategyDiscussionsAndConferences(t *testing.T) {
 		if !strings.Contains(first.ClosedReason, "superseded") || first.SourceID != sd1.ID || first.DoneAt == nil || !first.DoneAt.Equal(sd2.HeldAt) {
 			t.Errorf("first conference task %+v, want closed as superseded when the second discussion was held", first)
 		}
+		// Its closing is in the trail by the task's id.
+		var closings int
+		if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'task.close' AND entity_id = $1 AND child_id = $2`,
+			first.ID, child.ID).Scan(&closings); err != nil || closings != 1 {
+			t.Errorf("audit entries closing task %s: %d (%v), want 1", first.ID, closings, err)
+		}
 
 		// The initial conference, with a plan: on Wednesday 20 January.
 		icpcTask := evTask(t, s, a.SW, child.ID, "icpc", lantern.TaskOpen)

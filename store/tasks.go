@@ -55,38 +55,62 @@ func (s *Store) finishTasks(ctx context.Context, tx *tx, childID, clock string, 
 // child's when sourceID is empty): deciding one referral stops that
 // referral's clock, not another referral's.
 func (s *Store) finishSourceTasks(ctx context.Context, tx *tx, childID, clock, sourceID string, at time.Time) error {
-	// An event ends only the clocks started before it: a conference entered
-	// late does not end the clock a later discussion started.
-	q, args := `SELECT id FROM tasks WHERE child_id = $1 AND clock = $2 AND status = 'open' AND started_at <= $3`, []any{childID, clock, s.d.ts(at)}
+	q, args := sourceTasks(s.d, childID, clock, sourceID, at)
+	return s.finishQueried(ctx, tx, childID, clock, at, q, args...)
+}
+
+// sourceTasks is the query for the ids of a child's open tasks on a clock,
+// from one source when sourceID is given. An event ends only the clocks
+// started before it: a conference entered late does not end the clock a
+// later discussion started.
+func sourceTasks(d dialect, childID, clock, sourceID string, at time.Time) (string, []any) {
+	q, args := `SELECT id FROM tasks WHERE child_id = $1 AND clock = $2 AND status = 'open' AND started_at <= $3`, []any{childID, clock, d.ts(at)}
 	if sourceID != "" {
 		q, args = q+` AND source_id = $4`, append(args, sourceID)
 	}
-	return s.finishQueried(ctx, tx, childID, clock, at, q, args...)
+	return q, args
 }
 
 // finishQueried marks done the open tasks a query selects (their ids), all
 // of one child and clock.
 func (s *Store) finishQueried(ctx context.Context, tx *tx, childID, clock string, at time.Time, q string, args ...any) error {
+	return s.endQueried(ctx, tx, childID, clock, at, "", q, args...)
+}
+
+// endQueried ends the open tasks a query selects: done, or closed with a
+// reason when one is given. Each is audited by its id.
+func (s *Store) endQueried(ctx context.Context, tx *tx, childID, clock string, at time.Time, closeReason, q string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return internal("finish tasks", err)
+		return internal("end tasks", err)
 	}
 	var ids []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return internal("finish tasks", err)
+			return internal("end tasks", err)
 		}
 		ids = append(ids, id)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return internal("end tasks", err)
+	}
 	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1 WHERE id = $2`,
-			s.d.ts(at), id); err != nil {
-			return internal("finish task", err)
+		if closeReason == "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1 WHERE id = $2`,
+				s.d.ts(at), id); err != nil {
+				return internal("finish task", err)
+			}
+			tx.audit(auditEntry{Action: "task.done", Entity: "task", EntityID: id, ChildID: childID, Detail: "clock=" + clock})
+			continue
 		}
-		tx.audit(auditEntry{Action: "task.done", Entity: "task", EntityID: id, ChildID: childID, Detail: "clock=" + clock})
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1 WHERE id = $3`,
+			s.d.ts(at), closeReason, id); err != nil {
+			return internal("close task", err)
+		}
+		tx.audit(auditEntry{Action: "task.close", Entity: "task", EntityID: id, ChildID: childID, Detail: "clock=" + clock + " reason=" + closeReason})
 	}
 	return nil
 }
