@@ -67,13 +67,51 @@ type eventForm struct {
 	save func(s *Server, r *http.Request, childID string, form url.Values) (to string, formErrs []lantern.FieldError, err error)
 }
 
-var referralForm = &eventForm{
-	slug: "referrals", template: "event_referral_form", title: "Record a referral",
-	data: map[string]any{"Methods": []eventOption{
+// The forms' choices. Their labels are also the words a recorded event is
+// shown with (the *Label functions), so a form and its record agree.
+var (
+	referralMethods = []eventOption{
 		{"phone", "By telephone", "The referrer must confirm a telephone referral in writing within 48 hours"},
 		{"written", "In writing", "A letter, email or referral form"},
 		{"online", "Through the online referral form", ""},
-	}},
+	}
+	discussionDecisions = []eventOption{
+		{"s47", "Start child protection enquiries (section 47)", "There is reasonable cause to suspect the child is suffering, or likely to suffer, significant harm"},
+		{"no-s47", "Do not start child protection enquiries", ""},
+	}
+	conferenceKinds = []eventOption{
+		{"initial", "Initial child protection conference", ""},
+		{"review", "Review child protection conference", ""},
+	}
+	conferenceOutcomes = []eventOption{
+		{"plan", "The child needs a child protection plan", ""},
+		{"no-plan", "The child does not need a child protection plan", "At a review, this ends the child's plan"},
+	}
+	swAssessmentKinds = []eventOption{
+		{"single", "Single assessment", "Working Together 2023: one assessment, within 45 working days of the referral"},
+		{"initial", "Initial assessment", "Working Together 2006: within 7 working days of the referral"},
+		{"core", "Core assessment", "Working Together 2006: within 35 working days of starting it"},
+	}
+	s47Outcomes = []eventOption{
+		{"not-substantiated", "Concerns not substantiated", ""},
+		{"substantiated-no-continuing-risk", "Concerns substantiated, but the child is not judged to be at continuing risk of significant harm", ""},
+		{"substantiated-icpc", "Concerns substantiated and the child is judged to be at continuing risk: convene an initial child protection conference", ""},
+	}
+)
+
+// optionLabel is the label of a choice, or its code when it has none.
+func optionLabel(opts []eventOption, v string) string {
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
+var referralForm = &eventForm{
+	slug: "referrals", template: "event_referral_form", title: "Record a referral",
+	data:  map[string]any{"Methods": referralMethods},
 	ids:   map[string]string{"referrer.name": "referrer_name", "referrer.agency": "referrer_agency"},
 	whats: map[string]string{"received_at": "the referral was received"},
 	save:  saveReferral,
@@ -81,10 +119,7 @@ var referralForm = &eventForm{
 
 var strategyDiscussionForm = &eventForm{
 	slug: "strategy-discussions", template: "event_discussion_form", title: "Record a strategy discussion",
-	data: map[string]any{"Decisions": []eventOption{
-		{"s47", "Start child protection enquiries (section 47)", "There is reasonable cause to suspect the child is suffering, or likely to suffer, significant harm"},
-		{"no-s47", "Do not start child protection enquiries", ""},
-	}, "Rows": []int{1, 2, 3, 4, 5, 6}},
+	data:  map[string]any{"Decisions": discussionDecisions, "Rows": []int{1, 2, 3, 4, 5, 6}},
 	ids:   map[string]string{"participants": "participant-1-name"},
 	whats: map[string]string{"held_at": "the strategy discussion was held"},
 	save:  saveStrategyDiscussion,
@@ -92,13 +127,7 @@ var strategyDiscussionForm = &eventForm{
 
 var conferenceForm = &eventForm{
 	slug: "conferences", template: "event_conference_form", title: "Record a child protection conference",
-	data: map[string]any{"Kinds": []eventOption{
-		{"initial", "Initial child protection conference", ""},
-		{"review", "Review child protection conference", ""},
-	}, "Outcomes": []eventOption{
-		{"plan", "The child needs a child protection plan", ""},
-		{"no-plan", "The child does not need a child protection plan", "At a review, this ends the child's plan"},
-	}},
+	data:  map[string]any{"Kinds": conferenceKinds, "Outcomes": conferenceOutcomes},
 	whats: map[string]string{"held_at": "the conference was held"},
 	save:  saveConference,
 }
@@ -111,22 +140,14 @@ var coreGroupForm = &eventForm{
 
 var swAssessmentForm = &eventForm{
 	slug: "social-work-assessments", template: "event_swassessment_form", title: "Record a social work assessment",
-	data: map[string]any{"Kinds": []eventOption{
-		{"single", "Single assessment", "Working Together 2023: one assessment, within 45 working days of the referral"},
-		{"initial", "Initial assessment", "Working Together 2006: within 7 working days of the referral"},
-		{"core", "Core assessment", "Working Together 2006: within 35 working days of starting it"},
-	}},
+	data:  map[string]any{"Kinds": swAssessmentKinds},
 	whats: map[string]string{"started_at": "the assessment started", "completed_at": "the assessment was completed"},
 	save:  saveSWAssessment,
 }
 
 var s47Form = &eventForm{
 	slug: "s47-enquiries", template: "event_s47_form", title: "Record a section 47 enquiry",
-	data: map[string]any{"Outcomes": []eventOption{
-		{"not-substantiated", "Concerns not substantiated", ""},
-		{"substantiated-no-continuing-risk", "Concerns substantiated, but the child is not judged to be at continuing risk of significant harm", ""},
-		{"substantiated-icpc", "Concerns substantiated and the child is judged to be at continuing risk: convene an initial child protection conference", ""},
-	}},
+	data:  map[string]any{"Outcomes": s47Outcomes},
 	whats: map[string]string{"started_at": "the enquiry started", "completed_at": "the enquiry was completed"},
 	save:  saveS47,
 }
@@ -161,14 +182,7 @@ func s47Record(s *Server, r *http.Request, childID, id string) (*eventRecord, er
 	return &eventRecord{Heading: "Section 47 enquiry", Notice: "The enquiry has been recorded", Tasks: e.Tasks, Rows: rows}, nil
 }
 
-func s47OutcomeLabel(o string) string {
-	for _, opt := range s47Form.data["Outcomes"].([]eventOption) {
-		if opt.Value == o {
-			return opt.Label
-		}
-	}
-	return o
-}
+func s47OutcomeLabel(o string) string { return optionLabel(s47Outcomes, o) }
 
 // recordableChild reads the child of the request for a form that records
 // an event: the caller must see the child and be allowed to record for it,
@@ -720,17 +734,7 @@ func eventTimeline(ev *store.ChildEvents) []eventRow {
 
 // Words for the events' codes.
 
-func referralMethodLabel(m string) string {
-	switch m {
-	case "phone":
-		return "By telephone"
-	case "written":
-		return "In writing"
-	case "online":
-		return "Through the online referral form"
-	}
-	return m
-}
+func referralMethodLabel(m string) string { return optionLabel(referralMethods, m) }
 
 func referralDecisionLabel(d string) string {
 	switch d {
@@ -748,47 +752,13 @@ func referralDecisionLabel(d string) string {
 	return d
 }
 
-func discussionDecisionLabel(d string) string {
-	switch d {
-	case "s47":
-		return "Start child protection enquiries (section 47)"
-	case "no-s47":
-		return "Do not start child protection enquiries"
-	}
-	return d
-}
+func discussionDecisionLabel(d string) string { return optionLabel(discussionDecisions, d) }
 
-func conferenceKindLabel(k string) string {
-	switch k {
-	case "initial":
-		return "Initial child protection conference"
-	case "review":
-		return "Review child protection conference"
-	}
-	return k
-}
+func conferenceKindLabel(k string) string { return optionLabel(conferenceKinds, k) }
 
-func conferenceOutcomeLabel(o string) string {
-	switch o {
-	case "plan":
-		return "A child protection plan"
-	case "no-plan":
-		return "No child protection plan"
-	}
-	return o
-}
+func conferenceOutcomeLabel(o string) string { return optionLabel(conferenceOutcomes, o) }
 
-func swAssessmentKindLabel(k string) string {
-	switch k {
-	case "single":
-		return "Single assessment"
-	case "initial":
-		return "Initial assessment"
-	case "core":
-		return "Core assessment"
-	}
-	return k
-}
+func swAssessmentKindLabel(k string) string { return optionLabel(swAssessmentKinds, k) }
 
 // taskDue is when a task is due: its date, and the time too for clocks
 // counted in hours (a task due at the end of its day shows only the date).

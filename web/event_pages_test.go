@@ -288,7 +288,7 @@ func TestEventPages(t *testing.T) {
 				r := swB.post(base+"/conferences/new", with(when("held_at", "20", "1", "2026", "10:00"), "kind", "initial", "outcome", "plan"))
 				page := created(t, r, base+"/conferences/")
 				r = swB.get(page + "?done=recorded")
-				wantPage(t, r, 200, "The conference has been recorded", "Initial child protection conference", "A child protection plan",
+				wantPage(t, r, 200, "The conference has been recorded", "Initial child protection conference", "The child needs a child protection plan",
 					"Hold the first core group meeting", "Hold the first review conference")
 				if strings.Contains(string(r.body), web.FlagNoS47Warning) {
 					t.Errorf("a conference after a section 47 strategy discussion is flagged")
