@@ -316,7 +316,7 @@ type readBatchKey struct{}
 
 // batchReads returns a context whose audited reads are gathered, not
 // committed, and the function that commits them. The reads made with it
-// must run one after another.
+// must run one after another. Nested, the inner batch joins the outer.
 func (s *Store) batchReads(ctx context.Context) (context.Context, func() error) {
 	b := &readBatch{}
 	return context.WithValue(ctx, readBatchKey{}, b), func() error {
@@ -325,6 +325,20 @@ func (s *Store) batchReads(ctx context.Context) (context.Context, func() error) 
 		}
 		return s.auditedRead(ctx, b.es...)
 	}
+}
+
+// ReadTogether runs reads, with the context it passes, so that their audit
+// entries commit together when they are done: a page that reads several
+// records waits for one commit, not one a record. Nothing read inside may
+// be shown before ReadTogether returns nil: if the entries cannot be
+// committed it returns the error, and the page must show that instead. The
+// reads must run one after another.
+func (s *Store) ReadTogether(ctx context.Context, reads func(ctx context.Context) error) error {
+	bctx, commit := s.batchReads(ctx)
+	if err := reads(bctx); err != nil {
+		return err
+	}
+	return commit()
 }
 
 // AuditFilter narrows a search of the audit trail.

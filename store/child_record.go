@@ -26,35 +26,34 @@ const childRecordMeetings = 20
 // audit entries, as reading each part on its own, but the entries commit
 // together, so the page waits for one commit rather than eight.
 func (s *Store) ChildRecord(ctx context.Context, id string) (*ChildRecord, error) {
-	bctx, commit := s.batchReads(ctx)
 	r := &ChildRecord{}
-	var err error
-	if r.Child, err = s.FindChildByID(bctx, id); err != nil {
-		return nil, err
-	}
-	if r.Concerns, err = s.Concerns(bctx, id); err != nil {
-		return nil, err
-	}
-	if r.Assessments, err = s.Assessments(bctx, id); err != nil {
-		return nil, err
-	}
-	if r.Tasks, err = s.ChildTasks(bctx, id); err != nil {
-		return nil, err
-	}
-	if r.Lists, err = s.ChildLists(bctx, id); err != nil {
-		return nil, err
-	}
-	if r.Episodes, err = s.Episodes(bctx, id); err != nil {
-		return nil, err
-	}
-	if r.Meetings, err = s.Meetings(bctx, MeetingFilter{ChildID: id, Newest: true, Limit: childRecordMeetings}); err != nil {
-		return nil, err
-	}
-	if r.Events, err = s.ChildEvents(bctx, id); err != nil {
-		return nil, err
-	}
-	// Nothing read above is returned unless its entries are durable.
-	if err := commit(); err != nil {
+	err := s.ReadTogether(ctx, func(ctx context.Context) error {
+		var err error
+		if r.Child, err = s.FindChildByID(ctx, id); err != nil {
+			return err
+		}
+		if r.Concerns, err = s.Concerns(ctx, id); err != nil {
+			return err
+		}
+		if r.Assessments, err = s.Assessments(ctx, id); err != nil {
+			return err
+		}
+		if r.Tasks, err = s.ChildTasks(ctx, id); err != nil {
+			return err
+		}
+		if r.Lists, err = s.ChildLists(ctx, id); err != nil {
+			return err
+		}
+		if r.Episodes, err = s.Episodes(ctx, id); err != nil {
+			return err
+		}
+		if r.Meetings, err = s.Meetings(ctx, MeetingFilter{ChildID: id, Newest: true, Limit: childRecordMeetings}); err != nil {
+			return err
+		}
+		r.Events, err = s.ChildEvents(ctx, id)
+		return err
+	})
+	if err != nil { // nothing read is returned unless its entries are durable
 		return nil, err
 	}
 	return r, nil

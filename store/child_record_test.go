@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -105,6 +106,63 @@ func TestChildRecord(t *testing.T) {
 		}
 		if es := auditSince(t, s, f.Auditor, before); len(es) != 0 {
 			t.Errorf("a record not found wrote %v", actionsOf(es))
+		}
+	})
+}
+
+func TestReadTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		sw := storetest.As(f.SocialWorker)
+		a := newChild(t, s, f.SocialWorker, "Robin", "Example")
+		b := newChild(t, s, f.SocialWorker, "Sam", "Example")
+
+		// Reads inside, and a whole record read inside them (nested): their
+		// entries commit as one run when the outer call ends.
+		before := lastSeq(t, s, f.Auditor)
+		err := s.ReadTogether(sw, func(ctx context.Context) error {
+			if _, err := s.FindChildByID(ctx, a.ID); err != nil {
+				return err
+			}
+			if _, err := s.ChildRecord(ctx, b.ID); err != nil {
+				return err
+			}
+			if es := auditSince(t, s, f.Auditor, before); len(es) != 0 {
+				t.Errorf("entries committed before the reads ended: %v", actionsOf(es))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		es := auditSince(t, s, f.Auditor, before)
+		reads := map[string]int{}
+		for i, e := range es {
+			if e.Action == "child.read" {
+				reads[e.ChildID]++
+			}
+			if i > 0 && e.Seq != es[i-1].Seq+1 {
+				t.Errorf("not one run: %d after %d", e.Seq, es[i-1].Seq)
+			}
+		}
+		if reads[a.ID] != 1 || reads[b.ID] != 1 || len(es) < 9 {
+			t.Errorf("entries %v", actionsOf(es))
+		}
+
+		// Reads that fail show nothing, and commit nothing.
+		before = lastSeq(t, s, f.Auditor)
+		err = s.ReadTogether(sw, func(ctx context.Context) error {
+			if _, err := s.FindChildByID(ctx, a.ID); err != nil {
+				return err
+			}
+			_, err := s.FindChildByID(ctx, a.ID+"0")
+			return err
+		})
+		if lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Errorf("want not found, got %v", err)
+		}
+		if es := auditSince(t, s, f.Auditor, before); len(es) != 0 {
+			t.Errorf("failed reads committed %v", actionsOf(es))
 		}
 	})
 }

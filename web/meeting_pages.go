@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -110,12 +111,18 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 // children reads the children a meeting is about, each read audited.
 func (s *Server) children(r *http.Request, ids []string) ([]*lantern.Child, error) {
 	var out []*lantern.Child
-	for _, id := range ids {
-		c, err := s.st.FindChildByID(r.Context(), id)
-		if err != nil {
-			return nil, err
+	err := s.st.ReadTogether(r.Context(), func(ctx context.Context) error { // one audit commit for them all
+		for _, id := range ids {
+			c, err := s.st.FindChildByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
 		}
-		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -369,12 +376,17 @@ func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (map[strin
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
-	m, err := s.st.FindMeeting(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	data, err := s.meetingPageData(r, m)
+	var m *lantern.Meeting
+	var data map[string]any
+	// The meeting, its children and its shares: one audit commit.
+	err := s.st.ReadTogether(r.Context(), func(ctx context.Context) error {
+		var err error
+		if m, err = s.st.FindMeeting(ctx, r.PathValue("id")); err != nil {
+			return err
+		}
+		data, err = s.meetingPageData(r.WithContext(ctx), m)
+		return err
+	})
 	if err != nil {
 		s.error(w, r, err)
 		return
