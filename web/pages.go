@@ -70,7 +70,7 @@ func (s *Server) person(h http.HandlerFunc) http.HandlerFunc {
 			s.error(w, r, &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "Sign in to continue"})
 			return
 		}
-		h(w, r)
+		s.readsTogether(w, r, h)
 	}
 }
 
