@@ -111,7 +111,9 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 // children reads the children a meeting is about, each read audited.
 func (s *Server) children(r *http.Request, ids []string) ([]*lantern.Child, error) {
 	var out []*lantern.Child
-	err := s.st.ReadTogether(r.Context(), func(ctx context.Context) error { // one audit commit for them all
+	// One audit commit for them all, on the forms that show them again
+	// after a POST too (a GET page's reads commit together anyway).
+	err := s.st.ReadTogether(r.Context(), func(ctx context.Context) error {
 		for _, id := range ids {
 			c, err := s.st.FindChildByID(ctx, id)
 			if err != nil {
@@ -376,17 +378,12 @@ func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (map[strin
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
-	var m *lantern.Meeting
-	var data map[string]any
-	// The meeting, its children and its shares: one audit commit.
-	err := s.st.ReadTogether(r.Context(), func(ctx context.Context) error {
-		var err error
-		if m, err = s.st.FindMeeting(ctx, r.PathValue("id")); err != nil {
-			return err
-		}
-		data, err = s.meetingPageData(r.WithContext(ctx), m)
-		return err
-	})
+	m, err := s.st.FindMeeting(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	data, err := s.meetingPageData(r, m)
 	if err != nil {
 		s.error(w, r, err)
 		return
