@@ -75,7 +75,9 @@ func (s *Server) sendInvitations(ctx context.Context, r *http.Request, id string
 		} else {
 			res.Sent++
 		}
-		if rerr := s.st.InvitationSent(ctx, m, inv, err); rerr != nil {
+		// Recorded even if the person has gone from the page: a message sent
+		// and not recorded would be sent again by the next press.
+		if rerr := s.st.InvitationSent(context.WithoutCancel(ctx), m, inv, err); rerr != nil {
 			return res, rerr
 		}
 	}
@@ -106,7 +108,7 @@ func (s *Server) sendDistribution(ctx context.Context, r *http.Request, m *lante
 		} else {
 			res.Sent++
 		}
-		if rerr := s.st.SharesSent(ctx, d.ShareIDs, err); rerr != nil {
+		if rerr := s.st.SharesSent(context.WithoutCancel(ctx), d.ShareIDs, err); rerr != nil { // as above
 			return res, rerr
 		}
 	}
