@@ -31,6 +31,16 @@ func childIDVisible(ctx context.Context, args *[]any, idExpr string) (string, bo
 	}
 }
 
+// meetingVisible is the rule for a meeting, whose id is idExpr (such as
+// m.id): the caller may see a meeting only if they may see every child on it.
+func meetingVisible(ctx context.Context, args *[]any, idExpr string) (string, bool) {
+	cond, ok := childIDVisible(ctx, args, "vmc.child_id")
+	if !ok {
+		return "", false
+	}
+	return "NOT EXISTS (SELECT 1 FROM meeting_children vmc WHERE vmc.meeting_id = " + idExpr + " AND NOT (" + cond + "))", true
+}
+
 // mustAdminister allows administrators, and the operator at the command line.
 func mustAdminister(ctx context.Context) error {
 	if lantern.IsSystem(ctx) || lantern.CanAdminister(lantern.UserFromContext(ctx)) {

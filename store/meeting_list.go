@@ -37,7 +37,7 @@ type MeetingSummary struct {
 // which they may see. The read is audited for each child named.
 func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]*MeetingSummary, error) {
 	args := []any{}
-	cond, ok := childVisible(ctx, &args)
+	visible, ok := meetingVisible(ctx, &args, "m.id")
 	if !ok {
 		return nil, lantern.NotFound("Meeting")
 	}
@@ -46,7 +46,7 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]*MeetingSummar
 	}
 	f.Limit = min(f.Limit, 500)
 	q := `SELECT m.id, m.kind, m.status, m.starts_at, m.ends_at, m.location FROM meetings m
-		WHERE NOT EXISTS (SELECT 1 FROM meeting_children mc JOIN children c ON c.id = mc.child_id WHERE mc.meeting_id = m.id AND NOT (` + cond + `))`
+		WHERE ` + visible
 	if f.ChildID != "" {
 		args = append(args, f.ChildID)
 		q += ` AND EXISTS (SELECT 1 FROM meeting_children mc2 WHERE mc2.meeting_id = m.id AND mc2.child_id = $` + itoa(len(args)) + `)`

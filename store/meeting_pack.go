@@ -82,7 +82,13 @@ func (s *Store) FindMeetingPack(ctx context.Context, id string) (*MeetingPack, e
 		p.Children = append(p.Children, pc)
 	}
 	if len(m.ChildIDs) > 0 {
+		// Actions from other meetings about these children, from those
+		// meetings the caller may see.
 		args := []any{}
+		visible, ok := meetingVisible(ctx, &args, "mt.id")
+		if !ok {
+			return nil, lantern.NotFound("Meeting")
+		}
 		ph := ""
 		for i, c := range m.ChildIDs {
 			args = append(args, c)
@@ -95,7 +101,7 @@ func (s *Store) FindMeetingPack(ctx context.Context, id string) (*MeetingPack, e
 			ma.due_date, ma.task_id, mt.kind, mt.starts_at
 			FROM meeting_actions ma JOIN meetings mt ON mt.id = ma.meeting_id JOIN meeting_children mc ON mc.meeting_id = mt.id
 			LEFT JOIN users u ON u.id = ma.owner_id LEFT JOIN agencies ag ON ag.id = ma.agency_id LEFT JOIN tasks t ON t.id = ma.task_id
-			WHERE mc.child_id IN (`+ph+`) AND COALESCE(t.status, ma.status) = 'open' ORDER BY ma.due_date, ma.id`, args...)
+			WHERE mc.child_id IN (`+ph+`) AND `+visible+` AND COALESCE(t.status, ma.status) = 'open' ORDER BY ma.due_date, ma.id`, args...)
 		if err != nil {
 			return nil, internal("pack actions", err)
 		}
