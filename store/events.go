@@ -502,8 +502,10 @@ func (s *Store) CloseTask(ctx context.Context, id string, version int, reason st
 		if _, err := s.findChild(ctx, tx, t.ChildID, true); err != nil {
 			return lantern.NotFound("Task")
 		}
-		if !u.Has(lantern.RoleManager) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "Only managers can close tasks")
+		// A manager closes their own team's work: another agency's manager,
+		// who may see a shared child, may not close it.
+		if !u.Has(lantern.RoleManager) || u.AgencyID != t.TeamAgencyID {
+			return lantern.Errorf(lantern.EFORBIDDEN, "Only a manager of the team that holds the task can close it")
 		}
 		if t.Version != version {
 			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this task", Current: t}
@@ -511,11 +513,9 @@ func (s *Store) CloseTask(ctx context.Context, id string, version int, reason st
 		if t.Status != lantern.TaskOpen {
 			return lantern.Invalid(lantern.FieldError{Field: "status", Message: "The task is already " + string(t.Status)})
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1 WHERE id = $3`,
-			s.d.ts(now), reason, id); err != nil {
-			return internal("close task", err)
+		if err := s.endQueried(ctx, tx, t.ChildID, t.Clock, now, reason, `SELECT id FROM tasks WHERE id = $1`, id); err != nil {
+			return err
 		}
-		tx.audit(auditEntry{Action: "task.close", Entity: "task", EntityID: id, ChildID: t.ChildID, Detail: "clock=" + t.Clock})
 		t.Status, t.ClosedReason, t.Version = lantern.TaskClosed, reason, t.Version+1
 		done := now.UTC().Truncate(time.Microsecond)
 		t.DoneAt = &done

@@ -992,3 +992,25 @@ func TestS47Enquiries(t *testing.T) {
 		}
 	})
 }
+
+// A manager closes their own team's work only: another agency's manager,
+// who sees the shared child, may not close children's social care's task.
+func TestCloseTaskOnlyTheTeamsManager(t *testing.T) {
+	evEach(t, func(t *testing.T, s *store.Store, a *evArea, clock *storetest.Clock) {
+		c := evChild(t, s, a.Teacher, "Shared") // the school is involved
+		evReferral(t, s, a.SW, c.ID, "online", "2027-05-31T10:00:00Z")
+		task := evTask(t, s, a.SW, c.ID, "referrer-feedback", lantern.TaskOpen)
+		head := caseUser(t, s, "head@riverside.example.org", "Hana Head", a.School, lantern.RoleManager)
+		if _, err := s.FindChildByID(storetest.As(head), c.ID); err != nil {
+			t.Fatalf("the school's manager does not see the child: %v", err)
+		}
+		_, err := s.CloseTask(storetest.As(head), task.ID, task.Version, "Not needed")
+		evWantCode(t, "another agency's manager closes a task", err, lantern.EFORBIDDEN)
+		if got := evTask(t, s, a.SW, c.ID, "referrer-feedback", lantern.TaskOpen); got.Version != task.Version {
+			t.Errorf("the refused close changed the task: %+v", got)
+		}
+		if _, err := s.CloseTask(storetest.As(a.Manager), task.ID, task.Version, "Not needed"); err != nil {
+			t.Errorf("the team's own manager: %v", err)
+		}
+	})
+}
