@@ -164,15 +164,21 @@ func (s *Store) SharesSent(ctx context.Context, ids []string, sendErr error) err
 	now := s.now()
 	return s.write(ctx, func(tx *tx) error {
 		for _, id := range ids {
+			var child string
 			var err error
 			if sendErr != nil {
-				_, err = tx.ExecContext(ctx, `UPDATE information_shares SET send_error = $1 WHERE id = $2`, failureText(sendErr), id)
+				err = tx.QueryRowContext(ctx, `UPDATE information_shares SET send_error = $1 WHERE id = $2 RETURNING child_id`, failureText(sendErr), id).Scan(&child)
 			} else {
-				_, err = tx.ExecContext(ctx, `UPDATE information_shares SET sent_at = $1, send_error = '' WHERE id = $2`, s.d.ts(now), id)
+				err = tx.QueryRowContext(ctx, `UPDATE information_shares SET sent_at = $1, send_error = '' WHERE id = $2 RETURNING child_id`, s.d.ts(now), id).Scan(&child)
 			}
 			if err != nil {
 				return internal("share sent", err)
 			}
+			detail := "sent"
+			if sendErr != nil {
+				detail = "not sent"
+			}
+			tx.audit(auditEntry{Action: "share.sent", Entity: "information_share", EntityID: id, ChildID: child, Detail: detail})
 		}
 		return nil
 	})

@@ -15,6 +15,16 @@ import (
 // A CSE strategy meeting from end to end: arranged with the toolkit and
 // invitees from the directory, moved, invitees changed, held, its actions
 // done, its minutes and toolkit distributed, counted.
+// auditRows counts the audit entries of an action about an entity.
+func auditRows(t *testing.T, s *store.Store, action, entityID string) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2`, action, entityID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestMeetingFlow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
 		f := storetest.Seed(t, s)
@@ -52,6 +62,14 @@ func TestMeetingFlow(t *testing.T) {
 		if !slices.Contains(sugIDs, unit.ID) || !slices.Contains(sugIDs, coord.ID) || slices.Contains(sugIDs, iro.ID) {
 			t.Errorf("suggested %v", sug)
 		}
+		// Who works with a child is part of the record: the suggestion is
+		// audited, and a child the caller may not see is not found.
+		var suggested int
+		if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'meeting.suggestions' AND child_id = $1`, ava.ID).Scan(&suggested); err != nil || suggested != 1 {
+			t.Errorf("suggestions audited %d times (%v), want 1", suggested, err)
+		}
+		_, err = s.SuggestedInvitees(storetest.As(officer), "cse-strategy", []string{ava.ID})
+		wantCode(t, err, lantern.ENOTFOUND)
 
 		base := store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID}, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 2"}
 		bad := func(name string, mod func(*store.MeetingInput), fields ...string) {
@@ -282,6 +300,9 @@ func TestMeetingFlow(t *testing.T) {
 		if w := inWork(officer, lantern.ClockMeetingAction); w != nil {
 			t.Fatalf("a done action is still in the officer's work: %+v", w)
 		}
+		if n := auditRows(t, s, "task.done", held.Actions[0].TaskID); n != 1 {
+			t.Errorf("the action's task done: %d audit entries, want 1", n)
+		}
 		_, err = s.CompleteAction(storetest.As(officer), m.ID, held.Actions[0].ID)
 		wantFields(t, "completed twice", err, "status")
 
@@ -300,6 +321,11 @@ func TestMeetingFlow(t *testing.T) {
 			got[d.To.Email] = d.What
 			if err := s.SharesSent(sw, d.ShareIDs, nil); err != nil {
 				t.Fatal(err)
+			}
+			for _, id := range d.ShareIDs {
+				if n := auditRows(t, s, "share.sent", id); n != 1 {
+					t.Errorf("share %s sent: %d audit entries, want 1", id, n)
+				}
 			}
 		}
 		if len(got) != 3 || !slices.Equal(got[unit.Email], []string{"minutes"}) || !slices.Equal(got[coord.Email], []string{"minutes", "toolkit"}) ||

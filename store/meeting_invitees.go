@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -419,10 +420,10 @@ func (s *Store) CompleteAction(ctx context.Context, meetingID, actionID string) 
 		if a.Status != lantern.TaskOpen {
 			return lantern.Invalid(lantern.FieldError{Field: "status", Message: "The action is already complete"})
 		}
-		if a.TaskID != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1, completed_late = (due_at < $1), version = version + 1 WHERE id = $2 AND status = 'open'`,
-				s.d.ts(now), a.TaskID); err != nil {
-				return internal("complete action", err)
+		if a.TaskID != "" && len(m.ChildIDs) > 0 { // the task is about the meeting's first child
+			if err := s.finishQueried(ctx, tx, m.ChildIDs[0], lantern.ClockMeetingAction, now,
+				`SELECT id FROM tasks WHERE id = $1 AND status = 'open'`, a.TaskID); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE meeting_actions SET status = 'done', done_at = $1 WHERE id = $2`, s.d.ts(now), actionID); err != nil {
@@ -458,24 +459,49 @@ func (s *Store) SuggestedInvitees(ctx context.Context, kind string, childIDs []s
 			}
 		}
 	}
-	for _, id := range childIDs {
-		c, err := s.findChild(ctx, s.db, id, false)
-		if err != nil {
-			return nil, err
+	if len(childIDs) == 0 {
+		return out, nil
+	}
+	// Each child's allocated social worker, in one query under the access
+	// rule: a child the caller may not see makes the whole answer not found.
+	args := []any{}
+	cond, ok := childVisible(ctx, &args)
+	if !ok {
+		return nil, lantern.NotFound("Child")
+	}
+	ids := slices.Compact(slices.Sorted(slices.Values(childIDs)))
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		ph[i] = "$" + itoa(len(args))
+	}
+	type worker struct {
+		child string
+		inv   lantern.Invitee
+	}
+	ws, err := collect(ctx, s.db, "allocated social workers", `SELECT c.id, COALESCE(u.name, ''), COALESCE(u.email, ''), COALESCE(a.name, '')
+		FROM children c LEFT JOIN users u ON u.id = c.allocated_social_worker_id AND NOT u.disabled LEFT JOIN agencies a ON a.id = u.agency_id
+		WHERE c.id IN (`+strings.Join(ph, ", ")+`) AND `+cond+` ORDER BY c.id`, func(r scanner) (worker, error) {
+		var w worker
+		err := r.Scan(&w.child, &w.inv.Name, &w.inv.Email, &w.inv.Agency)
+		return w, err
+	}, args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(ws) != len(ids) {
+		return nil, lantern.NotFound("Child")
+	}
+	for _, w := range ws {
+		if w.inv.Email != "" && !seen[w.inv.Email] {
+			seen[w.inv.Email] = true
+			w.inv.Role, w.inv.SentSequence = "allocated social worker", -1
+			out = append(out, w.inv)
 		}
-		if c.AllocatedSocialWorkerID == "" {
-			continue
-		}
-		var inv lantern.Invitee
-		if err := s.db.QueryRowContext(ctx, `SELECT u.name, u.email, a.name FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1 AND NOT u.disabled`,
-			c.AllocatedSocialWorkerID).Scan(&inv.Name, &inv.Email, &inv.Agency); err != nil {
-			continue
-		}
-		if !seen[inv.Email] {
-			seen[inv.Email] = true
-			inv.Role, inv.SentSequence = "allocated social worker", -1
-			out = append(out, inv)
-		}
+	}
+	// Who works with each child is part of their record.
+	if err := s.auditedChildren(ctx, auditEntry{Action: "meeting.suggestions", Entity: "meeting", Detail: "kind=" + kind}, ids); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
