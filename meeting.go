@@ -57,7 +57,6 @@ type Meeting struct {
 	Minutes           string     `json:"minutes"`
 	Associates        string     `json:"associates"`
 	NextMeetingDate   *Date      `json:"next_meeting_date,omitempty"`
-	NextTaskID        string     `json:"next_task_id,omitempty"`
 	AgencyID          string     `json:"agency_id"`
 	CreatedBy         string     `json:"created_by"`
 	CreatedAt         time.Time  `json:"created_at"`

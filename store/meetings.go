@@ -154,11 +154,11 @@ func (s *Store) meeting(ctx context.Context, q querier, id string) (*lantern.Mee
 	var next lantern.Date
 	err := q.QueryRowContext(ctx, `SELECT id, kind, starts_at, ends_at, location, status, held, version, created_by, created_at, outcome_at,
 		sequence, assessment_id, young_person, young_person_reason, carers, carers_reason, cancel_reason, chair, minutes, associates,
-		next_meeting_date, next_task_id, agency_id
+		next_meeting_date, agency_id
 		FROM meetings WHERE id = $1`, id).Scan(&m.ID, &m.Kind, timeScan{&m.StartsAt}, timeScan{&m.EndsAt}, &m.Location, &m.Status, &held,
 		&m.Version, &m.CreatedBy, timeScan{&m.CreatedAt}, ntimeScan{&m.OutcomeAt},
 		&m.Sequence, &m.AssessmentID, &m.YoungPerson, &m.YoungPersonReason, &m.Carers, &m.CarersReason, &m.CancelReason, &m.Chair, &m.Minutes, &m.Associates,
-		&next, &m.NextTaskID, &m.AgencyID)
+		&next, &m.AgencyID)
 	if !next.IsZero() {
 		m.NextMeetingDate = &next
 	}
@@ -447,20 +447,15 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 				return internal("attendance", err)
 			}
 		}
-		if !o.NextMeetingDate.IsZero() && o.NextMeetingDate != derefDate(m.NextMeetingDate) {
-			// Setting the next date again replaces the task the first set.
-			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'closed', done_at = $1, closed_reason = $2, version = version + 1
-				WHERE clock = $3 AND source_id = $4 AND status = 'open'`, s.d.ts(now), "The next meeting's date was changed", lantern.ClockNextMeeting, m.ID); err != nil {
-				return internal("next meeting", err)
-			}
+		// The next meeting's date: a task for each child, ended when the
+		// next meeting of the kind is arranged. (An outcome is recorded
+		// once, so there is no earlier date's task to replace.)
+		if !o.NextMeetingDate.IsZero() {
 			for _, c := range m.ChildIDs {
 				t := &lantern.Task{ChildID: c, Clock: lantern.ClockNextMeeting, StartedAt: now, DueDate: o.NextMeetingDate, DueAt: lantern.EndOfDay(o.NextMeetingDate),
 					AssigneeID: m.CreatedBy, TeamAgencyID: m.AgencyID, Source: "meeting", SourceID: m.ID}
 				if err := s.createTask(ctx, tx, t); err != nil {
 					return err
-				}
-				if _, err := tx.ExecContext(ctx, `UPDATE meetings SET next_task_id = $1 WHERE id = $2`, t.ID, m.ID); err != nil {
-					return internal("next meeting", err)
 				}
 			}
 		}
@@ -554,11 +549,4 @@ func (s *Store) ReportMeetings(ctx context.Context, from, to lantern.Date) (*Mee
 		}
 	}
 	return r, s.audited(ctx, auditEntry{Action: "report.meetings", Detail: "from=" + from.String() + " to=" + to.String()})
-}
-
-func derefDate(d *lantern.Date) lantern.Date {
-	if d == nil {
-		return lantern.Date{}
-	}
-	return *d
 }
