@@ -387,9 +387,25 @@ func (s *Store) loadSiblings(ctx context.Context, q querier, childID string) ([]
 // changeLists runs fn in a write transaction on a child the caller may see
 // and change, whose record has not been merged into another.
 func (s *Store) changeLists(ctx context.Context, childID string, fn func(tx *tx, c *lantern.Child, now time.Time) error) error {
+	return s.changeListsLocking(ctx, childID, "", fn)
+}
+
+// changeListsLocking is changeLists that also locks another child's record
+// (a sibling's), both in id order before anything else, so that two
+// changes on the same pair, started from either end, never deadlock.
+func (s *Store) changeListsLocking(ctx context.Context, childID, otherID string, fn func(tx *tx, c *lantern.Child, now time.Time) error) error {
 	u := lantern.UserFromContext(ctx)
 	now := s.now()
 	return s.write(ctx, func(tx *tx) error {
+		if otherID != "" && s.d.forUpdate() != "" {
+			if _, err := collect(ctx, tx, "lock children", `SELECT id FROM children WHERE id IN ($1, $2) ORDER BY id`+s.d.forUpdate(),
+				func(r scanner) (string, error) {
+					var id string
+					return id, r.Scan(&id)
+				}, childID, otherID); err != nil {
+				return err
+			}
+		}
 		c, err := s.findChild(ctx, tx, childID, true)
 		if err != nil {
 			return err
@@ -732,7 +748,7 @@ func (s *Store) RemoveFamilyMember(ctx context.Context, childID, id string) erro
 func (s *Store) LinkSibling(ctx context.Context, childID, siblingID string) (*lantern.Child, error) {
 	siblingID = strings.TrimSpace(siblingID)
 	var out *lantern.Child
-	err := s.changeLists(ctx, childID, func(tx *tx, c *lantern.Child, now time.Time) error {
+	err := s.changeListsLocking(ctx, childID, siblingID, func(tx *tx, c *lantern.Child, now time.Time) error {
 		field := func(msg string) error { return lantern.Invalid(lantern.FieldError{Field: "sibling_id", Message: msg}) }
 		switch {
 		case siblingID == "":
@@ -748,9 +764,9 @@ func (s *Store) LinkSibling(ctx context.Context, childID, siblingID string) (*la
 		} else if err != nil {
 			return err
 		}
-		// Lock both records, in id order so two links never deadlock, and
-		// read whether either has been merged since.
-		rows, err := collect(ctx, tx, "lock siblings", `SELECT id, COALESCE(merged_into, '') FROM children WHERE id IN ($1, $2) ORDER BY id`+s.d.forUpdate(),
+		// Both records are locked (changeListsLocking): has either been
+		// merged since?
+		rows, err := collect(ctx, tx, "merged siblings", `SELECT id, COALESCE(merged_into, '') FROM children WHERE id IN ($1, $2) ORDER BY id`,
 			func(r scanner) ([2]string, error) {
 				var v [2]string
 				err := r.Scan(&v[0], &v[1])

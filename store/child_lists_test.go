@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"lantern"
@@ -510,6 +512,39 @@ func TestSiblings(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("social care's read does not name the siblings shown")
+		}
+	})
+}
+
+// Two people linking the same pair of children at once, from either end:
+// one link is made and the other is told it exists; neither deadlocks.
+func TestLinkSiblingsFromBothEndsAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		sw := storetest.As(f.SocialWorker)
+		for i := range 10 {
+			a := newChild(t, s, f.SocialWorker, "A", fmt.Sprint("Pair", i))
+			b := newChild(t, s, f.SocialWorker, "B", fmt.Sprint("Pair", i))
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for j, ids := range [][2]string{{a.ID, b.ID}, {b.ID, a.ID}} {
+				wg.Go(func() { _, errs[j] = s.LinkSibling(sw, ids[0], ids[1]) })
+			}
+			wg.Wait()
+			ok, conflict := 0, 0
+			for _, err := range errs {
+				switch lantern.ErrorCode(err) {
+				case "":
+					ok++
+				case lantern.ECONFLICT:
+					conflict++
+				default:
+					t.Errorf("pair %d: %v", i, err)
+				}
+			}
+			if ok != 1 || conflict != 1 {
+				t.Errorf("pair %d: %d linked, %d told it exists (%v)", i, ok, conflict, errs)
+			}
 		}
 	})
 }
