@@ -512,6 +512,7 @@ func TestEventsAPI(t *testing.T) {
 					{"?from=2026-13-01", "from"},
 					{"?from=2027-01-02&to=2027-01-01", "to"},
 					{"?to=tomorrow", "to"},
+					{"?from=0001-01-01&to=9999-12-31", "from"}, // every report's period is bounded
 				} {
 					r := e.as(mgr, "GET", "/api/v1/reports/timeliness"+tc.query, "")
 					if r.status != 422 {

@@ -105,6 +105,9 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "team", p)
 }
 
+// maxFiguresYears bounds a report's period.
+const maxFiguresYears = 10
+
 // period reads a from/to period, by default the last 90 days.
 func (s *Server) period(r *http.Request) (from, to lantern.Date, err error) {
 	var p lantern.Problems
@@ -126,6 +129,11 @@ func (s *Server) period(r *http.Request) (from, to lantern.Date, err error) {
 	}
 	if len(p) == 0 && to.Before(from) {
 		p.Add("to", "The end of the period must be on or after its start")
+	}
+	// Every report counts by month or quarter over the period: bounded, so
+	// a period of millennia cannot make one build a million rows.
+	if len(p) == 0 && from.Time().AddDate(maxFiguresYears, 0, 0).Before(to.Time()) {
+		p.Add("from", "The period must be 10 years or shorter")
 	}
 	return from, to, p.Err()
 }
