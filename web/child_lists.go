@@ -294,20 +294,6 @@ func options(values []string, label func(string) string) []option {
 	return out
 }
 
-// editableChild reads the child for a form: not found if the caller may not
-// see it, forbidden if they may not change it.
-func (s *Server) editableChild(w http.ResponseWriter, r *http.Request) (*lantern.Child, bool) {
-	c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
-	if err == nil && !lantern.CanEditChildren(lantern.UserFromContext(r.Context())) {
-		err = lantern.Errorf(lantern.EFORBIDDEN, "You cannot change children's records")
-	}
-	if err != nil {
-		s.error(w, r, err)
-		return nil, false
-	}
-	return c, true
-}
-
 func (s *Server) listForm(r *http.Request, k *listKind, c *lantern.Child) (*page, error) {
 	p := s.newPage(r, k.heading)
 	p.Nav = "children"
@@ -327,7 +313,7 @@ func (s *Server) listForm(r *http.Request, k *listKind, c *lantern.Child) (*page
 
 func (s *Server) listFormPage(k *listKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, ok := s.editableChild(w, r)
+		c, ok := s.recordableChild(w, r)
 		if !ok {
 			return
 		}
@@ -342,7 +328,7 @@ func (s *Server) listFormPage(k *listKind) http.HandlerFunc {
 
 func (s *Server) listAddPage(k *listKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, ok := s.editableChild(w, r)
+		c, ok := s.recordableChild(w, r)
 		if !ok {
 			return
 		}
@@ -471,7 +457,7 @@ func (s *Server) siblingsPage(w http.ResponseWriter, r *http.Request, c *lantern
 }
 
 func (s *Server) siblingSearchPage(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.editableChild(w, r)
+	c, ok := s.recordableChild(w, r)
 	if !ok {
 		return
 	}
@@ -479,7 +465,7 @@ func (s *Server) siblingSearchPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) siblingLinkPage(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.editableChild(w, r)
+	c, ok := s.recordableChild(w, r)
 	if !ok {
 		return
 	}

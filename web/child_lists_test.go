@@ -187,6 +187,22 @@ func TestChildListsPages(t *testing.T) {
 			ctx := storetest.As(f.Teacher)
 			base := "/children/" + child.ID
 
+			t.Run("a merged record offers no forms", func(t *testing.T) {
+				dup := e.createChild(f.Teacher, "Page", "Duplicate")
+				mgr, err := srv.Store.CreateUser(sysCtx(), lantern.UserInput{Email: "lists.manager@csc.example.org", Name: "Lists Manager",
+					AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleManager, lantern.RoleSocialWorker}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				keep := e.createChild(f.Teacher, "Page", "Kept")
+				if _, err := srv.Store.MergeChildren(storetest.As(mgr), keep.ID, dup.ID, keep.Version, dup.Version); err != nil {
+					t.Fatal(err)
+				}
+				for _, path := range []string{"/names/new", "/addresses/new", "/siblings/new"} {
+					wantPage(t, b.get("/children/"+dup.ID+path), 409, "merged into another")
+				}
+			})
+
 			t.Run("other names", func(t *testing.T) {
 				wantPage(t, b.get(base+"/names/new"), 200, "Add another name", `name="kind"`, `value="street-name"`)
 				r := b.post(base+"/names/new", url.Values{"name": {`<b>"Jay"</b>`}, "kind": {"surname"}})
