@@ -91,8 +91,11 @@ func (s *Server) currentToolkitPage(w http.ResponseWriter, r *http.Request) {
 // indicators' texts as the guidance words them.
 func (s *Server) apiToolkit(w http.ResponseWriter, r *http.Request) {
 	def, err := s.st.Toolkit(r.Context(), r.PathValue("tid"))
+	if lantern.ErrorCode(err) == lantern.EINVALID { // an unknown id; other failures are the service's
+		err = lantern.NotFound("Toolkit")
+	}
 	if err != nil {
-		s.error(w, r, lantern.NotFound("Toolkit"))
+		s.error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, def)
