@@ -138,6 +138,10 @@ func TestCasesAPI(t *testing.T) {
 			}
 
 			e.run(t, ids, []apiScenario{
+				// A toolkit's definition; an unknown one is not found.
+				{name: "the built-in toolkit", method: "GET", path: "/api/v1/toolkits/nottingham-v1", as: sw, wantStatus: 200,
+					wantBody: []string{`"id":"nottingham-v1"`}},
+				{name: "no such toolkit", method: "GET", path: "/api/v1/toolkits/nope", as: sw, wantStatus: 404},
 				// Scoring, with nothing stored.
 				{name: "score the example of api.md", method: "POST", path: "/api/v1/toolkit/score", as: sw, body: scoreExample, wantStatus: 200,
 					check: func(t *testing.T, r response) {
