@@ -306,39 +306,27 @@ func (s *Store) auditedRead(ctx context.Context, es ...*audit.Entry) error {
 }
 
 // readBatch gathers the audit entries of several reads made for one view,
-// so that they commit together: a child's page read its parts one after
-// another, each waiting for a commit of its own. Only the store makes one,
-// and the method that makes it commits it before it returns anything, so a
-// read still is not shown until its entry is durable.
+// so that they commit together: ReadTogether makes one.
 type readBatch struct{ es []*audit.Entry }
 
 type readBatchKey struct{}
-
-// batchReads returns a context whose audited reads are gathered, not
-// committed, and the function that commits them. The reads made with it
-// must run one after another. Nested, the inner batch joins the outer.
-func (s *Store) batchReads(ctx context.Context) (context.Context, func() error) {
-	b := &readBatch{}
-	return context.WithValue(ctx, readBatchKey{}, b), func() error {
-		if len(b.es) == 0 {
-			return nil
-		}
-		return s.auditedRead(ctx, b.es...)
-	}
-}
 
 // ReadTogether runs reads, with the context it passes, so that their audit
 // entries commit together when they are done: a page that reads several
 // records waits for one commit, not one a record. Nothing read inside may
 // be shown before ReadTogether returns nil: if the entries cannot be
 // committed it returns the error, and the page must show that instead. The
-// reads must run one after another.
+// reads must run one after another. Nested, the inner call's entries join
+// the outer's.
 func (s *Store) ReadTogether(ctx context.Context, reads func(ctx context.Context) error) error {
-	bctx, commit := s.batchReads(ctx)
-	if err := reads(bctx); err != nil {
+	b := &readBatch{}
+	if err := reads(context.WithValue(ctx, readBatchKey{}, b)); err != nil {
 		return err
 	}
-	return commit()
+	if len(b.es) == 0 {
+		return nil
+	}
+	return s.auditedRead(ctx, b.es...)
 }
 
 // AuditFilter narrows a search of the audit trail.

@@ -106,29 +106,26 @@ func (s *Store) signinFailed(ctx context.Context, email, ip, id, agencyID, reaso
 		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE at < $1`, s.d.ts(now.Add(-24*time.Hour))); err != nil {
 			return internal("prune failures", err)
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM signin_failures WHERE kind = 'account' AND key = $1 AND at > $2`,
-			email, s.d.ts(now.Add(-FailureWindow))).Scan(&n); err != nil {
+		tx.audit(auditEntry{Action: "signin.failure", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "reason=" + reason})
+		// The MaxAccountFailures'th latest failure in the window, if there is
+		// one, locks the account; the lock lifts when it leaves the window
+		// (refused attempts are not counted), so that is when the
+		// administrators' page says it ends.
+		var oldest time.Time
+		err := tx.QueryRowContext(ctx, `SELECT at FROM signin_failures WHERE kind = 'account' AND key = $1 AND at > $2
+			ORDER BY at DESC LIMIT 1 OFFSET $3`, email, s.d.ts(now.Add(-FailureWindow)), MaxAccountFailures-1).Scan(timeScan{&oldest})
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
 			return internal("count failures", err)
 		}
-		tx.audit(auditEntry{Action: "signin.failure", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "reason=" + reason})
-		if n >= MaxAccountFailures {
-			locked = true
-			if id != "" {
-				// The lock lifts when the oldest of the last MaxAccountFailures
-				// failures leaves the window (refused attempts are not counted),
-				// so that is when the administrators' page says it ends.
-				var oldest time.Time
-				if err := tx.QueryRowContext(ctx, `SELECT at FROM signin_failures WHERE kind = 'account' AND key = $1 AND at > $2
-					ORDER BY at DESC LIMIT 1 OFFSET $3`, email, s.d.ts(now.Add(-FailureWindow)), MaxAccountFailures-1).Scan(timeScan{&oldest}); err != nil {
-					return internal("lock", err)
-				}
-				if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, s.d.ts(oldest.Add(FailureWindow)), id); err != nil {
-					return internal("lock", err)
-				}
+		locked = true
+		if id != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, s.d.ts(oldest.Add(FailureWindow)), id); err != nil {
+				return internal("lock", err)
 			}
-			tx.audit(auditEntry{Action: "signin.locked", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID})
 		}
+		tx.audit(auditEntry{Action: "signin.locked", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID})
 		return nil
 	})
 	if err != nil {
