@@ -208,6 +208,3 @@ func EpisodePatterns(es []*MissingEpisode, now time.Time) Patterns {
 	p.Reassess = p.Last90 >= 3
 	return p
 }
-
-// ClockReturnInterview is the return interview's clock.
-const ClockReturnInterview = "return-interview"

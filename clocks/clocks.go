@@ -163,9 +163,9 @@ func Label(clock string) string {
 		return "Offer and hold the return interview"
 	case ToolkitReassessment:
 		return "Complete the toolkit again"
-	case "meeting-action":
+	case lantern.ClockMeetingAction:
 		return "Complete an action from a meeting"
-	case "next-meeting":
+	case lantern.ClockNextMeeting:
 		return "Arrange the next meeting"
 	}
 	return clock

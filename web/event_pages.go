@@ -615,7 +615,14 @@ func (s *Server) eventRecordPage(k recordKind) http.HandlerFunc {
 	}
 }
 
-func localTime(t time.Time) string { return t.In(lantern.London).Format("2 January 2006 at 15:04") }
+// localTime is a time as pages show it (the template's datetime): UK
+// time, or nothing for no time.
+func localTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(lantern.London).Format("2 January 2006 at 15:04")
+}
 
 func strategyDiscussionRecord(s *Server, r *http.Request, childID, id string) (*eventRecord, error) {
 	sd, err := s.st.FindStrategyDiscussion(r.Context(), childID, id)

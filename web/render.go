@@ -21,16 +21,11 @@ import (
 var templateFS embed.FS
 
 var funcs = template.FuncMap{
-	"asset": assets.Path,
-	"date":  func(d lantern.Date) string { return d.Format() },
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(lantern.London).Format("2 January 2006 at 15:04")
-	},
-	"isodate": func(t time.Time) string { return t.In(lantern.London).Format(time.RFC3339) },
-	"join":    strings.Join,
+	"asset":    assets.Path,
+	"date":     func(d lantern.Date) string { return d.Format() },
+	"datetime": localTime,
+	"isodate":  func(t time.Time) string { return t.In(lantern.London).Format(time.RFC3339) },
+	"join":     strings.Join,
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict: odd arguments")
