@@ -4,6 +4,7 @@ package ical
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -40,7 +41,7 @@ func Write(e Event) string {
 	line("METHOD", method)
 	line("BEGIN", "VEVENT")
 	line("UID", Escape(e.UID))
-	line("SEQUENCE", itoa(e.Sequence))
+	line("SEQUENCE", strconv.Itoa(e.Sequence))
 	line("DTSTAMP", utc(e.Stamp))
 	line("DTSTART", utc(e.Start))
 	line("DTEND", utc(e.End))
@@ -67,25 +68,6 @@ func Write(e Event) string {
 }
 
 func utc(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var d []byte
-	for n > 0 {
-		d = append([]byte{byte('0' + n%10)}, d...)
-		n /= 10
-	}
-	if neg {
-		d = append([]byte{'-'}, d...)
-	}
-	return string(d)
-}
 
 // Escape escapes TEXT values: backslash, semicolon, comma and newlines.
 func Escape(s string) string {

@@ -10,8 +10,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -108,7 +110,7 @@ func exit(err error) (int, error) {
 	return 1, err
 }
 
-// parse reads flags then the environment, and validates the store settings.
+// parse reads flags then the environment.
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -127,10 +129,7 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 
 // openStore opens an existing, current store for an admin command.
 func openStore(ctx context.Context, c app.Config) (*store.Store, error) {
-	if err := c.ValidateStore(); err != nil {
-		return nil, err
-	}
-	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
+	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error")) // which validates the settings
 	if err != nil {
 		return nil, err
 	}
@@ -419,8 +418,8 @@ func holidaysLoad(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return err
 		}
-		for region, n := range counts {
-			fmt.Fprintf(stdout, "%s: %d bank holidays\n", region, n)
+		for _, region := range slices.Sorted(maps.Keys(counts)) { // the same order every time
+			fmt.Fprintf(stdout, "%s: %d bank holidays\n", region, counts[region])
 		}
 		return nil
 	})

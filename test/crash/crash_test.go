@@ -35,7 +35,7 @@ import (
 	"testing"
 	"time"
 
-	_ "modernc.org/sqlite" // to check the database file directly
+	"lantern/store" // its database file's name; the driver to check that file directly
 )
 
 const (
@@ -601,7 +601,7 @@ func verifyAPI(t *testing.T, base, token string, l *ledger) {
 // (reads are shown only once their audit entry is durable).
 func checkDatabase(t *testing.T, data string, l *ledger) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, "lantern.db")+"?_pragma=busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, store.SQLiteFile)+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
