@@ -155,9 +155,7 @@ func findEvent[T any](ctx context.Context, s *Store, childID, id, source, entity
 	} else if err != nil {
 		return zero, internal(entity, err)
 	}
-	ts, err := collect(ctx, s.db, "tasks",
-		`SELECT `+taskCols+` FROM tasks t WHERE t.child_id = $1 AND t.source = $2 AND t.source_id = $3 ORDER BY t.due_at, t.id`,
-		scanTask, childID, source, id)
+	ts, err := s.eventTasks(ctx, childID, source, id)
 	if err != nil {
 		return zero, err
 	}
@@ -166,6 +164,13 @@ func findEvent[T any](ctx context.Context, s *Store, childID, id, source, entity
 		return zero, err
 	}
 	return v, nil
+}
+
+// eventTasks are the tasks an event of a child started, soonest due first.
+func (s *Store) eventTasks(ctx context.Context, childID, source, id string) ([]*lantern.Task, error) {
+	return collect(ctx, s.db, "tasks",
+		`SELECT `+taskCols+` FROM tasks t WHERE t.child_id = $1 AND t.source = $2 AND t.source_id = $3 ORDER BY t.due_at, t.id`,
+		scanTask, childID, source, id)
 }
 
 const referralCols = `id, child_id, received_at, method, referrer_name, referrer_agency, decision, decided_at,

@@ -334,7 +334,7 @@ func (s *Store) Episodes(ctx context.Context, childID string) ([]*lantern.Missin
 	return es, s.audited(ctx, auditEntry{Action: "missing.list", Entity: "missing_episode", ChildID: childID})
 }
 
-// Episode reads one of a child's episodes.
+// Episode reads one of a child's episodes, with the tasks it started.
 func (s *Store) Episode(ctx context.Context, childID, id string) (*lantern.MissingEpisode, error) {
 	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
 		return nil, err
@@ -345,6 +345,9 @@ func (s *Store) Episode(ctx context.Context, childID, id string) (*lantern.Missi
 	}
 	if len(es) == 0 {
 		return nil, lantern.NotFound("Missing episode")
+	}
+	if es[0].Tasks, err = s.eventTasks(ctx, childID, "missing-episode", id); err != nil { // the return interview's
+		return nil, err
 	}
 	return es[0], s.audited(ctx, auditEntry{Action: "missing.read", Entity: "missing_episode", EntityID: id, ChildID: childID})
 }
