@@ -207,9 +207,11 @@ func (s *Store) TimelinessReport(ctx context.Context, from, to lantern.Date) ([]
 	}
 	now := s.now()
 	start, end := from.Time(), lantern.EndOfDay(to)
+	// Whether a task was done late is decided once, when it is done
+	// (endQueried sets completed_late).
 	rows, err := s.db.QueryContext(ctx, `SELECT clock,
-		SUM(CASE WHEN status = 'done' AND done_at <= due_at THEN 1 ELSE 0 END),
-		SUM(CASE WHEN status = 'done' AND done_at > due_at THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status = 'done' AND NOT completed_late THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status = 'done' AND completed_late THEN 1 ELSE 0 END),
 		SUM(CASE WHEN status = 'open' AND due_at < $3 THEN 1 ELSE 0 END)
 		FROM tasks WHERE due_at >= $1 AND due_at <= $2 AND status <> 'closed' GROUP BY clock`,
 		s.d.ts(start), s.d.ts(end), s.d.ts(now))
