@@ -7,20 +7,30 @@ import (
 )
 
 // preparedDB prepares each distinct query once for the pool and reuses it:
-// parsing and planning SQL was the largest cost of a read. Queries are
-// written with parameters, so their text is bounded; past maxPrepared
-// distinct texts it stops preparing rather than grow without end.
+// parsing and planning SQL was the largest cost of a read on SQLite.
+// Queries are written with parameters, so their text is bounded; past
+// maxPrepared distinct texts it stops preparing rather than grow without
+// end. On PostgreSQL it prepares nothing: pgx already keeps each
+// connection's statements (and drops one a schema change has made
+// invalid, which a statement held here would keep failing with), so a
+// second cache only held more statements open on the server.
 type preparedDB struct {
 	*sql.DB
-	mu    sync.RWMutex
-	stmts map[string]*sql.Stmt
+	prepare bool
+	mu      sync.RWMutex
+	stmts   map[string]*sql.Stmt
 }
 
 const maxPrepared = 2000
 
-func newPreparedDB(db *sql.DB) *preparedDB { return &preparedDB{DB: db, stmts: map[string]*sql.Stmt{}} }
+func newPreparedDB(db *sql.DB, prepare bool) *preparedDB {
+	return &preparedDB{DB: db, prepare: prepare, stmts: map[string]*sql.Stmt{}}
+}
 
 func (p *preparedDB) stmt(query string) *sql.Stmt {
+	if !p.prepare {
+		return nil
+	}
 	p.mu.RLock()
 	st, ok := p.stmts[query]
 	full := len(p.stmts) >= maxPrepared

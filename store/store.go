@@ -90,7 +90,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.SetMaxOpenConns(32)
 		db.SetMaxIdleConns(32)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		s.db, s.wdb = newPreparedDB(db), db
+		s.db, s.wdb = newPreparedDB(db, false), db
 	} else {
 		if cfg.DataDir == "" {
 			return nil, errors.New("no data folder given")
@@ -107,7 +107,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// that 32 concurrent readers rarely queue for one.
 		db.SetMaxOpenConns(16)
 		db.SetMaxIdleConns(16)
-		s.db = newPreparedDB(db)
+		s.db = newPreparedDB(db, true)
 		if s.wdb, err = openSQLite(s.path); err != nil {
 			s.db.Close()
 			return nil, err
@@ -121,7 +121,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.wstmts = s.db
 	if s.wdb != s.db.DB {
-		s.wstmts = &preparedDB{DB: s.wdb, stmts: map[string]*sql.Stmt{}}
+		s.wstmts = newPreparedDB(s.wdb, true)
 	}
 	s.reads = newReadAuditor(s)
 	return s, nil
