@@ -306,8 +306,12 @@ func (s *Store) auditedRead(ctx context.Context, es ...*audit.Entry) error {
 }
 
 // readBatch gathers the audit entries of several reads made for one view,
-// so that they commit together: ReadTogether makes one.
-type readBatch struct{ es []*audit.Entry }
+// so that they commit together: ReadTogether makes one. It also keeps the
+// children those reads found visible (findChild), so each is read once.
+type readBatch struct {
+	es       []*audit.Entry
+	children map[string]*lantern.Child
+}
 
 type readBatchKey struct{}
 

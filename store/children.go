@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"lantern"
@@ -92,8 +93,32 @@ func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lanter
 	return c, nil
 }
 
-// findChild reads a child the caller may see, or ENOTFOUND.
+// findChild reads a child the caller may see, or ENOTFOUND. Reads made
+// together for one view (ReadTogether) read each child once: a child's
+// page checked the same child in each of its eight parts.
 func (s *Store) findChild(ctx context.Context, q querier, id string, lock bool) (*lantern.Child, error) {
+	b, together := ctx.Value(readBatchKey{}).(*readBatch)
+	together = together && !lock && q == querier(s.db) // never for a change's own checks
+	if together {
+		if c, ok := b.children[id]; ok {
+			cp := *c
+			cp.AgencyIDs = slices.Clone(c.AgencyIDs)
+			return &cp, nil
+		}
+	}
+	c, err := s.readChild(ctx, q, id, lock)
+	if err == nil && together {
+		if b.children == nil {
+			b.children = map[string]*lantern.Child{}
+		}
+		cp := *c
+		cp.AgencyIDs = slices.Clone(c.AgencyIDs)
+		b.children[id] = &cp
+	}
+	return c, err
+}
+
+func (s *Store) readChild(ctx context.Context, q querier, id string, lock bool) (*lantern.Child, error) {
 	args := []any{id}
 	cond, ok := childVisible(ctx, &args)
 	if !ok {
