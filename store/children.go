@@ -99,8 +99,12 @@ func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lanter
 func (s *Store) findChild(ctx context.Context, q querier, id string, lock bool) (*lantern.Child, error) {
 	b, together := ctx.Value(readBatchKey{}).(*readBatch)
 	together = together && !lock && q == querier(s.db) // never for a change's own checks
+	key := id
+	if u := lantern.UserFromContext(ctx); u != nil { // what one may see is not what another may
+		key = u.ID + "/" + id
+	}
 	if together {
-		if c, ok := b.children[id]; ok {
+		if c, ok := b.children[key]; ok {
 			cp := *c
 			cp.AgencyIDs = slices.Clone(c.AgencyIDs)
 			return &cp, nil
@@ -113,7 +117,7 @@ func (s *Store) findChild(ctx context.Context, q querier, id string, lock bool) 
 		}
 		cp := *c
 		cp.AgencyIDs = slices.Clone(c.AgencyIDs)
-		b.children[id] = &cp
+		b.children[key] = &cp
 	}
 	return c, err
 }
