@@ -149,6 +149,26 @@ func TestReadTogether(t *testing.T) {
 			t.Errorf("entries %v", actionsOf(es))
 		}
 
+		// A child found visible in a batch is found again without reading
+		// it, but only for the same person: another, in the same batch,
+		// still gets not found.
+		err = s.ReadTogether(sw, func(ctx context.Context) error {
+			if _, err := s.FindChildByID(ctx, a.ID); err != nil {
+				return err
+			}
+			if _, err := s.FindChildByID(ctx, a.ID); err != nil {
+				return err
+			}
+			_, err := s.FindChildByID(lantern.NewContextWithUser(ctx, f.OtherTeacher), a.ID)
+			if lantern.ErrorCode(err) != lantern.ENOTFOUND {
+				t.Errorf("another person in the batch: want not found, got %v", err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
 		// Reads that fail show nothing, and commit nothing.
 		before = lastSeq(t, s, f.Auditor)
 		err = s.ReadTogether(sw, func(ctx context.Context) error {
