@@ -187,7 +187,7 @@ func (s *Store) SharesSent(ctx context.Context, ids []string, sendErr error) err
 // MeetingShares lists what was shared from a meeting, for a caller who may
 // see the meeting; the read is audited per child.
 func (s *Store) MeetingShares(ctx context.Context, id string) ([]lantern.InformationShare, error) {
-	m, err := s.meeting(ctx, s.db, id)
+	childIDs, err := s.meetingChildren(ctx, s.db, id) // the access rule only: the meeting itself is not wanted
 	if err != nil {
 		return nil, err
 	}
@@ -209,5 +209,5 @@ func (s *Store) MeetingShares(ctx context.Context, id string) ([]lantern.Informa
 	if err := rows.Err(); err != nil {
 		return nil, internal("shares", err)
 	}
-	return out, s.auditedChildren(ctx, auditEntry{Action: "meeting.shares.read", Entity: "meeting", EntityID: id}, m.ChildIDs)
+	return out, s.auditedChildren(ctx, auditEntry{Action: "meeting.shares.read", Entity: "meeting", EntityID: id}, childIDs)
 }

@@ -143,16 +143,42 @@ func checkWhenWhere(p *lantern.Problems, start, end time.Time, location string) 
 	return location
 }
 
+// meetingChildren are the children of a meeting the caller may see (the
+// rule: all its children visible), or ENOTFOUND.
+func (s *Store) meetingChildren(ctx context.Context, q querier, id string) ([]string, error) {
+	args := []any{id}
+	visible, ok := meetingVisible(ctx, &args, "m.id")
+	if !ok || !lantern.CanSeeChildren(lantern.UserFromContext(ctx)) {
+		return nil, lantern.NotFound("Meeting")
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM meetings m WHERE m.id = $1 AND `+visible, args...).Scan(&n); err != nil {
+		return nil, internal("meeting access", err)
+	} else if n == 0 {
+		return nil, lantern.NotFound("Meeting")
+	}
+	ids, err := collect(ctx, q, "meeting children", `SELECT child_id FROM meeting_children WHERE meeting_id = $1 ORDER BY child_id`,
+		func(r scanner) (string, error) {
+			var c string
+			return c, r.Scan(&c)
+		}, id)
+	if ids == nil {
+		ids = []string{}
+	}
+	return ids, err
+}
+
 // meeting reads a meeting the caller may see: every child on it visible to
 // them (a meeting about no child: anyone who works with children).
 func (s *Store) meeting(ctx context.Context, q querier, id string) (*lantern.Meeting, error) {
-	if !lantern.CanSeeChildren(lantern.UserFromContext(ctx)) {
-		return nil, lantern.NotFound("Meeting")
+	childIDs, err := s.meetingChildren(ctx, q, id)
+	if err != nil {
+		return nil, err
 	}
 	var m lantern.Meeting
 	var held sql.NullBool
 	var next lantern.Date
-	err := q.QueryRowContext(ctx, `SELECT id, kind, starts_at, ends_at, location, status, held, version, created_by, created_at, outcome_at,
+	err = q.QueryRowContext(ctx, `SELECT id, kind, starts_at, ends_at, location, status, held, version, created_by, created_at, outcome_at,
 		sequence, assessment_id, young_person, young_person_reason, carers, carers_reason, cancel_reason, chair, minutes, associates,
 		next_meeting_date, agency_id
 		FROM meetings WHERE id = $1`, id).Scan(&m.ID, &m.Kind, timeScan{&m.StartsAt}, timeScan{&m.EndsAt}, &m.Location, &m.Status, &held,
@@ -170,38 +196,7 @@ func (s *Store) meeting(ctx context.Context, q querier, id string) (*lantern.Mee
 	if held.Valid {
 		m.Held = &held.Bool
 	}
-	rows, err := q.QueryContext(ctx, `SELECT child_id FROM meeting_children WHERE meeting_id = $1 ORDER BY child_id`, id)
-	if err != nil {
-		return nil, internal("meeting children", err)
-	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return nil, internal("meeting children", err)
-		}
-		m.ChildIDs = append(m.ChildIDs, c)
-	}
-	rows.Close()
-	if m.ChildIDs == nil {
-		m.ChildIDs = []string{}
-	}
-	if len(m.ChildIDs) > 0 {
-		args := []any{}
-		cond, _ := childVisible(ctx, &args)
-		ph := make([]string, len(m.ChildIDs))
-		for i, c := range m.ChildIDs {
-			args = append(args, c)
-			ph[i] = "$" + itoa(len(args))
-		}
-		var n int
-		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM children c WHERE c.id IN (`+strings.Join(ph, ",")+`) AND `+cond, args...).Scan(&n); err != nil {
-			return nil, internal("meeting access", err)
-		}
-		if n != len(m.ChildIDs) {
-			return nil, lantern.NotFound("Meeting")
-		}
-	}
+	m.ChildIDs = childIDs
 	m.Decisions, m.Actions = []lantern.MeetingDecision{}, []lantern.MeetingAction{}
 	drows, err := q.QueryContext(ctx, `SELECT child_id, level, rationale, recommendations FROM meeting_decisions WHERE meeting_id = $1 ORDER BY child_id`, id)
 	if err != nil {
