@@ -454,6 +454,7 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 				}
 			}
 		}
+		involved := map[string]bool{}
 		for i, a := range o.Actions {
 			aid := newID()
 			childID := ""
@@ -461,10 +462,13 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 				childID = m.ChildIDs[0]
 			}
 			// The owner must open the child's record to act: the meeting
-			// involved their agency with each child.
-			for _, c := range m.ChildIDs {
-				if err := s.involve(ctx, tx, c, ownerAgencies[i], now); err != nil {
-					return err
+			// involved their agency with each child (once per agency).
+			if !involved[ownerAgencies[i]] {
+				involved[ownerAgencies[i]] = true
+				for _, c := range m.ChildIDs {
+					if err := s.involve(ctx, tx, c, ownerAgencies[i], now); err != nil {
+						return err
+					}
 				}
 			}
 			taskID := ""
