@@ -52,3 +52,30 @@ func TestMeetingPackHidesMeetingsTheReaderMayNotSee(t *testing.T) {
 		}
 	})
 }
+
+// Two records of one child, both on a meeting, merged: the meeting is about
+// the kept record once, not about it and the merged one.
+func TestMergeKeepsAMeetingAboutTheChildOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		sw := storetest.As(f.SocialWorker)
+		keep := caseChild(t, s, f.SocialWorker, "Ava", "Example", "2012-03-01")
+		dup := caseChild(t, s, f.SocialWorker, "Ava", "Exampel", "2012-03-01")
+		at := clock.Now().Add(time.Hour)
+		m, err := s.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{keep.ID, dup.ID}, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mgr := caseUser(t, s, "manager@csc.example.org", "Mo Manager", f.CSC, lantern.RoleManager)
+		if _, err := s.MergeChildren(storetest.As(mgr), keep.ID, dup.ID, keep.Version, dup.Version); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.FindMeeting(sw, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.ChildIDs) != 1 || got.ChildIDs[0] != keep.ID {
+			t.Errorf("the meeting is about %v after the merge, want only %s", got.ChildIDs, keep.ID)
+		}
+	})
+}

@@ -87,6 +87,10 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 		if _, err := tx.ExecContext(ctx, `DELETE FROM child_siblings WHERE child_id = $1 OR sibling_id = $1`, dupID); err != nil {
 			return internal("merge", err)
 		}
+		// A meeting that was about both records is about the kept one, once.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_children WHERE child_id = $1`, dupID); err != nil {
+			return internal("merge", err)
+		}
 		if dup.GivenName+" "+dup.FamilyName != keep.GivenName+" "+keep.FamilyName {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES ($1, $2, $3, 'previous-name', $4, $5)`,
 				newID(), keepID, dup.GivenName+" "+dup.FamilyName, match.NameKey(dup.GivenName+" "+dup.FamilyName), s.d.ts(now)); err != nil {
