@@ -72,7 +72,7 @@ func (s *Store) appendEntries(ctx context.Context, tx *sql.Tx, es []*audit.Entry
 			args = append(args, e.Seq, s.d.ts(e.At), e.UserID, e.AgencyID, e.IP, e.Action, e.Entity, e.EntityID, e.ChildID,
 				e.Why, e.Detail, e.PrevHash, e.Hash)
 		}
-		if _, err := s.inTx(ctx, tx, auditInsert(len(batch))).ExecContext(ctx, args...); err != nil {
+		if _, err := s.inTx(ctx, tx, s.auditInsert(len(batch))).ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}
 	}
@@ -86,24 +86,17 @@ const (
 	auditCols13     = 13
 )
 
-// auditInsert is the INSERT of n audit entries.
-func auditInsert(n int) string {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO audit_log (seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash) VALUES `)
-	for i := range n {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(")
-		for j := range auditCols13 {
-			if j > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("$" + itoa(i*auditCols13+j+1))
-		}
-		q.WriteString(")")
+// auditInsert is the INSERT of n audit entries, 1 <= n <= auditInsertRows:
+// each text is built once, when the store opens.
+func (s *Store) auditInsert(n int) string { return s.auditInserts[n] }
+
+func auditInserts(d dialect) []string {
+	qs := make([]string, auditInsertRows+1)
+	for n := 1; n <= auditInsertRows; n++ {
+		qs[n] = `INSERT INTO audit_log (seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash) VALUES ` +
+			d.values(n, auditCols13)
 	}
-	return q.String()
+	return qs
 }
 
 // stmtOrQuery runs a statement in a transaction: prepared once if it is in
@@ -141,7 +134,7 @@ func (s *Store) prepareAudit(n int) {
 	s.wstmts.stmt(auditHeadQuery + s.d.forUpdate())
 	s.wstmts.stmt(auditHeadUpdate)
 	for start := 0; start < n; start += auditInsertRows {
-		s.wstmts.stmt(auditInsert(min(auditInsertRows, n-start)))
+		s.wstmts.stmt(s.auditInsert(min(auditInsertRows, n-start)))
 	}
 }
 

@@ -3,6 +3,8 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3/database"
@@ -56,6 +58,32 @@ func (d dialect) groupConcat(expr, orderBy string) string {
 		return "string_agg(" + expr + ", ',' ORDER BY " + orderBy + ")"
 	}
 	return "group_concat(" + expr + ", ',' ORDER BY " + orderBy + ")"
+}
+
+// values is the VALUES list of a multi-row INSERT: rows of cols parameters,
+// in order. SQLite gets anonymous "?" parameters: the driver looks a numbered
+// one up by name at every bind, in a list as long as the statement's, so a
+// batch of hundreds of them cost time with the square of their number.
+func (d dialect) values(rows, cols int) string {
+	var b strings.Builder
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range cols {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			if d == postgres {
+				b.WriteString("$" + strconv.Itoa(i*cols+j+1))
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // tsFormat is fixed-width, so SQLite's text timestamps sort as times do.

@@ -56,10 +56,11 @@ type Store struct {
 	now    func() time.Time
 	path   string // the SQLite file
 
-	reads    *readAuditor
-	toolkits toolkitCache
-	profile  string // the timescale profile that sets new tasks
-	calendar string // the bank-holiday region
+	reads        *readAuditor
+	auditInserts []string // by number of rows
+	toolkits     toolkitCache
+	profile      string // the timescale profile that sets new tasks
+	calendar     string // the bank-holiday region
 }
 
 // SQLiteFile is the database file's name in the data folder.
@@ -123,6 +124,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.wdb != s.db.DB {
 		s.wstmts = newPreparedDB(s.wdb, true)
 	}
+	s.auditInserts = auditInserts(s.d)
 	s.reads = newReadAuditor(s)
 	return s, nil
 }
