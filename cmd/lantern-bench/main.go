@@ -3,7 +3,9 @@
 // access rule, the audited read and its group commit, JSON) against a bare
 // net/http handler answering a child-like JSON body, on the same machine
 // with the same load generator, and reports throughput, latency and the
-// ratio between the two.
+// ratio between the two. A third target, GET /api/v1/me through the same
+// stack with the same token, shows what is left when no record is read and
+// so no audit entry is written.
 //
 //	go run ./cmd/lantern-bench                        # SQLite, 32 clients, 10s
 //	go run ./cmd/lantern-bench -c 32 -d 10s -rounds 2
@@ -108,6 +110,10 @@ func run(o options) error {
 		return fmt.Errorf("seed: %w", err)
 	}
 	lanternURL := m.URL() + "/api/v1/children/" + child.ID
+	// The same stack and token, reading no child's record (so writing no
+	// audit entry): the difference from it is the record's query and its
+	// durable audit.
+	meURL := m.URL() + "/api/v1/me"
 
 	// The bare handler: a plain net/http server marshalling the same record
 	// (lantern.Child, so the bodies stay alike as the record grows) on every
@@ -143,7 +149,7 @@ func run(o options) error {
 	printMachine(st.Dialect(), o, len(bareBody), len(lanternBody))
 	loadStart := loadAvg()
 
-	var bareRes, lanternRes []*result
+	var bareRes, meRes, lanternRes []*result
 	var lanternOK int64 // reads after the audit head was taken
 	var poolWaits int64
 	var poolWait time.Duration
@@ -154,6 +160,12 @@ func run(o options) error {
 		}
 		b.round = round
 		bareRes = append(bareRes, b)
+		me, err := load("lantern-me", meURL, token, o, "", "", nil)
+		if err != nil {
+			return err
+		}
+		me.round = round
+		meRes = append(meRes, me)
 		profile, tracefile := o.cpuprofile, o.trace
 		if round > 1 {
 			profile, tracefile = roundFile(profile, round), roundFile(tracefile, round)
@@ -179,16 +191,17 @@ func run(o options) error {
 	audited := endSeq - startSeq
 	verified, verr := st.VerifyAudit(ctx)
 
-	bareAll, lanternAll := merge("bare", bareRes), merge("lantern", lanternRes)
+	bareAll, meAll, lanternAll := merge("bare", bareRes), merge("lantern-me", meRes), merge("lantern", lanternRes)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "target\tround\trequests\terrors\treq/s\tp50\tp90\tp99\tmax\tCPU/req\tcores\tallocs/req\tKB/req\tGCs\t")
 	for i := range bareRes {
-		for _, r := range []*result{bareRes[i], lanternRes[i]} {
+		for _, r := range []*result{bareRes[i], meRes[i], lanternRes[i]} {
 			r.row(tw, fmt.Sprint(r.round))
 		}
 	}
 	if o.rounds > 1 {
 		bareAll.row(tw, "all")
+		meAll.row(tw, "all")
 		lanternAll.row(tw, "all")
 	}
 	tw.Flush()
@@ -205,6 +218,9 @@ func run(o options) error {
 		fmt.Printf("CPU per request lantern/bare: %.1fx (%.0fµs / %.0fµs): were both CPU-bound, the ratio would be %.3f\n",
 			perReq(lanternAll)/perReq(bareAll), perReq(lanternAll)*1e6, perReq(bareAll)*1e6, perReq(bareAll)/perReq(lanternAll))
 	}
+	fmt.Printf("for comparison, lantern-me (GET /api/v1/me: the same stack and token, no child's record, no audit entry):\n"+
+		"  ratio %.3f, p99 %s: what the record's query and the wait for its durable audit entry add is the gap to lantern\n",
+		meAll.throughput()/bareAll.throughput(), ms(meAll.percentile(0.99)))
 	fmt.Printf("goal: lantern throughput >= %.2f x bare: %s\n", goalRatio, verdict(ratio >= goalRatio))
 	fmt.Printf("goal: lantern p99 < %s at %d clients: %s (p99 %s)\n", goalP99, o.clients, verdict(p99 < goalP99), ms(p99))
 	same := "equal, as they must be"
@@ -252,7 +268,7 @@ func run(o options) error {
 	}
 
 	var errs []error
-	for _, r := range append(bareRes, lanternRes...) {
+	for _, r := range slices.Concat(bareRes, meRes, lanternRes) {
 		if r.errors > 0 {
 			errs = append(errs, fmt.Errorf("%s round %d: %d failed requests, first: %v", r.name, r.round, r.errors, r.firstErr))
 		}
