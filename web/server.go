@@ -66,7 +66,7 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
-	s.h = s.recoverer(s.securityHeaders(cop.Handler(s.limitBody(s.authenticate(s.refuseUnstorable(s.mux))))))
+	s.h = s.recoverer(s.securityHeaders(cop.Handler(s.limitBody(s.refuseUnstorable(s.authenticate(s.mux))))))
 	return s, nil
 }
 
