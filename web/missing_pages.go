@@ -278,14 +278,9 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 		s.error(w, r, err)
 		return
 	}
-	all, err := s.st.ChildTasks(ctx, c.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	var tasks []*lantern.Task
-	for _, t := range all {
-		if t.Clock == clocks.ReturnInterview && t.SourceID == e.ID {
+	var tasks []*lantern.Task // the episode's own: its return interview
+	for _, t := range e.Tasks {
+		if t.Clock == clocks.ReturnInterview {
 			tasks = append(tasks, t)
 		}
 	}
