@@ -170,7 +170,7 @@ func TestMissingPages(t *testing.T) {
 				if strings.Contains(string(r.body), "At his flat") {
 					t.Errorf("the school's practitioner reads what the young person said")
 				}
-				wantPage(t, b.get(path), 200, "At his flat")
+				wantPage(t, b.get(path), 200, "At his flat", `id="return-interview-task"`, `<strong class="govuk-tag govuk-tag--green">Done</strong>`)
 				wantPage(t, tb.get(episode), 404)
 				wantPage(t, tb.post(episode+"/return", with(when("returned_at", "22", "11", "2026", "08:00"), "version", "2")), 404)
 			})
