@@ -68,7 +68,7 @@ func jsonError(body []byte, err error) error {
 			return lantern.Errorf(lantern.EBADREQUEST, "The request body must be a JSON object")
 		}
 		return &lantern.Error{Code: lantern.EBADREQUEST, Message: "A field has the wrong type",
-			Fields: []lantern.FieldError{{Field: field, Message: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type.String()), typ.Value)}}}
+			Fields: []lantern.FieldError{{Field: field, Message: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type.String()), jsonValue(typ.Value))}}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &lantern.Error{Code: lantern.EBADREQUEST, Message: "The request has a field that is not known",
@@ -98,6 +98,10 @@ func safeJSONMessage(err error) string {
 
 func jsonKind(goType string) string {
 	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["):
+		return "an object"
 	case strings.Contains(goType, "int"):
 		return "a whole number"
 	case strings.Contains(goType, "float"):
@@ -106,11 +110,30 @@ func jsonKind(goType string) string {
 		return "a string"
 	case strings.HasSuffix(goType, "bool"):
 		return "true or false"
-	case strings.HasPrefix(goType, "[]"):
-		return "a list"
 	default:
 		return "an object"
 	}
+}
+
+// jsonValue says what was sent, from the decoder's description of it:
+// "string", "array", "number 3.5" and so on.
+func jsonValue(v string) string {
+	switch v {
+	case "string":
+		return "a string"
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "bool":
+		return "true or false"
+	case "number":
+		return "a number"
+	}
+	if n, ok := strings.CutPrefix(v, "number "); ok {
+		return n
+	}
+	return v
 }
 
 func position(body []byte, off int64) (line, col int) {
