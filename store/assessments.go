@@ -23,12 +23,15 @@ type answers struct {
 }
 
 // missingEpisodes90d counts, from the record, the child's missing episodes
-// that began in the 90 days up to the end of a date.
+// that began in the 90 days before a date, or on the date itself (an episode
+// that morning is before the assessment too): for an assessment on 22
+// November, those from 24 August to 22 November, London time.
 func (s *Store) missingEpisodes90d(ctx context.Context, q querier, childID string, on lantern.Date) (int, error) {
-	end := lantern.EndOfDay(on)
+	from := time.Date(on.Year, on.Month, on.Day-90, 0, 0, 0, 0, lantern.London)
+	until := time.Date(on.Year, on.Month, on.Day+1, 0, 0, 0, 0, lantern.London)
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM missing_episodes WHERE child_id = $1 AND kind = 'missing' AND missing_from > $2 AND missing_from <= $3`,
-		childID, s.d.ts(end.AddDate(0, 0, -90)), s.d.ts(end)).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM missing_episodes WHERE child_id = $1 AND kind = 'missing' AND missing_from >= $2 AND missing_from < $3`,
+		childID, s.d.ts(from), s.d.ts(until)).Scan(&n)
 	return n, internal("missing episodes", err)
 }
 

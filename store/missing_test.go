@@ -237,6 +237,37 @@ func TestMissingEpisodes(t *testing.T) {
 			}
 		})
 
+		t.Run("the 90 days are the days before the assessment's date, and that date", func(t *testing.T) {
+			c := caseChild(t, s, f.SocialWorker, "Nell", "Boundary", "2012-03-01")
+			for _, from := range []time.Time{
+				london(2026, 8, 23, 0, 0),  // 91 days before 22 November: out
+				london(2026, 8, 23, 23, 0), // out
+				london(2026, 8, 24, 0, 0),  // 90 days before: in
+				london(2026, 11, 22, 8, 0), // the day of the assessment: in
+			} {
+				episode(t, s, f.SocialWorker, c.ID, "missing", from, ptime(from.Add(30*time.Minute)))
+			}
+			count := func(on lantern.Date) int {
+				t.Helper()
+				a, err := s.CreateAssessment(sw, c.ID, "", toolkit.AssessmentInput{Answers: toolkit.Input{AssessedOn: on}, Analysis: "Counting"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a.MissingEpisodes90d
+			}
+			for _, tc := range []struct {
+				on   lantern.Date
+				want int
+			}{
+				{lantern.Date{Year: 2026, Month: 11, Day: 22}, 2},
+				{lantern.Date{Year: 2026, Month: 11, Day: 21}, 3}, // from 23 August; 22 November is after
+			} {
+				if got := count(tc.on); got != tc.want {
+					t.Errorf("assessed on %s: %d episodes, want %d", tc.on, got, tc.want)
+				}
+			}
+		})
+
 		t.Run("figures by month, looked-after children apart", func(t *testing.T) {
 			mgr := caseUser(t, s, "mgr@csc.example.org", "Mo Manager", f.CSC, lantern.RoleManager)
 			lac := caseChild(t, s, f.SocialWorker, "Lee", "Placed", "2011-06-01")
