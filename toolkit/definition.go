@@ -109,9 +109,12 @@ type Flag struct {
 
 // NextSteps are the pathway's steps, by situation.
 type NextSteps struct {
-	ImmediateRisk      []string `json:"immediate_risk"`
-	Always             []string `json:"always"`
-	Low                []string `json:"low"` // none, vulnerable, emerging
+	ImmediateRisk []string `json:"immediate_risk"`
+	Always        []string `json:"always"`
+	Low           []string `json:"low"` // vulnerable, emerging (and none, unless None is given)
+	// None, when given, replaces Low where nothing was found: no
+	// reassessment task is set then (timescales.md).
+	None               []string `json:"none,omitempty"`
 	MediumHighOpenCase []string `json:"medium_high_open_case"`
 	MediumHighNotOpen  []string `json:"medium_high_not_open"`
 	MediumHigh         []string `json:"medium_high"`

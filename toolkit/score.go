@@ -225,6 +225,8 @@ func (d *Definition) nextSteps(l Level, in Input) []string {
 			out = append(out, ns.MediumHighNotOpen...)
 		}
 		out = append(out, ns.MediumHigh...)
+	} else if l == None && len(ns.None) > 0 {
+		out = append(out, ns.None...)
 	} else {
 		out = append(out, ns.Low...)
 	}

@@ -203,6 +203,15 @@ func TestNextSteps(t *testing.T) {
 	if !has(res.NextSteps, "12 weeks") || !has(res.NextSteps, "Monitor") || has(res.NextSteps, "strategy meeting") {
 		t.Errorf("emerging steps: %v", res.NextSteps)
 	}
+	// Nothing found sets no reassessment task, and the steps do not say it does.
+	res, _ = def.Score(base())
+	if res.Level != toolkit.None || !has(res.NextSteps, "if anything changes") || has(res.NextSteps, "12 weeks") || has(res.NextSteps, "sets a reassessment task") {
+		t.Errorf("none: %s %v", res.Level, res.NextSteps)
+	}
+	res, _ = def.Score(base("vuln.looked-after"))
+	if res.Level != toolkit.Vulnerable || !has(res.NextSteps, "12 weeks") || has(res.NextSteps, "if anything changes") {
+		t.Errorf("vulnerable: %s %v", res.Level, res.NextSteps)
+	}
 	in = base("sign.gangs")
 	in.OpenCase = true
 	res, _ = def.Score(in)
