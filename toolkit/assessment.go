@@ -55,7 +55,19 @@ type Assessment struct {
 func (d *Definition) Assess(in AssessmentInput, today lantern.Date) (*Assessment, error) {
 	var p lantern.Problems
 	if err := d.Check(in.Answers); err != nil {
-		p = append(p, lantern.ErrorFields(err)...)
+		for _, fe := range lantern.ErrorFields(err) {
+			// The date of birth is the record's, not the practitioner's
+			// answer: an assessment dated before it has the wrong date.
+			if fe.Field == "date_of_birth" {
+				switch {
+				case in.Answers.DateOfBirth.IsZero():
+					fe.Message = "The child's record has no date of birth: add it to the record first"
+				case in.Answers.AssessedOn.Before(in.Answers.DateOfBirth):
+					fe = lantern.FieldError{Field: "assessed_on", Message: "The assessment's date must be on or after the young person's date of birth (" + in.Answers.DateOfBirth.String() + ")"}
+				}
+			}
+			p = append(p, fe)
+		}
 	}
 	if in.Answers.AssessedOn.After(today) {
 		p.Add("assessed_on", "The assessment's date must be today or in the past")

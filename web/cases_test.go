@@ -328,6 +328,8 @@ func TestCasesAPI(t *testing.T) {
 					body: `{"date_of_birth": "2008-11-22", "version": 1}`, wantStatus: 200},
 				{name: "assessment of an 18-year-old", method: "POST", path: "/api/v1/children/{adult}/assessments", as: sw,
 					body: `{"indicators": ["sign.missing"], "analysis": "Late"}`, wantStatus: 422, wantFields: []string{"date_of_birth"}},
+				{name: "assessment dated before the child was born: the date is at fault", method: "POST", path: "/api/v1/children/{adult}/assessments", as: sw,
+					body: `{"assessed_on": "2008-11-21", "indicators": ["sign.missing"], "analysis": "Late"}`, wantStatus: 422, wantFields: []string{"assessed_on"}},
 				{name: "assessment of an open case: the allocated social worker is in the steps", method: "POST", path: assessments, as: sw,
 					body:       `{"indicators": ["sign.gangs"], "evidence": {"sign.gangs": "Seen with a gang"}, "analysis": "Gangs"}`,
 					wantStatus: 201, wantBody: []string{`"recorded_level":"medium"`, `"open_case":true`, `Contact the allocated social worker.`, `"tasks":[]`}},
