@@ -30,7 +30,18 @@ func decodeJSON(r *http.Request, v any) error {
 }
 
 // DecodeJSON is the decoding half of decodeJSON, on bytes (and fuzzed).
+// Every error it gives names a field: the body's own, "body", where the
+// fault is not in one field (not JSON, not an object, empty).
 func DecodeJSON(body []byte, v any) error {
+	err := decodeJSONBody(body, v)
+	var le *lantern.Error
+	if errors.As(err, &le) && le.Code == lantern.EBADREQUEST && len(le.Fields) == 0 {
+		le.Fields = []lantern.FieldError{{Field: "body", Message: le.Message}}
+	}
+	return err
+}
+
+func decodeJSONBody(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return lantern.Errorf(lantern.EBADREQUEST, "The request body is empty: send a JSON object")
 	}
