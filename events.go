@@ -1,6 +1,7 @@
 package lantern
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -50,18 +51,24 @@ func ValidateReferral(r *Referral, now time.Time) error {
 	return p.Err()
 }
 
-// checkEventTime refuses a missing time, or one in the future beyond a small
-// clock skew.
+// checkEventTime refuses a missing time, or one too far from now to be
+// meant. A time ahead of now is taken: the clocks are worked out from it as
+// from any other, and a system may send the time an event is booked for or
+// run a little fast. (The pages, where a person types the time, refuse one
+// in the future.)
 func checkEventTime(p *Problems, field string, t, now time.Time) {
 	switch {
 	case t.IsZero():
 		p.Add(field, "Enter when it happened, as RFC 3339 with an offset")
-	case t.After(now.Add(MaxClockSkew)):
-		p.Add(field, "The time must not be in the future")
+	case t.After(now.AddDate(MaxYearsAhead, 0, 0)):
+		p.Add(field, fmt.Sprintf("The time is too far in the future: more than %d years from now", MaxYearsAhead))
 	case t.Before(now.AddDate(-25, 0, 0)):
 		p.Add(field, "The time is too far in the past")
 	}
 }
+
+// MaxYearsAhead bounds how far ahead an event's time may be.
+const MaxYearsAhead = 5
 
 // CheckEventTime is checkEventTime for other packages.
 func CheckEventTime(p *Problems, field string, t, now time.Time) { checkEventTime(p, field, t, now) }

@@ -156,8 +156,8 @@ var eventForms = []*eventForm{referralForm, strategyDiscussionForm, conferenceFo
 
 func saveS47(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
-	started := formTime(&p, form, "started_at", "the enquiry started", true)
-	completed := formTime(&p, form, "completed_at", "the enquiry was completed", false)
+	started := s.eventTime(&p, form, "started_at", "the enquiry started", true)
+	completed := s.eventTime(&p, form, "completed_at", "the enquiry was completed", false)
 	if len(p) > 0 {
 		return "", p, nil
 	}
@@ -287,6 +287,22 @@ func nameTimeField(msg, what string) string {
 	return msg
 }
 
+// notAhead refuses, on a page, the time of something that has happened
+// when it is ahead of now: the person typing it mistyped. (The API takes
+// such a time: see lantern.CheckEventTime.)
+func notAhead(p *lantern.Problems, now time.Time, name, what string, t *time.Time) *time.Time {
+	if t != nil && t.After(now.Add(lantern.MaxClockSkew)) {
+		p.Add(name, "The date and time "+what+" must not be in the future")
+		return nil
+	}
+	return t
+}
+
+// eventTime is formTime for the time something happened: never ahead of now.
+func (s *Server) eventTime(p *lantern.Problems, form url.Values, name, what string, required bool) *time.Time {
+	return notAhead(p, s.stNow(), name, what, formTime(p, form, name, what, required))
+}
+
 var (
 	dayMonthRE = regexp.MustCompile(`^[0-9]{1,2}$`)
 	yearRE     = regexp.MustCompile(`^[0-9]{4}$`)
@@ -360,7 +376,7 @@ func andList(words []string) string {
 
 func saveReferral(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
-	at := formTime(&p, form, "received_at", "the referral was received", true)
+	at := s.eventTime(&p, form, "received_at", "the referral was received", true)
 	ref := &lantern.Referral{Method: form.Get("method"),
 		Referrer: lantern.Referrer{Name: strings.TrimSpace(form.Get("referrer_name")), Agency: strings.TrimSpace(form.Get("referrer_agency"))}}
 	if !slices.Contains(lantern.ReferralMethods, ref.Method) {
@@ -385,7 +401,7 @@ func saveReferral(s *Server, r *http.Request, childID string, form url.Values) (
 
 func saveStrategyDiscussion(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
-	at := formTime(&p, form, "held_at", "the strategy discussion was held", true)
+	at := s.eventTime(&p, form, "held_at", "the strategy discussion was held", true)
 	sd := &lantern.StrategyDiscussion{Decision: form.Get("decision"), Notes: strings.TrimSpace(form.Get("notes")), Participants: []lantern.Participant{}}
 	if sd.Decision != "s47" && sd.Decision != "no-s47" {
 		p.Add("decision", "Select what the strategy discussion decided")
@@ -421,7 +437,7 @@ func saveConference(s *Server, r *http.Request, childID string, form url.Values)
 	if c.Kind != "initial" && c.Kind != "review" {
 		p.Add("kind", "Select whether this was an initial or a review conference")
 	}
-	at := formTime(&p, form, "held_at", "the conference was held", true)
+	at := s.eventTime(&p, form, "held_at", "the conference was held", true)
 	if c.Outcome != "plan" && c.Outcome != "no-plan" {
 		p.Add("outcome", "Select whether the child needs a child protection plan")
 	}
@@ -438,7 +454,7 @@ func saveConference(s *Server, r *http.Request, childID string, form url.Values)
 
 func saveCoreGroup(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
-	at := formTime(&p, form, "held_at", "the core group met", true)
+	at := s.eventTime(&p, form, "held_at", "the core group met", true)
 	if len(p) > 0 {
 		return "", p, nil
 	}
@@ -455,8 +471,8 @@ func saveSWAssessment(s *Server, r *http.Request, childID string, form url.Value
 	if a.Kind != "single" && a.Kind != "initial" && a.Kind != "core" {
 		p.Add("kind", "Select the kind of assessment")
 	}
-	started := formTime(&p, form, "started_at", "the assessment started", true)
-	a.CompletedAt = formTime(&p, form, "completed_at", "the assessment was completed", false)
+	started := s.eventTime(&p, form, "started_at", "the assessment started", true)
+	a.CompletedAt = s.eventTime(&p, form, "completed_at", "the assessment was completed", false)
 	if len(p) > 0 {
 		return "", p, nil
 	}
@@ -544,11 +560,11 @@ func (s *Server) updateReferralPage(w http.ResponseWriter, r *http.Request) {
 		if !slices.Contains(lantern.ReferralDecisions, up.Decision) {
 			p.Add("decision", "Select the decision")
 		}
-		up.DecidedAt = formTime(&p, form, u.field, u.what, true)
+		up.DecidedAt = s.eventTime(&p, form, u.field, u.what, true)
 	case "followup":
-		up.WrittenConfirmationAt = formTime(&p, form, u.field, u.what, true)
+		up.WrittenConfirmationAt = s.eventTime(&p, form, u.field, u.what, true)
 	case "feedback":
-		up.FeedbackAt = formTime(&p, form, u.field, u.what, true)
+		up.FeedbackAt = s.eventTime(&p, form, u.field, u.what, true)
 	}
 	if len(p) > 0 {
 		s.renderReferral(w, r, http.StatusUnprocessableEntity, form, p)

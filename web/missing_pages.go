@@ -247,6 +247,13 @@ func (s *Server) createEpisodePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, formErrs := EpisodeForm(form, c.LookedAfter)
+	// A person records what has happened: no time of it ahead of now.
+	now, ahead := s.stNow(), lantern.Problems(formErrs)
+	for name, t := range map[string]*time.Time{"missing_from": &in.MissingFrom, "reported_at": in.ReportedAt,
+		"returned_at": in.ReturnedAt, "placing_authority_informed": in.PlacingAuthorityInformed} {
+		notAhead(&ahead, now, name, missingWhats[name], t)
+	}
+	formErrs = ahead
 	var e *lantern.MissingEpisode
 	if len(formErrs) == 0 {
 		e, err = s.st.CreateEpisode(r.Context(), c.ID, in)
@@ -336,10 +343,10 @@ func (s *Server) returnPage(w http.ResponseWriter, r *http.Request) {
 	var p lantern.Problems
 	in := store.ReturnInput{ReturnedWhere: form.Get("returned_where"), ReturnedWith: form.Get("returned_with"),
 		Presentation: form["presentation"], PresentationNotes: form.Get("presentation_notes")}
-	if t := formTime(&p, form, "returned_at", missingWhats["returned_at"], true); t != nil {
+	if t := s.eventTime(&p, form, "returned_at", missingWhats["returned_at"], true); t != nil {
 		in.ReturnedAt = *t
 	}
-	in.PlacingAuthorityInformed = formTime(&p, form, "placing_authority_informed", missingWhats["placing_authority_informed"], false)
+	in.PlacingAuthorityInformed = s.eventTime(&p, form, "placing_authority_informed", missingWhats["placing_authority_informed"], false)
 	if len(p) > 0 {
 		s.renderEpisode(w, r, http.StatusUnprocessableEntity, form, p)
 		return
@@ -368,10 +375,10 @@ func (s *Server) interviewPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	in := store.InterviewInput{OfferedAt: formTime(&p, form, "offered_at", missingWhats["offered_at"], false), FollowUp: form["follow_up"]}
+	in := store.InterviewInput{OfferedAt: s.eventTime(&p, form, "offered_at", missingWhats["offered_at"], false), FollowUp: form["follow_up"]}
 	switch outcome := form.Get("outcome"); outcome {
 	case "held":
-		in.HeldAt = formTime(&p, form, "held_at", missingWhats["held_at"], true)
+		in.HeldAt = s.eventTime(&p, form, "held_at", missingWhats["held_at"], true)
 		in.HeldBy, in.ChildSaid = form.Get("held_by"), form.Get("child_said")
 		if strings.TrimSpace(in.HeldBy) == "" {
 			p.Add("held_by", "Enter the independent person who held the interview")
