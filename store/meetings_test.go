@@ -163,9 +163,8 @@ func TestMeetings(t *testing.T) {
 				},
 				Actions: []lantern.MeetingAction{{Description: "Visit at home", Owner: f.SocialWorker.Email, DueDate: due}}}
 
-			// Not before it has started.
-			_, err := s.RecordOutcome(sw, m.ID, 1, good)
-			wantFields(t, "held before it started", err, "held")
+			// (The store takes a meeting ahead of now as held, as the API
+			// takes times ahead; the page refuses it.)
 			clock.Set(soon.Add(2 * time.Hour))
 
 			bad := func(edit func(o *store.Outcome)) store.Outcome {
@@ -192,7 +191,7 @@ func TestMeetings(t *testing.T) {
 			if n := mtCount(t, s, "meeting_decisions", m.ID) + mtCount(t, s, "meeting_actions", m.ID); n != 0 {
 				t.Fatalf("%d decisions and actions stored after refusals", n)
 			}
-			_, err = s.RecordOutcome(storetest.As(f.OtherTeacher), m.ID, 1, good)
+			_, err := s.RecordOutcome(storetest.As(f.OtherTeacher), m.ID, 1, good)
 			wantCode(t, err, lantern.ENOTFOUND)
 
 			got, err := s.RecordOutcome(sw, m.ID, 1, good)

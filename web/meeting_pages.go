@@ -660,8 +660,11 @@ func (s *Server) recordOutcomePage(w http.ResponseWriter, r *http.Request) {
 	}
 	var p lantern.Problems
 	held := form.Get("held")
-	if held != "yes" && held != "no" {
+	switch {
+	case held != "yes" && held != "no":
 		p.Add("held", "Select whether the meeting took place")
+	case held == "yes" && m.StartsAt.After(s.stNow().Add(lantern.MaxClockSkew)):
+		p.Add("held", "The meeting has not started yet: record whether it took place once it has")
 	}
 	o := store.Outcome{Held: held == "yes", Chair: form.Get("chair"), Minutes: form.Get("minutes"), Associates: form.Get("associates"),
 		Attendance: map[string]string{}, NextMeetingDate: meetingDate(&p, form, "next_meeting_date", "the date of the next meeting", false)}

@@ -437,6 +437,13 @@ func TestMeetingPages(t *testing.T) {
 						}
 					})
 				}
+				// A person cannot record as held a meeting that has not started.
+				e.clock.Set(time.Date(2026, 12, 2, 13, 0, 0, 0, time.UTC))
+				mpgOn(t, e, sw)
+				r = sw.b.post(mpath+"/outcome", good())
+				wantPage(t, r, 422, errorSummary, "The meeting has not started yet")
+				wantErrorLinks(t, r, "held")
+				e.clock.Set(time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC))
 				wantPage(t, sw.b.get(mpath), 200, "Scheduled", "No actions.")
 			})
 
