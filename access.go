@@ -1,5 +1,7 @@
 package lantern
 
+import "slices"
+
 // The access rule, as data. The store turns a ChildScope into SQL in one
 // place (store/access.go); nothing else decides who sees a child.
 
@@ -7,6 +9,16 @@ package lantern
 // Administrators and auditors hold none of them: separation of duties.
 var caseRoles = []Role{RolePractitioner, RoleSocialWorker, RoleManager, RoleCSECoordinator,
 	RolePolice, RoleAnalyst, RoleChair}
+
+// SeparateDuties says why roles may not be held together, or "" if they
+// may: an administrator, who grants access, holds no case role, so that no
+// one account can both give itself access to children and use it.
+func SeparateDuties(roles []Role) string {
+	if slices.Contains(roles, RoleAdmin) && slices.ContainsFunc(roles, func(r Role) bool { return slices.Contains(caseRoles, r) }) {
+		return "An administrator cannot also hold a role that works with children's records: give that work to another account"
+	}
+	return ""
+}
 
 // editRoles may create and change children's records.
 var editRoles = []Role{RolePractitioner, RoleSocialWorker, RoleManager, RoleCSECoordinator, RolePolice}

@@ -361,6 +361,30 @@ func TestAdministration(t *testing.T) {
 		wantCode(t, err, lantern.ECONFLICT)
 		_, err = s.UpdateUser(storetest.As(f.Admin), f.Admin.ID, f.Admin.Version, store.UserUpdate{Name: "A", AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleAuditor}})
 		wantCode(t, err, lantern.EINVALID) // may not remove own admin role
+
+		// Separation of duties: no administrator holds a case role, and no
+		// one gives themselves access.
+		admin := storetest.As(f.Admin)
+		_, err = s.CreateUser(admin, lantern.UserInput{Email: "both@csc.example.org", Name: "Bo Both", AgencyID: f.CSC.ID,
+			Roles: []lantern.Role{lantern.RoleAdmin, lantern.RoleSocialWorker}})
+		wantFields(t, "an administrator who is also a social worker", err, "roles")
+		me, err := s.FindUserByID(admin, f.Admin.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.UpdateUser(admin, me.ID, me.Version, store.UserUpdate{Name: me.Name, AgencyID: me.AgencyID, Roles: []lantern.Role{lantern.RoleAdmin, lantern.RoleSocialWorker}})
+		wantFields(t, "an administrator making themselves a social worker", err, "roles")
+		_, err = s.UpdateUser(admin, me.ID, me.Version, store.UserUpdate{Name: me.Name, AgencyID: me.AgencyID, Roles: []lantern.Role{lantern.RoleAdmin, lantern.RoleAuditor}})
+		wantFields(t, "an administrator making themselves an auditor", err, "roles")
+		_, err = s.UpdateUser(admin, me.ID, me.Version, store.UserUpdate{Name: me.Name, AgencyID: f.School.ID, Roles: me.Roles})
+		wantFields(t, "an administrator moving themselves to another agency", err, "roles")
+		renamed, err := s.UpdateUser(admin, me.ID, me.Version, store.UserUpdate{Name: "Ada Renamed", AgencyID: me.AgencyID, Roles: me.Roles})
+		if err != nil || renamed.Name != "Ada Renamed" {
+			t.Errorf("an administrator changing their own name: %+v %v", renamed, err)
+		}
+		if cs, _, err := s.FindChildren(storetest.As(renamed), lantern.ChildFilter{}); err != nil || len(cs) != 0 {
+			t.Errorf("the administrator sees %d children (%v)", len(cs), err)
+		}
 	})
 }
 

@@ -99,6 +99,9 @@ func (s *Store) validateUser(in *lantern.UserInput, creating bool) error {
 			break
 		}
 	}
+	if msg := lantern.SeparateDuties(in.Roles); msg != "" {
+		p.Add("roles", msg)
+	}
 	if creating && in.Password != "" {
 		if err := password.Check(in.Password, in.Email, strings.Split(in.Email, "@")[0], in.Name); err != nil {
 			p.Add("password", lantern.ErrorMessage(policyError(err)))
@@ -167,6 +170,14 @@ func rolesText(rs []lantern.Role) string {
 		ss[i] = string(r)
 	}
 	return strings.Join(ss, ",")
+}
+
+// sameRoles reports whether two lists hold the same roles, in any order.
+func sameRoles(a, b []lantern.Role) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 func setRoles(ctx context.Context, tx *tx, userID string, roles []lantern.Role) error {
@@ -245,6 +256,10 @@ func (s *Store) UpdateUser(ctx context.Context, id string, version int, up UserU
 		}
 		if cur.Version != version {
 			return lantern.Errorf(lantern.ECONFLICT, "Someone else changed this user while you were editing")
+		}
+		// No one changes their own access: another administrator must.
+		if me := lantern.UserFromContext(ctx); me != nil && me.ID == id && (!sameRoles(cur.Roles, in.Roles) || cur.AgencyID != in.AgencyID) {
+			return lantern.Invalid(lantern.FieldError{Field: "roles", Message: "You cannot change your own roles or agency: ask another administrator"})
 		}
 		if _, err := s.agencyIn(ctx, tx, in.AgencyID); err != nil {
 			return err
