@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"lantern"
 )
@@ -161,9 +162,17 @@ func (s *Store) FindChildByID(ctx context.Context, id string) (*lantern.Child, e
 	return c, nil
 }
 
+// MaxSearch is the longest name searched for, in characters.
+const MaxSearch = 200
+
 // FindChildren lists the children the caller may see, by family name. The
 // listing is audited with the ids it showed.
 func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lantern.Child, int, error) {
+	// A name is short; a pattern much longer is more than SQLite's LIKE
+	// takes (and no name).
+	if utf8.RuneCountInString(f.Name) > MaxSearch {
+		return nil, 0, lantern.Invalid(lantern.FieldError{Field: "q", Message: fmt.Sprintf("Search for %d characters or fewer", MaxSearch)})
+	}
 	var args []any
 	cond, ok := childVisible(ctx, &args)
 	if !ok {

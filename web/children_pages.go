@@ -21,16 +21,20 @@ func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	pageNo = max(pageNo, 1)
 	cs, total, err := s.st.FindChildren(r.Context(), lantern.ChildFilter{Name: q, Limit: childrenPerPage, Offset: (pageNo - 1) * childrenPerPage})
+	status := http.StatusOK
+	p := s.newPage(r, "Children")
+	if lantern.ErrorCode(err) == lantern.EINVALID {
+		status, p.Errors, err = http.StatusUnprocessableEntity, lantern.ErrorFields(err), nil
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p := s.newPage(r, "Children")
 	p.Nav = "children"
 	p.Form = map[string]string{"q": q}
 	p.Data = map[string]any{"Children": cs, "Total": total, "Page": pageNo,
 		"Prev": pageNo > 1, "Next": pageNo*childrenPerPage < total, "Q": q}
-	s.render(w, r, http.StatusOK, "children", p)
+	s.render(w, r, status, "children", p)
 }
 
 func (s *Server) newChildPage(w http.ResponseWriter, r *http.Request) {
