@@ -327,6 +327,8 @@ func TestAPI(t *testing.T) {
 				{name: "unknown token", method: "GET", path: "/api/v1/children", auth: "Bearer lantern_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", wantStatus: 401},
 				{name: "token without the prefix", method: "GET", path: "/api/v1/children", auth: "Bearer " + strings.TrimPrefix(e.token(f.SocialWorker), "lantern_"), wantStatus: 401},
 				{name: "not a bearer token", method: "GET", path: "/api/v1/children", auth: "Basic c3c6cGFzc3dvcmQ=", wantStatus: 401, wantDetail: []string{"Bearer"}},
+				{name: "the scheme in lower case", method: "GET", path: "/api/v1/children", auth: "bearer " + e.token(f.SocialWorker), wantStatus: 200},
+				{name: "a scheme with no token", method: "GET", path: "/api/v1/children", auth: "Bearer", wantStatus: 401, wantDetail: []string{"Bearer"}},
 				{name: "expired token", method: "GET", path: "/api/v1/children", auth: "Bearer " + expired, wantStatus: 401},
 				{name: "expired token cannot create", method: "POST", path: "/api/v1/children", auth: "Bearer " + expired, body: validChild, wantStatus: 401},
 				{name: "revoked token", method: "GET", path: "/api/v1/children", auth: "Bearer " + revoked, wantStatus: 401},

@@ -104,8 +104,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
+			// The scheme's name is case-insensitive (RFC 9110, 11.1).
+			scheme, token, ok := strings.Cut(h, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") {
 				s.error(w, r, &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "Use an Authorization header of the form: Bearer TOKEN"})
 				return
 			}
