@@ -62,7 +62,12 @@ func main() {
 
 // run is the whole command, for tests. It returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		// No command is a mistake in a script: say so, and how to use it.
+		fmt.Fprint(stderr, usage)
+		return 2, errors.New("no command given")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return 0, nil
 	}

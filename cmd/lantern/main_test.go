@@ -425,7 +425,7 @@ func TestUsage(t *testing.T) {
 		stdout   string // a substring; "" for none at all
 		stderr   string
 	}{
-		{"no command", nil, 0, "Usage:", ""},
+		{"no command", nil, 2, "", "Usage:"},
 		{"help", []string{"help"}, 0, "Usage:", ""},
 		{"--help", []string{"--help"}, 0, "lantern user add", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "", "Usage:"},
