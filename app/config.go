@@ -218,6 +218,22 @@ func (c *Config) ValidateStore() error {
 	return errors.Join(errs...)
 }
 
+// checkAddr checks a listening address is host:port, with a port number,
+// before the database is opened, not when the listener fails after it.
+func checkAddr(flag, addr string, optional bool) error {
+	if addr == "" && optional {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s: %q is not host:port, like 127.0.0.1:8080", flag, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%s: %q has no port number from 0 to 65535", flag, addr)
+	}
+	return nil
+}
+
 // Validate checks the settings before anything starts.
 func (c *Config) Validate() error {
 	var errs []error
@@ -233,6 +249,12 @@ func (c *Config) Validate() error {
 	case "england-and-wales", "scotland", "northern-ireland":
 	default:
 		errs = append(errs, fmt.Errorf("--holidays: unknown region %q: use england-and-wales, scotland or northern-ireland", c.Holidays))
+	}
+	if err := checkAddr("--addr", c.Addr, false); err != nil {
+		errs = append(errs, err)
+	}
+	if err := checkAddr("--metrics-addr", c.MetricsAddr, true); err != nil {
+		errs = append(errs, err)
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("--tls-cert and --tls-key go together"))

@@ -39,6 +39,10 @@ func TestValidate(t *testing.T) {
 		{"postgres without ://", func(c *app.Config) { c.Database = "postgres:db" }, []string{"--database"}},
 		{"no store at all", func(c *app.Config) { c.DataDir = "" }, []string{"--data"}},
 		{"tiny body cap", func(c *app.Config) { c.MaxBody = 100 }, []string{"--max-body"}},
+		{"an address that is not host:port", func(c *app.Config) { c.Addr = "nonsense" }, []string{"--addr", `"nonsense"`}},
+		{"a port that is not a number", func(c *app.Config) { c.Addr = "127.0.0.1:http-alt" }, []string{"--addr"}},
+		{"any interface, a port", func(c *app.Config) { c.Addr = ":8080" }, nil},
+		{"metrics on a bad address", func(c *app.Config) { c.MetricsAddr = "127.0.0.1" }, []string{"--metrics-addr"}},
 		{"every problem at once", func(c *app.Config) {
 			c.Timescales, c.Holidays, c.LogLevel, c.TLSKey, c.Database = "x", "y", "z", "key.pem", "sqlite://x"
 		}, []string{"--timescales", "--holidays", "--log-level", "--tls-cert", "--database"}},
