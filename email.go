@@ -6,8 +6,8 @@ import (
 )
 
 // ValidAddress reports whether s will do as an address to send to (a directory entry, an invitee): a
-// bare address (no display name, no angle brackets), in ASCII, with a dot
-// in its domain, and no longer than 254 octets (a local part no longer
+// bare address (no display name, no angle brackets), in ASCII, with a
+// dotted domain of letters, digits and inner hyphens, and no longer than 254 octets (a local part no longer
 // than 64).
 func ValidAddress(s string) bool {
 	if s == "" || len(s) > 254 || strings.ContainsAny(s, "\r\n<>[]") || !printable(s) {
@@ -19,8 +19,18 @@ func ValidAddress(s string) bool {
 	}
 	at := strings.LastIndexByte(s, '@')
 	local, domain := s[:at], s[at+1:]
-	if len(local) > 64 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+	if len(local) > 64 {
 		return false
+	}
+	// Each of the domain's labels: letters, digits and inner hyphens.
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || strings.Trim(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+			return false
+		}
 	}
 	return true
 }

@@ -46,6 +46,11 @@ func TestValidAddress(t *testing.T) {
 		{"aléx@example.org", false},
 		{"alex@example.org (Alex)", false},
 		{"alex@@example.org", false},
+		{"alex@-example.org", false},
+		{"alex@example-.org", false},
+		{"alex@my-school.example.org", true},
+		{"alex@exa_mple.org", false},
+		{"alex@b", false},
 	} {
 		if got := lantern.ValidAddress(c.in); got != c.ok {
 			t.Errorf("ValidAddress(%q) = %t, want %t", c.in, got, c.ok)

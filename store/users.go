@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/mail"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -66,10 +65,7 @@ func (s *Store) queryUser(ctx context.Context, q querier, where string, args ...
 // NormaliseEmail trims and lower-cases an address.
 func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && a.Name == "" && len(s) <= 254
-}
+func validEmail(s string) bool { return lantern.ValidAddress(s) }
 
 func (s *Store) validateUser(in *lantern.UserInput, creating bool) error {
 	in.Email = NormaliseEmail(in.Email)
