@@ -67,10 +67,15 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 				t.Fatalf("paths[%s] has no %s", path, method)
 			}
 			var v struct {
-				Responses map[string]json.RawMessage `json:"responses"`
+				RequestBody json.RawMessage            `json:"requestBody"`
+				Responses   map[string]json.RawMessage `json:"responses"`
 			}
 			if err := json.Unmarshal(op, &v); err != nil || len(v.Responses) == 0 {
 				t.Errorf("%s %s has no responses (%v)", method, path, err)
+			}
+			// Every body is capped: the cap's answer is described.
+			if _, ok := v.Responses["413"]; v.RequestBody != nil && !ok {
+				t.Errorf("%s %s takes a body but does not describe 413", method, path)
 			}
 			for _, param := range regexp.MustCompile(`\{([a-z_]+)\}`).FindAllStringSubmatch(path, -1) {
 				if !strings.Contains(string(op), `"`+param[1]+`"`) && !strings.Contains(string(ops["parameters"]), `"`+param[1]+`"`) {
