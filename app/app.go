@@ -40,6 +40,8 @@ type Main struct {
 	lock    *os.File
 	done    chan error
 	digests *digester // the daily digest's scheduler, when email is configured
+	// stopWitness stops logging the audit head, and logs it a last time.
+	stopWitness func()
 }
 
 // NewLogger logs JSON to w at level.
@@ -172,6 +174,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.startDigests(); err != nil {
 		return err
 	}
+	m.startAuditWitness()
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil
@@ -210,6 +213,10 @@ func (m *Main) Close() error {
 	}
 	if m.metrics != nil {
 		errs = append(errs, m.metrics.Close())
+	}
+	if m.stopWitness != nil { // after the last request: the head it logs is the last
+		m.stopWitness()
+		m.stopWitness = nil
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/internal/syncbuf"
 	"lantern/notify"
 	"lantern/notify/smtptest"
 	"lantern/store"
@@ -93,17 +94,7 @@ func mailer(t *testing.T, srv *smtptest.Server) *notify.Mailer {
 }
 
 // logBuffer collects a run's log, safely across goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+type logBuffer struct{ syncbuf.Buffer }
 
 func (l *logBuffer) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(l, nil)) }
 

@@ -415,9 +415,10 @@ func scanAudit(r scanner) (*audit.Entry, error) {
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	// Entries are only ever appended, so the head read first and the entries
 	// up to it form a consistent cut without holding a lock on writers.
-	var headSeq int64
-	var headHash string
-	if err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+	headSeq, headHash, err := s.AuditHead(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, &audit.Problem{Reason: "the head, which records the latest entry, is missing"}
+	} else if err != nil {
 		return 0, fmt.Errorf("audit head: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq <= $1 ORDER BY seq`, headSeq)
@@ -452,6 +453,28 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 		return v.Count(), &audit.Problem{Seq: nowHead + 1, Reason: "added outside the chain: beyond the head"}
 	}
 	return v.Count(), nil
+}
+
+// AuditHead is the latest entry's number and hash. The chain shows any
+// entry changed, removed or moved against the ones around it, but someone
+// able to rewrite the whole database could rewrite the chain from any point
+// to its end: a head written down elsewhere (the server logs it) and given
+// to audit verify later shows nothing up to it has been.
+func (s *Store) AuditHead(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := s.db.QueryRowContext(ctx, auditHeadQuery).Scan(&seq, &hash)
+	return seq, hash, err
+}
+
+// AuditEntryHash is the hash entry seq has now; ENOTFOUND if there is none.
+func (s *Store) AuditEntryHash(ctx context.Context, seq int64) (string, error) {
+	var hash string
+	err := s.db.QueryRowContext(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, seq).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", lantern.NotFound("Audit entry")
+	}
+	return hash, err
 }
 
 // auditConflict audits what a refused change shows its caller: a conflict

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -40,7 +41,7 @@ Usage:
   lantern token revoke --data DIR --id TOKEN_ID
   lantern toolkit load --data DIR --file DEFINITION.json [--current]
   lantern holidays load --data DIR --file bank-holidays.json   (GOV.UK's published list)
-  lantern audit verify --data DIR
+  lantern audit verify --data DIR [--head SEQ:HASH]
   lantern backup  --data DIR --to FILE
   lantern restore --data DIR --from FILE
   lantern digest send --data DIR --smtp-addr HOST:PORT --smtp-from ADDR --base-url URL
@@ -325,8 +326,19 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	c := app.Defaults()
 	fs := newFlags("audit verify", stderr)
 	c.StoreFlags(fs)
+	head := fs.String("head", "", "an entry's number and hash as recorded earlier (SEQ:HASH, from this command or the server's log): checks it is still in the trail as it was")
 	if err := parse(fs, args); err != nil {
 		return exit(err)
+	}
+	var wantSeq int64
+	var wantHash string
+	if *head != "" {
+		seq, hash, ok := strings.Cut(*head, ":")
+		n, err := strconv.ParseInt(seq, 10, 64)
+		if !ok || err != nil || n < 1 || len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
+			return 1, fmt.Errorf("--head: give SEQ:HASH, an entry's number and its 64-character hash, as audit verify or the server's log printed them")
+		}
+		wantSeq, wantHash = n, hash
 	}
 	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
 	if err != nil {
@@ -336,12 +348,34 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	n, err := st.VerifyAudit(ctx)
 	var p *audit.Problem
 	if errors.As(err, &p) {
-		fmt.Fprintf(stdout, "audit trail NOT intact: first bad entry is %d: %s\n", p.Seq, p.Reason)
+		if p.Seq == 0 {
+			fmt.Fprintf(stdout, "audit trail NOT intact: %s\n", p.Reason)
+		} else {
+			fmt.Fprintf(stdout, "audit trail NOT intact: first bad entry is %d: %s\n", p.Seq, p.Reason)
+		}
 		return 1, nil
 	} else if err != nil {
 		return 1, err
 	}
+	// The chain holds; an entry recorded elsewhere must still be in it as
+	// it was, or the trail was cut short or rewritten from there.
+	if wantSeq > 0 {
+		got, err := st.AuditEntryHash(ctx, wantSeq)
+		switch {
+		case lantern.ErrorCode(err) == lantern.ENOTFOUND:
+			fmt.Fprintf(stdout, "audit trail NOT intact: first bad entry is %d: it was recorded with hash %s and is no longer in the trail: entries were removed\n", wantSeq, wantHash)
+			return 1, nil
+		case err != nil:
+			return 1, err
+		case got != wantHash:
+			fmt.Fprintf(stdout, "audit trail NOT intact: first bad entry is %d: its hash is %s, not %s as recorded: the trail was rewritten from there or before\n", wantSeq, got, wantHash)
+			return 1, nil
+		}
+	}
 	fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
+	if seq, hash, err := st.AuditHead(ctx); err == nil {
+		fmt.Fprintf(stderr, "The latest entry is %d:%s. Kept somewhere else, it lets audit verify --head %d:%s show later that nothing up to it was removed or rewritten.\n", seq, hash, seq, hash)
+	}
 	return 0, nil
 }
 

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -230,11 +232,55 @@ func TestCommands(t *testing.T) {
 					}},
 				{name: "token create, unknown user", args: []string{"token", "create", "--email", "nobody@example.org"}, wantCode: 1, wantMsg: []string{"nobody@example.org"}},
 				{name: "token create, no lifetime", args: []string{"token", "create", "--email", "terry@riverside.example.org", "--ttl", "0s"}, wantCode: 1, wantMsg: []string{"ttl"}},
-				{name: "audit verify, intact", args: []string{"audit", "verify"}, wantStdout: regexp.MustCompile(`^audit trail intact: [1-9][0-9]* entries verified\n$`)},
+				{name: "audit verify, intact", args: []string{"audit", "verify"}, wantStdout: regexp.MustCompile(`^audit trail intact: [1-9][0-9]* entries verified\n$`),
+					wantStderr: regexp.MustCompile(`^The latest entry is [1-9][0-9]*:[0-9a-f]{64}\. `)},
 				{name: "migrate", args: []string{"migrate"}, wantStderr: regexp.MustCompile(`(?s).*`)},
 				{name: "migrate again", args: []string{"migrate"}, wantStderr: regexp.MustCompile(`(?s).*`)},
 			})
 			_ = generated
+
+			t.Run("audit verify --head finds the trail cut short and its head rewritten", func(t *testing.T) {
+				r := lanternCmd(t, "", append([]string{"audit", "verify"}, at...)...)
+				m := regexp.MustCompile(`The latest entry is ([0-9]+):([0-9a-f]{64})\.`).FindStringSubmatch(r.stderr)
+				if r.code != 0 || m == nil {
+					t.Fatalf("exit %d, stderr %q: want the head", r.code, r.stderr)
+				}
+				seq, _ := strconv.Atoi(m[1])
+				recorded := m[1] + ":" + m[2]
+				if r := lanternCmd(t, "", append([]string{"audit", "verify", "--head", recorded}, at...)...); r.code != 0 {
+					t.Errorf("verify --head %s before any change: exit %d %s", recorded, r.code, r.msg())
+				}
+				for _, bad := range []string{"12", "x:" + m[2], m[1] + ":abc", "0:" + m[2]} {
+					if r := lanternCmd(t, "", append([]string{"audit", "verify", "--head", bad}, at...)...); r.code != 1 || !strings.Contains(r.msg(), "--head: give SEQ:HASH") {
+						t.Errorf("--head %q: exit %d %s", bad, r.code, r.msg())
+					}
+				}
+				// Someone with the database file removes the last two entries
+				// and writes the head to match: the chain alone still holds.
+				db, err := sql.Open(map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[d], map[string]string{
+					"sqlite": filepath.Join(cfg.DataDir, store.SQLiteFile), "postgres": cfg.Postgres}[d])
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				// (The guard against deletes is lifted for it, and on PostgreSQL
+				// put back, as the next test needs the one against changes.)
+				lift := map[string]string{"sqlite": `DROP TRIGGER audit_log_no_delete`, "postgres": `ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`}[d]
+				restore := map[string]string{"sqlite": `SELECT 1`, "postgres": `ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change`}[d]
+				for _, q := range []string{lift, fmt.Sprintf(`DELETE FROM audit_log WHERE seq >= %d`, seq-1),
+					fmt.Sprintf(`UPDATE audit_head SET seq = %d, hash = (SELECT hash FROM audit_log WHERE seq = %d) WHERE id = 1`, seq-2, seq-2), restore} {
+					if _, err := db.Exec(q); err != nil {
+						t.Fatalf("%s: %v", q, err)
+					}
+				}
+				if r := lanternCmd(t, "", append([]string{"audit", "verify"}, at...)...); r.code != 0 {
+					t.Errorf("the chain cut short and its head rewritten: exit %d %s (the chain alone cannot see it)", r.code, r.msg())
+				}
+				r = lanternCmd(t, "", append([]string{"audit", "verify", "--head", recorded}, at...)...)
+				if r.code != 1 || !strings.Contains(r.stdout, fmt.Sprintf("first bad entry is %d:", seq)) || !strings.Contains(r.stdout, "removed") {
+					t.Errorf("verify --head %s after the cut: exit %d, stdout %q; want 1 naming entry %d", recorded, r.code, r.stdout, seq)
+				}
+			})
 
 			t.Run("audit verify names a changed entry", func(t *testing.T) {
 				db, err := sql.Open(map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[d], map[string]string{
@@ -356,7 +402,7 @@ func TestBackupAndRestore(t *testing.T) {
 				}
 				st.Close()
 			}},
-		{name: "audit verify after restore", args: []string{"audit", "verify"}, wantStdout: regexp.MustCompile(`^audit trail intact`)},
+		{name: "audit verify after restore", args: []string{"audit", "verify"}, wantStdout: regexp.MustCompile(`^audit trail intact`), wantStderr: regexp.MustCompile(`^The latest entry is `)},
 	})
 }
 

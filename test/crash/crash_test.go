@@ -35,6 +35,7 @@ import (
 	"testing"
 	"time"
 
+	"lantern/internal/syncbuf"
 	"lantern/store" // its database file's name; the driver to check that file directly
 )
 
@@ -216,22 +217,7 @@ type server struct {
 }
 
 // syncBuffer is an io.Writer safe to read while the process writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 func (s *server) output() string { return s.out.String() }
 
