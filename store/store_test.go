@@ -423,6 +423,13 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 		if _, err = s.VerifyAudit(context.Background()); !errors.As(err, &p) || p.Seq != 4 {
 			t.Fatalf("removed entry 4: verify says %v", err)
 		}
+		// The head removed: named as such, not an error from the database.
+		if _, err := s.DB().Exec(`DELETE FROM audit_head`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err = s.VerifyAudit(context.Background()); !errors.As(err, &p) || p.Seq != 0 || !strings.Contains(p.Reason, "head") {
+			t.Fatalf("removed head: verify says %v", err)
+		}
 	})
 }
 
