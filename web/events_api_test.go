@@ -523,6 +523,12 @@ func TestEventsAPI(t *testing.T) {
 						t.Errorf("%s: fields %q, want [%s]", tc.query, got, tc.field)
 					}
 				}
+				// One end alone: the period is the 90 days up to it, or from it.
+				for _, q := range []string{"?to=2026-03-31", "?from=2026-03-31", "?from=2031-01-01"} {
+					if r := e.as(mgr, "GET", "/api/v1/reports/timeliness"+q, ""); r.status != 200 {
+						t.Errorf("%s: %d %s", q, r.status, r.body)
+					}
+				}
 				if r := e.as(f.Teacher, "GET", "/api/v1/reports/timeliness", ""); r.status != 403 {
 					t.Errorf("a teacher's figures: %d %s", r.status, r.body)
 				}

@@ -127,6 +127,16 @@ func (s *Server) period(r *http.Request) (from, to lantern.Date, err error) {
 			*f.into = d
 		}
 	}
+	// One end given: a period that ends on a given day starts 90 days
+	// before it (not 90 days before today), and one that starts on a day
+	// after today ends on it.
+	switch hasFrom, hasTo := q.Get("from") != "", q.Get("to") != ""; {
+	case len(p) > 0:
+	case hasTo && !hasFrom:
+		from = lantern.DateOf(to.Time().AddDate(0, 0, -90))
+	case hasFrom && !hasTo && today.Before(from):
+		to = from
+	}
 	if len(p) == 0 && to.Before(from) {
 		p.Add("to", "The end of the period must be on or after its start")
 	}
