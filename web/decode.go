@@ -42,8 +42,13 @@ func DecodeJSON(body []byte, v any) error {
 }
 
 func decodeJSONBody(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return lantern.Errorf(lantern.EBADREQUEST, "The request body is empty: send a JSON object")
+	}
+	// null decodes into a struct as nothing at all: it is not an object.
+	if bytes.Equal(trimmed, []byte("null")) {
+		return lantern.Errorf(lantern.EBADREQUEST, "The request body must be a JSON object")
 	}
 	// A NUL character is valid JSON but no database keeps it as text.
 	if bytes.Contains(body, []byte(`\u0000`)) {

@@ -44,3 +44,15 @@ func TestDecodeJSONTypeMessages(t *testing.T) {
 		}
 	}
 }
+
+// A body of null is not an object, as a list is not.
+func TestDecodeJSONNull(t *testing.T) {
+	for _, in := range []string{"null", " null\n", "[]"} {
+		var v struct{ A string }
+		err := web.DecodeJSON([]byte(in), &v)
+		var le *lantern.Error
+		if !errors.As(err, &le) || le.Code != lantern.EBADREQUEST || len(le.Fields) != 1 || le.Fields[0].Field != "body" {
+			t.Errorf("%q: %v, want bad request naming the body", in, err)
+		}
+	}
+}
