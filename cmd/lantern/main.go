@@ -38,6 +38,7 @@ Usage:
   lantern agency add  --data DIR --name NAME --kind KIND
   lantern user add    --data DIR --email EMAIL --name NAME --agency NAME_OR_ID --role ROLE [--password-stdin]
   lantern token create --data DIR --email EMAIL [--ttl 24h] [--name NAME]
+  lantern token list  --data DIR --email EMAIL               (id, expiry, state, name: a line each)
   lantern token revoke --data DIR --id TOKEN_ID
   lantern toolkit load --data DIR --file DEFINITION.json [--current]
   lantern holidays load --data DIR --file bank-holidays.json   (GOV.UK's published list)
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(tokenCreate(ctx, rest, stdout, stderr))
 	case "token revoke":
 		return exit(tokenRevoke(ctx, rest, stderr))
+	case "token list":
+		return exit(tokenList(ctx, rest, stdout, stderr))
 	case "toolkit load":
 		return exit(toolkitLoad(ctx, rest, stdout, stderr))
 	case "holidays load":
@@ -319,6 +322,36 @@ func tokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
 		id = fs.String("id", "", "the token's id")
 	}, func(sys context.Context, st *store.Store) error {
 		return st.RevokeToken(sys, *id)
+	})
+}
+
+// tokenList prints a user's tokens, a line each: id, expiry, state and
+// name, tab-separated, newest first. Never the secret, which is not kept.
+func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var email *string
+	return adminCommand(ctx, "token list", args, stderr, func(fs *flag.FlagSet) {
+		email = fs.String("email", "", "the user whose tokens to list")
+	}, func(sys context.Context, st *store.Store) error {
+		u, err := findUser(sys, st, *email)
+		if err != nil {
+			return err
+		}
+		ts, err := st.Tokens(sys, u.ID)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		for _, t := range ts {
+			state := "active"
+			switch {
+			case t.RevokedAt != nil:
+				state = "revoked"
+			case !now.Before(t.ExpiresAt):
+				state = "expired"
+			}
+			fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", t.ID, t.ExpiresAt.UTC().Format(time.RFC3339), state, t.Name)
+		}
+		return nil
 	})
 }
 

@@ -239,6 +239,31 @@ func TestCommands(t *testing.T) {
 			})
 			_ = generated
 
+			t.Run("token list gives the id token revoke needs", func(t *testing.T) {
+				list := func() []string {
+					t.Helper()
+					r := lanternCmd(t, "", append([]string{"token", "list", "--email", "terry@riverside.example.org"}, at...)...)
+					if r.code != 0 {
+						t.Fatalf("token list: exit %d %s", r.code, r.msg())
+					}
+					return strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+				}
+				lines := list()
+				f := strings.Split(lines[0], "\t")
+				if len(f) != 4 || f[2] != "active" || f[3] != "command line" || strings.Contains(lines[0], "lantern_") {
+					t.Fatalf("token list: %q", lines)
+				}
+				if r := lanternCmd(t, "", append([]string{"token", "revoke", "--id", f[0]}, at...)...); r.code != 0 {
+					t.Fatalf("token revoke: exit %d %s", r.code, r.msg())
+				}
+				if again := list(); !slices.Contains(again, f[0]+"\t"+f[1]+"\trevoked\t"+f[3]) {
+					t.Errorf("after revoking %s: %q", f[0], again)
+				}
+				if r := lanternCmd(t, "", append([]string{"token", "list", "--email", "nobody@example.org"}, at...)...); r.code != 1 || !strings.Contains(r.msg(), "nobody@example.org") {
+					t.Errorf("token list for no such user: exit %d %s", r.code, r.msg())
+				}
+			})
+
 			t.Run("audit verify --head finds the trail cut short and its head rewritten", func(t *testing.T) {
 				r := lanternCmd(t, "", append([]string{"audit", "verify"}, at...)...)
 				m := regexp.MustCompile(`The latest entry is ([0-9]+):([0-9a-f]{64})\.`).FindStringSubmatch(r.stderr)
