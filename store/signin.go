@@ -83,9 +83,8 @@ func (s *Store) CheckPassword(ctx context.Context, email, plain string) (*lanter
 	if !ok || disabled {
 		return nil, s.signinFailed(ctx, email, ip, id, agencyID, map[bool]string{true: "disabled", false: "password"}[ok && disabled])
 	}
-	if _, err := s.wdb.ExecContext(ctx, `DELETE FROM signin_failures WHERE kind = 'account' AND key = $1`, email); err != nil {
-		return nil, internal("clear failures", err)
-	}
+	// The account's failures are not forgiven yet: wrong codes after a right
+	// password count with wrong passwords, until a sign-in completes.
 	if err := s.record(ctx, auditEntry{Action: "signin.password", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID}); err != nil {
 		return nil, err
 	}
@@ -179,7 +178,15 @@ func (s *Store) StartSession(ctx context.Context, userID, stage, replaces string
 			return internal("start session", err)
 		}
 		if stage == StageSignedIn {
-			tx.audit(auditEntry{Action: "signin.success", Entity: "user", EntityID: userID})
+			// Both factors given: the account's failures are forgiven.
+			var email, agencyID string
+			if err := tx.QueryRowContext(ctx, `SELECT email, agency_id FROM users WHERE id = $1`, userID).Scan(&email, &agencyID); err != nil {
+				return internal("sign in", err)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE kind = 'account' AND key = $1`, email); err != nil {
+				return internal("clear failures", err)
+			}
+			tx.audit(auditEntry{Action: "signin.success", Entity: "user", EntityID: userID, UserID: userID, AgencyID: agencyID})
 		}
 		return nil
 	})
@@ -234,8 +241,9 @@ func (s *Store) FindSession(ctx context.Context, token string) (*Session, error)
 // EndSession signs out.
 func (s *Store) EndSession(ctx context.Context, token string) error {
 	return s.write(ctx, func(tx *tx) error {
-		var userID string
-		err := tx.QueryRowContext(ctx, `SELECT user_id FROM sessions WHERE id_hash = $1`, hashToken(token)).Scan(&userID)
+		var userID, agencyID string
+		err := tx.QueryRowContext(ctx, `SELECT s.user_id, u.agency_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
+			hashToken(token)).Scan(&userID, &agencyID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		} else if err != nil {
@@ -244,7 +252,7 @@ func (s *Store) EndSession(ctx context.Context, token string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashToken(token)); err != nil {
 			return internal("end session", err)
 		}
-		tx.audit(auditEntry{Action: "signout", Entity: "user", EntityID: userID, UserID: userID})
+		tx.audit(auditEntry{Action: "signout", Entity: "user", EntityID: userID, UserID: userID, AgencyID: agencyID})
 		return nil
 	})
 }

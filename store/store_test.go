@@ -248,6 +248,42 @@ func TestSignInLimitsAndSessions(t *testing.T) {
 			t.Errorf("lock-out audited %d times", len(es))
 		}
 
+		// Wrong codes after the right password count with wrong passwords,
+		// and the right password again does not forgive them: five wrong
+		// codes over three sign-ins lock the account.
+		other := lantern.NewContextWithRequest(context.Background(), lantern.RequestInfo{IP: "198.51.100.8", Why: "POST /sign-in"})
+		wrong := 0
+		for round := range 3 {
+			u, err := s.CheckPassword(other, f.SocialWorker.Email, storetest.Password)
+			if err != nil {
+				t.Fatalf("round %d: the right password: %v", round, err)
+			}
+			half, err := s.StartSession(other, u.ID, store.StageSecondFactor, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess, err := s.FindSession(other, half)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				if wrong == store.MaxAccountFailures {
+					break
+				}
+				wrong++
+				_, err := s.CheckSecondFactor(other, half, sess, "000000")
+				if wrong < store.MaxAccountFailures {
+					wantCode(t, err, lantern.EUNAUTHORIZED)
+				} else if !errors.Is(err, store.ErrLocked) {
+					t.Errorf("wrong code %d: %v, want the account locked", wrong, err)
+				}
+			}
+		}
+		if _, err := s.CheckPassword(other, f.SocialWorker.Email, storetest.Password); !errors.Is(err, store.ErrLocked) {
+			t.Errorf("after five wrong codes the right password: %v, want locked", err)
+		}
+		clock.Add(store.FailureWindow + time.Second)
+
 		// Sessions: idle and absolute timeouts, rotation.
 		tok, err := s.StartSession(ctx, f.Teacher.ID, store.StageSignedIn, "")
 		if err != nil {
@@ -275,6 +311,16 @@ func TestSignInLimitsAndSessions(t *testing.T) {
 		}
 		if sess, err := s.FindSession(ctx, tok2); err != nil || sess.Stage != store.StageSignedIn {
 			t.Errorf("rotated-in session: %v", err)
+		}
+		// Signing in and out are found by who did them.
+		if err := s.EndSession(ctx, tok2); err != nil {
+			t.Fatal(err)
+		}
+		for _, action := range []string{"signin.success", "signout"} {
+			es, _, err := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{UserID: f.Teacher.ID, Action: action})
+			if err != nil || len(es) == 0 || es[0].AgencyID != f.Teacher.AgencyID {
+				t.Errorf("%s by the teacher: %d entries %v", action, len(es), err)
+			}
 		}
 	})
 }
