@@ -643,3 +643,29 @@ func TestAPICrossSite(t *testing.T) {
 		})
 	}
 }
+
+// An API token reaches the API, not the pages: a page answers it as it
+// answers no one signed in, so a token cannot, for one, make a longer-lived
+// token on the account page.
+func TestTokensDoNotReachPages(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			e := startEnv(t, d, apptest.Options{})
+			auth := "Bearer " + e.token(e.f.SocialWorker)
+			if r := e.do("GET", "/api/v1/me", auth, nil); r.status != http.StatusOK {
+				t.Fatalf("the token on the API: %d", r.status)
+			}
+			for _, path := range []string{"/", "/account", "/children"} {
+				if r := e.do("GET", path, auth, nil); r.status != http.StatusSeeOther || r.header.Get("Location") != "/sign-in" {
+					t.Errorf("GET %s with a token: %d to %q, want 303 to /sign-in", path, r.status, r.header.Get("Location"))
+				}
+			}
+			r := e.do("POST", "/account/tokens", auth, strings.NewReader("name=longer&ttl=90d"), "Content-Type", "application/x-www-form-urlencoded")
+			if r.status != http.StatusUnauthorized || strings.Contains(string(r.body), "lantern_") {
+				t.Errorf("POST /account/tokens with a token: %d %.300s", r.status, r.body)
+			}
+		})
+	}
+}

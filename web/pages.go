@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"lantern"
+	"lantern/store"
 )
 
 func (s *Server) pageRoutes() {
@@ -62,7 +63,10 @@ func (s *Server) pageRoutes() {
 // person requires a signed-in person; others are sent to sign in.
 func (s *Server) person(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if lantern.UserFromContext(r.Context()) == nil {
+		// Pages are for people signed in with both factors: an API token,
+		// made for scripts, reaches the API only (else a token could, for
+		// one, make itself a longer-lived token on the account page).
+		if si := sessionFrom(r.Context()); lantern.UserFromContext(r.Context()) == nil || si == nil || si.sess.Stage != store.StageSignedIn {
 			if r.Method == http.MethodGet {
 				redirect(w, r, "/sign-in")
 				return
