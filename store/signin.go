@@ -186,6 +186,10 @@ func (s *Store) StartSession(ctx context.Context, userID, stage, replaces string
 			if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE kind = 'account' AND key = $1`, email); err != nil {
 				return internal("clear failures", err)
 			}
+			// The user is back in their account: its recovery is over.
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET password_set_by = NULL, mfa_reset_by = NULL WHERE id = $1`, userID); err != nil {
+				return internal("sign in", err)
+			}
 			tx.audit(auditEntry{Action: "signin.success", Entity: "user", EntityID: userID, UserID: userID, AgencyID: agencyID})
 		}
 		return nil

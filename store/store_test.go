@@ -431,6 +431,57 @@ func TestAdministration(t *testing.T) {
 		if cs, _, err := s.FindChildren(storetest.As(renamed), lantern.ChildFilter{}); err != nil || len(cs) != 0 {
 			t.Errorf("the administrator sees %d children (%v)", len(cs), err)
 		}
+
+		// Recovering an account takes two administrators: one who set the
+		// password may not also reset the two factors, nor the other way
+		// round, until the user has signed in. The user's tokens end.
+		second, err := s.CreateUser(admin, lantern.UserInput{Email: "second.admin@csc.example.org", Name: "Sid Second", AgencyID: f.CSC.ID,
+			Roles: []lantern.Role{lantern.RoleAdmin}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys := lantern.NewSystemContext(context.Background(), "test")
+		secret, _, err := s.CreateToken(sys, f.SocialWorker.ID, "script", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPassword(admin, f.SocialWorker.ID, "a new password for sam 2026"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(sys, secret); err == nil {
+			t.Error("a token outlived its user's password being set by an administrator")
+		}
+		wantFields(t, "the same administrator resetting the two factors too", s.ResetTwoFactor(admin, f.SocialWorker.ID), "account")
+		if err := s.ResetTwoFactor(storetest.As(second), f.SocialWorker.ID); err != nil {
+			t.Errorf("a second administrator resetting the two factors: %v", err)
+		}
+		wantFields(t, "the second administrator setting the password again", s.SetPassword(storetest.As(second), f.SocialWorker.ID, "another new password 2026"), "account")
+		if _, err := s.StartSession(sys, f.SocialWorker.ID, store.StageSignedIn, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResetTwoFactor(admin, f.SocialWorker.ID); err != nil {
+			t.Errorf("after the user signed in, a reset: %v", err)
+		}
+
+		// A disabled account's tokens end, and stay ended when it is enabled.
+		secret, _, err = s.CreateToken(sys, f.Teacher.ID, "script", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tu, err := s.FindUserByID(admin, f.Teacher.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		off, err := s.UpdateUser(admin, tu.ID, tu.Version, store.UserUpdate{Name: tu.Name, AgencyID: tu.AgencyID, Roles: tu.Roles, Disabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateUser(admin, off.ID, off.Version, store.UserUpdate{Name: off.Name, AgencyID: off.AgencyID, Roles: off.Roles}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(sys, secret); err == nil {
+			t.Error("a token came back when its user was enabled again")
+		}
 	})
 }
 

@@ -267,6 +267,13 @@ func (s *Store) UpdateUser(ctx context.Context, id string, version int, up UserU
 		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
 			return err
 		}
+		// A disabled account's tokens end with it, so re-enabling it does
+		// not bring them back.
+		if up.Disabled && !cur.Disabled {
+			if err := s.revokeTokens(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		if cur.AgencyID != in.AgencyID || cur.Disabled != up.Disabled || rolesText(cur.Roles) != rolesText(in.Roles) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 				return internal("end sessions", err)
@@ -306,9 +313,24 @@ func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
 	if err != nil {
 		return lantern.Internal(err)
 	}
+	// An administrator setting someone else's password is recovering the
+	// account: noted until the user signs in, and their tokens end.
+	var setBy any
+	if me := lantern.UserFromContext(ctx); me != nil && me.ID != id {
+		setBy = me.ID
+	}
 	return s.write(ctx, func(tx *tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE id = $3`,
-			h, s.d.ts(s.now()), id); err != nil {
+		if setBy != nil {
+			if err := s.notBothRecoveries(ctx, tx, id, "mfa_reset_by", setBy.(string),
+				"You reset this person's two-factor sign-in and they have not signed in since: another administrator must set their password"); err != nil {
+				return err
+			}
+			if err := s.revokeTokens(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_set_by = $2, version = version + 1, updated_at = $3 WHERE id = $4`,
+			h, setBy, s.d.ts(s.now()), id); err != nil {
 			return internal("set password", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
@@ -317,6 +339,31 @@ func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
 		tx.audit(auditEntry{Action: "user.password-set", Entity: "user", EntityID: id})
 		return nil
 	})
+}
+
+// notBothRecoveries refuses the second half of an account's recovery (a
+// password set, two factors reset) by the administrator who did the first,
+// before the user has signed in: one person holding both could sign in as
+// the user and read what the user may read.
+func (s *Store) notBothRecoveries(ctx context.Context, tx *tx, userID, column, adminID, msg string) error {
+	var by sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT `+column+` FROM users WHERE id = $1`, userID).Scan(&by); errors.Is(err, sql.ErrNoRows) {
+		return lantern.NotFound("User")
+	} else if err != nil {
+		return internal("account recovery", err)
+	}
+	if by.Valid && by.String == adminID {
+		return &lantern.Error{Code: lantern.EINVALID, Message: msg, Fields: []lantern.FieldError{{Field: "account", Message: msg}}}
+	}
+	return nil
+}
+
+// revokeTokens ends every live API token of a user.
+func (s *Store) revokeTokens(ctx context.Context, tx *tx, userID string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, s.d.ts(s.now()), userID); err != nil {
+		return internal("revoke tokens", err)
+	}
+	return nil
 }
 
 // Unlock clears a user's failed sign-ins; only administrators may.
@@ -346,13 +393,25 @@ func (s *Store) ResetTwoFactor(ctx context.Context, id string) error {
 	if err := mustAdminister(ctx); err != nil {
 		return err
 	}
+	me := lantern.UserFromContext(ctx)
 	return s.write(ctx, func(tx *tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = NULL, totp_last_step = 0, version = version + 1 WHERE id = $1`, id)
+		var by any
+		if me != nil {
+			if err := s.notBothRecoveries(ctx, tx, id, "password_set_by", me.ID,
+				"You set this person's password and they have not signed in since: another administrator must reset their two-factor sign-in"); err != nil {
+				return err
+			}
+			by = me.ID
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = NULL, totp_last_step = 0, mfa_reset_by = $1, version = version + 1 WHERE id = $2`, by, id)
 		if err != nil {
 			return internal("reset two factor", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return lantern.NotFound("User")
+		}
+		if err := s.revokeTokens(ctx, tx, id); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, id); err != nil {
 			return internal("reset two factor", err)

@@ -191,11 +191,29 @@ func (s *Server) resetTwoFactorPage(w http.ResponseWriter, r *http.Request) {
 	if !s.admin(w, r) {
 		return
 	}
-	if err := s.st.ResetTwoFactor(r.Context(), r.PathValue("id")); err != nil {
+	id := r.PathValue("id")
+	if err := s.st.ResetTwoFactor(r.Context(), id); lantern.ErrorCode(err) == lantern.EINVALID {
+		s.refuseOnUserPage(w, r, id, "reset-two-factor", err)
+		return
+	} else if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	redirect(w, r, "/admin/users/"+r.PathValue("id")+"?done=mfa-reset")
+}
+
+// refuseOnUserPage shows the user's page again with why a change to the
+// account was refused, at the control that asked for it.
+func (s *Server) refuseOnUserPage(w http.ResponseWriter, r *http.Request, id, field string, err error) {
+	u, ferr := s.st.FindUserByID(r.Context(), id)
+	if ferr != nil {
+		s.error(w, r, ferr)
+		return
+	}
+	p := s.newPage(r, u.Name)
+	p.Form = userFormValues(u)
+	p.Errors = []lantern.FieldError{{Field: field, Message: lantern.ErrorMessage(err)}}
+	s.userFormPage(w, r, http.StatusUnprocessableEntity, p, u)
 }
 
 func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) {
@@ -210,15 +228,7 @@ func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) {
 	}
 	err = s.st.SetPassword(r.Context(), id, form.Get("new_password"))
 	if lantern.ErrorCode(err) == lantern.EINVALID {
-		u, ferr := s.st.FindUserByID(r.Context(), id)
-		if ferr != nil {
-			s.error(w, r, ferr)
-			return
-		}
-		p := s.newPage(r, u.Name)
-		p.Form = userFormValues(u)
-		p.Errors = []lantern.FieldError{{Field: "new_password", Message: lantern.ErrorMessage(err)}}
-		s.userFormPage(w, r, http.StatusUnprocessableEntity, p, u)
+		s.refuseOnUserPage(w, r, id, "new_password", err)
 		return
 	} else if err != nil {
 		s.error(w, r, err)

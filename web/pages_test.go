@@ -451,6 +451,21 @@ func TestPages(t *testing.T) {
 				wantPage(t, adminB.get("/admin/users"), 200, "New Person", "new.person@riverside.example.org")
 			})
 
+			t.Run("one administrator does not both set a password and reset two factors", func(t *testing.T) {
+				u, err := srv.Store.CreateUser(sysCtx(), lantern.UserInput{Email: "recovered@riverside.example.org", Name: "Rory Recovered",
+					AgencyID: f.School.ID, Roles: []lantern.Role{lantern.RolePractitioner}, Password: storetest.Password})
+				if err != nil {
+					t.Fatal(err)
+				}
+				path := "/admin/users/" + u.ID
+				if r := adminB.post(path+"/password", url.Values{"new_password": {"a password the admin chose 77"}}); r.status != 303 {
+					t.Fatalf("set password: %d %.500s", r.status, r.body)
+				}
+				r := adminB.post(path+"/reset-two-factor", nil)
+				wantPage(t, r, 422, errorSummary, "another administrator must reset their two-factor sign-in")
+				wantErrorLinks(t, r, "reset-two-factor")
+			})
+
 			t.Run("a bad email address is shown again with the name kept", func(t *testing.T) {
 				r := adminB.post("/admin/users", url.Values{"email": {"not-an-email"}, "name": {`Keep <Me> "Here"`},
 					"agency": {f.School.ID}, "roles": {"practitioner"}})
