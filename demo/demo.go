@@ -5,6 +5,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -63,8 +64,11 @@ var familyNames = []string{"Demoton", "Samplewood", "Exampleby", "Mockridge", "T
 
 var genders = []string{"female", "male", "female", "male", "non-binary", "female"}
 
+// ErrNotEmpty refuses demonstration data in a store that holds other data.
+var ErrNotEmpty = errors.New("--demo: this store already holds agencies and users that are not the demonstration's: use an empty data folder (or database) for the demonstration, whose accounts have a published password")
+
 // Load creates the demonstration area unless it is already there, and
-// returns the sign-ins.
+// returns the sign-ins. It refuses a store that holds anything else.
 func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 	sys := lantern.NewSystemContext(ctx, "demo data")
 	var creds []Credential
@@ -73,6 +77,13 @@ func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 	}
 	if _, err := st.FindAgency(sys, agencies[0].name); err == nil {
 		return creds, nil // loaded before
+	}
+	// Demonstration accounts have a published password: never beside real
+	// ones, where they would be a way in.
+	if as, err := st.Agencies(sys); err != nil {
+		return nil, err
+	} else if len(as) > 0 {
+		return nil, ErrNotEmpty
 	}
 	ids := make([]string, len(agencies))
 	for i, a := range agencies {

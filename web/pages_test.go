@@ -199,6 +199,23 @@ func TestSignIn(t *testing.T) {
 				wantPage(t, r, 401)
 			})
 
+			t.Run("a demonstration account does not sign in outside a demonstration", func(t *testing.T) {
+				u, err := srv.Store.CreateUser(sysCtx(), lantern.UserInput{Email: "demo.left@riverside.example.org", Name: "Dee Left",
+					AgencyID: f.School.ID, Roles: []lantern.Role{lantern.RolePractitioner}, Password: storetest.Password})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := srv.Store.SetMFAExempt(sysCtx(), u.ID, true); err != nil {
+					t.Fatal(err)
+				}
+				b := newBrowser(t, srv)
+				r := b.post("/sign-in", url.Values{"email": {u.Email}, "password": {storetest.Password}})
+				wantPage(t, r, 403, errorSummary, "This is a demonstration account")
+				if b.session() != "" {
+					t.Errorf("a session for a demonstration account outside a demonstration")
+				}
+			})
+
 			t.Run("wrong passwords lock the account", func(t *testing.T) {
 				b := newBrowser(t, srv)
 				for i := 1; i <= 4; i++ {
