@@ -194,7 +194,10 @@ func (s *Store) SchemaVersions(ctx context.Context) (current, known int64, err e
 	for _, src := range p.ListSources() {
 		known = max(known, src.Version)
 	}
-	current, err = p.GetDBVersion(ctx)
+	// Read straight from goose's table: the provider's own reading takes the
+	// migration lock, and readiness checks from several replicas at once
+	// then queued for it past their deadline.
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version`).Scan(&current)
 	if err != nil && !strings.Contains(err.Error(), "no such table") && !strings.Contains(err.Error(), "does not exist") {
 		return 0, known, err
 	}
