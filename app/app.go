@@ -59,6 +59,21 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (*store.Store, e
 	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log})
 }
 
+// OpenExistingStore opens the configured store if it is there: for
+// commands that read one (a backup, a verification), a mistyped folder is
+// an error, not a new empty database.
+func OpenExistingStore(ctx context.Context, c Config, log *slog.Logger) (*store.Store, error) {
+	if err := c.ValidateStore(); err != nil {
+		return nil, err
+	}
+	if c.Database == "" {
+		if _, err := os.Stat(filepath.Join(c.DataDir, store.SQLiteFile)); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("--data: %s holds no Lantern database (is the folder's name right?)", c.DataDir)
+		}
+	}
+	return OpenStore(ctx, c, log)
+}
+
 // LockData takes the data folder's lock, held while a server runs, so that
 // a restore cannot replace the database under it.
 func LockData(dir string) (*os.File, error) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"lantern"
 	"lantern/store"
 )
 
@@ -17,14 +18,26 @@ func Backup(ctx context.Context, st *store.Store, file string) error {
 	if st.Dialect() != "sqlite" {
 		return errors.New("backup is for the embedded database: for PostgreSQL, use pg_dump (see the README)")
 	}
-	if _, err := os.Stat(file); err == nil {
-		return fmt.Errorf("%s already exists: choose a new file", file)
-	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return err
 	}
+	// The copy holds every child's record: only its owner may read it. An
+	// empty file made first (VACUUM INTO takes one) keeps that mode.
+	f, err := os.OpenFile(abs, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s already exists: choose a new file", file)
+	} else if err != nil {
+		return err
+	}
+	f.Close()
+	// The backup reads every record: audited, and so in the copy itself.
+	if err := st.RecordOperation(lantern.NewSystemContext(ctx, "lantern backup"), "store.backup", "to="+filepath.Base(abs)); err != nil {
+		os.Remove(abs)
+		return err
+	}
 	if _, err := st.DB().ExecContext(ctx, `VACUUM INTO $1`, abs); err != nil {
+		os.Remove(abs)
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil
@@ -74,7 +87,17 @@ func Restore(ctx context.Context, dataDir, from string) error {
 			return err
 		}
 	}
-	return os.Rename(filepath.Join(tmp, store.SQLiteFile), dst)
+	if err := os.Rename(filepath.Join(tmp, store.SQLiteFile), dst); err != nil {
+		return err
+	}
+	// Audited in the restored trail, so that a head logged before it (which
+	// audit verify --head no longer finds) is explained.
+	restored, err := store.Open(ctx, store.Config{DataDir: dataDir})
+	if err != nil {
+		return err
+	}
+	defer restored.Close()
+	return restored.RecordOperation(lantern.NewSystemContext(ctx, "lantern restore"), "store.restore", "from="+filepath.Base(from))
 }
 
 func copyFile(from, to string) error {

@@ -455,6 +455,15 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 	return v.Count(), nil
 }
 
+// RecordOperation audits what the operator did to the store as a whole (a
+// backup, a restore), from the command line only.
+func (s *Store) RecordOperation(ctx context.Context, action, detail string) error {
+	if !lantern.IsSystem(ctx) {
+		return lantern.Errorf(lantern.EFORBIDDEN, "Only the operator works on the store as a whole")
+	}
+	return s.record(ctx, auditEntry{Action: action, Entity: "store", Detail: detail})
+}
+
 // AuditHead is the latest entry's number and hash. The chain shows any
 // entry changed, removed or moved against the ones around it, but someone
 // able to rewrite the whole database could rewrite the chain from any point

@@ -373,7 +373,7 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		}
 		wantSeq, wantHash = n, hash
 	}
-	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
+	st, err := app.OpenExistingStore(ctx, c, app.NewLogger(io.Discard, "error"))
 	if err != nil {
 		return 1, err
 	}
@@ -423,7 +423,7 @@ func backup(ctx context.Context, args []string, stderr io.Writer) error {
 	if *to == "" {
 		return errors.New("--to: give the file to write the backup to")
 	}
-	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
+	st, err := app.OpenExistingStore(ctx, c, app.NewLogger(io.Discard, "error"))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -352,11 +353,24 @@ func TestBackupAndRestore(t *testing.T) {
 		{name: "backup", args: []string{"backup", "--to", backup}, check: func(t *testing.T, r result) {
 			if fi, err := os.Stat(backup); err != nil || fi.Size() == 0 {
 				t.Errorf("no backup written: %v", err)
+			} else if fi.Mode().Perm() != 0o600 {
+				t.Errorf("the backup's mode is %v: it holds every record, so only its owner may read it", fi.Mode().Perm())
 			}
 		}},
 		{name: "backup over an existing file", args: []string{"backup", "--to", backup}, wantCode: 1, wantMsg: []string{"already exists"}},
 		{name: "backup needs --to", args: []string{"backup"}, wantCode: 1, wantMsg: []string{"--to"}},
 	})
+	// A mistyped folder is an error, not a new empty database to back up or
+	// to verify.
+	typo := filepath.Join(t.TempDir(), "typo")
+	for _, args := range [][]string{{"backup", "--data", typo, "--to", filepath.Join(t.TempDir(), "b.db")}, {"audit", "verify", "--data", typo}} {
+		if r := lanternCmd(t, "", args...); r.code != 1 || !strings.Contains(r.msg(), "holds no Lantern database") {
+			t.Errorf("%s of a folder with no database: exit %d %s", args[0], r.code, r.msg())
+		}
+		if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s made the folder it was wrongly given", args[0])
+		}
+	}
 
 	// A child recorded after the backup.
 	st := checkStore(t, cfg)
@@ -417,6 +431,15 @@ func TestBackupAndRestore(t *testing.T) {
 			check: func(t *testing.T, r result) {
 				if n := children(t); n != 0 {
 					t.Errorf("%d children after restoring a backup taken before any, want 0", n)
+				}
+				// The backup and the restore are both in the restored trail.
+				trail := checkStore(t, cfg)
+				defer trail.Close()
+				for _, action := range []string{"store.backup", "store.restore"} {
+					var n int
+					if err := trail.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = $1`, action).Scan(&n); err != nil || n != 1 {
+						t.Errorf("%s audited %d times (%v), want once", action, n, err)
+					}
 				}
 				st := checkStore(t, cfg)
 				if _, err := st.FindChildByID(storetest.As(sw), c.ID); lantern.ErrorCode(err) != lantern.ENOTFOUND {
