@@ -73,6 +73,30 @@ func (s *Store) CreateToken(ctx context.Context, userID, name string, ttl time.D
 // ErrBadToken answers a token that is unknown, expired or revoked.
 var ErrBadToken = &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "The API token is not valid: it may have expired or been revoked"}
 
+// TokenRefused audits a request whose API token was refused, and counts it
+// against the client's address as a failed sign-in is counted. Past the
+// address's limit it is refused with no further entry, so that a flood of
+// bad tokens cannot write the trail without end. (A good token is never
+// refused for its address: it cannot be guessed.)
+func (s *Store) TokenRefused(ctx context.Context) error {
+	ip := lantern.RequestFromContext(ctx).IP
+	n, err := s.failures(ctx, "address", ip)
+	if err != nil {
+		return internal("failures", err)
+	}
+	if n >= MaxAddressFailures {
+		return ErrTooManyFromAddress
+	}
+	now := s.now()
+	return s.write(ctx, func(tx *tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (kind, key, at) VALUES ('address', $1, $2)`, ip, s.d.ts(now)); err != nil {
+			return internal("count failure", err)
+		}
+		tx.audit(auditEntry{Action: "token.refused", Entity: "token"})
+		return nil
+	})
+}
+
 // TokenUser returns the user an API token acts for.
 func (s *Store) TokenUser(ctx context.Context, secret string) (*lantern.User, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {

@@ -13,6 +13,7 @@ import (
 
 	"lantern"
 	"lantern/app/apptest"
+	"lantern/store"
 	"lantern/store/storetest"
 )
 
@@ -667,5 +668,36 @@ func TestTokensDoNotReachPages(t *testing.T) {
 				t.Errorf("POST /account/tokens with a token: %d %.300s", r.status, r.body)
 			}
 		})
+	}
+}
+
+// A refused API token is audited, from the address it came from, and counts
+// against that address as a failed sign-in does: past the limit, refused
+// without writing more. A good token still works from there.
+func TestRefusedTokensAreAuditedAndLimited(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t, "sqlite", apptest.Options{})
+	bad := "Bearer lantern_" + strings.Repeat("A", 43)
+	for range 3 {
+		if r := e.do("GET", "/api/v1/me", bad, nil); r.status != http.StatusUnauthorized {
+			t.Fatalf("a bad token: %d", r.status)
+		}
+	}
+	es, _, err := e.srv.Store.SearchAudit(storetest.As(e.f.Auditor), store.AuditFilter{Action: "token.refused"})
+	if err != nil || len(es) != 3 || es[0].IP != "127.0.0.1" {
+		t.Fatalf("refused tokens audited: %d %v", len(es), err)
+	}
+	for range store.MaxAddressFailures - 3 {
+		e.do("GET", "/api/v1/me", bad, nil)
+	}
+	if r := e.do("GET", "/api/v1/me", bad, nil); r.status != http.StatusTooManyRequests {
+		t.Errorf("past the address's limit: %d, want 429", r.status)
+	}
+	es, _, _ = e.srv.Store.SearchAudit(storetest.As(e.f.Auditor), store.AuditFilter{Action: "token.refused", Limit: 1000})
+	if len(es) != store.MaxAddressFailures {
+		t.Errorf("%d entries for refused tokens, want %d: no more past the limit", len(es), store.MaxAddressFailures)
+	}
+	if r := e.as(e.f.SocialWorker, "GET", "/api/v1/me", ""); r.status != http.StatusOK {
+		t.Errorf("a good token from the same address: %d", r.status)
 	}
 }

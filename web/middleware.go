@@ -111,6 +111,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			u, err := s.st.TokenUser(ctx, strings.TrimSpace(token))
+			if errors.Is(err, store.ErrBadToken) {
+				// Audited and counted like a failed sign-in, from where it came.
+				rctx := lantern.NewContextWithRequest(ctx, lantern.RequestInfo{IP: clientIP(r), Why: "Authorization: Bearer (" + r.Method + ")"})
+				if rerr := s.st.TokenRefused(rctx); rerr != nil {
+					err = rerr
+				}
+			}
 			if err != nil {
 				s.error(w, r, err)
 				return
