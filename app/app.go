@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -136,7 +137,7 @@ func (m *Main) Open(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerAuditMetrics(reg, st)
-	wc := web.Config{Store: st, Logger: m.Log, Demo: m.Config.Demo, TLS: m.Config.TLSCert != "",
+	wc := web.Config{Store: st, Logger: m.Log, Demo: m.Config.Demo, TLS: m.Config.TLSCert != "" || strings.HasPrefix(m.Config.BaseURL, "https://"),
 		MaxBody: m.Config.MaxBody, BaseURL: m.Config.BaseURL, Ready: func(ctx context.Context) error { return st.CheckSchema(ctx, true) }}
 	if mc, ok := m.Config.Mail(); ok {
 		wc.Mail = &mc

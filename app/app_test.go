@@ -153,3 +153,26 @@ func TestServeRefusesANewerSchema(t *testing.T) {
 		t.Fatalf("served a newer schema: %v", err)
 	}
 }
+
+// Behind a proxy that serves HTTPS, an https:// base URL says so: HSTS is
+// sent and cookies are Secure though the server itself speaks HTTP.
+func TestHTTPSBehindAProxy(t *testing.T) {
+	c := app.Defaults()
+	c.Addr = "127.0.0.1:0"
+	c.DataDir = t.TempDir()
+	c.BaseURL = "https://lantern.example.org"
+	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
+	if err := m.Open(context.Background()); err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	defer m.Close()
+	resp, err := http.Get(m.URL() + "/sign-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Errorf("no HSTS behind an HTTPS proxy: %q", resp.Header.Get("Strict-Transport-Security"))
+	}
+}

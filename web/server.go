@@ -22,8 +22,9 @@ type Config struct {
 	// Demo shows the demonstration-data banner and lets demo accounts sign
 	// in without a second factor.
 	Demo bool
-	// TLS says the server is reached over HTTPS: cookies are Secure and HSTS
-	// is sent.
+	// TLS says the server is reached over HTTPS (served so, or behind a
+	// proxy that does, as an https:// base URL says): cookies are Secure
+	// and HSTS is sent.
 	TLS bool
 	// MaxBody caps request bodies, in bytes.
 	MaxBody int64
