@@ -42,7 +42,7 @@ func (s *Server) meetingPack(r *http.Request, id string) ([]byte, error) {
 	m := mp.Meeting
 	today := lantern.Today(s.stNow())
 	p := pack.Pack{Title: lantern.MeetingKindLabel(m.Kind), StartsAt: m.StartsAt, EndsAt: m.EndsAt, Location: m.Location, Chair: m.Chair,
-		Generated: s.stNow(), Agenda: agenda(m.Kind), Marking: "OFFICIAL-SENSITIVE"}
+		Generated: s.stNow(), Agenda: agenda(m.Kind), Marking: packMarking(s.cfg.Demo)}
 	for _, c := range mp.Children {
 		pc := pack.Child{Name: c.Child.GivenName + " " + c.Child.FamilyName, DateOfBirth: c.Child.DateOfBirth.Format(), Level: levelWord(c.Level)}
 		if !c.LevelOn.IsZero() {
@@ -106,4 +106,13 @@ func writePDF(w http.ResponseWriter, b []byte) {
 	w.Header().Set("Content-Disposition", `attachment; filename="meeting-pack.pdf"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(b)
+}
+
+// packMarking is the protective marking on every page of a pack; a
+// demonstration's packs say, as its pages do, that what they hold is made up.
+func packMarking(demo bool) string {
+	if demo {
+		return "OFFICIAL-SENSITIVE - DEMONSTRATION DATA: FICTIONAL"
+	}
+	return "OFFICIAL-SENSITIVE"
 }
