@@ -268,8 +268,9 @@ func instrument(reg *prometheus.Registry, log *slog.Logger, next http.Handler) h
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: 200}
-		ctx, route := web.WithRouteHolder(r.Context())
+		ctx, note := web.WithRouteHolder(r.Context())
 		next.ServeHTTP(rec, r.WithContext(ctx))
+		route := &note.Route
 		if *route == "" {
 			*route = "unmatched"
 		}
@@ -280,7 +281,7 @@ func instrument(reg *prometheus.Registry, log *slog.Logger, next http.Handler) h
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		log.Log(r.Context(), level, "request", "method", r.Method, "route", *route, "status", rec.status, "ms", elapsed.Milliseconds())
+		log.Log(r.Context(), level, "request", "method", r.Method, "route", *route, "status", rec.status, "ms", elapsed.Milliseconds(), "user", note.UserID)
 	})
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 
+	"lantern"
 	"lantern/store"
 )
 
@@ -24,15 +25,25 @@ func sessionFrom(ctx context.Context) *sessionInfo {
 
 type routeKey struct{}
 
-// WithRouteHolder returns a context in which the matched route pattern will
-// be written to the returned string, for metrics and logs outside the mux.
-func WithRouteHolder(ctx context.Context) (context.Context, *string) {
-	p := new(string)
-	return context.WithValue(ctx, routeKey{}, p), p
+// RouteNote is what the request log outside the mux learns of a request
+// inside it: the route pattern it matched, and the id (never the name) of
+// the user it acted for, to find its entries in the audit trail.
+type RouteNote struct {
+	Route, UserID string
+}
+
+// WithRouteHolder returns a context in which the matched route and the
+// caller's id will be written to the returned note, for metrics and logs.
+func WithRouteHolder(ctx context.Context) (context.Context, *RouteNote) {
+	n := new(RouteNote)
+	return context.WithValue(ctx, routeKey{}, n), n
 }
 
 func setRoute(ctx context.Context, pattern string) {
-	if p, ok := ctx.Value(routeKey{}).(*string); ok {
-		*p = pattern
+	if n, ok := ctx.Value(routeKey{}).(*RouteNote); ok {
+		n.Route = pattern
+		if u := lantern.UserFromContext(ctx); u != nil {
+			n.UserID = u.ID
+		}
 	}
 }
