@@ -137,7 +137,11 @@ func (m *Main) Open(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerAuditMetrics(reg, st)
-	wc := web.Config{Store: st, Logger: m.Log, Demo: m.Config.Demo, TLS: m.Config.TLSCert != "" || strings.HasPrefix(m.Config.BaseURL, "https://"),
+	proxies, err := m.Config.Proxies()
+	if err != nil {
+		return err
+	}
+	wc := web.Config{Store: st, TrustedProxies: proxies, Logger: m.Log, Demo: m.Config.Demo, TLS: m.Config.TLSCert != "" || strings.HasPrefix(m.Config.BaseURL, "https://"),
 		MaxBody: m.Config.MaxBody, BaseURL: m.Config.BaseURL, Ready: func(ctx context.Context) error { return st.CheckSchema(ctx, true) }}
 	if mc, ok := m.Config.Mail(); ok {
 		wc.Mail = &mc

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -30,6 +31,10 @@ type Config struct {
 	MaxBody     int64
 	LogLevel    string
 	ShutdownIn  time.Duration
+	// TrustedProxies are the addresses (CIDR, comma-separated) of proxies
+	// in front of Lantern whose X-Forwarded-For names the client: the
+	// address sign-in limits and the audit trail record.
+	TrustedProxies string
 
 	// Email: the daily digest of each person's late and soon-due tasks,
 	// sent through SMTPAddr; off while SMTPAddr is empty.
@@ -67,6 +72,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body accepted, in bytes")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownIn, "shutdown-timeout", c.ShutdownIn, "how long to let requests in flight finish at shutdown")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "proxies in front of Lantern (CIDR, comma-separated) whose X-Forwarded-For gives the client's address")
 	c.MailFlags(fs)
 }
 
@@ -218,6 +224,27 @@ func (c *Config) ValidateStore() error {
 	return errors.Join(errs...)
 }
 
+// Proxies parses TrustedProxies.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	var ps []netip.Prefix
+	for _, v := range strings.Split(c.TrustedProxies, ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(v); aerr == nil {
+				p, err = a.Prefix(a.BitLen())
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an address or a CIDR range like 10.0.0.0/8", v)
+		}
+		ps = append(ps, p.Masked())
+	}
+	return ps, nil
+}
+
 // checkAddr checks a listening address is host:port, with a port number,
 // before the database is opened, not when the listener fails after it.
 func checkAddr(flag, addr string, optional bool) error {
@@ -254,6 +281,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := checkAddr("--metrics-addr", c.MetricsAddr, true); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := c.Proxies(); err != nil {
 		errs = append(errs, err)
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {

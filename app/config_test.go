@@ -39,6 +39,8 @@ func TestValidate(t *testing.T) {
 		{"postgres without ://", func(c *app.Config) { c.Database = "postgres:db" }, []string{"--database"}},
 		{"no store at all", func(c *app.Config) { c.DataDir = "" }, []string{"--data"}},
 		{"tiny body cap", func(c *app.Config) { c.MaxBody = 100 }, []string{"--max-body"}},
+		{"trusted proxies", func(c *app.Config) { c.TrustedProxies = "10.0.0.0/8, 192.0.2.7,2001:db8::/32" }, nil},
+		{"a trusted proxy that is not an address", func(c *app.Config) { c.TrustedProxies = "10.0.0.0/8,proxy.example.org" }, []string{"--trusted-proxies", `"proxy.example.org"`}},
 		{"an address that is not host:port", func(c *app.Config) { c.Addr = "nonsense" }, []string{"--addr", `"nonsense"`}},
 		{"a port that is not a number", func(c *app.Config) { c.Addr = "127.0.0.1:http-alt" }, []string{"--addr"}},
 		{"any interface, a port", func(c *app.Config) { c.Addr = ":8080" }, nil},

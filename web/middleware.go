@@ -113,7 +113,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			u, err := s.st.TokenUser(ctx, strings.TrimSpace(token))
 			if errors.Is(err, store.ErrBadToken) {
 				// Audited and counted like a failed sign-in, from where it came.
-				rctx := lantern.NewContextWithRequest(ctx, lantern.RequestInfo{IP: clientIP(r), Why: "Authorization: Bearer (" + r.Method + ")"})
+				rctx := lantern.NewContextWithRequest(ctx, lantern.RequestInfo{IP: s.clientIP(r), Why: "Authorization: Bearer (" + r.Method + ")"})
 				if rerr := s.st.TokenRefused(rctx); rerr != nil {
 					err = rerr
 				}

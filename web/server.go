@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"lantern"
@@ -28,6 +30,8 @@ type Config struct {
 	TLS bool
 	// MaxBody caps request bodies, in bytes.
 	MaxBody int64
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 	// BaseURL is the address people reach Lantern at, for links that leave
 	// it (calendar files, email); when empty, the request's host is used.
 	BaseURL string
@@ -78,7 +82,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHT
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		setRoute(r.Context(), pattern)
-		ctx := lantern.NewContextWithRequest(r.Context(), lantern.RequestInfo{IP: clientIP(r), Why: pattern})
+		ctx := lantern.NewContextWithRequest(r.Context(), lantern.RequestInfo{IP: s.clientIP(r), Why: pattern})
 		h(w, r.WithContext(ctx))
 	})
 }
@@ -91,12 +95,42 @@ func (s *Server) routes() {
 	s.apiRoutes()
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the address a request came from: the connection's, or,
+// through trusted proxies, the nearest address in X-Forwarded-For that is
+// not one of them (addresses further left are the client's to write).
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break // not an address: believe nothing further left
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+		host = hop
 	}
 	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
