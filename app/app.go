@@ -60,6 +60,10 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (*store.Store, e
 	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log})
 }
 
+// demoLoadLock is the advisory lock's key under which the demonstration
+// data is loaded.
+const demoLoadLock = 0x4c616e7465726e01 // "Lantern" and 1
+
 // OpenExistingStore opens the configured store if it is there: for
 // commands that read one (a backup, a verification), a mistyped folder is
 // an error, not a new empty database.
@@ -128,7 +132,13 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Log.Info("match keys filled in", "children", n)
 	}
 	if m.Config.Demo {
-		creds, err := demo.Load(ctx, st)
+		// Replicas starting together load it once: the others wait, then
+		// find it loaded.
+		var creds []demo.Credential
+		err := st.Alone(ctx, demoLoadLock, func() (err error) {
+			creds, err = demo.Load(ctx, st)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}

@@ -243,6 +243,26 @@ func (s *Store) CheckSchema(ctx context.Context, current bool) error {
 	return nil
 }
 
+// Alone runs fn while no other process sharing the database runs fn under
+// the same key: on PostgreSQL under an advisory lock held on one
+// connection; on SQLite, which one server holds at a time (its data
+// folder's lock), as it is.
+func (s *Store) Alone(ctx context.Context, key int64, fn func() error) error {
+	if s.d != postgres {
+		return fn()
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return internal("lock", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		return internal("lock", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key)
+	return fn()
+}
+
 // tx is a write transaction that collects audit entries and appends them,
 // chained, just before it commits.
 type tx struct {

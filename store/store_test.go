@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -584,4 +585,46 @@ func TestConcurrentReadsAreAllAudited(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// Alone lets one process at a time run under a key: two stores on one
+// database (as two replicas) never overlap in it.
+func TestAlone(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			cfg := storetest.Config(t, d)
+			var stores []*store.Store
+			for range 2 {
+				s, err := store.Open(context.Background(), cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				stores = append(stores, s)
+			}
+			var inside, most atomic.Int32
+			var wg sync.WaitGroup
+			for i := range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					err := stores[i%2].Alone(context.Background(), 42, func() error {
+						n := inside.Add(1)
+						for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+						}
+						time.Sleep(5 * time.Millisecond)
+						inside.Add(-1)
+						return nil
+					})
+					if err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			if d == "postgres" && most.Load() != 1 {
+				t.Errorf("%d ran at once under one key", most.Load())
+			}
+		})
+	}
 }
