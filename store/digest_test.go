@@ -286,18 +286,7 @@ func TestDigestClaimsConcurrent(t *testing.T) {
 			clock := storetest.NewClock(digestSunday)
 			cfg := storetest.Config(t, d)
 			cfg.Now = clock.Now
-			var stores []*store.Store
-			for range 2 {
-				s, err := store.Open(context.Background(), cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
-				if err := s.Migrate(context.Background()); err != nil {
-					t.Fatal(err)
-				}
-				stores = append(stores, s)
-			}
+			stores := storetest.Replicas(t, cfg, 2)
 			f := storetest.Seed(t, stores[0])
 			people := []*lantern.User{f.SocialWorker, f.Teacher, f.OtherTeacher, f.Admin, f.Auditor}
 			day := lantern.Today(clock.Now())

@@ -592,16 +592,7 @@ func TestConcurrentReadsAreAllAudited(t *testing.T) {
 func TestAlone(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
-			cfg := storetest.Config(t, d)
-			var stores []*store.Store
-			for range 2 {
-				s, err := store.Open(context.Background(), cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
-				stores = append(stores, s)
-			}
+			stores := storetest.Replicas(t, storetest.Config(t, d), 2)
 			var inside, most atomic.Int32
 			var wg sync.WaitGroup
 			for i := range 8 {

@@ -99,15 +99,26 @@ func Open(t testing.TB, d string, now func() time.Time) *store.Store {
 	t.Helper()
 	cfg := Config(t, d)
 	cfg.Now = now
-	s, err := store.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
+	return Replicas(t, cfg, 1)[0]
+}
+
+// Replicas opens n stores on one database, as n servers sharing it, each
+// migrated and closed when the test ends.
+func Replicas(t testing.TB, cfg store.Config, n int) []*store.Store {
+	t.Helper()
+	var stores []*store.Store
+	for range n {
+		s, err := store.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, s)
 	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return stores
 }
 
 // Fixture is an area with an agency of two kinds and users in them.
