@@ -563,15 +563,7 @@ func TestEventStrategyDiscussionsAndConferences(t *testing.T) {
 func evOpen(t *testing.T, cfg store.Config, clock *storetest.Clock) *store.Store {
 	t.Helper()
 	cfg.Now = clock.Now
-	s, err := store.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return storetest.Replicas(t, cfg, 1)[0]
 }
 
 func TestEventProfilesAndCalendars(t *testing.T) {
