@@ -239,7 +239,12 @@ func (m *Main) Close() error {
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownIn)
 		defer cancel()
-		errs = append(errs, m.srv.Shutdown(ctx))
+		if err := m.srv.Shutdown(ctx); errors.Is(err, context.DeadlineExceeded) {
+			m.srv.Close() // what is still running ends now, before the store closes
+			errs = append(errs, fmt.Errorf("--shutdown-timeout %s passed with requests still running: they were cut off", m.Config.ShutdownIn))
+		} else {
+			errs = append(errs, err)
+		}
 	}
 	if m.metrics != nil {
 		errs = append(errs, m.metrics.Close())
