@@ -118,6 +118,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 					err = rerr
 				}
 			}
+			if err == nil && s.demoOnly(u) {
+				err = errDemoOnly
+			}
 			if err != nil {
 				s.error(w, r, err)
 				return
@@ -128,6 +131,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			sess, err := s.st.FindSession(ctx, c.Value)
 			switch {
+			case err == nil && s.demoOnly(sess.User):
+				s.clearCookie(w) // a session from a demonstration run before
 			case err == nil && sess.Stage == store.StageSignedIn:
 				ctx = lantern.NewContextWithUser(ctx, sess.User)
 				ctx = withSession(ctx, c.Value, sess)
@@ -143,6 +148,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+// demoOnly says a demonstration account is used outside a demonstration:
+// its password is published, so it is no way in to anything else, whether
+// by signing in, by a session or a token from a demonstration run before.
+func (s *Server) demoOnly(u *lantern.User) bool { return u.MFAExempt && !s.cfg.Demo }
+
+var errDemoOnly = &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "This is a demonstration account: it signs in only while Lantern runs with --demo"}
 
 func (s *Server) setCookie(w http.ResponseWriter, value string) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: value, Path: "/", HttpOnly: true,

@@ -66,7 +66,7 @@ func (s *Server) person(h http.HandlerFunc) http.HandlerFunc {
 		// Pages are for people signed in with both factors: an API token,
 		// made for scripts, reaches the API only (else a token could, for
 		// one, make itself a longer-lived token on the account page).
-		if si := sessionFrom(r.Context()); lantern.UserFromContext(r.Context()) == nil || si == nil || si.sess.Stage != store.StageSignedIn {
+		if si := sessionFrom(r.Context()); si == nil || si.sess.Stage != store.StageSignedIn {
 			if r.Method == http.MethodGet {
 				redirect(w, r, "/sign-in")
 				return

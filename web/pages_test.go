@@ -214,6 +214,25 @@ func TestSignIn(t *testing.T) {
 				if b.session() != "" {
 					t.Errorf("a session for a demonstration account outside a demonstration")
 				}
+				// Nor through a session or a token from a demonstration run
+				// before: the same store, served without --demo now.
+				sys := sysCtx()
+				tok, err := srv.Store.StartSession(sys, u.ID, store.StageSignedIn, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				old := newBrowser(t, srv)
+				old.setSession(tok)
+				wantRedirect(t, old.get("/"), "/sign-in")
+				secret, _, err := srv.Store.CreateToken(sys, u.ID, "script", time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req, _ := http.NewRequest("GET", srv.URL+"/api/v1/me", nil)
+				req.Header.Set("Authorization", "Bearer "+secret)
+				if resp := send(t, noRedirect, req); resp.status != http.StatusUnauthorized || !strings.Contains(string(resp.body), "demonstration account") {
+					t.Errorf("a demonstration account's token outside a demonstration: %d %s", resp.status, resp.body)
+				}
 			})
 
 			t.Run("wrong passwords lock the account", func(t *testing.T) {

@@ -52,10 +52,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, st, "signin", p)
 		return
 	}
-	// A demonstration account's password is published: it is a way in only
-	// to a demonstration.
-	if u.MFAExempt && !s.cfg.Demo {
-		p.Errors = []lantern.FieldError{{Field: "email", Message: "This is a demonstration account: it signs in only while Lantern runs with --demo"}}
+	if s.demoOnly(u) {
+		p.Errors = []lantern.FieldError{{Field: "email", Message: errDemoOnly.Message}}
 		s.render(w, r, http.StatusForbidden, "signin", p)
 		return
 	}
