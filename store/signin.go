@@ -46,16 +46,36 @@ func (s *Store) failures(ctx context.Context, kind, key string) (int, error) {
 	return n, err
 }
 
+// addressLimit refuses an address with too many failures in the window.
+func (s *Store) addressLimit(ctx context.Context, ip string) error {
+	n, err := s.failures(ctx, "address", ip)
+	if err != nil {
+		return internal("failures", err)
+	}
+	if n >= MaxAddressFailures {
+		return ErrTooManyFromAddress
+	}
+	return nil
+}
+
+// addFailure counts a failure against an account or an address.
+func (s *Store) addFailure(ctx context.Context, tx *tx, kind, key string, at time.Time) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (kind, key, at) VALUES ($1, $2, $3)`, kind, key, s.d.ts(at)); err != nil {
+		return internal("count failure", err)
+	}
+	return nil
+}
+
 // CheckPassword is the first step of signing in. It returns the user when
 // the password is right; failures are counted, locked out and audited.
 func (s *Store) CheckPassword(ctx context.Context, email, plain string) (*lantern.User, error) {
 	email = NormaliseEmail(email)
 	ip := lantern.RequestFromContext(ctx).IP
-	if n, err := s.failures(ctx, "address", ip); err != nil {
-		return nil, internal("failures", err)
-	} else if n >= MaxAddressFailures {
-		_ = s.record(ctx, auditEntry{Action: "signin.refused", Detail: "reason=address-rate-limit"})
-		return nil, ErrTooManyFromAddress
+	if err := s.addressLimit(ctx, ip); err != nil {
+		if errors.Is(err, ErrTooManyFromAddress) {
+			_ = s.record(ctx, auditEntry{Action: "signin.refused", Detail: "reason=address-rate-limit"})
+		}
+		return nil, err
 	}
 	var id, agencyID string
 	var hash sql.NullString
@@ -97,8 +117,8 @@ func (s *Store) signinFailed(ctx context.Context, email, ip, id, agencyID, reaso
 	locked := false
 	err := s.write(ctx, func(tx *tx) error {
 		for _, k := range [][2]string{{"account", email}, {"address", ip}} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (kind, key, at) VALUES ($1, $2, $3)`, k[0], k[1], s.d.ts(now)); err != nil {
-				return internal("count failure", err)
+			if err := s.addFailure(ctx, tx, k[0], k[1], now); err != nil {
+				return err
 			}
 		}
 		// Old failures say nothing about now.

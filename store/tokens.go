@@ -80,20 +80,12 @@ var ErrBadToken = &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "The API 
 // refused for its address: it cannot be guessed.)
 func (s *Store) TokenRefused(ctx context.Context) error {
 	ip := lantern.RequestFromContext(ctx).IP
-	n, err := s.failures(ctx, "address", ip)
-	if err != nil {
-		return internal("failures", err)
+	if err := s.addressLimit(ctx, ip); err != nil {
+		return err
 	}
-	if n >= MaxAddressFailures {
-		return ErrTooManyFromAddress
-	}
-	now := s.now()
 	return s.write(ctx, func(tx *tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (kind, key, at) VALUES ('address', $1, $2)`, ip, s.d.ts(now)); err != nil {
-			return internal("count failure", err)
-		}
 		tx.audit(auditEntry{Action: "token.refused", Entity: "token"})
-		return nil
+		return s.addFailure(ctx, tx, "address", ip, s.now())
 	})
 }
 

@@ -274,7 +274,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, version int, up UserU
 				return err
 			}
 		}
-		if cur.AgencyID != in.AgencyID || cur.Disabled != up.Disabled || rolesText(cur.Roles) != rolesText(in.Roles) {
+		if cur.AgencyID != in.AgencyID || cur.Disabled != up.Disabled || !sameRoles(cur.Roles, in.Roles) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 				return internal("end sessions", err)
 			}
@@ -315,13 +315,13 @@ func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
 	}
 	// An administrator setting someone else's password is recovering the
 	// account: noted until the user signs in, and their tokens end.
-	var setBy any
+	var setBy sql.NullString // NULL when the user sets their own
 	if me := lantern.UserFromContext(ctx); me != nil && me.ID != id {
-		setBy = me.ID
+		setBy = sql.NullString{String: me.ID, Valid: true}
 	}
 	return s.write(ctx, func(tx *tx) error {
-		if setBy != nil {
-			if err := s.notBothRecoveries(ctx, tx, id, "mfa_reset_by", setBy.(string),
+		if setBy.Valid {
+			if err := s.notBothRecoveries(ctx, tx, id, "mfa_reset_by", setBy.String,
 				"You reset this person's two-factor sign-in and they have not signed in since: another administrator must set their password"); err != nil {
 				return err
 			}
@@ -395,13 +395,13 @@ func (s *Store) ResetTwoFactor(ctx context.Context, id string) error {
 	}
 	me := lantern.UserFromContext(ctx)
 	return s.write(ctx, func(tx *tx) error {
-		var by any
+		var by sql.NullString // NULL for the operator at the command line
 		if me != nil {
 			if err := s.notBothRecoveries(ctx, tx, id, "password_set_by", me.ID,
 				"You set this person's password and they have not signed in since: another administrator must reset their two-factor sign-in"); err != nil {
 				return err
 			}
-			by = me.ID
+			by = sql.NullString{String: me.ID, Valid: true}
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = NULL, totp_last_step = 0, mfa_reset_by = $1, version = version + 1 WHERE id = $2`, by, id)
 		if err != nil {
