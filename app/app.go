@@ -289,18 +289,18 @@ func instrument(reg *prometheus.Registry, log *slog.Logger, next http.Handler) h
 		rec := &statusRecorder{ResponseWriter: w, status: 200}
 		ctx, note := web.WithRouteHolder(r.Context())
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		route := &note.Route
-		if *route == "" {
-			*route = "unmatched"
+		route := note.Route
+		if route == "" {
+			route = "unmatched"
 		}
 		elapsed := time.Since(start)
-		reqs.WithLabelValues(*route, strconv.Itoa(rec.status)).Inc()
-		dur.WithLabelValues(*route).Observe(elapsed.Seconds())
+		reqs.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
+		dur.WithLabelValues(route).Observe(elapsed.Seconds())
 		level := slog.LevelDebug
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		log.Log(r.Context(), level, "request", "method", r.Method, "route", *route, "status", rec.status, "ms", elapsed.Milliseconds(), "user", note.UserID)
+		log.Log(r.Context(), level, "request", "method", r.Method, "route", route, "status", rec.status, "ms", elapsed.Milliseconds(), "user", note.UserID)
 	})
 }
 

@@ -340,7 +340,7 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		now := time.Now()
+		now := st.Now()
 		for _, t := range ts {
 			state := "active"
 			switch {
