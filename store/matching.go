@@ -220,6 +220,20 @@ func (s *Store) RefreshMatchKeys(ctx context.Context, all bool) (int, error) {
 	if err := mustAdminister(ctx); err != nil {
 		return 0, err
 	}
+	// At every start-up only the missing keys are wanted, and there are
+	// almost never any: ask the indexes first, rather than walk every
+	// record in write transactions to find none. (Keys are set together;
+	// a given key alone can be empty only for a name with no letters.)
+	if !all {
+		var missing bool
+		if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM children WHERE family_key = '')
+			OR EXISTS (SELECT 1 FROM child_names WHERE name_key = '')`).Scan(&missing); err != nil {
+			return 0, internal("missing match keys", err)
+		}
+		if !missing {
+			return 0, nil
+		}
+	}
 	n := 0
 	for _, step := range []struct {
 		what, query string
