@@ -125,14 +125,13 @@ func (s *Store) concerns(ctx context.Context, q querier, where string, args ...a
 	if err := rows.Err(); err != nil || len(cs) == 0 {
 		return cs, internal("concerns", err)
 	}
-	ph := make([]string, 0, len(cs))
-	ids := make([]any, 0, len(cs))
+	ids := make([]string, len(cs))
 	for i, c := range cs {
-		ph = append(ph, "$"+itoa(i+1))
-		ids = append(ids, c.ID)
+		ids[i] = c.ID
 	}
+	var stepArgs []any
 	srows, err := q.QueryContext(ctx, `SELECT st.concern_id, st.step, st.user_id, u.name, st.at, st.note FROM concern_steps st
-		JOIN users u ON u.id = st.user_id WHERE st.concern_id IN (`+strings.Join(ph, ",")+`) ORDER BY st.at, st.id`, ids...)
+		JOIN users u ON u.id = st.user_id WHERE st.concern_id IN (`+inList(&stepArgs, ids)+`) ORDER BY st.at, st.id`, stepArgs...)
 	if err != nil {
 		return nil, internal("concern steps", err)
 	}

@@ -86,6 +86,17 @@ func (d dialect) values(rows, cols int) string {
 	return b.String()
 }
 
+// inList appends values to args and returns their parameters, for an IN
+// list: "$3, $4, $5".
+func inList[T any](args *[]any, values []T) string {
+	ph := make([]string, len(values))
+	for i, v := range values {
+		*args = append(*args, v)
+		ph[i] = "$" + strconv.Itoa(len(*args))
+	}
+	return strings.Join(ph, ", ")
+}
+
 // tsFormat is fixed-width, so SQLite's text timestamps sort as times do.
 const tsFormat = "2006-01-02T15:04:05.000000Z"
 

@@ -166,11 +166,11 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 	// The whole records of the matches, read again through the access rule.
 	args = args[:0]
 	visible, _ = childVisible(ctx, &args)
-	ph := make([]string, len(found))
+	foundIDs := make([]string, len(found))
 	for i, f := range found {
-		ph[i] = arg(f.c.ID)
+		foundIDs[i] = f.c.ID
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT `+childCols+` FROM children c WHERE c.id IN (`+strings.Join(ph, ", ")+
+	rows, err = s.db.QueryContext(ctx, `SELECT `+childCols+` FROM children c WHERE c.id IN (`+inList(&args, foundIDs)+
 		`) AND c.merged_into IS NULL AND `+visible, args...)
 	if err != nil {
 		return nil, internal("read matches", err)

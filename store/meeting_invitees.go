@@ -470,18 +470,14 @@ func (s *Store) SuggestedInvitees(ctx context.Context, kind string, childIDs []s
 		return nil, lantern.NotFound("Child")
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(childIDs)))
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		ph[i] = "$" + itoa(len(args))
-	}
+	in := inList(&args, ids)
 	type worker struct {
 		child string
 		inv   lantern.Invitee
 	}
 	ws, err := collect(ctx, s.db, "allocated social workers", `SELECT c.id, COALESCE(u.name, ''), COALESCE(u.email, ''), COALESCE(a.name, '')
 		FROM children c LEFT JOIN users u ON u.id = c.allocated_social_worker_id AND NOT u.disabled LEFT JOIN agencies a ON a.id = u.agency_id
-		WHERE c.id IN (`+strings.Join(ph, ", ")+`) AND `+cond+` ORDER BY c.id`, func(r scanner) (worker, error) {
+		WHERE c.id IN (`+in+`) AND `+cond+` ORDER BY c.id`, func(r scanner) (worker, error) {
 		var w worker
 		err := r.Scan(&w.child, &w.inv.Name, &w.inv.Email, &w.inv.Agency)
 		return w, err

@@ -89,19 +89,12 @@ func (s *Store) FindMeetingPack(ctx context.Context, id string) (*MeetingPack, e
 		if !ok {
 			return nil, lantern.NotFound("Meeting")
 		}
-		ph := ""
-		for i, c := range m.ChildIDs {
-			args = append(args, c)
-			if i > 0 {
-				ph += ","
-			}
-			ph += "$" + itoa(len(args))
-		}
+		in := inList(&args, m.ChildIDs)
 		rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT ma.id, ma.description, ma.owner_id, COALESCE(u.name, ''), ma.agency_id, COALESCE(ag.name, ''),
 			ma.due_date, ma.task_id, mt.kind, mt.starts_at
 			FROM meeting_actions ma JOIN meetings mt ON mt.id = ma.meeting_id JOIN meeting_children mc ON mc.meeting_id = mt.id
 			LEFT JOIN users u ON u.id = ma.owner_id LEFT JOIN agencies ag ON ag.id = ma.agency_id LEFT JOIN tasks t ON t.id = ma.task_id
-			WHERE mc.child_id IN (`+ph+`) AND `+visible+` AND COALESCE(t.status, ma.status) = 'open' ORDER BY ma.due_date, ma.id`, args...)
+			WHERE mc.child_id IN (`+in+`) AND `+visible+` AND COALESCE(t.status, ma.status) = 'open' ORDER BY ma.due_date, ma.id`, args...)
 		if err != nil {
 			return nil, internal("pack actions", err)
 		}
