@@ -19,6 +19,7 @@ const (
 	EFORBIDDEN    Code = "forbidden"    // signed in, but not for this (never for a child)
 	ETOOLARGE     Code = "too_large"    // body over the limit
 	ERATELIMITED  Code = "rate_limited" // too many attempts
+	EUNAVAILABLE  Code = "unavailable"  // too busy now: try again in a moment
 	EINTERNAL     Code = "internal"     // anything else: details are logged, never shown
 )
 

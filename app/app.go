@@ -116,7 +116,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.lock = lock
 	}
 	st, err := store.Open(ctx, store.Config{Postgres: m.Config.Database, DataDir: m.Config.DataDir, Logger: m.Log, Now: m.Now,
-		Timescales: m.Config.Timescales, Holidays: m.Config.Holidays})
+		Timescales: m.Config.Timescales, Holidays: m.Config.Holidays, HashSlots: m.Config.SigninHashes})
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,10 @@ type Config struct {
 	// in front of Lantern whose X-Forwarded-For names the client: the
 	// address sign-in limits and the audit trail record.
 	TrustedProxies string
+	// SigninHashes bounds the password hashes run at once (each holds 19
+	// MiB); 0 is one per CPU. Past it, and sixteen a slot waiting, sign-ins
+	// are answered 503.
+	SigninHashes int
 
 	// Email: the daily digest of each person's late and soon-due tasks,
 	// sent through SMTPAddr; off while SMTPAddr is empty.
@@ -73,6 +77,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownIn, "shutdown-timeout", c.ShutdownIn, "how long to let requests in flight finish at shutdown")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "proxies in front of Lantern (CIDR, comma-separated) whose X-Forwarded-For gives the client's address")
+	fs.IntVar(&c.SigninHashes, "signin-hashes", c.SigninHashes, "password hashes run at once (0: one per CPU); sign-ins past them and their queue are answered 503")
 	c.MailFlags(fs)
 }
 
@@ -288,6 +293,9 @@ func (c *Config) Validate() error {
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("--tls-cert and --tls-key go together"))
+	}
+	if c.SigninHashes < 0 || c.SigninHashes > 1024 {
+		errs = append(errs, errors.New("--signin-hashes must be from 0 (one per CPU) to 1024"))
 	}
 	if c.MaxBody < 1024 {
 		errs = append(errs, errors.New("--max-body must be at least 1024 bytes"))

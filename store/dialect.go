@@ -1,7 +1,9 @@
 package store
 
 import (
+	"context"
 	"database/sql"
+	"slices"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,6 +44,23 @@ func (d dialect) forUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// lockKeys takes, for the rest of a write transaction, a lock on each key,
+// across replicas. PostgreSQL takes advisory locks (in one order, so two
+// transactions never deadlock); SQLite needs none, its write transactions
+// being exclusive already.
+func (d dialect) lockKeys(ctx context.Context, tx *tx, keys ...string) error {
+	if d != postgres {
+		return nil
+	}
+	keys = slices.Sorted(slices.Values(keys))
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ilike is a case-insensitive LIKE.

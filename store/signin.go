@@ -19,11 +19,26 @@ import (
 )
 
 // Sign-in limits. Failures are counted in the store, so they hold across
-// replicas, over a sliding window.
+// replicas, over a sliding window. Wrong passwords are counted for the
+// account name given from one address (a wrong guess locks that pair, not
+// the account for everyone), for the account from anywhere (guessing spread
+// over many addresses locks the account), and for the address across
+// accounts (one password tried on many). Refused API tokens are counted
+// apart: made-up tokens do not lock anyone's password sign-in.
 const (
 	FailureWindow      = 15 * time.Minute
-	MaxAccountFailures = 5  // per e-mail address given, whether or not it is a user's
-	MaxAddressFailures = 50 // per client address
+	MaxPairFailures    = 5   // per account name given, from one address
+	MaxAccountFailures = 20  // per account name given, from any address: the account locks
+	MaxAddressFailures = 100 // wrong passwords from one address, for any accounts
+	MaxTokenFailures   = 50  // refused API tokens from one address
+)
+
+// Kinds of counted failure.
+const (
+	failPair    = "pair"    // key: address and account name
+	failAccount = "account" // key: account name
+	failAddress = "address" // key: address
+	failToken   = "token"   // key: address
 )
 
 // Lock-out and rate-limit messages. The same words whether or not the
@@ -33,63 +48,138 @@ var (
 		Message: "This account is locked because of too many failed sign-in attempts. Try again in 15 minutes, or ask your administrator to unlock it."}
 	ErrTooManyFromAddress = &lantern.Error{Code: lantern.ERATELIMITED,
 		Message: "There have been too many failed sign-in attempts from your network. Try again in 15 minutes."}
+	ErrTooManyTokens = &lantern.Error{Code: lantern.ERATELIMITED,
+		Message: "Too many requests with tokens that are not valid have come from your network. Try again in 15 minutes."}
 	ErrBadCredentials = &lantern.Error{Code: lantern.EUNAUTHORIZED,
 		Message: "Enter a correct email address and password"}
 	ErrBadCode = &lantern.Error{Code: lantern.EUNAUTHORIZED,
 		Message: "Enter a correct security code"}
+	// ErrBusy is the answer when too many passwords are being checked at
+	// once: the attempt is not counted, and may be made again in a moment.
+	ErrBusy = &lantern.Error{Code: lantern.EUNAVAILABLE,
+		Message: "Lantern is busy checking other sign-ins. Try again in a moment."}
 )
 
-func (s *Store) failures(ctx context.Context, kind, key string) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signin_failures WHERE kind = $1 AND key = $2 AND at > $3`,
-		kind, key, s.d.ts(s.now().Add(-FailureWindow))).Scan(&n)
-	return n, err
-}
+func pairKey(email, ip string) string { return ip + " " + email }
 
-// addressLimit refuses an address with too many failures in the window.
-func (s *Store) addressLimit(ctx context.Context, ip string) error {
-	n, err := s.failures(ctx, "address", ip)
+// signinLimit refuses a sign-in past a limit: the address's, or the
+// account's from this address or from anywhere.
+func (s *Store) signinLimit(ctx context.Context, q querier, email, ip string) error {
+	rows, err := q.QueryContext(ctx, `SELECT kind, count(*) FROM signin_failures WHERE at > $1
+		AND ((kind = $2 AND key = $3) OR (kind = $4 AND key = $5) OR (kind = $6 AND key = $7)) GROUP BY kind`,
+		s.d.ts(s.now().Add(-FailureWindow)), failPair, pairKey(email, ip), failAccount, email, failAddress, ip)
 	if err != nil {
 		return internal("failures", err)
 	}
-	if n >= MaxAddressFailures {
+	defer rows.Close()
+	n := map[string]int{}
+	for rows.Next() {
+		var kind string
+		var c int
+		if err := rows.Scan(&kind, &c); err != nil {
+			return internal("failures", err)
+		}
+		n[kind] = c
+	}
+	if err := rows.Err(); err != nil {
+		return internal("failures", err)
+	}
+	switch {
+	case n[failAddress] >= MaxAddressFailures:
 		return ErrTooManyFromAddress
+	case n[failPair] >= MaxPairFailures || n[failAccount] >= MaxAccountFailures:
+		return ErrLocked
 	}
 	return nil
 }
 
-// addFailure counts a failure against an account or an address.
-func (s *Store) addFailure(ctx context.Context, tx *tx, kind, key string, at time.Time) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (kind, key, at) VALUES ($1, $2, $3)`, kind, key, s.d.ts(at)); err != nil {
-		return internal("count failure", err)
+// addFailures counts a failure for an account name from an address: for the
+// pair, the account and the address. An attempt id marks a count made
+// before the password is checked, for a right password to take back.
+func (s *Store) addFailures(ctx context.Context, tx *tx, email, ip, attempt string, at time.Time) error {
+	var att any
+	if attempt != "" {
+		att = attempt
+	}
+	for _, k := range [][3]string{{failPair, pairKey(email, ip), email}, {failAccount, email, email}, {failAddress, ip, ""}} {
+		var account any
+		if k[2] != "" {
+			account = k[2]
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (kind, key, at, attempt, account) VALUES ($1, $2, $3, $4, $5)`,
+			k[0], k[1], s.d.ts(at), att, account); err != nil {
+			return internal("count failure", err)
+		}
 	}
 	return nil
+}
+
+// beginAttempt counts a sign-in as failed before its password is hashed, so
+// that attempts made at once are refused at the limit, not all hashed. The
+// limits are checked and the count made under one lock on the address and
+// the account, across replicas. A refusal is audited.
+func (s *Store) beginAttempt(ctx context.Context, email, ip string) (string, error) {
+	attempt := newID()
+	var refused error
+	err := s.write(ctx, func(tx *tx) error {
+		if err := s.d.lockKeys(ctx, tx, "signin address "+ip, "signin account "+email); err != nil {
+			return internal("sign-in lock", err)
+		}
+		if err := s.signinLimit(ctx, tx, email, ip); err != nil {
+			if lantern.ErrorCode(err) != lantern.ERATELIMITED {
+				return err
+			}
+			refused = err
+			reason := "locked"
+			if err == ErrTooManyFromAddress {
+				reason = "address-rate-limit"
+			}
+			var id, agencyID string
+			_ = tx.QueryRowContext(ctx, `SELECT id, agency_id FROM users WHERE email = $1`, email).Scan(&id, &agencyID)
+			tx.audit(auditEntry{Action: "signin.refused", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "reason=" + reason})
+			return nil
+		}
+		return s.addFailures(ctx, tx, email, ip, attempt, s.now())
+	})
+	if err != nil {
+		return "", err
+	}
+	return attempt, refused
+}
+
+// takeBack removes an attempt's counts: its password was right, or it was
+// never checked.
+func (s *Store) takeBack(ctx context.Context, attempt string) error {
+	_, err := s.wdb.ExecContext(ctx, `DELETE FROM signin_failures WHERE attempt = $1`, attempt)
+	return internal("sign-in attempt", err)
 }
 
 // CheckPassword is the first step of signing in. It returns the user when
-// the password is right; failures are counted, locked out and audited.
+// the password is right; failures are counted, locked out and audited. The
+// attempt is counted before the password is hashed, and the hashes run at
+// once are bounded: past the bound the answer is ErrBusy.
 func (s *Store) CheckPassword(ctx context.Context, email, plain string) (*lantern.User, error) {
 	email = NormaliseEmail(email)
 	ip := lantern.RequestFromContext(ctx).IP
-	if err := s.addressLimit(ctx, ip); err != nil {
-		if errors.Is(err, ErrTooManyFromAddress) {
-			_ = s.record(ctx, auditEntry{Action: "signin.refused", Detail: "reason=address-rate-limit"})
-		}
+	attempt, err := s.beginAttempt(ctx, email, ip)
+	if err != nil {
 		return nil, err
 	}
 	var id, agencyID string
 	var hash sql.NullString
 	var disabled bool
-	err := s.db.QueryRowContext(ctx, `SELECT id, agency_id, password_hash, disabled FROM users WHERE email = $1`, email).
+	err = s.db.QueryRowContext(ctx, `SELECT id, agency_id, password_hash, disabled FROM users WHERE email = $1`, email).
 		Scan(&id, &agencyID, &hash, &disabled)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, internal("find user", err)
+		return nil, errors.Join(internal("find user", err), s.takeBack(context.WithoutCancel(ctx), attempt))
 	}
-	if n, err := s.failures(ctx, "account", email); err != nil {
-		return nil, internal("failures", err)
-	} else if n >= MaxAccountFailures {
-		_ = s.record(ctx, auditEntry{Action: "signin.refused", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "reason=locked"})
-		return nil, ErrLocked
+	release, err := s.hashes.Acquire(ctx)
+	if err != nil {
+		// Not checked, so not counted: try again in a moment.
+		if terr := s.takeBack(context.WithoutCancel(ctx), attempt); terr != nil {
+			return nil, terr
+		}
+		return nil, ErrBusy
 	}
 	ok := false
 	if hash.Valid {
@@ -100,24 +190,49 @@ func (s *Store) CheckPassword(ctx context.Context, email, plain string) (*lanter
 	} else {
 		password.VerifyDummy(plain) // the same time whether or not the account exists
 	}
+	release()
+	ctx = context.WithoutCancel(ctx) // the outcome is recorded even if the client has gone
 	if !ok || disabled {
-		return nil, s.signinFailed(ctx, email, ip, id, agencyID, map[bool]string{true: "disabled", false: "password"}[ok && disabled])
+		return nil, s.signinFailed(ctx, email, ip, id, agencyID, map[bool]string{true: "disabled", false: "password"}[ok && disabled], attempt)
 	}
-	// The account's failures are not forgiven yet: wrong codes after a right
-	// password count with wrong passwords, until a sign-in completes.
-	if err := s.record(ctx, auditEntry{Action: "signin.password", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID}); err != nil {
+	// The account's other failures are not forgiven yet: wrong codes after a
+	// right password count with wrong passwords, until a sign-in completes.
+	err = s.write(ctx, func(tx *tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE attempt = $1`, attempt); err != nil {
+			return internal("sign-in attempt", err)
+		}
+		tx.audit(auditEntry{Action: "signin.password", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID})
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.queryUser(ctx, s.db, "u.id = $1", id)
 }
 
-// signinFailed counts a failure and locks the account at the limit.
-func (s *Store) signinFailed(ctx context.Context, email, ip, id, agencyID, reason string) error {
+// hashPassword hashes a new password, taking a turn at the gate.
+func (s *Store) hashPassword(ctx context.Context, plain string) (string, error) {
+	release, err := s.hashes.Acquire(ctx)
+	if err != nil {
+		return "", ErrBusy
+	}
+	defer release()
+	h, err := password.Hash(plain)
+	if err != nil {
+		return "", lantern.Internal(err)
+	}
+	return h, nil
+}
+
+// signinFailed counts a failure (unless its attempt was counted before the
+// check) and locks at the limits: the account from this address, or the
+// account itself, which the administrators' page then shows.
+func (s *Store) signinFailed(ctx context.Context, email, ip, id, agencyID, reason, attempt string) error {
 	now := s.now()
 	locked := false
 	err := s.write(ctx, func(tx *tx) error {
-		for _, k := range [][2]string{{"account", email}, {"address", ip}} {
-			if err := s.addFailure(ctx, tx, k[0], k[1], now); err != nil {
+		if attempt == "" {
+			if err := s.addFailures(ctx, tx, email, ip, "", now); err != nil {
 				return err
 			}
 		}
@@ -126,25 +241,36 @@ func (s *Store) signinFailed(ctx context.Context, email, ip, id, agencyID, reaso
 			return internal("prune failures", err)
 		}
 		tx.audit(auditEntry{Action: "signin.failure", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "reason=" + reason})
-		// The MaxAccountFailures'th latest failure in the window, if there is
-		// one, locks the account; the lock lifts when it leaves the window
-		// (refused attempts are not counted), so that is when the
-		// administrators' page says it ends.
-		var oldest time.Time
-		err := tx.QueryRowContext(ctx, `SELECT at FROM signin_failures WHERE kind = 'account' AND key = $1 AND at > $2
-			ORDER BY at DESC LIMIT 1 OFFSET $3`, email, s.d.ts(now.Add(-FailureWindow)), MaxAccountFailures-1).Scan(timeScan{&oldest})
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		} else if err != nil {
-			return internal("count failures", err)
-		}
-		locked = true
-		if id != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, s.d.ts(oldest.Add(FailureWindow)), id); err != nil {
-				return internal("lock", err)
+		// The limit'th latest failure in the window, if there is one, locks;
+		// the lock lifts when it leaves the window (refused attempts are not
+		// counted), so that is when the administrators' page says it ends.
+		lockStart := func(kind, key string, limit int) (time.Time, bool, error) {
+			var oldest time.Time
+			err := tx.QueryRowContext(ctx, `SELECT at FROM signin_failures WHERE kind = $1 AND key = $2 AND at > $3
+				ORDER BY at DESC LIMIT 1 OFFSET $4`, kind, key, s.d.ts(now.Add(-FailureWindow)), limit-1).Scan(timeScan{&oldest})
+			if errors.Is(err, sql.ErrNoRows) {
+				return oldest, false, nil
 			}
+			return oldest, err == nil, internal("count failures", err)
 		}
-		tx.audit(auditEntry{Action: "signin.locked", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID})
+		if at, ok, err := lockStart(failAccount, email, MaxAccountFailures); err != nil {
+			return err
+		} else if ok {
+			locked = true
+			if id != "" {
+				if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = $1 WHERE id = $2`, s.d.ts(at.Add(FailureWindow)), id); err != nil {
+					return internal("lock", err)
+				}
+			}
+			tx.audit(auditEntry{Action: "signin.locked", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "scope=account"})
+			return nil
+		}
+		if _, ok, err := lockStart(failPair, pairKey(email, ip), MaxPairFailures); err != nil {
+			return err
+		} else if ok {
+			locked = true
+			tx.audit(auditEntry{Action: "signin.locked", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "scope=address"})
+		}
 		return nil
 	})
 	if err != nil {
@@ -203,7 +329,7 @@ func (s *Store) StartSession(ctx context.Context, userID, stage, replaces string
 			if err := tx.QueryRowContext(ctx, `SELECT email, agency_id FROM users WHERE id = $1`, userID).Scan(&email, &agencyID); err != nil {
 				return internal("sign in", err)
 			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE kind = 'account' AND key = $1`, email); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE account = $1`, email); err != nil {
 				return internal("clear failures", err)
 			}
 			// The user is back in their account: its recovery is over.
@@ -360,10 +486,9 @@ func (s *Store) ConfirmEnrolment(ctx context.Context, token string, sess *Sessio
 // Wrong codes count towards the account's lock-out like wrong passwords.
 func (s *Store) CheckSecondFactor(ctx context.Context, token string, sess *Session, code string) (string, error) {
 	u := sess.User
-	if n, err := s.failures(ctx, "account", u.Email); err != nil {
-		return "", internal("failures", err)
-	} else if n >= MaxAccountFailures {
-		return "", ErrLocked
+	ip := lantern.RequestFromContext(ctx).IP
+	if err := s.signinLimit(ctx, s.db, u.Email, ip); err != nil {
+		return "", err
 	}
 	var secret sql.NullString
 	var last int64
@@ -401,7 +526,7 @@ func (s *Store) CheckSecondFactor(ctx context.Context, token string, sess *Sessi
 		return "", err
 	}
 	if !accepted {
-		if err := s.signinFailed(ctx, u.Email, lantern.RequestFromContext(ctx).IP, u.ID, u.AgencyID, "second-factor"); errors.Is(err, ErrLocked) {
+		if err := s.signinFailed(ctx, u.Email, ip, u.ID, u.AgencyID, "second-factor", ""); errors.Is(err, ErrLocked) {
 			_, _ = s.wdb.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hashToken(token))
 			return "", ErrLocked
 		}

@@ -25,6 +25,7 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" driver
 
 	"lantern"
+	"lantern/password"
 )
 
 //go:embed migrations
@@ -42,6 +43,9 @@ type Config struct {
 	// and Holidays the bank-holiday region, recorded on every task.
 	Timescales string
 	Holidays   string
+	// HashSlots bounds the password hashes run at once (one per CPU by
+	// default) and HashQueue those waiting for a turn (sixteen a slot).
+	HashSlots, HashQueue int
 }
 
 // Store is the database. It is safe for concurrent use.
@@ -56,6 +60,7 @@ type Store struct {
 	now    func() time.Time
 	path   string // the SQLite file
 
+	hashes       *password.Gate // bounds the password hashes run at once
 	reads        *readAuditor
 	auditInserts []string // by number of rows
 	toolkits     toolkitCache
@@ -69,7 +74,8 @@ const SQLiteFile = "lantern.db"
 // Open opens the database and checks its schema is one this binary knows.
 // It does not migrate: call Migrate (serve does, at start).
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{log: cfg.Logger, now: cfg.Now, profile: cfg.Timescales, calendar: cfg.Holidays}
+	s := &Store{log: cfg.Logger, now: cfg.Now, profile: cfg.Timescales, calendar: cfg.Holidays,
+		hashes: password.NewGate(cfg.HashSlots, cfg.HashQueue, 0)}
 	if s.profile == "" {
 		s.profile = "wt2023"
 	}

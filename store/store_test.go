@@ -202,30 +202,24 @@ func TestSignInLimitsAndSessions(t *testing.T) {
 		if _, err := s.CheckPassword(ctx, "TEACHER@riverside.example.org ", storetest.Password); err != nil {
 			t.Fatalf("right password: %v", err)
 		}
-		// Failures a minute apart: the lock lifts when the first of them
-		// leaves the window, and the user's record says so.
+		// Failures a minute apart from one address: the account is locked
+		// from there, and the lock lifts when the first of them leaves the
+		// window.
 		firstFailure := clock.Now()
-		for i := range store.MaxAccountFailures {
+		for i := range store.MaxPairFailures {
 			if i > 0 {
 				clock.Add(time.Minute)
 			}
 			_, err := s.CheckPassword(ctx, f.Teacher.Email, "wrong password "+fmt.Sprint(i))
 			want := lantern.EUNAUTHORIZED
-			if i == store.MaxAccountFailures-1 {
+			if i == store.MaxPairFailures-1 {
 				want = lantern.ERATELIMITED
 			}
 			wantCode(t, err, want)
 		}
 		lockEnds := firstFailure.Add(store.FailureWindow)
-		locked, err := s.FindUserByID(storetest.As(f.Admin), f.Teacher.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if locked.LockedUntil == nil || !locked.LockedUntil.Equal(lockEnds) {
-			t.Errorf("locked until %v, want %v (the first failure's time and the window)", locked.LockedUntil, lockEnds)
-		}
 		// Locked: even the right password is refused, with the same words.
-		_, err = s.CheckPassword(ctx, f.Teacher.Email, storetest.Password)
+		_, err := s.CheckPassword(ctx, f.Teacher.Email, storetest.Password)
 		if !errors.Is(err, store.ErrLocked) {
 			t.Fatalf("locked account signed in: %v", err)
 		}
@@ -233,8 +227,14 @@ func TestSignInLimitsAndSessions(t *testing.T) {
 		if _, err := s.CheckPassword(ctx, f.Teacher.Email, storetest.Password); !errors.Is(err, store.ErrLocked) {
 			t.Fatalf("a second before the lock ends: %v", err)
 		}
+		// From another address the person still signs in: someone guessing
+		// from one place does not lock them out everywhere.
+		elsewhere := lantern.NewContextWithRequest(context.Background(), lantern.RequestInfo{IP: "203.0.113.9", Why: "POST /sign-in"})
+		if _, err := s.CheckPassword(elsewhere, f.Teacher.Email, storetest.Password); err != nil {
+			t.Fatalf("from another address: %v", err)
+		}
 		// An unknown account locks the same way, so the lock reveals nothing.
-		for range store.MaxAccountFailures {
+		for range store.MaxPairFailures {
 			s.CheckPassword(ctx, "nobody@example.org", "wrong password")
 		}
 		if _, err := s.CheckPassword(ctx, "nobody@example.org", "x"); !errors.Is(err, store.ErrLocked) {
@@ -247,6 +247,38 @@ func TestSignInLimitsAndSessions(t *testing.T) {
 		es, _, _ := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{UserID: f.Teacher.ID, Action: "signin.locked"})
 		if len(es) != 1 {
 			t.Errorf("lock-out audited %d times", len(es))
+		}
+
+		// Guessing spread over many addresses locks the account itself, and
+		// the administrators' page says until when.
+		firstFailure = clock.Now()
+		for i := range store.MaxAccountFailures {
+			if i > 0 {
+				clock.Add(10 * time.Second)
+			}
+			from := lantern.NewContextWithRequest(context.Background(), lantern.RequestInfo{IP: fmt.Sprintf("198.51.100.%d", 100+i), Why: "POST /sign-in"})
+			_, err := s.CheckPassword(from, f.Teacher.Email, "wrong password "+fmt.Sprint(i))
+			want := lantern.EUNAUTHORIZED
+			if i == store.MaxAccountFailures-1 {
+				want = lantern.ERATELIMITED
+			}
+			wantCode(t, err, want)
+		}
+		locked, err := s.FindUserByID(storetest.As(f.Admin), f.Teacher.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := firstFailure.Add(store.FailureWindow); locked.LockedUntil == nil || !locked.LockedUntil.Equal(want) {
+			t.Errorf("locked until %v, want %v (the first failure's time and the window)", locked.LockedUntil, want)
+		}
+		if _, err := s.CheckPassword(elsewhere, f.Teacher.Email, storetest.Password); !errors.Is(err, store.ErrLocked) {
+			t.Errorf("a locked account from anywhere: %v", err)
+		}
+		if err := s.Unlock(storetest.As(f.Admin), f.Teacher.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CheckPassword(elsewhere, f.Teacher.Email, storetest.Password); err != nil {
+			t.Errorf("unlocked by an administrator: %v", err)
 		}
 
 		// Wrong codes after the right password count with wrong passwords,
@@ -268,12 +300,12 @@ func TestSignInLimitsAndSessions(t *testing.T) {
 				t.Fatal(err)
 			}
 			for range 2 {
-				if wrong == store.MaxAccountFailures {
+				if wrong == store.MaxPairFailures {
 					break
 				}
 				wrong++
 				_, err := s.CheckSecondFactor(other, half, sess, "000000")
-				if wrong < store.MaxAccountFailures {
+				if wrong < store.MaxPairFailures {
 					wantCode(t, err, lantern.EUNAUTHORIZED)
 				} else if !errors.Is(err, store.ErrLocked) {
 					t.Errorf("wrong code %d: %v, want the account locked", wrong, err)

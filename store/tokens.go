@@ -74,18 +74,25 @@ func (s *Store) CreateToken(ctx context.Context, userID, name string, ttl time.D
 var ErrBadToken = &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "The API token is not valid: it may have expired or been revoked"}
 
 // TokenRefused audits a request whose API token was refused, and counts it
-// against the client's address as a failed sign-in is counted. Past the
-// address's limit it is refused with no further entry, so that a flood of
-// bad tokens cannot write the trail without end. (A good token is never
-// refused for its address: it cannot be guessed.)
+// against the client's address, apart from wrong passwords (made-up tokens
+// lock no one's sign-in). Past the address's limit it is refused with no
+// further entry, so that a flood of bad tokens cannot write the trail
+// without end. (A good token is never refused for its address: it cannot
+// be guessed.)
 func (s *Store) TokenRefused(ctx context.Context) error {
 	ip := lantern.RequestFromContext(ctx).IP
-	if err := s.addressLimit(ctx, ip); err != nil {
-		return err
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signin_failures WHERE kind = $1 AND key = $2 AND at > $3`,
+		failToken, ip, s.d.ts(s.now().Add(-FailureWindow))).Scan(&n); err != nil {
+		return internal("failures", err)
+	}
+	if n >= MaxTokenFailures {
+		return ErrTooManyTokens
 	}
 	return s.write(ctx, func(tx *tx) error {
 		tx.audit(auditEntry{Action: "token.refused", Entity: "token"})
-		return s.addFailure(ctx, tx, "address", ip, s.now())
+		_, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (kind, key, at) VALUES ($1, $2, $3)`, failToken, ip, s.d.ts(s.now()))
+		return internal("count failure", err)
 	})
 }
 

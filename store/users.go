@@ -125,9 +125,9 @@ func (s *Store) CreateUser(ctx context.Context, in lantern.UserInput) (*lantern.
 	}
 	var hash any
 	if in.Password != "" {
-		h, err := password.Hash(in.Password)
+		h, err := s.hashPassword(ctx, in.Password)
 		if err != nil {
-			return nil, lantern.Internal(err)
+			return nil, err
 		}
 		hash = h
 	}
@@ -309,9 +309,9 @@ func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
 	if err := password.Check(plain, u.Email, strings.Split(u.Email, "@")[0], u.Name); err != nil {
 		return lantern.Invalid(lantern.FieldError{Field: "password", Message: lantern.ErrorMessage(policyError(err))})
 	}
-	h, err := password.Hash(plain)
+	h, err := s.hashPassword(ctx, plain)
 	if err != nil {
-		return lantern.Internal(err)
+		return err
 	}
 	// An administrator setting someone else's password is recovering the
 	// account: noted until the user signs in, and their tokens end.
@@ -376,7 +376,7 @@ func (s *Store) Unlock(ctx context.Context, id string) error {
 		return err
 	}
 	return s.write(ctx, func(tx *tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE kind = 'account' AND key = $1`, u.Email); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE account = $1`, u.Email); err != nil {
 			return internal("unlock", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_until = NULL WHERE id = $1`, id); err != nil {

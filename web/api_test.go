@@ -687,15 +687,15 @@ func TestRefusedTokensAreAuditedAndLimited(t *testing.T) {
 	if err != nil || len(es) != 3 || es[0].IP != "127.0.0.1" {
 		t.Fatalf("refused tokens audited: %d %v", len(es), err)
 	}
-	for range store.MaxAddressFailures - 3 {
+	for range store.MaxTokenFailures - 3 {
 		e.do("GET", "/api/v1/me", bad, nil)
 	}
 	if r := e.do("GET", "/api/v1/me", bad, nil); r.status != http.StatusTooManyRequests {
 		t.Errorf("past the address's limit: %d, want 429", r.status)
 	}
 	es, _, _ = e.srv.Store.SearchAudit(storetest.As(e.f.Auditor), store.AuditFilter{Action: "token.refused", Limit: 1000})
-	if len(es) != store.MaxAddressFailures {
-		t.Errorf("%d entries for refused tokens, want %d: no more past the limit", len(es), store.MaxAddressFailures)
+	if len(es) != store.MaxTokenFailures {
+		t.Errorf("%d entries for refused tokens, want %d: no more past the limit", len(es), store.MaxTokenFailures)
 	}
 	if r := e.as(e.f.SocialWorker, "GET", "/api/v1/me", ""); r.status != http.StatusOK {
 		t.Errorf("a good token from the same address: %d", r.status)

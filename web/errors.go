@@ -18,6 +18,7 @@ var statuses = map[lantern.Code]int{
 	lantern.EFORBIDDEN:    http.StatusForbidden,
 	lantern.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	lantern.ERATELIMITED:  http.StatusTooManyRequests,
+	lantern.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	lantern.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -62,9 +63,21 @@ func (s *Server) problem(w http.ResponseWriter, st int, err error) {
 	if st == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lantern"`)
 	}
+	retryAfter(w, st)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(st)
 	json.NewEncoder(w).Encode(p)
+}
+
+// retryAfter says when to try again: a second when busy, the failure
+// window when rate-limited.
+func retryAfter(w http.ResponseWriter, st int) {
+	switch st {
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "1")
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", "900")
+	}
 }
 
 // writeJSON answers with v as JSON.

@@ -164,6 +164,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	retryAfter(w, status)
 	w.WriteHeader(status)
 	buf.WriteTo(w)
 }
@@ -181,6 +182,8 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, st int, err e
 		p.Title = "Sign in to continue"
 	case http.StatusTooManyRequests:
 		p.Title = "Too many attempts"
+	case http.StatusServiceUnavailable:
+		p.Title = "Lantern is busy"
 	case http.StatusRequestEntityTooLarge:
 		p.Title = "What you sent is too large"
 	case http.StatusBadRequest:
