@@ -82,7 +82,7 @@ func OpenExistingStore(ctx context.Context, c Config, log *slog.Logger) (*store.
 // LockData takes the data folder's lock, held while a server runs, so that
 // a restore cannot replace the database under it.
 func LockData(dir string) (*os.File, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := store.PrivateFolder(dir); err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(filepath.Join(dir, "lantern.lock"), os.O_CREATE|os.O_RDWR, 0o600)

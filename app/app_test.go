@@ -38,7 +38,7 @@ func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	dir := storetest.DataDir(t)
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 	kb, _ := x509.MarshalECPrivateKey(key)
@@ -62,7 +62,7 @@ func TestServeTLSWithMetricsAndHealth(t *testing.T) {
 	certFile, keyFile, pool := selfSigned(t)
 	c := app.Defaults()
 	c.Addr = "127.0.0.1:0"
-	c.DataDir = t.TempDir()
+	c.DataDir = storetest.DataDir(t)
 	c.TLSCert, c.TLSKey = certFile, keyFile
 	c.MetricsAddr = freeAddr(t)
 	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
@@ -134,7 +134,7 @@ func TestServeTLSWithMetricsAndHealth(t *testing.T) {
 }
 
 func TestServeRefusesANewerSchema(t *testing.T) {
-	dir := t.TempDir()
+	dir := storetest.DataDir(t)
 	c := app.Defaults()
 	c.Addr = "127.0.0.1:0"
 	c.DataDir = dir
@@ -159,7 +159,7 @@ func TestServeRefusesANewerSchema(t *testing.T) {
 func TestHTTPSBehindAProxy(t *testing.T) {
 	c := app.Defaults()
 	c.Addr = "127.0.0.1:0"
-	c.DataDir = t.TempDir()
+	c.DataDir = storetest.DataDir(t)
 	c.BaseURL = "https://lantern.example.org"
 	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
 	if err := m.Open(context.Background()); err != nil {

@@ -16,7 +16,7 @@ import (
 // log kept elsewhere holds heads that audit verify --head checks against.
 func TestServeLogsTheAuditHead(t *testing.T) {
 	c := app.Defaults()
-	c.DataDir = t.TempDir()
+	c.DataDir = storetest.DataDir(t)
 	c.Addr = "127.0.0.1:0"
 	var log syncbuf.Buffer
 	m := &app.Main{Config: c, Log: app.NewLogger(&log, "info")}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -17,7 +18,9 @@ import (
 //	go test -run '^$' -bench ReadAuditCommit -benchtime 2000x ./store/
 func BenchmarkReadAuditCommit(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, Config{DataDir: b.TempDir()})
+	dir := b.TempDir()
+	os.Chmod(dir, 0o700)
+	s, err := Open(ctx, Config{DataDir: dir})
 	if err != nil {
 		b.Fatal(err)
 	}

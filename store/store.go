@@ -102,10 +102,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if cfg.DataDir == "" {
 			return nil, errors.New("no data folder given")
 		}
-		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("data folder: %w", err)
+		if err := PrivateFolder(cfg.DataDir); err != nil {
+			return nil, err
 		}
 		s.path = filepath.Join(cfg.DataDir, SQLiteFile)
+		if err := privateFiles(s.path); err != nil {
+			return nil, err
+		}
 		db, err := openSQLite(s.path)
 		if err != nil {
 			return nil, err
@@ -133,6 +136,50 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.auditInserts = auditInserts(s.d)
 	s.reads = newReadAuditor(s)
 	return s, nil
+}
+
+// PrivateFolder makes the data folder, readable by its owner only, or
+// refuses one that exists and that other users of the machine can reach:
+// it holds every child's record.
+func PrivateFolder(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("the data folder %s can be read by other users of this machine (its mode is %#o), and it holds every child's record: make it private with chmod 700 %s", dir, perm, dir)
+	}
+	return nil
+}
+
+// privateFiles makes the database file readable and writable by its owner
+// only before SQLite opens it (SQLite gives its write-ahead log and shared
+// memory files the database file's mode), and makes those of an older
+// Lantern, made 0644, private too.
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("database file: %w", err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("database file: %w", err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return fmt.Errorf("make the database file private: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // openSQLite sets, on every connection: WAL, so readers do not block the

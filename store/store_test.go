@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -649,5 +651,57 @@ func TestAlone(t *testing.T) {
 				t.Errorf("%d ran at once under one key", most.Load())
 			}
 		})
+	}
+}
+
+// The database files are the owner's alone, and a data folder that other
+// users of the machine can read is refused (the files were 0644, and a
+// folder Lantern did not make was used as it was).
+func TestDataFolderAndFilesArePrivate(t *testing.T) {
+	dir := storetest.DataDir(t)
+	s, err := store.Open(context.Background(), store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateAgency(lantern.NewSystemContext(context.Background(), "test"), lantern.AgencyInput{Name: "Riverside Academy", Kind: lantern.KindEducation}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{store.SQLiteFile, store.SQLiteFile + "-wal", store.SQLiteFile + "-shm"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm != 0o600 {
+			t.Errorf("%s has mode %#o, want 0600", name, perm)
+		}
+	}
+	s.Close()
+
+	open := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(open, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o755); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	_, err = store.Open(context.Background(), store.Config{DataDir: open})
+	if err == nil || !strings.Contains(err.Error(), "chmod 700 "+open) {
+		t.Fatalf("a folder others can read: %v, want a refusal saying how to make it private", err)
+	}
+	if _, err := os.Stat(filepath.Join(open, store.SQLiteFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a database was made in the refused folder: %v", err)
+	}
+	// A new folder is made private.
+	made := filepath.Join(t.TempDir(), "new", "data")
+	s, err = store.Open(context.Background(), store.Config{DataDir: made})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if fi, err := os.Stat(made); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("a new data folder: %v %v, want mode 0700", fi.Mode().Perm(), err)
 	}
 }

@@ -82,7 +82,7 @@ func TestDigestSend(t *testing.T) {
 		})
 	}
 
-	dir := t.TempDir()
+	dir := storetest.DataDir(t)
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -341,7 +341,7 @@ func TestCommands(t *testing.T) {
 
 func TestBackupAndRestore(t *testing.T) {
 	isolate(t)
-	dir := t.TempDir()
+	dir := storetest.DataDir(t)
 	at := []string{"--data", dir}
 	cfg := store.Config{DataDir: dir}
 	var swID string
@@ -466,7 +466,7 @@ func TestEnvironment(t *testing.T) {
 		return err == nil
 	}
 	t.Run("LANTERN_DATA in place of --data", func(t *testing.T) {
-		dir := t.TempDir()
+		dir := storetest.DataDir(t)
 		t.Setenv("LANTERN_DATA", dir)
 		r := lanternCmd(t, "", "agency", "add", "--name", "Env Police", "--kind", "police")
 		if r.code != 0 || !idLine.MatchString(r.stdout) {
@@ -477,7 +477,7 @@ func TestEnvironment(t *testing.T) {
 		}
 	})
 	t.Run("--data wins over LANTERN_DATA", func(t *testing.T) {
-		envDir, flagDir := t.TempDir(), t.TempDir()
+		envDir, flagDir := storetest.DataDir(t), storetest.DataDir(t)
 		t.Setenv("LANTERN_DATA", envDir)
 		if r := lanternCmd(t, "", "agency", "add", "--data", flagDir, "--name", "Flag Health", "--kind", "health"); r.code != 0 {
 			t.Fatalf("exit %d %s", r.code, r.msg())
@@ -487,7 +487,7 @@ func TestEnvironment(t *testing.T) {
 		}
 	})
 	t.Run("LANTERN_DATA_FILE", func(t *testing.T) {
-		dir := t.TempDir()
+		dir := storetest.DataDir(t)
 		file := filepath.Join(t.TempDir(), "data")
 		if err := os.WriteFile(file, []byte(dir+"\n"), 0o600); err != nil {
 			t.Fatal(err)
@@ -502,7 +502,7 @@ func TestEnvironment(t *testing.T) {
 	})
 	t.Run("LANTERN_DATABASE that is not PostgreSQL", func(t *testing.T) {
 		t.Setenv("LANTERN_DATABASE", "mysql://localhost/lantern")
-		r := lanternCmd(t, "", "agency", "add", "--data", t.TempDir(), "--name", "X", "--kind", "police")
+		r := lanternCmd(t, "", "agency", "add", "--data", storetest.DataDir(t), "--name", "X", "--kind", "police")
 		if r.code == 0 || r.stdout != "" {
 			t.Errorf("exit %d %q", r.code, r.stdout)
 		}
@@ -511,7 +511,7 @@ func TestEnvironment(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	isolate(t)
-	dir := t.TempDir()
+	dir := storetest.DataDir(t)
 	for _, tc := range []struct {
 		name     string
 		args     []string

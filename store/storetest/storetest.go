@@ -55,12 +55,23 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store, clock *Clock)) {
 	}
 }
 
+// DataDir is a fresh data folder that only its owner may read, as Lantern
+// requires (a test's temporary folder is readable by everyone).
+func DataDir(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // Config returns a store configuration for a fresh database of dialect d,
 // removed when the test ends.
 func Config(t testing.TB, d string) store.Config {
 	t.Helper()
 	if d == "sqlite" {
-		return store.Config{DataDir: t.TempDir()}
+		return store.Config{DataDir: DataDir(t)}
 	}
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
@@ -91,7 +102,7 @@ func Config(t testing.TB, d string) store.Config {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return store.Config{Postgres: u.String(), DataDir: t.TempDir()}
+	return store.Config{Postgres: u.String(), DataDir: DataDir(t)}
 }
 
 // Open returns a fresh, migrated store of dialect d.

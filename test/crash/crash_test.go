@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"lantern/store/storetest"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -72,7 +73,7 @@ func TestKillDuringWrites(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 0x1a27e6))
 
 	bin := buildLantern(t)
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 
 	// Set up as an operator would, with the command line.
 	agencyID := strings.TrimSpace(runCLI(t, bin, "", "agency", "add", "--data", data, "--name", agencyName, "--kind", "childrens-social-care"))
