@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -377,6 +378,18 @@ func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (map[strin
 		"CanEdit": lantern.CanEditChildren(u), "UserID": u.ID, "MailOn": s.cfg.Mail != nil}, nil
 }
 
+// sentCounts is ": N. Not sent: M" from the numbers a redirect after
+// sending carries, or "" when they are not numbers: a notice shows no text
+// from the address, which anyone can write into a link (a phishing aid).
+func sentCounts(q url.Values, notSent string) string {
+	sent, err1 := strconv.ParseUint(q.Get("sent"), 10, 16)
+	failed, err2 := strconv.ParseUint(q.Get("failed"), 10, 16)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return fmt.Sprintf(": %d. %s: %d", sent, notSent, failed)
+}
+
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	m, err := s.st.FindMeeting(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -398,7 +411,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		if q.Get("email") == "off" {
 			p.Notice = "Email is not set up on this Lantern: download the calendar file and send it to those invited"
 		} else {
-			p.Notice = "Invitations sent: " + q.Get("sent") + ". Not sent: " + q.Get("failed")
+			p.Notice = "Invitations sent" + sentCounts(q, "Not sent")
 		}
 	case "changed":
 		p.Notice = "The meeting has been changed: send the update to those invited"
@@ -409,7 +422,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	case "action":
 		p.Notice = "The action is done"
 	case "distributed":
-		p.Notice = "The minutes and toolkit have been shared. Emails sent: " + q.Get("sent") + ". Not sent: " + q.Get("failed")
+		p.Notice = "The minutes and toolkit have been shared. Emails sent" + sentCounts(q, "Not sent")
 		if q.Get("email") == "off" {
 			p.Notice = "The shares are recorded, but email is not set up on this Lantern: tell the recipients yourself"
 		}
