@@ -294,15 +294,24 @@ func instrument(reg *prometheus.Registry, log *slog.Logger, next http.Handler) h
 			route = "unmatched"
 		}
 		elapsed := time.Since(start)
-		reqs.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
+		status := rec.status
+		if note.ClientGone {
+			status = statusClientGone
+		}
+		reqs.WithLabelValues(route, strconv.Itoa(status)).Inc()
 		dur.WithLabelValues(route).Observe(elapsed.Seconds())
 		level := slog.LevelDebug
-		if rec.status >= 500 {
+		if status >= 500 {
 			level = slog.LevelError
 		}
-		log.Log(r.Context(), level, "request", "method", r.Method, "route", route, "status", rec.status, "ms", elapsed.Milliseconds(), "user", note.UserID)
+		log.Log(r.Context(), level, "request", "method", r.Method, "route", route, "status", status, "ms", elapsed.Milliseconds(), "user", note.UserID)
 	})
 }
+
+// statusClientGone counts and logs a request whose client hung up before
+// its answer (nginx's 499): apart from the service's own failures, at the
+// level of any other request.
+const statusClientGone = 499
 
 type statusRecorder struct {
 	http.ResponseWriter

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"lantern/app"
+	"lantern/internal/syncbuf"
 	"lantern/store/storetest"
 )
 
@@ -175,4 +176,68 @@ func TestHTTPSBehindAProxy(t *testing.T) {
 	if !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Errorf("no HSTS behind an HTTPS proxy: %q", resp.Header.Get("Strict-Transport-Security"))
 	}
+}
+
+// A client that hangs up before its answer is counted apart (499) and
+// logged at the level of any request: it was logged as an internal error
+// and counted as a 500, hundreds of false failures in a load test.
+func TestClientThatHangsUpIsNotAServiceFailure(t *testing.T) {
+	c := app.Defaults()
+	c.Addr = "127.0.0.1:0"
+	c.DataDir = storetest.DataDir(t)
+	c.MetricsAddr = freeAddr(t)
+	var logs syncbuf.Buffer
+	m := &app.Main{Config: c, Log: app.NewLogger(&logs, "debug"), Out: io.Discard}
+	if err := m.Open(context.Background()); err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	defer m.Close()
+	f := storetest.Seed(t, m.Store)
+	// Hold the database's write lock, so that the sign-in waits on it.
+	conn, err := m.Store.DB().Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	impatient := &http.Client{Timeout: 300 * time.Millisecond}
+	if _, err := impatient.PostForm(m.URL()+"/sign-in", url.Values{"email": {f.Teacher.Email}, "password": {storetest.Password}}); err == nil {
+		t.Fatal("the sign-in was answered while the database was locked")
+	}
+	// The server notices, gives up its wait, and counts the request.
+	var metrics string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		mr, err := http.Get("http://" + c.MetricsAddr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(mr.Body)
+		mr.Body.Close()
+		if metrics = string(b); strings.Contains(metrics, `route="POST /sign-in"`) {
+			break
+		}
+	}
+	conn.ExecContext(context.Background(), `ROLLBACK`)
+	if !strings.Contains(metrics, `lantern_http_requests_total{route="POST /sign-in",status="499"} 1`) {
+		t.Errorf("the hung-up request is not counted as 499: %s", grepLines(metrics, "POST /sign-in"))
+	}
+	if strings.Contains(metrics, `status="500"`) {
+		t.Errorf("counted as a failure of the service: %s", grepLines(metrics, `status="500"`))
+	}
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("logged as an error: %s", grepLines(logs.String(), "ERROR"))
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -30,6 +30,9 @@ type routeKey struct{}
 // the user it acted for, to find its entries in the audit trail.
 type RouteNote struct {
 	Route, UserID string
+	// ClientGone says the client hung up before the answer: whatever went
+	// wrong after is not the service's fault, and no answer was sent.
+	ClientGone bool
 }
 
 // WithRouteHolder returns a context in which the matched route and the
@@ -37,6 +40,13 @@ type RouteNote struct {
 func WithRouteHolder(ctx context.Context) (context.Context, *RouteNote) {
 	n := new(RouteNote)
 	return context.WithValue(ctx, routeKey{}, n), n
+}
+
+// noteClientGone records that the client hung up.
+func noteClientGone(ctx context.Context) {
+	if n, ok := ctx.Value(routeKey{}).(*RouteNote); ok {
+		n.ClientGone = true
+	}
 }
 
 func setRoute(ctx context.Context, pattern string) {

@@ -45,6 +45,13 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 // internal error's cause is logged, with the request's path, never shown.
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	st := statusOf(err)
+	if r.Context().Err() != nil {
+		// The client hung up: what failed after is its going, not a fault
+		// of the service, and there is no one to answer.
+		noteClientGone(r.Context())
+		s.log.Debug("client went away", "method", r.Method, "err", err)
+		return
+	}
 	if st == http.StatusInternalServerError {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
