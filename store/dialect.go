@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
