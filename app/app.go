@@ -60,6 +60,11 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (*store.Store, e
 	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log})
 }
 
+// ErrDemoStore refuses to serve a demonstration's store as a real one:
+// every account in it, those made during a demonstration too, has a
+// password that is published or known to whoever ran it.
+var ErrDemoStore = errors.New("this store holds a demonstration (every account in it has a published or shared password): start it with --demo, or give another data folder (or database) for real data")
+
 // demoLoadLock is the advisory lock's key under which the demonstration
 // data is loaded.
 const demoLoadLock = 0x4c616e7465726e01 // "Lantern" and 1
@@ -130,6 +135,11 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	} else if n > 0 {
 		m.Log.Info("match keys filled in", "children", n)
+	}
+	if isDemo, _, err := st.DemoState(ctx); err != nil {
+		return err
+	} else if isDemo && !m.Config.Demo {
+		return ErrDemoStore
 	}
 	if m.Config.Demo {
 		// Replicas starting together load it once: the others wait, then

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"io"
 	"math/big"
 	"net"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"lantern"
 	"lantern/app"
 	"lantern/internal/syncbuf"
 	"lantern/store/storetest"
@@ -240,4 +242,81 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// Everything made under --demo is demonstration data: an account the
+// demonstration's administrator makes (with a password they chose) does not
+// sign in once Lantern runs without --demo, because a demonstration's store
+// is not served as a real one. And --demo refuses a store that holds real
+// agencies, users or children, whatever they are called (an agency named as
+// the demonstration's was taken for it, and the published passwords then
+// read the real child).
+func TestDemonstrationStaysADemonstration(t *testing.T) {
+	ctx := context.Background()
+	open := func(c app.Config) (*app.Main, error) {
+		m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
+		err := m.Open(ctx)
+		if err != nil {
+			m.Close()
+		}
+		return m, err
+	}
+	c := app.Defaults()
+	c.Addr = "127.0.0.1:0"
+	c.DataDir = storetest.DataDir(t)
+	c.Demo = true
+	m, err := open(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := lantern.NewSystemContext(ctx, "test")
+	admin, err := m.Store.FindUserByEmail(sys, "admin@northmoor.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csc, err := m.Store.FindAgency(sys, "Northmoor Children's Services")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Store.CreateUser(storetest.As(admin), lantern.UserInput{Email: "made.in.demo@northmoor.example.org", Name: "Made In Demo",
+		AgencyID: csc.ID, Roles: []lantern.Role{lantern.RoleAuditor}, Password: "a phrase the administrator chose"}); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	c.Demo = false
+	if m, err := open(c); err == nil {
+		r, perr := http.PostForm(m.URL()+"/sign-in", url.Values{"email": {"made.in.demo@northmoor.example.org"}, "password": {"a phrase the administrator chose"}})
+		if perr == nil {
+			r.Body.Close()
+		}
+		m.Close()
+		t.Fatalf("a demonstration's store was served without --demo (the account made in it signs in: %v)", r.StatusCode)
+	} else if !errors.Is(err, app.ErrDemoStore) {
+		t.Fatalf("without --demo: %v, want ErrDemoStore", err)
+	}
+
+	// A real store, with an agency named as the demonstration's.
+	c = app.Defaults()
+	c.Addr = "127.0.0.1:0"
+	c.DataDir = storetest.DataDir(t)
+	m, err = open(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := m.Store.CreateAgency(sys, lantern.AgencyInput{Name: "Northmoor Children's Services", Kind: lantern.KindChildrensSocialCare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Store.CreateUser(sys, lantern.UserInput{Email: "sw@realtown.example.org", Name: "Real Worker", AgencyID: real.ID,
+		Roles: []lantern.Role{lantern.RoleSocialWorker}, Password: storetest.Password}); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	c.Demo = true
+	if m, err := open(c); err == nil {
+		m.Close()
+		t.Fatal("--demo started on a store holding real agencies and users")
+	} else if !strings.Contains(err.Error(), "--demo") {
+		t.Errorf("--demo on a real store: %v, want a refusal naming --demo", err)
+	}
 }

@@ -65,25 +65,33 @@ var familyNames = []string{"Demoton", "Samplewood", "Exampleby", "Mockridge", "T
 var genders = []string{"female", "male", "female", "male", "non-binary", "female"}
 
 // ErrNotEmpty refuses demonstration data in a store that holds other data.
-var ErrNotEmpty = errors.New("--demo: this store already holds agencies and users that are not the demonstration's: use an empty data folder (or database) for the demonstration, whose accounts have a published password")
+var ErrNotEmpty = errors.New("--demo: this store already holds agencies, users or children that are not the demonstration's: use an empty data folder (or database) for the demonstration, whose accounts have a published password")
 
 // Load creates the demonstration area unless it is already there, and
-// returns the sign-ins. It refuses a store that holds anything else.
+// returns the sign-ins. It refuses a store that holds anything else: only
+// a store marked as a demonstration's when it was empty (store.MarkDemo),
+// in which everything was made under --demo, is one to load or run.
 func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 	sys := lantern.NewSystemContext(ctx, "demo data")
 	var creds []Credential
 	for _, u := range users {
 		creds = append(creds, Credential{u.email, u.role, agencies[u.agency].name})
 	}
-	if _, err := st.FindAgency(sys, agencies[0].name); err == nil {
-		return creds, nil // loaded before
-	}
 	// Demonstration accounts have a published password: never beside real
 	// ones, where they would be a way in.
-	if as, err := st.Agencies(sys); err != nil {
+	isDemo, empty, err := st.DemoState(sys)
+	switch {
+	case err != nil:
 		return nil, err
-	} else if len(as) > 0 {
+	case isDemo:
+		return creds, nil // loaded before
+	case !empty:
 		return nil, ErrNotEmpty
+	}
+	if err := st.MarkDemo(sys); errors.Is(err, store.ErrNotEmpty) {
+		return nil, ErrNotEmpty
+	} else if err != nil {
+		return nil, err
 	}
 	ids := make([]string, len(agencies))
 	for i, a := range agencies {
