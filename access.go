@@ -1,6 +1,9 @@
 package lantern
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // The access rule, as data. The store turns a ChildScope into SQL in one
 // place (store/access.go); nothing else decides who sees a child.
@@ -18,6 +21,65 @@ func SeparateDuties(roles []Role) string {
 		return "An administrator cannot also hold a role that works with children's records: give that work to another account"
 	}
 	return ""
+}
+
+// IsCaseRole reports whether r works with children's records.
+func IsCaseRole(r Role) bool { return slices.Contains(caseRoles, r) }
+
+// roleKinds are the kinds of agency whose people may hold a role; a role not
+// listed may be held in any. A role is a kind of work: a police officer
+// works for the police. The CSE coordinator, who sees every child in the
+// area by role, works for children's social care, which keeps the area's
+// records: a coordinator elsewhere would carry that sight into an agency
+// that otherwise sees only the children it works with.
+var roleKinds = map[Role][]AgencyKind{
+	RoleSocialWorker:   {KindChildrensSocialCare},
+	RoleCSECoordinator: {KindChildrensSocialCare},
+	RoleChair:          {KindChildrensSocialCare},
+	RolePolice:         {KindPolice},
+	RoleAnalyst:        {KindPolice, KindChildrensSocialCare},
+}
+
+// RoleKinds are the kinds of agency that may hold r (nil: any).
+func RoleKinds(r Role) []AgencyKind { return slices.Clone(roleKinds[r]) }
+
+// RoleFitsKind reports whether someone in an agency of kind k may hold r.
+func RoleFitsKind(r Role, k AgencyKind) bool {
+	ks, ok := roleKinds[r]
+	return !ok || slices.Contains(ks, k)
+}
+
+// RolesForKind checks roles against an agency's kind, and says why not in
+// words, or "".
+func RolesForKind(roles []Role, k AgencyKind) string {
+	for _, r := range roles {
+		if !RoleFitsKind(r, k) {
+			var ks []string
+			for _, kk := range roleKinds[r] {
+				ks = append(ks, kk.Label())
+			}
+			return "The role " + r.Label() + " is held only in " + strings.Join(ks, " or ") + ", not in " + k.Label() + ": choose another role or agency"
+		}
+	}
+	return ""
+}
+
+// NeedsApproval says whether an administrator's change to an account must
+// be approved by a second administrator before the account is used: a case
+// role given to an account that exists (its holder may be anyone the
+// administrator chose, themself too), or the password of an account with a
+// case role and no second factor set by an administrator (who could then
+// sign in as it, set up its second factor, and read what it may read).
+// before is nil for a new account. An account whose first password its
+// holder sets through a one-time link to their email needs none.
+func NeedsApproval(before []Role, after []Role, passwordByAdmin, mfaEnrolled bool) bool {
+	if !slices.ContainsFunc(after, IsCaseRole) {
+		return false
+	}
+	if before != nil && slices.ContainsFunc(after, func(r Role) bool { return IsCaseRole(r) && !slices.Contains(before, r) }) {
+		return true
+	}
+	return passwordByAdmin && !mfaEnrolled
 }
 
 // editRoles may create and change children's records.

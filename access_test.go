@@ -1,6 +1,7 @@
 package lantern_test
 
 import (
+	"strings"
 	"testing"
 
 	"lantern"
@@ -75,6 +76,59 @@ func TestParseDateRefusesNonDates(t *testing.T) {
 	for _, s := range []string{"", "2023-02-29", "2023-13-01", "23-01-01", "2023-1-1", "2023-01-01T00:00:00Z", "abcd-ef-gh"} {
 		if _, err := lantern.ParseDate(s); err == nil {
 			t.Errorf("ParseDate(%q) accepted", s)
+		}
+	}
+}
+
+func TestRolesFitTheirAgencyKind(t *testing.T) {
+	for _, c := range []struct {
+		role lantern.Role
+		kind lantern.AgencyKind
+		ok   bool
+	}{
+		{lantern.RolePolice, lantern.KindPolice, true},
+		{lantern.RolePolice, lantern.KindEducation, false},
+		{lantern.RoleCSECoordinator, lantern.KindChildrensSocialCare, true},
+		{lantern.RoleCSECoordinator, lantern.KindPolice, false},
+		{lantern.RoleCSECoordinator, lantern.KindHealth, false},
+		{lantern.RoleSocialWorker, lantern.KindChildrensSocialCare, true},
+		{lantern.RoleSocialWorker, lantern.KindHousing, false},
+		{lantern.RoleChair, lantern.KindPolice, false},
+		{lantern.RoleAnalyst, lantern.KindPolice, true},
+		{lantern.RoleAnalyst, lantern.KindChildrensSocialCare, true},
+		{lantern.RoleAnalyst, lantern.KindVoluntary, false},
+		{lantern.RolePractitioner, lantern.KindHousing, true},
+		{lantern.RoleManager, lantern.KindHealth, true},
+		{lantern.RoleAuditor, lantern.KindEducation, true},
+		{lantern.RoleAdmin, lantern.KindYouthJustice, true},
+	} {
+		if got := lantern.RoleFitsKind(c.role, c.kind); got != c.ok {
+			t.Errorf("%s in %s: %v, want %v", c.role, c.kind, got, c.ok)
+		}
+	}
+	if msg := lantern.RolesForKind([]lantern.Role{lantern.RolePractitioner, lantern.RolePolice}, lantern.KindEducation); !strings.Contains(msg, "Police") {
+		t.Errorf("why not: %q", msg)
+	}
+}
+
+func TestNeedsApproval(t *testing.T) {
+	sw, aud := []lantern.Role{lantern.RoleSocialWorker}, []lantern.Role{lantern.RoleAuditor}
+	for _, c := range []struct {
+		name               string
+		before, after      []lantern.Role
+		byAdmin, mfa, want bool
+	}{
+		{"new, case role, password by admin", nil, sw, true, false, true},
+		{"new, case role, no password yet", nil, sw, false, false, false},
+		{"new, no case role, password by admin", nil, aud, true, false, false},
+		{"case role added to an account", aud, append(aud, lantern.RoleSocialWorker), false, true, true},
+		{"case role kept, name changed", sw, sw, false, true, false},
+		{"case role taken away", append(aud, lantern.RoleSocialWorker), aud, false, true, false},
+		{"password set by admin, second factor set up", sw, sw, true, true, false},
+		{"password set by admin, no second factor", sw, sw, true, false, true},
+	} {
+		if got := lantern.NeedsApproval(c.before, c.after, c.byAdmin, c.mfa); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
 }

@@ -114,10 +114,18 @@ type User struct {
 	// MFAExempt is set only on demonstration accounts.
 	MFAExempt   bool       `json:"mfa_exempt,omitempty"`
 	Disabled    bool       `json:"disabled"`
+	// ApprovalRequestedBy is, while the account waits for a second
+	// administrator's approval before it is used, the administrator whose
+	// change made it wait (see NeedsApproval).
+	ApprovalRequestedBy string `json:"approval_requested_by,omitempty"`
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
 	Version     int        `json:"version"`
 	CreatedAt   time.Time  `json:"created_at"`
 }
+
+// AwaitingApproval reports whether the account waits for a second
+// administrator before it may be used.
+func (u *User) AwaitingApproval() bool { return u.ApprovalRequestedBy != "" }
 
 // Has reports whether the user holds role r.
 func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }

@@ -335,7 +335,7 @@ func TestChildListsAccess(t *testing.T) {
 
 		// Someone who may see but not change children's records.
 		analyst, err := s.CreateUser(lantern.NewSystemContext(context.Background(), "test"), lantern.UserInput{Email: "analyst@riverside.example.org",
-			Name: "Ann Alyst", AgencyID: f.School.ID, Roles: []lantern.Role{lantern.RoleAnalyst}, Password: storetest.Password})
+			Name: "Ann Alyst", AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleAnalyst}, Password: storetest.Password})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,6 +54,10 @@ var (
 		Message: "Enter a correct email address and password"}
 	ErrBadCode = &lantern.Error{Code: lantern.EUNAUTHORIZED,
 		Message: "Enter a correct security code"}
+	// ErrAwaitingApproval answers the right password of an account that
+	// waits for a second administrator's approval.
+	ErrAwaitingApproval = &lantern.Error{Code: lantern.EUNAUTHORIZED,
+		Message: "Your account is waiting for a second administrator to approve it: ask your administrator"}
 	// ErrBusy is the answer when too many passwords are being checked at
 	// once: the attempt is not counted, and may be made again in a moment.
 	ErrBusy = &lantern.Error{Code: lantern.EUNAVAILABLE,
@@ -167,9 +171,9 @@ func (s *Store) CheckPassword(ctx context.Context, email, plain string) (*lanter
 	}
 	var id, agencyID string
 	var hash sql.NullString
-	var disabled bool
-	err = s.db.QueryRowContext(ctx, `SELECT id, agency_id, password_hash, disabled FROM users WHERE email = $1`, email).
-		Scan(&id, &agencyID, &hash, &disabled)
+	var disabled, awaiting bool
+	err = s.db.QueryRowContext(ctx, `SELECT id, agency_id, password_hash, disabled, approval_requested_by IS NOT NULL FROM users WHERE email = $1`, email).
+		Scan(&id, &agencyID, &hash, &disabled, &awaiting)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, errors.Join(internal("find user", err), s.takeBack(context.WithoutCancel(ctx), attempt))
 	}
@@ -201,11 +205,18 @@ func (s *Store) CheckPassword(ctx context.Context, email, plain string) (*lanter
 		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE attempt = $1`, attempt); err != nil {
 			return internal("sign-in attempt", err)
 		}
-		tx.audit(auditEntry{Action: "signin.password", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID})
+		if awaiting {
+			tx.audit(auditEntry{Action: "signin.refused", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID, Detail: "reason=awaiting-approval"})
+		} else {
+			tx.audit(auditEntry{Action: "signin.password", Entity: "user", EntityID: id, UserID: id, AgencyID: agencyID})
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if awaiting {
+		return nil, ErrAwaitingApproval
 	}
 	return s.queryUser(ctx, s.db, "u.id = $1", id)
 }
@@ -377,7 +388,7 @@ func (s *Store) FindSession(ctx context.Context, token string) (*Session, error)
 		return nil, ErrNoSession
 	}
 	u, err := s.queryUser(ctx, s.db, "u.id = $1", userID)
-	if err != nil || u.Disabled {
+	if err != nil || u.Disabled || u.AwaitingApproval() {
 		return nil, ErrNoSession
 	}
 	if now.Sub(seen) > touchEvery {

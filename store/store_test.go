@@ -431,8 +431,8 @@ func TestAdministration(t *testing.T) {
 		// A change of roles ends the user's sessions.
 		ctx := context.Background()
 		tok, _ := s.StartSession(ctx, u.ID, store.StageSignedIn, "")
-		u2, err := s.UpdateUser(storetest.As(f.Admin), u.ID, u.Version, store.UserUpdate{Name: u.Name, AgencyID: u.AgencyID, Roles: []lantern.Role{lantern.RoleAnalyst}})
-		if err != nil || !u2.Has(lantern.RoleAnalyst) || u2.Has(lantern.RolePractitioner) {
+		u2, err := s.UpdateUser(storetest.As(f.Admin), u.ID, u.Version, store.UserUpdate{Name: u.Name, AgencyID: u.AgencyID, Roles: []lantern.Role{lantern.RoleManager}})
+		if err != nil || !u2.Has(lantern.RoleManager) || u2.Has(lantern.RolePractitioner) {
 			t.Fatalf("update user: %v", err)
 		}
 		if _, err := s.FindSession(ctx, tok); err == nil {
@@ -704,4 +704,92 @@ func TestDataFolderAndFilesArePrivate(t *testing.T) {
 	if fi, err := os.Stat(made); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("a new data folder: %v %v, want mode 0700", fi.Mode().Perm(), err)
 	}
+}
+
+// One administrator alone cannot give themselves sight of every child: an
+// account with a case role and a password the administrator chose, a case
+// role given to an account they may hold, or the password of an account
+// with no second factor, waits for a second administrator before it signs
+// in or its tokens work. Both acts are audited. Roles fit their agency.
+func TestOneAdministratorCannotOpenAnAccountAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		admin := storetest.As(f.Admin)
+		sys := lantern.NewSystemContext(context.Background(), "test")
+		second, err := s.CreateUser(sys, lantern.UserInput{Email: "second.admin@csc.example.org", Name: "Sid Second", AgencyID: f.CSC.ID,
+			Roles: []lantern.Role{lantern.RoleAdmin}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		signin := lantern.NewContextWithRequest(context.Background(), lantern.RequestInfo{IP: "198.51.100.30", Why: "POST /sign-in"})
+		chosen := "a phrase the administrator chose"
+		mine, err := s.CreateUser(admin, lantern.UserInput{Email: "mine@csc.example.org", Name: "My Account", AgencyID: f.CSC.ID,
+			Roles: []lantern.Role{lantern.RoleSocialWorker}, Password: chosen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !mine.AwaitingApproval() {
+			t.Error("the new account does not wait for approval")
+		}
+		if _, err := s.CheckPassword(signin, mine.Email, chosen); !errors.Is(err, store.ErrAwaitingApproval) {
+			t.Fatalf("the account signs in before a second administrator approves it: %v", err)
+		}
+		wantFields(t, "approving one's own change", s.ApproveUser(admin, mine.ID), "approve")
+		if err := s.ApproveUser(storetest.As(second), mine.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CheckPassword(signin, mine.Email, chosen); err != nil {
+			t.Errorf("after approval: %v", err)
+		}
+		wantFields(t, "approving again", s.ApproveUser(storetest.As(second), mine.ID), "approve")
+
+		// An account without a case role needs no approval; one given later
+		// waits again, and its token stops working until approved.
+		aud, err := s.CreateUser(admin, lantern.UserInput{Email: "aud2@csc.example.org", Name: "Aud Two", AgencyID: f.CSC.ID,
+			Roles: []lantern.Role{lantern.RoleAuditor}, Password: chosen})
+		if err != nil || aud.AwaitingApproval() {
+			t.Fatalf("an auditor's account: %+v %v", aud, err)
+		}
+		secret, _, err := s.CreateToken(sys, aud.ID, "script", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		aud, err = s.UpdateUser(admin, aud.ID, aud.Version, store.UserUpdate{Name: aud.Name, AgencyID: aud.AgencyID,
+			Roles: []lantern.Role{lantern.RoleAuditor, lantern.RoleManager}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(sys, secret); err == nil {
+			t.Error("a token works once its account is given a case role, before approval")
+		}
+		if err := s.ApproveUser(storetest.As(second), aud.ID); err != nil {
+			t.Fatal(err)
+		}
+		if u, err := s.TokenUser(sys, secret); err != nil || !u.Has(lantern.RoleManager) {
+			t.Errorf("after approval the token: %v", err)
+		}
+
+		// A password set by an administrator for an account with a case role
+		// and no second factor waits too.
+		fresh, err := s.CreateUser(sys, lantern.UserInput{Email: "fresh@csc.example.org", Name: "Fresh Worker", AgencyID: f.CSC.ID,
+			Roles: []lantern.Role{lantern.RoleSocialWorker}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPassword(admin, fresh.ID, chosen); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CheckPassword(signin, fresh.Email, chosen); !errors.Is(err, store.ErrAwaitingApproval) {
+			t.Errorf("a password an administrator set: %v", err)
+		}
+
+		// Roles fit the agency's kind.
+		_, err = s.CreateUser(sys, lantern.UserInput{Email: "pc@riverside.example.org", Name: "Pc School", AgencyID: f.School.ID,
+			Roles: []lantern.Role{lantern.RolePolice}})
+		wantFields(t, "a police role in a school", err, "roles")
+		es, _, _ := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{Action: "user.approve"})
+		if len(es) != 2 {
+			t.Errorf("%d approvals audited, want 2", len(es))
+		}
+	})
 }

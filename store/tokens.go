@@ -109,7 +109,7 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (*lantern.User, er
 	} else if err != nil {
 		return nil, err
 	}
-	if u.Disabled {
+	if u.Disabled || u.AwaitingApproval() {
 		return nil, ErrBadToken
 	}
 	return u, nil

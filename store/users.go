@@ -14,7 +14,7 @@ import (
 
 // userSelect reads users with their agency and roles: one row per role.
 const userSelect = `SELECT u.id, u.email, u.name, u.agency_id, a.name, a.kind,
-	u.totp_secret IS NOT NULL, u.mfa_exempt, u.disabled, u.locked_until, u.version, u.created_at, COALESCE(r.role, '')
+	u.totp_secret IS NOT NULL, u.mfa_exempt, u.disabled, u.locked_until, u.version, u.created_at, COALESCE(u.approval_requested_by, ''), COALESCE(r.role, '')
 	FROM users u JOIN agencies a ON a.id = u.agency_id LEFT JOIN user_roles r ON r.user_id = u.id`
 
 func scanUsers(rows *sql.Rows) ([]*lantern.User, error) {
@@ -25,7 +25,7 @@ func scanUsers(rows *sql.Rows) ([]*lantern.User, error) {
 		var u lantern.User
 		var kind, role string
 		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.AgencyID, &u.AgencyName, &kind, &u.MFAEnrolled,
-			&u.MFAExempt, &u.Disabled, ntimeScan{&u.LockedUntil}, &u.Version, timeScan{&u.CreatedAt}, &role); err != nil {
+			&u.MFAExempt, &u.Disabled, ntimeScan{&u.LockedUntil}, &u.Version, timeScan{&u.CreatedAt}, &u.ApprovalRequestedBy, &role); err != nil {
 			return nil, err
 		}
 		prev := byID[u.ID]
@@ -106,6 +106,14 @@ func (s *Store) validateUser(in *lantern.UserInput, creating bool) error {
 	return p.Err()
 }
 
+// checkPassword applies the password policy to a new password for u.
+func checkPassword(u *lantern.User, plain string) error {
+	if err := password.Check(plain, u.Email, strings.Split(u.Email, "@")[0], u.Name); err != nil {
+		return lantern.Invalid(lantern.FieldError{Field: "password", Message: lantern.ErrorMessage(policyError(err))})
+	}
+	return nil
+}
+
 func policyError(err error) error {
 	var pe *password.PolicyError
 	if errors.As(err, &pe) {
@@ -133,9 +141,23 @@ func (s *Store) CreateUser(ctx context.Context, in lantern.UserInput) (*lantern.
 	}
 	id := newID()
 	now := s.now()
+	// An administrator's new account with a case role and the password they
+	// chose waits for a second administrator (the operator at the command
+	// line, who holds the machine, needs none).
+	var setBy, approvalBy any
+	if me := lantern.UserFromContext(ctx); me != nil && in.Password != "" {
+		setBy = me.ID
+		if lantern.NeedsApproval(nil, in.Roles, true, false) {
+			approvalBy = me.ID
+		}
+	}
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.agencyIn(ctx, tx, in.AgencyID); err != nil {
+		kind, err := s.agencyIn(ctx, tx, in.AgencyID)
+		if err != nil {
 			return err
+		}
+		if msg := lantern.RolesForKind(in.Roles, lantern.AgencyKind(kind)); msg != "" {
+			return lantern.Invalid(lantern.FieldError{Field: "roles", Message: msg})
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = $1`, in.Email).Scan(&n); err != nil {
@@ -144,14 +166,14 @@ func (s *Store) CreateUser(ctx context.Context, in lantern.UserInput) (*lantern.
 		if n > 0 {
 			return lantern.Invalid(lantern.FieldError{Field: "email", Message: "A user with that email address already exists"})
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, agency_id, password_hash, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6)`, id, in.Email, in.Name, in.AgencyID, hash, s.d.ts(now)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, agency_id, password_hash, created_at, updated_at, password_set_by, approval_requested_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)`, id, in.Email, in.Name, in.AgencyID, hash, s.d.ts(now), setBy, approvalBy); err != nil {
 			return internal("insert user", err)
 		}
 		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
 			return err
 		}
-		tx.audit(auditEntry{Action: "user.create", Entity: "user", EntityID: id, Detail: "roles=" + rolesText(in.Roles)})
+		tx.audit(auditEntry{Action: "user.create", Entity: "user", EntityID: id, Detail: "roles=" + rolesText(in.Roles) + approvalText(approvalBy != nil)})
 		return nil
 	})
 	if err != nil {
@@ -257,8 +279,20 @@ func (s *Store) UpdateUser(ctx context.Context, id string, version int, up UserU
 		if me := lantern.UserFromContext(ctx); me != nil && me.ID == id && (!sameRoles(cur.Roles, in.Roles) || cur.AgencyID != in.AgencyID) {
 			return lantern.Invalid(lantern.FieldError{Field: "roles", Message: "You cannot change your own roles or agency: ask another administrator"})
 		}
-		if _, err := s.agencyIn(ctx, tx, in.AgencyID); err != nil {
+		kind, err := s.agencyIn(ctx, tx, in.AgencyID)
+		if err != nil {
 			return err
+		}
+		if msg := lantern.RolesForKind(in.Roles, lantern.AgencyKind(kind)); msg != "" {
+			return lantern.Invalid(lantern.FieldError{Field: "roles", Message: msg})
+		}
+		// A case role given to an account waits for a second administrator.
+		approval := false
+		if me := lantern.UserFromContext(ctx); me != nil && lantern.NeedsApproval(cur.Roles, in.Roles, false, cur.MFAEnrolled) {
+			approval = true
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET approval_requested_by = $1 WHERE id = $2`, me.ID, id); err != nil {
+				return internal("update user", err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, agency_id = $2, disabled = $3, version = version + 1, updated_at = $4 WHERE id = $5`,
 			in.Name, in.AgencyID, up.Disabled, s.d.ts(s.now()), id); err != nil {
@@ -280,13 +314,21 @@ func (s *Store) UpdateUser(ctx context.Context, id string, version int, up UserU
 			}
 		}
 		tx.audit(auditEntry{Action: "user.update", Entity: "user", EntityID: id,
-			Detail: "roles=" + rolesText(in.Roles) + " disabled=" + boolText(up.Disabled)})
+			Detail: "roles=" + rolesText(in.Roles) + " disabled=" + boolText(up.Disabled) + approvalText(approval)})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.FindUserByID(ctx, id)
+}
+
+// approvalText notes in an audit entry that a change waits for approval.
+func approvalText(waits bool) string {
+	if waits {
+		return " approval=required"
+	}
+	return ""
 }
 
 func boolText(b bool) string {
@@ -306,8 +348,8 @@ func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
 	if err != nil {
 		return err
 	}
-	if err := password.Check(plain, u.Email, strings.Split(u.Email, "@")[0], u.Name); err != nil {
-		return lantern.Invalid(lantern.FieldError{Field: "password", Message: lantern.ErrorMessage(policyError(err))})
+	if err := checkPassword(u, plain); err != nil {
+		return err
 	}
 	h, err := s.hashPassword(ctx, plain)
 	if err != nil {
@@ -333,10 +375,18 @@ func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
 			h, setBy, s.d.ts(s.now()), id); err != nil {
 			return internal("set password", err)
 		}
+		// An administrator who knows the password of an account with no
+		// second factor could finish its sign-in alone: a second approves.
+		approval := setBy.Valid && lantern.NeedsApproval(u.Roles, u.Roles, true, u.MFAEnrolled)
+		if approval {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET approval_requested_by = $1 WHERE id = $2`, setBy.String, id); err != nil {
+				return internal("set password", err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 			return internal("end sessions", err)
 		}
-		tx.audit(auditEntry{Action: "user.password-set", Entity: "user", EntityID: id})
+		tx.audit(auditEntry{Action: "user.password-set", Entity: "user", EntityID: id, Detail: strings.TrimSpace(approvalText(approval))})
 		return nil
 	})
 }
@@ -364,6 +414,32 @@ func (s *Store) revokeTokens(ctx context.Context, tx *tx, userID string) error {
 		return internal("revoke tokens", err)
 	}
 	return nil
+}
+
+// ApproveUser lets an account that waits for a second administrator be
+// used: an administrator other than the one whose change made it wait.
+func (s *Store) ApproveUser(ctx context.Context, id string) error {
+	if err := mustAdminister(ctx); err != nil {
+		return err
+	}
+	me := lantern.UserFromContext(ctx)
+	return s.write(ctx, func(tx *tx) error {
+		u, err := s.queryUser(ctx, tx, "u.id = $1", id)
+		if err != nil {
+			return err
+		}
+		if !u.AwaitingApproval() {
+			return lantern.Invalid(lantern.FieldError{Field: "approve", Message: "This account is not waiting for approval"})
+		}
+		if me != nil && me.ID == u.ApprovalRequestedBy {
+			return lantern.Invalid(lantern.FieldError{Field: "approve", Message: "You made the change that needs approval: another administrator must approve it"})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET approval_requested_by = NULL, version = version + 1 WHERE id = $1`, id); err != nil {
+			return internal("approve user", err)
+		}
+		tx.audit(auditEntry{Action: "user.approve", Entity: "user", EntityID: id, Detail: "requested_by=" + u.ApprovalRequestedBy})
+		return nil
+	})
 }
 
 // Unlock clears a user's failed sign-ins; only administrators may.

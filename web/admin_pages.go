@@ -1,8 +1,13 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
+
+	"lantern/notify"
 
 	"lantern"
 	"lantern/store"
@@ -35,6 +40,24 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "users", p)
 }
 
+// userFormView is what the page adding or showing a user shows.
+type userFormView struct {
+	Agencies []*lantern.Agency
+	Roles    []lantern.Role
+	User     *lantern.User // nil when adding
+	Tokens   []*store.Token
+	Locked   bool
+	// MailOn says a link to set a password can be emailed; LinkSent is when
+	// the live one was made, if there is one.
+	MailOn   bool
+	LinkSent *time.Time
+	// CanApprove says the viewer may approve the account's waiting change
+	// (not the administrator who made it).
+	CanApprove bool
+	// PasswordHint says what leaving the password out does.
+	PasswordHint string
+}
+
 func (s *Server) userFormPage(w http.ResponseWriter, r *http.Request, st int, p *page, u *lantern.User) {
 	as, err := s.st.Agencies(r.Context())
 	if err != nil {
@@ -42,17 +65,25 @@ func (s *Server) userFormPage(w http.ResponseWriter, r *http.Request, st int, p 
 		return
 	}
 	p.Nav = "admin"
-	data := map[string]any{"Agencies": as, "Roles": lantern.Roles, "User": u}
+	v := userFormView{Agencies: as, Roles: lantern.Roles, User: u, MailOn: s.mailLinks(),
+		PasswordHint: "Leave blank and set one later if you prefer. "}
+	if v.MailOn {
+		v.PasswordHint = "Leave blank to email the person a link to set their own password: you never see it. "
+	}
+	v.PasswordHint += "A password you choose for someone who works with children's records must be approved by a second administrator before the account is used."
 	if u != nil {
-		tokens, err := s.st.Tokens(r.Context(), u.ID)
-		if err != nil {
+		if v.Tokens, err = s.st.Tokens(r.Context(), u.ID); err != nil {
 			s.error(w, r, err)
 			return
 		}
-		data["Tokens"] = tokens
-		data["Locked"] = u.LockedUntil != nil && u.LockedUntil.After(s.stNow())
+		if v.LinkSent, err = s.st.PasswordLinkSent(r.Context(), u.ID); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		v.Locked = u.LockedUntil != nil && u.LockedUntil.After(s.stNow())
+		v.CanApprove = u.AwaitingApproval() && p.User != nil && p.User.ID != u.ApprovalRequestedBy
 	}
-	p.Data = data
+	p.Data = v
 	s.render(w, r, st, "user_form", p)
 }
 
@@ -94,6 +125,20 @@ func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) {
 	in := lantern.UserInput{Email: form.Get("email"), Name: form.Get("name"), AgencyID: form.Get("agency"),
 		Roles: rolesFrom(form["roles"]), Password: form.Get("password")}
 	u, err := s.st.CreateUser(r.Context(), in)
+	if err == nil && in.Password == "" && s.mailLinks() {
+		// The person sets their own password, from their email.
+		link := "sent"
+		token, err := s.st.CreatePasswordLink(r.Context(), u.ID)
+		if err == nil {
+			err = s.mailPasswordLink(r.Context(), u, token)
+		}
+		if err != nil {
+			s.log.Warn("password link not sent", "user", u.ID, "err", err)
+			link = "failed"
+		}
+		redirect(w, r, "/admin/users/"+u.ID+"?done=created&link="+link)
+		return
+	}
 	if lantern.ErrorCode(err) == lantern.EINVALID {
 		p := s.newPage(r, "Add a user")
 		p.Form = formMap(form)
@@ -107,7 +152,7 @@ func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	redirect(w, r, "/admin/users/"+u.ID+"?created=1")
+	redirect(w, r, "/admin/users/"+u.ID+"?done=created")
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +166,8 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, u.Name)
 	p.Form = userFormValues(u)
-	switch r.URL.Query().Get("done") {
+	q := r.URL.Query()
+	switch q.Get("done") {
 	case "unlocked":
 		p.Notice = "The account has been unlocked"
 	case "mfa-reset":
@@ -130,9 +176,23 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
 		p.Notice = "The password has been set, and the user's sessions have ended"
 	case "saved":
 		p.Notice = "The user has been saved"
-	}
-	if r.URL.Query().Get("created") == "1" {
+	case "approved":
+		p.Notice = "The account has been approved: it can be used now"
+	case "created":
 		p.Notice = "The user has been created"
+		switch q.Get("link") {
+		case "sent":
+			p.Notice += ", and emailed a link to set their own password"
+		case "failed":
+			p.Notice += ", but the email with a link to set their password was not sent: send it again below"
+		}
+	case "link-sent":
+		p.Notice = "A link to set their own password has been emailed to the person"
+	case "link-failed":
+		p.Notice = "The email with a link to set a password was not sent: try again, or set a password for them"
+	}
+	if u.AwaitingApproval() && p.Notice == "" {
+		p.Notice = "This account waits for a second administrator's approval before it can be used"
 	}
 	s.userFormPage(w, r, http.StatusOK, p, u)
 }
@@ -235,6 +295,73 @@ func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/admin/users/"+id+"?done=password")
+}
+
+func (s *Server) approveUserPage(w http.ResponseWriter, r *http.Request) {
+	if !s.admin(w, r) {
+		return
+	}
+	id := r.PathValue("id")
+	if err := s.st.ApproveUser(r.Context(), id); lantern.ErrorCode(err) == lantern.EINVALID {
+		s.refuseOnUserPage(w, r, id, "approve", err)
+		return
+	} else if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin/users/"+id+"?done=approved")
+}
+
+func (s *Server) passwordLinkPage(w http.ResponseWriter, r *http.Request) {
+	if !s.admin(w, r) {
+		return
+	}
+	id := r.PathValue("id")
+	u, err := s.st.FindUserByID(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if !s.mailLinks() {
+		s.refuseOnUserPage(w, r, id, "password_link", lantern.Invalid(lantern.FieldError{Field: "password_link",
+			Message: "Email is not set up on this Lantern: set a password for the person instead (a second administrator then approves the account)"}))
+		return
+	}
+	token, err := s.st.CreatePasswordLink(r.Context(), u.ID)
+	if lantern.ErrorCode(err) == lantern.EINVALID {
+		s.refuseOnUserPage(w, r, id, "password_link", err)
+		return
+	} else if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.mailPasswordLink(r.Context(), u, token); err != nil {
+		s.log.Warn("password link not sent", "user", id, "err", err)
+		redirect(w, r, "/admin/users/"+id+"?done=link-failed")
+		return
+	}
+	redirect(w, r, "/admin/users/"+id+"?done=link-sent")
+}
+
+// mailLinks says links to set a password can be emailed: a mail server, and
+// the address people reach Lantern at (a link is never built from the
+// request's Host, which the sender of a request writes).
+func (s *Server) mailLinks() bool { return s.cfg.Mail != nil && s.cfg.BaseURL != "" }
+
+// mailPasswordLink emails u the one-time link (token) to set their own
+// password.
+func (s *Server) mailPasswordLink(ctx context.Context, u *lantern.User, token string) error {
+	link := strings.TrimSuffix(s.cfg.BaseURL, "/") + "/set-password/" + token
+	msg, err := notify.ComposePasswordLink(s.cfg.Mail.From, u.Email, link, store.PasswordLinkTTL, s.stNow())
+	if err != nil {
+		return err
+	}
+	mailer, err := notify.NewMailer(*s.cfg.Mail)
+	if err != nil {
+		return err
+	}
+	defer mailer.Close()
+	return mailer.Send(ctx, u.Email, msg)
 }
 
 func (s *Server) agenciesPage(w http.ResponseWriter, r *http.Request) {

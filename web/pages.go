@@ -16,6 +16,8 @@ func (s *Server) pageRoutes() {
 	s.handle("GET /sign-in/enrol/qr.png", s.enrolQR)
 	s.handle("POST /sign-in/enrol", s.enrol)
 	s.handle("POST /sign-out", s.signOut)
+	s.handle("GET /set-password/{token}", s.setOwnPasswordPage)
+	s.handle("POST /set-password/{token}", s.setOwnPassword)
 
 	s.handle("GET /{$}", s.person(s.home))
 	s.handle("GET /children", s.person(s.childrenPage))
@@ -44,6 +46,8 @@ func (s *Server) pageRoutes() {
 	s.handle("POST /admin/users/{id}/unlock", s.person(s.unlockUserPage))
 	s.handle("POST /admin/users/{id}/reset-two-factor", s.person(s.resetTwoFactorPage))
 	s.handle("POST /admin/users/{id}/password", s.person(s.setPasswordPage))
+	s.handle("POST /admin/users/{id}/approve", s.person(s.approveUserPage))
+	s.handle("POST /admin/users/{id}/password-link", s.person(s.passwordLinkPage))
 	s.handle("GET /admin/agencies", s.person(s.agenciesPage))
 	s.handle("POST /admin/agencies", s.person(s.createAgencyPage))
 

@@ -17,6 +17,9 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Sign in")
 	p.HideNav = true
+	if r.URL.Query().Get("done") == "password-set" {
+		p.Notice = "Your password has been set: sign in with it, then set up two-factor sign-in"
+	}
 	s.render(w, r, http.StatusOK, "signin", p)
 }
 
@@ -238,4 +241,79 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "You have signed out")
 	p.User = nil
 	s.render(w, r, http.StatusOK, "signedout", p)
+}
+
+// setPasswordView is what the page for setting one's own first password
+// shows.
+type setPasswordView struct {
+	Name, Email string
+	// Dead says the link was used, has expired or is not right.
+	Dead bool
+}
+
+// deadLink answers a link to set a password that no longer works, saying
+// so and what to do: the same words whether it was used, old or made up.
+func (s *Server) deadLink(w http.ResponseWriter, r *http.Request, err error) {
+	if err != store.ErrBadPasswordLink {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, "This link no longer works")
+	p.HideNav = true
+	p.User = nil
+	p.Data = setPasswordView{Dead: true}
+	s.render(w, r, http.StatusNotFound, "set_password", p)
+}
+
+// setOwnPasswordPage is where a one-time link from an email leads: the
+// person sets their own password, which no administrator sees.
+func (s *Server) setOwnPasswordPage(w http.ResponseWriter, r *http.Request) {
+	u, err := s.st.PasswordLinkUser(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.deadLink(w, r, err)
+		return
+	}
+	p := s.newPage(r, "Set your password")
+	p.HideNav = true
+	p.User = nil
+	p.Data = setPasswordView{Name: u.Name, Email: u.Email}
+	s.render(w, r, http.StatusOK, "set_password", p)
+}
+
+func (s *Server) setOwnPassword(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	u, err := s.st.PasswordLinkUser(r.Context(), token)
+	if err != nil {
+		s.deadLink(w, r, err)
+		return
+	}
+	form, err := parseForm(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, "Set your password")
+	p.HideNav = true
+	p.User = nil
+	p.Data = setPasswordView{Name: u.Name, Email: u.Email}
+	var probs lantern.Problems
+	switch {
+	case form.Get("password") == "":
+		probs.Add("password", "Enter a password")
+	case form.Get("password") != form.Get("confirm"):
+		probs.Add("confirm", "Enter the same password twice")
+	}
+	if len(probs) == 0 {
+		err = s.st.SetPasswordByLink(r.Context(), token, form.Get("password"))
+		if err == nil {
+			redirect(w, r, "/sign-in?done=password-set")
+			return
+		} else if lantern.ErrorCode(err) != lantern.EINVALID {
+			s.deadLink(w, r, err)
+			return
+		}
+		probs = lantern.ErrorFields(err)
+	}
+	p.Errors = probs
+	s.render(w, r, http.StatusUnprocessableEntity, "set_password", p)
 }

@@ -547,3 +547,23 @@ func TestUsage(t *testing.T) {
 		})
 	}
 }
+
+// Roles fit the agency's kind at the command line too: a police role in a
+// school is refused, naming the roles, and no user is made.
+func TestUserAddRefusesARoleTheAgencyDoesNotHold(t *testing.T) {
+	isolate(t)
+	dir := storetest.DataDir(t)
+	if r := lanternCmd(t, "", "agency", "add", "--data", dir, "--name", "Riverside Academy", "--kind", "education"); r.code != 0 {
+		t.Fatalf("agency add: %d %s %v", r.code, r.stderr, r.err)
+	}
+	r := lanternCmd(t, "", "user", "add", "--data", dir, "--email", "pc@riverside.example.org", "--name", "Pc School",
+		"--agency", "Riverside Academy", "--role", "police")
+	if r.code == 0 || r.stdout != "" || !strings.Contains(r.stderr+fmt.Sprint(r.err), "held only in Police") {
+		t.Fatalf("a police role in a school: exit %d, out %q, err %q %v", r.code, r.stdout, r.stderr, r.err)
+	}
+	r = lanternCmd(t, "", "user", "add", "--data", dir, "--email", "teacher@riverside.example.org", "--name", "Terry Teacher",
+		"--agency", "Riverside Academy", "--role", "practitioner")
+	if r.code != 0 || !idLine.MatchString(r.stdout) {
+		t.Fatalf("a practitioner in a school: exit %d %q %s", r.code, r.stdout, r.stderr)
+	}
+}
