@@ -112,15 +112,15 @@ type User struct {
 	// MFAEnrolled is true once the user has confirmed a TOTP secret.
 	MFAEnrolled bool `json:"mfa_enrolled"`
 	// MFAExempt is set only on demonstration accounts.
-	MFAExempt   bool       `json:"mfa_exempt,omitempty"`
-	Disabled    bool       `json:"disabled"`
+	MFAExempt bool `json:"mfa_exempt,omitempty"`
+	Disabled  bool `json:"disabled"`
 	// ApprovalRequestedBy is, while the account waits for a second
 	// administrator's approval before it is used, the administrator whose
 	// change made it wait (see NeedsApproval).
-	ApprovalRequestedBy string `json:"approval_requested_by,omitempty"`
-	LockedUntil *time.Time `json:"locked_until,omitempty"`
-	Version     int        `json:"version"`
-	CreatedAt   time.Time  `json:"created_at"`
+	ApprovalRequestedBy string     `json:"approval_requested_by,omitempty"`
+	LockedUntil         *time.Time `json:"locked_until,omitempty"`
+	Version             int        `json:"version"`
+	CreatedAt           time.Time  `json:"created_at"`
 }
 
 // AwaitingApproval reports whether the account waits for a second
