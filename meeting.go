@@ -93,7 +93,10 @@ type Invitee struct {
 	Name      string `json:"name"`
 	Email     string `json:"email"`
 	Agency    string `json:"agency"`
-	Role      string `json:"role,omitempty"`
+	// AgencyID is the directory entry's agency, whom the invitation
+	// involves with the meeting's children ("" for someone not in it).
+	AgencyID string `json:"agency_id,omitempty"`
+	Role     string `json:"role,omitempty"`
 	// Attendance is "", attended, apologies, sent-report or absent.
 	Attendance   string     `json:"attendance"`
 	Removed      bool       `json:"removed,omitempty"`

@@ -51,8 +51,8 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 		if err != nil {
 			return err
 		}
-		if !lantern.CanEditChildren(u) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot record assessments")
+		if err := mayChild(ctx, child, lantern.ResAssessment, lantern.ActCreate); err != nil {
+			return err
 		}
 		if child.MergedInto != "" {
 			return lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: assess the child there")
@@ -104,9 +104,6 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 				return err
 			}
 			a.Tasks = append(a.Tasks, t)
-		}
-		if err := s.involve(ctx, tx, childID, u.AgencyID, now); err != nil {
-			return err
 		}
 		tx.audit(auditEntry{Action: "assessment.create", Entity: "assessment", EntityID: a.ID, ChildID: childID,
 			Detail: "toolkit=" + a.Toolkit + " suggested=" + string(a.Suggested.Level) + " recorded=" + string(a.RecordedLevel)})

@@ -340,8 +340,8 @@ type AuditFilter struct {
 // SearchAudit finds entries, newest first; only auditors may. The search is
 // itself audited.
 func (s *Store) SearchAudit(ctx context.Context, f AuditFilter) ([]*audit.Entry, int, error) {
-	if !lantern.CanAudit(lantern.UserFromContext(ctx)) {
-		return nil, 0, lantern.Errorf(lantern.EFORBIDDEN, "Only auditors can search the audit trail")
+	if err := may(ctx, lantern.ResAudit, lantern.ActRead); err != nil {
+		return nil, 0, err
 	}
 	var where []string
 	var args []any

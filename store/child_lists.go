@@ -394,7 +394,6 @@ func (s *Store) changeLists(ctx context.Context, childID string, fn func(tx *tx,
 // (a sibling's), both in id order before anything else, so that two
 // changes on the same pair, started from either end, never deadlock.
 func (s *Store) changeListsLocking(ctx context.Context, childID, otherID string, fn func(tx *tx, c *lantern.Child, now time.Time) error) error {
-	u := lantern.UserFromContext(ctx)
 	now := s.now()
 	return s.write(ctx, func(tx *tx) error {
 		if otherID != "" && s.d.forUpdate() != "" {
@@ -410,8 +409,8 @@ func (s *Store) changeListsLocking(ctx context.Context, childID, otherID string,
 		if err != nil {
 			return err
 		}
-		if !lantern.CanEditChildren(u) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot change children's records")
+		if err := mayChild(ctx, c, lantern.ResChild, lantern.ActChange); err != nil {
+			return err
 		}
 		if c.MergedInto != "" {
 			return lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: change that one")
@@ -422,7 +421,7 @@ func (s *Store) changeListsLocking(ctx context.Context, childID, otherID string,
 
 // removeItem deletes one item of a child's list; an item of another child
 // is not found.
-func (s *Store) removeItem(ctx context.Context, childID, itemID, table, what, action string) error {
+func (s *Store) removeItem(ctx context.Context, childID, itemID, table, what, action string, then ...func(tx *tx, now time.Time) error) error {
 	return s.changeLists(ctx, childID, func(tx *tx, c *lantern.Child, now time.Time) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = $1 AND child_id = $2`, itemID, childID)
 		if err != nil {
@@ -434,6 +433,11 @@ func (s *Store) removeItem(ctx context.Context, childID, itemID, table, what, ac
 			return lantern.NotFound(what)
 		}
 		tx.audit(auditEntry{Action: action, Entity: table, EntityID: itemID, ChildID: childID})
+		for _, f := range then {
+			if err := f(tx, now); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
@@ -664,7 +668,8 @@ func (in *ProfessionalInput) problems() lantern.Problems {
 }
 
 // AddProfessional adds a named professional of an agency. The agency becomes
-// involved with the child, so its people can see the record from now on.
+// involved with the child, so its people see the record, for as long as the
+// professional is named on it.
 func (s *Store) AddProfessional(ctx context.Context, childID string, in ProfessionalInput) (*Professional, error) {
 	var out *Professional
 	err := s.changeLists(ctx, childID, func(tx *tx, c *lantern.Child, now time.Time) error {
@@ -687,7 +692,7 @@ func (s *Store) AddProfessional(ctx context.Context, childID string, in Professi
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, pr.ID, childID, pr.AgencyID, pr.Name, pr.Role, pr.Email, pr.Phone, s.d.ts(now)); err != nil {
 			return internal("insert professional", err)
 		}
-		if err := s.involve(ctx, tx, childID, pr.AgencyID, now); err != nil {
+		if err := s.involve(ctx, tx, childID, pr.AgencyID, lantern.SourceProfessional, pr.ID, "", now); err != nil {
 			return err
 		}
 		tx.audit(auditEntry{Action: "child.professional.add", Entity: "child_professionals", EntityID: pr.ID, ChildID: childID,
@@ -698,10 +703,12 @@ func (s *Store) AddProfessional(ctx context.Context, childID string, in Professi
 	return out, err
 }
 
-// RemoveProfessional removes a named professional. Their agency stays
-// involved with the child: involvement is part of the record's history.
+// RemoveProfessional removes a named professional, and the involvement
+// naming them gave their agency (it stays in the record's history).
 func (s *Store) RemoveProfessional(ctx context.Context, childID, id string) error {
-	return s.removeItem(ctx, childID, id, "child_professionals", "Professional", "child.professional.remove")
+	return s.removeItem(ctx, childID, id, "child_professionals", "Professional", "child.professional.remove", func(tx *tx, now time.Time) error {
+		return s.endSource(ctx, tx, lantern.SourceProfessional, id, "The professional was removed from the record", now)
+	})
 }
 
 // Validate trims the input and checks it.

@@ -384,9 +384,23 @@ func TestProfessionalInvolvesAgency(t *testing.T) {
 		if _, err := s.AddProfessional(other, c.ID, store.ProfessionalInput{AgencyID: f.Other.ID, Name: "Second"}); err != nil {
 			t.Fatal(err)
 		}
-		var n int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM child_agencies WHERE child_id = $1`, c.ID).Scan(&n); err != nil || n != 2 {
-			t.Errorf("child_agencies rows = %d, %v; want 2", n, err)
+		vs, err := s.Involvements(storetest.As(f.Teacher), c.ID)
+		if err != nil || len(vs) != 3 {
+			t.Fatalf("involvements %+v, %v: want the school's record and two professionals", vs, err)
+		}
+		// Both professionals removed, the other school no longer sees the
+		// child; the school that made the record still does.
+		l, _ = s.ChildLists(storetest.As(f.Teacher), c.ID)
+		for _, pr := range l.Professionals {
+			if err := s.RemoveProfessional(storetest.As(f.Teacher), c.ID, pr.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.FindChildByID(other, c.ID); lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Errorf("the other school after its professionals were removed: %v", err)
+		}
+		if _, err := s.FindChildByID(storetest.As(f.Teacher), c.ID); err != nil {
+			t.Errorf("the school that made the record: %v", err)
 		}
 	})
 }

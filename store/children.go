@@ -58,11 +58,12 @@ func checkSocialWorker(ctx context.Context, q querier, id string) error {
 }
 
 // CreateChild adds a child's record. The creator's agency becomes involved
-// with the child, so its people can see the record.
+// with the child, so its people see the record, unless the creator sees
+// every child already (by their role or agency), when it involves no one.
 func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lantern.Child, error) {
 	u := lantern.UserFromContext(ctx)
-	if !lantern.CanEditChildren(u) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot create children's records")
+	if err := may(ctx, lantern.ResChild, lantern.ActCreate); err != nil {
+		return nil, err
 	}
 	now := s.now()
 	in.Normalise()
@@ -70,8 +71,12 @@ func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lanter
 		return nil, err
 	}
 	c := &lantern.Child{ID: newID(), GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth,
-		Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{u.AgencyID},
+		Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{},
 		ChildDetails: in.ChildDetails}
+	involve := !lantern.Allowed(u, lantern.ResChild, lantern.ActRead, lantern.RelOther)
+	if involve {
+		c.AgencyIDs = []string{u.AgencyID}
+	}
 	c.UpdatedAt = c.CreatedAt
 	err := s.write(ctx, func(tx *tx) error {
 		if err := checkSocialWorker(ctx, tx, in.AllocatedSocialWorkerID); err != nil {
@@ -82,10 +87,10 @@ func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lanter
 			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, args...); err != nil {
 			return internal("insert child", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO child_agencies (child_id, agency_id, since) VALUES ($1, $2, $3)`, c.ID, u.AgencyID, s.d.ts(now)); err != nil {
-			return internal("insert child agency", err)
-		}
 		tx.audit(auditEntry{Action: "child.create", Entity: "child", EntityID: c.ID, ChildID: c.ID})
+		if involve {
+			return s.involve(ctx, tx, c.ID, u.AgencyID, lantern.SourceRecordCreated, c.ID, "", now)
+		}
 		return nil
 	})
 	if err != nil {
@@ -129,9 +134,10 @@ func (s *Store) readChild(ctx context.Context, q querier, id string, lock bool) 
 	if !ok {
 		return nil, lantern.NotFound("Child")
 	}
-	// The child and the agencies involved, in one query.
-	query := `SELECT ` + childCols + `, COALESCE((SELECT ` + s.d.groupConcat("ca.agency_id", "ca.since, ca.agency_id") +
-		` FROM child_agencies ca WHERE ca.child_id = c.id), '') FROM children c WHERE c.id = $1 AND ` + cond
+	// The child and the agencies involved, in one query (an agency once a
+	// source, in the order they first became involved).
+	query := `SELECT ` + childCols + `, COALESCE((SELECT ` + s.d.groupConcat("ci.agency_id", "ci.started_at, ci.agency_id") +
+		` FROM involvements ci WHERE ci.child_id = c.id AND ci.ended_at IS NULL), '') FROM children c WHERE c.id = $1 AND ` + cond
 	if lock {
 		query += s.d.forUpdate()
 	}
@@ -144,7 +150,11 @@ func (s *Store) readChild(ctx context.Context, q querier, id string, lock bool) 
 	}
 	c.AgencyIDs = []string{}
 	if agencies != "" {
-		c.AgencyIDs = strings.Split(agencies, ",")
+		for _, a := range strings.Split(agencies, ",") {
+			if !slices.Contains(c.AgencyIDs, a) {
+				c.AgencyIDs = append(c.AgencyIDs, a)
+			}
+		}
 	}
 	return c, nil
 }
@@ -237,14 +247,16 @@ func (s *Store) loadAgencies(ctx context.Context, cs []*lantern.Child) error {
 		ph[i] = fmt.Sprintf("$%d", i+1)
 		args[i] = c.ID
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT child_id, agency_id FROM child_agencies WHERE child_id IN (`+strings.Join(ph, ",")+`) ORDER BY since, agency_id`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT child_id, agency_id, min(started_at) FROM involvements WHERE ended_at IS NULL AND child_id IN (`+strings.Join(ph, ",")+`)
+		GROUP BY child_id, agency_id ORDER BY 3, agency_id`, args...)
 	if err != nil {
 		return internal("child agencies", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var cid, aid string
-		if err := rows.Scan(&cid, &aid); err != nil {
+		var since any
+		if err := rows.Scan(&cid, &aid, &since); err != nil {
 			return internal("child agencies", err)
 		}
 		byID[cid].AgencyIDs = append(byID[cid].AgencyIDs, aid)
@@ -291,8 +303,8 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 		if err != nil {
 			return err
 		}
-		if !lantern.CanEditChildren(u) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot change children's records")
+		if err := mayChild(ctx, cur, lantern.ResChild, lantern.ActChange); err != nil {
+			return err
 		}
 		in.Normalise()
 		if err := in.Validate(lantern.Today(now)); err != nil {

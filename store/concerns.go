@@ -8,16 +8,8 @@ import (
 	"lantern"
 )
 
-// involve records that an agency works with a child, so its people see the
-// record from now on.
-func (s *Store) involve(ctx context.Context, tx *tx, childID, agencyID string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO child_agencies (child_id, agency_id, since) VALUES ($1, $2, $3)
-		ON CONFLICT (child_id, agency_id) DO NOTHING`, childID, agencyID, s.d.ts(now))
-	return internal("involve agency", err)
-}
-
-// CreateConcern records a concern about a child the caller may see. The
-// caller's agency becomes involved with the child.
+// CreateConcern records a concern about a child the caller may see. It
+// involves no agency: whoever records it sees the child already.
 func (s *Store) CreateConcern(ctx context.Context, childID string, in lantern.ConcernInput) (*lantern.Concern, error) {
 	u := lantern.UserFromContext(ctx)
 	now := s.now()
@@ -27,8 +19,8 @@ func (s *Store) CreateConcern(ctx context.Context, childID string, in lantern.Co
 		if err != nil {
 			return err
 		}
-		if !lantern.CanEditChildren(u) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot record concerns")
+		if err := mayChild(ctx, child, lantern.ResConcern, lantern.ActCreate); err != nil {
+			return err
 		}
 		if child.MergedInto != "" {
 			return lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: record the concern there")
@@ -49,9 +41,6 @@ func (s *Store) CreateConcern(ctx context.Context, childID string, in lantern.Co
 			return internal("insert concern", err)
 		}
 		if err := s.addStep(ctx, tx, c, lantern.StepRecorded, "", now); err != nil {
-			return err
-		}
-		if err := s.involve(ctx, tx, childID, u.AgencyID, now); err != nil {
 			return err
 		}
 		tx.audit(auditEntry{Action: "concern.create", Entity: "concern", EntityID: c.ID, ChildID: childID,
@@ -169,11 +158,11 @@ func (s *Store) FindConcern(ctx context.Context, childID, id string) (*lantern.C
 // MoveConcern moves a concern to the next step of the pathway, recording
 // who and when. The version must be current.
 func (s *Store) MoveConcern(ctx context.Context, childID, id string, version int, to lantern.ConcernStep, note string) (*lantern.Concern, error) {
-	u := lantern.UserFromContext(ctx)
 	now := s.now()
 	var out *lantern.Concern
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.findChild(ctx, tx, childID, true); err != nil {
+		child, err := s.findChild(ctx, tx, childID, true)
+		if err != nil {
 			return err
 		}
 		cs, err := s.concerns(ctx, tx, `k.child_id = $1 AND k.id = $2`, childID, id)
@@ -184,8 +173,8 @@ func (s *Store) MoveConcern(ctx context.Context, childID, id string, version int
 			return lantern.NotFound("Concern")
 		}
 		c := cs[0]
-		if !lantern.CanEditChildren(u) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot move concerns on the pathway")
+		if err := mayChild(ctx, child, lantern.ResConcern, lantern.ActChange); err != nil {
+			return err
 		}
 		if c.Version != version {
 			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else moved this concern on while you were looking at it", Current: c}

@@ -34,19 +34,19 @@ func (s *Store) shareID(ctx context.Context, tx *tx, sh share) (string, error) {
 	if sh.sent {
 		sent = s.d.ts(sh.at)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO information_shares (id, child_id, meeting_id, what, assessment_id, recipient_name, recipient_email,
-		recipient_agency, recipient_role, purpose, shared_at, shared_by, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		id, sh.child, sh.meeting, sh.what, sh.assessment, sh.to.Name, sh.to.Email, sh.to.Agency, sh.to.Role, sh.purpose, s.d.ts(sh.at), u.ID, sent); err != nil {
-		return "", internal("record share", err)
-	}
+	agency := ""
 	if sh.to.ContactID != "" {
-		var agency string
 		if err := tx.QueryRowContext(ctx, `SELECT agency_id FROM directory_contacts WHERE id = $1`, sh.to.ContactID).Scan(&agency); err != nil {
 			return "", internal("share agency", err)
 		}
-		if err := s.involve(ctx, tx, sh.child, agency, sh.at); err != nil {
-			return "", err
-		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO information_shares (id, child_id, meeting_id, what, assessment_id, recipient_name, recipient_email,
+		recipient_agency, recipient_role, purpose, shared_at, shared_by, sent_at, recipient_agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		id, sh.child, sh.meeting, sh.what, sh.assessment, sh.to.Name, sh.to.Email, sh.to.Agency, sh.to.Role, sh.purpose, s.d.ts(sh.at), u.ID, sent, agency); err != nil {
+		return "", internal("record share", err)
+	}
+	if err := s.involve(ctx, tx, sh.child, agency, lantern.SourceShare, id, "", sh.at); err != nil {
+		return "", err
 	}
 	tx.audit(auditEntry{Action: "share.create", Entity: "share", EntityID: id, ChildID: sh.child, Detail: "what=" + sh.what + " meeting=" + sh.meeting})
 	return id, nil

@@ -14,14 +14,14 @@ import (
 )
 
 // eventChild finds the child for recording an event, and checks the caller
-// may record it.
-func (s *Store) eventChild(ctx context.Context, tx *tx, childID string) (*lantern.Child, error) {
+// may take act on res of theirs.
+func (s *Store) eventChild(ctx context.Context, tx *tx, childID string, res lantern.Resource, act lantern.Action) (*lantern.Child, error) {
 	child, err := s.findChild(ctx, tx, childID, true)
 	if err != nil {
 		return nil, err
 	}
-	if !lantern.CanEditChildren(lantern.UserFromContext(ctx)) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot record this for a child")
+	if err := mayChild(ctx, child, res, act); err != nil {
+		return nil, err
 	}
 	if child.MergedInto != "" {
 		return nil, lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: record it there")
@@ -48,7 +48,7 @@ func (s *Store) CreateReferral(ctx context.Context, childID string, r *lantern.R
 	r.ID, r.ChildID, r.Version, r.Tasks = newID(), childID, 1, []*lantern.Task{}
 	r.ReceivedAt = r.ReceivedAt.UTC().Truncate(time.Microsecond)
 	err := s.write(ctx, func(tx *tx) error {
-		child, err := s.eventChild(ctx, tx, childID)
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate)
 		if err != nil {
 			return err
 		}
@@ -116,7 +116,7 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 	}
 	var out *lantern.Referral
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.eventChild(ctx, tx, childID); err != nil {
+		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActChange); err != nil {
 			return err
 		}
 		r, err := s.referral(ctx, tx, childID, id)
@@ -245,7 +245,7 @@ func (s *Store) CreateStrategyDiscussion(ctx context.Context, childID string, sd
 	sd.ID, sd.ChildID, sd.Tasks = newID(), childID, []*lantern.Task{}
 	sd.HeldAt = sd.HeldAt.UTC().Truncate(time.Microsecond)
 	err := s.write(ctx, func(tx *tx) error {
-		child, err := s.eventChild(ctx, tx, childID)
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate)
 		if err != nil {
 			return err
 		}
@@ -300,7 +300,7 @@ func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern
 	c.ID, c.ChildID, c.Tasks, c.Flags = newID(), childID, []*lantern.Task{}, []string{}
 	c.HeldAt = c.HeldAt.UTC().Truncate(time.Microsecond)
 	err := s.write(ctx, func(tx *tx) error {
-		child, err := s.eventChild(ctx, tx, childID)
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate)
 		if err != nil {
 			return err
 		}
@@ -391,7 +391,7 @@ func (s *Store) CreateCoreGroup(ctx context.Context, childID string, heldAt time
 	}
 	id := newID()
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.eventChild(ctx, tx, childID); err != nil {
+		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO core_groups (id, child_id, held_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
@@ -444,7 +444,7 @@ func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *SWAss
 		a.CompletedAt = &t
 	}
 	err := s.write(ctx, func(tx *tx) error {
-		child, err := s.eventChild(ctx, tx, childID)
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate)
 		if err != nil {
 			return err
 		}
@@ -504,8 +504,12 @@ func (s *Store) CloseTask(ctx context.Context, id string, version int, reason st
 		}
 		// A manager closes their own team's work: another agency's manager,
 		// who may see a shared child, may not close it.
-		if !u.Has(lantern.RoleManager) || u.AgencyID != t.TeamAgencyID {
-			return lantern.Errorf(lantern.EFORBIDDEN, "Only a manager of the team that holds the task can close it")
+		rel := lantern.RelOther
+		if u != nil && u.AgencyID == t.TeamAgencyID {
+			rel = lantern.RelOwn
+		}
+		if err := lantern.Check(u, lantern.ResTask, lantern.ActClose, rel); err != nil {
+			return err
 		}
 		if t.Version != version {
 			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this task", Current: t}
@@ -515,6 +519,12 @@ func (s *Store) CloseTask(ctx context.Context, id string, version int, reason st
 		}
 		if err := s.endQueried(ctx, tx, t.ChildID, t.Clock, now, reason, `SELECT id FROM tasks WHERE id = $1`, id); err != nil {
 			return err
+		}
+		// A meeting's action closed is done with: its owner's involvement ends.
+		if t.Source == "meeting-action" {
+			if err := s.endSource(ctx, tx, lantern.SourceAction, t.SourceID, "The action's task was closed: "+reason, now); err != nil {
+				return err
+			}
 		}
 		t.Status, t.ClosedReason, t.Version = lantern.TaskClosed, reason, t.Version+1
 		done := now.UTC().Truncate(time.Microsecond)
@@ -562,7 +572,7 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *S47Enquiry) (*
 	e.ID, e.ChildID, e.Tasks = newID(), childID, []*lantern.Task{}
 	e.StartedAt = e.StartedAt.UTC().Truncate(time.Microsecond)
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.eventChild(ctx, tx, childID); err != nil {
+		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate); err != nil {
 			return err
 		}
 		var sd any

@@ -65,7 +65,7 @@ func wantMatch(t *testing.T, ms []store.Match, c *lantern.Child, reasons ...stri
 			continue
 		}
 		if m.Child.GivenName != c.GivenName || m.Child.FamilyName != c.FamilyName || m.Child.DateOfBirth != c.DateOfBirth ||
-			len(m.Child.AgencyIDs) == 0 || m.Child.Version == 0 {
+			m.Child.CreatedBy == "" || m.Child.Version == 0 {
 			t.Errorf("match record incomplete: %+v", m.Child)
 		}
 		for _, r := range reasons {

@@ -74,7 +74,7 @@ func (s *Store) resolveInvitees(ctx context.Context, q querier, in []InviteeInpu
 				p.Add(f+".contact_id", "Choose someone in the directory")
 				continue
 			}
-			inv = lantern.Invitee{ContactID: c.ID, Name: c.Name, Email: c.Email, Agency: c.AgencyName, Role: v.Role}
+			inv = lantern.Invitee{ContactID: c.ID, Name: c.Name, Email: c.Email, Agency: c.AgencyName, AgencyID: c.AgencyID, Role: v.Role}
 			if inv.Role == "" && len(c.Roles) > 0 {
 				inv.Role = string(c.Roles[0])
 			}
@@ -116,15 +116,31 @@ func insertInvitees(ctx context.Context, tx *tx, meetingID string, invs []lanter
 	return nil
 }
 
+// involveInvitees involves the agency of each invitee from the directory
+// with each child of a meeting, by the invitation.
+func (s *Store) involveInvitees(ctx context.Context, tx *tx, childIDs []string, invs []lantern.Invitee, at time.Time) error {
+	for _, v := range invs {
+		if v.Removed || v.AgencyID == "" {
+			continue
+		}
+		for _, c := range childIDs {
+			if err := s.involve(ctx, tx, c, v.AgencyID, lantern.SourceInvitation, v.ID, "", at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // meetingForChange reads a meeting to change it: the caller must see it and
-// edit children's records, and have seen its current version.
+// may change it, and have seen its current version.
 func (s *Store) meetingForChange(ctx context.Context, tx *tx, id string, version int) (*lantern.Meeting, error) {
 	m, err := s.meeting(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !lantern.CanEditChildren(lantern.UserFromContext(ctx)) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot change meetings")
+	if err := s.mayMeeting(ctx, tx, m, lantern.ActChange); err != nil {
+		return nil, err
 	}
 	if m.Version != version {
 		return nil, &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting has changed since you looked: look again", Current: m}
@@ -184,6 +200,7 @@ func (s *Store) SetInvitees(ctx context.Context, id string, version int, in []In
 		}
 		var add []lantern.Invitee
 		have := map[string]bool{}
+		now := s.now()
 		for _, old := range m.Invitees {
 			have[old.Email] = true
 			switch {
@@ -191,9 +208,17 @@ func (s *Store) SetInvitees(ctx context.Context, id string, version int, in []In
 				if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET removed = $1 WHERE id = $2`, true, old.ID); err != nil {
 					return internal("remove invitee", err)
 				}
+				// The invitation withdrawn, the involvement it gave ends.
+				if err := s.endSource(ctx, tx, lantern.SourceInvitation, old.ID, "The invitation was withdrawn", now); err != nil {
+					return err
+				}
 			case keep[old.Email] && old.Removed:
 				if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET removed = $1 WHERE id = $2`, false, old.ID); err != nil {
 					return internal("restore invitee", err)
+				}
+				old.Removed = false
+				if err := s.involveInvitees(ctx, tx, m.ChildIDs, []lantern.Invitee{old}, now); err != nil {
+					return err
 				}
 			}
 		}
@@ -203,6 +228,9 @@ func (s *Store) SetInvitees(ctx context.Context, id string, version int, in []In
 			}
 		}
 		if err := insertInvitees(ctx, tx, id, add); err != nil {
+			return err
+		}
+		if err := s.involveInvitees(ctx, tx, m.ChildIDs, add, now); err != nil {
 			return err
 		}
 		if err := s.bump(ctx, tx, id, version, false, `young_person = $1, young_person_reason = $2, carers = $3, carers_reason = $4`,
@@ -280,6 +308,13 @@ func (s *Store) CancelMeeting(ctx context.Context, id string, version int, reaso
 		if err := s.bump(ctx, tx, id, version, true, `status = 'cancelled', cancel_reason = $1`, reason); err != nil {
 			return err
 		}
+		// A cancelled meeting's invitations are withdrawn, and the
+		// involvements they gave end.
+		for _, v := range m.Invitees {
+			if err := s.endSource(ctx, tx, lantern.SourceInvitation, v.ID, "The meeting was cancelled", s.now()); err != nil {
+				return err
+			}
+		}
 		s.auditMeeting(tx, m, "meeting.cancel", "")
 		out, err = s.meeting(ctx, tx, id)
 		return err
@@ -304,8 +339,8 @@ func (s *Store) PendingInvitations(ctx context.Context, id string) (*lantern.Mee
 	if err != nil {
 		return nil, nil, err
 	}
-	if !lantern.CanEditChildren(lantern.UserFromContext(ctx)) {
-		return nil, nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot send invitations")
+	if err := s.mayMeeting(ctx, s.db, m, lantern.ActChange); err != nil {
+		return nil, nil, err
 	}
 	var out []Invitation
 	for _, v := range m.Invitees {
@@ -414,8 +449,10 @@ func (s *Store) CompleteAction(ctx context.Context, meetingID, actionID string) 
 		if a == nil {
 			return lantern.NotFound("Action")
 		}
-		if a.Owner != u.ID && !lantern.CanEditChildren(u) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "Only the action's owner, or someone who works on the case, can complete it")
+		if a.Owner != u.ID || !lantern.Allowed(u, lantern.ResMeetingAction, lantern.ActComplete, lantern.RelOwn) {
+			if err := s.mayMeeting(ctx, tx, m, lantern.ActComplete); err != nil {
+				return err
+			}
 		}
 		if a.Status != lantern.TaskOpen {
 			return lantern.Invalid(lantern.FieldError{Field: "status", Message: "The action is already complete"})

@@ -129,7 +129,7 @@ type Owner struct {
 // name, to choose an action's owner from. Anyone who works with children
 // may see it: names and agencies, no case records.
 func (s *Store) ActionOwners(ctx context.Context) ([]Owner, error) {
-	if !lantern.CanSeeChildren(lantern.UserFromContext(ctx)) {
+	if may(ctx, lantern.ResMeeting, lantern.ActList) != nil {
 		return nil, nil
 	}
 	var args []any

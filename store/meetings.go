@@ -47,8 +47,8 @@ func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Me
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	if !lantern.CanEditChildren(u) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "You cannot arrange meetings")
+	if err := may(ctx, lantern.ResMeeting, lantern.ActCreate); err != nil {
+		return nil, err
 	}
 	now := s.now()
 	m := &lantern.Meeting{ID: newID(), Kind: in.Kind, StartsAt: in.StartsAt.UTC().Truncate(time.Microsecond), EndsAt: in.EndsAt.UTC().Truncate(time.Microsecond),
@@ -114,6 +114,9 @@ func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Me
 			}
 			tx.audit(auditEntry{Action: "meeting.create", Entity: "meeting", EntityID: m.ID, ChildID: id, Detail: "kind=" + m.Kind})
 		}
+		if err := s.involveInvitees(ctx, tx, m.ChildIDs, invitees, now); err != nil {
+			return err
+		}
 		if len(m.ChildIDs) == 0 {
 			tx.audit(auditEntry{Action: "meeting.create", Entity: "meeting", EntityID: m.ID, Detail: "kind=" + m.Kind})
 		}
@@ -148,7 +151,7 @@ func checkWhenWhere(p *lantern.Problems, start, end time.Time, location string) 
 func (s *Store) meetingChildren(ctx context.Context, q querier, id string) ([]string, error) {
 	args := []any{id}
 	visible, ok := meetingVisible(ctx, &args, "m.id")
-	if !ok || !lantern.CanSeeChildren(lantern.UserFromContext(ctx)) {
+	if !ok {
 		return nil, lantern.NotFound("Meeting")
 	}
 	var n int
@@ -242,11 +245,12 @@ func (s *Store) meeting(ctx context.Context, q querier, id string) (*lantern.Mee
 }
 
 func meetingInvitees(ctx context.Context, q querier, id string) ([]lantern.Invitee, error) {
-	return collect(ctx, q, "invitees", `SELECT id, contact_id, name, email, agency, role, attendance, removed, sent_sequence, sent_at, send_error
+	return collect(ctx, q, "invitees", `SELECT id, contact_id, name, email, agency, role, attendance, removed, sent_sequence, sent_at, send_error,
+		COALESCE((SELECT d.agency_id FROM directory_contacts d WHERE d.id = meeting_invitees.contact_id), '')
 		FROM meeting_invitees WHERE meeting_id = $1 ORDER BY lower(agency), lower(name), id`, func(r scanner) (lantern.Invitee, error) {
 		var i lantern.Invitee
 		err := r.Scan(&i.ID, &i.ContactID, &i.Name, &i.Email, &i.Agency, &i.Role, &i.Attendance, &i.Removed, &i.SentSequence,
-			ntimeScan{&i.SentAt}, &i.SendError)
+			ntimeScan{&i.SentAt}, &i.SendError, &i.AgencyID)
 		return i, err
 	}, id)
 }
@@ -280,7 +284,6 @@ type Outcome struct {
 // current, and the outcome not yet recorded: sending it again, with the old
 // version or the new, is a conflict.
 func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Outcome) (*lantern.Meeting, error) {
-	u := lantern.UserFromContext(ctx)
 	var p lantern.Problems
 	for i, d := range o.Decisions {
 		f := "decisions[" + itoa(i) + "]"
@@ -339,8 +342,8 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 		if err != nil {
 			return err
 		}
-		if !lantern.CanEditChildren(u) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "You cannot record a meeting's outcome")
+		if err := s.mayMeeting(ctx, tx, m, lantern.ActRecordOutcome); err != nil {
+			return err
 		}
 		if m.Version != version {
 			return &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting has changed, or its outcome is already recorded: look again", Current: m}
@@ -453,21 +456,17 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 				}
 			}
 		}
-		involved := map[string]bool{}
 		for i, a := range o.Actions {
 			aid := newID()
 			childID := ""
 			if len(m.ChildIDs) > 0 {
 				childID = m.ChildIDs[0]
 			}
-			// The owner must open the child's record to act: the meeting
-			// involved their agency with each child (once per agency).
-			if !involved[ownerAgencies[i]] {
-				involved[ownerAgencies[i]] = true
-				for _, c := range m.ChildIDs {
-					if err := s.involve(ctx, tx, c, ownerAgencies[i], now); err != nil {
-						return err
-					}
+			// The owner must open the child's record to act: their agency is
+			// involved with each child until the action is done.
+			for _, c := range m.ChildIDs {
+				if err := s.involve(ctx, tx, c, ownerAgencies[i], lantern.SourceAction, aid, "", now); err != nil {
+					return err
 				}
 			}
 			taskID := ""
@@ -502,8 +501,8 @@ type MeetingsReport struct {
 
 // ReportMeetings gives the partnership's figures; counts only.
 func (s *Store) ReportMeetings(ctx context.Context, from, to lantern.Date) (*MeetingsReport, error) {
-	if !CanSeeFigures(lantern.UserFromContext(ctx)) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers, coordinators, analysts and chairs see these figures")
+	if err := may(ctx, lantern.ResFigures, lantern.ActRead); err != nil {
+		return nil, err
 	}
 	if to.Before(from) {
 		return nil, lantern.Invalid(lantern.FieldError{Field: "to", Message: "The end of the period must be on or after its start"})

@@ -7,12 +7,6 @@ import (
 	"lantern/match"
 )
 
-// CanMerge reports whether u may merge two records found to be one child:
-// a manager's decision, never the system's.
-func CanMerge(u *lantern.User) bool {
-	return u != nil && !u.Disabled && u.Has(lantern.RoleManager) && lantern.CanSeeChildren(u)
-}
-
 // MergeChildren makes dupID part of keepID's record: every concern,
 // assessment, task, other name, address, school, professional, family
 // member, sibling link and involved agency moves to keepID, the duplicate's
@@ -30,8 +24,12 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 		if err != nil {
 			return err
 		}
-		if !CanMerge(u) {
-			return lantern.Errorf(lantern.EFORBIDDEN, "Only managers can merge records")
+		// A person's decision, never the system's.
+		if err := mayChild(ctx, keep, lantern.ResChild, lantern.ActMerge); err != nil {
+			return err
+		}
+		if err := mayChild(ctx, dup, lantern.ResChild, lantern.ActMerge); err != nil {
+			return err
 		}
 		switch {
 		case keep.ID == dup.ID:
@@ -71,10 +69,17 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 				return internal("merge", err)
 			}
 		}
-		// Agencies and siblings are sets: add what the keeper lacks.
+		// An agency involved with either record is involved with the child,
+		// by the same source, which ends both when it ends; the duplicate's
+		// agencies still see it, to follow it to the kept record.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO involvements (id, child_id, agency_id, source, source_id, reason, started_at, started_by)
+			SELECT d.id || '+' || $1, $1, d.agency_id, d.source, d.source_id, d.reason, d.started_at, d.started_by FROM involvements d
+			WHERE d.child_id = $2 AND d.ended_at IS NULL
+			ON CONFLICT (child_id, agency_id, source, source_id) WHERE ended_at IS NULL DO NOTHING`, keepID, dupID); err != nil {
+			return internal("merge", err)
+		}
+		// Siblings are sets: add what the keeper lacks.
 		for _, q := range []string{
-			`INSERT INTO child_agencies (child_id, agency_id, since) SELECT $1, agency_id, since FROM child_agencies WHERE child_id = $2
-				ON CONFLICT (child_id, agency_id) DO NOTHING`,
 			`INSERT INTO child_siblings (child_id, sibling_id, created_at) SELECT $1, sibling_id, created_at FROM child_siblings
 				WHERE child_id = $2 AND sibling_id <> $1 ON CONFLICT (child_id, sibling_id) DO NOTHING`,
 			`INSERT INTO child_siblings (child_id, sibling_id, created_at) SELECT child_id, $1, created_at FROM child_siblings

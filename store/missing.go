@@ -46,8 +46,11 @@ func scanEpisode(r scanner, canRead bool) (*lantern.MissingEpisode, error) {
 	return &e, nil
 }
 
-func (s *Store) episodes(ctx context.Context, q querier, where string, args ...any) ([]*lantern.MissingEpisode, error) {
-	canRead := lantern.CanReadRestricted(lantern.UserFromContext(ctx))
+// episodes reads episodes of child; what the child said in a return
+// interview only for those who may read it.
+func (s *Store) episodes(ctx context.Context, q querier, child *lantern.Child, where string, args ...any) ([]*lantern.MissingEpisode, error) {
+	u := lantern.UserFromContext(ctx)
+	canRead := lantern.Allowed(u, lantern.ResReturnAccount, lantern.ActRead, lantern.ChildRelation(u, child.AgencyIDs))
 	rows, err := q.QueryContext(ctx, `SELECT `+episodeCols+episodeFrom+` WHERE `+where+` ORDER BY e.missing_from DESC, e.id`, args...)
 	if err != nil {
 		return nil, internal("missing episodes", err)
@@ -66,8 +69,8 @@ func (s *Store) episodes(ctx context.Context, q querier, where string, args ...a
 
 // overlaps refuses an episode that overlaps another of the child's: each
 // runs from going missing to the return, or on without end while open.
-func (s *Store) overlaps(ctx context.Context, tx *tx, childID, exceptID string, from time.Time, until *time.Time) error {
-	es, err := s.episodes(ctx, tx, `e.child_id = $1 AND e.id <> $2`, childID, exceptID)
+func (s *Store) overlaps(ctx context.Context, tx *tx, child *lantern.Child, exceptID string, from time.Time, until *time.Time) error {
+	es, err := s.episodes(ctx, tx, child, `e.child_id = $1 AND e.id <> $2`, child.ID, exceptID)
 	if err != nil {
 		return err
 	}
@@ -96,11 +99,11 @@ func (s *Store) CreateEpisode(ctx context.Context, childID string, in lantern.Ep
 	u := lantern.UserFromContext(ctx)
 	var out *lantern.MissingEpisode
 	err := s.write(ctx, func(tx *tx) error {
-		child, err := s.eventChild(ctx, tx, childID)
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResEpisode, lantern.ActCreate)
 		if err != nil {
 			return err
 		}
-		if err := s.overlaps(ctx, tx, childID, "", in.MissingFrom, in.ReturnedAt); err != nil {
+		if err := s.overlaps(ctx, tx, child, "", in.MissingFrom, in.ReturnedAt); err != nil {
 			return err
 		}
 		id := newID()
@@ -123,7 +126,7 @@ func (s *Store) CreateEpisode(ctx context.Context, childID string, in lantern.Ep
 		}
 		tx.audit(auditEntry{Action: "missing.create", Entity: "missing_episode", EntityID: id, ChildID: childID,
 			Detail: "kind=" + in.Kind + " returned=" + boolText(in.ReturnedAt != nil)})
-		es, err := s.episodes(ctx, tx, `e.id = $1`, id)
+		es, err := s.episodes(ctx, tx, child, `e.id = $1`, id)
 		if err != nil {
 			return err
 		}
@@ -182,11 +185,11 @@ func (s *Store) RecordReturn(ctx context.Context, childID, id string, version in
 	}
 	var out *lantern.MissingEpisode
 	err := s.write(ctx, func(tx *tx) error {
-		child, err := s.eventChild(ctx, tx, childID)
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResEpisode, lantern.ActChange)
 		if err != nil {
 			return err
 		}
-		es, err := s.episodes(ctx, tx, `e.id = $1 AND e.child_id = $2`, id, childID)
+		es, err := s.episodes(ctx, tx, child, `e.id = $1 AND e.child_id = $2`, id, childID)
 		if err != nil {
 			return err
 		}
@@ -200,7 +203,7 @@ func (s *Store) RecordReturn(ctx context.Context, childID, id string, version in
 		if in.ReturnedAt.Before(e.MissingFrom) {
 			return lantern.Invalid(lantern.FieldError{Field: "returned_at", Message: "The return cannot be before the child went missing"})
 		}
-		if err := s.overlaps(ctx, tx, childID, id, e.MissingFrom, &in.ReturnedAt); err != nil {
+		if err := s.overlaps(ctx, tx, child, id, e.MissingFrom, &in.ReturnedAt); err != nil {
 			return err
 		}
 		pres, _ := json.Marshal(orEmpty(in.Presentation))
@@ -215,7 +218,7 @@ func (s *Store) RecordReturn(ctx context.Context, childID, id string, version in
 			return err
 		}
 		tx.audit(auditEntry{Action: "missing.return", Entity: "missing_episode", EntityID: id, ChildID: childID})
-		es, err = s.episodes(ctx, tx, `e.id = $1`, id)
+		es, err = s.episodes(ctx, tx, child, `e.id = $1`, id)
 		if err != nil {
 			return err
 		}
@@ -275,10 +278,11 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 	}
 	var out *lantern.MissingEpisode
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.eventChild(ctx, tx, childID); err != nil {
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResEpisode, lantern.ActChange)
+		if err != nil {
 			return err
 		}
-		es, err := s.episodes(ctx, tx, `e.id = $1 AND e.child_id = $2`, episodeID, childID)
+		es, err := s.episodes(ctx, tx, child, `e.id = $1 AND e.child_id = $2`, episodeID, childID)
 		if err != nil {
 			return err
 		}
@@ -312,7 +316,7 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 		}
 		tx.audit(auditEntry{Action: "missing.interview", Entity: "missing_episode", EntityID: episodeID, ChildID: childID,
 			Detail: "held=" + boolText(in.HeldAt != nil) + " follow_up=" + strings.Join(in.FollowUp, ",")})
-		es, err = s.episodes(ctx, tx, `e.id = $1`, episodeID)
+		es, err = s.episodes(ctx, tx, child, `e.id = $1`, episodeID)
 		if err != nil {
 			return err
 		}
@@ -324,10 +328,11 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 
 // Episodes lists a child's episodes, newest first. The read is audited.
 func (s *Store) Episodes(ctx context.Context, childID string) ([]*lantern.MissingEpisode, error) {
-	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+	child, err := s.findChild(ctx, s.db, childID, false)
+	if err != nil {
 		return nil, err
 	}
-	es, err := s.episodes(ctx, s.db, `e.child_id = $1`, childID)
+	es, err := s.episodes(ctx, s.db, child, `e.child_id = $1`, childID)
 	if err != nil {
 		return nil, err
 	}
@@ -336,10 +341,11 @@ func (s *Store) Episodes(ctx context.Context, childID string) ([]*lantern.Missin
 
 // Episode reads one of a child's episodes, with the tasks it started.
 func (s *Store) Episode(ctx context.Context, childID, id string) (*lantern.MissingEpisode, error) {
-	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+	child, err := s.findChild(ctx, s.db, childID, false)
+	if err != nil {
 		return nil, err
 	}
-	es, err := s.episodes(ctx, s.db, `e.child_id = $1 AND e.id = $2`, childID, id)
+	es, err := s.episodes(ctx, s.db, child, `e.child_id = $1 AND e.id = $2`, childID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -373,8 +379,8 @@ type MissingCounts struct {
 // MissingFigures counts episodes by the month they began (London), between
 // two dates, for the whole area: counts only, no child named.
 func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]MissingMonth, error) {
-	if !CanSeeFigures(lantern.UserFromContext(ctx)) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers, coordinators, analysts and chairs see these figures")
+	if err := may(ctx, lantern.ResFigures, lantern.ActRead); err != nil {
+		return nil, err
 	}
 	if to.Before(from) {
 		return nil, lantern.Invalid(lantern.FieldError{Field: "to", Message: "The end of the period must be on or after its start"})

@@ -76,17 +76,12 @@ type WorkerLoad struct {
 	Open         int    `json:"open"`
 }
 
-// CanSeeTeam reports whether u manages a team's work.
-func CanSeeTeam(u *lantern.User) bool {
-	return u != nil && !u.Disabled && u.HasAny(lantern.RoleManager, lantern.RoleCSECoordinator) && lantern.CanSeeChildren(u)
-}
-
 // TeamLoad counts the open tasks of the caller's agency by worker: late,
 // due today and due within the week, with the most late first. Managers only.
 func (s *Store) TeamLoad(ctx context.Context, now time.Time) ([]*WorkerLoad, error) {
 	u := lantern.UserFromContext(ctx)
-	if !CanSeeTeam(u) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers see their team's work")
+	if err := may(ctx, lantern.ResTeam, lantern.ActRead); err != nil {
+		return nil, err
 	}
 	today := lantern.Today(now)
 	endToday := lantern.EndOfDay(today)
@@ -146,8 +141,8 @@ func less(a, b *WorkerLoad) bool {
 // week, for one worker or all, soonest due first, a page at a time.
 func (s *Store) TeamTasks(ctx context.Context, now time.Time, assigneeID string, limit, offset int) ([]*WorkItem, error) {
 	u := lantern.UserFromContext(ctx)
-	if !CanSeeTeam(u) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers see their team's work")
+	if err := may(ctx, lantern.ResTeam, lantern.ActRead); err != nil {
+		return nil, err
 	}
 	endWeek := lantern.EndOfDay(lantern.DateOf(lantern.Today(now).Time().AddDate(0, 0, 7)))
 	args := []any{u.AgencyID, s.d.ts(endWeek)}
@@ -189,18 +184,12 @@ type Timeliness struct {
 	Percent   *float64 `json:"percent"`   // within / due, to one decimal; null when none
 }
 
-// CanSeeFigures reports whether u sees the area's timeliness figures:
-// counts, no child named.
-func CanSeeFigures(u *lantern.User) bool {
-	return u != nil && !u.Disabled && u.HasAny(lantern.RoleManager, lantern.RoleCSECoordinator, lantern.RoleAnalyst, lantern.RoleChair)
-}
-
 // TimelinessReport gives, per clock, the per cent of tasks due between two
 // local dates (inclusive) that were done within timescale. Tasks closed by
 // a manager are left out: they were not needed.
 func (s *Store) TimelinessReport(ctx context.Context, from, to lantern.Date) ([]Timeliness, error) {
-	if !CanSeeFigures(lantern.UserFromContext(ctx)) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers, coordinators, analysts and chairs see these figures")
+	if err := may(ctx, lantern.ResFigures, lantern.ActRead); err != nil {
+		return nil, err
 	}
 	if to.Before(from) {
 		return nil, lantern.Invalid(lantern.FieldError{Field: "to", Message: "The end of the period must be on or after its start"})
@@ -264,8 +253,8 @@ type FlaggedConference struct {
 
 // FlaggedConferences lists them, newest first, for children the manager may see.
 func (s *Store) FlaggedConferences(ctx context.Context) ([]FlaggedConference, error) {
-	if !CanSeeTeam(lantern.UserFromContext(ctx)) {
-		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only managers see this")
+	if err := may(ctx, lantern.ResTeam, lantern.ActRead); err != nil {
+		return nil, err
 	}
 	var args []any
 	cond, ok := childVisible(ctx, &args)

@@ -13,19 +13,7 @@ import (
 	"lantern/store"
 )
 
-// admin gates administration pages; to anyone else they do not exist.
-func (s *Server) admin(w http.ResponseWriter, r *http.Request) bool {
-	if !lantern.CanAdminister(lantern.UserFromContext(r.Context())) {
-		s.error(w, r, lantern.NotFound("Page"))
-		return false
-	}
-	return true
-}
-
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	us, err := s.st.Users(r.Context())
 	if err != nil {
 		s.error(w, r, err)
@@ -88,9 +76,6 @@ func (s *Server) userFormPage(w http.ResponseWriter, r *http.Request, st int, p 
 }
 
 func (s *Server) newUserPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	s.userFormPage(w, r, http.StatusOK, s.newPage(r, "Add a user"), nil)
 }
 
@@ -114,9 +99,6 @@ func userFormValues(u *lantern.User) map[string]string {
 }
 
 func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	form, err := parseForm(r)
 	if err != nil {
 		s.error(w, r, err)
@@ -156,9 +138,6 @@ func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	u, err := s.st.FindUserByID(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.error(w, r, err)
@@ -198,9 +177,6 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateUserPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	id := r.PathValue("id")
 	form, err := parseForm(r)
 	if err != nil {
@@ -237,9 +213,6 @@ func (s *Server) updateUserPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unlockUserPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	if err := s.st.Unlock(r.Context(), r.PathValue("id")); err != nil {
 		s.error(w, r, err)
 		return
@@ -248,9 +221,6 @@ func (s *Server) unlockUserPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) resetTwoFactorPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	id := r.PathValue("id")
 	if err := s.st.ResetTwoFactor(r.Context(), id); lantern.ErrorCode(err) == lantern.EINVALID {
 		s.refuseOnUserPage(w, r, id, "reset-two-factor", err)
@@ -277,9 +247,6 @@ func (s *Server) refuseOnUserPage(w http.ResponseWriter, r *http.Request, id, fi
 }
 
 func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	id := r.PathValue("id")
 	form, err := parseForm(r)
 	if err != nil {
@@ -298,9 +265,6 @@ func (s *Server) setPasswordPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) approveUserPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	id := r.PathValue("id")
 	if err := s.st.ApproveUser(r.Context(), id); lantern.ErrorCode(err) == lantern.EINVALID {
 		s.refuseOnUserPage(w, r, id, "approve", err)
@@ -313,9 +277,6 @@ func (s *Server) approveUserPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) passwordLinkPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	id := r.PathValue("id")
 	u, err := s.st.FindUserByID(r.Context(), id)
 	if err != nil {
@@ -365,9 +326,6 @@ func (s *Server) mailPasswordLink(ctx context.Context, u *lantern.User, token st
 }
 
 func (s *Server) agenciesPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	s.renderAgencies(w, r, http.StatusOK, s.newPage(r, "Agencies"))
 }
 
@@ -383,9 +341,6 @@ func (s *Server) renderAgencies(w http.ResponseWriter, r *http.Request, st int, 
 }
 
 func (s *Server) createAgencyPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	form, err := parseForm(r)
 	if err != nil {
 		s.error(w, r, err)

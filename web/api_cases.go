@@ -11,13 +11,13 @@ import (
 )
 
 func (s *Server) caseRoutes() {
-	s.handle("POST /api/v1/children/{id}/concerns", s.api(s.apiCreateConcern))
-	s.handle("GET /api/v1/children/{id}/concerns", s.api(s.apiConcerns))
-	s.handle("GET /api/v1/children/{id}/concerns/{cid}", s.api(s.apiConcern))
-	s.handle("POST /api/v1/children/{id}/concerns/{cid}/steps", s.api(s.apiMoveConcern))
-	s.handle("POST /api/v1/children/{id}/assessments", s.api(s.apiCreateAssessment))
-	s.handle("GET /api/v1/children/{id}/assessments", s.api(s.apiAssessments))
-	s.handle("GET /api/v1/children/{id}/tasks", s.api(s.apiTasks))
+	s.handle("POST /api/v1/children/{id}/concerns", s.apiCreateConcern)
+	s.handle("GET /api/v1/children/{id}/concerns", s.apiConcerns)
+	s.handle("GET /api/v1/children/{id}/concerns/{cid}", s.apiConcern)
+	s.handle("POST /api/v1/children/{id}/concerns/{cid}/steps", s.apiMoveConcern)
+	s.handle("POST /api/v1/children/{id}/assessments", s.apiCreateAssessment)
+	s.handle("GET /api/v1/children/{id}/assessments", s.apiAssessments)
+	s.handle("GET /api/v1/children/{id}/tasks", s.apiTasks)
 }
 
 // ConcernRequest is the body of POST /api/v1/children/{id}/concerns.

@@ -9,15 +9,15 @@ import (
 )
 
 func (s *Server) eventRoutes() {
-	s.handle("POST /api/v1/children/{id}/referrals", s.api(s.apiCreateReferral))
-	s.handle("GET /api/v1/children/{id}/referrals", s.api(s.apiReferrals))
-	s.handle("PATCH /api/v1/children/{id}/referrals/{rid}", s.api(s.apiUpdateReferral))
-	s.handle("POST /api/v1/children/{id}/strategy-discussions", s.api(s.apiCreateStrategyDiscussion))
-	s.handle("POST /api/v1/children/{id}/conferences", s.api(s.apiCreateConference))
-	s.handle("POST /api/v1/children/{id}/core-groups", s.api(s.apiCreateCoreGroup))
-	s.handle("POST /api/v1/children/{id}/social-work-assessments", s.api(s.apiCreateSWAssessment))
-	s.handle("POST /api/v1/children/{id}/s47-enquiries", s.api(s.apiCreateS47))
-	s.handle("POST /api/v1/tasks/{tid}/close", s.api(s.apiCloseTask))
+	s.handle("POST /api/v1/children/{id}/referrals", s.apiCreateReferral)
+	s.handle("GET /api/v1/children/{id}/referrals", s.apiReferrals)
+	s.handle("PATCH /api/v1/children/{id}/referrals/{rid}", s.apiUpdateReferral)
+	s.handle("POST /api/v1/children/{id}/strategy-discussions", s.apiCreateStrategyDiscussion)
+	s.handle("POST /api/v1/children/{id}/conferences", s.apiCreateConference)
+	s.handle("POST /api/v1/children/{id}/core-groups", s.apiCreateCoreGroup)
+	s.handle("POST /api/v1/children/{id}/social-work-assessments", s.apiCreateSWAssessment)
+	s.handle("POST /api/v1/children/{id}/s47-enquiries", s.apiCreateS47)
+	s.handle("POST /api/v1/tasks/{tid}/close", s.apiCloseTask)
 }
 
 // requiredTime reads a required RFC 3339 time field.

@@ -8,12 +8,12 @@ import (
 )
 
 func (s *Server) missingRoutes() {
-	s.handle("POST /api/v1/children/{id}/missing-episodes", s.api(s.apiCreateEpisode))
-	s.handle("GET /api/v1/children/{id}/missing-episodes", s.api(s.apiEpisodes))
-	s.handle("GET /api/v1/children/{id}/missing-episodes/{eid}", s.api(s.apiEpisode))
-	s.handle("PATCH /api/v1/children/{id}/missing-episodes/{eid}", s.api(s.apiReturn))
-	s.handle("POST /api/v1/children/{id}/missing-episodes/{eid}/interview", s.api(s.apiInterview))
-	s.handle("GET /api/v1/reports/missing", s.api(s.apiMissingFigures))
+	s.handle("POST /api/v1/children/{id}/missing-episodes", s.apiCreateEpisode)
+	s.handle("GET /api/v1/children/{id}/missing-episodes", s.apiEpisodes)
+	s.handle("GET /api/v1/children/{id}/missing-episodes/{eid}", s.apiEpisode)
+	s.handle("PATCH /api/v1/children/{id}/missing-episodes/{eid}", s.apiReturn)
+	s.handle("POST /api/v1/children/{id}/missing-episodes/{eid}/interview", s.apiInterview)
+	s.handle("GET /api/v1/reports/missing", s.apiMissingFigures)
 }
 
 // EpisodeRequest is the body of POST .../missing-episodes.

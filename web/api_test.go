@@ -417,7 +417,7 @@ func TestAPI(t *testing.T) {
 				{name: "another school's list leaves the child out", method: "GET", path: "/api/v1/children?q=Hidden", as: other, wantStatus: 200,
 					wantBody: []string{`"total":0`}},
 				{name: "the administrator sees no child", method: "GET", path: "/api/v1/children/{hidden}", as: admin, wantStatus: 404},
-				{name: "the administrator's list is empty", method: "GET", path: "/api/v1/children", as: admin, wantStatus: 200, wantBody: []string{`"children":[]`, `"total":0`}},
+				{name: "the administrator may not list children", method: "GET", path: "/api/v1/children", as: admin, wantStatus: 403},
 				{name: "the auditor sees no child", method: "GET", path: "/api/v1/children/{hidden}", as: auditor, wantStatus: 404},
 				{name: "forged id: dot dot", method: "GET", path: "/api/v1/children/..%2F..%2Fetc%2Fpasswd", as: sw, wantStatus: 404},
 				{name: "forged id: NUL", method: "GET", path: "/api/v1/children/%00", as: sw, wantStatus: 404},
@@ -507,7 +507,8 @@ func TestAPI(t *testing.T) {
 
 				// Paths that are not there.
 				{name: "unknown API path", method: "GET", path: "/api/v1/nonsense", as: sw, wantStatus: 404},
-				{name: "unknown API path without credentials", method: "GET", path: "/api/v1/nonsense", wantStatus: 404},
+				{name: "unknown API path without credentials: as any other", method: "GET", path: "/api/v1/nonsense", wantStatus: 401},
+				{name: "unknown API path", method: "GET", path: "/api/v1/nonsense", as: sw, wantStatus: 404},
 				{name: "unknown method on a known path", method: "DELETE", path: "/api/v1/children/{hidden}", as: sw, wantStatus: 404},
 			})
 		})
@@ -575,7 +576,14 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	t.Run("a 404 page is HTML in the house style", func(t *testing.T) {
 		e.t = t
-		r := e.do("GET", "/no-such-page", "", nil)
+		// Signed out, every page but signing in asks for it first: what
+		// exists is not told to strangers.
+		if r := e.do("GET", "/no-such-page", "", nil); r.status != 303 || r.header.Get("Location") != "/sign-in" {
+			t.Errorf("GET /no-such-page signed out: %d to %q", r.status, r.header.Get("Location"))
+		}
+		b := newBrowser(t, e.srv)
+		b.enrol(e.f.Teacher.Email)
+		r := b.get("/no-such-page")
 		if r.status != 404 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "Page not found") {
 			t.Errorf("GET /no-such-page: %d %s", r.status, r.header.Get("Content-Type"))
 		}

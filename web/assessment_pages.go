@@ -11,9 +11,9 @@ import (
 )
 
 func (s *Server) assessmentPageRoutes() {
-	s.handle("GET /children/{id}/assessments/new", s.person(s.newAssessmentPage))
-	s.handle("POST /children/{id}/assessments", s.person(s.postAssessmentPage))
-	s.handle("GET /children/{id}/assessments/{aid}", s.person(s.assessmentPage))
+	s.handle("GET /children/{id}/assessments/new", s.newAssessmentPage)
+	s.handle("POST /children/{id}/assessments", s.postAssessmentPage)
+	s.handle("GET /children/{id}/assessments/{aid}", s.assessmentPage)
 }
 
 // indicatorGroup is a heading and its indicators, as the toolkit groups them.
@@ -221,7 +221,7 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("done") == "recorded" {
 		p.Notice = "The assessment has been recorded"
 	}
-	data := map[string]any{"Child": child, "A": a, "Toolkit": def, "Prev": prev, "CanEdit": lantern.CanEditChildren(p.User)}
+	data := map[string]any{"Child": child, "A": a, "Toolkit": def, "Prev": prev, "CanEdit": lantern.Allowed(p.User, lantern.ResAssessment, lantern.ActCreate, lantern.ChildRelation(p.User, child.AgencyIDs))}
 	if prev != nil {
 		data["Change"] = toolkit.Compare(prev, a)
 	}

@@ -18,24 +18,24 @@ import (
 )
 
 func (s *Server) childListRoutes() {
-	s.handle("GET /api/v1/children/{id}/names", s.api(apiList(s, "names", s.st.OtherNames)))
-	s.handle("POST /api/v1/children/{id}/names", s.api(s.apiAddName))
-	s.handle("DELETE /api/v1/children/{id}/names/{item_id}", s.api(s.apiRemove("item_id", s.st.RemoveOtherName)))
-	s.handle("GET /api/v1/children/{id}/addresses", s.api(apiList(s, "addresses", s.st.Addresses)))
-	s.handle("POST /api/v1/children/{id}/addresses", s.api(s.apiAddAddress))
-	s.handle("DELETE /api/v1/children/{id}/addresses/{item_id}", s.api(s.apiRemove("item_id", s.st.RemoveAddress)))
-	s.handle("GET /api/v1/children/{id}/schools", s.api(apiList(s, "schools", s.st.Schools)))
-	s.handle("POST /api/v1/children/{id}/schools", s.api(s.apiAddSchool))
-	s.handle("DELETE /api/v1/children/{id}/schools/{item_id}", s.api(s.apiRemove("item_id", s.st.RemoveSchool)))
-	s.handle("GET /api/v1/children/{id}/professionals", s.api(apiList(s, "professionals", s.st.Professionals)))
-	s.handle("POST /api/v1/children/{id}/professionals", s.api(s.apiAddProfessional))
-	s.handle("DELETE /api/v1/children/{id}/professionals/{item_id}", s.api(s.apiRemove("item_id", s.st.RemoveProfessional)))
-	s.handle("GET /api/v1/children/{id}/family", s.api(apiList(s, "family", s.st.FamilyMembers)))
-	s.handle("POST /api/v1/children/{id}/family", s.api(s.apiAddFamily))
-	s.handle("DELETE /api/v1/children/{id}/family/{item_id}", s.api(s.apiRemove("item_id", s.st.RemoveFamilyMember)))
-	s.handle("GET /api/v1/children/{id}/siblings", s.api(apiList(s, "siblings", s.st.Siblings)))
-	s.handle("POST /api/v1/children/{id}/siblings", s.api(s.apiLinkSibling))
-	s.handle("DELETE /api/v1/children/{id}/siblings/{sibling_id}", s.api(s.apiRemove("sibling_id", s.st.UnlinkSibling)))
+	s.handle("GET /api/v1/children/{id}/names", apiList(s, "names", s.st.OtherNames))
+	s.handle("POST /api/v1/children/{id}/names", s.apiAddName)
+	s.handle("DELETE /api/v1/children/{id}/names/{item_id}", s.apiRemove("item_id", s.st.RemoveOtherName))
+	s.handle("GET /api/v1/children/{id}/addresses", apiList(s, "addresses", s.st.Addresses))
+	s.handle("POST /api/v1/children/{id}/addresses", s.apiAddAddress)
+	s.handle("DELETE /api/v1/children/{id}/addresses/{item_id}", s.apiRemove("item_id", s.st.RemoveAddress))
+	s.handle("GET /api/v1/children/{id}/schools", apiList(s, "schools", s.st.Schools))
+	s.handle("POST /api/v1/children/{id}/schools", s.apiAddSchool)
+	s.handle("DELETE /api/v1/children/{id}/schools/{item_id}", s.apiRemove("item_id", s.st.RemoveSchool))
+	s.handle("GET /api/v1/children/{id}/professionals", apiList(s, "professionals", s.st.Professionals))
+	s.handle("POST /api/v1/children/{id}/professionals", s.apiAddProfessional)
+	s.handle("DELETE /api/v1/children/{id}/professionals/{item_id}", s.apiRemove("item_id", s.st.RemoveProfessional))
+	s.handle("GET /api/v1/children/{id}/family", apiList(s, "family", s.st.FamilyMembers))
+	s.handle("POST /api/v1/children/{id}/family", s.apiAddFamily)
+	s.handle("DELETE /api/v1/children/{id}/family/{item_id}", s.apiRemove("item_id", s.st.RemoveFamilyMember))
+	s.handle("GET /api/v1/children/{id}/siblings", apiList(s, "siblings", s.st.Siblings))
+	s.handle("POST /api/v1/children/{id}/siblings", s.apiLinkSibling)
+	s.handle("DELETE /api/v1/children/{id}/siblings/{sibling_id}", s.apiRemove("sibling_id", s.st.UnlinkSibling))
 }
 
 // apiList answers with one list of a child's record, as {key: [...]}.
@@ -274,13 +274,13 @@ var listKinds = []*listKind{
 
 func (s *Server) childListPageRoutes() {
 	for _, k := range listKinds {
-		s.handle("GET /children/{id}/"+k.slug+"/new", s.person(s.listFormPage(k)))
-		s.handle("POST /children/{id}/"+k.slug+"/new", s.person(s.listAddPage(k)))
-		s.handle("POST /children/{id}/"+k.slug+"/{item_id}/remove", s.person(s.listRemovePage(k.remove(s.st), "item_id", k.anchor)))
+		s.handle("GET /children/{id}/"+k.slug+"/new", s.listFormPage(k))
+		s.handle("POST /children/{id}/"+k.slug+"/new", s.listAddPage(k))
+		s.handle("POST /children/{id}/"+k.slug+"/{item_id}/remove", s.listRemovePage(k.remove(s.st), "item_id", k.anchor))
 	}
-	s.handle("GET /children/{id}/siblings/new", s.person(s.siblingSearchPage))
-	s.handle("POST /children/{id}/siblings/new", s.person(s.siblingLinkPage))
-	s.handle("POST /children/{id}/siblings/{sibling_id}/remove", s.person(s.listRemovePage(s.st.UnlinkSibling, "sibling_id", "siblings")))
+	s.handle("GET /children/{id}/siblings/new", s.siblingSearchPage)
+	s.handle("POST /children/{id}/siblings/new", s.siblingLinkPage)
+	s.handle("POST /children/{id}/siblings/{sibling_id}/remove", s.listRemovePage(s.st.UnlinkSibling, "sibling_id", "siblings"))
 }
 
 // option is a radio button or select option.

@@ -10,10 +10,10 @@ import (
 )
 
 func (s *Server) concernPageRoutes() {
-	s.handle("GET /children/{id}/concerns/new", s.person(s.newConcernPage))
-	s.handle("POST /children/{id}/concerns", s.person(s.createConcernPage))
-	s.handle("GET /children/{id}/concerns/{cid}", s.person(s.concernPage))
-	s.handle("POST /children/{id}/concerns/{cid}/steps", s.person(s.moveConcernPage))
+	s.handle("GET /children/{id}/concerns/new", s.newConcernPage)
+	s.handle("POST /children/{id}/concerns", s.createConcernPage)
+	s.handle("GET /children/{id}/concerns/{cid}", s.concernPage)
+	s.handle("POST /children/{id}/concerns/{cid}/steps", s.moveConcernPage)
 }
 
 func (s *Server) newConcernPage(w http.ResponseWriter, r *http.Request) {
@@ -117,7 +117,7 @@ func (s *Server) renderConcern(w http.ResponseWriter, r *http.Request, st int, e
 		p.Notice = "The concern has moved on: " + k.Step.Label()
 	}
 	p.Data = map[string]any{"Child": child, "Concern": k, "Next": lantern.NextConcernSteps(k.Step),
-		"CanEdit": lantern.CanEditChildren(p.User)}
+		"CanEdit": lantern.Allowed(p.User, lantern.ResConcern, lantern.ActChange, lantern.ChildRelation(p.User, child.AgencyIDs))}
 	s.render(w, r, st, "concern", p)
 }
 

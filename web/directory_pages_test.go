@@ -185,17 +185,17 @@ func TestDirectoryPages(t *testing.T) {
 				wantPage(t, b.get("/admin/directory/nope"), 404)
 			})
 
-			t.Run("to anyone but an administrator, the pages do not exist", func(t *testing.T) {
+			t.Run("to anyone but an administrator, the pages are refused", func(t *testing.T) {
 				cs := dirContacts(t, srv.Store, f.Admin)
 				id := cs[0].ID
 				sb := browserFor(t, srv, f.SocialWorker.Email)
 				for _, p := range []string{"/admin/directory", "/admin/directory/new", "/admin/directory/" + id} {
-					wantPage(t, sb.get(p), 404, "Page not found")
+					wantPage(t, sb.get(p), 403, "You cannot do that")
 				}
-				wantPage(t, sb.post("/admin/directory", dirEntry(f.CSC.ID, "Sneaky", "sneaky@csc.example.org")), 404)
+				wantPage(t, sb.post("/admin/directory", dirEntry(f.CSC.ID, "Sneaky", "sneaky@csc.example.org")), 403)
 				in := dirEntry(f.CSC.ID, "Sneaky", "sneaky@csc.example.org")
 				in.Set("version", "3")
-				wantPage(t, sb.post("/admin/directory/"+id, in), 404)
+				wantPage(t, sb.post("/admin/directory/"+id, in), 403)
 				if after := dirContacts(t, srv.Store, f.Admin); len(after) != len(cs) || after[0].Version != cs[0].Version {
 					t.Fatalf("a social worker changed the directory")
 				}
@@ -360,7 +360,7 @@ func TestMeetingFiguresPage(t *testing.T) {
 			t.Run("only for those who see figures", func(t *testing.T) {
 				wantRedirect(t, newBrowser(t, srv).get("/reports/meetings"), "/sign-in")
 				for _, u := range []*lantern.User{f.SocialWorker, f.Teacher, f.Admin} {
-					wantPage(t, browserFor(t, srv, u.Email).get("/reports/meetings"), 404, "Page not found")
+					wantPage(t, browserFor(t, srv, u.Email).get("/reports/meetings"), 403, "You cannot do that")
 				}
 			})
 		})

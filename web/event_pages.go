@@ -29,16 +29,16 @@ func init() {
 
 func (s *Server) eventPageRoutes() {
 	for _, f := range eventForms {
-		s.handle("GET /children/{id}/"+f.slug+"/new", s.person(s.eventFormPage(f)))
-		s.handle("POST /children/{id}/"+f.slug+"/new", s.person(s.eventCreatePage(f)))
+		s.handle("GET /children/{id}/"+f.slug+"/new", s.eventFormPage(f))
+		s.handle("POST /children/{id}/"+f.slug+"/new", s.eventCreatePage(f))
 	}
-	s.handle("GET /children/{id}/referrals/{eid}", s.person(s.referralPage))
-	s.handle("POST /children/{id}/referrals/{eid}/update", s.person(s.updateReferralPage))
-	s.handle("GET /children/{id}/strategy-discussions/{eid}", s.person(s.eventRecordPage(strategyDiscussionRecord)))
-	s.handle("GET /children/{id}/conferences/{eid}", s.person(s.eventRecordPage(conferenceRecord)))
-	s.handle("GET /children/{id}/core-groups/{eid}", s.person(s.eventRecordPage(coreGroupRecord)))
-	s.handle("GET /children/{id}/social-work-assessments/{eid}", s.person(s.eventRecordPage(swAssessmentRecord)))
-	s.handle("GET /children/{id}/s47-enquiries/{eid}", s.person(s.eventRecordPage(s47Record)))
+	s.handle("GET /children/{id}/referrals/{eid}", s.referralPage)
+	s.handle("POST /children/{id}/referrals/{eid}/update", s.updateReferralPage)
+	s.handle("GET /children/{id}/strategy-discussions/{eid}", s.eventRecordPage(strategyDiscussionRecord))
+	s.handle("GET /children/{id}/conferences/{eid}", s.eventRecordPage(conferenceRecord))
+	s.handle("GET /children/{id}/core-groups/{eid}", s.eventRecordPage(coreGroupRecord))
+	s.handle("GET /children/{id}/social-work-assessments/{eid}", s.eventRecordPage(swAssessmentRecord))
+	s.handle("GET /children/{id}/s47-enquiries/{eid}", s.eventRecordPage(s47Record))
 }
 
 // eventOption is a radio button: the value sent, its label and a hint.
@@ -185,14 +185,12 @@ func s47Record(s *Server, r *http.Request, childID, id string) (*eventRecord, er
 func s47OutcomeLabel(o string) string { return optionLabel(s47Outcomes, o) }
 
 // recordableChild reads the child of the request for a form that records
-// an event: the caller must see the child and be allowed to record for it,
-// and the record must not have been merged into another.
+// something (the route's check has let the caller record it): the record
+// must not have been merged into another.
 func (s *Server) recordableChild(w http.ResponseWriter, r *http.Request) (*lantern.Child, bool) {
 	c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
 	switch {
 	case err != nil:
-	case !lantern.CanEditChildren(lantern.UserFromContext(r.Context())):
-		err = lantern.Errorf(lantern.EFORBIDDEN, "You cannot record this for a child")
 	case c.MergedInto != "":
 		err = lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: record it there")
 	}
@@ -531,7 +529,7 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	p.Data = map[string]any{"Child": c, "Referral": ref, "Tasks": ref.Tasks, "Now": s.stNow(),
-		"CanEdit": lantern.CanEditChildren(p.User) && c.MergedInto == "", "Decisions": referralDecisionOptions}
+		"CanEdit": lantern.Allowed(p.User, lantern.ResEvent, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs)) && c.MergedInto == "", "Decisions": referralDecisionOptions}
 	s.render(w, r, status, "event_referral", p)
 }
 

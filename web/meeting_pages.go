@@ -20,22 +20,22 @@ import (
 // decided, distribute the minutes and toolkit, print its pack.
 
 func (s *Server) meetingPageRoutes() {
-	s.handle("GET /meetings", s.person(s.meetingsPage))
-	s.handle("GET /meetings/new", s.person(s.newMeetingPage))
-	s.handle("POST /meetings/new", s.person(s.createMeetingPage))
-	s.handle("GET /meetings/{id}", s.person(s.meetingPage))
-	s.handle("GET /meetings/{id}/invite.ics", s.person(s.apiInvite))
-	s.handle("GET /meetings/{id}/pack.pdf", s.person(s.apiMeetingPack))
-	s.handle("POST /meetings/{id}/invitations", s.person(s.sendInvitationsPage))
-	s.handle("GET /meetings/{id}/change", s.person(s.changeMeetingPage))
-	s.handle("POST /meetings/{id}/change", s.person(s.rescheduleMeetingPage))
-	s.handle("POST /meetings/{id}/cancel", s.person(s.cancelMeetingPage))
-	s.handle("GET /meetings/{id}/invitees", s.person(s.inviteesPage))
-	s.handle("POST /meetings/{id}/invitees", s.person(s.setInviteesPage))
-	s.handle("GET /meetings/{id}/outcome", s.person(s.outcomePage))
-	s.handle("POST /meetings/{id}/outcome", s.person(s.recordOutcomePage))
-	s.handle("POST /meetings/{id}/actions/{action}/complete", s.person(s.completeActionPage))
-	s.handle("POST /meetings/{id}/distribute", s.person(s.distributePage))
+	s.handle("GET /meetings", s.meetingsPage)
+	s.handle("GET /meetings/new", s.newMeetingPage)
+	s.handle("POST /meetings/new", s.createMeetingPage)
+	s.handle("GET /meetings/{id}", s.meetingPage)
+	s.handle("GET /meetings/{id}/invite.ics", s.apiInvite)
+	s.handle("GET /meetings/{id}/pack.pdf", s.apiMeetingPack)
+	s.handle("POST /meetings/{id}/invitations", s.sendInvitationsPage)
+	s.handle("GET /meetings/{id}/change", s.changeMeetingPage)
+	s.handle("POST /meetings/{id}/change", s.rescheduleMeetingPage)
+	s.handle("POST /meetings/{id}/cancel", s.cancelMeetingPage)
+	s.handle("GET /meetings/{id}/invitees", s.inviteesPage)
+	s.handle("POST /meetings/{id}/invitees", s.setInviteesPage)
+	s.handle("GET /meetings/{id}/outcome", s.outcomePage)
+	s.handle("POST /meetings/{id}/outcome", s.recordOutcomePage)
+	s.handle("POST /meetings/{id}/actions/{action}/complete", s.completeActionPage)
+	s.handle("POST /meetings/{id}/distribute", s.distributePage)
 }
 
 func kindOptions() []eventOption {
@@ -87,10 +87,6 @@ var otherRows = []int{1, 2, 3}
 var actionRows = []int{1, 2, 3, 4, 5}
 
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
-	if !lantern.CanSeeChildren(lantern.UserFromContext(r.Context())) {
-		s.error(w, r, lantern.NotFound("Page"))
-		return
-	}
 	now := s.stNow()
 	today := lantern.Today(now).Time()
 	upcoming, err := s.st.Meetings(r.Context(), store.MeetingFilter{From: today, Limit: 100})
@@ -166,10 +162,6 @@ func (s *Server) newMeetingPage(w http.ResponseWriter, r *http.Request) {
 	kind := q.Get("kind")
 	if kind == "" || !lantern.ValidMeetingKind(kind) {
 		kind = "cse-strategy"
-	}
-	if !lantern.CanEditChildren(lantern.UserFromContext(r.Context())) {
-		s.error(w, r, lantern.Errorf(lantern.EFORBIDDEN, "You cannot arrange meetings"))
-		return
 	}
 	data, err := s.arrangeData(r, childIDs, q.Get("assessment_id"))
 	if err != nil {
@@ -374,8 +366,14 @@ func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (map[strin
 		}
 	}
 	u := lantern.UserFromContext(r.Context())
+	res, rel, err := s.st.MeetingAccess(r.Context(), m)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{"Meeting": m, "Children": children, "Shares": shares, "Pending": pending, "Now": s.stNow(),
-		"CanEdit": lantern.CanEditChildren(u), "UserID": u.ID, "MailOn": s.cfg.Mail != nil}, nil
+		"CanEdit": lantern.Allowed(u, res, lantern.ActChange, rel), "CanOutcome": lantern.Allowed(u, res, lantern.ActRecordOutcome, rel),
+		"CanComplete": lantern.Allowed(u, res, lantern.ActComplete, rel),
+		"CanOwn":      lantern.Allowed(u, lantern.ResMeetingAction, lantern.ActComplete, lantern.RelOwn), "UserID": u.ID, "MailOn": s.cfg.Mail != nil}, nil
 }
 
 // sentCounts is ": N. Not sent: M" from the numbers a redirect after

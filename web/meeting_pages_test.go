@@ -217,7 +217,7 @@ func TestMeetingPages(t *testing.T) {
 				if strings.Contains(string(r.body), "Zelda") || strings.Contains(string(r.body), "Exploitation unit") {
 					t.Errorf("the refusal shows the child or the directory")
 				}
-				wantPage(t, aud.b.get("/meetings"), 404)
+				wantPage(t, aud.b.get("/meetings"), 403)
 
 				before := mpgRows(t, e, "meetings")
 				wantPage(t, tc.b.post("/meetings/new", arrange(nil)), 404)

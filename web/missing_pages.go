@@ -32,12 +32,12 @@ func init() {
 }
 
 func (s *Server) missingPageRoutes() {
-	s.handle("GET /children/{id}/missing-episodes/new", s.person(s.newEpisodePage))
-	s.handle("POST /children/{id}/missing-episodes/new", s.person(s.createEpisodePage))
-	s.handle("GET /children/{id}/missing-episodes/{eid}", s.person(s.episodePage))
-	s.handle("POST /children/{id}/missing-episodes/{eid}/return", s.person(s.returnPage))
-	s.handle("POST /children/{id}/missing-episodes/{eid}/interview", s.person(s.interviewPage))
-	s.handle("GET /reports/missing", s.person(s.missingFiguresPage))
+	s.handle("GET /children/{id}/missing-episodes/new", s.newEpisodePage)
+	s.handle("POST /children/{id}/missing-episodes/new", s.createEpisodePage)
+	s.handle("GET /children/{id}/missing-episodes/{eid}", s.episodePage)
+	s.handle("POST /children/{id}/missing-episodes/{eid}/return", s.returnPage)
+	s.handle("POST /children/{id}/missing-episodes/{eid}/interview", s.interviewPage)
+	s.handle("GET /reports/missing", s.missingFiguresPage)
 }
 
 // The times the forms ask for, as "what happened then" for the messages.
@@ -310,7 +310,8 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	p.Data = map[string]any{"Child": c, "Episode": e, "Kind": kind, "Tasks": tasks, "Now": s.stNow(),
-		"CanEdit": lantern.CanEditChildren(p.User) && c.MergedInto == "", "CanRead": lantern.CanReadRestricted(p.User),
+		"CanEdit":       lantern.Allowed(p.User, lantern.ResEpisode, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs)) && c.MergedInto == "",
+		"CanRead":       lantern.Allowed(p.User, lantern.ResReturnAccount, lantern.ActRead, lantern.ChildRelation(p.User, c.AgencyIDs)),
 		"Presentations": presentationOptions(), "FollowUps": followUpOptions(), "Outcomes": interviewOutcomes,
 		"Readers": RestrictedReaders}
 	s.render(w, r, status, "missing_episode", p)
@@ -408,10 +409,6 @@ func (s *Server) interviewPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) missingFiguresPage(w http.ResponseWriter, r *http.Request) {
-	if !store.CanSeeFigures(lantern.UserFromContext(r.Context())) {
-		s.error(w, r, lantern.NotFound("Page"))
-		return
-	}
 	p := s.newPage(r, "Missing and absent episodes")
 	p.Nav = "reports"
 	p.Form = map[string]string{"from": r.URL.Query().Get("from"), "to": r.URL.Query().Get("to")}

@@ -203,7 +203,7 @@ func TestMissingPages(t *testing.T) {
 			})
 
 			t.Run("the figures", func(t *testing.T) {
-				wantPage(t, b.get("/reports/missing"), 404)
+				wantPage(t, b.get("/reports/missing"), 403)
 				mgr, err := srv.Store.CreateUser(sysCtx(), lantern.UserInput{Email: "manager@csc.example.org", Name: "Mo Manager",
 					AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleManager}, Password: storetest.Password})
 				if err != nil {

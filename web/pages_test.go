@@ -464,12 +464,12 @@ func TestPages(t *testing.T) {
 			swB := browserFor(t, srv, f.SocialWorker.Email)
 			auditorB := browserFor(t, srv, f.Auditor.Email)
 
-			t.Run("administration is not there for others", func(t *testing.T) {
+			t.Run("administration is refused to others", func(t *testing.T) {
 				for _, path := range []string{"/admin/users", "/admin/users/new", "/admin/agencies", "/admin/users/" + f.Teacher.ID} {
-					wantPage(t, teacherB.get(path), 404, "Page not found")
+					wantPage(t, teacherB.get(path), 403, "You cannot do that")
 				}
 				r := teacherB.post("/admin/users", url.Values{"email": {"sneaky@example.org"}, "name": {"Sneaky"}, "agency": {f.School.ID}, "roles": {"admin"}})
-				wantPage(t, r, 404)
+				wantPage(t, r, 403)
 				if strings.Contains(string(adminB.get("/admin/users").body), "sneaky@example.org") {
 					t.Errorf("a teacher created a user")
 				}
@@ -529,7 +529,7 @@ func TestPages(t *testing.T) {
 			child := e.createChild(f.SocialWorker, "<script>alert(1)</script>", `O'Neil & "Sons"`)
 
 			t.Run("administrators never see children", func(t *testing.T) {
-				wantPage(t, adminB.get("/children"), 404, "Page not found")
+				wantPage(t, adminB.get("/children"), 403, "You cannot see children")
 				wantPage(t, adminB.get("/children/"+child.ID), 404, "Page not found")
 				wantPage(t, adminB.get("/children/"+child.ID+"/edit"), 404)
 				if r := adminB.get("/"); strings.Contains(string(r.body), `href="/children"`) {
@@ -593,7 +593,7 @@ func TestPages(t *testing.T) {
 				wantPage(t, auditorB.get("/audit?from=2026-11-23&to=2026-11-01"), 422, errorSummary, "The end date must be")
 				wantPage(t, auditorB.get("/audit?user="+url.QueryEscape(f.SocialWorker.Email)+"&action=child.read"), 200, child.ID)
 				for _, b := range []*browser{swB, adminB, teacherB} {
-					wantPage(t, b.get("/audit?child="+child.ID), 404, "Page not found")
+					wantPage(t, b.get("/audit?child="+child.ID), 403, "Only auditors can search the audit trail")
 				}
 			})
 		})

@@ -12,7 +12,6 @@ import (
 
 	"lantern"
 	"lantern/clocks"
-	"lantern/store"
 	"lantern/toolkit"
 	"lantern/web/assets"
 )
@@ -122,23 +121,21 @@ func (p *page) ErrorFor(field string) string {
 // Val returns a form value to show again.
 func (p *page) Val(field string) string { return p.Form[field] }
 
-// Can reports what the user may reach, for the navigation.
+// navigation names the areas the navigation links to, by the policy's
+// resource and action for each: a link is shown to those who may.
+var navigation = map[string][2]string{
+	"children":     {string(lantern.ResChild), string(lantern.ActList)},
+	"create-child": {string(lantern.ResChild), string(lantern.ActCreate)},
+	"admin":        {string(lantern.ResUser), string(lantern.ActRead)},
+	"audit":        {string(lantern.ResAudit), string(lantern.ActRead)},
+	"team":         {string(lantern.ResTeam), string(lantern.ActRead)},
+	"figures":      {string(lantern.ResFigures), string(lantern.ActRead)},
+}
+
+// Can reports whether the user may reach an area, for the navigation.
 func (p *page) Can(what string) bool {
-	switch what {
-	case "children":
-		return lantern.CanSeeChildren(p.User)
-	case "create-child":
-		return lantern.CanEditChildren(p.User)
-	case "admin":
-		return lantern.CanAdminister(p.User)
-	case "audit":
-		return lantern.CanAudit(p.User)
-	case "team":
-		return store.CanSeeTeam(p.User)
-	case "figures":
-		return store.CanSeeFigures(p.User)
-	}
-	return false
+	ra, ok := navigation[what]
+	return ok && lantern.Allowed(p.User, lantern.Resource(ra[0]), lantern.Action(ra[1]), lantern.RelArea)
 }
 
 func (s *Server) newPage(r *http.Request, title string) *page {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +50,9 @@ type Server struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
-	h     http.Handler
+	// registered are the routes, in the order registered.
+	registered []string
+	h          http.Handler
 }
 
 // DefaultMaxBody is the cap on request bodies unless configured.
@@ -77,18 +80,96 @@ func New(cfg Config) (*Server, error) {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHTTP(w, r) }
 
-// handle registers a page or API handler, recording in each request's
-// context the route it came by, for the audit trail's "why".
+// handle registers a page or API handler under its row of the route table
+// (a route with none cannot be registered: who may use it must be decided
+// first), recording in each request's context the route it came by, for
+// the audit trail's "why". Before the handler runs, the caller must be
+// signed in (unless the route is public) and, for all but a read, allowed
+// the route's action on its record by the policy.
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	rt, ok := routeTable[pattern]
+	if !ok {
+		panic("web: the route " + pattern + " has no row in the route table (routes.go): decide who may use it")
+	}
+	s.registered = append(s.registered, pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		setRoute(r.Context(), pattern)
 		ctx := lantern.NewContextWithRequest(r.Context(), lantern.RequestInfo{IP: s.clientIP(r), Why: pattern})
-		h(w, r.WithContext(ctx))
+		r = r.WithContext(ctx)
+		if rt.public() {
+			h(w, r)
+			return
+		}
+		if !s.signedIn(w, r) {
+			return
+		}
+		if err := s.authorize(r, rt); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if isAPI(r) {
+			h(w, r)
+			return
+		}
+		s.readsTogether(w, r, h)
 	})
 }
 
+// Routes are the patterns registered, in order: for the test of every route.
+func (s *Server) Routes() []string { return slices.Clone(s.registered) }
+
+// signedIn answers a caller who is not signed in: the API wants a token or
+// a session; pages want a person signed in with both factors (an API token,
+// made for scripts, reaches the API only: else a token could, for one, make
+// itself a longer-lived token on the account page). A page asked for is
+// sent to sign in first.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) bool {
+	if isAPI(r) {
+		if lantern.UserFromContext(r.Context()) == nil {
+			s.error(w, r, &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "Send an API token as Authorization: Bearer TOKEN"})
+			return false
+		}
+		return true
+	}
+	if si := sessionFrom(r.Context()); si == nil || si.sess.Stage != store.StageSignedIn {
+		if r.Method == http.MethodGet {
+			redirect(w, r, "/sign-in")
+			return false
+		}
+		s.error(w, r, &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "Sign in to continue"})
+		return false
+	}
+	return true
+}
+
+// authorize checks the policy for a route's action on its record: not
+// found when the caller may not see the record, forbidden when they see it
+// but may not act. A read is left to the store, which checks as it reads.
+func (s *Server) authorize(r *http.Request, rt route) error {
+	ctx := r.Context()
+	u := lantern.UserFromContext(ctx)
+	switch rt.On {
+	case onArea:
+		return lantern.Check(u, rt.Res, rt.Act, lantern.RelArea)
+	case onSelf:
+		return lantern.Check(u, rt.Res, rt.Act, lantern.RelOwn)
+	}
+	if !rt.checksFirst() {
+		return nil
+	}
+	switch rt.On {
+	case onChild:
+		return s.st.AuthorizeChild(ctx, r.PathValue("id"), rt.Res, rt.Act)
+	case onMeeting:
+		return s.st.AuthorizeMeeting(ctx, r.PathValue("id"), rt.Act, r.PathValue("action"))
+	case onTask:
+		return s.st.AuthorizeTask(ctx, r.PathValue("tid"), rt.Act)
+	}
+	return nil
+}
+
 func (s *Server) routes() {
-	s.mux.Handle("GET /assets/", assets.Handler())
+	s.handle("GET /assets/", assets.Handler().ServeHTTP)
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.pageRoutes()

@@ -8,16 +8,13 @@ import (
 )
 
 func (s *Server) toolkitPageRoutes() {
-	s.handle("GET /admin/toolkits", s.person(s.toolkitsPage))
-	s.handle("POST /admin/toolkits", s.person(s.loadToolkitPage))
-	s.handle("POST /admin/toolkits/current", s.person(s.currentToolkitPage))
-	s.handle("GET /api/v1/toolkits/{tid}", s.api(s.apiToolkit))
+	s.handle("GET /admin/toolkits", s.toolkitsPage)
+	s.handle("POST /admin/toolkits", s.loadToolkitPage)
+	s.handle("POST /admin/toolkits/current", s.currentToolkitPage)
+	s.handle("GET /api/v1/toolkits/{tid}", s.apiToolkit)
 }
 
 func (s *Server) toolkitsPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	s.renderToolkits(w, r, http.StatusOK, s.newPage(r, "Toolkits"))
 }
 
@@ -34,9 +31,6 @@ func (s *Server) renderToolkits(w http.ResponseWriter, r *http.Request, st int, 
 
 // loadToolkitPage takes a definition as an uploaded JSON file or pasted text.
 func (s *Server) loadToolkitPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	var raw []byte
 	if err := r.ParseMultipartForm(s.cfg.MaxBody); err == nil {
 		if f, _, err := r.FormFile("file"); err == nil {
@@ -70,9 +64,6 @@ func (s *Server) loadToolkitPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) currentToolkitPage(w http.ResponseWriter, r *http.Request) {
-	if !s.admin(w, r) {
-		return
-	}
 	form, err := parseForm(r)
 	if err != nil {
 		s.error(w, r, err)

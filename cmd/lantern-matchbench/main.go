@@ -126,7 +126,7 @@ func run(o options) error {
 	}
 	loadTime := time.Since(start)
 	counts := map[string]int{}
-	for _, t := range []string{"children", "child_agencies", "child_names"} {
+	for _, t := range []string{"children", "involvements", "child_names"} {
 		var n int
 		if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
 			return err
@@ -134,10 +134,10 @@ func run(o options) error {
 		counts[t] = n
 	}
 	if o.reuse != "" {
-		fmt.Printf("reused: %d children, %d agency links, %d other names\n", counts["children"], counts["child_agencies"], counts["child_names"])
+		fmt.Printf("reused: %d children, %d agency links, %d other names\n", counts["children"], counts["involvements"], counts["child_names"])
 	} else {
 		fmt.Printf("load: %d children, %d agency links, %d other names in %s (%.0f children/s)\n",
-			counts["children"], counts["child_agencies"], counts["child_names"], loadTime.Round(time.Millisecond),
+			counts["children"], counts["involvements"], counts["child_names"], loadTime.Round(time.Millisecond),
 			float64(o.n)/loadTime.Seconds())
 	}
 	if o.analyze && o.reuse == "" {

@@ -294,7 +294,7 @@ func (l *Loader) Load(ctx context.Context, g *Generator, n int, progress func(do
 	every := uint64(max(1, n/max(1, l.Sample)))
 	children := &batch{head: `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, given_key, family_key, created_at, created_by, updated_at, updated_by, version) VALUES `,
 		tail: ", 1)", width: 11, pg: l.Postgres}
-	agencies := &batch{head: `INSERT INTO child_agencies (child_id, agency_id, since) VALUES `, tail: ")", width: 3, pg: l.Postgres}
+	agencies := &batch{head: `INSERT INTO involvements (id, child_id, agency_id, source, source_id, started_at, started_by) VALUES `, tail: ")", width: 7, pg: l.Postgres}
 	names := &batch{head: `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES `, tail: ")", width: 6, pg: l.Postgres}
 	flush := func() error {
 		for _, b := range []*batch{children, agencies, names} {
@@ -311,9 +311,9 @@ func (l *Loader) Load(ctx context.Context, g *Generator, n int, progress func(do
 		if k := uint64(len(l.Agencies)); k > 0 {
 			h := mix(uint64(i))
 			a := h % k
-			agencies.add(p.ID, l.Agencies[a], ts)
+			agencies.add(p.ID+"-a", p.ID, l.Agencies[a], "record-created", p.ID, ts, l.CreatedBy)
 			if b := (h >> 20) % k; (h>>40)%5 == 0 && b != a {
-				agencies.add(p.ID, l.Agencies[b], ts)
+				agencies.add(p.ID+"-b", p.ID, l.Agencies[b], "professional", p.ID+"-b", ts, l.CreatedBy)
 			}
 		}
 		if p.OtherName != "" {

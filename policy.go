@@ -1,0 +1,378 @@
+package lantern
+
+import (
+	"slices"
+	"strings"
+)
+
+// The policy: who may do what, in one table. Each rule names a resource (a
+// kind of record, or an area of work), an action, and who may take it: the
+// roles, the kinds of agency those roles are held in, and the caller's
+// relation to the record. Everything that decides access reads this table:
+// the store, which turns its read rules into SQL (store/access.go) and
+// checks every other action before it acts; the pages, which offer only
+// what the caller may do; and the test of every route (web/authz_test.go),
+// which expects of each route what this table says. docs/access.md explains
+// the rules in words.
+
+// Resource is what a rule is about.
+type Resource string
+
+const (
+	ResChild          Resource = "child"           // a child's record and its lists: names, addresses, schools, professionals, family, siblings
+	ResConcern        Resource = "concern"         // concerns and disclosures
+	ResAssessment     Resource = "assessment"      // toolkit assessments kept on a record
+	ResEvent          Resource = "event"           // referrals, strategy discussions, s47 enquiries, conferences, core groups, social work assessments
+	ResEpisode        Resource = "missing-episode" // missing and absent episodes, returns and return interviews
+	ResReturnAccount  Resource = "return-account"  // what a child said in a return interview
+	ResTask           Resource = "task"            // work with a deadline, from a clock or a meeting
+	ResInvolvement    Resource = "involvement"     // an agency's involvement with a child: the sight of the record it gives
+	ResMeeting        Resource = "meeting"         // a meeting about one or more children
+	ResContextMeeting Resource = "context-meeting" // a meeting about no child: a context conference about a place or group
+	ResMeetingAction  Resource = "meeting-action"  // an action a meeting set, for its owner
+	ResDirectory      Resource = "directory"       // the area's contacts and their pathway roles
+	ResToolkit        Resource = "toolkit"         // toolkit definitions, and scoring with nothing stored
+	ResWork           Resource = "work"            // one's own work list
+	ResTeam           Resource = "team"            // a team's work, for its manager
+	ResFigures        Resource = "figures"         // the area's counts: no child named
+	ResAudit          Resource = "audit"           // the audit trail
+	ResUser           Resource = "user"            // people's accounts
+	ResAgency         Resource = "agency"          // the area's agencies
+	ResCalendar       Resource = "calendar"        // working days: closures and bank holidays
+	ResAccount        Resource = "account"         // one's own account: password and API tokens
+)
+
+// Action is what is done to a resource.
+type Action string
+
+const (
+	ActList          Action = "list"           // see the area's records of a kind (each filtered by read)
+	ActRead          Action = "read"           // see one record
+	ActCreate        Action = "create"         // make a new record
+	ActChange        Action = "change"         // change a record, add to or take from it
+	ActMerge         Action = "merge"          // make two records of one child one
+	ActClose         Action = "close"          // close a task without its event
+	ActRecordOutcome Action = "record-outcome" // record what a meeting decided
+	ActComplete      Action = "complete"       // mark a meeting's action done
+)
+
+// Relation is the caller's relation to the record an action is on.
+type Relation int
+
+const (
+	// RelArea: the action is on no one record: a list, a new record, the
+	// area's figures.
+	RelArea Relation = iota
+	// RelOwn: the record is the caller's own or their agency's: their
+	// account, a task their team holds, an action they own, a meeting about
+	// no child their agency arranged.
+	RelOwn
+	// RelInvolved: the caller's agency is involved with the child (for a
+	// meeting, with every child on it), or invited to a meeting about no
+	// child.
+	RelInvolved
+	// RelOther: another agency's record.
+	RelOther
+)
+
+var relationNames = [...]string{"area", "own", "involved", "other"}
+
+func (r Relation) String() string {
+	if int(r) < len(relationNames) {
+		return relationNames[r]
+	}
+	return "unknown"
+}
+
+// Grant lets people holding one of Roles, in an agency of one of Kinds (of
+// any kind when none are listed), take an action on records they stand in
+// one of Rels to.
+type Grant struct {
+	Roles []Role
+	Kinds []AgencyKind
+	Rels  []Relation
+}
+
+// Rule says who may take an action on a resource, and what to say to
+// someone who may not.
+type Rule struct {
+	Resource Resource
+	Action   Action
+	Grants   []Grant
+	Refusal  string
+}
+
+// caseRoles are the roles that work with children's records at all.
+// Administrators and auditors hold none of them: separation of duties.
+var caseRoles = []Role{RolePractitioner, RoleSocialWorker, RoleManager, RoleCSECoordinator,
+	RolePolice, RoleAnalyst, RoleChair}
+
+// editRoles create and change children's records; analysts and chairs read.
+var editRoles = []Role{RolePractitioner, RoleSocialWorker, RoleManager, RoleCSECoordinator, RolePolice}
+
+// Kinds of people and relations the rules share.
+var (
+	anyone   = Roles
+	csc      = []AgencyKind{KindChildrensSocialCare}
+	area     = []Relation{RelArea}
+	own      = []Relation{RelOwn}
+	involved = []Relation{RelInvolved}
+	anyRel   = []Relation{RelInvolved, RelOther}
+	coord    = []Role{RoleCSECoordinator}
+	managers = []Role{RoleManager}
+)
+
+// onChildren is who may take an action on children's records, given the
+// roles that may take it at all: those roles on the children their agency is
+// involved with; in children's social care, which keeps the area's records,
+// on every child; and the CSE coordinator, who works across them all.
+func onChildren(roles []Role) []Grant {
+	return []Grant{
+		{Roles: roles, Rels: involved},
+		{Roles: roles, Kinds: csc, Rels: anyRel},
+		{Roles: coord, Rels: anyRel},
+	}
+}
+
+// inArea lets roles take an action that is on no one record.
+func inArea(roles ...Role) []Grant { return []Grant{{Roles: roles, Rels: area}} }
+
+// Policy is the table. A resource and action with no rule is allowed to
+// no one.
+var Policy = []Rule{
+	{ResChild, ActList, inArea(caseRoles...), "You cannot see children's records"},
+	{ResChild, ActCreate, inArea(editRoles...), "You cannot create children's records"},
+	{ResChild, ActRead, onChildren(caseRoles), "You cannot see this child's record"},
+	{ResChild, ActChange, onChildren(editRoles), "You cannot change children's records"},
+	// Two records found to be one child: a decision of children's social
+	// care's managers or the coordinator, who see every record.
+	{ResChild, ActMerge, []Grant{{Roles: managers, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
+		"Only children's social care managers and the CSE coordinator can merge records"},
+
+	{ResConcern, ActRead, onChildren(caseRoles), "You cannot see this concern"},
+	{ResConcern, ActCreate, onChildren(editRoles), "You cannot record concerns"},
+	{ResConcern, ActChange, onChildren(editRoles), "You cannot move concerns on the pathway"},
+	{ResAssessment, ActRead, onChildren(caseRoles), "You cannot see this assessment"},
+	{ResAssessment, ActCreate, onChildren(editRoles), "You cannot record assessments"},
+	{ResEvent, ActRead, onChildren(caseRoles), "You cannot see this record"},
+	{ResEvent, ActCreate, onChildren(editRoles), "You cannot record this for a child"},
+	{ResEvent, ActChange, onChildren(editRoles), "You cannot change this record"},
+	{ResEpisode, ActRead, onChildren(caseRoles), "You cannot see this episode"},
+	{ResEpisode, ActCreate, onChildren(editRoles), "You cannot record missing episodes"},
+	{ResEpisode, ActChange, onChildren(editRoles), "You cannot change this episode"},
+	// The child's own account of where they were and with whom: children's
+	// social care's social workers and managers, and the coordinator.
+	{ResReturnAccount, ActRead, []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
+		"You cannot read what the child said"},
+
+	{ResTask, ActRead, onChildren(caseRoles), "You cannot see this task"},
+	// A manager closes their own team's work: another agency's manager, who
+	// may see a shared child, may not.
+	{ResTask, ActClose, []Grant{{Roles: managers, Rels: own}}, "Only a manager of the team that holds the task can close it"},
+
+	// An agency becomes involved with a child only by an explicit act (a
+	// professional added, an invitation, an action owned, a share, or this
+	// decision), and stops when that act is undone.
+	{ResInvolvement, ActRead, onChildren(caseRoles), "You cannot see which agencies are involved"},
+	{ResInvolvement, ActCreate, []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
+		"Only children's social care and the CSE coordinator decide which agencies are involved"},
+	{ResInvolvement, ActChange, []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
+		"Only children's social care and the CSE coordinator decide which agencies are involved"},
+
+	// A meeting about children: its relation is the weakest of theirs.
+	{ResMeeting, ActList, inArea(caseRoles...), "You cannot see meetings"},
+	{ResMeeting, ActCreate, inArea(editRoles...), "You cannot arrange meetings"},
+	{ResMeeting, ActRead, onChildren(caseRoles), "You cannot see this meeting"},
+	{ResMeeting, ActChange, onChildren(editRoles), "You cannot change meetings"},
+	{ResMeeting, ActRecordOutcome, onChildren(editRoles), "You cannot record a meeting's outcome"},
+	{ResMeeting, ActComplete, onChildren(editRoles), "Only the action's owner, or someone who works on the case, can complete it"},
+	// A meeting about no child: its organiser's agency (own), the agencies
+	// invited (involved), children's social care and the coordinator see
+	// it; only the organiser's agency and the coordinator change it.
+	{ResContextMeeting, ActRead, []Grant{{Roles: caseRoles, Rels: []Relation{RelOwn, RelInvolved}}, {Roles: caseRoles, Kinds: csc, Rels: []Relation{RelOwn, RelInvolved, RelOther}},
+		{Roles: coord, Rels: []Relation{RelOwn, RelInvolved, RelOther}}}, "You cannot see this meeting"},
+	{ResContextMeeting, ActChange, []Grant{{Roles: editRoles, Rels: own}, {Roles: coord, Rels: []Relation{RelOwn, RelInvolved, RelOther}}},
+		"Only the agency that arranged this meeting, or the CSE coordinator, can change it"},
+	{ResContextMeeting, ActRecordOutcome, []Grant{{Roles: editRoles, Rels: own}, {Roles: coord, Rels: []Relation{RelOwn, RelInvolved, RelOther}}},
+		"Only the agency that arranged this meeting, or the CSE coordinator, can record its outcome"},
+	{ResContextMeeting, ActComplete, []Grant{{Roles: editRoles, Rels: own}, {Roles: coord, Rels: []Relation{RelOwn, RelInvolved, RelOther}}},
+		"Only the action's owner, or the agency that arranged the meeting, can complete it"},
+	// The owner of an action marks it done, whatever their relation to the
+	// meeting otherwise.
+	{ResMeetingAction, ActComplete, []Grant{{Roles: caseRoles, Rels: own}}, "Only the action's owner can complete it"},
+
+	{ResDirectory, ActList, []Grant{{Roles: append(slices.Clone(caseRoles), RoleAdmin), Rels: area}}, "You cannot see the directory"},
+	{ResDirectory, ActChange, inArea(RoleAdmin), "Only administrators can change the directory"},
+	{ResToolkit, ActRead, inArea(anyone...), "You cannot see toolkits"},
+	{ResToolkit, ActChange, inArea(RoleAdmin), "Only administrators can load toolkits"},
+	{ResWork, ActRead, inArea(anyone...), "You cannot see work lists"},
+	{ResTeam, ActRead, inArea(RoleManager, RoleCSECoordinator), "Only managers see their team's work"},
+	{ResFigures, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleChair), "Only managers, coordinators, analysts and chairs see these figures"},
+	{ResAudit, ActRead, inArea(RoleAuditor), "Only auditors can search the audit trail"},
+	{ResUser, ActRead, inArea(RoleAdmin), "Only administrators can manage users"},
+	{ResUser, ActChange, inArea(RoleAdmin), "Only administrators can manage users"},
+	{ResAgency, ActList, inArea(anyone...), "You cannot see agencies"},
+	{ResAgency, ActChange, inArea(RoleAdmin), "Only administrators can manage agencies"},
+	{ResCalendar, ActRead, inArea(RoleAdmin), "Only administrators manage working days"},
+	{ResCalendar, ActChange, inArea(RoleAdmin), "Only administrators manage working days"},
+	{ResAccount, ActRead, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
+	{ResAccount, ActChange, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
+}
+
+// rules indexes Policy, built once.
+var rules = func() map[[2]string]*Rule {
+	m := map[[2]string]*Rule{}
+	for i := range Policy {
+		r := &Policy[i]
+		k := [2]string{string(r.Resource), string(r.Action)}
+		if m[k] != nil {
+			panic("policy: two rules for " + k[0] + " " + k[1])
+		}
+		m[k] = r
+	}
+	return m
+}()
+
+// RuleFor is the rule for an action on a resource, or nil when there is
+// none (no one may).
+func RuleFor(res Resource, act Action) *Rule { return rules[[2]string{string(res), string(act)}] }
+
+// Allowed reports whether u may take act on res where u stands in rel to
+// the record. Nobody signed out, disabled or awaiting approval may do
+// anything.
+func Allowed(u *User, res Resource, act Action, rel Relation) bool {
+	if u == nil || u.Disabled || u.AwaitingApproval() {
+		return false
+	}
+	r := RuleFor(res, act)
+	if r == nil {
+		return false
+	}
+	for _, g := range r.Grants {
+		if slices.Contains(g.Rels, rel) && u.HasAny(g.Roles...) && (len(g.Kinds) == 0 || slices.Contains(g.Kinds, u.AgencyKind)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Refusal is the error for someone who may not take act on res (but may
+// see the record, or the action is on none).
+func Refusal(res Resource, act Action) *Error {
+	msg := "You cannot do that"
+	if r := RuleFor(res, act); r != nil && r.Refusal != "" {
+		msg = r.Refusal
+	}
+	return Errorf(EFORBIDDEN, "%s", msg)
+}
+
+// Check is nil when u may take act on res where they stand in rel to it,
+// else the refusal.
+func Check(u *User, res Resource, act Action, rel Relation) error {
+	if Allowed(u, res, act, rel) {
+		return nil
+	}
+	return Refusal(res, act)
+}
+
+// ChildRelation is u's relation to a child whose involved agencies are
+// agencyIDs.
+func ChildRelation(u *User, agencyIDs []string) Relation {
+	if u != nil && slices.Contains(agencyIDs, u.AgencyID) {
+		return RelInvolved
+	}
+	return RelOther
+}
+
+// Weakest is the relation of a record made of others (a meeting of its
+// children): the least of theirs, other before involved. With none it is
+// other.
+func Weakest(rels ...Relation) Relation {
+	if len(rels) == 0 {
+		return RelOther
+	}
+	w := rels[0]
+	for _, r := range rels[1:] {
+		if r == RelOther || (r == RelInvolved && w == RelOwn) {
+			w = r
+		}
+	}
+	return w
+}
+
+// SeparateDuties says why roles may not be held together, or "" if they
+// may: an administrator, who grants access, holds no case role, so that no
+// one account can both give itself access to children and use it.
+func SeparateDuties(roles []Role) string {
+	if slices.Contains(roles, RoleAdmin) && slices.ContainsFunc(roles, IsCaseRole) {
+		return "An administrator cannot also hold a role that works with children's records: give that work to another account"
+	}
+	return ""
+}
+
+// IsCaseRole reports whether r works with children's records.
+func IsCaseRole(r Role) bool { return slices.Contains(caseRoles, r) }
+
+// IsEditRole reports whether r creates and changes children's records: the
+// roles a meeting's action may be given to.
+func IsEditRole(r Role) bool { return slices.Contains(editRoles, r) }
+
+// EditRoles are the roles that may create and change children's records
+// (a copy: the store turns them into SQL).
+func EditRoles() []Role { return slices.Clone(editRoles) }
+
+// roleKinds are the kinds of agency whose people may hold a role; a role not
+// listed may be held in any. A role is a kind of work: a police officer
+// works for the police. The CSE coordinator, who sees every child in the
+// area by role, works for children's social care, which keeps the area's
+// records: a coordinator elsewhere would carry that sight into an agency
+// that otherwise sees only the children it works with.
+var roleKinds = map[Role][]AgencyKind{
+	RoleSocialWorker:   {KindChildrensSocialCare},
+	RoleCSECoordinator: {KindChildrensSocialCare},
+	RoleChair:          {KindChildrensSocialCare},
+	RolePolice:         {KindPolice},
+	RoleAnalyst:        {KindPolice, KindChildrensSocialCare},
+}
+
+// RoleKinds are the kinds of agency that may hold r (nil: any).
+func RoleKinds(r Role) []AgencyKind { return slices.Clone(roleKinds[r]) }
+
+// RoleFitsKind reports whether someone in an agency of kind k may hold r.
+func RoleFitsKind(r Role, k AgencyKind) bool {
+	ks, ok := roleKinds[r]
+	return !ok || slices.Contains(ks, k)
+}
+
+// RolesForKind checks roles against an agency's kind, and says why not in
+// words, or "".
+func RolesForKind(roles []Role, k AgencyKind) string {
+	for _, r := range roles {
+		if !RoleFitsKind(r, k) {
+			var ks []string
+			for _, kk := range roleKinds[r] {
+				ks = append(ks, kk.Label())
+			}
+			return "The role " + r.Label() + " is held only in " + strings.Join(ks, " or ") + ", not in " + k.Label() + ": choose another role or agency"
+		}
+	}
+	return ""
+}
+
+// NeedsApproval says whether an administrator's change to an account must
+// be approved by a second administrator before the account is used: a case
+// role given to an account that exists (its holder may be anyone the
+// administrator chose, themself too), or the password of an account with a
+// case role and no second factor set by an administrator (who could then
+// sign in as it, set up its second factor, and read what it may read).
+// before is nil for a new account. An account whose first password its
+// holder sets through a one-time link to their email needs none.
+func NeedsApproval(before []Role, after []Role, passwordByAdmin, mfaEnrolled bool) bool {
+	if !slices.ContainsFunc(after, IsCaseRole) {
+		return false
+	}
+	if before != nil && slices.ContainsFunc(after, func(r Role) bool { return IsCaseRole(r) && !slices.Contains(before, r) }) {
+		return true
+	}
+	return passwordByAdmin && !mfaEnrolled
+}

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"lantern"
+)
+
+// The route table: what each registered route does, in the policy's terms
+// (lantern.Policy), and what record its path names. A route not in it
+// cannot be registered (Server.handle panics at start), so a new route
+// cannot be added without deciding who may use it; the test of every route
+// (authz_test.go) expects of each what the policy says.
+
+// on is what a route's path names, and so the caller's relation to it.
+type on int
+
+const (
+	// onPublic: anyone, signed in or not (sign-in, health, assets).
+	onPublic on = iota
+	// onSession: someone part-way through signing in (the handler checks
+	// the stage).
+	onSession
+	// onArea: no one record: a list, a new record, the area's figures, an
+	// administrator's work; the relation is RelArea.
+	onArea
+	// onSelf: the caller's own account.
+	onSelf
+	// onChild: {id} names a child.
+	onChild
+	// onMeeting: {id} names a meeting.
+	onMeeting
+	// onTask: {tid} names a task.
+	onTask
+)
+
+// route is a row of the table.
+type route struct {
+	Res lantern.Resource
+	Act lantern.Action
+	On  on
+}
+
+func (rt route) public() bool { return rt.On == onPublic || rt.On == onSession }
+
+// checksFirst reports whether the route's record and action are checked
+// before its handler runs: every action but a read, so that someone who may
+// not act is told so before their input is read, and a form they could not
+// save is not shown. Reads are checked by the store as it reads, and
+// audited.
+func (rt route) checksFirst() bool {
+	return !rt.public() && rt.Act != lantern.ActRead && rt.Act != lantern.ActList
+}
+
+var (
+	child       = lantern.ResChild
+	concern     = lantern.ResConcern
+	assessment  = lantern.ResAssessment
+	event       = lantern.ResEvent
+	episode     = lantern.ResEpisode
+	task        = lantern.ResTask
+	involvement = lantern.ResInvolvement
+	meeting     = lantern.ResMeeting
+	directory   = lantern.ResDirectory
+	toolkit_    = lantern.ResToolkit
+	work        = lantern.ResWork
+	team        = lantern.ResTeam
+	figures     = lantern.ResFigures
+	audit       = lantern.ResAudit
+	users       = lantern.ResUser
+	agencies    = lantern.ResAgency
+	calendar    = lantern.ResCalendar
+	account     = lantern.ResAccount
+
+	list    = lantern.ActList
+	read    = lantern.ActRead
+	create  = lantern.ActCreate
+	change  = lantern.ActChange
+	merge   = lantern.ActMerge
+	close_  = lantern.ActClose
+	outcome = lantern.ActRecordOutcome
+	done    = lantern.ActComplete
+)
+
+// meeting routes name the resource for a meeting about children: the store
+// and the check before the handler use the rules for a meeting about no
+// child (lantern.ResContextMeeting) when it has none.
+var routeTable = map[string]route{
+	"GET /assets/":               {On: onPublic},
+	"GET /healthz":               {On: onPublic},
+	"GET /readyz":                {On: onPublic},
+	"GET /api/v1/openapi.json":   {On: onPublic},
+	"GET /sign-in":               {On: onPublic},
+	"POST /sign-in":              {On: onPublic},
+	"GET /sign-in/two-factor":    {On: onSession},
+	"POST /sign-in/two-factor":   {On: onSession},
+	"GET /sign-in/enrol":         {On: onSession},
+	"GET /sign-in/enrol/qr.png":  {On: onSession},
+	"POST /sign-in/enrol":        {On: onSession},
+	"POST /sign-out":             {On: onPublic},
+	"GET /set-password/{token}":  {On: onPublic},
+	"POST /set-password/{token}": {On: onPublic},
+	// What is not found is not found to the signed-in; others sign in first.
+	"/":     {account, read, onSelf},
+	"/api/": {account, read, onSelf},
+
+	"GET /{$}":                         {account, read, onSelf},
+	"GET /account":                     {account, read, onSelf},
+	"POST /account/tokens":             {account, change, onSelf},
+	"POST /account/tokens/{id}/revoke": {account, change, onSelf}, // the store: the token's owner, or an administrator
+	"POST /account/password":           {account, change, onSelf},
+	"GET /api/v1/me":                   {account, read, onSelf},
+	"GET /api/v1/agencies":             {agencies, list, onArea},
+
+	"GET /children":                    {child, list, onArea},
+	"GET /children/new":                {child, create, onArea},
+	"POST /children":                   {child, create, onArea},
+	"GET /children/{id}":               {child, read, onChild},
+	"GET /children/{id}/edit":          {child, change, onChild},
+	"POST /children/{id}/edit":         {child, change, onChild},
+	"GET /api/v1/children":             {child, list, onArea},
+	"POST /api/v1/children":            {child, create, onArea},
+	"GET /api/v1/children/{id}":        {child, read, onChild},
+	"PATCH /api/v1/children/{id}":      {child, change, onChild},
+	"GET /api/v1/children/matches":     {child, list, onArea},
+	"POST /api/v1/children/{id}/merge": {child, merge, onChild},
+	"GET /children/{id}/merge":         {child, merge, onChild},
+	"POST /children/{id}/merge":        {child, merge, onChild},
+
+	"GET /children/{id}/names/new":                         {child, change, onChild},
+	"POST /children/{id}/names/new":                        {child, change, onChild},
+	"POST /children/{id}/names/{item_id}/remove":           {child, change, onChild},
+	"GET /children/{id}/addresses/new":                     {child, change, onChild},
+	"POST /children/{id}/addresses/new":                    {child, change, onChild},
+	"POST /children/{id}/addresses/{item_id}/remove":       {child, change, onChild},
+	"GET /children/{id}/schools/new":                       {child, change, onChild},
+	"POST /children/{id}/schools/new":                      {child, change, onChild},
+	"POST /children/{id}/schools/{item_id}/remove":         {child, change, onChild},
+	"GET /children/{id}/professionals/new":                 {child, change, onChild},
+	"POST /children/{id}/professionals/new":                {child, change, onChild},
+	"POST /children/{id}/professionals/{item_id}/remove":   {child, change, onChild},
+	"GET /children/{id}/family/new":                        {child, change, onChild},
+	"POST /children/{id}/family/new":                       {child, change, onChild},
+	"POST /children/{id}/family/{item_id}/remove":          {child, change, onChild},
+	"GET /children/{id}/siblings/new":                      {child, change, onChild},
+	"POST /children/{id}/siblings/new":                     {child, change, onChild},
+	"POST /children/{id}/siblings/{sibling_id}/remove":     {child, change, onChild},
+	"GET /api/v1/children/{id}/names":                      {child, read, onChild},
+	"POST /api/v1/children/{id}/names":                     {child, change, onChild},
+	"DELETE /api/v1/children/{id}/names/{item_id}":         {child, change, onChild},
+	"GET /api/v1/children/{id}/addresses":                  {child, read, onChild},
+	"POST /api/v1/children/{id}/addresses":                 {child, change, onChild},
+	"DELETE /api/v1/children/{id}/addresses/{item_id}":     {child, change, onChild},
+	"GET /api/v1/children/{id}/schools":                    {child, read, onChild},
+	"POST /api/v1/children/{id}/schools":                   {child, change, onChild},
+	"DELETE /api/v1/children/{id}/schools/{item_id}":       {child, change, onChild},
+	"GET /api/v1/children/{id}/professionals":              {child, read, onChild},
+	"POST /api/v1/children/{id}/professionals":             {child, change, onChild},
+	"DELETE /api/v1/children/{id}/professionals/{item_id}": {child, change, onChild},
+	"GET /api/v1/children/{id}/family":                     {child, read, onChild},
+	"POST /api/v1/children/{id}/family":                    {child, change, onChild},
+	"DELETE /api/v1/children/{id}/family/{item_id}":        {child, change, onChild},
+	"GET /api/v1/children/{id}/siblings":                   {child, read, onChild},
+	"POST /api/v1/children/{id}/siblings":                  {child, change, onChild},
+	"DELETE /api/v1/children/{id}/siblings/{sibling_id}":   {child, change, onChild},
+
+	"GET /children/{id}/agencies":                       {involvement, read, onChild},
+	"POST /children/{id}/agencies":                      {involvement, create, onChild},
+	"POST /children/{id}/agencies/{iid}/end":            {involvement, change, onChild},
+	"GET /api/v1/children/{id}/involvements":            {involvement, read, onChild},
+	"POST /api/v1/children/{id}/involvements":           {involvement, create, onChild},
+	"POST /api/v1/children/{id}/involvements/{iid}/end": {involvement, change, onChild},
+
+	"GET /children/{id}/concerns/new":                 {concern, create, onChild},
+	"POST /children/{id}/concerns":                    {concern, create, onChild},
+	"GET /children/{id}/concerns/{cid}":               {concern, read, onChild},
+	"POST /children/{id}/concerns/{cid}/steps":        {concern, change, onChild},
+	"POST /api/v1/children/{id}/concerns":             {concern, create, onChild},
+	"GET /api/v1/children/{id}/concerns":              {concern, read, onChild},
+	"GET /api/v1/children/{id}/concerns/{cid}":        {concern, read, onChild},
+	"POST /api/v1/children/{id}/concerns/{cid}/steps": {concern, change, onChild},
+
+	"GET /children/{id}/assessments/new":     {assessment, create, onChild},
+	"POST /children/{id}/assessments":        {assessment, create, onChild},
+	"GET /children/{id}/assessments/{aid}":   {assessment, read, onChild},
+	"POST /api/v1/children/{id}/assessments": {assessment, create, onChild},
+	"GET /api/v1/children/{id}/assessments":  {assessment, read, onChild},
+	"POST /api/v1/toolkit/score":             {toolkit_, read, onArea},
+	"GET /api/v1/toolkits/{tid}":             {toolkit_, read, onArea},
+	"GET /admin/toolkits":                    {toolkit_, change, onArea},
+	"POST /admin/toolkits":                   {toolkit_, change, onArea},
+	"POST /admin/toolkits/current":           {toolkit_, change, onArea},
+
+	"GET /api/v1/children/{id}/tasks":                    {task, read, onChild},
+	"POST /api/v1/tasks/{tid}/close":                     {task, close_, onTask},
+	"POST /api/v1/children/{id}/referrals":               {event, create, onChild},
+	"GET /api/v1/children/{id}/referrals":                {event, read, onChild},
+	"PATCH /api/v1/children/{id}/referrals/{rid}":        {event, change, onChild},
+	"POST /api/v1/children/{id}/strategy-discussions":    {event, create, onChild},
+	"POST /api/v1/children/{id}/conferences":             {event, create, onChild},
+	"POST /api/v1/children/{id}/core-groups":             {event, create, onChild},
+	"POST /api/v1/children/{id}/social-work-assessments": {event, create, onChild},
+	"POST /api/v1/children/{id}/s47-enquiries":           {event, create, onChild},
+	"GET /children/{id}/referrals/new":                   {event, create, onChild},
+	"POST /children/{id}/referrals/new":                  {event, create, onChild},
+	"GET /children/{id}/strategy-discussions/new":        {event, create, onChild},
+	"POST /children/{id}/strategy-discussions/new":       {event, create, onChild},
+	"GET /children/{id}/conferences/new":                 {event, create, onChild},
+	"POST /children/{id}/conferences/new":                {event, create, onChild},
+	"GET /children/{id}/core-groups/new":                 {event, create, onChild},
+	"POST /children/{id}/core-groups/new":                {event, create, onChild},
+	"GET /children/{id}/social-work-assessments/new":     {event, create, onChild},
+	"POST /children/{id}/social-work-assessments/new":    {event, create, onChild},
+	"GET /children/{id}/s47-enquiries/new":               {event, create, onChild},
+	"POST /children/{id}/s47-enquiries/new":              {event, create, onChild},
+	"GET /children/{id}/referrals/{eid}":                 {event, read, onChild},
+	"POST /children/{id}/referrals/{eid}/update":         {event, change, onChild},
+	"GET /children/{id}/strategy-discussions/{eid}":      {event, read, onChild},
+	"GET /children/{id}/conferences/{eid}":               {event, read, onChild},
+	"GET /children/{id}/core-groups/{eid}":               {event, read, onChild},
+	"GET /children/{id}/social-work-assessments/{eid}":   {event, read, onChild},
+	"GET /children/{id}/s47-enquiries/{eid}":             {event, read, onChild},
+
+	"GET /children/{id}/missing-episodes/new":                     {episode, create, onChild},
+	"POST /children/{id}/missing-episodes/new":                    {episode, create, onChild},
+	"GET /children/{id}/missing-episodes/{eid}":                   {episode, read, onChild},
+	"POST /children/{id}/missing-episodes/{eid}/return":           {episode, change, onChild},
+	"POST /children/{id}/missing-episodes/{eid}/interview":        {episode, change, onChild},
+	"POST /api/v1/children/{id}/missing-episodes":                 {episode, create, onChild},
+	"GET /api/v1/children/{id}/missing-episodes":                  {episode, read, onChild},
+	"GET /api/v1/children/{id}/missing-episodes/{eid}":            {episode, read, onChild},
+	"PATCH /api/v1/children/{id}/missing-episodes/{eid}":          {episode, change, onChild},
+	"POST /api/v1/children/{id}/missing-episodes/{eid}/interview": {episode, change, onChild},
+
+	"GET /meetings":                                        {meeting, list, onArea},
+	"GET /meetings/new":                                    {meeting, create, onArea},
+	"POST /meetings/new":                                   {meeting, create, onArea},
+	"GET /meetings/{id}":                                   {meeting, read, onMeeting},
+	"GET /meetings/{id}/invite.ics":                        {meeting, read, onMeeting},
+	"GET /meetings/{id}/pack.pdf":                          {meeting, read, onMeeting},
+	"POST /meetings/{id}/invitations":                      {meeting, change, onMeeting},
+	"GET /meetings/{id}/change":                            {meeting, change, onMeeting},
+	"POST /meetings/{id}/change":                           {meeting, change, onMeeting},
+	"POST /meetings/{id}/cancel":                           {meeting, change, onMeeting},
+	"GET /meetings/{id}/invitees":                          {meeting, change, onMeeting},
+	"POST /meetings/{id}/invitees":                         {meeting, change, onMeeting},
+	"GET /meetings/{id}/outcome":                           {meeting, outcome, onMeeting},
+	"POST /meetings/{id}/outcome":                          {meeting, outcome, onMeeting},
+	"POST /meetings/{id}/actions/{action}/complete":        {meeting, done, onMeeting}, // or the action's owner
+	"POST /meetings/{id}/distribute":                       {meeting, change, onMeeting},
+	"POST /api/v1/meetings":                                {meeting, create, onArea},
+	"GET /api/v1/meetings/{id}":                            {meeting, read, onMeeting},
+	"GET /api/v1/meetings/{id}/invite.ics":                 {meeting, read, onMeeting},
+	"POST /api/v1/meetings/{id}/outcome":                   {meeting, outcome, onMeeting},
+	"PATCH /api/v1/meetings/{id}":                          {meeting, change, onMeeting},
+	"POST /api/v1/meetings/{id}/cancel":                    {meeting, change, onMeeting},
+	"PUT /api/v1/meetings/{id}/invitees":                   {meeting, change, onMeeting},
+	"POST /api/v1/meetings/{id}/invitations":               {meeting, change, onMeeting},
+	"POST /api/v1/meetings/{id}/actions/{action}/complete": {meeting, done, onMeeting},
+	"POST /api/v1/meetings/{id}/distribute":                {meeting, change, onMeeting},
+	"GET /api/v1/meetings/{id}/shares":                     {meeting, read, onMeeting},
+	"GET /api/v1/meetings/{id}/pack.pdf":                   {meeting, read, onMeeting},
+	"GET /api/v1/meeting-suggestions":                      {directory, list, onArea},
+
+	"GET /api/v1/directory":      {directory, list, onArea},
+	"POST /api/v1/directory":     {directory, change, onArea},
+	"GET /api/v1/directory/{id}": {directory, list, onArea},
+	"PUT /api/v1/directory/{id}": {directory, change, onArea},
+	"GET /admin/directory":       {directory, change, onArea},
+	"GET /admin/directory/new":   {directory, change, onArea},
+	"POST /admin/directory":      {directory, change, onArea},
+	"GET /admin/directory/{id}":  {directory, change, onArea},
+	"POST /admin/directory/{id}": {directory, change, onArea},
+
+	"GET /work":                           {work, read, onArea},
+	"GET /api/v1/work":                    {work, read, onArea},
+	"GET /work/team":                      {team, read, onArea},
+	"GET /api/v1/work/team":               {team, read, onArea},
+	"GET /reports/timeliness":             {figures, read, onArea},
+	"GET /api/v1/reports/timeliness":      {figures, read, onArea},
+	"GET /reports/meetings":               {figures, read, onArea},
+	"GET /api/v1/reports/meetings":        {figures, read, onArea},
+	"GET /api/v1/reports/meeting-figures": {figures, read, onArea},
+	"GET /reports/missing":                {figures, read, onArea},
+	"GET /api/v1/reports/missing":         {figures, read, onArea},
+
+	"GET /audit":        {audit, read, onArea},
+	"GET /api/v1/audit": {audit, read, onArea},
+
+	"GET /admin/users":                           {users, read, onArea},
+	"GET /admin/users/new":                       {users, change, onArea},
+	"POST /admin/users":                          {users, change, onArea},
+	"GET /admin/users/{id}":                      {users, read, onArea},
+	"POST /admin/users/{id}":                     {users, change, onArea},
+	"POST /admin/users/{id}/unlock":              {users, change, onArea},
+	"POST /admin/users/{id}/reset-two-factor":    {users, change, onArea},
+	"POST /admin/users/{id}/password":            {users, change, onArea},
+	"POST /admin/users/{id}/approve":             {users, change, onArea},
+	"POST /admin/users/{id}/password-link":       {users, change, onArea},
+	"GET /admin/agencies":                        {agencies, change, onArea},
+	"POST /admin/agencies":                       {agencies, change, onArea},
+	"GET /admin/calendar":                        {calendar, read, onArea},
+	"POST /admin/calendar/closures":              {calendar, change, onArea},
+	"POST /admin/calendar/closures/{day}/remove": {calendar, change, onArea},
+	"POST /admin/calendar/bank-holidays":         {calendar, change, onArea},
+}
