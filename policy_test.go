@@ -1,6 +1,7 @@
 package lantern_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -178,4 +179,29 @@ func TestNeedsApproval(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+// docs/access.md holds the table as the code has it.
+func TestPolicyDoc(t *testing.T) {
+	const start, end = "<!-- policy table: generated from policy.go by TestPolicyDoc (LANTERN_UPDATE_DOCS=1 go test . rewrites it) -->\n", "<!-- end of policy table -->"
+	b, err := os.ReadFile("docs/access.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	i, j := strings.Index(doc, start), strings.Index(doc, end)
+	if i < 0 || j < i {
+		t.Fatal("docs/access.md lacks the markers of the policy table")
+	}
+	want := doc[:i+len(start)] + lantern.PolicyMarkdown() + doc[j:]
+	if want == doc {
+		return
+	}
+	if os.Getenv("LANTERN_UPDATE_DOCS") == "1" {
+		if err := os.WriteFile("docs/access.md", []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Error("docs/access.md's policy table is not the code's: run LANTERN_UPDATE_DOCS=1 go test -run TestPolicyDoc .")
 }
