@@ -34,7 +34,9 @@ type Main struct {
 	// Now is the clock; tests may set it.
 	Now func() time.Time
 
-	Store   *store.Store
+	Store *store.Store
+	// Web is the HTTP handler, for tests that walk its routes.
+	Web     *web.Server
 	srv     *http.Server
 	metrics *http.Server
 	ln      net.Listener
@@ -170,6 +172,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.Web = h
 	m.srv = &http.Server{
 		Handler:           instrument(reg, m.Log, h),
 		ReadHeaderTimeout: 10 * time.Second,

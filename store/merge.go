@@ -15,6 +15,9 @@ import (
 func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVersion, dupVersion int) (*lantern.Child, error) {
 	u := lantern.UserFromContext(ctx)
 	now := s.now()
+	if dupID == "" {
+		return nil, lantern.Invalid(lantern.FieldError{Field: "other_id", Message: "Choose the record to merge with this one"})
+	}
 	err := s.write(ctx, func(tx *tx) error {
 		keep, err := s.findChild(ctx, tx, keepID, true)
 		if err != nil {

@@ -32,6 +32,24 @@ const (
 	onTask
 )
 
+// onNames name what a path names, for the test of every route.
+var onNames = [...]string{onPublic: "public", onSession: "session", onArea: "area", onSelf: "self", onChild: "child", onMeeting: "meeting", onTask: "task"}
+
+// RouteRule is a route's row, for the test of every route: the policy's
+// resource and action, and what its path names (public, session, area,
+// self, child, meeting or task).
+type RouteRule struct {
+	Resource lantern.Resource
+	Action   lantern.Action
+	On       string
+}
+
+// RuleOf is a registered route's row.
+func RuleOf(pattern string) (RouteRule, bool) {
+	rt, ok := routeTable[pattern]
+	return RouteRule{rt.Res, rt.Act, onNames[rt.On]}, ok
+}
+
 // route is a row of the table.
 type route struct {
 	Res lantern.Resource
