@@ -84,3 +84,14 @@ func SuggestedRoles(kind string) []PathwayRole {
 	}
 	return nil
 }
+
+// ContactInput is what adding or changing a directory entry takes.
+type ContactInput struct {
+	AgencyID string
+	Team     string
+	Name     string
+	Email    string
+	Phone    string
+	Roles    []PathwayRole
+	Active   bool
+}

@@ -43,3 +43,6 @@ func printable(s string) bool {
 	}
 	return true
 }
+
+// NormaliseEmail trims and lower-cases an address.
+func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -105,3 +105,75 @@ type Conference struct {
 // FlagNoS47 marks an initial conference with no strategy discussion that
 // decided on section 47 enquiries before it.
 const FlagNoS47 = "no-s47-strategy-discussion"
+
+// CoreGroup is a core group meeting.
+type CoreGroup struct {
+	ID      string    `json:"id"`
+	ChildID string    `json:"child_id"`
+	HeldAt  time.Time `json:"held_at"`
+	Tasks   []*Task   `json:"tasks"`
+}
+
+// ProtectionPlan is a child protection plan, started by a conference and
+// ended by a later one; StartedBy and EndedBy are the conferences' ids.
+type ProtectionPlan struct {
+	ID        string `json:"id"`
+	ChildID   string `json:"child_id"`
+	StartedOn Date   `json:"started_on"`
+	// EndedOn is zero while the plan is current.
+	EndedOn   Date   `json:"ended_on"`
+	StartedBy string `json:"started_by"`
+	EndedBy   string `json:"ended_by,omitempty"`
+}
+
+// ChildEvents are a child's statutory events, each list newest first. The
+// events' tasks are not loaded (the child's tasks are read on their own).
+type ChildEvents struct {
+	ChildID             string                `json:"child_id"`
+	Referrals           []*Referral           `json:"referrals"`
+	StrategyDiscussions []*StrategyDiscussion `json:"strategy_discussions"`
+	Conferences         []*Conference         `json:"conferences"`
+	CoreGroups          []*CoreGroup          `json:"core_groups"`
+	SWAssessments       []*SWAssessment       `json:"social_work_assessments"`
+	S47Enquiries        []*S47Enquiry         `json:"s47_enquiries"`
+	// Plans are every child protection plan, newest first; Plan is the
+	// current one, nil when the child is not on a plan.
+	Plans []*ProtectionPlan `json:"plans"`
+	Plan  *ProtectionPlan   `json:"plan,omitempty"`
+}
+
+// ReferralUpdate records what happened after a referral; each time given
+// stops its clock.
+type ReferralUpdate struct {
+	Decision              string
+	DecidedAt             *time.Time
+	WrittenConfirmationAt *time.Time
+	FeedbackAt            *time.Time
+}
+
+// SWAssessment is a social work assessment: single, initial or core.
+type SWAssessment struct {
+	ID          string     `json:"id"`
+	ChildID     string     `json:"child_id"`
+	Kind        string     `json:"kind"`
+	StartedAt   time.Time  `json:"started_at"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	Tasks       []*Task    `json:"tasks"`
+}
+
+// S47Enquiry is a section 47 child protection enquiry and its outcome.
+type S47Enquiry struct {
+	ID                   string     `json:"id"`
+	ChildID              string     `json:"child_id"`
+	StrategyDiscussionID string     `json:"strategy_discussion_id,omitempty"`
+	StartedAt            time.Time  `json:"started_at"`
+	CompletedAt          *time.Time `json:"completed_at,omitempty"`
+	Outcome              string     `json:"outcome,omitempty"`
+	Tasks                []*Task    `json:"tasks"`
+}
+
+// S47Outcomes are what an enquiry may find.
+var S47Outcomes = []string{"not-substantiated", "substantiated-no-continuing-risk", "substantiated-icpc"}
+
+// Current reports whether the plan has not ended.
+func (p *ProtectionPlan) Current() bool { return p.EndedOn.IsZero() }

@@ -208,3 +208,41 @@ func EpisodePatterns(es []*MissingEpisode, now time.Time) Patterns {
 	p.Reassess = p.Last90 >= 3
 	return p
 }
+
+// ReturnInput records a child's return.
+type ReturnInput struct {
+	ReturnedAt               time.Time
+	ReturnedWhere            string
+	ReturnedWith             string
+	Presentation             []string
+	PresentationNotes        string
+	PlacingAuthorityInformed *time.Time
+}
+
+// InterviewInput records a return interview, or why there was none.
+type InterviewInput struct {
+	OfferedAt     *time.Time
+	HeldAt        *time.Time
+	HeldBy        string
+	ChildSaid     string
+	FollowUp      []string
+	NotHeldReason string
+}
+
+// MissingMonth is a month's figures for the partnership.
+type MissingMonth struct {
+	Month string `json:"month"` // YYYY-MM
+	// All children, and looked-after children shown apart.
+	All         MissingCounts `json:"all"`
+	LookedAfter MissingCounts `json:"looked_after"`
+}
+
+// MissingCounts are a month's counts for a group of children.
+type MissingCounts struct {
+	Episodes        int      `json:"episodes"`
+	Children        int      `json:"children"`
+	RepeatChildren  int      `json:"repeat_children"` // two or more episodes in the month
+	Returns         int      `json:"returns"`
+	InterviewsIn72h int      `json:"interviews_within_72h"`
+	PercentIn72h    *float64 `json:"percent_interviews_within_72h"`
+}

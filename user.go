@@ -202,3 +202,17 @@ type UserInput struct {
 	// Password is optional when creating; set only through Create.
 	Password string `json:"-"`
 }
+
+// UserUpdate is what an administrator may change about a user.
+type UserUpdate struct {
+	Name     string
+	AgencyID string
+	Roles    []Role
+	Disabled bool
+}
+
+// Person is a colleague's id and name, for choosing and showing people.
+type Person struct {
+	ID   string
+	Name string
+}

@@ -199,14 +199,14 @@ var contacts = []struct {
 // officer, and one next week.
 func loadMeetings(ctx context.Context, st *store.Store, ids []string, byRole map[lantern.Role]*lantern.User, child, assessment string) error {
 	sys := lantern.NewSystemContext(ctx, "demo data")
-	var invitees []store.InviteeInput
+	var invitees []lantern.InviteeInput
 	for _, c := range contacts {
-		ct, err := st.CreateContact(sys, store.ContactInput{AgencyID: ids[c.agency], Team: c.team, Name: c.name, Email: c.mail, Roles: c.roles, Active: true})
+		ct, err := st.CreateContact(sys, lantern.ContactInput{AgencyID: ids[c.agency], Team: c.team, Name: c.name, Email: c.mail, Roles: c.roles, Active: true})
 		if err != nil {
 			return fmt.Errorf("directory %s: %w", c.mail, err)
 		}
 		if c.roles[0] == lantern.PathwayPoliceUnit || c.roles[0] == lantern.PathwayCSECoordinator || c.roles[0] == lantern.PathwayChair {
-			invitees = append(invitees, store.InviteeInput{ContactID: ct.ID})
+			invitees = append(invitees, lantern.InviteeInput{ContactID: ct.ID})
 		}
 	}
 	if child == "" {
@@ -214,14 +214,14 @@ func loadMeetings(ctx context.Context, st *store.Store, ids []string, byRole map
 	}
 	sw := lantern.NewContextWithRequest(lantern.NewContextWithUser(ctx, byRole[lantern.RoleSocialWorker]), lantern.RequestInfo{Why: "demo data"})
 	day := lantern.Today(st.Now()).AddDays(-7).Time()
-	pt := &store.Participation{YoungPerson: "invited", Carers: "not-invited", CarersReason: "A parent's partner is implicated in the concerns (demonstration)."}
-	held, err := st.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{child}, StartsAt: day.Add(10 * time.Hour),
+	pt := &lantern.Participation{YoungPerson: "invited", Carers: "not-invited", CarersReason: "A parent's partner is implicated in the concerns (demonstration)."}
+	held, err := st.CreateMeeting(sw, lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{child}, StartsAt: day.Add(10 * time.Hour),
 		EndsAt: day.Add(11*time.Hour + 30*time.Minute), Location: "Room 2, Northmoor Civic Centre (fictional)", AssessmentID: assessment,
 		Invitees: invitees, Participation: pt})
 	if err != nil {
 		return fmt.Errorf("demo meeting: %w", err)
 	}
-	if _, err := st.RecordOutcome(sw, held.ID, held.Version, store.Outcome{Held: true, Chair: "Chris Chair",
+	if _, err := st.RecordOutcome(sw, held.ID, held.Version, lantern.Outcome{Held: true, Chair: "Chris Chair",
 		Minutes:    "Each agency shared what it knows (demonstration minutes).",
 		Associates: "An older male known as 'J', driving a silver hatchback (demonstration).",
 		Decisions: []lantern.MeetingDecision{{ChildID: child, Level: "medium", Rationale: "Going missing with unexplained gifts (demonstration).",
@@ -232,7 +232,7 @@ func loadMeetings(ctx context.Context, st *store.Store, ids []string, byRole map
 		return fmt.Errorf("demo outcome: %w", err)
 	}
 	next := lantern.Today(st.Now()).AddDays(7).Time()
-	if _, err := st.CreateMeeting(sw, store.MeetingInput{Kind: "core-group", ChildIDs: []string{child}, StartsAt: next.Add(14 * time.Hour),
+	if _, err := st.CreateMeeting(sw, lantern.MeetingInput{Kind: "core-group", ChildIDs: []string{child}, StartsAt: next.Add(14 * time.Hour),
 		EndsAt: next.Add(15 * time.Hour), Location: "Riverside Academy (fictional), meeting room", Invitees: invitees[:1], Participation: pt}); err != nil {
 		return fmt.Errorf("demo meeting: %w", err)
 	}

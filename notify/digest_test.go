@@ -76,7 +76,7 @@ func newArea(t *testing.T, s *store.Store) *area {
 	refer(ar.b, "", "Ottoline", "Marchbanks", "online")
 	refer(ar.d, ar.d.ID, "Philippa", "Tregarthen", "online")
 	if _, err := s.UpdateUser(storetest.As(ar.f.Admin), ar.d.ID, ar.d.Version,
-		store.UserUpdate{Name: ar.d.Name, AgencyID: ar.d.AgencyID, Roles: ar.d.Roles, Disabled: true}); err != nil {
+		lantern.UserUpdate{Name: ar.d.Name, AgencyID: ar.d.AgencyID, Roles: ar.d.Roles, Disabled: true}); err != nil {
 		t.Fatal(err)
 	}
 	ar.secrets = append(ar.secrets, "referral", "assessment", "decision", "feedback", "follow")

@@ -529,7 +529,7 @@ func TestMergeChildren(t *testing.T) {
 		mctx := storetest.As(mgr)
 		keep := caseChild(t, s, f.SocialWorker, "Jayden", "Smith", "2013-04-05")
 		dup := caseChild(t, s, f.Teacher, "Jaden", "Smyth", "2013-04-05")
-		if _, err := s.AddOtherName(school, dup.ID, store.OtherNameInput{Name: "JJ", Kind: "nickname"}); err != nil {
+		if _, err := s.AddOtherName(school, dup.ID, lantern.OtherNameInput{Name: "JJ", Kind: "nickname"}); err != nil {
 			t.Fatal(err)
 		}
 		k, err := s.CreateConcern(school, dup.ID, lantern.ConcernInput{RaisedAt: clock.Now(), Summary: "Late to school, tired"})

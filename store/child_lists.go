@@ -9,187 +9,20 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"lantern"
 	"lantern/match"
 )
 
-// NameKinds are the kinds of a child's other names.
-var NameKinds = []string{"alias", "nickname", "known-as", "street-name", "previous-name"}
-
-// NameKindLabel is a kind of other name in words.
-func NameKindLabel(k string) string {
-	switch k {
-	case "alias":
-		return "Alias"
-	case "nickname":
-		return "Nickname"
-	case "known-as":
-		return "Known as"
-	case "street-name":
-		return "Street name"
-	case "previous-name":
-		return "Previous name"
-	}
-	return k
-}
-
-// Relationships are a parent's or carer's relationships to the child.
-var Relationships = []string{"mother", "father", "parent", "step-parent", "carer", "foster-carer", "grandparent", "other"}
-
-// RelationshipLabel is a relationship in words.
-func RelationshipLabel(r string) string {
-	switch r {
-	case "mother":
-		return "Mother"
-	case "father":
-		return "Father"
-	case "parent":
-		return "Parent"
-	case "step-parent":
-		return "Step-parent"
-	case "carer":
-		return "Carer"
-	case "foster-carer":
-		return "Foster carer"
-	case "grandparent":
-		return "Grandparent"
-	case "other":
-		return "Other"
-	}
-	return r
-}
-
-// OtherName is an alias, nickname or other name a child is known by.
-type OtherName struct {
-	ID        string    `json:"id"`
-	ChildID   string    `json:"child_id"`
-	Name      string    `json:"name"`
-	Kind      string    `json:"kind"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// KindLabel is the kind in words.
-func (n *OtherName) KindLabel() string { return NameKindLabel(n.Kind) }
-
-// OtherNameInput is a new other name.
-type OtherNameInput struct {
-	Name string `json:"name"`
-	Kind string `json:"kind"`
-}
-
-// Address is a place the child has lived. One with no To date is current.
-type Address struct {
-	ID        string       `json:"id"`
-	ChildID   string       `json:"child_id"`
-	Address   string       `json:"address"`
-	Postcode  string       `json:"postcode"`
-	From      lantern.Date `json:"from_date"`
-	To        lantern.Date `json:"to_date"`
-	Current   bool         `json:"current"`
-	CreatedAt time.Time    `json:"created_at"`
-}
-
-// Lines are the address's lines, to show one under another.
-func (a *Address) Lines() []string {
-	return strings.Split(strings.ReplaceAll(a.Address, "\r\n", "\n"), "\n")
-}
-
-// AddressInput is a new address.
-type AddressInput struct {
-	Address  string
-	Postcode string
-	From, To lantern.Date
-}
-
-// School is a school the child has gone to. One with no To date is current.
-type School struct {
-	ID        string       `json:"id"`
-	ChildID   string       `json:"child_id"`
-	School    string       `json:"school"`
-	From      lantern.Date `json:"from_date"`
-	To        lantern.Date `json:"to_date"`
-	Current   bool         `json:"current"`
-	CreatedAt time.Time    `json:"created_at"`
-}
-
-// SchoolInput is a new school.
-type SchoolInput struct {
-	School   string
-	From, To lantern.Date
-}
-
-// Professional is a named professional of an agency involved with a child.
-type Professional struct {
-	ID         string    `json:"id"`
-	ChildID    string    `json:"child_id"`
-	AgencyID   string    `json:"agency_id"`
-	AgencyName string    `json:"agency_name"`
-	Name       string    `json:"name"`
-	Role       string    `json:"role"`
-	Email      string    `json:"email"`
-	Phone      string    `json:"phone"`
-	CreatedAt  time.Time `json:"created_at"`
-}
-
-// ProfessionalInput is a new professional.
-type ProfessionalInput struct {
-	AgencyID string `json:"agency_id"`
-	Name     string `json:"name"`
-	Role     string `json:"role"`
-	Email    string `json:"email"`
-	Phone    string `json:"phone"`
-}
-
-// FamilyMember is a parent or carer.
-type FamilyMember struct {
-	ID                     string    `json:"id"`
-	ChildID                string    `json:"child_id"`
-	Name                   string    `json:"name"`
-	Relationship           string    `json:"relationship"`
-	ParentalResponsibility bool      `json:"parental_responsibility"`
-	LivesWith              bool      `json:"lives_with"`
-	Notes                  string    `json:"notes"`
-	CreatedAt              time.Time `json:"created_at"`
-}
-
-// RelationshipLabel is the relationship in words.
-func (m *FamilyMember) RelationshipLabel() string { return RelationshipLabel(m.Relationship) }
-
-// FamilyMemberInput is a new parent or carer.
-type FamilyMemberInput struct {
-	Name                   string `json:"name"`
-	Relationship           string `json:"relationship"`
-	ParentalResponsibility bool   `json:"parental_responsibility"`
-	LivesWith              bool   `json:"lives_with"`
-	Notes                  string `json:"notes"`
-}
-
-// ChildLists are all the lists on a child's record, for the child's page.
-// Siblings holds only the siblings the caller may see.
-type ChildLists struct {
-	ChildID       string
-	Names         []*OtherName
-	Addresses     []*Address
-	Schools       []*School
-	Professionals []*Professional
-	Family        []*FamilyMember
-	Siblings      []*lantern.Child
-}
-
 // ChildLists reads every list on a child's record in a fixed number of
 // queries. The read is audited once, with the ids of the siblings shown.
-func (s *Store) ChildLists(ctx context.Context, childID string) (*ChildLists, error) {
+func (s *Store) ChildLists(ctx context.Context, childID string) (*lantern.ChildLists, error) {
 	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
 		return nil, err
 	}
-	l := &ChildLists{ChildID: childID}
+	l := &lantern.ChildLists{ChildID: childID}
 	var err error
 	if l.Names, err = s.loadNames(ctx, s.db, childID); err != nil {
 		return nil, err
@@ -254,27 +87,27 @@ func readList[T any](ctx context.Context, s *Store, childID, action string, load
 }
 
 // OtherNames lists a child's other names.
-func (s *Store) OtherNames(ctx context.Context, childID string) ([]*OtherName, error) {
+func (s *Store) OtherNames(ctx context.Context, childID string) ([]*lantern.OtherName, error) {
 	return readList(ctx, s, childID, "child.alias.list", s.loadNames)
 }
 
 // Addresses lists where a child has lived, current first, then newest.
-func (s *Store) Addresses(ctx context.Context, childID string) ([]*Address, error) {
+func (s *Store) Addresses(ctx context.Context, childID string) ([]*lantern.Address, error) {
 	return readList(ctx, s, childID, "child.address.list", s.loadAddresses)
 }
 
 // Schools lists the schools a child has gone to, current first, then newest.
-func (s *Store) Schools(ctx context.Context, childID string) ([]*School, error) {
+func (s *Store) Schools(ctx context.Context, childID string) ([]*lantern.School, error) {
 	return readList(ctx, s, childID, "child.school.list", s.loadSchools)
 }
 
 // Professionals lists the named professionals involved with a child.
-func (s *Store) Professionals(ctx context.Context, childID string) ([]*Professional, error) {
+func (s *Store) Professionals(ctx context.Context, childID string) ([]*lantern.Professional, error) {
 	return readList(ctx, s, childID, "child.professional.list", s.loadProfessionals)
 }
 
 // FamilyMembers lists a child's parents and carers.
-func (s *Store) FamilyMembers(ctx context.Context, childID string) ([]*FamilyMember, error) {
+func (s *Store) FamilyMembers(ctx context.Context, childID string) ([]*lantern.FamilyMember, error) {
 	return readList(ctx, s, childID, "child.family.list", s.loadFamily)
 }
 
@@ -314,10 +147,10 @@ func collect[T any](ctx context.Context, q querier, op, query string, scan func(
 	return out, internal(op, rows.Err())
 }
 
-func (s *Store) loadNames(ctx context.Context, q querier, childID string) ([]*OtherName, error) {
+func (s *Store) loadNames(ctx context.Context, q querier, childID string) ([]*lantern.OtherName, error) {
 	return collect(ctx, q, "other names", `SELECT id, child_id, name, kind, created_at FROM child_names
-		WHERE child_id = $1 ORDER BY created_at, id`, func(r scanner) (*OtherName, error) {
-		var n OtherName
+		WHERE child_id = $1 ORDER BY created_at, id`, func(r scanner) (*lantern.OtherName, error) {
+		var n lantern.OtherName
 		err := r.Scan(&n.ID, &n.ChildID, &n.Name, &n.Kind, timeScan{&n.CreatedAt})
 		return &n, err
 	}, childID)
@@ -328,40 +161,40 @@ func (s *Store) loadNames(ctx context.Context, q querier, childID string) ([]*Ot
 const byCurrentThenNewest = ` ORDER BY CASE WHEN to_date IS NULL THEN 0 ELSE 1 END, CASE WHEN from_date IS NULL THEN 1 ELSE 0 END,
 	from_date DESC, to_date DESC, created_at DESC, id DESC`
 
-func (s *Store) loadAddresses(ctx context.Context, q querier, childID string) ([]*Address, error) {
+func (s *Store) loadAddresses(ctx context.Context, q querier, childID string) ([]*lantern.Address, error) {
 	return collect(ctx, q, "addresses", `SELECT id, child_id, address, postcode, from_date, to_date, created_at FROM child_addresses
-		WHERE child_id = $1`+byCurrentThenNewest, func(r scanner) (*Address, error) {
-		var a Address
+		WHERE child_id = $1`+byCurrentThenNewest, func(r scanner) (*lantern.Address, error) {
+		var a lantern.Address
 		err := r.Scan(&a.ID, &a.ChildID, &a.Address, &a.Postcode, &a.From, &a.To, timeScan{&a.CreatedAt})
 		a.Current = a.To.IsZero()
 		return &a, err
 	}, childID)
 }
 
-func (s *Store) loadSchools(ctx context.Context, q querier, childID string) ([]*School, error) {
+func (s *Store) loadSchools(ctx context.Context, q querier, childID string) ([]*lantern.School, error) {
 	return collect(ctx, q, "schools", `SELECT id, child_id, school, from_date, to_date, created_at FROM child_schools
-		WHERE child_id = $1`+byCurrentThenNewest, func(r scanner) (*School, error) {
-		var sc School
+		WHERE child_id = $1`+byCurrentThenNewest, func(r scanner) (*lantern.School, error) {
+		var sc lantern.School
 		err := r.Scan(&sc.ID, &sc.ChildID, &sc.School, &sc.From, &sc.To, timeScan{&sc.CreatedAt})
 		sc.Current = sc.To.IsZero()
 		return &sc, err
 	}, childID)
 }
 
-func (s *Store) loadProfessionals(ctx context.Context, q querier, childID string) ([]*Professional, error) {
+func (s *Store) loadProfessionals(ctx context.Context, q querier, childID string) ([]*lantern.Professional, error) {
 	return collect(ctx, q, "professionals", `SELECT p.id, p.child_id, p.agency_id, a.name, p.name, p.role, p.email, p.phone, p.created_at
 		FROM child_professionals p JOIN agencies a ON a.id = p.agency_id
-		WHERE p.child_id = $1 ORDER BY lower(a.name), lower(p.name), p.id`, func(r scanner) (*Professional, error) {
-		var p Professional
+		WHERE p.child_id = $1 ORDER BY lower(a.name), lower(p.name), p.id`, func(r scanner) (*lantern.Professional, error) {
+		var p lantern.Professional
 		err := r.Scan(&p.ID, &p.ChildID, &p.AgencyID, &p.AgencyName, &p.Name, &p.Role, &p.Email, &p.Phone, timeScan{&p.CreatedAt})
 		return &p, err
 	}, childID)
 }
 
-func (s *Store) loadFamily(ctx context.Context, q querier, childID string) ([]*FamilyMember, error) {
+func (s *Store) loadFamily(ctx context.Context, q querier, childID string) ([]*lantern.FamilyMember, error) {
 	return collect(ctx, q, "family", `SELECT id, child_id, name, relationship, parental_responsibility, lives_with, notes, created_at
-		FROM family_members WHERE child_id = $1 ORDER BY created_at, id`, func(r scanner) (*FamilyMember, error) {
-		var m FamilyMember
+		FROM family_members WHERE child_id = $1 ORDER BY created_at, id`, func(r scanner) (*lantern.FamilyMember, error) {
+		var m lantern.FamilyMember
 		err := r.Scan(&m.ID, &m.ChildID, &m.Name, &m.Relationship, &m.ParentalResponsibility, &m.LivesWith, &m.Notes, timeScan{&m.CreatedAt})
 		return &m, err
 	}, childID)
@@ -444,108 +277,15 @@ func (s *Store) removeItem(ctx context.Context, childID, itemID, table, what, ac
 
 // Validation helpers.
 
-func badText(v string, multiline bool) bool {
-	return strings.ContainsFunc(v, func(r rune) bool {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			return false
-		}
-		return r < 0x20 || r == 0x7f
-	})
-}
-
-// checkRequired checks a required one-line text field.
-func checkRequired(p *lantern.Problems, field, enter, label, v string, max int) {
-	switch {
-	case v == "":
-		p.Add(field, enter)
-	case utf8.RuneCountInString(v) > max:
-		p.Add(field, fmt.Sprintf("The %s must be %d characters or fewer", label, max))
-	case badText(v, false):
-		p.Add(field, "The "+label+" must not contain control characters")
-	}
-}
-
-// checkOptional checks an optional text field.
-func checkOptional(p *lantern.Problems, field, label, v string, max int, multiline bool) {
-	switch {
-	case utf8.RuneCountInString(v) > max:
-		p.Add(field, fmt.Sprintf("The %s must be %d characters or fewer", label, max))
-	case badText(v, multiline):
-		p.Add(field, "The "+label+" must not contain control characters")
-	}
-}
-
-// checkPeriod checks a start date (required) and an end date (optional):
-// neither in the future, and the end not before the start.
-func checkPeriod(p *lantern.Problems, from, to lantern.Date, what string, today lantern.Date) {
-	switch {
-	case from.IsZero():
-		p.Add("from_date", "Enter the date the child started "+what)
-	case from.After(today):
-		p.Add("from_date", "The start date must be today or in the past")
-	}
-	switch {
-	case to.IsZero():
-	case to.After(today):
-		p.Add("to_date", "The end date must be today or in the past")
-	case !from.IsZero() && to.Before(from):
-		p.Add("to_date", "The end date must be the same as or after the start date")
-	}
-}
-
-var postcodeRE = regexp.MustCompile(`^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$`)
-
-// NormalisePostcode upper-cases a postcode and spaces it as Royal Mail does
-// (SW1A 1AA). It reports false for something not shaped like a UK postcode.
-func NormalisePostcode(v string) (string, bool) {
-	compact := strings.ToUpper(strings.Join(strings.Fields(v), ""))
-	if compact == "GIR0AA" {
-		return "GIR 0AA", true
-	}
-	m := postcodeRE.FindStringSubmatch(compact)
-	if m == nil {
-		return strings.ToUpper(strings.TrimSpace(v)), false
-	}
-	return m[1] + " " + m[2], true
-}
-
-// validPhone is loose: digits with spaces, brackets, dashes, dots and a
-// leading plus, holding 7 to 15 digits.
-func validPhone(v string) bool {
-	digits := 0
-	for i, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == ' ' || r == '(' || r == ')' || r == '-' || r == '.':
-		case r == '+' && i == 0:
-		default:
-			return false
-		}
-	}
-	return digits >= 7 && digits <= 15
-}
-
-// Validate trims the input and checks it.
-func (in *OtherNameInput) Validate() error {
-	in.Name, in.Kind = strings.TrimSpace(in.Name), strings.TrimSpace(in.Kind)
-	var p lantern.Problems
-	checkRequired(&p, "name", "Enter the name", "name", in.Name, 100)
-	if !slices.Contains(NameKinds, in.Kind) {
-		p.Add("kind", "Select the kind of name: one of "+strings.Join(NameKinds, ", "))
-	}
-	return p.Err()
-}
-
 // AddOtherName adds an alias, nickname or other name to a child's record,
 // with its phonetic key for matching.
-func (s *Store) AddOtherName(ctx context.Context, childID string, in OtherNameInput) (*OtherName, error) {
-	var out *OtherName
+func (s *Store) AddOtherName(ctx context.Context, childID string, in lantern.OtherNameInput) (*lantern.OtherName, error) {
+	var out *lantern.OtherName
 	err := s.changeLists(ctx, childID, func(tx *tx, c *lantern.Child, now time.Time) error {
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		n := &OtherName{ID: newID(), ChildID: childID, Name: in.Name, Kind: in.Kind, CreatedAt: now.UTC().Truncate(time.Microsecond)}
+		n := &lantern.OtherName{ID: newID(), ChildID: childID, Name: in.Name, Kind: in.Kind, CreatedAt: now.UTC().Truncate(time.Microsecond)}
 		key := match.NameKey(n.Name)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			n.ID, childID, n.Name, n.Kind, key, s.d.ts(now)); err != nil {
@@ -563,37 +303,14 @@ func (s *Store) RemoveOtherName(ctx context.Context, childID, id string) error {
 	return s.removeItem(ctx, childID, id, "child_names", "Name", "child.alias.remove")
 }
 
-// Validate trims the input, puts the postcode in its usual form, and checks
-// it as of today.
-func (in *AddressInput) Validate(today lantern.Date) error {
-	in.Address = strings.TrimSpace(in.Address)
-	var p lantern.Problems
-	if in.Address == "" {
-		p.Add("address", "Enter the address")
-	} else {
-		checkOptional(&p, "address", "address", in.Address, 500, true)
-	}
-	if strings.TrimSpace(in.Postcode) != "" {
-		pc, ok := NormalisePostcode(in.Postcode)
-		if !ok {
-			p.Add("postcode", "Enter a real postcode, like SW1A 1AA")
-		}
-		in.Postcode = pc
-	} else {
-		in.Postcode = ""
-	}
-	checkPeriod(&p, in.From, in.To, "living at the address", today)
-	return p.Err()
-}
-
 // AddAddress adds a place the child has lived.
-func (s *Store) AddAddress(ctx context.Context, childID string, in AddressInput) (*Address, error) {
-	var out *Address
+func (s *Store) AddAddress(ctx context.Context, childID string, in lantern.AddressInput) (*lantern.Address, error) {
+	var out *lantern.Address
 	err := s.changeLists(ctx, childID, func(tx *tx, c *lantern.Child, now time.Time) error {
 		if err := in.Validate(lantern.Today(now)); err != nil {
 			return err
 		}
-		a := &Address{ID: newID(), ChildID: childID, Address: in.Address, Postcode: in.Postcode, From: in.From, To: in.To,
+		a := &lantern.Address{ID: newID(), ChildID: childID, Address: in.Address, Postcode: in.Postcode, From: in.From, To: in.To,
 			Current: in.To.IsZero(), CreatedAt: now.UTC().Truncate(time.Microsecond)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO child_addresses (id, child_id, address, postcode, from_date, to_date, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ID, childID, a.Address, a.Postcode, a.From, a.To, s.d.ts(now)); err != nil {
@@ -611,23 +328,14 @@ func (s *Store) RemoveAddress(ctx context.Context, childID, id string) error {
 	return s.removeItem(ctx, childID, id, "child_addresses", "Address", "child.address.remove")
 }
 
-// Validate trims the input and checks it as of today.
-func (in *SchoolInput) Validate(today lantern.Date) error {
-	in.School = strings.TrimSpace(in.School)
-	var p lantern.Problems
-	checkRequired(&p, "school", "Enter the name of the school", "school's name", in.School, 200)
-	checkPeriod(&p, in.From, in.To, "at the school", today)
-	return p.Err()
-}
-
 // AddSchool adds a school the child has gone to.
-func (s *Store) AddSchool(ctx context.Context, childID string, in SchoolInput) (*School, error) {
-	var out *School
+func (s *Store) AddSchool(ctx context.Context, childID string, in lantern.SchoolInput) (*lantern.School, error) {
+	var out *lantern.School
 	err := s.changeLists(ctx, childID, func(tx *tx, c *lantern.Child, now time.Time) error {
 		if err := in.Validate(lantern.Today(now)); err != nil {
 			return err
 		}
-		sc := &School{ID: newID(), ChildID: childID, School: in.School, From: in.From, To: in.To, Current: in.To.IsZero(),
+		sc := &lantern.School{ID: newID(), ChildID: childID, School: in.School, From: in.From, To: in.To, Current: in.To.IsZero(),
 			CreatedAt: now.UTC().Truncate(time.Microsecond)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO child_schools (id, child_id, school, from_date, to_date, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, sc.ID, childID, sc.School, sc.From, sc.To, s.d.ts(now)); err != nil {
@@ -645,35 +353,13 @@ func (s *Store) RemoveSchool(ctx context.Context, childID, id string) error {
 	return s.removeItem(ctx, childID, id, "child_schools", "School", "child.school.remove")
 }
 
-// Validate trims the input and checks it; that the agency exists is
-// checked when the professional is added.
-func (in *ProfessionalInput) Validate() error { return in.problems().Err() }
-
-func (in *ProfessionalInput) problems() lantern.Problems {
-	in.AgencyID, in.Name, in.Role = strings.TrimSpace(in.AgencyID), strings.TrimSpace(in.Name), strings.TrimSpace(in.Role)
-	in.Email, in.Phone = NormaliseEmail(in.Email), strings.TrimSpace(in.Phone)
-	var p lantern.Problems
-	if in.AgencyID == "" {
-		p.Add("agency_id", "Select the professional's agency")
-	}
-	checkRequired(&p, "name", "Enter the professional's name", "name", in.Name, 100)
-	checkOptional(&p, "role", "role", in.Role, 200, false)
-	if in.Email != "" && !validEmail(in.Email) {
-		p.Add("email", "Enter an email address in the correct format, like name@example.org")
-	}
-	if in.Phone != "" && (len(in.Phone) > 30 || !validPhone(in.Phone)) {
-		p.Add("phone", "Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
-	}
-	return p
-}
-
 // AddProfessional adds a named professional of an agency. The agency becomes
 // involved with the child, so its people see the record, for as long as the
 // professional is named on it.
-func (s *Store) AddProfessional(ctx context.Context, childID string, in ProfessionalInput) (*Professional, error) {
-	var out *Professional
+func (s *Store) AddProfessional(ctx context.Context, childID string, in lantern.ProfessionalInput) (*lantern.Professional, error) {
+	var out *lantern.Professional
 	err := s.changeLists(ctx, childID, func(tx *tx, c *lantern.Child, now time.Time) error {
-		p := in.problems()
+		p := in.Problems()
 		var agencyName string
 		if in.AgencyID != "" {
 			err := tx.QueryRowContext(ctx, `SELECT name FROM agencies WHERE id = $1`, in.AgencyID).Scan(&agencyName)
@@ -686,7 +372,7 @@ func (s *Store) AddProfessional(ctx context.Context, childID string, in Professi
 		if err := p.Err(); err != nil {
 			return err
 		}
-		pr := &Professional{ID: newID(), ChildID: childID, AgencyID: in.AgencyID, AgencyName: agencyName, Name: in.Name, Role: in.Role,
+		pr := &lantern.Professional{ID: newID(), ChildID: childID, AgencyID: in.AgencyID, AgencyName: agencyName, Name: in.Name, Role: in.Role,
 			Email: in.Email, Phone: in.Phone, CreatedAt: now.UTC().Truncate(time.Microsecond)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO child_professionals (id, child_id, agency_id, name, role, email, phone, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, pr.ID, childID, pr.AgencyID, pr.Name, pr.Role, pr.Email, pr.Phone, s.d.ts(now)); err != nil {
@@ -711,26 +397,14 @@ func (s *Store) RemoveProfessional(ctx context.Context, childID, id string) erro
 	})
 }
 
-// Validate trims the input and checks it.
-func (in *FamilyMemberInput) Validate() error {
-	in.Name, in.Relationship, in.Notes = strings.TrimSpace(in.Name), strings.TrimSpace(in.Relationship), strings.TrimSpace(in.Notes)
-	var p lantern.Problems
-	checkRequired(&p, "name", "Enter the person's name", "name", in.Name, 100)
-	if !slices.Contains(Relationships, in.Relationship) {
-		p.Add("relationship", "Select the relationship to the child: one of "+strings.Join(Relationships, ", "))
-	}
-	checkOptional(&p, "notes", "notes", in.Notes, 2000, true)
-	return p.Err()
-}
-
 // AddFamilyMember adds a parent or carer.
-func (s *Store) AddFamilyMember(ctx context.Context, childID string, in FamilyMemberInput) (*FamilyMember, error) {
-	var out *FamilyMember
+func (s *Store) AddFamilyMember(ctx context.Context, childID string, in lantern.FamilyMemberInput) (*lantern.FamilyMember, error) {
+	var out *lantern.FamilyMember
 	err := s.changeLists(ctx, childID, func(tx *tx, c *lantern.Child, now time.Time) error {
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		m := &FamilyMember{ID: newID(), ChildID: childID, Name: in.Name, Relationship: in.Relationship,
+		m := &lantern.FamilyMember{ID: newID(), ChildID: childID, Name: in.Name, Relationship: in.Relationship,
 			ParentalResponsibility: in.ParentalResponsibility, LivesWith: in.LivesWith, Notes: in.Notes, CreatedAt: now.UTC().Truncate(time.Microsecond)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO family_members (id, child_id, name, relationship, parental_responsibility, lives_with, notes, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, m.ID, childID, m.Name, m.Relationship, m.ParentalResponsibility, m.LivesWith, m.Notes, s.d.ts(now)); err != nil {

@@ -53,7 +53,7 @@ func TestChildListsAddAndRemove(t *testing.T) {
 		c := newChild(t, s, f.Teacher, "Jayden", "Lists")
 
 		// Other names, with the phonetic key kept for matching.
-		n, err := s.AddOtherName(ctx, c.ID, store.OtherNameInput{Name: "  Jaiden ", Kind: "street-name"})
+		n, err := s.AddOtherName(ctx, c.ID, lantern.OtherNameInput{Name: "  Jaiden ", Kind: "street-name"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,13 +67,13 @@ func TestChildListsAddAndRemove(t *testing.T) {
 		if key != match.NameKey("Jaiden") || key == "" {
 			t.Errorf("name_key = %q, want %q", key, match.NameKey("Jaiden"))
 		}
-		n2, err := s.AddOtherName(ctx, c.ID, store.OtherNameInput{Name: "JJ", Kind: "nickname"})
+		n2, err := s.AddOtherName(ctx, c.ID, lantern.OtherNameInput{Name: "JJ", Kind: "nickname"})
 		if err != nil {
 			t.Fatal(err)
 		}
 
 		// Addresses: current first, then the newest.
-		old, err := s.AddAddress(ctx, c.ID, store.AddressInput{Address: "1 Old Road\nNorthmoor", Postcode: "nm1 1aa",
+		old, err := s.AddAddress(ctx, c.ID, lantern.AddressInput{Address: "1 Old Road\nNorthmoor", Postcode: "nm1 1aa",
 			From: date(t, "2015-01-01"), To: date(t, "2019-12-31")})
 		if err != nil {
 			t.Fatal(err)
@@ -81,11 +81,11 @@ func TestChildListsAddAndRemove(t *testing.T) {
 		if old.Postcode != "NM1 1AA" || old.Current {
 			t.Errorf("old address = %+v", old)
 		}
-		cur, err := s.AddAddress(ctx, c.ID, store.AddressInput{Address: "2 New Street", Postcode: "SW1A1AA", From: date(t, "2022-01-01")})
+		cur, err := s.AddAddress(ctx, c.ID, lantern.AddressInput{Address: "2 New Street", Postcode: "SW1A1AA", From: date(t, "2022-01-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		mid, err := s.AddAddress(ctx, c.ID, store.AddressInput{Address: "3 Middle Way", From: date(t, "2020-01-01"), To: date(t, "2021-12-31")})
+		mid, err := s.AddAddress(ctx, c.ID, lantern.AddressInput{Address: "3 Middle Way", From: date(t, "2020-01-01"), To: date(t, "2021-12-31")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,11 +93,11 @@ func TestChildListsAddAndRemove(t *testing.T) {
 			t.Errorf("current address = %+v", cur)
 		}
 
-		sch, err := s.AddSchool(ctx, c.ID, store.SchoolInput{School: "Riverside Academy", From: date(t, "2022-09-01")})
+		sch, err := s.AddSchool(ctx, c.ID, lantern.SchoolInput{School: "Riverside Academy", From: date(t, "2022-09-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		prof, err := s.AddProfessional(ctx, c.ID, store.ProfessionalInput{AgencyID: f.School.ID, Name: "Dee Signated",
+		prof, err := s.AddProfessional(ctx, c.ID, lantern.ProfessionalInput{AgencyID: f.School.ID, Name: "Dee Signated",
 			Role: "School designated safeguarding lead", Email: " DSL@Riverside.example.org ", Phone: "01632 960 001"})
 		if err != nil {
 			t.Fatal(err)
@@ -105,7 +105,7 @@ func TestChildListsAddAndRemove(t *testing.T) {
 		if prof.Email != "dsl@riverside.example.org" || prof.AgencyName != f.School.Name {
 			t.Errorf("professional = %+v", prof)
 		}
-		fam, err := s.AddFamilyMember(ctx, c.ID, store.FamilyMemberInput{Name: "Pat Lists", Relationship: "mother",
+		fam, err := s.AddFamilyMember(ctx, c.ID, lantern.FamilyMemberInput{Name: "Pat Lists", Relationship: "mother",
 			ParentalResponsibility: true, LivesWith: true, Notes: "Works nights"})
 		if err != nil {
 			t.Fatal(err)
@@ -219,36 +219,36 @@ func TestChildListsValidation(t *testing.T) {
 			fn   func() error
 			want []string
 		}{
-			{"empty name", func() error { _, err := s.AddOtherName(ctx, c.ID, store.OtherNameInput{Kind: "alias"}); return err }, []string{"name"}},
+			{"empty name", func() error { _, err := s.AddOtherName(ctx, c.ID, lantern.OtherNameInput{Kind: "alias"}); return err }, []string{"name"}},
 			{"bad kind", func() error {
-				_, err := s.AddOtherName(ctx, c.ID, store.OtherNameInput{Name: "X", Kind: "surname"})
+				_, err := s.AddOtherName(ctx, c.ID, lantern.OtherNameInput{Name: "X", Kind: "surname"})
 				return err
 			}, []string{"kind"}},
 			{"control character", func() error {
-				_, err := s.AddOtherName(ctx, c.ID, store.OtherNameInput{Name: "a\x07b", Kind: "alias"})
+				_, err := s.AddOtherName(ctx, c.ID, lantern.OtherNameInput{Name: "a\x07b", Kind: "alias"})
 				return err
 			}, []string{"name"}},
-			{"empty address", func() error { _, err := s.AddAddress(ctx, c.ID, store.AddressInput{}); return err }, []string{"address", "from_date"}},
+			{"empty address", func() error { _, err := s.AddAddress(ctx, c.ID, lantern.AddressInput{}); return err }, []string{"address", "from_date"}},
 			{"long address, bad postcode", func() error {
-				_, err := s.AddAddress(ctx, c.ID, store.AddressInput{Address: long, Postcode: "12345", From: today})
+				_, err := s.AddAddress(ctx, c.ID, lantern.AddressInput{Address: long, Postcode: "12345", From: today})
 				return err
 			}, []string{"address", "postcode"}},
 			{"future dates", func() error {
-				_, err := s.AddAddress(ctx, c.ID, store.AddressInput{Address: "A", From: tomorrow, To: tomorrow})
+				_, err := s.AddAddress(ctx, c.ID, lantern.AddressInput{Address: "A", From: tomorrow, To: tomorrow})
 				return err
 			}, []string{"from_date", "to_date"}},
 			{"end before start", func() error {
-				_, err := s.AddSchool(ctx, c.ID, store.SchoolInput{School: "S", From: date(t, "2020-01-02"), To: date(t, "2020-01-01")})
+				_, err := s.AddSchool(ctx, c.ID, lantern.SchoolInput{School: "S", From: date(t, "2020-01-02"), To: date(t, "2020-01-01")})
 				return err
 			}, []string{"to_date"}},
-			{"no school", func() error { _, err := s.AddSchool(ctx, c.ID, store.SchoolInput{From: today}); return err }, []string{"school"}},
+			{"no school", func() error { _, err := s.AddSchool(ctx, c.ID, lantern.SchoolInput{From: today}); return err }, []string{"school"}},
 			{"unknown agency, bad email and phone", func() error {
-				_, err := s.AddProfessional(ctx, c.ID, store.ProfessionalInput{AgencyID: "nope", Name: "N", Email: "not-an-email", Phone: "call me"})
+				_, err := s.AddProfessional(ctx, c.ID, lantern.ProfessionalInput{AgencyID: "nope", Name: "N", Email: "not-an-email", Phone: "call me"})
 				return err
 			}, []string{"agency_id", "email", "phone"}},
-			{"no agency, no name", func() error { _, err := s.AddProfessional(ctx, c.ID, store.ProfessionalInput{}); return err }, []string{"agency_id", "name"}},
+			{"no agency, no name", func() error { _, err := s.AddProfessional(ctx, c.ID, lantern.ProfessionalInput{}); return err }, []string{"agency_id", "name"}},
 			{"bad relationship", func() error {
-				_, err := s.AddFamilyMember(ctx, c.ID, store.FamilyMemberInput{Name: "P", Relationship: "uncle"})
+				_, err := s.AddFamilyMember(ctx, c.ID, lantern.FamilyMemberInput{Name: "P", Relationship: "uncle"})
 				return err
 			}, []string{"relationship"}},
 			{"no sibling", func() error { _, err := s.LinkSibling(ctx, c.ID, ""); return err }, []string{"sibling_id"}},
@@ -265,12 +265,12 @@ func TestChildListsValidation(t *testing.T) {
 		}
 		// A postcode given any which way is kept in Royal Mail's form.
 		for in, want := range map[string]string{"sw1a 1aa": "SW1A 1AA", " M1 1AE ": "M1 1AE", "b338th": "B33 8TH", "cr2  6xh": "CR2 6XH", "gir0aa": "GIR 0AA"} {
-			if got, ok := store.NormalisePostcode(in); !ok || got != want {
+			if got, ok := lantern.NormalisePostcode(in); !ok || got != want {
 				t.Errorf("NormalisePostcode(%q) = %q, %v; want %q", in, got, ok, want)
 			}
 		}
 		for _, bad := range []string{"SW1A", "1AA SW1", "SW1A 1A", "ZZZZ 999", "SW1A-1AA"} {
-			if _, ok := store.NormalisePostcode(bad); ok {
+			if _, ok := lantern.NormalisePostcode(bad); ok {
 				t.Errorf("NormalisePostcode(%q) accepted", bad)
 			}
 		}
@@ -289,11 +289,11 @@ func TestChildListsAccess(t *testing.T) {
 		f := storetest.Seed(t, s)
 		c := newChild(t, s, f.Teacher, "Acc", "Ess")
 		ctx := storetest.As(f.Teacher)
-		n, err := s.AddOtherName(ctx, c.ID, store.OtherNameInput{Name: "Ace", Kind: "nickname"})
+		n, err := s.AddOtherName(ctx, c.ID, lantern.OtherNameInput{Name: "Ace", Kind: "nickname"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := s.AddAddress(ctx, c.ID, store.AddressInput{Address: "1 Road", From: date(t, "2020-01-01")})
+		a, err := s.AddAddress(ctx, c.ID, lantern.AddressInput{Address: "1 Road", From: date(t, "2020-01-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,13 +305,13 @@ func TestChildListsAccess(t *testing.T) {
 			"names":    func() error { _, err := s.OtherNames(other, c.ID); return err },
 			"siblings": func() error { _, err := s.Siblings(other, c.ID); return err },
 			"add name": func() error {
-				_, err := s.AddOtherName(other, c.ID, store.OtherNameInput{Name: "X", Kind: "alias"})
+				_, err := s.AddOtherName(other, c.ID, lantern.OtherNameInput{Name: "X", Kind: "alias"})
 				return err
 			},
-			"bad input": func() error { _, err := s.AddOtherName(other, c.ID, store.OtherNameInput{}); return err },
+			"bad input": func() error { _, err := s.AddOtherName(other, c.ID, lantern.OtherNameInput{}); return err },
 			"remove":    func() error { return s.RemoveOtherName(other, c.ID, n.ID) },
 			"add professional": func() error {
-				_, err := s.AddProfessional(other, c.ID, store.ProfessionalInput{AgencyID: f.Other.ID, Name: "Sneaky"})
+				_, err := s.AddProfessional(other, c.ID, lantern.ProfessionalInput{AgencyID: f.Other.ID, Name: "Sneaky"})
 				return err
 			},
 			"link": func() error { _, err := s.LinkSibling(other, c.ID, c.ID); return err },
@@ -343,7 +343,7 @@ func TestChildListsAccess(t *testing.T) {
 		if _, err := s.ChildLists(actx, c.ID); err != nil {
 			t.Errorf("the analyst cannot read: %v", err)
 		}
-		_, err = s.AddOtherName(actx, c.ID, store.OtherNameInput{Name: "X", Kind: "alias"})
+		_, err = s.AddOtherName(actx, c.ID, lantern.OtherNameInput{Name: "X", Kind: "alias"})
 		wantCode(t, err, lantern.EFORBIDDEN)
 		wantCode(t, s.RemoveOtherName(actx, c.ID, n.ID), lantern.EFORBIDDEN)
 
@@ -351,7 +351,7 @@ func TestChildListsAccess(t *testing.T) {
 		if _, err := s.DB().Exec(`UPDATE children SET merged_into = $1 WHERE id = $2`, c2.ID, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.AddOtherName(ctx, c.ID, store.OtherNameInput{Name: "X", Kind: "alias"})
+		_, err = s.AddOtherName(ctx, c.ID, lantern.OtherNameInput{Name: "X", Kind: "alias"})
 		wantCode(t, err, lantern.ECONFLICT)
 		wantCode(t, s.RemoveOtherName(ctx, c.ID, n.ID), lantern.ECONFLICT)
 	})
@@ -365,7 +365,7 @@ func TestProfessionalInvolvesAgency(t *testing.T) {
 		if _, err := s.FindChildByID(other, c.ID); lantern.ErrorCode(err) != lantern.ENOTFOUND {
 			t.Fatalf("before: %v", err)
 		}
-		p, err := s.AddProfessional(storetest.As(f.Teacher), c.ID, store.ProfessionalInput{AgencyID: f.Other.ID, Name: "Hil Head", Role: "Head teacher"})
+		p, err := s.AddProfessional(storetest.As(f.Teacher), c.ID, lantern.ProfessionalInput{AgencyID: f.Other.ID, Name: "Hil Head", Role: "Head teacher"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -381,7 +381,7 @@ func TestProfessionalInvolvesAgency(t *testing.T) {
 			t.Fatalf("lists as the other school: %+v %v", l, err)
 		}
 		// Adding a second professional of an agency already involved is fine.
-		if _, err := s.AddProfessional(other, c.ID, store.ProfessionalInput{AgencyID: f.Other.ID, Name: "Second"}); err != nil {
+		if _, err := s.AddProfessional(other, c.ID, lantern.ProfessionalInput{AgencyID: f.Other.ID, Name: "Second"}); err != nil {
 			t.Fatal(err)
 		}
 		vs, err := s.Involvements(storetest.As(f.Teacher), c.ID)

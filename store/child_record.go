@@ -13,10 +13,10 @@ type ChildRecord struct {
 	Concerns    []*lantern.Concern
 	Assessments []*toolkit.Assessment
 	Tasks       []*lantern.Task
-	Lists       *ChildLists
+	Lists       *lantern.ChildLists
 	Episodes    []*lantern.MissingEpisode
-	Meetings    []*MeetingSummary
-	Events      *ChildEvents
+	Meetings    []*lantern.MeetingSummary
+	Events      *lantern.ChildEvents
 }
 
 // childRecordMeetings is how many of the latest meetings the record holds.
@@ -47,7 +47,7 @@ func (s *Store) ChildRecord(ctx context.Context, id string) (*ChildRecord, error
 		if r.Episodes, err = s.Episodes(ctx, id); err != nil {
 			return err
 		}
-		if r.Meetings, err = s.Meetings(ctx, MeetingFilter{ChildID: id, Newest: true, Limit: childRecordMeetings}); err != nil {
+		if r.Meetings, err = s.Meetings(ctx, lantern.MeetingFilter{ChildID: id, Newest: true, Limit: childRecordMeetings}); err != nil {
 			return err
 		}
 		r.Events, err = s.ChildEvents(ctx, id)

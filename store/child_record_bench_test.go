@@ -72,7 +72,7 @@ func recordPartByPart(ctx context.Context, s *store.Store, id string) error {
 	if _, err := s.Episodes(ctx, id); err != nil {
 		return err
 	}
-	if _, err := s.Meetings(ctx, store.MeetingFilter{ChildID: id, Newest: true, Limit: 20}); err != nil {
+	if _, err := s.Meetings(ctx, lantern.MeetingFilter{ChildID: id, Newest: true, Limit: 20}); err != nil {
 		return err
 	}
 	_, err := s.ChildEvents(ctx, id)

@@ -126,7 +126,7 @@ func TestDigestCounts(t *testing.T) {
 
 		// A disabled person is sent nothing.
 		admin := storetest.As(f.Admin)
-		if _, err := s.UpdateUser(admin, swD.ID, swD.Version, store.UserUpdate{Name: swD.Name, AgencyID: swD.AgencyID, Roles: swD.Roles, Disabled: true}); err != nil {
+		if _, err := s.UpdateUser(admin, swD.ID, swD.Version, lantern.UserUpdate{Name: swD.Name, AgencyID: swD.AgencyID, Roles: swD.Roles, Disabled: true}); err != nil {
 			t.Fatal(err)
 		}
 		got = digestCounts(t, s, clock.Now())
@@ -135,7 +135,7 @@ func TestDigestCounts(t *testing.T) {
 		// Work done is no longer counted: B's decision (no further action)
 		// ends the decision and closes the assessment.
 		decided := clock.Now()
-		if _, err := s.UpdateReferral(storetest.As(swB), childB.ID, rB.ID, rB.Version, store.ReferralUpdate{Decision: "no-further-action", DecidedAt: &decided}); err != nil {
+		if _, err := s.UpdateReferral(storetest.As(swB), childB.ID, rB.ID, rB.Version, lantern.ReferralUpdate{Decision: "no-further-action", DecidedAt: &decided}); err != nil {
 			t.Fatal(err)
 		}
 		got = digestCounts(t, s, clock.Now())

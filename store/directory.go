@@ -11,20 +11,9 @@ import (
 	"lantern"
 )
 
-// ContactInput is what adding or changing a directory entry takes.
-type ContactInput struct {
-	AgencyID string
-	Team     string
-	Name     string
-	Email    string
-	Phone    string
-	Roles    []lantern.PathwayRole
-	Active   bool
-}
-
-func (s *Store) validateContact(ctx context.Context, q querier, in *ContactInput) error {
+func (s *Store) validateContact(ctx context.Context, q querier, in *lantern.ContactInput) error {
 	in.Name, in.Team, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Team), strings.TrimSpace(in.Phone)
-	in.Email = NormaliseEmail(in.Email)
+	in.Email = lantern.NormaliseEmail(in.Email)
 	var p lantern.Problems
 	if in.Name == "" {
 		p.Add("name", "Enter the name of the person or mailbox")
@@ -69,7 +58,7 @@ func (s *Store) validateContact(ctx context.Context, q querier, in *ContactInput
 
 // CreateContact adds a person or mailbox to the directory; administrators
 // only.
-func (s *Store) CreateContact(ctx context.Context, in ContactInput) (*lantern.Contact, error) {
+func (s *Store) CreateContact(ctx context.Context, in lantern.ContactInput) (*lantern.Contact, error) {
 	if err := mustAdminister(ctx); err != nil {
 		return nil, err
 	}
@@ -99,7 +88,7 @@ func (s *Store) CreateContact(ctx context.Context, in ContactInput) (*lantern.Co
 }
 
 // UpdateContact changes a directory entry at the version the caller saw.
-func (s *Store) UpdateContact(ctx context.Context, id string, version int, in ContactInput) (*lantern.Contact, error) {
+func (s *Store) UpdateContact(ctx context.Context, id string, version int, in lantern.ContactInput) (*lantern.Contact, error) {
 	if err := mustAdminister(ctx); err != nil {
 		return nil, err
 	}

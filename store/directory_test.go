@@ -13,7 +13,7 @@ import (
 
 func dirContact(t *testing.T, s *store.Store, admin *lantern.User, agencyID, name, email string, roles ...lantern.PathwayRole) *lantern.Contact {
 	t.Helper()
-	c, err := s.CreateContact(storetest.As(admin), store.ContactInput{AgencyID: agencyID, Name: name, Email: email, Roles: roles, Active: true})
+	c, err := s.CreateContact(storetest.As(admin), lantern.ContactInput{AgencyID: agencyID, Name: name, Email: email, Roles: roles, Active: true})
 	if err != nil {
 		t.Fatalf("contact %s: %v", email, err)
 	}
@@ -31,28 +31,28 @@ func TestDirectory(t *testing.T) {
 
 		for _, tc := range []struct {
 			name   string
-			in     store.ContactInput
+			in     lantern.ContactInput
 			fields []string
 		}{
-			{"no name", store.ContactInput{AgencyID: f.CSC.ID, Email: "a@example.org"}, []string{"name"}},
-			{"a bad address", store.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "a@example"}, []string{"email"}},
-			{"an address with a display name", store.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "A <a@example.org>"}, []string{"email"}},
-			{"header injection", store.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "a@example.org\r\nBcc: b@example.org"}, []string{"email"}},
-			{"a role not in the pathway", store.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "a@example.org", Roles: []lantern.PathwayRole{"boss"}}, []string{"roles"}},
-			{"no such agency", store.ContactInput{AgencyID: "nope", Name: "A", Email: "a@example.org"}, []string{"agency_id"}},
-			{"the address is taken", store.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "seiu@police.example.org"}, []string{"email"}},
+			{"no name", lantern.ContactInput{AgencyID: f.CSC.ID, Email: "a@example.org"}, []string{"name"}},
+			{"a bad address", lantern.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "a@example"}, []string{"email"}},
+			{"an address with a display name", lantern.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "A <a@example.org>"}, []string{"email"}},
+			{"header injection", lantern.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "a@example.org\r\nBcc: b@example.org"}, []string{"email"}},
+			{"a role not in the pathway", lantern.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "a@example.org", Roles: []lantern.PathwayRole{"boss"}}, []string{"roles"}},
+			{"no such agency", lantern.ContactInput{AgencyID: "nope", Name: "A", Email: "a@example.org"}, []string{"agency_id"}},
+			{"the address is taken", lantern.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "seiu@police.example.org"}, []string{"email"}},
 		} {
 			_, err := s.CreateContact(admin, tc.in)
 			wantFields(t, tc.name, err, tc.fields...)
 		}
-		_, err := s.CreateContact(storetest.As(f.SocialWorker), store.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "a@example.org"})
+		_, err := s.CreateContact(storetest.As(f.SocialWorker), lantern.ContactInput{AgencyID: f.CSC.ID, Name: "A", Email: "a@example.org"})
 		wantCode(t, err, lantern.EFORBIDDEN)
 		if n := rowCount(t, s, "directory_contacts"); n != 1 {
 			t.Fatalf("%d contacts after refusals, want 1", n)
 		}
 
 		// Changing an entry needs the version seen.
-		in := store.ContactInput{AgencyID: f.CSC.ID, Name: "Sexual exploitation investigation unit", Email: "seiu@police.example.org", Team: "Public protection",
+		in := lantern.ContactInput{AgencyID: f.CSC.ID, Name: "Sexual exploitation investigation unit", Email: "seiu@police.example.org", Team: "Public protection",
 			Roles: []lantern.PathwayRole{lantern.PathwayPoliceIntel, lantern.PathwayPoliceUnit}, Active: true}
 		got, err := s.UpdateContact(admin, unit.ID, 1, in)
 		if err != nil {

@@ -52,14 +52,6 @@ func (s *Store) shareID(ctx context.Context, tx *tx, sh share) (string, error) {
 	return id, nil
 }
 
-// Distribution is one email of a distribution: to one recipient, about the
-// shares it carries.
-type Distribution struct {
-	To       lantern.Invitee
-	What     []string // minutes, toolkit
-	ShareIDs []string
-}
-
 // Purposes of the pathway's sends (seeds/002), as recorded on each share.
 const (
 	purposeMinutes     = "Minutes of the meeting, for those invited, to carry out its decisions and actions"
@@ -73,10 +65,10 @@ const (
 // principal manager of the independent reviewing officers. Each send is an
 // information-sharing event; the emails (links only) are the caller's to
 // send, and their fate is recorded with SharesSent.
-func (s *Store) Distribute(ctx context.Context, id string, version int) (*lantern.Meeting, []Distribution, error) {
+func (s *Store) Distribute(ctx context.Context, id string, version int) (*lantern.Meeting, []lantern.Distribution, error) {
 	now := s.now()
 	var out *lantern.Meeting
-	var ds []Distribution
+	var ds []lantern.Distribution
 	err := s.write(ctx, func(tx *tx) error {
 		m, err := s.meetingForChange(ctx, tx, id, version)
 		if err != nil {
@@ -91,7 +83,7 @@ func (s *Store) Distribute(ctx context.Context, id string, version int) (*lanter
 			if !ok {
 				i = len(ds)
 				byEmail[to.Email] = i
-				ds = append(ds, Distribution{To: to})
+				ds = append(ds, lantern.Distribution{To: to})
 			}
 			if !slices.Contains(ds[i].What, what) {
 				ds[i].What = append(ds[i].What, what)

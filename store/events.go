@@ -80,18 +80,9 @@ func (s *Store) CreateReferral(ctx context.Context, childID string, r *lantern.R
 	return r, nil
 }
 
-// ReferralUpdate records what happened after a referral; each time given
-// stops its clock.
-type ReferralUpdate struct {
-	Decision              string
-	DecidedAt             *time.Time
-	WrittenConfirmationAt *time.Time
-	FeedbackAt            *time.Time
-}
-
 // UpdateReferral records the decision, the written follow-up or the feedback
 // to the referrer. Each may be given once; the version must be current.
-func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version int, up ReferralUpdate) (*lantern.Referral, error) {
+func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version int, up lantern.ReferralUpdate) (*lantern.Referral, error) {
 	now := s.now()
 	var p lantern.Problems
 	if up.Decision != "" && !slices.Contains(lantern.ReferralDecisions, up.Decision) {
@@ -407,21 +398,11 @@ func (s *Store) CreateCoreGroup(ctx context.Context, childID string, heldAt time
 	return id, err
 }
 
-// SWAssessment is a social work assessment: single, initial or core.
-type SWAssessment struct {
-	ID          string          `json:"id"`
-	ChildID     string          `json:"child_id"`
-	Kind        string          `json:"kind"`
-	StartedAt   time.Time       `json:"started_at"`
-	CompletedAt *time.Time      `json:"completed_at,omitempty"`
-	Tasks       []*lantern.Task `json:"tasks"`
-}
-
 // RecordSWAssessment records a social work assessment started and, if
 // given, completed. Completing a single or initial assessment stops the
 // assessment clock; starting a core assessment (wt2006) starts its clock
 // and completing it stops it.
-func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *SWAssessment) (*SWAssessment, error) {
+func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *lantern.SWAssessment) (*lantern.SWAssessment, error) {
 	now := s.now()
 	var p lantern.Problems
 	if a.Kind != "single" && a.Kind != "initial" && a.Kind != "core" {
@@ -535,23 +516,9 @@ func (s *Store) CloseTask(ctx context.Context, id string, version int, reason st
 	return out, err
 }
 
-// S47Enquiry is a section 47 child protection enquiry and its outcome.
-type S47Enquiry struct {
-	ID                   string          `json:"id"`
-	ChildID              string          `json:"child_id"`
-	StrategyDiscussionID string          `json:"strategy_discussion_id,omitempty"`
-	StartedAt            time.Time       `json:"started_at"`
-	CompletedAt          *time.Time      `json:"completed_at,omitempty"`
-	Outcome              string          `json:"outcome,omitempty"`
-	Tasks                []*lantern.Task `json:"tasks"`
-}
-
-// S47Outcomes are what an enquiry may find.
-var S47Outcomes = []string{"not-substantiated", "substantiated-no-continuing-risk", "substantiated-icpc"}
-
 // RecordS47 records a section 47 enquiry: started, and when completed, its
 // outcome. It may name the strategy discussion that decided on it.
-func (s *Store) RecordS47(ctx context.Context, childID string, e *S47Enquiry) (*S47Enquiry, error) {
+func (s *Store) RecordS47(ctx context.Context, childID string, e *lantern.S47Enquiry) (*lantern.S47Enquiry, error) {
 	now := s.now()
 	var p lantern.Problems
 	lantern.CheckEventTime(&p, "started_at", e.StartedAt, now)
@@ -560,8 +527,8 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *S47Enquiry) (*
 		if e.CompletedAt.Before(e.StartedAt) {
 			p.Add("completed_at", "An enquiry cannot be completed before it started")
 		}
-		if !slices.Contains(S47Outcomes, e.Outcome) {
-			p.Add("outcome", "The outcome must be one of "+strings.Join(S47Outcomes, ", "))
+		if !slices.Contains(lantern.S47Outcomes, e.Outcome) {
+			p.Add("outcome", "The outcome must be one of "+strings.Join(lantern.S47Outcomes, ", "))
 		}
 	} else if e.Outcome != "" {
 		p.Add("completed_at", "Give when the enquiry was completed with its outcome")

@@ -10,56 +10,16 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"time"
 
 	"lantern"
 )
 
-// CoreGroup is a core group meeting.
-type CoreGroup struct {
-	ID      string          `json:"id"`
-	ChildID string          `json:"child_id"`
-	HeldAt  time.Time       `json:"held_at"`
-	Tasks   []*lantern.Task `json:"tasks"`
-}
-
-// ProtectionPlan is a child protection plan, started by a conference and
-// ended by a later one; StartedBy and EndedBy are the conferences' ids.
-type ProtectionPlan struct {
-	ID        string       `json:"id"`
-	ChildID   string       `json:"child_id"`
-	StartedOn lantern.Date `json:"started_on"`
-	// EndedOn is zero while the plan is current.
-	EndedOn   lantern.Date `json:"ended_on"`
-	StartedBy string       `json:"started_by"`
-	EndedBy   string       `json:"ended_by,omitempty"`
-}
-
-// Current reports whether the plan has not ended.
-func (p *ProtectionPlan) Current() bool { return p.EndedOn.IsZero() }
-
-// ChildEvents are a child's statutory events, each list newest first. The
-// events' tasks are not loaded (the child's tasks are read on their own).
-type ChildEvents struct {
-	ChildID             string                        `json:"child_id"`
-	Referrals           []*lantern.Referral           `json:"referrals"`
-	StrategyDiscussions []*lantern.StrategyDiscussion `json:"strategy_discussions"`
-	Conferences         []*lantern.Conference         `json:"conferences"`
-	CoreGroups          []*CoreGroup                  `json:"core_groups"`
-	SWAssessments       []*SWAssessment               `json:"social_work_assessments"`
-	S47Enquiries        []*S47Enquiry                 `json:"s47_enquiries"`
-	// Plans are every child protection plan, newest first; Plan is the
-	// current one, nil when the child is not on a plan.
-	Plans []*ProtectionPlan `json:"plans"`
-	Plan  *ProtectionPlan   `json:"plan,omitempty"`
-}
-
 // ChildEvents reads a child's statutory events. The read is audited once.
-func (s *Store) ChildEvents(ctx context.Context, childID string) (*ChildEvents, error) {
+func (s *Store) ChildEvents(ctx context.Context, childID string) (*lantern.ChildEvents, error) {
 	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
 		return nil, err
 	}
-	ev := &ChildEvents{ChildID: childID}
+	ev := &lantern.ChildEvents{ChildID: childID}
 	var err error
 	if ev.Referrals, err = collect(ctx, s.db, "referrals",
 		`SELECT `+referralCols+` FROM referrals WHERE child_id = $1 ORDER BY received_at DESC, id DESC`, scanReferral, childID); err != nil {
@@ -127,18 +87,18 @@ func (s *Store) FindConference(ctx context.Context, childID, id string) (*lanter
 
 // FindCoreGroup reads one of a child's core group meetings. The read is
 // audited.
-func (s *Store) FindCoreGroup(ctx context.Context, childID, id string) (*CoreGroup, error) {
+func (s *Store) FindCoreGroup(ctx context.Context, childID, id string) (*lantern.CoreGroup, error) {
 	return findEvent(ctx, s, childID, id, "core-group", "core_group", "Core group meeting",
 		`SELECT `+coreGroupCols+` FROM core_groups WHERE id = $1 AND child_id = $2`, scanCoreGroup,
-		func(g *CoreGroup, ts []*lantern.Task) { g.Tasks = ts })
+		func(g *lantern.CoreGroup, ts []*lantern.Task) { g.Tasks = ts })
 }
 
 // FindSWAssessment reads one of a child's social work assessments with its
 // tasks. The read is audited.
-func (s *Store) FindSWAssessment(ctx context.Context, childID, id string) (*SWAssessment, error) {
+func (s *Store) FindSWAssessment(ctx context.Context, childID, id string) (*lantern.SWAssessment, error) {
 	return findEvent(ctx, s, childID, id, "sw-assessment", "sw_assessment", "Assessment",
 		`SELECT `+swAssessmentCols+` FROM sw_assessments WHERE id = $1 AND child_id = $2`, scanSWAssessment,
-		func(a *SWAssessment, ts []*lantern.Task) { a.Tasks = ts })
+		func(a *lantern.SWAssessment, ts []*lantern.Task) { a.Tasks = ts })
 }
 
 // findEvent reads one event of a child the caller may see, and the tasks
@@ -222,24 +182,24 @@ func scanConference(r scanner) (*lantern.Conference, error) {
 
 const s47Cols = `id, child_id, COALESCE(strategy_discussion_id, ''), started_at, completed_at, outcome`
 
-func scanS47(r scanner) (*S47Enquiry, error) {
-	var v S47Enquiry
+func scanS47(r scanner) (*lantern.S47Enquiry, error) {
+	var v lantern.S47Enquiry
 	err := r.Scan(&v.ID, &v.ChildID, &v.StrategyDiscussionID, timeScan{&v.StartedAt}, ntimeScan{&v.CompletedAt}, &v.Outcome)
 	v.Tasks = []*lantern.Task{}
 	return &v, err
 }
 
 // FindS47 reads one of a child's s47 enquiries. The read is audited.
-func (s *Store) FindS47(ctx context.Context, childID, id string) (*S47Enquiry, error) {
+func (s *Store) FindS47(ctx context.Context, childID, id string) (*lantern.S47Enquiry, error) {
 	return findEvent(ctx, s, childID, id, "s47", "s47_enquiry", "Enquiry",
 		`SELECT `+s47Cols+` FROM s47_enquiries WHERE id = $1 AND child_id = $2`, scanS47,
-		func(e *S47Enquiry, ts []*lantern.Task) { e.Tasks = ts })
+		func(e *lantern.S47Enquiry, ts []*lantern.Task) { e.Tasks = ts })
 }
 
 const coreGroupCols = `id, child_id, held_at`
 
-func scanCoreGroup(r scanner) (*CoreGroup, error) {
-	var v CoreGroup
+func scanCoreGroup(r scanner) (*lantern.CoreGroup, error) {
+	var v lantern.CoreGroup
 	err := r.Scan(&v.ID, &v.ChildID, timeScan{&v.HeldAt})
 	v.Tasks = []*lantern.Task{}
 	return &v, err
@@ -247,8 +207,8 @@ func scanCoreGroup(r scanner) (*CoreGroup, error) {
 
 const swAssessmentCols = `id, child_id, kind, started_at, completed_at`
 
-func scanSWAssessment(r scanner) (*SWAssessment, error) {
-	var v SWAssessment
+func scanSWAssessment(r scanner) (*lantern.SWAssessment, error) {
+	var v lantern.SWAssessment
 	err := r.Scan(&v.ID, &v.ChildID, &v.Kind, timeScan{&v.StartedAt}, ntimeScan{&v.CompletedAt})
 	v.Tasks = []*lantern.Task{}
 	return &v, err
@@ -256,8 +216,8 @@ func scanSWAssessment(r scanner) (*SWAssessment, error) {
 
 const planCols = `id, child_id, started_on, ended_on, started_by, ended_by`
 
-func scanPlan(r scanner) (*ProtectionPlan, error) {
-	var v ProtectionPlan
+func scanPlan(r scanner) (*lantern.ProtectionPlan, error) {
+	var v lantern.ProtectionPlan
 	err := r.Scan(&v.ID, &v.ChildID, &v.StartedOn, &v.EndedOn, &v.StartedBy, &v.EndedBy)
 	return &v, err
 }

@@ -271,7 +271,7 @@ func TestEventReferralDecision(t *testing.T) {
 		t.Run("a decision on time", func(t *testing.T) {
 			c := evChild(t, s, a.SW, "Ontime")
 			r := evReferral(t, s, a.SW, c.ID, "phone", received)
-			up, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, store.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-21T22:59:59Z")})
+			up, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, lantern.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-21T22:59:59Z")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,13 +293,13 @@ func TestEventReferralDecision(t *testing.T) {
 			}
 
 			// Given twice: refused, nothing changed.
-			_, err = s.UpdateReferral(ctx, c.ID, r.ID, 2, store.ReferralUpdate{Decision: "early-help", DecidedAt: evTimeP(t, "2027-05-22T10:00:00Z")})
+			_, err = s.UpdateReferral(ctx, c.ID, r.ID, 2, lantern.ReferralUpdate{Decision: "early-help", DecidedAt: evTimeP(t, "2027-05-22T10:00:00Z")})
 			evFields(t, "a second decision", err, "decided_at")
 			// A stale version.
-			_, err = s.UpdateReferral(ctx, c.ID, r.ID, 1, store.ReferralUpdate{FeedbackAt: evTimeP(t, "2027-05-22T10:00:00Z")})
+			_, err = s.UpdateReferral(ctx, c.ID, r.ID, 1, lantern.ReferralUpdate{FeedbackAt: evTimeP(t, "2027-05-22T10:00:00Z")})
 			evWantCode(t, "stale version", err, lantern.ECONFLICT)
 			// Before the referral arrived.
-			_, err = s.UpdateReferral(ctx, c.ID, r.ID, 2, store.ReferralUpdate{FeedbackAt: evTimeP(t, "2027-05-20T08:59:59Z")})
+			_, err = s.UpdateReferral(ctx, c.ID, r.ID, 2, lantern.ReferralUpdate{FeedbackAt: evTimeP(t, "2027-05-20T08:59:59Z")})
 			evFields(t, "feedback before the referral", err, "feedback_at")
 			if got := evTask(t, s, a.SW, c.ID, "referrer-feedback", lantern.TaskOpen); got.Version != 1 {
 				t.Errorf("a refused update touched the feedback task: %+v", got)
@@ -307,7 +307,7 @@ func TestEventReferralDecision(t *testing.T) {
 
 			// The follow-up and the feedback stop their clocks: one on time,
 			// one late (due 10:00 on Saturday 22 May, London time).
-			up, err = s.UpdateReferral(ctx, c.ID, r.ID, 2, store.ReferralUpdate{WrittenConfirmationAt: evTimeP(t, "2027-05-22T09:00:01Z"),
+			up, err = s.UpdateReferral(ctx, c.ID, r.ID, 2, lantern.ReferralUpdate{WrittenConfirmationAt: evTimeP(t, "2027-05-22T09:00:01Z"),
 				FeedbackAt: evTimeP(t, "2027-05-21T16:00:00Z")})
 			if err != nil || up.Version != 3 {
 				t.Fatalf("follow-up and feedback: %+v %v", up, err)
@@ -326,7 +326,7 @@ func TestEventReferralDecision(t *testing.T) {
 			c := evChild(t, s, a.SW, "Late")
 			r := evReferral(t, s, a.SW, c.ID, "online", received)
 			// 00:30 on Saturday in London, still Friday in UTC: late.
-			if _, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, store.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-21T23:30:00Z")}); err != nil {
+			if _, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, lantern.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-21T23:30:00Z")}); err != nil {
 				t.Fatal(err)
 			}
 			done := evTask(t, s, a.SW, c.ID, "referral-decision", lantern.TaskDone)
@@ -339,7 +339,7 @@ func TestEventReferralDecision(t *testing.T) {
 			c := evChild(t, s, a.SW, "Nfa")
 			r := evReferral(t, s, a.SW, c.ID, "online", received)
 			at := evTime(t, "2027-05-21T11:00:00Z")
-			if _, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, store.ReferralUpdate{Decision: "no-further-action", DecidedAt: &at}); err != nil {
+			if _, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, lantern.ReferralUpdate{Decision: "no-further-action", DecidedAt: &at}); err != nil {
 				t.Fatal(err)
 			}
 			evWantTasks(t, "after no further action", evTasks(t, s, a.SW, c.ID),
@@ -358,21 +358,21 @@ func TestEventReferralDecision(t *testing.T) {
 			before := evCounts(t, s)
 			for _, tc := range []struct {
 				name   string
-				up     store.ReferralUpdate
+				up     lantern.ReferralUpdate
 				fields []string
 			}{
-				{"decided before it was received", store.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-20T08:00:00Z")}, []string{"decided_at"}},
-				{"decided years ahead", store.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2033-06-01T13:00:00Z")}, []string{"decided_at"}},
-				{"a decision not on the list", store.ReferralUpdate{Decision: "maybe", DecidedAt: evTimeP(t, "2027-05-21T10:00:00Z")}, []string{"decision"}},
-				{"a decision with no time", store.ReferralUpdate{Decision: "assessment"}, []string{"decided_at"}},
-				{"a time with no decision", store.ReferralUpdate{DecidedAt: evTimeP(t, "2027-05-21T10:00:00Z")}, []string{"decided_at"}},
+				{"decided before it was received", lantern.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-20T08:00:00Z")}, []string{"decided_at"}},
+				{"decided years ahead", lantern.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2033-06-01T13:00:00Z")}, []string{"decided_at"}},
+				{"a decision not on the list", lantern.ReferralUpdate{Decision: "maybe", DecidedAt: evTimeP(t, "2027-05-21T10:00:00Z")}, []string{"decision"}},
+				{"a decision with no time", lantern.ReferralUpdate{Decision: "assessment"}, []string{"decided_at"}},
+				{"a time with no decision", lantern.ReferralUpdate{DecidedAt: evTimeP(t, "2027-05-21T10:00:00Z")}, []string{"decided_at"}},
 			} {
 				_, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, tc.up)
 				evFields(t, tc.name, err, tc.fields...)
 			}
-			_, err := s.UpdateReferral(ctx, c.ID, "no-such-referral", 1, store.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-21T10:00:00Z")})
+			_, err := s.UpdateReferral(ctx, c.ID, "no-such-referral", 1, lantern.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-21T10:00:00Z")})
 			evWantCode(t, "unknown referral", err, lantern.ENOTFOUND)
-			_, err = s.UpdateReferral(storetest.As(a.Outsider), c.ID, r.ID, 1, store.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-21T10:00:00Z")})
+			_, err = s.UpdateReferral(storetest.As(a.Outsider), c.ID, r.ID, 1, lantern.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, "2027-05-21T10:00:00Z")})
 			evWantCode(t, "a school not involved", err, lantern.ENOTFOUND)
 			if after := evCounts(t, s); after != before {
 				t.Errorf("refused updates stored something: %s, then %s", before, after)
@@ -389,7 +389,7 @@ func TestEventReferralDecision(t *testing.T) {
 			c := evChild(t, s, a.SW, "Twice")
 			r1 := evReferral(t, s, a.SW, c.ID, "online", received)
 			r2 := evReferral(t, s, a.SW, c.ID, "online", "2027-05-21T09:00:00Z")
-			if _, err := s.UpdateReferral(ctx, c.ID, r2.ID, 1, store.ReferralUpdate{Decision: "no-further-action", DecidedAt: evTimeP(t, "2027-05-21T12:00:00Z")}); err != nil {
+			if _, err := s.UpdateReferral(ctx, c.ID, r2.ID, 1, lantern.ReferralUpdate{Decision: "no-further-action", DecidedAt: evTimeP(t, "2027-05-21T12:00:00Z")}); err != nil {
 				t.Fatal(err)
 			}
 			for _, tk := range evTasks(t, s, a.SW, c.ID) {
@@ -539,7 +539,7 @@ func TestEventStrategyDiscussionsAndConferences(t *testing.T) {
 		// A single assessment completed stops the referral's assessment clock.
 		sa := evChild(t, s, a.SW, "Assessed")
 		evReferral(t, s, a.SW, sa.ID, "online", "2027-05-20T09:00:00Z")
-		got, err := s.RecordSWAssessment(ctx, sa.ID, &store.SWAssessment{Kind: "single", StartedAt: evTime(t, "2027-05-24T09:00:00Z"),
+		got, err := s.RecordSWAssessment(ctx, sa.ID, &lantern.SWAssessment{Kind: "single", StartedAt: evTime(t, "2027-05-24T09:00:00Z"),
 			CompletedAt: evTimeP(t, "2027-05-28T15:00:00Z")})
 		if err != nil {
 			t.Fatal(err)
@@ -552,7 +552,7 @@ func TestEventStrategyDiscussionsAndConferences(t *testing.T) {
 			t.Errorf("assessment task %+v", as)
 		}
 		// wt2023 has no core assessment: starting one makes no task.
-		core, err := s.RecordSWAssessment(ctx, sa.ID, &store.SWAssessment{Kind: "core", StartedAt: evTime(t, "2027-05-29T09:00:00Z")})
+		core, err := s.RecordSWAssessment(ctx, sa.ID, &lantern.SWAssessment{Kind: "core", StartedAt: evTime(t, "2027-05-29T09:00:00Z")})
 		if err != nil || len(core.Tasks) != 0 {
 			t.Errorf("core assessment under wt2023: %v, %v", core, err)
 		}
@@ -628,17 +628,17 @@ func TestEventProfilesAndCalendars(t *testing.T) {
 			ctx := storetest.As(a.SW)
 			// The initial assessment completes; the core assessment starts
 			// its own clock of 35 working days, and completing it stops it.
-			if _, err := s.RecordSWAssessment(ctx, c.ID, &store.SWAssessment{Kind: "initial", StartedAt: evTime(t, "2026-12-29T09:00:00Z"),
+			if _, err := s.RecordSWAssessment(ctx, c.ID, &lantern.SWAssessment{Kind: "initial", StartedAt: evTime(t, "2026-12-29T09:00:00Z"),
 				CompletedAt: evTimeP(t, "2027-01-07T09:00:00Z")}); err != nil {
 				t.Fatal(err)
 			}
 			evTask(t, s, a.SW, c.ID, "assessment", lantern.TaskDone)
-			core, err := s.RecordSWAssessment(ctx, c.ID, &store.SWAssessment{Kind: "core", StartedAt: evTime(t, "2027-01-07T10:00:00Z")})
+			core, err := s.RecordSWAssessment(ctx, c.ID, &lantern.SWAssessment{Kind: "core", StartedAt: evTime(t, "2027-01-07T10:00:00Z")})
 			if err != nil {
 				t.Fatal(err)
 			}
 			evWantTasks(t, "core assessment started", core.Tasks, "core-assessment open due 2027-02-25 at 2027-02-25T23:59:59Z (wt2006)")
-			if _, err := s.RecordSWAssessment(ctx, c.ID, &store.SWAssessment{Kind: "core", StartedAt: evTime(t, "2027-01-07T10:00:00Z"),
+			if _, err := s.RecordSWAssessment(ctx, c.ID, &lantern.SWAssessment{Kind: "core", StartedAt: evTime(t, "2027-01-07T10:00:00Z"),
 				CompletedAt: evTimeP(t, "2027-02-20T10:00:00Z")}); err != nil {
 				t.Fatal(err)
 			}
@@ -701,11 +701,11 @@ func TestEventRefusals(t *testing.T) {
 				return err
 			}},
 			{"social work assessment", "started_at", func(ctx context.Context, id string, at time.Time) error {
-				_, err := s.RecordSWAssessment(ctx, id, &store.SWAssessment{Kind: "single", StartedAt: at})
+				_, err := s.RecordSWAssessment(ctx, id, &lantern.SWAssessment{Kind: "single", StartedAt: at})
 				return err
 			}},
 			{"decision", "decided_at", func(ctx context.Context, id string, at time.Time) error {
-				_, err := s.UpdateReferral(ctx, id, r.ID, 1, store.ReferralUpdate{Decision: "assessment", DecidedAt: &at})
+				_, err := s.UpdateReferral(ctx, id, r.ID, 1, lantern.ReferralUpdate{Decision: "assessment", DecidedAt: &at})
 				return err
 			}},
 		}
@@ -725,7 +725,7 @@ func TestEventRefusals(t *testing.T) {
 		evFields(t, "a conference of no known kind or outcome", err, "kind", "outcome")
 		_, err = s.CreateStrategyDiscussion(ctx, c.ID, &lantern.StrategyDiscussion{HeldAt: past, Decision: "maybe"})
 		evFields(t, "a discussion with no known decision", err, "decision")
-		_, err = s.RecordSWAssessment(ctx, c.ID, &store.SWAssessment{Kind: "single", StartedAt: past, CompletedAt: evTimeP(t, "2027-05-21T09:00:00Z")})
+		_, err = s.RecordSWAssessment(ctx, c.ID, &lantern.SWAssessment{Kind: "single", StartedAt: past, CompletedAt: evTimeP(t, "2027-05-21T09:00:00Z")})
 		evFields(t, "an assessment completed before it started", err, "completed_at")
 		if after := evCounts(t, s); after != before {
 			t.Errorf("refused events stored something: %s, then %s", before, after)
@@ -749,7 +749,7 @@ func TestEventRefusals(t *testing.T) {
 		}
 		// The duplicate's referral came with its tasks: it is decided on
 		// the record kept, and its decision stops its clock there.
-		if _, err := s.UpdateReferral(ctx, keep.ID, dupRef.ID, 1, store.ReferralUpdate{Decision: "assessment", DecidedAt: &past}); err != nil {
+		if _, err := s.UpdateReferral(ctx, keep.ID, dupRef.ID, 1, lantern.ReferralUpdate{Decision: "assessment", DecidedAt: &past}); err != nil {
 			t.Errorf("deciding the merged record's referral on the record kept: %v", err)
 		} else {
 			evTask(t, s, a.SW, keep.ID, "referral-decision", lantern.TaskDone)
@@ -777,7 +777,7 @@ func TestEventWorkListsAndClosing(t *testing.T) {
 		swCtx, mgrCtx := storetest.As(a.SW), storetest.As(a.Manager)
 		decide := func(childID, refID, at string) {
 			t.Helper()
-			if _, err := s.UpdateReferral(swCtx, childID, refID, 1, store.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, at)}); err != nil {
+			if _, err := s.UpdateReferral(swCtx, childID, refID, 1, lantern.ReferralUpdate{Decision: "assessment", DecidedAt: evTimeP(t, at)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -945,7 +945,7 @@ func TestS47Enquiries(t *testing.T) {
 			t.Fatal(err)
 		}
 		done := time.Date(2027, 5, 10, 10, 0, 0, 0, time.UTC)
-		e, err := s.RecordS47(ctx, c.ID, &store.S47Enquiry{StrategyDiscussionID: sd.ID, StartedAt: time.Date(2027, 5, 2, 9, 0, 0, 0, time.UTC),
+		e, err := s.RecordS47(ctx, c.ID, &lantern.S47Enquiry{StrategyDiscussionID: sd.ID, StartedAt: time.Date(2027, 5, 2, 9, 0, 0, 0, time.UTC),
 			CompletedAt: &done, Outcome: "substantiated-icpc"})
 		if err != nil {
 			t.Fatal(err)
@@ -959,14 +959,14 @@ func TestS47Enquiries(t *testing.T) {
 			t.Fatalf("child events: %+v %v", ev, err)
 		}
 		for _, bad := range []struct {
-			e     store.S47Enquiry
+			e     lantern.S47Enquiry
 			field string
 		}{
-			{store.S47Enquiry{StartedAt: done, CompletedAt: &done, Outcome: "maybe"}, "outcome"},
-			{store.S47Enquiry{StartedAt: done, Outcome: "not-substantiated"}, "completed_at"},
-			{store.S47Enquiry{StartedAt: time.Date(2033, 6, 2, 0, 0, 0, 0, time.UTC)}, "started_at"}, // years ahead
-			{store.S47Enquiry{StartedAt: done, CompletedAt: &sd.HeldAt, Outcome: "not-substantiated"}, "completed_at"},
-			{store.S47Enquiry{StartedAt: done, StrategyDiscussionID: "not-one"}, "strategy_discussion_id"},
+			{lantern.S47Enquiry{StartedAt: done, CompletedAt: &done, Outcome: "maybe"}, "outcome"},
+			{lantern.S47Enquiry{StartedAt: done, Outcome: "not-substantiated"}, "completed_at"},
+			{lantern.S47Enquiry{StartedAt: time.Date(2033, 6, 2, 0, 0, 0, 0, time.UTC)}, "started_at"}, // years ahead
+			{lantern.S47Enquiry{StartedAt: done, CompletedAt: &sd.HeldAt, Outcome: "not-substantiated"}, "completed_at"},
+			{lantern.S47Enquiry{StartedAt: done, StrategyDiscussionID: "not-one"}, "strategy_discussion_id"},
 		} {
 			_, err := s.RecordS47(ctx, c.ID, &bad.e)
 			found := false
@@ -977,7 +977,7 @@ func TestS47Enquiries(t *testing.T) {
 				t.Errorf("%+v: want an error on %s, got %v", bad.e, bad.field, err)
 			}
 		}
-		if _, err := s.RecordS47(storetest.As(f.OtherTeacher), c.ID, &store.S47Enquiry{StartedAt: done}); lantern.ErrorCode(err) != lantern.ENOTFOUND {
+		if _, err := s.RecordS47(storetest.As(f.OtherTeacher), c.ID, &lantern.S47Enquiry{StartedAt: done}); lantern.ErrorCode(err) != lantern.ENOTFOUND {
 			t.Errorf("another school recorded an enquiry: %v", err)
 		}
 		ev, _ = s.ChildEvents(ctx, c.ID)

@@ -69,7 +69,7 @@ func TestInvolvementHasASourceAndEndsWithIt(t *testing.T) {
 
 		// A professional named on the record involves their agency, until
 		// removed.
-		pr, err := s.AddProfessional(sw, ava.ID, store.ProfessionalInput{AgencyID: health.ID, Name: "Nell Nurse", Role: "School nurse"})
+		pr, err := s.AddProfessional(sw, ava.ID, lantern.ProfessionalInput{AgencyID: health.ID, Name: "Nell Nurse", Role: "School nurse"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,21 +87,21 @@ func TestInvolvementHasASourceAndEndsWithIt(t *testing.T) {
 		// until withdrawn or the meeting is cancelled.
 		unit := dirContact(t, s, f.Admin, police.ID, "Exploitation unit", "seiu@police.example.org", lantern.PathwayPoliceUnit)
 		at := now.Add(72 * time.Hour)
-		m, err := s.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID}, StartsAt: at, EndsAt: at.Add(time.Hour),
-			Invitees: []store.InviteeInput{{ContactID: unit.ID}}})
+		m, err := s.CreateMeeting(sw, lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID}, StartsAt: at, EndsAt: at.Add(time.Hour),
+			Invitees: []lantern.InviteeInput{{ContactID: unit.ID}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !sees(t, s, officer, ava.ID) {
 			t.Fatal("the invited agency does not see the child")
 		}
-		if m, err = s.SetInvitees(sw, m.ID, m.Version, nil, store.Participation{}); err != nil {
+		if m, err = s.SetInvitees(sw, m.ID, m.Version, nil, lantern.Participation{}); err != nil {
 			t.Fatal(err)
 		}
 		if sees(t, s, officer, ava.ID) {
 			t.Fatal("the agency still sees the child after its invitation was withdrawn")
 		}
-		if m, err = s.SetInvitees(sw, m.ID, m.Version, []store.InviteeInput{{ContactID: unit.ID}}, store.Participation{}); err != nil {
+		if m, err = s.SetInvitees(sw, m.ID, m.Version, []lantern.InviteeInput{{ContactID: unit.ID}}, lantern.Participation{}); err != nil {
 			t.Fatal(err)
 		}
 		if !sees(t, s, officer, ava.ID) {
@@ -116,12 +116,12 @@ func TestInvolvementHasASourceAndEndsWithIt(t *testing.T) {
 
 		// An action owned involves the owner's agency; withdrawn (its task
 		// closed), it ends.
-		held, err := s.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID}, StartsAt: now.Add(-2 * time.Hour),
+		held, err := s.CreateMeeting(sw, lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID}, StartsAt: now.Add(-2 * time.Hour),
 			EndsAt: now.Add(-time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		held, err = s.RecordOutcome(sw, held.ID, held.Version, store.Outcome{Held: true, Actions: []lantern.MeetingAction{
+		held, err = s.RecordOutcome(sw, held.ID, held.Version, lantern.Outcome{Held: true, Actions: []lantern.MeetingAction{
 			{Description: "Check the car's registration", Owner: officer.ID, DueDate: lantern.Today(now).AddDays(3)}}})
 		if err != nil {
 			t.Fatal(err)
@@ -218,8 +218,8 @@ func TestContextConferenceIsNotEveryones(t *testing.T) {
 		unit := dirContact(t, s, f.Admin, police.ID, "Exploitation unit", "seiu@police.example.org", lantern.PathwayPoliceUnit)
 		at := clock.Now().Add(48 * time.Hour)
 		// Arranged by the school, about the park where children are met.
-		m, err := s.CreateMeeting(storetest.As(f.Teacher), store.MeetingInput{Kind: "context-conference", StartsAt: at, EndsAt: at.Add(time.Hour),
-			Location: "Riverside Academy", Invitees: []store.InviteeInput{{ContactID: unit.ID}}})
+		m, err := s.CreateMeeting(storetest.As(f.Teacher), lantern.MeetingInput{Kind: "context-conference", StartsAt: at, EndsAt: at.Add(time.Hour),
+			Location: "Riverside Academy", Invitees: []lantern.InviteeInput{{ContactID: unit.ID}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -233,7 +233,7 @@ func TestContextConferenceIsNotEveryones(t *testing.T) {
 			if !want {
 				wantCode(t, err, lantern.ENOTFOUND)
 			}
-			list, err := s.Meetings(storetest.As(u), store.MeetingFilter{})
+			list, err := s.Meetings(storetest.As(u), lantern.MeetingFilter{})
 			listed := false
 			for _, ms := range list {
 				listed = listed || ms.ID == m.ID
@@ -247,7 +247,7 @@ func TestContextConferenceIsNotEveryones(t *testing.T) {
 		for _, u := range []*lantern.User{officer, f.SocialWorker} {
 			_, err := s.Reschedule(storetest.As(u), m.ID, m.Version, at.Add(time.Hour), at.Add(2*time.Hour), "Elsewhere")
 			wantCode(t, err, lantern.EFORBIDDEN)
-			_, err = s.RecordOutcome(storetest.As(u), m.ID, m.Version, store.Outcome{Held: true, Associates: "A man known as J"})
+			_, err = s.RecordOutcome(storetest.As(u), m.ID, m.Version, lantern.Outcome{Held: true, Associates: "A man known as J"})
 			wantCode(t, err, lantern.EFORBIDDEN)
 		}
 		_, err = s.CancelMeeting(storetest.As(f.OtherTeacher), m.ID, m.Version, "Not needed")
@@ -257,7 +257,7 @@ func TestContextConferenceIsNotEveryones(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SetInvitees(storetest.As(coord), m.ID, m.Version, nil, store.Participation{}); err != nil {
+		if _, err := s.SetInvitees(storetest.As(coord), m.ID, m.Version, nil, lantern.Participation{}); err != nil {
 			t.Fatal(err)
 		}
 		// No longer invited, the police no longer see it.

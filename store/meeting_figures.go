@@ -30,13 +30,13 @@ type ActionFigures struct {
 
 // MeetingFigures are the partnership's figures on meetings for a period.
 type MeetingFigures struct {
-	From      string          `json:"from"`
-	To        string          `json:"to"`
-	Report    MeetingsReport  `json:"cse_strategy"`
-	ByMonth   []MeetingPeriod `json:"by_month"`
-	ByQuarter []MeetingPeriod `json:"by_quarter"`
-	ByKind    map[string]int  `json:"held_by_kind"`
-	Actions   ActionFigures   `json:"actions"`
+	From      string                 `json:"from"`
+	To        string                 `json:"to"`
+	Report    lantern.MeetingsReport `json:"cse_strategy"`
+	ByMonth   []MeetingPeriod        `json:"by_month"`
+	ByQuarter []MeetingPeriod        `json:"by_quarter"`
+	ByKind    map[string]int         `json:"held_by_kind"`
+	Actions   ActionFigures          `json:"actions"`
 }
 
 // quarterStart is the first day of d's quarter: January to March, April

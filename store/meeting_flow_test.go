@@ -71,31 +71,31 @@ func TestMeetingFlow(t *testing.T) {
 		_, err = s.SuggestedInvitees(storetest.As(officer), "cse-strategy", []string{ava.ID})
 		wantCode(t, err, lantern.ENOTFOUND)
 
-		base := store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID}, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 2"}
-		bad := func(name string, mod func(*store.MeetingInput), fields ...string) {
+		base := lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID}, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 2"}
+		bad := func(name string, mod func(*lantern.MeetingInput), fields ...string) {
 			in := base
 			mod(&in)
 			_, err := s.CreateMeeting(sw, in)
 			wantFields(t, name, err, fields...)
 		}
-		bad("an invitee with a bad address", func(in *store.MeetingInput) {
-			in.Invitees = []store.InviteeInput{{ContactID: unit.ID}, {Name: "GP", Email: "gp@surgery"}}
+		bad("an invitee with a bad address", func(in *lantern.MeetingInput) {
+			in.Invitees = []lantern.InviteeInput{{ContactID: unit.ID}, {Name: "GP", Email: "gp@surgery"}}
 		}, "invitees[1].email")
-		bad("an invitee with no name", func(in *store.MeetingInput) { in.Invitees = []store.InviteeInput{{Email: "gp@example.org"}} }, "invitees[0].name")
-		bad("no such directory entry", func(in *store.MeetingInput) { in.Invitees = []store.InviteeInput{{ContactID: "nope"}} }, "invitees[0].contact_id")
-		bad("carers not invited, no reason", func(in *store.MeetingInput) {
-			in.Participation = &store.Participation{YoungPerson: "invited", Carers: "not-invited"}
+		bad("an invitee with no name", func(in *lantern.MeetingInput) { in.Invitees = []lantern.InviteeInput{{Email: "gp@example.org"}} }, "invitees[0].name")
+		bad("no such directory entry", func(in *lantern.MeetingInput) { in.Invitees = []lantern.InviteeInput{{ContactID: "nope"}} }, "invitees[0].contact_id")
+		bad("carers not invited, no reason", func(in *lantern.MeetingInput) {
+			in.Participation = &lantern.Participation{YoungPerson: "invited", Carers: "not-invited"}
 		}, "carers_reason")
-		bad("a toolkit of a child not on the meeting", func(in *store.MeetingInput) { in.ChildIDs, in.AssessmentID = []string{bea.ID}, a.ID }, "assessment_id")
+		bad("a toolkit of a child not on the meeting", func(in *lantern.MeetingInput) { in.ChildIDs, in.AssessmentID = []string{bea.ID}, a.ID }, "assessment_id")
 		if n := rowCount(t, s, "meetings") + rowCount(t, s, "meeting_invitees"); n != 0 {
 			t.Fatalf("%d rows stored after refusals", n)
 		}
 
 		in := base
 		in.AssessmentID = a.ID
-		in.Invitees = []store.InviteeInput{{ContactID: unit.ID}, {ContactID: coord.ID}, {Name: "Dr Gee", Email: "GP@Surgery.example.org", Agency: "Moor Surgery"},
+		in.Invitees = []lantern.InviteeInput{{ContactID: unit.ID}, {ContactID: coord.ID}, {Name: "Dr Gee", Email: "GP@Surgery.example.org", Agency: "Moor Surgery"},
 			{Name: "Dr Gee again", Email: "gp@surgery.example.org"}}
-		in.Participation = &store.Participation{YoungPerson: "invited", Carers: "not-invited", CarersReason: "Implicated"}
+		in.Participation = &lantern.Participation{YoungPerson: "invited", Carers: "not-invited", CarersReason: "Implicated"}
 		m, err := s.CreateMeeting(sw, in)
 		if err != nil {
 			t.Fatal(err)
@@ -174,8 +174,8 @@ func TestMeetingFlow(t *testing.T) {
 		wantCode(t, err, lantern.ECONFLICT)
 
 		// Taking the GP off the list sends them a cancellation.
-		mm, err = s.SetInvitees(sw, m.ID, mm.Version, []store.InviteeInput{{ContactID: unit.ID}, {ContactID: coord.ID}},
-			store.Participation{YoungPerson: "not-invited", YoungPersonReason: "Does not wish to attend", Carers: "not-invited", CarersReason: "Implicated"})
+		mm, err = s.SetInvitees(sw, m.ID, mm.Version, []lantern.InviteeInput{{ContactID: unit.ID}, {ContactID: coord.ID}},
+			lantern.Participation{YoungPerson: "not-invited", YoungPersonReason: "Does not wish to attend", Carers: "not-invited", CarersReason: "Implicated"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,13 +183,13 @@ func TestMeetingFlow(t *testing.T) {
 			t.Fatalf("after changing invitees %+v", mm)
 		}
 		sendAll(1, 1)
-		_, err = s.SetInvitees(sw, m.ID, mm.Version, nil, store.Participation{YoungPerson: "maybe"})
+		_, err = s.SetInvitees(sw, m.ID, mm.Version, nil, lantern.Participation{YoungPerson: "maybe"})
 		wantFields(t, "a young person neither invited nor not", err, "young_person")
 
 		// A second meeting, cancelled: everyone sent an invitation is sent
 		// the cancellation, and its outcome cannot be recorded.
-		m2, err := s.CreateMeeting(sw, store.MeetingInput{Kind: "core-group", ChildIDs: []string{bea.ID}, StartsAt: at, EndsAt: at.Add(time.Hour),
-			Invitees: []store.InviteeInput{{ContactID: coord.ID}}})
+		m2, err := s.CreateMeeting(sw, lantern.MeetingInput{Kind: "core-group", ChildIDs: []string{bea.ID}, StartsAt: at, EndsAt: at.Add(time.Hour),
+			Invitees: []lantern.InviteeInput{{ContactID: coord.ID}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +208,7 @@ func TestMeetingFlow(t *testing.T) {
 			t.Fatalf("pending after cancelling %+v", pend)
 		}
 		clock.Add(96 * time.Hour)
-		_, err = s.RecordOutcome(sw, m2.ID, m2c.Version, store.Outcome{Held: true})
+		_, err = s.RecordOutcome(sw, m2.ID, m2c.Version, lantern.Outcome{Held: true})
 		wantFields(t, "the outcome of a cancelled meeting", err, "held")
 
 		// The meeting is held.
@@ -225,19 +225,19 @@ func TestMeetingFlow(t *testing.T) {
 		today := lantern.DateOf(clock.Now().In(lantern.London))
 		due := today.AddDays(14)
 		next := today.AddDays(42)
-		good := store.Outcome{Held: true, Chair: "Indy Chair", Minutes: "Discussed the missing episodes.", Associates: "An older male, 'Jay', with a blue car.",
+		good := lantern.Outcome{Held: true, Chair: "Indy Chair", Minutes: "Discussed the missing episodes.", Associates: "An older male, 'Jay', with a blue car.",
 			Attendance: map[string]string{unitInv: "attended", coordInv: "apologies"}, NextMeetingDate: next,
 			Decisions: []lantern.MeetingDecision{{ChildID: ava.ID, Level: "medium", Rationale: "Pattern of going missing", Recommendations: []string{"s47"}}},
 			Actions:   []lantern.MeetingAction{{Description: "Check the car's registration", Owner: officer.Email, DueDate: due}}}
 		for _, tc := range []struct {
 			name  string
-			mod   func(o *store.Outcome)
+			mod   func(o *lantern.Outcome)
 			field string
 		}{
-			{"attendance of someone not invited", func(o *store.Outcome) { o.Attendance = map[string]string{"nope": "attended"} }, "attendance.nope"},
-			{"an attendance not on the list", func(o *store.Outcome) { o.Attendance = map[string]string{unitInv: "maybe"} }, "attendance." + unitInv},
-			{"the next meeting before this one", func(o *store.Outcome) { o.NextMeetingDate = today.AddDays(-30) }, "next_meeting_date"},
-			{"an action's agency unknown", func(o *store.Outcome) {
+			{"attendance of someone not invited", func(o *lantern.Outcome) { o.Attendance = map[string]string{"nope": "attended"} }, "attendance.nope"},
+			{"an attendance not on the list", func(o *lantern.Outcome) { o.Attendance = map[string]string{unitInv: "maybe"} }, "attendance." + unitInv},
+			{"the next meeting before this one", func(o *lantern.Outcome) { o.NextMeetingDate = today.AddDays(-30) }, "next_meeting_date"},
+			{"an action's agency unknown", func(o *lantern.Outcome) {
 				o.Actions = []lantern.MeetingAction{{Description: "x", Owner: officer.Email, DueDate: due, AgencyID: "nope"}}
 			}, "actions[0].agency_id"},
 		} {

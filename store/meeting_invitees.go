@@ -10,54 +10,9 @@ import (
 	"lantern"
 )
 
-// InviteeInput is someone to invite: a directory entry by its id, or anyone
-// else by name and email address.
-type InviteeInput struct {
-	ContactID string
-	Name      string
-	Email     string
-	Agency    string
-	Role      string
-}
-
-// Participation is whether the young person and their carers are invited to
-// a meeting, and if not, why not.
-type Participation struct {
-	YoungPerson       string // invited, not-invited
-	YoungPersonReason string
-	Carers            string
-	CarersReason      string
-}
-
-func (pt *Participation) check(p *lantern.Problems) {
-	pt.YoungPersonReason, pt.CarersReason = strings.TrimSpace(pt.YoungPersonReason), strings.TrimSpace(pt.CarersReason)
-	check := func(field, v, reason, who string) {
-		switch v {
-		case "invited", "":
-		case "not-invited":
-			if reason == "" {
-				p.Add(field+"_reason", "Say why "+who+" not invited")
-			}
-		default:
-			p.Add(field, "Say whether "+who+" invited: invited or not-invited")
-		}
-		if utf8.RuneCountInString(reason) > 2000 {
-			p.Add(field+"_reason", "The reason must be 2000 characters or fewer")
-		}
-	}
-	check("young_person", pt.YoungPerson, pt.YoungPersonReason, "the young person is")
-	check("carers", pt.Carers, pt.CarersReason, "the carers are")
-	if pt.YoungPerson != "not-invited" {
-		pt.YoungPersonReason = ""
-	}
-	if pt.Carers != "not-invited" {
-		pt.CarersReason = ""
-	}
-}
-
 // resolveInvitees checks invitees, filling directory entries in from the
 // directory, and drops repeats of one address.
-func (s *Store) resolveInvitees(ctx context.Context, q querier, in []InviteeInput) ([]lantern.Invitee, error) {
+func (s *Store) resolveInvitees(ctx context.Context, q querier, in []lantern.InviteeInput) ([]lantern.Invitee, error) {
 	var p lantern.Problems
 	if len(in) > 200 {
 		p.Add("invitees", "A meeting has 200 invitees at most")
@@ -79,7 +34,7 @@ func (s *Store) resolveInvitees(ctx context.Context, q querier, in []InviteeInpu
 				inv.Role = string(c.Roles[0])
 			}
 		} else {
-			inv = lantern.Invitee{Name: strings.TrimSpace(v.Name), Email: NormaliseEmail(v.Email), Agency: strings.TrimSpace(v.Agency), Role: strings.TrimSpace(v.Role)}
+			inv = lantern.Invitee{Name: strings.TrimSpace(v.Name), Email: lantern.NormaliseEmail(v.Email), Agency: strings.TrimSpace(v.Agency), Role: strings.TrimSpace(v.Role)}
 			if inv.Name == "" {
 				p.Add(f+".name", "Enter the invitee's name")
 			} else if utf8.RuneCountInString(inv.Name) > 200 {
@@ -175,9 +130,9 @@ func (s *Store) bump(ctx context.Context, tx *tx, id string, version int, sequen
 // SetInvitees replaces a scheduled meeting's invitees and records whether
 // the young person and carers are invited. Someone taken off the list who
 // had an invitation is sent a cancellation.
-func (s *Store) SetInvitees(ctx context.Context, id string, version int, in []InviteeInput, pt Participation) (*lantern.Meeting, error) {
+func (s *Store) SetInvitees(ctx context.Context, id string, version int, in []lantern.InviteeInput, pt lantern.Participation) (*lantern.Meeting, error) {
 	var p lantern.Problems
-	pt.check(&p)
+	pt.Check(&p)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -322,19 +277,11 @@ func (s *Store) CancelMeeting(ctx context.Context, id string, version int, reaso
 	return out, err
 }
 
-// Invitation is one email to send: the invitee and what they are to be
-// sent (an invitation or update at the meeting's sequence, or a
-// cancellation).
-type Invitation struct {
-	Invitee lantern.Invitee
-	Cancel  bool
-}
-
 // PendingInvitations are the emails a meeting needs sent for invitees to
 // hold its current time and place: new invitations and updates, and
 // cancellations to those taken off the list or of a cancelled meeting.
 // Nothing is sent about a meeting already held.
-func (s *Store) PendingInvitations(ctx context.Context, id string) (*lantern.Meeting, []Invitation, error) {
+func (s *Store) PendingInvitations(ctx context.Context, id string) (*lantern.Meeting, []lantern.Invitation, error) {
 	m, err := s.meeting(ctx, s.db, id)
 	if err != nil {
 		return nil, nil, err
@@ -342,10 +289,10 @@ func (s *Store) PendingInvitations(ctx context.Context, id string) (*lantern.Mee
 	if err := s.mayMeeting(ctx, s.db, m, lantern.ActChange); err != nil {
 		return nil, nil, err
 	}
-	var out []Invitation
+	var out []lantern.Invitation
 	for _, v := range m.Invitees {
 		if send, cancel := NeedsEmail(m, v); send {
-			out = append(out, Invitation{Invitee: v, Cancel: cancel})
+			out = append(out, lantern.Invitation{Invitee: v, Cancel: cancel})
 		}
 	}
 	return m, out, nil
@@ -369,7 +316,7 @@ func NeedsEmail(m *lantern.Meeting, v lantern.Invitee) (send, cancel bool) {
 // InvitationSent records an email's fate. An invitation sent to the police
 // exploitation unit about a CSE strategy meeting with a toolkit attached
 // shares that toolkit with them (seeds/002: "invite ... and email toolkit").
-func (s *Store) InvitationSent(ctx context.Context, m *lantern.Meeting, inv Invitation, sendErr error) error {
+func (s *Store) InvitationSent(ctx context.Context, m *lantern.Meeting, inv lantern.Invitation, sendErr error) error {
 	now := s.now()
 	return s.write(ctx, func(tx *tx) error {
 		if sendErr != nil {

@@ -2,40 +2,13 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"lantern"
 )
 
-// MeetingFilter narrows a list of meetings.
-type MeetingFilter struct {
-	ChildID string    // about this child
-	From    time.Time // starting at or after (zero: any)
-	Before  time.Time // starting before (zero: any)
-	Newest  bool      // latest first
-	Limit   int       // 50 when zero; at most 500
-}
-
-// MeetingChild names a child on a meeting in a list.
-type MeetingChild struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-// MeetingSummary is a meeting as a list shows it.
-type MeetingSummary struct {
-	ID       string         `json:"id"`
-	Kind     string         `json:"kind"`
-	Status   string         `json:"status"`
-	StartsAt time.Time      `json:"starts_at"`
-	EndsAt   time.Time      `json:"ends_at"`
-	Location string         `json:"location"`
-	Children []MeetingChild `json:"children"`
-}
-
 // Meetings lists the meetings the caller may see: those every child of
 // which they may see. The read is audited for each child named.
-func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]*MeetingSummary, error) {
+func (s *Store) Meetings(ctx context.Context, f lantern.MeetingFilter) ([]*lantern.MeetingSummary, error) {
 	args := []any{}
 	visible, ok := meetingVisible(ctx, &args, "m.id")
 	if !ok {
@@ -68,10 +41,10 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]*MeetingSummar
 	if err != nil {
 		return nil, internal("meetings", err)
 	}
-	var out []*MeetingSummary
-	byID := map[string]*MeetingSummary{}
+	var out []*lantern.MeetingSummary
+	byID := map[string]*lantern.MeetingSummary{}
 	for rows.Next() {
-		m := &MeetingSummary{Children: []MeetingChild{}}
+		m := &lantern.MeetingSummary{Children: []lantern.MeetingChild{}}
 		if err := rows.Scan(&m.ID, &m.Kind, &m.Status, timeScan{&m.StartsAt}, timeScan{&m.EndsAt}, &m.Location); err != nil {
 			rows.Close()
 			return nil, internal("meetings", err)
@@ -103,7 +76,7 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]*MeetingSummar
 		seen := map[string]bool{}
 		for crows.Next() {
 			var mid string
-			var c MeetingChild
+			var c lantern.MeetingChild
 			if err := crows.Scan(&mid, &c.ID, &c.Name); err != nil {
 				return nil, internal("meeting children", err)
 			}
@@ -120,15 +93,10 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]*MeetingSummar
 	return out, s.auditedChildren(ctx, auditEntry{Action: "meeting.list", Entity: "meeting"}, children)
 }
 
-// Owner is someone who may own a meeting's action.
-type Owner struct {
-	ID, Name, Agency string
-}
-
 // ActionOwners lists the people who may change children's records, by agency and
 // name, to choose an action's owner from. Anyone who works with children
 // may see it: names and agencies, no case records.
-func (s *Store) ActionOwners(ctx context.Context) ([]Owner, error) {
+func (s *Store) ActionOwners(ctx context.Context) ([]lantern.Owner, error) {
 	if may(ctx, lantern.ResMeeting, lantern.ActList) != nil {
 		return nil, nil
 	}
@@ -140,9 +108,9 @@ func (s *Store) ActionOwners(ctx context.Context) ([]Owner, error) {
 		return nil, internal("owners", err)
 	}
 	defer rows.Close()
-	var out []Owner
+	var out []lantern.Owner
 	for rows.Next() {
-		var o Owner
+		var o lantern.Owner
 		if err := rows.Scan(&o.ID, &o.Name, &o.Agency); err != nil {
 			return nil, internal("owners", err)
 		}

@@ -24,7 +24,7 @@ func TestMeetingPackHidesMeetingsTheReaderMayNotSee(t *testing.T) {
 		}
 		at := clock.Now().Add(time.Hour)
 		meet := func(children ...string) *lantern.Meeting {
-			m, err := s.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: children, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 2"})
+			m, err := s.CreateMeeting(sw, lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: children, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 2"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -33,7 +33,7 @@ func TestMeetingPackHidesMeetingsTheReaderMayNotSee(t *testing.T) {
 		both, only := meet(shared.ID, hidden.ID), meet(shared.ID)
 		clock.Add(2 * time.Hour)
 		due := lantern.DateOf(clock.Now().In(lantern.London)).AddDays(14)
-		if _, err := s.RecordOutcome(sw, both.ID, both.Version, store.Outcome{Held: true,
+		if _, err := s.RecordOutcome(sw, both.ID, both.Version, lantern.Outcome{Held: true,
 			Actions: []lantern.MeetingAction{{Description: "Visit Bea's home", Owner: f.SocialWorker.Email, DueDate: due}}}); err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestMergeKeepsAMeetingAboutTheChildOnce(t *testing.T) {
 		keep := caseChild(t, s, f.SocialWorker, "Ava", "Example", "2012-03-01")
 		dup := caseChild(t, s, f.SocialWorker, "Ava", "Exampel", "2012-03-01")
 		at := clock.Now().Add(time.Hour)
-		m, err := s.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{keep.ID, dup.ID}, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 2"})
+		m, err := s.CreateMeeting(sw, lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{keep.ID, dup.ID}, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 2"})
 		if err != nil {
 			t.Fatal(err)
 		}

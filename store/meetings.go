@@ -12,23 +12,8 @@ import (
 	"lantern"
 )
 
-// MeetingInput is what arranging a meeting needs.
-type MeetingInput struct {
-	Kind     string
-	ChildIDs []string
-	StartsAt time.Time
-	EndsAt   time.Time
-	Location string
-	// AssessmentID attaches a completed toolkit about one of the children.
-	AssessmentID string
-	// Invitees, and whether the young person and carers are invited (or
-	// why not), may be given now or later.
-	Invitees      []InviteeInput
-	Participation *Participation
-}
-
 // CreateMeeting arranges a meeting about children the caller may see.
-func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Meeting, error) {
+func (s *Store) CreateMeeting(ctx context.Context, in lantern.MeetingInput) (*lantern.Meeting, error) {
 	u := lantern.UserFromContext(ctx)
 	var p lantern.Problems
 	if !lantern.ValidMeetingKind(in.Kind) {
@@ -42,7 +27,7 @@ func (s *Store) CreateMeeting(ctx context.Context, in MeetingInput) (*lantern.Me
 	}
 	in.Location = checkWhenWhere(&p, in.StartsAt, in.EndsAt, in.Location)
 	if in.Participation != nil {
-		in.Participation.check(&p)
+		in.Participation.Check(&p)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -264,26 +249,12 @@ func (s *Store) FindMeeting(ctx context.Context, id string) (*lantern.Meeting, e
 	return m, s.auditedChildren(ctx, auditEntry{Action: "meeting.read", Entity: "meeting", EntityID: id}, m.ChildIDs)
 }
 
-// Outcome is what a meeting decided.
-type Outcome struct {
-	Held      bool
-	Decisions []lantern.MeetingDecision
-	Actions   []lantern.MeetingAction
-	// Attendance by invitee id: attended, apologies, sent-report, absent.
-	Attendance map[string]string
-	Chair      string
-	Minutes    string
-	// Associates is what is known of associates and suspected offenders.
-	Associates      string
-	NextMeetingDate lantern.Date
-}
-
 // RecordOutcome records that a meeting was held (or not), the level it
 // decided for each child with the rationale and recommendations, and its
 // actions, each a task in its owner's work list. The version must be
 // current, and the outcome not yet recorded: sending it again, with the old
 // version or the new, is a conflict.
-func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Outcome) (*lantern.Meeting, error) {
+func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o lantern.Outcome) (*lantern.Meeting, error) {
 	var p lantern.Problems
 	for i, d := range o.Decisions {
 		f := "decisions[" + itoa(i) + "]"
@@ -386,7 +357,7 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 		owners, agencies, ownerAgencies := make([]string, len(o.Actions)), make([]string, len(o.Actions)), make([]string, len(o.Actions))
 		for i, a := range o.Actions {
 			var ownerID, agencyID string
-			args := []any{a.Owner, NormaliseEmail(a.Owner)}
+			args := []any{a.Owner, lantern.NormaliseEmail(a.Owner)}
 			err := tx.QueryRowContext(ctx, `SELECT u.id, u.agency_id FROM users u WHERE (u.id = $1 OR u.email = $2) AND NOT u.disabled
 				AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN `+editorRoles(&args)+`)`, args...).Scan(&ownerID, &agencyID)
 			if err != nil {
@@ -490,17 +461,8 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o Out
 	return out, err
 }
 
-// MeetingsReport counts the CSE strategy meetings held in a period, the
-// distinct children they were about, and each child's level at the latest
-// of those meetings.
-type MeetingsReport struct {
-	Meetings int            `json:"meetings"`
-	Children int            `json:"children"`
-	ByLevel  map[string]int `json:"by_level"`
-}
-
 // ReportMeetings gives the partnership's figures; counts only.
-func (s *Store) ReportMeetings(ctx context.Context, from, to lantern.Date) (*MeetingsReport, error) {
+func (s *Store) ReportMeetings(ctx context.Context, from, to lantern.Date) (*lantern.MeetingsReport, error) {
 	if err := may(ctx, lantern.ResFigures, lantern.ActRead); err != nil {
 		return nil, err
 	}
@@ -508,7 +470,7 @@ func (s *Store) ReportMeetings(ctx context.Context, from, to lantern.Date) (*Mee
 		return nil, lantern.Invalid(lantern.FieldError{Field: "to", Message: "The end of the period must be on or after its start"})
 	}
 	start, end := s.d.ts(from.Time()), s.d.ts(lantern.EndOfDay(to))
-	r := &MeetingsReport{ByLevel: map[string]int{"emerging": 0, "medium": 0, "high": 0}}
+	r := &lantern.MeetingsReport{ByLevel: map[string]int{"emerging": 0, "medium": 0, "high": 0}}
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meetings WHERE kind = 'cse-strategy' AND status = 'held' AND starts_at >= $1 AND starts_at <= $2`,
 		start, end).Scan(&r.Meetings); err != nil {
 		return nil, internal("meetings report", err)

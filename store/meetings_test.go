@@ -18,7 +18,7 @@ import (
 // mtMeeting arranges a meeting as u and fails the test on error.
 func mtMeeting(t *testing.T, s *store.Store, u *lantern.User, kind string, at time.Time, children ...string) *lantern.Meeting {
 	t.Helper()
-	m, err := s.CreateMeeting(storetest.As(u), store.MeetingInput{Kind: kind, ChildIDs: children, StartsAt: at, EndsAt: at.Add(90 * time.Minute),
+	m, err := s.CreateMeeting(storetest.As(u), lantern.MeetingInput{Kind: kind, ChildIDs: children, StartsAt: at, EndsAt: at.Add(90 * time.Minute),
 		Location: "Room 2, Civic Centre"})
 	if err != nil {
 		t.Fatalf("meeting %s at %s: %v", kind, at, err)
@@ -48,26 +48,26 @@ func TestMeetings(t *testing.T) {
 		t.Run("arranging", func(t *testing.T) {
 			for _, tc := range []struct {
 				name   string
-				in     store.MeetingInput
+				in     lantern.MeetingInput
 				fields []string
 			}{
-				{"a kind not on the list", store.MeetingInput{Kind: "case-conference", ChildIDs: []string{ava.ID}, StartsAt: soon, EndsAt: soon.Add(time.Hour)},
+				{"a kind not on the list", lantern.MeetingInput{Kind: "case-conference", ChildIDs: []string{ava.ID}, StartsAt: soon, EndsAt: soon.Add(time.Hour)},
 					[]string{"kind"}},
-				{"ends before it starts", store.MeetingInput{Kind: "icpc", ChildIDs: []string{ava.ID}, StartsAt: soon, EndsAt: soon.Add(-time.Minute)},
+				{"ends before it starts", lantern.MeetingInput{Kind: "icpc", ChildIDs: []string{ava.ID}, StartsAt: soon, EndsAt: soon.Add(-time.Minute)},
 					[]string{"ends_at"}},
-				{"ends as it starts", store.MeetingInput{Kind: "icpc", ChildIDs: []string{ava.ID}, StartsAt: soon, EndsAt: soon}, []string{"ends_at"}},
-				{"no start", store.MeetingInput{Kind: "icpc", ChildIDs: []string{ava.ID}, EndsAt: soon}, []string{"starts_at"}},
-				{"a CSE strategy meeting about no child", store.MeetingInput{Kind: "cse-strategy", StartsAt: soon, EndsAt: soon.Add(time.Hour)},
+				{"ends as it starts", lantern.MeetingInput{Kind: "icpc", ChildIDs: []string{ava.ID}, StartsAt: soon, EndsAt: soon}, []string{"ends_at"}},
+				{"no start", lantern.MeetingInput{Kind: "icpc", ChildIDs: []string{ava.ID}, EndsAt: soon}, []string{"starts_at"}},
+				{"a CSE strategy meeting about no child", lantern.MeetingInput{Kind: "cse-strategy", StartsAt: soon, EndsAt: soon.Add(time.Hour)},
 					[]string{"child_ids"}},
 			} {
 				_, err := s.CreateMeeting(sw, tc.in)
 				wantFields(t, tc.name, err, tc.fields...)
 			}
 			// A child the caller may not see is not found, and nothing is kept.
-			_, err := s.CreateMeeting(storetest.As(f.OtherTeacher), store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID},
+			_, err := s.CreateMeeting(storetest.As(f.OtherTeacher), lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID},
 				StartsAt: soon, EndsAt: soon.Add(time.Hour)})
 			wantCode(t, err, lantern.ENOTFOUND)
-			_, err = s.CreateMeeting(storetest.As(f.Teacher), store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{bea.ID, ava.ID},
+			_, err = s.CreateMeeting(storetest.As(f.Teacher), lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{bea.ID, ava.ID},
 				StartsAt: soon, EndsAt: soon.Add(time.Hour)})
 			wantCode(t, err, lantern.ENOTFOUND)
 			if n := rowCount(t, s, "meetings"); n != 0 {
@@ -78,7 +78,7 @@ func TestMeetings(t *testing.T) {
 			}
 
 			// A context conference is about a place or a group: no child needed.
-			cc, err := s.CreateMeeting(sw, store.MeetingInput{Kind: "context-conference", StartsAt: soon, EndsAt: soon.Add(time.Hour), Location: "  Town hall  "})
+			cc, err := s.CreateMeeting(sw, lantern.MeetingInput{Kind: "context-conference", StartsAt: soon, EndsAt: soon.Add(time.Hour), Location: "  Town hall  "})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +156,7 @@ func TestMeetings(t *testing.T) {
 			m := mtMeeting(t, s, f.SocialWorker, "cse-strategy", soon, ava.ID, bea.ID)
 			stranger := caseChild(t, s, f.SocialWorker, "Cal", "Other", "2010-01-01")
 			due := date(t, "2026-12-10")
-			good := store.Outcome{Held: true,
+			good := lantern.Outcome{Held: true,
 				Decisions: []lantern.MeetingDecision{
 					{ChildID: ava.ID, Level: "high", Rationale: "Seen in cars with older men", Recommendations: []string{"s47", "police-investigation"}},
 					{ChildID: bea.ID, Level: "emerging", Rationale: "Friend of Ava"},
@@ -167,7 +167,7 @@ func TestMeetings(t *testing.T) {
 			// takes times ahead; the page refuses it.)
 			clock.Set(soon.Add(2 * time.Hour))
 
-			bad := func(edit func(o *store.Outcome)) store.Outcome {
+			bad := func(edit func(o *lantern.Outcome)) lantern.Outcome {
 				o := good
 				o.Decisions = slices.Clone(good.Decisions)
 				o.Actions = slices.Clone(good.Actions)
@@ -176,14 +176,14 @@ func TestMeetings(t *testing.T) {
 			}
 			for _, tc := range []struct {
 				name   string
-				o      store.Outcome
+				o      lantern.Outcome
 				fields []string
 			}{
-				{"a level not on the list", bad(func(o *store.Outcome) { o.Decisions[0].Level = "low" }), []string{"decisions[0].level"}},
-				{"a child not on the meeting", bad(func(o *store.Outcome) { o.Decisions[1].ChildID = stranger.ID }), []string{"decisions[1].child_id"}},
-				{"an owner who is not a user", bad(func(o *store.Outcome) { o.Actions[0].Owner = "nobody@example.org" }), []string{"actions[0].owner"}},
-				{"an action with no due date", bad(func(o *store.Outcome) { o.Actions[0].DueDate = lantern.Date{} }), []string{"actions[0].due_date"}},
-				{"decisions of a meeting not held", bad(func(o *store.Outcome) { o.Held = false }), []string{"held"}},
+				{"a level not on the list", bad(func(o *lantern.Outcome) { o.Decisions[0].Level = "low" }), []string{"decisions[0].level"}},
+				{"a child not on the meeting", bad(func(o *lantern.Outcome) { o.Decisions[1].ChildID = stranger.ID }), []string{"decisions[1].child_id"}},
+				{"an owner who is not a user", bad(func(o *lantern.Outcome) { o.Actions[0].Owner = "nobody@example.org" }), []string{"actions[0].owner"}},
+				{"an action with no due date", bad(func(o *lantern.Outcome) { o.Actions[0].DueDate = lantern.Date{} }), []string{"actions[0].due_date"}},
+				{"decisions of a meeting not held", bad(func(o *lantern.Outcome) { o.Held = false }), []string{"held"}},
 			} {
 				_, err := s.RecordOutcome(sw, m.ID, 1, tc.o)
 				wantFields(t, tc.name, err, tc.fields...)
@@ -259,7 +259,7 @@ func TestMeetings(t *testing.T) {
 			for i := range ms {
 				ms[i] = mtMeeting(t, s, f.SocialWorker, "cse-strategy", now.Add(-time.Duration(i+2)*time.Hour), ava.ID)
 			}
-			o := store.Outcome{Held: true, Decisions: []lantern.MeetingDecision{{ChildID: ava.ID, Level: "medium"}},
+			o := lantern.Outcome{Held: true, Decisions: []lantern.MeetingDecision{{ChildID: ava.ID, Level: "medium"}},
 				Actions: []lantern.MeetingAction{{Description: "Refer to the exploitation team", Owner: f.SocialWorker.ID, DueDate: date(t, "2026-12-01")}}}
 			for _, m := range ms {
 				var wg sync.WaitGroup
@@ -304,7 +304,7 @@ func TestMeetings(t *testing.T) {
 			june := func(d, h int) time.Time { return time.Date(2027, 6, d, h, 0, 0, 0, lantern.London) }
 			held := func(m *lantern.Meeting, ds ...lantern.MeetingDecision) {
 				t.Helper()
-				if _, err := s.RecordOutcome(sw, m.ID, m.Version, store.Outcome{Held: true, Decisions: ds}); err != nil {
+				if _, err := s.RecordOutcome(sw, m.ID, m.Version, lantern.Outcome{Held: true, Decisions: ds}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -325,7 +325,7 @@ func TestMeetings(t *testing.T) {
 			held(mtMeeting(t, s, f.SocialWorker, "cse-strategy", time.Date(2027, 7, 1, 0, 30, 0, 0, lantern.London), cal.ID), level(cal, "high"))
 			held(mtMeeting(t, s, f.SocialWorker, "cse-strategy", time.Date(2027, 5, 31, 23, 30, 0, 0, lantern.London), cal.ID), level(cal, "high"))
 			notHeld := mtMeeting(t, s, f.SocialWorker, "cse-strategy", june(15, 10), cal.ID)
-			if _, err := s.RecordOutcome(sw, notHeld.ID, 1, store.Outcome{Held: false}); err != nil {
+			if _, err := s.RecordOutcome(sw, notHeld.ID, 1, lantern.Outcome{Held: false}); err != nil {
 				t.Fatal(err)
 			}
 			mtMeeting(t, s, f.SocialWorker, "cse-strategy", june(16, 10), cal.ID) // no outcome yet

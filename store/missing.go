@@ -159,19 +159,9 @@ func (s *Store) startReturnClock(ctx context.Context, tx *tx, child *lantern.Chi
 	return s.startClock(ctx, tx, cal, child, clocks.ReturnInterview, returned, "missing-episode", episodeID)
 }
 
-// ReturnInput records a child's return.
-type ReturnInput struct {
-	ReturnedAt               time.Time
-	ReturnedWhere            string
-	ReturnedWith             string
-	Presentation             []string
-	PresentationNotes        string
-	PlacingAuthorityInformed *time.Time
-}
-
 // RecordReturn records that a missing child returned or was found. The
 // version must be current: a return on an episode already closed is stale.
-func (s *Store) RecordReturn(ctx context.Context, childID, id string, version int, in ReturnInput) (*lantern.MissingEpisode, error) {
+func (s *Store) RecordReturn(ctx context.Context, childID, id string, version int, in lantern.ReturnInput) (*lantern.MissingEpisode, error) {
 	now := s.now()
 	var p lantern.Problems
 	lantern.CheckEventTime(&p, "returned_at", in.ReturnedAt, now)
@@ -229,20 +219,10 @@ func (s *Store) RecordReturn(ctx context.Context, childID, id string, version in
 	return out, err
 }
 
-// InterviewInput records a return interview, or why there was none.
-type InterviewInput struct {
-	OfferedAt     *time.Time
-	HeldAt        *time.Time
-	HeldBy        string
-	ChildSaid     string
-	FollowUp      []string
-	NotHeldReason string
-}
-
 // RecordInterview records the return interview after an episode: held (by
 // an independent person, with what the child said and what follows), which
 // stops the clock; or not held and why, which closes it with the reason.
-func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, in InterviewInput) (*lantern.MissingEpisode, error) {
+func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, in lantern.InterviewInput) (*lantern.MissingEpisode, error) {
 	now := s.now()
 	var p lantern.Problems
 	in.HeldBy = strings.TrimSpace(in.HeldBy)
@@ -358,27 +338,9 @@ func (s *Store) Episode(ctx context.Context, childID, id string) (*lantern.Missi
 	return es[0], s.audited(ctx, auditEntry{Action: "missing.read", Entity: "missing_episode", EntityID: id, ChildID: childID})
 }
 
-// MissingMonth is a month's figures for the partnership.
-type MissingMonth struct {
-	Month string `json:"month"` // YYYY-MM
-	// All children, and looked-after children shown apart.
-	All         MissingCounts `json:"all"`
-	LookedAfter MissingCounts `json:"looked_after"`
-}
-
-// MissingCounts are a month's counts for a group of children.
-type MissingCounts struct {
-	Episodes        int      `json:"episodes"`
-	Children        int      `json:"children"`
-	RepeatChildren  int      `json:"repeat_children"` // two or more episodes in the month
-	Returns         int      `json:"returns"`
-	InterviewsIn72h int      `json:"interviews_within_72h"`
-	PercentIn72h    *float64 `json:"percent_interviews_within_72h"`
-}
-
 // MissingFigures counts episodes by the month they began (London), between
 // two dates, for the whole area: counts only, no child named.
-func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]MissingMonth, error) {
+func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]lantern.MissingMonth, error) {
 	if err := may(ctx, lantern.ResFigures, lantern.ActRead); err != nil {
 		return nil, err
 	}
@@ -393,7 +355,7 @@ func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]Mi
 	}
 	defer rows.Close()
 	type acc struct {
-		counts   MissingCounts
+		counts   lantern.MissingCounts
 		children map[string]int
 	}
 	months := map[string]*[2]acc{}
@@ -428,12 +390,12 @@ func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]Mi
 	if err := rows.Err(); err != nil {
 		return nil, internal("missing figures", err)
 	}
-	var out []MissingMonth
+	var out []lantern.MissingMonth
 	for t := time.Date(from.Year, from.Month, 1, 0, 0, 0, 0, lantern.London); !lantern.DateOf(t).After(to); t = t.AddDate(0, 1, 0) {
 		m := t.Format("2006-01")
-		mm := MissingMonth{Month: m}
+		mm := lantern.MissingMonth{Month: m}
 		if a := months[m]; a != nil {
-			for g, into := range []*MissingCounts{&mm.All, &mm.LookedAfter} {
+			for g, into := range []*lantern.MissingCounts{&mm.All, &mm.LookedAfter} {
 				*into = a[g].counts
 				into.Children = len(a[g].children)
 				for _, n := range a[g].children {

@@ -114,22 +114,22 @@ func TestMissingEpisodes(t *testing.T) {
 			episode(t, s, f.SocialWorker, c.ID, "missing", london(2026, 10, 29, 10, 0), ptime(london(2026, 10, 29, 12, 0)))
 
 			// The interview waits for the return.
-			_, err = s.RecordInterview(sw, c.ID, open.ID, store.InterviewInput{HeldAt: ptime(london(2026, 11, 2, 9, 0)), HeldBy: "Ivy"})
+			_, err = s.RecordInterview(sw, c.ID, open.ID, lantern.InterviewInput{HeldAt: ptime(london(2026, 11, 2, 9, 0)), HeldBy: "Ivy"})
 			wantFields(t, "interview while still missing", err, "held_at")
 
 			// The return: not before the start, not with a stale version,
 			// and not twice.
-			_, err = s.RecordReturn(sw, c.ID, open.ID, 1, store.ReturnInput{ReturnedAt: london(2026, 11, 1, 17, 0)})
+			_, err = s.RecordReturn(sw, c.ID, open.ID, 1, lantern.ReturnInput{ReturnedAt: london(2026, 11, 1, 17, 0)})
 			wantFields(t, "return before the start", err, "returned_at")
-			_, err = s.RecordReturn(sw, c.ID, open.ID, 1, store.ReturnInput{ReturnedAt: london(2026, 11, 3, 9, 0), ReturnedWhere: strings.Repeat("x", 501)})
+			_, err = s.RecordReturn(sw, c.ID, open.ID, 1, lantern.ReturnInput{ReturnedAt: london(2026, 11, 3, 9, 0), ReturnedWhere: strings.Repeat("x", 501)})
 			wantFields(t, "a place too long", err, "returned_where")
-			_, err = s.RecordReturn(sw, c.ID, open.ID, 1, store.ReturnInput{ReturnedAt: london(2026, 11, 3, 9, 0), PlacingAuthorityInformed: ptime(clock.Now().AddDate(lantern.MaxYearsAhead, 1, 0))})
+			_, err = s.RecordReturn(sw, c.ID, open.ID, 1, lantern.ReturnInput{ReturnedAt: london(2026, 11, 3, 9, 0), PlacingAuthorityInformed: ptime(clock.Now().AddDate(lantern.MaxYearsAhead, 1, 0))})
 			wantFields(t, "placing authority told years ahead", err, "placing_authority_informed")
-			_, err = s.RecordReturn(sw, c.ID, open.ID, 2, store.ReturnInput{ReturnedAt: london(2026, 11, 3, 9, 0)})
+			_, err = s.RecordReturn(sw, c.ID, open.ID, 2, lantern.ReturnInput{ReturnedAt: london(2026, 11, 3, 9, 0)})
 			wantCode(t, err, lantern.ECONFLICT)
-			_, err = s.RecordReturn(sw, c.ID, before.ID, before.Version, store.ReturnInput{ReturnedAt: london(2026, 10, 29, 11, 0)})
+			_, err = s.RecordReturn(sw, c.ID, before.ID, before.Version, lantern.ReturnInput{ReturnedAt: london(2026, 10, 29, 11, 0)})
 			wantCode(t, err, lantern.ECONFLICT)
-			returned, err := s.RecordReturn(sw, c.ID, open.ID, 1, store.ReturnInput{ReturnedAt: london(2026, 11, 3, 9, 0), ReturnedWhere: " Bus station ",
+			returned, err := s.RecordReturn(sw, c.ID, open.ID, 1, lantern.ReturnInput{ReturnedAt: london(2026, 11, 3, 9, 0), ReturnedWhere: " Bus station ",
 				Presentation: []string{"tired-or-hungry", "new-possessions"}})
 			if err != nil {
 				t.Fatal(err)
@@ -138,18 +138,18 @@ func TestMissingEpisodes(t *testing.T) {
 				!returned.Tasks[0].DueAt.Equal(london(2026, 11, 6, 9, 0)) || !slices.Equal(returned.Presentation, []string{"tired-or-hungry", "new-possessions"}) {
 				t.Errorf("returned %+v, tasks %+v", returned, returned.Tasks)
 			}
-			_, err = s.RecordReturn(sw, c.ID, open.ID, 2, store.ReturnInput{ReturnedAt: london(2026, 11, 3, 10, 0)})
+			_, err = s.RecordReturn(sw, c.ID, open.ID, 2, lantern.ReturnInput{ReturnedAt: london(2026, 11, 3, 10, 0)})
 			wantCode(t, err, lantern.ECONFLICT)
 
 			// The interview: not before the return; held ends the task.
-			_, err = s.RecordInterview(sw, c.ID, open.ID, store.InterviewInput{HeldAt: ptime(london(2026, 11, 3, 8, 0)), HeldBy: "Ivy Independent"})
+			_, err = s.RecordInterview(sw, c.ID, open.ID, lantern.InterviewInput{HeldAt: ptime(london(2026, 11, 3, 8, 0)), HeldBy: "Ivy Independent"})
 			wantFields(t, "interview before the return", err, "held_at")
-			_, err = s.RecordInterview(sw, c.ID, open.ID, store.InterviewInput{HeldAt: ptime(london(2026, 11, 4, 10, 0))})
+			_, err = s.RecordInterview(sw, c.ID, open.ID, lantern.InterviewInput{HeldAt: ptime(london(2026, 11, 4, 10, 0))})
 			wantFields(t, "held by nobody", err, "held_by")
-			_, err = s.RecordInterview(sw, c.ID, open.ID, store.InterviewInput{NotHeldReason: "busy"})
+			_, err = s.RecordInterview(sw, c.ID, open.ID, lantern.InterviewInput{NotHeldReason: "busy"})
 			wantFields(t, "an unknown reason", err, "not_held_reason")
 			held := london(2026, 11, 4, 10, 0)
-			e, err := s.RecordInterview(sw, c.ID, open.ID, store.InterviewInput{HeldAt: &held, HeldBy: "Ivy Independent", ChildSaid: "He drove me to a flat",
+			e, err := s.RecordInterview(sw, c.ID, open.ID, lantern.InterviewInput{HeldAt: &held, HeldBy: "Ivy Independent", ChildSaid: "He drove me to a flat",
 				FollowUp: []string{"new-concern", "police-intelligence"}})
 			if err != nil {
 				t.Fatal(err)
@@ -160,12 +160,12 @@ func TestMissingEpisodes(t *testing.T) {
 			if task := returnTask(t, s, f.SocialWorker, c.ID, open.ID); task.Status != lantern.TaskDone || task.DoneAt == nil || !task.DoneAt.Equal(held) {
 				t.Errorf("after the interview, the task is %+v, want done at %s", task, held)
 			}
-			_, err = s.RecordInterview(sw, c.ID, open.ID, store.InterviewInput{NotHeldReason: "declined"})
+			_, err = s.RecordInterview(sw, c.ID, open.ID, lantern.InterviewInput{NotHeldReason: "declined"})
 			wantCode(t, err, lantern.ECONFLICT)
 
 			// Not held: the task is closed with the reason.
 			later := episode(t, s, f.SocialWorker, c.ID, "missing", london(2026, 11, 10, 22, 0), ptime(london(2026, 11, 11, 7, 0)))
-			if _, err := s.RecordInterview(sw, c.ID, later.ID, store.InterviewInput{NotHeldReason: "declined"}); err != nil {
+			if _, err := s.RecordInterview(sw, c.ID, later.ID, lantern.InterviewInput{NotHeldReason: "declined"}); err != nil {
 				t.Fatal(err)
 			}
 			if task := returnTask(t, s, f.SocialWorker, c.ID, later.ID); task.Status != lantern.TaskClosed || !strings.Contains(task.ClosedReason, "declined") {
@@ -177,7 +177,7 @@ func TestMissingEpisodes(t *testing.T) {
 			// The school made the record, so the school's practitioner sees it.
 			c := caseChild(t, s, f.Teacher, "Rae", "Restricted", "2012-03-01")
 			e := episode(t, s, f.Teacher, c.ID, "missing", london(2026, 11, 12, 16, 0), ptime(london(2026, 11, 13, 9, 0)))
-			if _, err := s.RecordInterview(storetest.As(f.Teacher), c.ID, e.ID, store.InterviewInput{HeldAt: ptime(london(2026, 11, 14, 9, 0)),
+			if _, err := s.RecordInterview(storetest.As(f.Teacher), c.ID, e.ID, lantern.InterviewInput{HeldAt: ptime(london(2026, 11, 14, 9, 0)),
 				HeldBy: "Ivy Independent", ChildSaid: "I stayed at his flat"}); err != nil {
 				t.Fatal(err)
 			}
@@ -279,7 +279,7 @@ func TestMissingEpisodes(t *testing.T) {
 			}
 			interview := func(childID, id string, held time.Time) {
 				t.Helper()
-				if _, err := s.RecordInterview(sw, childID, id, store.InterviewInput{HeldAt: &held, HeldBy: "Ivy Independent"}); err != nil {
+				if _, err := s.RecordInterview(sw, childID, id, lantern.InterviewInput{HeldAt: &held, HeldBy: "Ivy Independent"}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -299,7 +299,7 @@ func TestMissingEpisodes(t *testing.T) {
 			if e3.LookedAfter {
 				t.Errorf("an episode after the child stopped being looked after: %+v", e3)
 			}
-			if _, err := s.RecordInterview(sw, lac.ID, e3.ID, store.InterviewInput{NotHeldReason: "not-reachable"}); err != nil {
+			if _, err := s.RecordInterview(sw, lac.ID, e3.ID, lantern.InterviewInput{NotHeldReason: "not-reachable"}); err != nil {
 				t.Fatal(err)
 			}
 			other := caseChild(t, s, f.SocialWorker, "Oli", "Open", "2012-01-01")
@@ -314,10 +314,10 @@ func TestMissingEpisodes(t *testing.T) {
 				t.Fatal(err)
 			}
 			pc := func(v float64) *float64 { return &v }
-			want := []store.MissingMonth{
-				{Month: "2026-05", All: store.MissingCounts{Episodes: 3, Children: 2, RepeatChildren: 1, Returns: 2, InterviewsIn72h: 1, PercentIn72h: pc(50)},
-					LookedAfter: store.MissingCounts{Episodes: 2, Children: 1, RepeatChildren: 1, Returns: 2, InterviewsIn72h: 1, PercentIn72h: pc(50)}},
-				{Month: "2026-06", All: store.MissingCounts{Episodes: 1, Children: 1, Returns: 1, PercentIn72h: pc(0)}},
+			want := []lantern.MissingMonth{
+				{Month: "2026-05", All: lantern.MissingCounts{Episodes: 3, Children: 2, RepeatChildren: 1, Returns: 2, InterviewsIn72h: 1, PercentIn72h: pc(50)},
+					LookedAfter: lantern.MissingCounts{Episodes: 2, Children: 1, RepeatChildren: 1, Returns: 2, InterviewsIn72h: 1, PercentIn72h: pc(50)}},
+				{Month: "2026-06", All: lantern.MissingCounts{Episodes: 1, Children: 1, Returns: 1, PercentIn72h: pc(0)}},
 			}
 			if len(ms) != len(want) {
 				t.Fatalf("figures %+v, want %d months", ms, len(want))
@@ -326,7 +326,7 @@ func TestMissingEpisodes(t *testing.T) {
 				w := want[i]
 				for _, g := range []struct {
 					name      string
-					got, want store.MissingCounts
+					got, want lantern.MissingCounts
 				}{{"all", m.All, w.All}, {"looked after", m.LookedAfter, w.LookedAfter}} {
 					gp, wp := g.got.PercentIn72h, g.want.PercentIn72h
 					g.got.PercentIn72h, g.want.PercentIn72h = nil, nil

@@ -163,7 +163,7 @@ func (s *Store) takeBack(ctx context.Context, attempt string) error {
 // attempt is counted before the password is hashed, and the hashes run at
 // once are bounded: past the bound the answer is ErrBusy.
 func (s *Store) CheckPassword(ctx context.Context, email, plain string) (*lantern.User, error) {
-	email = NormaliseEmail(email)
+	email = lantern.NormaliseEmail(email)
 	ip := lantern.RequestFromContext(ctx).IP
 	attempt, err := s.beginAttempt(ctx, email, ip)
 	if err != nil {

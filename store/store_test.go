@@ -431,16 +431,16 @@ func TestAdministration(t *testing.T) {
 		// A change of roles ends the user's sessions.
 		ctx := context.Background()
 		tok, _ := s.StartSession(ctx, u.ID, store.StageSignedIn, "")
-		u2, err := s.UpdateUser(storetest.As(f.Admin), u.ID, u.Version, store.UserUpdate{Name: u.Name, AgencyID: u.AgencyID, Roles: []lantern.Role{lantern.RoleManager}})
+		u2, err := s.UpdateUser(storetest.As(f.Admin), u.ID, u.Version, lantern.UserUpdate{Name: u.Name, AgencyID: u.AgencyID, Roles: []lantern.Role{lantern.RoleManager}})
 		if err != nil || !u2.Has(lantern.RoleManager) || u2.Has(lantern.RolePractitioner) {
 			t.Fatalf("update user: %v", err)
 		}
 		if _, err := s.FindSession(ctx, tok); err == nil {
 			t.Error("session survived a change of roles")
 		}
-		_, err = s.UpdateUser(storetest.As(f.Admin), u.ID, u.Version, store.UserUpdate{Name: u.Name, AgencyID: u.AgencyID, Roles: u.Roles})
+		_, err = s.UpdateUser(storetest.As(f.Admin), u.ID, u.Version, lantern.UserUpdate{Name: u.Name, AgencyID: u.AgencyID, Roles: u.Roles})
 		wantCode(t, err, lantern.ECONFLICT)
-		_, err = s.UpdateUser(storetest.As(f.Admin), f.Admin.ID, f.Admin.Version, store.UserUpdate{Name: "A", AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleAuditor}})
+		_, err = s.UpdateUser(storetest.As(f.Admin), f.Admin.ID, f.Admin.Version, lantern.UserUpdate{Name: "A", AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleAuditor}})
 		wantCode(t, err, lantern.EINVALID) // may not remove own admin role
 
 		// Separation of duties: no administrator holds a case role, and no
@@ -453,13 +453,13 @@ func TestAdministration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.UpdateUser(admin, me.ID, me.Version, store.UserUpdate{Name: me.Name, AgencyID: me.AgencyID, Roles: []lantern.Role{lantern.RoleAdmin, lantern.RoleSocialWorker}})
+		_, err = s.UpdateUser(admin, me.ID, me.Version, lantern.UserUpdate{Name: me.Name, AgencyID: me.AgencyID, Roles: []lantern.Role{lantern.RoleAdmin, lantern.RoleSocialWorker}})
 		wantFields(t, "an administrator making themselves a social worker", err, "roles")
-		_, err = s.UpdateUser(admin, me.ID, me.Version, store.UserUpdate{Name: me.Name, AgencyID: me.AgencyID, Roles: []lantern.Role{lantern.RoleAdmin, lantern.RoleAuditor}})
+		_, err = s.UpdateUser(admin, me.ID, me.Version, lantern.UserUpdate{Name: me.Name, AgencyID: me.AgencyID, Roles: []lantern.Role{lantern.RoleAdmin, lantern.RoleAuditor}})
 		wantFields(t, "an administrator making themselves an auditor", err, "roles")
-		_, err = s.UpdateUser(admin, me.ID, me.Version, store.UserUpdate{Name: me.Name, AgencyID: f.School.ID, Roles: me.Roles})
+		_, err = s.UpdateUser(admin, me.ID, me.Version, lantern.UserUpdate{Name: me.Name, AgencyID: f.School.ID, Roles: me.Roles})
 		wantFields(t, "an administrator moving themselves to another agency", err, "roles")
-		renamed, err := s.UpdateUser(admin, me.ID, me.Version, store.UserUpdate{Name: "Ada Renamed", AgencyID: me.AgencyID, Roles: me.Roles})
+		renamed, err := s.UpdateUser(admin, me.ID, me.Version, lantern.UserUpdate{Name: "Ada Renamed", AgencyID: me.AgencyID, Roles: me.Roles})
 		if err != nil || renamed.Name != "Ada Renamed" {
 			t.Errorf("an administrator changing their own name: %+v %v", renamed, err)
 		}
@@ -507,11 +507,11 @@ func TestAdministration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		off, err := s.UpdateUser(admin, tu.ID, tu.Version, store.UserUpdate{Name: tu.Name, AgencyID: tu.AgencyID, Roles: tu.Roles, Disabled: true})
+		off, err := s.UpdateUser(admin, tu.ID, tu.Version, lantern.UserUpdate{Name: tu.Name, AgencyID: tu.AgencyID, Roles: tu.Roles, Disabled: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UpdateUser(admin, off.ID, off.Version, store.UserUpdate{Name: off.Name, AgencyID: off.AgencyID, Roles: off.Roles}); err != nil {
+		if _, err := s.UpdateUser(admin, off.ID, off.Version, lantern.UserUpdate{Name: off.Name, AgencyID: off.AgencyID, Roles: off.Roles}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.TokenUser(sys, secret); err == nil {
@@ -754,7 +754,7 @@ func TestOneAdministratorCannotOpenAnAccountAlone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		aud, err = s.UpdateUser(admin, aud.ID, aud.Version, store.UserUpdate{Name: aud.Name, AgencyID: aud.AgencyID,
+		aud, err = s.UpdateUser(admin, aud.ID, aud.Version, lantern.UserUpdate{Name: aud.Name, AgencyID: aud.AgencyID,
 			Roles: []lantern.Role{lantern.RoleAuditor, lantern.RoleManager}})
 		if err != nil {
 			t.Fatal(err)

@@ -62,13 +62,10 @@ func (s *Store) queryUser(ctx context.Context, q querier, where string, args ...
 	return us[0], nil
 }
 
-// NormaliseEmail trims and lower-cases an address.
-func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
 func validEmail(s string) bool { return lantern.ValidAddress(s) }
 
 func (s *Store) validateUser(in *lantern.UserInput, creating bool) error {
-	in.Email = NormaliseEmail(in.Email)
+	in.Email = lantern.NormaliseEmail(in.Email)
 	in.Name = strings.TrimSpace(in.Name)
 	var p lantern.Problems
 	if creating {
@@ -246,17 +243,9 @@ func (s *Store) Users(ctx context.Context) ([]*lantern.User, error) {
 	return us, internal("scan users", err)
 }
 
-// UserUpdate is what an administrator may change about a user.
-type UserUpdate struct {
-	Name     string
-	AgencyID string
-	Roles    []lantern.Role
-	Disabled bool
-}
-
 // UpdateUser changes a user's name, agency, roles or whether the account is
 // disabled. A change of agency, roles or status ends the user's sessions.
-func (s *Store) UpdateUser(ctx context.Context, id string, version int, up UserUpdate) (*lantern.User, error) {
+func (s *Store) UpdateUser(ctx context.Context, id string, version int, up lantern.UserUpdate) (*lantern.User, error) {
 	if err := mustAdminister(ctx); err != nil {
 		return nil, err
 	}
@@ -522,22 +511,16 @@ func (s *Store) FindUserByEmailForAudit(ctx context.Context, email string) (stri
 		return "", lantern.NotFound("User")
 	}
 	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1`, NormaliseEmail(email)).Scan(&id)
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1`, lantern.NormaliseEmail(email)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", lantern.NotFound("User")
 	}
 	return id, internal("find user", err)
 }
 
-// Person is a colleague's id and name, for choosing and showing people.
-type Person struct {
-	ID   string
-	Name string
-}
-
 // SocialWorkers lists the social workers and managers of children's social
 // care, for allocating a child. Anyone who works with children may see it.
-func (s *Store) SocialWorkers(ctx context.Context) ([]Person, error) {
+func (s *Store) SocialWorkers(ctx context.Context) ([]lantern.Person, error) {
 	if may(ctx, lantern.ResChild, lantern.ActList) != nil {
 		return nil, nil
 	}
@@ -547,9 +530,9 @@ func (s *Store) SocialWorkers(ctx context.Context) ([]Person, error) {
 		return nil, internal("social workers", err)
 	}
 	defer rows.Close()
-	var ps []Person
+	var ps []lantern.Person
 	for rows.Next() {
-		var p Person
+		var p lantern.Person
 		if err := rows.Scan(&p.ID, &p.Name); err != nil {
 			return nil, internal("social workers", err)
 		}
@@ -564,5 +547,5 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (*lantern.Use
 	if err := mustAdminister(ctx); err != nil {
 		return nil, lantern.NotFound("User")
 	}
-	return s.queryUser(ctx, s.db, "u.email = $1", NormaliseEmail(email))
+	return s.queryUser(ctx, s.db, "u.email = $1", lantern.NormaliseEmail(email))
 }

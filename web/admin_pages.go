@@ -184,7 +184,7 @@ func (s *Server) updateUserPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, _ := strconv.Atoi(form.Get("version"))
-	_, err = s.st.UpdateUser(r.Context(), id, version, store.UserUpdate{Name: form.Get("name"), AgencyID: form.Get("agency"),
+	_, err = s.st.UpdateUser(r.Context(), id, version, lantern.UserUpdate{Name: form.Get("name"), AgencyID: form.Get("agency"),
 		Roles: rolesFrom(form["roles"]), Disabled: form.Get("disabled") == "on"})
 	switch lantern.ErrorCode(err) {
 	case "":

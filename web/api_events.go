@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"lantern"
-	"lantern/store"
 )
 
 func (s *Server) eventRoutes() {
@@ -97,7 +96,7 @@ func (s *Server) apiUpdateReferral(w http.ResponseWriter, r *http.Request) {
 	if req.Version == nil {
 		p.Add("version", "Give the version of the referral you are changing")
 	}
-	up := store.ReferralUpdate{Decision: req.Decision, DecidedAt: optionalTime(&p, "decided_at", req.DecidedAt),
+	up := lantern.ReferralUpdate{Decision: req.Decision, DecidedAt: optionalTime(&p, "decided_at", req.DecidedAt),
 		WrittenConfirmationAt: optionalTime(&p, "written_confirmation_at", req.WrittenConfirmationAt),
 		FeedbackAt:            optionalTime(&p, "feedback_at", req.FeedbackAt)}
 	if err := p.Err(); err != nil {
@@ -215,7 +214,7 @@ func (s *Server) apiCreateSWAssessment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	a := &store.SWAssessment{Kind: req.Kind, StartedAt: requiredTime(&p, "started_at", req.StartedAt), CompletedAt: optionalTime(&p, "completed_at", req.CompletedAt)}
+	a := &lantern.SWAssessment{Kind: req.Kind, StartedAt: requiredTime(&p, "started_at", req.StartedAt), CompletedAt: optionalTime(&p, "completed_at", req.CompletedAt)}
 	if err := p.Err(); err != nil {
 		s.error(w, r, err)
 		return
@@ -267,7 +266,7 @@ func (s *Server) apiCreateS47(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	e := &store.S47Enquiry{StrategyDiscussionID: req.StrategyDiscussionID, StartedAt: requiredTime(&p, "started_at", req.StartedAt),
+	e := &lantern.S47Enquiry{StrategyDiscussionID: req.StrategyDiscussionID, StartedAt: requiredTime(&p, "started_at", req.StartedAt),
 		CompletedAt: optionalTime(&p, "completed_at", req.CompletedAt), Outcome: req.Outcome}
 	if err := p.Err(); err != nil {
 		s.error(w, r, err)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"lantern"
-	"lantern/store"
 )
 
 // RescheduleRequest is the body of PATCH /api/v1/meetings/{id}.
@@ -244,8 +243,8 @@ type ContactRequest struct {
 	Active   *bool    `json:"active"`
 }
 
-func (c ContactRequest) input() store.ContactInput {
-	in := store.ContactInput{AgencyID: c.AgencyID, Team: c.Team, Name: c.Name, Email: c.Email, Phone: c.Phone, Active: c.Active == nil || *c.Active}
+func (c ContactRequest) input() lantern.ContactInput {
+	in := lantern.ContactInput{AgencyID: c.AgencyID, Team: c.Team, Name: c.Name, Email: c.Email, Phone: c.Phone, Active: c.Active == nil || *c.Active}
 	for _, r := range c.Roles {
 		in.Roles = append(in.Roles, lantern.PathwayRole(r))
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"lantern"
-	"lantern/store"
 )
 
 func (s *Server) meetingRoutes() {
@@ -65,20 +64,20 @@ type ParticipationRequest struct {
 
 func (p ParticipationRequest) given() bool { return p.YoungPerson != nil || p.Carers != nil }
 
-func (p ParticipationRequest) participation() store.Participation {
+func (p ParticipationRequest) participation() lantern.Participation {
 	deref := func(s *string) string {
 		if s == nil {
 			return ""
 		}
 		return *s
 	}
-	return store.Participation{YoungPerson: deref(p.YoungPerson), YoungPersonReason: p.YoungPersonReason, Carers: deref(p.Carers), CarersReason: p.CarersReason}
+	return lantern.Participation{YoungPerson: deref(p.YoungPerson), YoungPersonReason: p.YoungPersonReason, Carers: deref(p.Carers), CarersReason: p.CarersReason}
 }
 
-func inviteeInputs(rs []InviteeRequest) []store.InviteeInput {
-	out := make([]store.InviteeInput, len(rs))
+func inviteeInputs(rs []InviteeRequest) []lantern.InviteeInput {
+	out := make([]lantern.InviteeInput, len(rs))
 	for i, v := range rs {
-		out[i] = store.InviteeInput{ContactID: v.ContactID, Name: v.Name, Email: v.Email, Agency: v.Agency, Role: v.Role}
+		out[i] = lantern.InviteeInput{ContactID: v.ContactID, Name: v.Name, Email: v.Email, Agency: v.Agency, Role: v.Role}
 	}
 	return out
 }
@@ -90,7 +89,7 @@ func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	in := store.MeetingInput{Kind: req.Kind, ChildIDs: req.ChildIDs, StartsAt: requiredTime(&p, "starts_at", req.StartsAt),
+	in := lantern.MeetingInput{Kind: req.Kind, ChildIDs: req.ChildIDs, StartsAt: requiredTime(&p, "starts_at", req.StartsAt),
 		EndsAt: requiredTime(&p, "ends_at", req.EndsAt), Location: req.Location, AssessmentID: req.AssessmentID, Invitees: inviteeInputs(req.Invitees)}
 	if req.given() {
 		pt := req.participation()
@@ -193,7 +192,7 @@ func (s *Server) apiOutcome(w http.ResponseWriter, r *http.Request) {
 	if req.Held == nil {
 		p.Add("held", "Say whether the meeting was held")
 	}
-	o := store.Outcome{Held: req.Held != nil && *req.Held, Attendance: req.Attendance, Chair: req.Chair, Minutes: req.Minutes, Associates: req.Associates,
+	o := lantern.Outcome{Held: req.Held != nil && *req.Held, Attendance: req.Attendance, Chair: req.Chair, Minutes: req.Minutes, Associates: req.Associates,
 		NextMeetingDate: parseDateField(&p, "next_meeting_date", req.NextMeetingDate, false)}
 	for _, d := range req.Decisions {
 		o.Decisions = append(o.Decisions, lantern.MeetingDecision{ChildID: d.ChildID, Level: d.Level, Rationale: d.Rationale, Recommendations: d.Recommendations})

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"lantern"
-	"lantern/store"
 )
 
 func (s *Server) missingRoutes() {
@@ -92,7 +91,7 @@ func (s *Server) apiReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	in := store.ReturnInput{ReturnedAt: requiredTime(&p, "returned_at", req.ReturnedAt), ReturnedWhere: req.ReturnedWhere, ReturnedWith: req.ReturnedWith,
+	in := lantern.ReturnInput{ReturnedAt: requiredTime(&p, "returned_at", req.ReturnedAt), ReturnedWhere: req.ReturnedWhere, ReturnedWith: req.ReturnedWith,
 		Presentation: req.Presentation, PresentationNotes: req.PresentationNotes,
 		PlacingAuthorityInformed: optionalTime(&p, "placing_authority_informed", req.PlacingAuthorityInformed)}
 	if req.Version == nil {
@@ -127,7 +126,7 @@ func (s *Server) apiInterview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	in := store.InterviewInput{OfferedAt: optionalTime(&p, "offered_at", req.OfferedAt), HeldAt: optionalTime(&p, "held_at", req.HeldAt),
+	in := lantern.InterviewInput{OfferedAt: optionalTime(&p, "offered_at", req.OfferedAt), HeldAt: optionalTime(&p, "held_at", req.HeldAt),
 		HeldBy: req.HeldBy, ChildSaid: req.ChildSaid, FollowUp: req.FollowUp, NotHeldReason: req.NotHeldReason}
 	if err := p.Err(); err != nil {
 		s.error(w, r, err)

@@ -174,7 +174,7 @@ func newWorld(t *testing.T, d string) *mxWorld {
 	practitioner := func(l byte) *lantern.User { return w.principals[strings.IndexByte("abcdefg", l)].u }
 
 	for _, l := range []byte("abcdefgz") {
-		c, err := st.CreateContact(storetest.As(f.Admin), store.ContactInput{AgencyID: w.agencies[l].a.ID, Name: canary("D"+string(l), "contact"),
+		c, err := st.CreateContact(storetest.As(f.Admin), lantern.ContactInput{AgencyID: w.agencies[l].a.ID, Name: canary("D"+string(l), "contact"),
 			Email: "contact" + string(l) + "@mx.example.org", Active: true})
 		must(err)
 		w.contacts[l] = c
@@ -199,7 +199,7 @@ func newWorld(t *testing.T, d string) *mxWorld {
 	for _, l := range []byte("abcdefg") {
 		w.ctxOwn[l] = w.meeting(t, storetest.As(practitioner(l)), "O"+string(l), nil, now.Add(-3*time.Hour), practitioner(l), "", nil)
 		w.ctxInvited[l] = w.meeting(t, storetest.As(f.OtherTeacher), "I"+string(l), nil, now.Add(-3*time.Hour), f.OtherTeacher, "",
-			[]store.InviteeInput{{ContactID: w.contacts[l].ID}})
+			[]lantern.InviteeInput{{ContactID: w.contacts[l].ID}})
 	}
 	w.ctxOther = w.meeting(t, storetest.As(f.OtherTeacher), "Xz", nil, now.Add(-3*time.Hour), f.OtherTeacher, "", nil)
 	return w
@@ -256,15 +256,15 @@ func (w *mxWorld) child(t *testing.T, key, agencyID string) *mxChild {
 // meeting arranges a meeting (about children, or none) that started in the
 // past, with its outcome: minutes, associates and an action owned by owner.
 func (w *mxWorld) meeting(t *testing.T, as context.Context, key string, childIDs []string, at time.Time, owner *lantern.User, team string,
-	invitees []store.InviteeInput) *mxMeeting {
+	invitees []lantern.InviteeInput) *mxMeeting {
 	t.Helper()
 	q := func(field string) string { return canary(key, field) }
-	m, err := w.st.CreateMeeting(as, store.MeetingInput{Kind: "context-conference", ChildIDs: childIDs, StartsAt: at, EndsAt: at.Add(time.Hour),
-		Location: q("location"), Invitees: append(invitees, store.InviteeInput{Name: q("invitee"), Email: "invitee" + strings.ToLower(key) + "@mx.example.org"})})
+	m, err := w.st.CreateMeeting(as, lantern.MeetingInput{Kind: "context-conference", ChildIDs: childIDs, StartsAt: at, EndsAt: at.Add(time.Hour),
+		Location: q("location"), Invitees: append(invitees, lantern.InviteeInput{Name: q("invitee"), Email: "invitee" + strings.ToLower(key) + "@mx.example.org"})})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := store.Outcome{Held: true, Chair: q("chair"), Minutes: q("minutes"), Associates: q("associates"),
+	o := lantern.Outcome{Held: true, Chair: q("chair"), Minutes: q("minutes"), Associates: q("associates"),
 		Actions: []lantern.MeetingAction{{Description: q("actiontext"), Owner: owner.ID, AgencyID: team, DueDate: lantern.Today(at).AddDays(7)}}}
 	for _, c := range childIDs {
 		o.Decisions = append(o.Decisions, lantern.MeetingDecision{ChildID: c, Level: "medium", Rationale: q("rationale")})

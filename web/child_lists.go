@@ -71,7 +71,7 @@ func created(w http.ResponseWriter, r *http.Request, list, id string, v any) {
 }
 
 func (s *Server) apiAddName(w http.ResponseWriter, r *http.Request) {
-	var req store.OtherNameInput
+	var req lantern.OtherNameInput
 	if err := decodeJSON(r, &req); err != nil {
 		s.error(w, r, err)
 		return
@@ -115,7 +115,7 @@ func (s *Server) apiAddAddress(w http.ResponseWriter, r *http.Request) {
 	if req.School != nil {
 		p.Add("school", "An address has no school: leave it out")
 	}
-	in := store.AddressInput{Address: str(req.Address), Postcode: str(req.Postcode)}
+	in := lantern.AddressInput{Address: str(req.Address), Postcode: str(req.Postcode)}
 	in.From, in.To = req.dates(&p)
 	if err := p.Err(); err != nil {
 		s.error(w, r, err)
@@ -139,7 +139,7 @@ func (s *Server) apiAddSchool(w http.ResponseWriter, r *http.Request) {
 	if req.Address != nil || req.Postcode != nil {
 		p.Add("address", "A school has no address here: leave out address and postcode")
 	}
-	in := store.SchoolInput{School: str(req.School)}
+	in := lantern.SchoolInput{School: str(req.School)}
 	in.From, in.To = req.dates(&p)
 	if err := p.Err(); err != nil {
 		s.error(w, r, err)
@@ -154,7 +154,7 @@ func (s *Server) apiAddSchool(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAddProfessional(w http.ResponseWriter, r *http.Request) {
-	var req store.ProfessionalInput
+	var req lantern.ProfessionalInput
 	if err := decodeJSON(r, &req); err != nil {
 		s.error(w, r, err)
 		return
@@ -168,7 +168,7 @@ func (s *Server) apiAddProfessional(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAddFamily(w http.ResponseWriter, r *http.Request) {
-	var req store.FamilyMemberInput
+	var req lantern.FamilyMemberInput
 	if err := decodeJSON(r, &req); err != nil {
 		s.error(w, r, err)
 		return
@@ -219,13 +219,13 @@ type listKind struct {
 var listKinds = []*listKind{
 	{slug: "names", heading: "Add another name", anchor: "other-names", fields: []string{"name", "kind"},
 		add: func(s *Server, ctx context.Context, id string, f url.Values) ([]lantern.FieldError, error) {
-			_, err := s.st.AddOtherName(ctx, id, store.OtherNameInput{Name: f.Get("name"), Kind: f.Get("kind")})
+			_, err := s.st.AddOtherName(ctx, id, lantern.OtherNameInput{Name: f.Get("name"), Kind: f.Get("kind")})
 			return nil, err
 		},
 		remove: func(st *store.Store) func(context.Context, string, string) error { return st.RemoveOtherName }},
 	{slug: "addresses", heading: "Add an address", anchor: "addresses", fields: []string{"address", "postcode", "from_date", "to_date"},
 		add: func(s *Server, ctx context.Context, id string, f url.Values) ([]lantern.FieldError, error) {
-			in := store.AddressInput{Address: f.Get("address"), Postcode: f.Get("postcode")}
+			in := lantern.AddressInput{Address: f.Get("address"), Postcode: f.Get("postcode")}
 			var probs lantern.Problems
 			in.From, in.To = formPeriod(&probs, f)
 			if len(probs) > 0 {
@@ -237,7 +237,7 @@ var listKinds = []*listKind{
 		remove: func(st *store.Store) func(context.Context, string, string) error { return st.RemoveAddress }},
 	{slug: "schools", heading: "Add a school", anchor: "schools", fields: []string{"school", "from_date", "to_date"},
 		add: func(s *Server, ctx context.Context, id string, f url.Values) ([]lantern.FieldError, error) {
-			in := store.SchoolInput{School: f.Get("school")}
+			in := lantern.SchoolInput{School: f.Get("school")}
 			var probs lantern.Problems
 			in.From, in.To = formPeriod(&probs, f)
 			if len(probs) > 0 {
@@ -250,7 +250,7 @@ var listKinds = []*listKind{
 	{slug: "professionals", heading: "Add a professional", anchor: "professionals",
 		fields: []string{"agency_id", "name", "role", "email", "phone"},
 		add: func(s *Server, ctx context.Context, id string, f url.Values) ([]lantern.FieldError, error) {
-			_, err := s.st.AddProfessional(ctx, id, store.ProfessionalInput{AgencyID: f.Get("agency_id"), Name: f.Get("name"),
+			_, err := s.st.AddProfessional(ctx, id, lantern.ProfessionalInput{AgencyID: f.Get("agency_id"), Name: f.Get("name"),
 				Role: f.Get("role"), Email: f.Get("email"), Phone: f.Get("phone")})
 			return nil, err
 		},
@@ -261,7 +261,7 @@ var listKinds = []*listKind{
 			var probs lantern.Problems
 			pr := yesNo(&probs, f, "parental_responsibility", "Select yes if the person has parental responsibility for the child")
 			lives := yesNo(&probs, f, "lives_with", "Select yes if the child lives with the person")
-			in := store.FamilyMemberInput{Name: f.Get("name"), Relationship: f.Get("relationship"), ParentalResponsibility: pr,
+			in := lantern.FamilyMemberInput{Name: f.Get("name"), Relationship: f.Get("relationship"), ParentalResponsibility: pr,
 				LivesWith: lives, Notes: f.Get("notes")}
 			if len(probs) > 0 {
 				return probs, in.Validate()
@@ -298,7 +298,7 @@ func (s *Server) listForm(r *http.Request, k *listKind, c *lantern.Child) (*page
 	p := s.newPage(r, k.heading)
 	p.Nav = "children"
 	data := map[string]any{"Child": c, "Kind": k.slug, "Heading": k.heading,
-		"NameKinds": options(store.NameKinds, store.NameKindLabel), "Relationships": options(store.Relationships, store.RelationshipLabel),
+		"NameKinds": options(lantern.NameKinds, lantern.NameKindLabel), "Relationships": options(lantern.Relationships, lantern.RelationshipLabel),
 		"YesNo": []option{{"yes", "Yes"}, {"no", "No"}}}
 	if k.slug == "professionals" {
 		as, err := s.st.Agencies(r.Context())

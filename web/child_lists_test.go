@@ -308,12 +308,12 @@ func TestChildListsTemplate(t *testing.T) {
 	}
 	tmpl := template.Must(template.New("t").Funcs(funcs).Parse(string(src)))
 	c := &lantern.Child{ID: "c1", GivenName: "A", FamilyName: "B"}
-	lists := &store.ChildLists{ChildID: "c1",
-		Names:     []*store.OtherName{{ID: "n1", Name: `<script>alert("x")</script>`, Kind: "alias"}},
-		Addresses: []*store.Address{{ID: "a1", Address: "1 Road\nTown", Postcode: "SW1A 1AA", From: lantern.Date{Year: 2020, Month: 1, Day: 2}, Current: true}},
-		Professionals: []*store.Professional{{ID: "p1", AgencyName: "Hilltop School", Name: "Hil Head", Role: "Head",
+	lists := &lantern.ChildLists{ChildID: "c1",
+		Names:     []*lantern.OtherName{{ID: "n1", Name: `<script>alert("x")</script>`, Kind: "alias"}},
+		Addresses: []*lantern.Address{{ID: "a1", Address: "1 Road\nTown", Postcode: "SW1A 1AA", From: lantern.Date{Year: 2020, Month: 1, Day: 2}, Current: true}},
+		Professionals: []*lantern.Professional{{ID: "p1", AgencyName: "Hilltop School", Name: "Hil Head", Role: "Head",
 			Email: "head@example.org"}},
-		Family:   []*store.FamilyMember{{ID: "f1", Name: "Pat", Relationship: "foster-carer", LivesWith: true}},
+		Family:   []*lantern.FamilyMember{{ID: "f1", Name: "Pat", Relationship: "foster-carer", LivesWith: true}},
 		Siblings: []*lantern.Child{{ID: "s1", GivenName: "Sis", FamilyName: "B", DateOfBirth: lantern.Date{Year: 2014, Month: 5, Day: 6}}},
 	}
 	data := map[string]any{"Child": c, "Lists": lists, "CanEdit": true}

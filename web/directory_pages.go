@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"lantern"
-	"lantern/store"
 )
 
 // The directory's pages, for administrators: the people and shared
@@ -128,8 +127,8 @@ func contactFormMap(form url.Values) map[string]string {
 	return m
 }
 
-func contactInput(form url.Values) store.ContactInput {
-	in := store.ContactInput{AgencyID: form.Get("agency_id"), Team: form.Get("team"), Name: form.Get("name"), Email: form.Get("email"),
+func contactInput(form url.Values) lantern.ContactInput {
+	in := lantern.ContactInput{AgencyID: form.Get("agency_id"), Team: form.Get("team"), Name: form.Get("name"), Email: form.Get("email"),
 		Phone: form.Get("phone"), Active: form.Get("active") == "on"}
 	for _, r := range form["roles"] {
 		in.Roles = append(in.Roles, lantern.PathwayRole(r))

@@ -239,9 +239,9 @@ func TestMeetingFiguresPage(t *testing.T) {
 			st, sw := srv.Store, storetest.As(f.SocialWorker)
 			ava := e.createChild(f.SocialWorker, "Ava", "Example")
 			bea := e.createChild(f.SocialWorker, "Bea", "Example")
-			hold := func(kind string, at time.Time, children []string, o store.Outcome) *lantern.Meeting {
+			hold := func(kind string, at time.Time, children []string, o lantern.Outcome) *lantern.Meeting {
 				t.Helper()
-				m, err := st.CreateMeeting(sw, store.MeetingInput{Kind: kind, ChildIDs: children, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 1"})
+				m, err := st.CreateMeeting(sw, lantern.MeetingInput{Kind: kind, ChildIDs: children, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 1"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -260,10 +260,10 @@ func TestMeetingFiguresPage(t *testing.T) {
 				return dt
 			}
 			// September: both children, Ava emerging and Bea high.
-			hold("cse-strategy", time.Date(2026, 9, 15, 10, 0, 0, 0, time.UTC), []string{ava.ID, bea.ID}, store.Outcome{
+			hold("cse-strategy", time.Date(2026, 9, 15, 10, 0, 0, 0, time.UTC), []string{ava.ID, bea.ID}, lantern.Outcome{
 				Decisions: []lantern.MeetingDecision{{ChildID: ava.ID, Level: "emerging"}, {ChildID: bea.ID, Level: "high"}}})
 			// November: Ava again, now medium, with three actions.
-			nov := hold("cse-strategy", time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC), []string{ava.ID}, store.Outcome{
+			nov := hold("cse-strategy", time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC), []string{ava.ID}, lantern.Outcome{
 				Decisions: []lantern.MeetingDecision{{ChildID: ava.ID, Level: "medium"}},
 				Actions: []lantern.MeetingAction{
 					{Description: "Visit school", Owner: f.SocialWorker.Email, DueDate: day("2026-11-20")},
@@ -276,9 +276,9 @@ func TestMeetingFiguresPage(t *testing.T) {
 					}
 				}
 			}
-			hold("core-group", time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC), []string{bea.ID}, store.Outcome{})
+			hold("core-group", time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC), []string{bea.ID}, lantern.Outcome{})
 			// Arranged, not held: not counted.
-			if _, err := st.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{bea.ID},
+			if _, err := st.CreateMeeting(sw, lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{bea.ID},
 				StartsAt: time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), EndsAt: time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC)}); err != nil {
 				t.Fatal(err)
 			}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"lantern"
-	"lantern/store"
 )
 
 func init() {
@@ -161,7 +160,7 @@ func saveS47(s *Server, r *http.Request, childID string, form url.Values) (strin
 	if len(p) > 0 {
 		return "", p, nil
 	}
-	out, err := s.st.RecordS47(r.Context(), childID, &store.S47Enquiry{StartedAt: *started, CompletedAt: completed, Outcome: form.Get("outcome")})
+	out, err := s.st.RecordS47(r.Context(), childID, &lantern.S47Enquiry{StartedAt: *started, CompletedAt: completed, Outcome: form.Get("outcome")})
 	if err != nil {
 		return "", nil, err
 	}
@@ -465,7 +464,7 @@ func saveCoreGroup(s *Server, r *http.Request, childID string, form url.Values) 
 
 func saveSWAssessment(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
-	a := &store.SWAssessment{Kind: form.Get("kind")}
+	a := &lantern.SWAssessment{Kind: form.Get("kind")}
 	if a.Kind != "single" && a.Kind != "initial" && a.Kind != "core" {
 		p.Add("kind", "Select the kind of assessment")
 	}
@@ -551,7 +550,7 @@ func (s *Server) updateReferralPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	var up store.ReferralUpdate
+	var up lantern.ReferralUpdate
 	switch which {
 	case "decision":
 		up.Decision = form.Get("decision")
@@ -706,7 +705,7 @@ type eventRow struct {
 }
 
 // eventTimeline lists a child's events, newest first.
-func eventTimeline(ev *store.ChildEvents) []eventRow {
+func eventTimeline(ev *lantern.ChildEvents) []eventRow {
 	if ev == nil {
 		return nil
 	}

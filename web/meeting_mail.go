@@ -8,7 +8,6 @@ import (
 	"lantern"
 	"lantern/ical"
 	"lantern/notify"
-	"lantern/store"
 )
 
 // MailResult is what a round of meeting email did.
@@ -86,7 +85,7 @@ func (s *Server) sendInvitations(ctx context.Context, r *http.Request, id string
 
 // sendDistribution emails each recipient of a distribution a link to what
 // was shared with them, and records each send's fate.
-func (s *Server) sendDistribution(ctx context.Context, r *http.Request, m *lantern.Meeting, ds []store.Distribution) (MailResult, error) {
+func (s *Server) sendDistribution(ctx context.Context, r *http.Request, m *lantern.Meeting, ds []lantern.Distribution) (MailResult, error) {
 	if s.cfg.Mail == nil {
 		return MailResult{Email: "off"}, nil
 	}

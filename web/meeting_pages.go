@@ -89,12 +89,12 @@ var actionRows = []int{1, 2, 3, 4, 5}
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.stNow()
 	today := lantern.Today(now).Time()
-	upcoming, err := s.st.Meetings(r.Context(), store.MeetingFilter{From: today, Limit: 100})
+	upcoming, err := s.st.Meetings(r.Context(), lantern.MeetingFilter{From: today, Limit: 100})
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	recent, err := s.st.Meetings(r.Context(), store.MeetingFilter{Before: today, Newest: true, Limit: 50})
+	recent, err := s.st.Meetings(r.Context(), lantern.MeetingFilter{Before: today, Newest: true, Limit: 50})
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -205,12 +205,12 @@ func fillInvitees(form map[string]string, invs []lantern.Invitee) {
 // inviteesFrom reads the invitees part of a form: ticked directory
 // entries, then the other rows filled in. fields maps each invitee's index
 // to the form field its errors belong to.
-func inviteesFrom(form url.Values) ([]store.InviteeInput, map[int]string) {
-	var out []store.InviteeInput
+func inviteesFrom(form url.Values) ([]lantern.InviteeInput, map[int]string) {
+	var out []lantern.InviteeInput
 	fields := map[int]string{}
 	for _, id := range form["invitee"] {
 		fields[len(out)] = "invitee"
-		out = append(out, store.InviteeInput{ContactID: id})
+		out = append(out, lantern.InviteeInput{ContactID: id})
 	}
 	for _, i := range otherRows {
 		n := "other-" + strconv.Itoa(i)
@@ -219,7 +219,7 @@ func inviteesFrom(form url.Values) ([]store.InviteeInput, map[int]string) {
 			continue
 		}
 		fields[len(out)] = n
-		out = append(out, store.InviteeInput{Name: name, Email: email, Agency: agency})
+		out = append(out, lantern.InviteeInput{Name: name, Email: email, Agency: agency})
 	}
 	return out, fields
 }
@@ -250,14 +250,14 @@ func meetingErrors(err error, inviteeFields map[int]string, rename map[string]st
 	return out
 }
 
-func participationFrom(form url.Values) store.Participation {
-	return store.Participation{YoungPerson: form.Get("young_person"), YoungPersonReason: form.Get("young_person_reason"),
+func participationFrom(form url.Values) lantern.Participation {
+	return lantern.Participation{YoungPerson: form.Get("young_person"), YoungPersonReason: form.Get("young_person_reason"),
 		Carers: form.Get("carers"), CarersReason: form.Get("carers_reason")}
 }
 
 // checkParticipation requires the decision the pathway asks for: is the
 // young person invited, are the carers, and if not, why not.
-func checkParticipation(p *lantern.Problems, pt store.Participation) {
+func checkParticipation(p *lantern.Problems, pt lantern.Participation) {
 	if pt.YoungPerson == "" {
 		p.Add("young_person", "Select whether the young person is invited")
 	}
@@ -313,7 +313,7 @@ func (s *Server) createMeetingPage(w http.ResponseWriter, r *http.Request) {
 		checkParticipation(&p, pt)
 	}
 	invitees, fields := inviteesFrom(form)
-	in := store.MeetingInput{Kind: form.Get("kind"), ChildIDs: form["child_id"], StartsAt: start, EndsAt: end, Location: form.Get("location"),
+	in := lantern.MeetingInput{Kind: form.Get("kind"), ChildIDs: form["child_id"], StartsAt: start, EndsAt: end, Location: form.Get("location"),
 		AssessmentID: form.Get("assessment_id"), Invitees: invitees, Participation: &pt}
 	var m *lantern.Meeting
 	if err = p.Err(); err == nil {
@@ -677,7 +677,7 @@ func (s *Server) recordOutcomePage(w http.ResponseWriter, r *http.Request) {
 	case held == "yes" && m.StartsAt.After(s.stNow().Add(lantern.MaxClockSkew)):
 		p.Add("held", "The meeting has not started yet: record whether it took place once it has")
 	}
-	o := store.Outcome{Held: held == "yes", Chair: form.Get("chair"), Minutes: form.Get("minutes"), Associates: form.Get("associates"),
+	o := lantern.Outcome{Held: held == "yes", Chair: form.Get("chair"), Minutes: form.Get("minutes"), Associates: form.Get("associates"),
 		Attendance: map[string]string{}, NextMeetingDate: meetingDate(&p, form, "next_meeting_date", "the date of the next meeting", false)}
 	for _, v := range m.Invitees {
 		if a := form.Get("attendance-" + v.ID); a != "" {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"lantern"
-	"lantern/store"
 	"lantern/store/storetest"
 	"lantern/web"
 )
@@ -36,8 +35,8 @@ func FuzzMeetingAPI(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	m, err := st.CreateMeeting(storetest.As(fx.SocialWorker), store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{c.ID},
-		StartsAt: clock.Now().Add(-time.Hour), EndsAt: clock.Now(), Invitees: []store.InviteeInput{{Name: "A", Email: "a@example.org"}}})
+	m, err := st.CreateMeeting(storetest.As(fx.SocialWorker), lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{c.ID},
+		StartsAt: clock.Now().Add(-time.Hour), EndsAt: clock.Now(), Invitees: []lantern.InviteeInput{{Name: "A", Email: "a@example.org"}}})
 	if err != nil {
 		f.Fatal(err)
 	}

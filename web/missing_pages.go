@@ -10,7 +10,6 @@ import (
 
 	"lantern"
 	"lantern/clocks"
-	"lantern/store"
 )
 
 // The pages of missing and absent episodes: recording one, its page with
@@ -342,7 +341,7 @@ func (s *Server) returnPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	in := store.ReturnInput{ReturnedWhere: form.Get("returned_where"), ReturnedWith: form.Get("returned_with"),
+	in := lantern.ReturnInput{ReturnedWhere: form.Get("returned_where"), ReturnedWith: form.Get("returned_with"),
 		Presentation: form["presentation"], PresentationNotes: form.Get("presentation_notes")}
 	if t := s.eventTime(&p, form, "returned_at", missingWhats["returned_at"], true); t != nil {
 		in.ReturnedAt = *t
@@ -376,7 +375,7 @@ func (s *Server) interviewPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	in := store.InterviewInput{OfferedAt: s.eventTime(&p, form, "offered_at", missingWhats["offered_at"], false), FollowUp: form["follow_up"]}
+	in := lantern.InterviewInput{OfferedAt: s.eventTime(&p, form, "offered_at", missingWhats["offered_at"], false), FollowUp: form["follow_up"]}
 	switch outcome := form.Get("outcome"); outcome {
 	case "held":
 		in.HeldAt = s.eventTime(&p, form, "held_at", missingWhats["held_at"], true)

@@ -12,7 +12,6 @@ import (
 
 	"lantern"
 	"lantern/app/apptest"
-	"lantern/store"
 	"lantern/store/storetest"
 	"lantern/web"
 )
@@ -160,7 +159,7 @@ func TestMissingPages(t *testing.T) {
 					t.Fatal(err)
 				}
 				held := ret.Add(2 * time.Hour)
-				if _, err := srv.Store.RecordInterview(sw, c.ID, ep.ID, store.InterviewInput{HeldAt: &held, HeldBy: "Ivy Independent", ChildSaid: "At his flat"}); err != nil {
+				if _, err := srv.Store.RecordInterview(sw, c.ID, ep.ID, lantern.InterviewInput{HeldAt: &held, HeldBy: "Ivy Independent", ChildSaid: "At his flat"}); err != nil {
 					t.Fatal(err)
 				}
 				path := "/children/" + c.ID + "/missing-episodes/" + ep.ID

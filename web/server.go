@@ -4,7 +4,6 @@ package web
 import (
 	"context"
 	"html/template"
-	"lantern/notify"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/notify"
 	"lantern/store"
 	"lantern/web/assets"
 )

@@ -10,7 +10,6 @@ import (
 
 	"lantern"
 	"lantern/app/apptest"
-	"lantern/store"
 	"lantern/store/storetest"
 )
 
@@ -31,7 +30,7 @@ func TestConcernToAssessment(t *testing.T) {
 	f := srv.Fixture
 	sys := lantern.NewSystemContext(t.Context(), "test")
 	// The social worker is a manager too, so one sign-in sees the merge page.
-	sw, err := srv.Store.UpdateUser(sys, f.SocialWorker.ID, f.SocialWorker.Version, store.UserUpdate{Name: f.SocialWorker.Name,
+	sw, err := srv.Store.UpdateUser(sys, f.SocialWorker.ID, f.SocialWorker.Version, lantern.UserUpdate{Name: f.SocialWorker.Name,
 		AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleSocialWorker, lantern.RoleManager}})
 	if err != nil {
 		t.Fatal(err)

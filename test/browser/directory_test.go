@@ -10,7 +10,6 @@ import (
 
 	"lantern"
 	"lantern/app/apptest"
-	"lantern/store"
 	"lantern/store/storetest"
 )
 
@@ -115,11 +114,11 @@ func TestDirectoryAndMeetingFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Now().Add(-48 * time.Hour).Truncate(time.Minute)
-	m, err := srv.Store.CreateMeeting(sw, store.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{c.ID}, StartsAt: at, EndsAt: at.Add(time.Hour)})
+	m, err := srv.Store.CreateMeeting(sw, lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{c.ID}, StartsAt: at, EndsAt: at.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.Store.RecordOutcome(sw, m.ID, m.Version, store.Outcome{Held: true,
+	if _, err := srv.Store.RecordOutcome(sw, m.ID, m.Version, lantern.Outcome{Held: true,
 		Decisions: []lantern.MeetingDecision{{ChildID: c.ID, Level: "medium"}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"lantern"
 	"lantern/app/apptest"
-	"lantern/store"
 	"lantern/store/storetest"
 	"lantern/toolkit"
 )
@@ -40,7 +39,7 @@ func TestMeetingJourney(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			unit, err := st.CreateContact(sys, store.ContactInput{AgencyID: police.ID, Name: "Exploitation unit", Email: "seiu@police.example.org",
+			unit, err := st.CreateContact(sys, lantern.ContactInput{AgencyID: police.ID, Name: "Exploitation unit", Email: "seiu@police.example.org",
 				Roles: []lantern.PathwayRole{lantern.PathwayPoliceUnit}, Active: true})
 			if err != nil {
 				t.Fatal(err)

@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"lantern/store/storetest"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -35,6 +34,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"lantern/store/storetest"
 
 	"lantern/internal/syncbuf"
 	"lantern/store" // its database file's name; the driver to check that file directly
