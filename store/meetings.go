@@ -251,59 +251,12 @@ func (s *Store) FindMeeting(ctx context.Context, id string) (*lantern.Meeting, e
 
 // RecordOutcome records that a meeting was held (or not), the level it
 // decided for each child with the rationale and recommendations, and its
-// actions, each a task in its owner's work list. The version must be
+// actions, each a task in its owner's work list: the plan of
+// lantern.PlanOutcome, carried out in one transaction. The version must be
 // current, and the outcome not yet recorded: sending it again, with the old
 // version or the new, is a conflict.
 func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o lantern.Outcome) (*lantern.Meeting, error) {
-	var p lantern.Problems
-	for i, d := range o.Decisions {
-		f := "decisions[" + itoa(i) + "]"
-		if !slices.Contains(lantern.MeetingLevels, d.Level) {
-			p.Add(f+".level", "The level must be emerging, medium or high")
-		}
-		if len(d.Rationale) > 20000 {
-			p.Add(f+".rationale", "The rationale must be 20000 characters or fewer")
-		}
-		for _, r := range d.Recommendations {
-			if strings.TrimSpace(r) == "" || len(r) > 200 {
-				p.Add(f+".recommendations", "Each recommendation is a short text, like s47, icpc or early-help")
-				break
-			}
-		}
-	}
-	for i, a := range o.Actions {
-		f := "actions[" + itoa(i) + "]"
-		if strings.TrimSpace(a.Description) == "" {
-			p.Add(f+".description", "Say what is to be done")
-		} else if len(a.Description) > 5000 {
-			p.Add(f+".description", "The description must be 5000 characters or fewer")
-		}
-		if strings.TrimSpace(a.Owner) == "" {
-			p.Add(f+".owner", "Give the action's owner: a user's id or email address")
-		}
-		if a.DueDate.IsZero() {
-			p.Add(f+".due_date", "Give the date the action is due, as YYYY-MM-DD")
-		}
-	}
-	if !o.Held && (len(o.Decisions) > 0) {
-		p.Add("held", "A meeting that was not held made no decisions")
-	}
-	o.Chair, o.Minutes, o.Associates = strings.TrimSpace(o.Chair), strings.TrimSpace(o.Minutes), strings.TrimSpace(o.Associates)
-	if len(o.Chair) > 200 {
-		p.Add("chair", "The chair's name must be 200 characters or fewer")
-	}
-	if len(o.Minutes) > 200000 {
-		p.Add("minutes", "The minutes must be 200000 characters or fewer")
-	}
-	if len(o.Associates) > 50000 {
-		p.Add("associates", "What is known of associates must be 50000 characters or fewer")
-	}
-	for id, a := range o.Attendance {
-		if !slices.Contains(lantern.Attendances, a) {
-			p.Add("attendance."+id, "Attendance must be attended, apologies, sent-report or absent")
-		}
-	}
-	if err := p.Err(); err != nil {
+	if err := lantern.CheckOutcome(&o); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -316,75 +269,17 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o lan
 		if err := s.mayMeeting(ctx, tx, m, lantern.ActRecordOutcome); err != nil {
 			return err
 		}
-		if m.Version != version {
-			return &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting has changed, or its outcome is already recorded: look again", Current: m}
-		}
-		// A meeting ahead of now may be recorded as held: the API takes
-		// times ahead (see lantern.CheckEventTime); the page refuses it.
-		if m.Status == "cancelled" {
-			return lantern.Invalid(lantern.FieldError{Field: "held", Message: "The meeting was cancelled"})
-		}
-		// An outcome is recorded once: recording it again would add its
-		// actions, and their tasks, a second time.
-		if m.Status != "scheduled" {
-			return &lantern.Error{Code: lantern.ECONFLICT, Message: "The meeting's outcome is already recorded", Current: m}
-		}
-		decided := map[string]bool{}
-		var p lantern.Problems
-		for i, d := range o.Decisions {
-			if !slices.Contains(m.ChildIDs, d.ChildID) {
-				p.Add("decisions["+itoa(i)+"].child_id", "This child is not on the meeting")
-			}
-			if decided[d.ChildID] {
-				p.Add("decisions["+itoa(i)+"].child_id", "Only one decision per child")
-			}
-			decided[d.ChildID] = true
-		}
-		invitees := map[string]bool{}
-		for _, v := range m.Invitees {
-			invitees[v.ID] = true
-		}
-		for id := range o.Attendance {
-			if !invitees[id] {
-				p.Add("attendance."+id, "This is not someone invited to the meeting")
-			}
-		}
-		if !o.NextMeetingDate.IsZero() && o.NextMeetingDate.Before(lantern.DateOf(m.StartsAt.In(lantern.London))) {
-			p.Add("next_meeting_date", "The next meeting must be on or after this one")
-		}
-		// An owner works on children's records (the editing roles): their
-		// task is about a child they must open.
-		owners, agencies, ownerAgencies := make([]string, len(o.Actions)), make([]string, len(o.Actions)), make([]string, len(o.Actions))
-		for i, a := range o.Actions {
-			var ownerID, agencyID string
-			args := []any{a.Owner, lantern.NormaliseEmail(a.Owner)}
-			err := tx.QueryRowContext(ctx, `SELECT u.id, u.agency_id FROM users u WHERE (u.id = $1 OR u.email = $2) AND NOT u.disabled
-				AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN `+editorRoles(&args)+`)`, args...).Scan(&ownerID, &agencyID)
-			if err != nil {
-				p.Add("actions["+itoa(i)+"].owner", "The owner must be a Lantern user who works on children's records: give their id or email address")
-			}
-			ownerAgencies[i] = agencyID
-			if a.AgencyID != "" {
-				var n int
-				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agencies WHERE id = $1`, a.AgencyID).Scan(&n); err != nil {
-					return internal("action agency", err)
-				} else if n == 0 {
-					p.Add("actions["+itoa(i)+"].agency_id", "The agency must be one of the area's agencies")
-				}
-				agencyID = a.AgencyID
-			}
-			owners[i], agencies[i] = ownerID, agencyID
-		}
-		if err := p.Err(); err != nil {
+		owners, known, err := s.actionOwners(ctx, tx, o.Actions)
+		if err != nil {
 			return err
 		}
-		status := "held"
-		if !o.Held {
-			status = "not-held"
+		plan, err := lantern.PlanOutcome(m, version, o, owners, known, now)
+		if err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE meetings SET status = $1, held = $2, outcome_at = $3, version = version + 1,
 			chair = $4, minutes = $5, associates = $6, next_meeting_date = $7 WHERE id = $8 AND version = $9`,
-			status, o.Held, s.d.ts(now), o.Chair, o.Minutes, o.Associates, o.NextMeetingDate, id, version)
+			plan.Status, o.Held, s.d.ts(now), o.Chair, o.Minutes, o.Associates, o.NextMeetingDate, id, version)
 		if err != nil {
 			return internal("meeting outcome", err)
 		}
@@ -399,58 +294,42 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o lan
 			}
 			return e
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_decisions WHERE meeting_id = $1`, id); err != nil {
-			return internal("meeting outcome", err)
-		}
-		for _, d := range o.Decisions {
-			recs, _ := json.Marshal(orEmpty(d.Recommendations))
+		for _, d := range plan.Decisions {
+			recs, _ := json.Marshal(d.Recommendations)
 			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_decisions (meeting_id, child_id, level, rationale, recommendations) VALUES ($1, $2, $3, $4, $5)`,
-				id, d.ChildID, d.Level, strings.TrimSpace(d.Rationale), string(recs)); err != nil {
+				id, d.ChildID, d.Level, d.Rationale, string(recs)); err != nil {
 				return internal("meeting decision", err)
 			}
 			tx.audit(auditEntry{Action: "meeting.decision", Entity: "meeting", EntityID: id, ChildID: d.ChildID, Detail: "level=" + d.Level})
 		}
-		for id, a := range o.Attendance {
-			if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = $1 WHERE id = $2 AND meeting_id = $3`, a, id, m.ID); err != nil {
+		for invitee, a := range plan.Attendance {
+			if _, err := tx.ExecContext(ctx, `UPDATE meeting_invitees SET attendance = $1 WHERE id = $2 AND meeting_id = $3`, a, invitee, m.ID); err != nil {
 				return internal("attendance", err)
 			}
 		}
-		// The next meeting's date: a task for each child, ended when the
-		// next meeting of the kind is arranged. (An outcome is recorded
-		// once, so there is no earlier date's task to replace.)
-		if !o.NextMeetingDate.IsZero() {
-			for _, c := range m.ChildIDs {
-				t := &lantern.Task{ChildID: c, Clock: lantern.ClockNextMeeting, StartedAt: now, DueDate: o.NextMeetingDate, DueAt: lantern.EndOfDay(o.NextMeetingDate),
-					AssigneeID: m.CreatedBy, TeamAgencyID: m.AgencyID, Source: "meeting", SourceID: m.ID}
-				if err := s.createTask(ctx, tx, t); err != nil {
-					return err
-				}
+		for _, t := range plan.NextMeeting {
+			if err := s.createTask(ctx, tx, t); err != nil {
+				return err
 			}
 		}
-		for i, a := range o.Actions {
+		for _, pa := range plan.Actions {
 			aid := newID()
-			childID := ""
-			if len(m.ChildIDs) > 0 {
-				childID = m.ChildIDs[0]
-			}
-			// The owner must open the child's record to act: their agency is
-			// involved with each child until the action is done.
 			for _, c := range m.ChildIDs {
-				if err := s.involve(ctx, tx, c, ownerAgencies[i], lantern.SourceAction, aid, "", now); err != nil {
+				if err := s.involve(ctx, tx, c, pa.InvolveAgency, lantern.SourceAction, aid, "", now); err != nil {
 					return err
 				}
 			}
 			taskID := ""
-			if childID != "" {
-				t := &lantern.Task{ChildID: childID, Clock: lantern.ClockMeetingAction, StartedAt: now, DueDate: a.DueDate, DueAt: lantern.EndOfDay(a.DueDate),
-					AssigneeID: owners[i], TeamAgencyID: agencies[i], Source: "meeting-action", SourceID: aid}
-				if err := s.createTask(ctx, tx, t); err != nil {
+			if pa.Task != nil {
+				pa.Task.SourceID = aid
+				if err := s.createTask(ctx, tx, pa.Task); err != nil {
 					return err
 				}
-				taskID = t.ID
+				taskID = pa.Task.ID
 			}
+			a := pa.Action
 			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_actions (id, meeting_id, description, owner_id, due_date, task_id, agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-				aid, id, strings.TrimSpace(a.Description), owners[i], a.DueDate, taskID, agencies[i]); err != nil {
+				aid, id, a.Description, a.Owner, a.DueDate, taskID, a.AgencyID); err != nil {
 				return internal("meeting action", err)
 			}
 		}
@@ -459,6 +338,31 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o lan
 		return err
 	})
 	return out, err
+}
+
+// actionOwners finds each action's owner (by user id or email address: a
+// user, not disabled, in an editing role) and whether the agency it names,
+// if it names one, is one of the area's.
+func (s *Store) actionOwners(ctx context.Context, tx *tx, actions []lantern.MeetingAction) ([]lantern.ActionOwner, []bool, error) {
+	owners, known := make([]lantern.ActionOwner, len(actions)), make([]bool, len(actions))
+	for i, a := range actions {
+		args := []any{a.Owner, lantern.NormaliseEmail(a.Owner)}
+		o := &owners[i]
+		err := tx.QueryRowContext(ctx, `SELECT u.id, u.agency_id FROM users u WHERE (u.id = $1 OR u.email = $2) AND NOT u.disabled
+			AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN `+editorRoles(&args)+`)`, args...).Scan(&o.ID, &o.AgencyID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, internal("action owner", err)
+		}
+		o.Found = err == nil
+		if a.AgencyID != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agencies WHERE id = $1`, a.AgencyID).Scan(&n); err != nil {
+				return nil, nil, internal("action agency", err)
+			}
+			known[i] = n > 0
+		}
+	}
+	return owners, known, nil
 }
 
 // ReportMeetings gives the partnership's figures; counts only.
