@@ -42,5 +42,19 @@ func EndOfDay(d Date) time.Time {
 // Late reports whether an open task is past due at now.
 func (t *Task) Late(now time.Time) bool { return t.Status == TaskOpen && now.After(t.DueAt) }
 
-// Clock ids made in this part of Lantern (timescales.md has them all).
-const ClockToolkitReassessment = "toolkit-reassessment"
+// Clock ids (docs/timescales.md describes each). The clocks package holds
+// their timescales; the ids are here, with the rest of the domain's values,
+// for the plans that start and stop them.
+const (
+	ClockReferralDecision        = "referral-decision"
+	ClockReferralWrittenFollowup = "referral-written-followup"
+	ClockReferrerFeedback        = "referrer-feedback"
+	ClockAssessment              = "assessment"
+	ClockCoreAssessment          = "core-assessment"
+	ClockICPC                    = "icpc"
+	ClockCoreGroup               = "core-group"
+	ClockFirstReview             = "first-review"
+	ClockNextReview              = "next-review"
+	ClockReturnInterview         = "return-interview"
+	ClockToolkitReassessment     = "toolkit-reassessment"
+)

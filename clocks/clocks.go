@@ -11,18 +11,18 @@ import (
 	"lantern/workday"
 )
 
-// Clock ids, as timescales.md names them.
+// Clock ids (docs/timescales.md), as the domain names them.
 const (
-	ReferralDecision        = "referral-decision"
-	ReferralWrittenFollowup = "referral-written-followup"
-	ReferrerFeedback        = "referrer-feedback"
-	Assessment              = "assessment"
-	CoreAssessment          = "core-assessment"
-	ICPC                    = "icpc"
-	CoreGroup               = "core-group"
-	FirstReview             = "first-review"
-	NextReview              = "next-review"
-	ReturnInterview         = "return-interview"
+	ReferralDecision        = lantern.ClockReferralDecision
+	ReferralWrittenFollowup = lantern.ClockReferralWrittenFollowup
+	ReferrerFeedback        = lantern.ClockReferrerFeedback
+	Assessment              = lantern.ClockAssessment
+	CoreAssessment          = lantern.ClockCoreAssessment
+	ICPC                    = lantern.ClockICPC
+	CoreGroup               = lantern.ClockCoreGroup
+	FirstReview             = lantern.ClockFirstReview
+	NextReview              = lantern.ClockNextReview
+	ReturnInterview         = lantern.ClockReturnInterview
 	ToolkitReassessment     = lantern.ClockToolkitReassessment
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"time"
 
 	"lantern"
@@ -52,19 +51,10 @@ func (s *Store) shareID(ctx context.Context, tx *tx, sh share) (string, error) {
 	return id, nil
 }
 
-// Purposes of the pathway's sends (seeds/002), as recorded on each share.
-const (
-	purposeMinutes     = "Minutes of the meeting, for those invited, to carry out its decisions and actions"
-	purposeCoordinator = "Completed toolkit sent to the CSE coordinator after the CSE strategy meeting (CSE pathway)"
-	purposeIRO         = "Completed toolkit sent to the principal manager of the IRO team after the CSE strategy meeting (CSE pathway)"
-)
-
 // Distribute records the sends the pathway requires after a meeting is
-// held: the minutes to everyone invited and, after a CSE strategy meeting,
-// each child's latest completed toolkit to the CSE coordinator and the
-// principal manager of the independent reviewing officers. Each send is an
-// information-sharing event; the emails (links only) are the caller's to
-// send, and their fate is recorded with SharesSent.
+// held (lantern.PlanDistribution): each an information-sharing event. The
+// emails (links only, one a recipient) are the caller's to send, and their
+// fate is recorded with SharesSent.
 func (s *Store) Distribute(ctx context.Context, id string, version int) (*lantern.Meeting, []lantern.Distribution, error) {
 	now := s.now()
 	var out *lantern.Meeting
@@ -74,37 +64,10 @@ func (s *Store) Distribute(ctx context.Context, id string, version int) (*lanter
 		if err != nil {
 			return err
 		}
-		if m.Status != "held" {
-			return lantern.Invalid(lantern.FieldError{Field: "status", Message: "Record the meeting's outcome before sending its minutes"})
-		}
-		byEmail := map[string]int{}
-		add := func(to lantern.Invitee, what, shareID string) {
-			i, ok := byEmail[to.Email]
-			if !ok {
-				i = len(ds)
-				byEmail[to.Email] = i
-				ds = append(ds, lantern.Distribution{To: to})
-			}
-			if !slices.Contains(ds[i].What, what) {
-				ds[i].What = append(ds[i].What, what)
-			}
-			ds[i].ShareIDs = append(ds[i].ShareIDs, shareID)
-		}
-		for _, v := range m.Invitees {
-			if v.Removed {
-				continue
-			}
-			for _, c := range m.ChildIDs {
-				sid, err := s.shareID(ctx, tx, share{child: c, meeting: id, what: "minutes", to: v, purpose: purposeMinutes, at: now})
-				if err != nil {
-					return err
-				}
-				add(v, "minutes", sid)
-			}
-		}
+		latest := map[string]string{}
+		var byRole map[lantern.PathwayRole][]*lantern.Contact
 		if m.Kind == "cse-strategy" {
-			// Each child's latest toolkit, once; a child with none is left out.
-			latest := map[string]string{}
+			// Each child's latest toolkit; a child with none is left out.
 			for _, child := range m.ChildIDs {
 				var aid string
 				err := tx.QueryRowContext(ctx, `SELECT id FROM assessments WHERE child_id = $1 ORDER BY assessed_on DESC, created_at DESC, id DESC LIMIT 1`, child).Scan(&aid)
@@ -114,30 +77,22 @@ func (s *Store) Distribute(ctx context.Context, id string, version int) (*lanter
 					return internal("latest toolkit", err)
 				}
 			}
-			byRole, err := s.ContactsWithRoles(ctx, lantern.PathwayCSECoordinator, lantern.PathwayIROManager)
-			if err != nil {
+			if byRole, err = s.ContactsWithRoles(ctx, lantern.PathwayCSECoordinator, lantern.PathwayIROManager); err != nil {
 				return err
 			}
-			for _, r := range []struct {
-				role    lantern.PathwayRole
-				purpose string
-			}{{lantern.PathwayCSECoordinator, purposeCoordinator}, {lantern.PathwayIROManager, purposeIRO}} {
-				for _, c := range byRole[r.role] {
-					to := lantern.Invitee{ContactID: c.ID, Name: c.Name, Email: c.Email, Agency: c.AgencyName, Role: string(r.role)}
-					for _, child := range m.ChildIDs {
-						aid, ok := latest[child]
-						if !ok {
-							continue
-						}
-						sid, err := s.shareID(ctx, tx, share{child: child, meeting: id, what: "toolkit", assessment: aid, to: to, purpose: r.purpose, at: now})
-						if err != nil {
-							return err
-						}
-						add(to, "toolkit", sid)
-					}
-				}
+		}
+		shares, err := lantern.PlanDistribution(m, latest, byRole[lantern.PathwayCSECoordinator], byRole[lantern.PathwayIROManager])
+		if err != nil {
+			return err
+		}
+		ids := make([]string, len(shares))
+		for i, sh := range shares {
+			if ids[i], err = s.shareID(ctx, tx, share{child: sh.ChildID, meeting: id, what: sh.What, assessment: sh.AssessmentID, to: sh.To,
+				purpose: sh.Purpose, at: now}); err != nil {
+				return err
 			}
 		}
+		ds = lantern.GroupDistribution(shares, ids)
 		if err := s.bump(ctx, tx, id, version, false, ""); err != nil {
 			return err
 		}

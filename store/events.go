@@ -81,28 +81,10 @@ func (s *Store) CreateReferral(ctx context.Context, childID string, r *lantern.R
 }
 
 // UpdateReferral records the decision, the written follow-up or the feedback
-// to the referrer. Each may be given once; the version must be current.
+// to the referrer, as lantern.PlanReferralUpdate plans it: each may be given
+// once, and the version must be current.
 func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version int, up lantern.ReferralUpdate) (*lantern.Referral, error) {
-	now := s.now()
-	var p lantern.Problems
-	if up.Decision != "" && !slices.Contains(lantern.ReferralDecisions, up.Decision) {
-		p.Add("decision", "The decision must be one of "+strings.Join(lantern.ReferralDecisions, ", "))
-	}
-	if (up.Decision == "") != (up.DecidedAt == nil) {
-		p.Add("decided_at", "Give the decision and when it was made together")
-	}
-	if up.Decision == "" && up.DecidedAt == nil && up.WrittenConfirmationAt == nil && up.FeedbackAt == nil {
-		p.Add("decision", "Give the decision, the written follow-up or the feedback to record")
-	}
-	for _, f := range []struct {
-		name string
-		t    *time.Time
-	}{{"decided_at", up.DecidedAt}, {"written_confirmation_at", up.WrittenConfirmationAt}, {"feedback_at", up.FeedbackAt}} {
-		if f.t != nil {
-			lantern.CheckEventTime(&p, f.name, *f.t, now)
-		}
-	}
-	if err := p.Err(); err != nil {
+	if err := lantern.CheckReferralUpdate(up, s.now()); err != nil {
 		return nil, err
 	}
 	var out *lantern.Referral
@@ -114,51 +96,28 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 		if err != nil {
 			return err
 		}
-		if r.Version != version {
-			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this referral: look again", Current: r}
-		}
-		var p lantern.Problems
-		for _, f := range []struct {
-			name       string
-			given, had *time.Time
-		}{{"decided_at", up.DecidedAt, r.DecidedAt}, {"written_confirmation_at", up.WrittenConfirmationAt, r.WrittenConfirmationAt}, {"feedback_at", up.FeedbackAt, r.FeedbackAt}} {
-			if f.given != nil && f.had != nil {
-				p.Add(f.name, "This has already been recorded")
-			}
-			if f.given != nil && f.given.Before(r.ReceivedAt) {
-				p.Add(f.name, "This cannot be before the referral was received")
-			}
-		}
-		if err := p.Err(); err != nil {
+		plan, err := lantern.PlanReferralUpdate(r, version, up)
+		if err != nil {
 			return err
 		}
-		set := func(col string, t *time.Time, clock string) error {
-			if t == nil {
-				return nil
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET `+col+` = $1 WHERE id = $2`, s.d.ts(*t), id); err != nil {
+		for _, t := range plan.Set {
+			// The column is the plan's own name, never the caller's.
+			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET `+t.Column+` = $1 WHERE id = $2`, s.d.ts(t.At), id); err != nil {
 				return internal("update referral", err)
 			}
-			return s.finishSourceTasks(ctx, tx, childID, clock, id, *t)
+			if err := s.finishSourceTasks(ctx, tx, childID, t.Clock, id, t.At); err != nil {
+				return err
+			}
 		}
-		if err := set("decided_at", up.DecidedAt, clocks.ReferralDecision); err != nil {
-			return err
-		}
-		if up.Decision != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET decision = $1 WHERE id = $2`, up.Decision, id); err != nil {
+		if plan.Decision != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET decision = $1 WHERE id = $2`, plan.Decision, id); err != nil {
 				return internal("update referral", err)
 			}
-			if up.Decision == "no-further-action" || up.Decision == "information-and-advice" || up.Decision == "early-help" {
-				if err := s.closeSourceTasks(ctx, tx, childID, clocks.Assessment, id, "referral decision: "+up.Decision, *up.DecidedAt); err != nil {
-					return err
-				}
+		}
+		if plan.CloseAssessment {
+			if err := s.closeSourceTasks(ctx, tx, childID, clocks.Assessment, id, "referral decision: "+plan.Decision, *up.DecidedAt); err != nil {
+				return err
 			}
-		}
-		if err := set("written_confirmation_at", up.WrittenConfirmationAt, clocks.ReferralWrittenFollowup); err != nil {
-			return err
-		}
-		if err := set("feedback_at", up.FeedbackAt, clocks.ReferrerFeedback); err != nil {
-			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET version = version + 1 WHERE id = $1`, id); err != nil {
 			return internal("update referral", err)
@@ -268,27 +227,16 @@ func (s *Store) CreateStrategyDiscussion(ctx context.Context, childID string, sd
 	return sd, nil
 }
 
-// CreateConference records a child protection conference. An initial one
-// stops the conference clock and, with a plan, starts the core group's and
-// the first review's; a review stops the review clock and, with a plan,
-// starts the next. Without a plan the plan ends. An initial conference with
-// no strategy discussion that decided on s47 enquiries is allowed, and
-// flagged for the manager.
+// CreateConference records a child protection conference, and carries out
+// lantern.PlanConference: the clocks it stops and starts, and the child
+// protection plan it starts or ends.
 func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern.Conference) (*lantern.Conference, error) {
 	now := s.now()
-	var p lantern.Problems
-	lantern.CheckEventTime(&p, "held_at", c.HeldAt, now)
-	if c.Kind != "initial" && c.Kind != "review" {
-		p.Add("kind", "The kind must be initial or review")
-	}
-	if c.Outcome != "plan" && c.Outcome != "no-plan" {
-		p.Add("outcome", "The outcome must be plan or no-plan")
-	}
-	if err := p.Err(); err != nil {
+	if err := lantern.CheckConference(c, now); err != nil {
 		return nil, err
 	}
 	u := lantern.UserFromContext(ctx)
-	c.ID, c.ChildID, c.Tasks, c.Flags = newID(), childID, []*lantern.Task{}, []string{}
+	c.ID, c.ChildID, c.Tasks = newID(), childID, []*lantern.Task{}
 	c.HeldAt = c.HeldAt.UTC().Truncate(time.Microsecond)
 	err := s.write(ctx, func(tx *tx) error {
 		child, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate)
@@ -299,68 +247,50 @@ func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern
 		if err != nil {
 			return err
 		}
+		var s47Before int
 		if c.Kind == "initial" {
-			var n int
 			// An s47 discussion counts for the first initial conference after it.
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM strategy_discussions sd WHERE sd.child_id = $1 AND sd.decision = 's47'
 				AND sd.held_at <= $2 AND NOT EXISTS (SELECT 1 FROM conferences k WHERE k.child_id = $1 AND k.kind = 'initial'
-				AND k.held_at >= sd.held_at AND k.held_at <= $2)`, childID, s.d.ts(c.HeldAt)).Scan(&n); err != nil {
+				AND k.held_at >= sd.held_at AND k.held_at <= $2)`, childID, s.d.ts(c.HeldAt)).Scan(&s47Before); err != nil {
 				return internal("strategy discussions", err)
 			}
-			if n == 0 {
-				c.Flags = append(c.Flags, lantern.FlagNoS47)
-			}
 		}
+		plan := lantern.PlanConference(*c, s47Before > 0)
+		c.Flags = plan.Flags
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conferences (id, child_id, kind, held_at, outcome, flagged, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, childID, c.Kind, s.d.ts(c.HeldAt), c.Outcome, len(c.Flags) > 0, u.ID, s.d.ts(now)); err != nil {
 			return internal("insert conference", err)
 		}
-		start := func(clock string) error {
-			t, err := s.startClock(ctx, tx, cal, child, clock, c.HeldAt, "conference", c.ID)
-			c.Tasks = appendTask(c.Tasks, t)
-			return err
-		}
-		heldOn := lantern.Today(c.HeldAt)
-		if c.Kind == "initial" {
-			if err := s.finishTasks(ctx, tx, childID, clocks.ICPC, c.HeldAt); err != nil {
+		for _, e := range plan.End {
+			if e.Reason == "" {
+				err = s.finishTasks(ctx, tx, childID, e.Clock, c.HeldAt)
+			} else {
+				err = s.closeTasks(ctx, tx, childID, e.Clock, e.Reason, c.HeldAt)
+			}
+			if err != nil {
 				return err
 			}
-			if c.Outcome == "plan" {
-				// A child has one plan at a time: a new initial conference's
-				// plan follows on from any still open.
-				if _, err := tx.ExecContext(ctx, `UPDATE protection_plans SET ended_on = $1, ended_by = $2 WHERE child_id = $3 AND ended_on IS NULL`,
-					heldOn, c.ID, childID); err != nil {
-					return internal("end plan", err)
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO protection_plans (id, child_id, started_on, started_by) VALUES ($1, $2, $3, $4)`,
-					newID(), childID, heldOn, c.ID); err != nil {
-					return internal("start plan", err)
-				}
-				for _, clock := range []string{clocks.CoreGroup, clocks.FirstReview} {
-					if err := start(clock); err != nil {
-						return err
-					}
-				}
+		}
+		heldOn := lantern.Today(c.HeldAt)
+		if plan.StartPlan || plan.EndPlan {
+			if _, err := tx.ExecContext(ctx, `UPDATE protection_plans SET ended_on = $1, ended_by = $2 WHERE child_id = $3 AND ended_on IS NULL`,
+				heldOn, c.ID, childID); err != nil {
+				return internal("end plan", err)
 			}
-		} else {
-			for _, clock := range []string{clocks.FirstReview, clocks.NextReview} {
-				if err := s.finishTasks(ctx, tx, childID, clock, c.HeldAt); err != nil {
-					return err
-				}
+		}
+		if plan.StartPlan {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO protection_plans (id, child_id, started_on, started_by) VALUES ($1, $2, $3, $4)`,
+				newID(), childID, heldOn, c.ID); err != nil {
+				return internal("start plan", err)
 			}
-			if c.Outcome == "plan" {
-				if err := start(clocks.NextReview); err != nil {
-					return err
-				}
-			} else {
-				if _, err := tx.ExecContext(ctx, `UPDATE protection_plans SET ended_on = $1, ended_by = $2 WHERE child_id = $3 AND ended_on IS NULL`,
-					heldOn, c.ID, childID); err != nil {
-					return internal("end plan", err)
-				}
-				if err := s.closeTasks(ctx, tx, childID, clocks.CoreGroup, "the child protection plan ended", c.HeldAt); err != nil {
-					return err
-				}
+		}
+		for _, clock := range plan.Start {
+			t, err := s.startClock(ctx, tx, cal, child, clock, c.HeldAt, "conference", c.ID)
+			if err != nil {
+				return err
 			}
+			c.Tasks = appendTask(c.Tasks, t)
 		}
 		tx.audit(auditEntry{Action: "conference.create", Entity: "conference", EntityID: c.ID, ChildID: childID,
 			Detail: "kind=" + c.Kind + " outcome=" + c.Outcome + " flags=" + strings.Join(c.Flags, ",")})

@@ -352,7 +352,7 @@ func (s *Store) InvitationSent(ctx context.Context, m *lantern.Meeting, inv lant
 			return internal("toolkit share", err)
 		}
 		return s.share(ctx, tx, share{child: child, meeting: m.ID, what: "toolkit", assessment: m.AssessmentID, to: inv.Invitee,
-			purpose: "The police exploitation unit is invited to the CSE strategy meeting and sent the completed toolkit (CSE pathway)", at: now, sent: true})
+			purpose: lantern.PurposePoliceToolkit, at: now, sent: true})
 	})
 }
 
