@@ -60,14 +60,12 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 		if in.Answers.AssessedOn.IsZero() {
 			in.Answers.AssessedOn = lantern.Today(now)
 		}
-		in.Answers.DateOfBirth = child.DateOfBirth
-		in.Answers.OpenCase = child.OpenCase
-		in.Answers.LearningDisability = in.Answers.LearningDisability || child.LearningDisability
 		missing, err := s.missingEpisodes90d(ctx, tx, childID, in.Answers.AssessedOn)
 		if err != nil {
 			return err
 		}
-		in.Answers.MissingEpisodes90d = &missing
+		in.Answers.FillFromRecord(toolkit.Record{DateOfBirth: child.DateOfBirth, OpenCase: child.OpenCase,
+			LearningDisability: child.LearningDisability, MissingEpisodes90d: missing})
 		if a, err = def.Assess(in, lantern.Today(now)); err != nil {
 			return err
 		}

@@ -168,17 +168,10 @@ func (s *Server) apiCreateAssessment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	for _, f := range []struct {
-		name string
-		raw  json.RawMessage
-		what string
-	}{
-		{"missing_episodes_90d", req.MissingEpisodes90d, "the child's record of missing episodes"},
-		{"date_of_birth", req.DateOfBirth, "the child's record"},
-		{"open_case", req.OpenCase, "the child's record"},
-	} {
-		if f.raw != nil {
-			p.Add(f.name, f.name+" comes from "+f.what+", not from the request: leave it out")
+	given := map[string]json.RawMessage{"missing_episodes_90d": req.MissingEpisodes90d, "date_of_birth": req.DateOfBirth, "open_case": req.OpenCase}
+	for _, f := range toolkit.FromRecord {
+		if given[f.Name] != nil {
+			p.Add(f.Name, f.Name+" comes from "+f.From+", not from the request: leave it out")
 		}
 	}
 	in := toolkit.AssessmentInput{
