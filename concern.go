@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// ConcernStep is where a concern is on the pathway of the seed flowchart.
+// ConcernStep is where a concern is on the pathway (docs/pathway.md#concern-steps).
 type ConcernStep string
 
 const (

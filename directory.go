@@ -8,7 +8,7 @@ import (
 // PathwayRole is a part a contact plays in the CSE pathway.
 type PathwayRole string
 
-// The pathway's roles (seeds/002): where concerns come in, who arranges
+// The pathway's roles (docs/pathway.md#pathway-roles-in-the-directory): where concerns come in, who arranges
 // strategy meetings, who must be invited and who is sent the toolkit.
 const (
 	PathwayFrontDoor      PathwayRole = "front-door"
@@ -71,7 +71,7 @@ type Contact struct {
 func (c *Contact) HasRole(r PathwayRole) bool { return slices.Contains(c.Roles, r) }
 
 // SuggestedRoles are the roles invited to a kind of meeting by default: the
-// police exploitation unit to every CSE strategy meeting (seeds/002), the
+// police exploitation unit to every CSE strategy meeting (docs/pathway.md#pathway-roles-in-the-directory), the
 // coordinator who tracks them, and a chair.
 func SuggestedRoles(kind string) []PathwayRole {
 	switch kind {

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Meeting kinds, as api.md names them.
+// Meeting kinds, as the API names them (docs/api.md#meetings).
 var MeetingKinds = []string{"cse-strategy", "strategy-discussion", "icpc", "review", "core-group", "context-conference"}
 
 // MeetingKindLabel names a kind of meeting in words.

@@ -34,7 +34,7 @@ type MissingEpisode struct {
 // Open reports whether the child is still missing.
 func (e *MissingEpisode) Open() bool { return e.ReturnedAt == nil }
 
-// Presentations are how a child may present on return (seeds/003, 6.8).
+// Presentations are how a child may present on return (docs/pathway.md#missing-children-and-return-interviews).
 var Presentations = []string{"injuries", "intoxication", "new-possessions", "well-cared-for", "tired-or-hungry", "distressed"}
 
 // PresentationLabel says a presentation in words.

@@ -11,7 +11,7 @@ const (
 	TaskClosed TaskStatus = "closed" // closed by a manager, with a reason
 )
 
-// Task is work with a deadline, made by a clock (timescales.md) and ended
+// Task is work with a deadline, made by a clock (docs/timescales.md) and ended
 // by the event that stops it.
 type Task struct {
 	ID      string     `json:"id"`

@@ -76,7 +76,7 @@ func rules(rs ...Rule) map[string]Rule {
 	return m
 }
 
-// The two profiles of timescales.md.
+// The two profiles (docs/timescales.md#profiles).
 var (
 	WT2023 = Profile{ID: "wt2023", Name: "Working Together 2023", Rules: rules(
 		Rule{ReferralDecision, 1, WorkingDays, "Social worker and manager decide the next course of action"},

@@ -15,10 +15,10 @@ import (
 )
 
 // The statutory events and the tasks their clocks make, checked against
-// ../shared/domain/timescales.md to the second: due dates and due times in
+// docs/timescales.md to the second: due dates and due times in
 // Europe/London, in winter and summer, with the profile that set them.
 
-// evNow is the store's clock in these tests: after every date in api.md's
+// evNow is the store's clock in these tests: after every date in docs/api.md's
 // examples, so none of them is in the future.
 var evNow = time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
 
@@ -205,7 +205,7 @@ func TestEventReferralClocks(t *testing.T) {
 			name, method, received string
 			want                   []string
 		}{
-			{"by phone on Christmas Eve (api.md's example)", "phone", "2026-12-24T16:30:00Z", []string{
+			{"by phone on Christmas Eve (docs/api.md's example)", "phone", "2026-12-24T16:30:00Z", []string{
 				"referral-decision open due 2026-12-29 at 2026-12-29T23:59:59Z (wt2023)",
 				"referrer-feedback open due 2026-12-27 at 2026-12-27T16:30:00Z (wt2023)",
 				"referral-written-followup open due 2026-12-26 at 2026-12-26T16:30:00Z (wt2023)",

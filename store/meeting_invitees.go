@@ -315,7 +315,7 @@ func NeedsEmail(m *lantern.Meeting, v lantern.Invitee) (send, cancel bool) {
 
 // InvitationSent records an email's fate. An invitation sent to the police
 // exploitation unit about a CSE strategy meeting with a toolkit attached
-// shares that toolkit with them (seeds/002: "invite ... and email toolkit").
+// shares that toolkit with them (docs/pathway.md#the-cse-strategy-meeting).
 func (s *Store) InvitationSent(ctx context.Context, m *lantern.Meeting, inv lantern.Invitation, sendErr error) error {
 	now := s.now()
 	return s.write(ctx, func(tx *tx) error {

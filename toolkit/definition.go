@@ -113,7 +113,7 @@ type NextSteps struct {
 	Always        []string `json:"always"`
 	Low           []string `json:"low"` // vulnerable, emerging (and none, unless None is given)
 	// None, when given, replaces Low where nothing was found: no
-	// reassessment task is set then (timescales.md).
+	// reassessment task is set then (docs/timescales.md#toolkit-reassessment).
 	None               []string `json:"none,omitempty"`
 	MediumHighOpenCase []string `json:"medium_high_open_case"`
 	MediumHighNotOpen  []string `json:"medium_high_not_open"`

@@ -1,6 +1,6 @@
 // Package workday counts working days in the UK's three bank-holiday
 // regions, and hours and months, exactly as the statutory timescales
-// define them (../shared/domain/timescales.md). It is pure: holidays come
+// define them (docs/timescales.md#how-time-is-counted). It is pure: holidays come
 // from rules, from GOV.UK's published list when one is given, and from
 // closure days an administrator adds.
 package workday

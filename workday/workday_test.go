@@ -33,7 +33,7 @@ func TestBankHolidays(t *testing.T) {
 		year   int
 		want   []string
 	}{
-		// timescales.md gives England and Wales 2026 and 2027.
+		// docs/timescales.md#bank-holidays-and-closures gives England and Wales 2026 and 2027.
 		{workday.EnglandAndWales, 2026, []string{"2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28"}},
 		{workday.EnglandAndWales, 2027, []string{"2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28"}},
 		// 2022: the Platinum Jubilee, the moved spring holiday and the State Funeral.
