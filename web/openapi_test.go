@@ -55,6 +55,37 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if doc.Info.Title == "" || doc.Info.Version == "" {
 		t.Errorf("info lacks a title or version: %+v", doc.Info)
 	}
+	// Every operation has an operationId, each its own (Redocly's lint,
+	// .redocly.yaml, asks for them), and a 4xx answer.
+	ids := map[string]string{}
+	for path, ops := range doc.Paths {
+		for method, raw := range ops {
+			if method == "parameters" {
+				continue
+			}
+			var op struct {
+				OperationID string                     `json:"operationId"`
+				Responses   map[string]json.RawMessage `json:"responses"`
+			}
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatal(err)
+			}
+			where := method + " " + path
+			if op.OperationID == "" {
+				t.Errorf("%s has no operationId", where)
+			} else if other, ok := ids[op.OperationID]; ok {
+				t.Errorf("%s and %s share the operationId %s", where, other, op.OperationID)
+			}
+			ids[op.OperationID] = where
+			has4xx := false
+			for code := range op.Responses {
+				has4xx = has4xx || strings.HasPrefix(code, "4")
+			}
+			if !has4xx {
+				t.Errorf("%s describes no 4xx answer", where)
+			}
+		}
+	}
 	for _, m := range routes {
 		method, path := strings.ToLower(m[1]), m[2]
 		t.Run(m[1]+" "+path, func(t *testing.T) {
