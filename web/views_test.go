@@ -20,6 +20,14 @@ var viewModels = map[string]any{
 	"set_password": setPasswordView{},
 	"user_form":    userFormView{},
 	"involvements": involvementsView{},
+	"account":      accountView{},
+	"users":        usersView{},
+	"agencies":     agenciesView{},
+	"audit":        auditView{},
+	"calendar":     calendarView{},
+	"toolkits":     toolkitsView{},
+	"enrol":        enrolView{},
+	"error":        errorView{},
 }
 
 // TestViewModelFields checks every field path a page's templates read
