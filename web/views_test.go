@@ -34,6 +34,12 @@ var viewModels = map[string]any{
 	"child_conflict":      childConflictView{},
 	"child_list_form":     childListFormView{},
 	"child_list_siblings": siblingsView{},
+	"concern_form":        concernFormView{},
+	"concern":             concernView{},
+	"assessment_form":     assessmentFormView{},
+	"assessment":          assessmentView{},
+	"merge":               mergeView{},
+	"child_matches":       childMatchesView{},
 }
 
 // TestViewModelFields checks every field path a page's templates read
