@@ -48,6 +48,12 @@ var viewModels = map[string]any{
 	"event_s47_form":          s47FormView{},
 	"event_referral":          referralView{},
 	"event_record":            eventRecordView{},
+	"meetings":                meetingsView{},
+	"meeting_form":            meetingFormView{},
+	"meeting_invitees":        meetingInviteesView{},
+	"meeting":                 meetingView{},
+	"meeting_change":          meetingChangeView{},
+	"meeting_outcome":         meetingOutcomeView{},
 }
 
 // TestViewModelFields checks every field path a page's templates read
