@@ -54,6 +54,15 @@ var viewModels = map[string]any{
 	"meeting":                 meetingView{},
 	"meeting_change":          meetingChangeView{},
 	"meeting_outcome":         meetingOutcomeView{},
+	"meeting_figures":         meetingFiguresView{},
+	"missing_form":            missingFormView{},
+	"missing_episode":         missingEpisodeView{},
+	"missing_figures":         missingFiguresView{},
+	"work":                    workView{},
+	"team":                    teamView{},
+	"timeliness":              timelinessView{},
+	"directory":               directoryView{},
+	"directory_form":          directoryFormView{},
 }
 
 // TestViewModelFields checks every field path a page's templates read

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/clocks"
 	"lantern/store"
 )
 
@@ -43,6 +44,13 @@ func bucket(ws []*store.WorkItem, now time.Time) workBuckets {
 	return b
 }
 
+// workView is the signed-in worker's open tasks, by when they are due.
+type workView struct {
+	B     workBuckets
+	Now   time.Time
+	Count int // open tasks in all
+}
+
 func (s *Server) myWorkPage(w http.ResponseWriter, r *http.Request) {
 	ws, err := s.st.MyWork(r.Context())
 	if err != nil {
@@ -52,11 +60,27 @@ func (s *Server) myWorkPage(w http.ResponseWriter, r *http.Request) {
 	now := s.stNow()
 	p := s.newPage(r, "Your work")
 	p.Nav = "work"
-	p.Data = map[string]any{"B": bucket(ws, now), "Now": now, "Count": len(ws)}
+	p.Data = workView{B: bucket(ws, now), Now: now, Count: len(ws)}
 	s.render(w, r, http.StatusOK, "work", p)
 }
 
 const teamPerPage = 100
+
+// teamView is a manager's view of the team's work: each worker's load,
+// flagged conferences, and a page of late and due tasks, for everyone or
+// one worker.
+type teamView struct {
+	Loads   []*store.WorkerLoad
+	Totals  store.WorkerLoad
+	Flagged []store.FlaggedConference
+	Items   []*store.WorkItem
+	Now     time.Time
+	// Worker is the id of the worker chosen, if any, and WorkerName their
+	// name.
+	Worker, WorkerName string
+	Page               int
+	More               bool // there is a next page
+}
 
 func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -96,8 +120,8 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Your team's work")
 	p.Nav = "work"
-	p.Data = map[string]any{"Loads": loads, "Totals": totals, "Flagged": flagged, "Items": items, "Now": now, "Worker": worker, "WorkerName": workerName,
-		"Page": pageNo, "More": more}
+	p.Data = teamView{Loads: loads, Totals: totals, Flagged: flagged, Items: items, Now: now, Worker: worker, WorkerName: workerName,
+		Page: pageNo, More: more}
 	s.render(w, r, http.StatusOK, "team", p)
 }
 
@@ -144,6 +168,14 @@ func (s *Server) period(r *http.Request) (from, to lantern.Date, err error) {
 	return from, to, p.Err()
 }
 
+// timelinessView is the report of work done within timescale, by clock; no
+// Rows when the period asked for is not right.
+type timelinessView struct {
+	Rows     []store.Timeliness
+	From, To lantern.Date
+	Profile  clocks.Profile
+}
+
 func (s *Server) timelinessPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "Work within timescale")
 	p.Nav = "reports"
@@ -151,7 +183,7 @@ func (s *Server) timelinessPage(w http.ResponseWriter, r *http.Request) {
 	p.Form = map[string]string{"from": r.URL.Query().Get("from"), "to": r.URL.Query().Get("to")}
 	if err != nil {
 		p.Errors = lantern.ErrorFields(err)
-		p.Data = map[string]any{}
+		p.Data = timelinessView{}
 		s.render(w, r, http.StatusUnprocessableEntity, "timeliness", p)
 		return
 	}
@@ -160,7 +192,7 @@ func (s *Server) timelinessPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p.Data = map[string]any{"Rows": rows, "From": from, "To": to, "Profile": s.st.Profile()}
+	p.Data = timelinessView{Rows: rows, From: from, To: to, Profile: s.st.Profile()}
 	s.render(w, r, http.StatusOK, "timeliness", p)
 }
 
