@@ -2,11 +2,23 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 	"text/template/parse"
+
+	"lantern"
+	"lantern/store"
+	"lantern/toolkit"
+)
+
+// Samples for the view models: enough for every page to render.
+var (
+	sampleChild     = &lantern.Child{ID: "c1", GivenName: "Ana", FamilyName: "Sample"}
+	sampleMeeting   = &lantern.Meeting{ID: "m1", Kind: "cse-strategy", Status: "scheduled"}
+	sampleEventForm = eventFormView{Child: sampleChild, Action: "/children/c1/referrals/new"}
 )
 
 // viewModels maps each page template to a sample of the view model its
@@ -19,7 +31,7 @@ var viewModels = map[string]any{
 	"recovery":                []string{"abcd-efgh"},
 	"set_password":            setPasswordView{},
 	"user_form":               userFormView{},
-	"involvements":            involvementsView{},
+	"involvements":            involvementsView{Child: sampleChild},
 	"account":                 accountView{},
 	"users":                   usersView{},
 	"agencies":                agenciesView{},
@@ -29,34 +41,34 @@ var viewModels = map[string]any{
 	"enrol":                   enrolView{},
 	"error":                   errorView{},
 	"children":                childrenView{},
-	"child":                   childView{},
+	"child":                   childView{Child: sampleChild, Lists: &store.ChildLists{}, Events: &store.ChildEvents{}},
 	"child_form":              childFormView{},
-	"child_conflict":          childConflictView{},
-	"child_list_form":         childListFormView{},
-	"child_list_siblings":     siblingsView{},
-	"concern_form":            concernFormView{},
-	"concern":                 concernView{},
-	"assessment_form":         assessmentFormView{},
-	"assessment":              assessmentView{},
-	"merge":                   mergeView{},
+	"child_conflict":          childConflictView{Child: sampleChild},
+	"child_list_form":         childListFormView{Child: sampleChild, Kind: "names"},
+	"child_list_siblings":     siblingsView{Child: sampleChild},
+	"concern_form":            concernFormView{Child: sampleChild},
+	"concern":                 concernView{Child: sampleChild, Concern: &lantern.Concern{}},
+	"assessment_form":         assessmentFormView{Child: sampleChild, Toolkit: &toolkit.Definition{}},
+	"assessment":              assessmentView{Child: sampleChild, A: &toolkit.Assessment{Suggested: &toolkit.Result{}}, Toolkit: &toolkit.Definition{}},
+	"merge":                   mergeView{Child: sampleChild},
 	"child_matches":           childMatchesView{},
-	"event_referral_form":     referralFormView{},
-	"event_discussion_form":   discussionFormView{},
-	"event_conference_form":   conferenceFormView{},
-	"event_coregroup_form":    eventFormView{},
-	"event_swassessment_form": swAssessmentFormView{},
-	"event_s47_form":          s47FormView{},
-	"event_referral":          referralView{},
-	"event_record":            eventRecordView{},
+	"event_referral_form":     referralFormView{eventFormView: sampleEventForm},
+	"event_discussion_form":   discussionFormView{eventFormView: sampleEventForm},
+	"event_conference_form":   conferenceFormView{eventFormView: sampleEventForm},
+	"event_coregroup_form":    sampleEventForm,
+	"event_swassessment_form": swAssessmentFormView{eventFormView: sampleEventForm},
+	"event_s47_form":          s47FormView{eventFormView: sampleEventForm},
+	"event_referral":          referralView{Child: sampleChild, Referral: &lantern.Referral{}},
+	"event_record":            eventRecordView{Child: sampleChild, Record: &eventRecord{}},
 	"meetings":                meetingsView{},
 	"meeting_form":            meetingFormView{},
-	"meeting_invitees":        meetingInviteesView{},
-	"meeting":                 meetingView{},
-	"meeting_change":          meetingChangeView{},
-	"meeting_outcome":         meetingOutcomeView{},
+	"meeting_invitees":        meetingInviteesView{Meeting: sampleMeeting},
+	"meeting":                 meetingView{Meeting: sampleMeeting},
+	"meeting_change":          meetingChangeView{Meeting: sampleMeeting},
+	"meeting_outcome":         meetingOutcomeView{Meeting: sampleMeeting},
 	"meeting_figures":         meetingFiguresView{},
-	"missing_form":            missingFormView{},
-	"missing_episode":         missingEpisodeView{},
+	"missing_form":            missingFormView{Child: sampleChild},
+	"missing_episode":         missingEpisodeView{Child: sampleChild, Episode: &lantern.MissingEpisode{}},
 	"missing_figures":         missingFiguresView{},
 	"work":                    workView{},
 	"team":                    teamView{},
@@ -98,11 +110,38 @@ func TestViewModelFields(t *testing.T) {
 	}
 }
 
+// TestViewModelsRender runs every page template with its sample view model.
+func TestViewModelsRender(t *testing.T) {
+	pages, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range pages {
+		if _, ok := viewModels[name]; !ok {
+			t.Errorf("%s: no view model in the table", name)
+		}
+	}
+	for name, sample := range viewModels {
+		tmpl, ok := pages[name]
+		if !ok {
+			continue
+		}
+		p := &page{Title: name, User: &lantern.User{ID: "u1", Name: "Sam Sample"}, Data: sample, Form: map[string]string{}}
+		if err := tmpl.ExecuteTemplate(io.Discard, "layout.html", p); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
 // TestViewChecker makes sure the checker finds a field a view model lacks.
 func TestViewChecker(t *testing.T) {
 	type view struct {
 		Child struct{ Name string }
 		Items []struct{ ID string }
+	}
+	pages, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
 	}
 	for src, want := range map[string]string{
 		`{{.Data.Child.Name}}{{range .Data.Items}}{{.ID}}{{end}}`: "",
@@ -113,12 +152,7 @@ func TestViewChecker(t *testing.T) {
 		`{{$d := .}}{{with .Data}}{{$d = .}}{{end}}{{$d.Child.Name}}{{$d.Missing}}`: "Missing",
 		`{{.ErrorFor "x"}}{{.Val "y"}}{{index .Form "z"}}{{.Data.Child.Name}}`:      "",
 	} {
-		tmpl, err := parsePages()
-		if err != nil {
-			t.Fatal(err)
-		}
-		base := tmpl["home"]
-		tt, err := base.Clone()
+		tt, err := pages["home"].Clone()
 		if err != nil {
 			t.Fatal(err)
 		}
