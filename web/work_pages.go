@@ -196,6 +196,16 @@ func (s *Server) timelinessPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "timeliness", p)
 }
 
+// WorkResponse is GET /api/v1/work: the caller's open tasks by when they
+// are due. The fields are in the order of their JSON names (as in
+// ChildrenResponse), not of the buckets.
+type WorkResponse struct {
+	DueThisWeek []*store.WorkItem `json:"due_this_week"`
+	DueToday    []*store.WorkItem `json:"due_today"`
+	Late        []*store.WorkItem `json:"late"`
+	Later       []*store.WorkItem `json:"later"`
+}
+
 func (s *Server) apiMyWork(w http.ResponseWriter, r *http.Request) {
 	ws, err := s.st.MyWork(r.Context())
 	if err != nil {
@@ -210,7 +220,7 @@ func (s *Server) apiMyWork(w http.ResponseWriter, r *http.Request) {
 		}
 		return x
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"late": orEmpty(b.Late), "due_today": orEmpty(b.Today), "due_this_week": orEmpty(b.Week), "later": orEmpty(b.Later)})
+	writeJSON(w, http.StatusOK, WorkResponse{DueThisWeek: orEmpty(b.Week), DueToday: orEmpty(b.Today), Late: orEmpty(b.Late), Later: orEmpty(b.Later)})
 }
 
 func (s *Server) apiTeam(w http.ResponseWriter, r *http.Request) {
@@ -223,6 +233,15 @@ func (s *Server) apiTeam(w http.ResponseWriter, r *http.Request) {
 		loads = []*store.WorkerLoad{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"workers": loads})
+}
+
+// TimelinessResponse is GET /api/v1/reports/timeliness: for each clock,
+// how much of the work due in the period was done within timescale.
+type TimelinessResponse struct {
+	Clocks  []store.Timeliness `json:"clocks"`
+	From    lantern.Date       `json:"from"`
+	Profile string             `json:"profile"` // the timescale profile's id
+	To      lantern.Date       `json:"to"`
 }
 
 func (s *Server) apiTimeliness(w http.ResponseWriter, r *http.Request) {
@@ -239,5 +258,5 @@ func (s *Server) apiTimeliness(w http.ResponseWriter, r *http.Request) {
 	if rows == nil {
 		rows = []store.Timeliness{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "profile": s.st.Profile().ID, "clocks": rows})
+	writeJSON(w, http.StatusOK, TimelinessResponse{Clocks: rows, From: from, Profile: s.st.Profile().ID, To: to})
 }
