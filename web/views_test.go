@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"io"
 	"reflect"
 	"sort"
@@ -97,12 +98,7 @@ func TestViewModelFields(t *testing.T) {
 		} else {
 			data = &vtype{t: reflect.TypeOf(sample)}
 		}
-		c := &viewChecker{lookup: func(n string) *parse.Tree {
-			if t := tmpl.Lookup(n); t != nil {
-				return t.Tree
-			}
-			return nil
-		}, data: data, seen: map[string]bool{}}
+		c := newViewChecker(tmpl, data)
 		c.call("layout.html", &vtype{t: reflect.TypeFor[*page]()})
 		for _, e := range c.errs {
 			t.Errorf("%s: %s", name, e)
@@ -159,12 +155,7 @@ func TestViewChecker(t *testing.T) {
 		if _, err := tt.New("x").Parse(src); err != nil {
 			t.Fatal(err)
 		}
-		c := &viewChecker{lookup: func(n string) *parse.Tree {
-			if t := tt.Lookup(n); t != nil {
-				return t.Tree
-			}
-			return nil
-		}, data: &vtype{t: reflect.TypeFor[view]()}, seen: map[string]bool{}}
+		c := newViewChecker(tt, &vtype{t: reflect.TypeFor[view]()})
 		c.call("x", &vtype{t: reflect.TypeFor[*page]()})
 		got := strings.Join(c.errs, "; ")
 		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
@@ -205,6 +196,15 @@ type viewChecker struct {
 
 	tree *parse.Tree
 	vars []viewVar
+}
+
+func newViewChecker(tmpl *template.Template, data *vtype) *viewChecker {
+	return &viewChecker{lookup: func(n string) *parse.Tree {
+		if t := tmpl.Lookup(n); t != nil {
+			return t.Tree
+		}
+		return nil
+	}, data: data, seen: map[string]bool{}}
 }
 
 type viewVar struct {
@@ -413,16 +413,16 @@ func (c *viewChecker) field(n parse.Node, v *vtype, name string) *vtype {
 // function gives the type a function returns, builtins included.
 func (c *viewChecker) function(name string, nodes []parse.Node, args []*vtype) *vtype {
 	switch name {
-	case "and", "or":
+	case "and", "or": // one of the arguments: known if they all agree
+		if len(args) == 0 {
+			return nil
+		}
 		for _, a := range args[1:] {
 			if a.String() != args[0].String() {
 				return nil
 			}
 		}
-		if len(args) > 0 {
-			return args[0]
-		}
-		return nil
+		return args[0]
 	case "not", "eq", "ne", "lt", "le", "gt", "ge":
 		return &vtype{t: reflect.TypeFor[bool]()}
 	case "len":
