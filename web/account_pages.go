@@ -5,13 +5,24 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/store"
 )
 
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
-	s.renderAccount(w, r, http.StatusOK, s.newPage(r, "Your account"))
+// accountView is the signed-in person's own account: their API tokens and
+// how many recovery codes they have left.
+type accountView struct {
+	Tokens       []*store.Token
+	RecoveryLeft int
+	Now          time.Time
+	// NewToken is a token just made, shown this once.
+	NewToken string
 }
 
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, st int, p *page) {
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, s.newPage(r, "Your account"), "")
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, st int, p *page, newToken string) {
 	u := lantern.UserFromContext(r.Context())
 	tokens, err := s.st.Tokens(r.Context(), u.ID)
 	if err != nil {
@@ -24,13 +35,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, st int, p
 		return
 	}
 	p.Nav = "account"
-	if p.Data == nil {
-		p.Data = map[string]any{}
-	}
-	d := p.Data.(map[string]any)
-	d["Tokens"] = tokens
-	d["RecoveryLeft"] = left
-	d["Now"] = s.stNow()
+	p.Data = accountView{Tokens: tokens, RecoveryLeft: left, Now: s.stNow(), NewToken: newToken}
 	s.render(w, r, st, "account", p)
 }
 
@@ -48,21 +53,20 @@ func (s *Server) createTokenPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		p.Form = formMap(form)
 		p.Errors = []lantern.FieldError{{Field: "ttl", Message: "Select how long the token lasts"}}
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, p)
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, p, "")
 		return
 	}
 	secret, _, err := s.st.CreateToken(r.Context(), u.ID, form.Get("name"), ttl)
 	if lantern.ErrorCode(err) == lantern.EINVALID {
 		p.Form = formMap(form)
 		p.Errors = lantern.ErrorFields(err)
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, p)
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, p, "")
 		return
 	} else if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.Data = map[string]any{"NewToken": secret}
-	s.renderAccount(w, r, http.StatusOK, p)
+	s.renderAccount(w, r, http.StatusOK, p, secret)
 }
 
 func (s *Server) revokeTokenPage(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +76,7 @@ func (s *Server) revokeTokenPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Your account")
 	p.Notice = "The token has been revoked"
-	s.renderAccount(w, r, http.StatusOK, p)
+	s.renderAccount(w, r, http.StatusOK, p, "")
 }
 
 func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) {
@@ -89,12 +93,12 @@ func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Errors = []lantern.FieldError{{Field: "current_password", Message: "Your current password is not right"}}
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, p)
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, p, "")
 		return
 	}
 	if err := s.st.SetPassword(r.Context(), u.ID, form.Get("new_password")); lantern.ErrorCode(err) == lantern.EINVALID {
 		p.Errors = []lantern.FieldError{{Field: "new_password", Message: lantern.ErrorMessage(err)}}
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, p)
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, p, "")
 		return
 	} else if err != nil {
 		s.error(w, r, err)

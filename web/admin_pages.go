@@ -13,6 +13,11 @@ import (
 	"lantern/store"
 )
 
+// usersView is the administrators' list of every user.
+type usersView struct {
+	Users []*lantern.User
+}
+
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 	us, err := s.st.Users(r.Context())
 	if err != nil {
@@ -24,7 +29,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("saved") == "1" {
 		p.Notice = "The user has been saved"
 	}
-	p.Data = map[string]any{"Users": us}
+	p.Data = usersView{Users: us}
 	s.render(w, r, http.StatusOK, "users", p)
 }
 
@@ -329,6 +334,12 @@ func (s *Server) agenciesPage(w http.ResponseWriter, r *http.Request) {
 	s.renderAgencies(w, r, http.StatusOK, s.newPage(r, "Agencies"))
 }
 
+// agenciesView is the list of agencies, with the kinds a new one may be.
+type agenciesView struct {
+	Agencies []*lantern.Agency
+	Kinds    []lantern.AgencyKind
+}
+
 func (s *Server) renderAgencies(w http.ResponseWriter, r *http.Request, st int, p *page) {
 	as, err := s.st.Agencies(r.Context())
 	if err != nil {
@@ -336,7 +347,7 @@ func (s *Server) renderAgencies(w http.ResponseWriter, r *http.Request, st int, 
 		return
 	}
 	p.Nav = "admin"
-	p.Data = map[string]any{"Agencies": as, "Kinds": lantern.AgencyKinds}
+	p.Data = agenciesView{Agencies: as, Kinds: lantern.AgencyKinds}
 	s.render(w, r, st, "agencies", p)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"lantern"
+	auditlog "lantern/audit"
 	"lantern/store"
 )
 
@@ -159,6 +160,16 @@ func (s *Server) apiChild(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
+// ChildrenResponse is a page of GET /api/v1/children. Here, and in the
+// other responses that were maps, the fields are in the order of their
+// JSON names, the order the map gave them, so the bytes sent are the same.
+type ChildrenResponse struct {
+	Children []*lantern.Child `json:"children"`
+	Limit    int              `json:"limit"`
+	Offset   int              `json:"offset"`
+	Total    int              `json:"total"` // how many match, on every page
+}
+
 func (s *Server) apiChildren(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var probs lantern.Problems
@@ -189,7 +200,7 @@ func (s *Server) apiChildren(w http.ResponseWriter, r *http.Request) {
 	if cs == nil {
 		cs = []*lantern.Child{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"children": cs, "total": total, "limit": limit, "offset": offset})
+	writeJSON(w, http.StatusOK, ChildrenResponse{Children: cs, Limit: limit, Offset: offset, Total: total})
 }
 
 func (s *Server) apiUpdateChild(w http.ResponseWriter, r *http.Request) {
@@ -222,6 +233,12 @@ func (s *Server) apiUpdateChild(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
+// AuditResponse is a page of GET /api/v1/audit, newest first.
+type AuditResponse struct {
+	Entries []*auditlog.Entry `json:"entries"`
+	Total   int               `json:"total"` // how many match, on every page
+}
+
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := store.AuditFilter{UserID: q.Get("user_id"), ChildID: q.Get("child_id"), Action: q.Get("action")}
@@ -249,5 +266,5 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": es, "total": total})
+	writeJSON(w, http.StatusOK, AuditResponse{Entries: es, Total: total})
 }

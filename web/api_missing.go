@@ -55,13 +55,20 @@ func (s *Server) apiCreateEpisode(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, e)
 }
 
+// EpisodesResponse is GET /api/v1/children/{id}/missing-episodes: the
+// child's episodes and what they show together.
+type EpisodesResponse struct {
+	Episodes []*lantern.MissingEpisode `json:"missing_episodes"`
+	Patterns lantern.Patterns          `json:"patterns"`
+}
+
 func (s *Server) apiEpisodes(w http.ResponseWriter, r *http.Request) {
 	es, err := s.st.Episodes(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"missing_episodes": es, "patterns": lantern.EpisodePatterns(es, s.stNow())})
+	writeJSON(w, http.StatusOK, EpisodesResponse{Episodes: es, Patterns: lantern.EpisodePatterns(es, s.stNow())})
 }
 
 func (s *Server) apiEpisode(w http.ResponseWriter, r *http.Request) {
@@ -140,6 +147,14 @@ func (s *Server) apiInterview(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, e)
 }
 
+// MissingFiguresResponse is GET /api/v1/reports/missing: the figures by
+// month over the period.
+type MissingFiguresResponse struct {
+	From   lantern.Date           `json:"from"`
+	Months []lantern.MissingMonth `json:"months"`
+	To     lantern.Date           `json:"to"`
+}
+
 func (s *Server) apiMissingFigures(w http.ResponseWriter, r *http.Request) {
 	from, to, err := s.period(r)
 	if err != nil {
@@ -151,5 +166,5 @@ func (s *Server) apiMissingFigures(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "months": ms})
+	writeJSON(w, http.StatusOK, MissingFiguresResponse{From: from, Months: ms, To: to})
 }

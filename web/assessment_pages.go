@@ -116,6 +116,19 @@ func (s *Server) assessmentSubject(r *http.Request, form url.Values) (*lantern.C
 	return child, def, nil
 }
 
+// assessmentFormView is the toolkit's form for a child: the indicators in
+// groups, those ticked, and once checked, the suggested level.
+type assessmentFormView struct {
+	Child    *lantern.Child
+	Toolkit  *toolkit.Definition
+	Groups   []indicatorGroup
+	Ticked   map[string]bool
+	Result   *toolkit.Result // nil until the form is checked
+	Under13  bool
+	Siblings []*lantern.Child
+	Levels   []toolkit.Level
+}
+
 // renderAssessmentFormFor shows the form for a child and toolkit already
 // read.
 func (s *Server) renderAssessmentFormFor(w http.ResponseWriter, r *http.Request, st int, form url.Values, errs []lantern.FieldError, res *toolkit.Result,
@@ -136,8 +149,8 @@ func (s *Server) renderAssessmentFormFor(w http.ResponseWriter, r *http.Request,
 		ticked[id] = true
 	}
 	today := lantern.Today(s.stNow())
-	p.Data = map[string]any{"Child": child, "Toolkit": def, "Groups": groups(def), "Ticked": ticked, "Result": res,
-		"Under13": lantern.AgeOn(child.DateOfBirth, today) < 13, "Siblings": siblings, "Levels": toolkit.Levels}
+	p.Data = assessmentFormView{Child: child, Toolkit: def, Groups: groups(def), Ticked: ticked, Result: res,
+		Under13: lantern.AgeOn(child.DateOfBirth, today) < 13, Siblings: siblings, Levels: toolkit.Levels}
 	s.render(w, r, st, "assessment_form", p)
 }
 
@@ -186,6 +199,19 @@ func (s *Server) postAssessmentPage(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/children/"+id+"/assessments/"+a.ID+"?done=recorded")
 }
 
+// assessmentView is one toolkit assessment of a child, and what changed
+// since the one before.
+type assessmentView struct {
+	Child   *lantern.Child
+	A       *toolkit.Assessment
+	Toolkit *toolkit.Definition
+	// Prev is the assessment before, if any; Change, what differs from it
+	// (nil with no Prev, so that the page leaves the section out).
+	Prev    *toolkit.Assessment
+	Change  *toolkit.Change
+	CanEdit bool // the viewer may complete the toolkit again
+}
+
 func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	child, err := s.st.FindChildByID(ctx, r.PathValue("id"))
@@ -221,10 +247,11 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("done") == "recorded" {
 		p.Notice = "The assessment has been recorded"
 	}
-	data := map[string]any{"Child": child, "A": a, "Toolkit": def, "Prev": prev, "CanEdit": lantern.Allowed(p.User, lantern.ResAssessment, lantern.ActCreate, lantern.ChildRelation(p.User, child.AgencyIDs))}
+	v := assessmentView{Child: child, A: a, Toolkit: def, Prev: prev, CanEdit: lantern.Allowed(p.User, lantern.ResAssessment, lantern.ActCreate, lantern.ChildRelation(p.User, child.AgencyIDs))}
 	if prev != nil {
-		data["Change"] = toolkit.Compare(prev, a)
+		change := toolkit.Compare(prev, a)
+		v.Change = &change
 	}
-	p.Data = data
+	p.Data = v
 	s.render(w, r, http.StatusOK, "assessment", p)
 }

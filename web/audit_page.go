@@ -6,10 +6,20 @@ import (
 	"strconv"
 
 	"lantern"
+	auditlog "lantern/audit"
 	"lantern/store"
 )
 
 const auditPerPage = 50
+
+// auditView is a page of the audit trail's entries, newest first. The page
+// has none when the search is not right, and shows no table.
+type auditView struct {
+	Entries []*auditlog.Entry
+	Total   int
+	// Prev and Next are the addresses of the pages either side, if any.
+	Prev, Next string
+}
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -67,6 +77,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	if pageNo*auditPerPage < total {
 		nextQ = pageLink(pageNo + 1)
 	}
-	p.Data = map[string]any{"Entries": es, "Total": total, "Prev": prevQ, "Next": nextQ}
+	p.Data = auditView{Entries: es, Total: total, Prev: prevQ, Next: nextQ}
 	s.render(w, r, http.StatusOK, "audit", p)
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"lantern"
+	"lantern/clocks"
+	"lantern/store"
 )
 
 func (s *Server) calendarRoutes() {
@@ -18,6 +20,15 @@ func (s *Server) calendarRoutes() {
 type holidayRow struct {
 	Date lantern.Date
 	Name string
+}
+
+// calendarView is the working-days page: the region whose bank holidays
+// count, the days off in the coming year, and the area's closure days.
+type calendarView struct {
+	Region   string
+	Upcoming []holidayRow
+	Closures []store.ClosureDay
+	Profile  clocks.Profile
 }
 
 func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +56,7 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, st int, 
 		}
 	}
 	p.Nav = "admin"
-	p.Data = map[string]any{"Region": s.st.CalendarRegion(), "Upcoming": upcoming, "Closures": closures, "Profile": s.st.Profile()}
+	p.Data = calendarView{Region: s.st.CalendarRegion(), Upcoming: upcoming, Closures: closures, Profile: s.st.Profile()}
 	s.render(w, r, st, "calendar", p)
 }
 

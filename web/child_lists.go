@@ -294,20 +294,32 @@ func options(values []string, label func(string) string) []option {
 	return out
 }
 
+// childListFormView is the form adding to one of a child's lists (names,
+// addresses, schools, professionals, family), with the choices the
+// partials child-list-form-* offer.
+type childListFormView struct {
+	Child         *lantern.Child
+	Kind, Heading string // the list's slug and the form's heading
+	NameKinds     []option
+	Relationships []option
+	YesNo         []option
+	Agencies      []*lantern.Agency // for professionals only
+}
+
 func (s *Server) listForm(r *http.Request, k *listKind, c *lantern.Child) (*page, error) {
 	p := s.newPage(r, k.heading)
 	p.Nav = "children"
-	data := map[string]any{"Child": c, "Kind": k.slug, "Heading": k.heading,
-		"NameKinds": options(lantern.NameKinds, lantern.NameKindLabel), "Relationships": options(lantern.Relationships, lantern.RelationshipLabel),
-		"YesNo": []option{{"yes", "Yes"}, {"no", "No"}}}
+	v := childListFormView{Child: c, Kind: k.slug, Heading: k.heading,
+		NameKinds: options(lantern.NameKinds, lantern.NameKindLabel), Relationships: options(lantern.Relationships, lantern.RelationshipLabel),
+		YesNo: []option{{"yes", "Yes"}, {"no", "No"}}}
 	if k.slug == "professionals" {
 		as, err := s.st.Agencies(r.Context())
 		if err != nil {
 			return nil, err
 		}
-		data["Agencies"] = as
+		v.Agencies = as
 	}
-	p.Data = data
+	p.Data = v
 	return p, nil
 }
 
@@ -413,6 +425,22 @@ func yesNo(p *lantern.Problems, f url.Values, field, msg string) bool {
 	return false
 }
 
+// siblingsView is the search for a child to link as a sibling, and what
+// it found.
+type siblingsView struct {
+	Child    *lantern.Child
+	Searched bool // a name was given
+	Results  []siblingResult
+	Total    int // how many match, of which Results is the first page
+}
+
+// siblingResult is a child found, and whether it may be linked.
+type siblingResult struct {
+	Child  *lantern.Child
+	Linked bool // already a sibling
+	Self   bool // the child whose siblings these are
+}
+
 // siblingsPage shows the search for a child to link as a sibling.
 func (s *Server) siblingsPage(w http.ResponseWriter, r *http.Request, c *lantern.Child, q string, status int, errs []lantern.FieldError) {
 	ctx := r.Context()
@@ -425,12 +453,7 @@ func (s *Server) siblingsPage(w http.ResponseWriter, r *http.Request, c *lantern
 	for _, sib := range sibs {
 		linked[sib.ID] = true
 	}
-	type result struct {
-		Child  *lantern.Child
-		Linked bool
-		Self   bool
-	}
-	var results []result
+	var results []siblingResult
 	total := 0
 	if strings.TrimSpace(q) != "" {
 		var cs []*lantern.Child
@@ -439,7 +462,7 @@ func (s *Server) siblingsPage(w http.ResponseWriter, r *http.Request, c *lantern
 			return
 		}
 		for _, found := range cs {
-			results = append(results, result{Child: found, Linked: linked[found.ID], Self: found.ID == c.ID})
+			results = append(results, siblingResult{Child: found, Linked: linked[found.ID], Self: found.ID == c.ID})
 		}
 	}
 	p := s.newPage(r, "Link a sibling")
@@ -452,7 +475,7 @@ func (s *Server) siblingsPage(w http.ResponseWriter, r *http.Request, c *lantern
 		}
 		p.Errors = append(p.Errors, fe)
 	}
-	p.Data = map[string]any{"Child": c, "Kind": "siblings", "Searched": strings.TrimSpace(q) != "", "Results": results, "Total": total}
+	p.Data = siblingsView{Child: c, Searched: strings.TrimSpace(q) != "", Results: results, Total: total}
 	s.render(w, r, status, "child_list_siblings", p)
 }
 

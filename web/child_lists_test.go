@@ -271,11 +271,11 @@ func TestChildListsPages(t *testing.T) {
 			t.Run("the child's page still renders", func(t *testing.T) {
 				r := b.get(base)
 				wantPage(t, r, 200)
-				// Once the page fills in Data["Lists"], the cards show.
+				// Once the page fills in Data.Lists, the cards show.
 				if strings.Contains(string(r.body), `id="professionals"`) {
 					wantPage(t, r, 200, "Hil Head", "Hilltop School", "Pat", `action="`+base+"/addresses/")
 				} else {
-					t.Log("the child's page does not show the lists yet: Data[\"Lists\"] is not filled in")
+					t.Log("the child's page does not show the lists yet: Data.Lists is not filled in")
 				}
 			})
 

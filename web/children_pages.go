@@ -5,11 +5,23 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"lantern"
+	"lantern/toolkit"
 )
 
 const childrenPerPage = 25
+
+// childrenView is a page of the children found by a search by name.
+type childrenView struct {
+	Children []*lantern.Child
+	Total    int
+	Page     int
+	// Prev and Next say whether there are pages either side.
+	Prev, Next bool
+	Q          string
+}
 
 func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query().Get("q")
@@ -27,8 +39,8 @@ func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Nav = "children"
 	p.Form = map[string]string{"q": q}
-	p.Data = map[string]any{"Children": cs, "Total": total, "Page": pageNo,
-		"Prev": pageNo > 1, "Next": pageNo*childrenPerPage < total, "Q": q}
+	p.Data = childrenView{Children: cs, Total: total, Page: pageNo,
+		Prev: pageNo > 1, Next: pageNo*childrenPerPage < total, Q: q}
 	s.render(w, r, status, "children", p)
 }
 
@@ -95,20 +107,24 @@ func childFormValues(c *lantern.Child) map[string]string {
 		"allocated_social_worker_id": d.AllocatedSocialWorkerID, "lead_professional": d.LeadProfessional}
 }
 
-// renderChildForm shows the add or change form with the choices it needs.
-func (s *Server) renderChildForm(w http.ResponseWriter, r *http.Request, st int, p *page, data map[string]any) {
+// childFormView is the form adding a child, or changing a child's details,
+// with the choices it offers.
+type childFormView struct {
+	Child         *lantern.Child // nil when adding
+	SocialWorkers []lantern.Person
+	Ethnicities   []struct{ ID, Group, Label string }
+}
+
+// renderChildForm shows the add or change form with the choices it needs;
+// c is the child changed, nil when adding one.
+func (s *Server) renderChildForm(w http.ResponseWriter, r *http.Request, st int, p *page, c *lantern.Child) {
 	sws, err := s.st.SocialWorkers(r.Context())
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if data == nil {
-		data = map[string]any{}
-	}
-	data["SocialWorkers"] = sws
-	data["Ethnicities"] = lantern.Ethnicities
 	p.Nav = "children"
-	p.Data = data
+	p.Data = childFormView{Child: c, SocialWorkers: sws, Ethnicities: lantern.Ethnicities}
 	s.render(w, r, st, "child_form", p)
 }
 
@@ -163,6 +179,27 @@ func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/children/"+c.ID+"?done=created")
 }
 
+// childView is a child's record: details, toolkit levels, concerns,
+// meetings, tasks, and the sections the partials child-missing,
+// child-events and child-lists show from Missing, Events and Lists.
+type childView struct {
+	Child        *lantern.Child
+	Age          int
+	SocialWorker string // the allocated social worker's name
+	// CanEdit says the viewer may change the record; CanMerge, merge it.
+	CanEdit, CanMerge bool
+	Chart             *chart // nil without assessments
+	Assessments       []*toolkit.Assessment
+	Concerns          []*lantern.Concern
+	Meetings          []*lantern.MeetingSummary
+	Tasks             []*lantern.Task
+	Now               time.Time
+	Missing           lantern.Patterns
+	Episodes          []*lantern.MissingEpisode
+	Events            *lantern.ChildEvents
+	Lists             *lantern.ChildLists
+}
+
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	rec, err := s.st.ChildRecord(ctx, r.PathValue("id"))
@@ -195,10 +232,10 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rel := lantern.ChildRelation(p.User, c.AgencyIDs)
-	p.Data = map[string]any{"Child": c, "Age": lantern.AgeOn(c.DateOfBirth, today), "CanEdit": lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
-		"CanMerge": lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), "Lists": rec.Lists, "Events": rec.Events,
-		"Concerns": rec.Concerns, "Assessments": assessments, "Tasks": rec.Tasks, "Now": now, "SocialWorker": swName,
-		"Chart": levelChart(assessments), "Missing": lantern.EpisodePatterns(episodes, now), "Episodes": episodes, "Meetings": rec.Meetings}
+	p.Data = childView{Child: c, Age: lantern.AgeOn(c.DateOfBirth, today), CanEdit: lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
+		CanMerge: lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), Lists: rec.Lists, Events: rec.Events,
+		Concerns: rec.Concerns, Assessments: assessments, Tasks: rec.Tasks, Now: now, SocialWorker: swName,
+		Chart: levelChart(assessments), Missing: lantern.EpisodePatterns(episodes, now), Episodes: episodes, Meetings: rec.Meetings}
 	s.render(w, r, http.StatusOK, "child", p)
 }
 
@@ -209,7 +246,7 @@ func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Change "+c.FullName()+"'s details")
 	p.Form = childFormValues(c)
-	s.renderChildForm(w, r, http.StatusOK, p, map[string]any{"Child": c})
+	s.renderChildForm(w, r, http.StatusOK, p, c)
 }
 
 func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
@@ -234,7 +271,7 @@ func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(r, "Change the child's details")
 		p.Form = formMap(form)
 		p.Errors = childErrors(formErrs, err)
-		s.renderChildForm(w, r, http.StatusUnprocessableEntity, p, map[string]any{"Child": &lantern.Child{ID: id}})
+		s.renderChildForm(w, r, http.StatusUnprocessableEntity, p, &lantern.Child{ID: id})
 	case errors.As(err, &le) && le.Code == lantern.ECONFLICT:
 		// Show the other person's change beside yours, and offer yours again
 		// against the current version.
@@ -243,13 +280,22 @@ func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
 		p.Nav = "children"
 		p.Form = formMap(form)
 		p.Form["version"] = strconv.Itoa(cur.Version)
-		p.Data = map[string]any{"Child": cur, "Rows": conflictRows(cur, in), "Mine": formMap(form)}
+		p.Data = childConflictView{Child: cur, Rows: conflictRows(cur, in), Mine: formMap(form)}
 		s.render(w, r, http.StatusConflict, "child_conflict", p)
 	case err != nil:
 		s.error(w, r, err)
 	default:
 		redirect(w, r, "/children/"+c.ID+"?done=saved")
 	}
+}
+
+// childConflictView is a change to a child's record that could not be
+// saved because someone else saved first: their record beside the change,
+// and the change's form values to offer again.
+type childConflictView struct {
+	Child *lantern.Child // as now saved
+	Rows  []conflictRow
+	Mine  map[string]string
 }
 
 // conflictRow is one field of a record shown beside the change that could

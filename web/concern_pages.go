@@ -16,6 +16,11 @@ func (s *Server) concernPageRoutes() {
 	s.handle("POST /children/{id}/concerns/{cid}/steps", s.moveConcernPage)
 }
 
+// concernFormView is the form recording a concern about a child.
+type concernFormView struct {
+	Child *lantern.Child
+}
+
 func (s *Server) newConcernPage(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.recordableChild(w, r) // the form only for those who may record it
 	if !ok {
@@ -23,7 +28,7 @@ func (s *Server) newConcernPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Record a concern")
 	p.Nav = "children"
-	p.Data = map[string]any{"Child": c}
+	p.Data = concernFormView{Child: c}
 	s.render(w, r, http.StatusOK, "concern_form", p)
 }
 
@@ -81,7 +86,7 @@ func (s *Server) createConcernPage(w http.ResponseWriter, r *http.Request) {
 				p.Errors[i].Field = "when"
 			}
 		}
-		p.Data = map[string]any{"Child": child}
+		p.Data = concernFormView{Child: child}
 		s.render(w, r, http.StatusUnprocessableEntity, "concern_form", p)
 		return
 	} else if err != nil {
@@ -93,6 +98,14 @@ func (s *Server) createConcernPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) concernPage(w http.ResponseWriter, r *http.Request) {
 	s.renderConcern(w, r, http.StatusOK, nil)
+}
+
+// concernView is a concern about a child, and the steps it may move on to.
+type concernView struct {
+	Child   *lantern.Child
+	Concern *lantern.Concern
+	Next    []lantern.ConcernStep
+	CanEdit bool // the viewer may move it on
 }
 
 func (s *Server) renderConcern(w http.ResponseWriter, r *http.Request, st int, errs []lantern.FieldError) {
@@ -116,8 +129,8 @@ func (s *Server) renderConcern(w http.ResponseWriter, r *http.Request, st int, e
 	case "moved":
 		p.Notice = "The concern has moved on: " + k.Step.Label()
 	}
-	p.Data = map[string]any{"Child": child, "Concern": k, "Next": lantern.NextConcernSteps(k.Step),
-		"CanEdit": lantern.Allowed(p.User, lantern.ResConcern, lantern.ActChange, lantern.ChildRelation(p.User, child.AgencyIDs))}
+	p.Data = concernView{Child: child, Concern: k, Next: lantern.NextConcernSteps(k.Step),
+		CanEdit: lantern.Allowed(p.User, lantern.ResConcern, lantern.ActChange, lantern.ChildRelation(p.User, child.AgencyIDs))}
 	s.render(w, r, st, "concern", p)
 }
 

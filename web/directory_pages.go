@@ -73,6 +73,12 @@ func groupByAgency(cs []*lantern.Contact) []agencyContacts {
 	return gs
 }
 
+// directoryView is the directory's entries, a table for each agency.
+type directoryView struct {
+	Agencies []agencyContacts
+	Inactive bool // inactive entries are shown too
+}
+
 func (s *Server) directoryPage(w http.ResponseWriter, r *http.Request) {
 	inactive := r.URL.Query().Get("inactive") == "1"
 	cs, err := s.st.Contacts(r.Context(), inactive)
@@ -88,8 +94,16 @@ func (s *Server) directoryPage(w http.ResponseWriter, r *http.Request) {
 	case "saved":
 		p.Notice = "The directory entry has been saved"
 	}
-	p.Data = map[string]any{"Agencies": groupByAgency(cs), "Count": len(cs), "Inactive": inactive}
+	p.Data = directoryView{Agencies: groupByAgency(cs), Inactive: inactive}
 	s.render(w, r, http.StatusOK, "directory", p)
+}
+
+// directoryFormView is the form adding or changing a directory entry.
+type directoryFormView struct {
+	Agencies []*lantern.Agency
+	Roles    []roleOption
+	Contact  *lantern.Contact // nil when adding
+	Current  *lantern.Contact // after a conflict, what the entry says now
 }
 
 // contactFormPage shows the form to add an entry (c nil) or change c;
@@ -101,7 +115,7 @@ func (s *Server) contactFormPage(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	p.Nav = "admin"
-	p.Data = map[string]any{"Agencies": as, "Roles": pathwayRoleOptions(), "Contact": c, "Current": current}
+	p.Data = directoryFormView{Agencies: as, Roles: pathwayRoleOptions(), Contact: c, Current: current}
 	s.render(w, r, status, "directory_form", p)
 }
 

@@ -54,7 +54,9 @@ type eventForm struct {
 	slug     string // in the address: /children/{id}/{slug}/new
 	template string
 	title    string
-	data     map[string]any // options and the like, for the template
+	// view makes the page's view model around the child and the form's
+	// address, adding the form's choices.
+	view func(eventFormView) any
 	// ids renames the store's fields to the form's (referrer.name is the
 	// input referrer_name).
 	ids map[string]string
@@ -64,6 +66,46 @@ type eventForm struct {
 	// save reads the form and records the event; formErrs are the form's
 	// own problems, err the store's. to is where to go next.
 	save func(s *Server, r *http.Request, childID string, form url.Values) (to string, formErrs []lantern.FieldError, err error)
+}
+
+// eventFormView is what every event form shows: the child, and where the
+// form is sent. It is the core group form's whole view model; the others
+// embed it and add their choices.
+type eventFormView struct {
+	Child  *lantern.Child
+	Action string
+}
+
+// referralFormView is the form recording a referral.
+type referralFormView struct {
+	eventFormView
+	Methods []eventOption
+}
+
+// discussionFormView is the form recording a strategy discussion; Rows
+// numbers the participants' rows.
+type discussionFormView struct {
+	eventFormView
+	Decisions []eventOption
+	Rows      []int
+}
+
+// conferenceFormView is the form recording a child protection conference.
+type conferenceFormView struct {
+	eventFormView
+	Kinds, Outcomes []eventOption
+}
+
+// swAssessmentFormView is the form recording a social work assessment.
+type swAssessmentFormView struct {
+	eventFormView
+	Kinds []eventOption
+}
+
+// s47FormView is the form recording a section 47 enquiry.
+type s47FormView struct {
+	eventFormView
+	Outcomes []eventOption
 }
 
 // The forms' choices. Their labels are also the words a recorded event is
@@ -110,7 +152,7 @@ func optionLabel(opts []eventOption, v string) string {
 
 var referralForm = &eventForm{
 	slug: "referrals", template: "event_referral_form", title: "Record a referral",
-	data:  map[string]any{"Methods": referralMethods},
+	view:  func(v eventFormView) any { return referralFormView{eventFormView: v, Methods: referralMethods} },
 	ids:   map[string]string{"referrer.name": "referrer_name", "referrer.agency": "referrer_agency"},
 	whats: map[string]string{"received_at": "the referral was received"},
 	save:  saveReferral,
@@ -118,7 +160,9 @@ var referralForm = &eventForm{
 
 var strategyDiscussionForm = &eventForm{
 	slug: "strategy-discussions", template: "event_discussion_form", title: "Record a strategy discussion",
-	data:  map[string]any{"Decisions": discussionDecisions, "Rows": []int{1, 2, 3, 4, 5, 6}},
+	view: func(v eventFormView) any {
+		return discussionFormView{eventFormView: v, Decisions: discussionDecisions, Rows: []int{1, 2, 3, 4, 5, 6}}
+	},
 	ids:   map[string]string{"participants": "participant-1-name"},
 	whats: map[string]string{"held_at": "the strategy discussion was held"},
 	save:  saveStrategyDiscussion,
@@ -126,27 +170,30 @@ var strategyDiscussionForm = &eventForm{
 
 var conferenceForm = &eventForm{
 	slug: "conferences", template: "event_conference_form", title: "Record a child protection conference",
-	data:  map[string]any{"Kinds": conferenceKinds, "Outcomes": conferenceOutcomes},
+	view: func(v eventFormView) any {
+		return conferenceFormView{eventFormView: v, Kinds: conferenceKinds, Outcomes: conferenceOutcomes}
+	},
 	whats: map[string]string{"held_at": "the conference was held"},
 	save:  saveConference,
 }
 
 var coreGroupForm = &eventForm{
 	slug: "core-groups", template: "event_coregroup_form", title: "Record a core group meeting",
+	view:  func(v eventFormView) any { return v },
 	whats: map[string]string{"held_at": "the core group met"},
 	save:  saveCoreGroup,
 }
 
 var swAssessmentForm = &eventForm{
 	slug: "social-work-assessments", template: "event_swassessment_form", title: "Record a social work assessment",
-	data:  map[string]any{"Kinds": swAssessmentKinds},
+	view:  func(v eventFormView) any { return swAssessmentFormView{eventFormView: v, Kinds: swAssessmentKinds} },
 	whats: map[string]string{"started_at": "the assessment started", "completed_at": "the assessment was completed"},
 	save:  saveSWAssessment,
 }
 
 var s47Form = &eventForm{
 	slug: "s47-enquiries", template: "event_s47_form", title: "Record a section 47 enquiry",
-	data:  map[string]any{"Outcomes": s47Outcomes},
+	view:  func(v eventFormView) any { return s47FormView{eventFormView: v, Outcomes: s47Outcomes} },
 	whats: map[string]string{"started_at": "the enquiry started", "completed_at": "the enquiry was completed"},
 	save:  saveS47,
 }
@@ -205,11 +252,7 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status 
 	p.Nav = "children"
 	p.Form = formMap(form)
 	p.Errors = errs
-	data := map[string]any{"Child": c, "Action": "/children/" + c.ID + "/" + f.slug + "/new"}
-	for k, v := range f.data {
-		data[k] = v
-	}
-	p.Data = data
+	p.Data = f.view(eventFormView{Child: c, Action: "/children/" + c.ID + "/" + f.slug + "/new"})
 	s.render(w, r, status, f.template, p)
 }
 
@@ -499,6 +542,16 @@ var referralUpdates = map[string]struct{ field, what, notice string }{
 	"feedback": {"feedback_at", "the referrer was told the decision", "The feedback to the referrer has been recorded"},
 }
 
+// referralView is a referral, its tasks, and the forms for what follows.
+type referralView struct {
+	Child     *lantern.Child
+	Referral  *lantern.Referral
+	Tasks     []*lantern.Task
+	Now       time.Time
+	CanEdit   bool // the viewer may record what follows
+	Decisions []eventOption
+}
+
 func (s *Server) referralPage(w http.ResponseWriter, r *http.Request) {
 	s.renderReferral(w, r, http.StatusOK, nil, nil)
 }
@@ -527,8 +580,8 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 			p.Notice = u.notice
 		}
 	}
-	p.Data = map[string]any{"Child": c, "Referral": ref, "Tasks": ref.Tasks, "Now": s.stNow(),
-		"CanEdit": lantern.Allowed(p.User, lantern.ResEvent, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs)) && c.MergedInto == "", "Decisions": referralDecisionOptions}
+	p.Data = referralView{Child: c, Referral: ref, Tasks: ref.Tasks, Now: s.stNow(),
+		CanEdit: lantern.Allowed(p.User, lantern.ResEvent, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs)) && c.MergedInto == "", Decisions: referralDecisionOptions}
 	s.render(w, r, status, "event_referral", p)
 }
 
@@ -604,6 +657,13 @@ type eventRecord struct {
 	Notice  string
 }
 
+// eventRecordView is the page of an event other than a referral.
+type eventRecordView struct {
+	Child  *lantern.Child
+	Record *eventRecord
+	Now    time.Time
+}
+
 type recordKind func(s *Server, r *http.Request, childID, id string) (*eventRecord, error)
 
 func (s *Server) eventRecordPage(k recordKind) http.HandlerFunc {
@@ -623,7 +683,7 @@ func (s *Server) eventRecordPage(k recordKind) http.HandlerFunc {
 		if r.URL.Query().Get("done") == "recorded" {
 			p.Notice = rec.Notice
 		}
-		p.Data = map[string]any{"Child": c, "Record": rec, "Now": s.stNow()}
+		p.Data = eventRecordView{Child: c, Record: rec, Now: s.stNow()}
 		s.render(w, r, http.StatusOK, "event_record", p)
 	}
 }

@@ -77,6 +77,14 @@ func (s *Server) apiMerge(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
+// mergeView is the page merging another record into a child's: the
+// possible matches, or, once one is chosen, the two side by side.
+type mergeView struct {
+	Child   *lantern.Child
+	Matches []store.Match
+	Other   *lantern.Child // the record chosen, if any
+}
+
 func (s *Server) mergePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, err := s.st.FindChildByID(ctx, r.PathValue("id"))
@@ -97,16 +105,14 @@ func (s *Server) mergePage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Merge records")
 	p.Nav = "children"
-	data := map[string]any{"Child": c, "Matches": others}
+	v := mergeView{Child: c, Matches: others}
 	if id := r.URL.Query().Get("other"); id != "" {
-		other, err := s.st.FindChildByID(ctx, id)
-		if err != nil {
+		if v.Other, err = s.st.FindChildByID(ctx, id); err != nil {
 			s.error(w, r, err)
 			return
 		}
-		data["Other"] = other
 	}
-	p.Data = data
+	p.Data = v
 	s.render(w, r, http.StatusOK, "merge", p)
 }
 
@@ -126,6 +132,13 @@ func (s *Server) mergeChildPage(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/children/"+c.ID+"?done=merged")
 }
 
+// childMatchesView is the records that may be the child about to be
+// created, and the details given for it.
+type childMatchesView struct {
+	Matches []store.Match
+	Input   lantern.ChildInput
+}
+
 // possibleMatches shows records that may be the child before a new one is
 // made; the person chooses. Nothing is merged automatically.
 func (s *Server) possibleMatches(w http.ResponseWriter, r *http.Request, in lantern.ChildInput, form map[string]string) bool {
@@ -140,7 +153,7 @@ func (s *Server) possibleMatches(w http.ResponseWriter, r *http.Request, in lant
 	p := s.newPage(r, "This child may already have a record")
 	p.Nav = "children"
 	p.Form = form
-	p.Data = map[string]any{"Matches": ms, "Input": in}
+	p.Data = childMatchesView{Matches: ms, Input: in}
 	s.render(w, r, http.StatusOK, "child_matches", p)
 	return true
 }

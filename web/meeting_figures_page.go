@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"lantern"
+	"lantern/store"
 	"lantern/toolkit"
 )
 
@@ -32,6 +33,16 @@ func (s *Server) meetingPeriod(r *http.Request) (from, to lantern.Date, err erro
 	return s.period(r)
 }
 
+// meetingFiguresView is the partnership's figures on meetings; no Figures
+// when the period asked for is not right.
+type meetingFiguresView struct {
+	Figures  *store.MeetingFigures
+	From, To lantern.Date
+	Levels   []labelledCount // children by their latest level
+	Kinds    []labelledCount // meetings held by kind
+	Quarters []store.MeetingPeriod
+}
+
 func (s *Server) meetingFiguresPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "Meetings")
 	p.Nav = "reports"
@@ -39,14 +50,14 @@ func (s *Server) meetingFiguresPage(w http.ResponseWriter, r *http.Request) {
 	from, to, err := s.meetingPeriod(r)
 	if err != nil {
 		p.Errors = lantern.ErrorFields(err)
-		p.Data = map[string]any{}
+		p.Data = meetingFiguresView{}
 		s.render(w, r, http.StatusUnprocessableEntity, "meeting_figures", p)
 		return
 	}
 	f, err := s.st.ReportMeetingFigures(r.Context(), from, to)
 	if lantern.ErrorCode(err) == lantern.EINVALID {
 		p.Errors = lantern.ErrorFields(err)
-		p.Data = map[string]any{}
+		p.Data = meetingFiguresView{}
 		s.render(w, r, http.StatusUnprocessableEntity, "meeting_figures", p)
 		return
 	} else if err != nil {
@@ -61,7 +72,6 @@ func (s *Server) meetingFiguresPage(w http.ResponseWriter, r *http.Request) {
 	for _, k := range lantern.MeetingKinds {
 		kinds = append(kinds, labelledCount{lantern.MeetingKindLabel(k), f.ByKind[k]})
 	}
-	p.Data = map[string]any{"Figures": f, "From": from, "To": to, "Levels": levels, "Kinds": kinds,
-		"Quarters": f.ByQuarter}
+	p.Data = meetingFiguresView{Figures: f, From: from, To: to, Levels: levels, Kinds: kinds, Quarters: f.ByQuarter}
 	s.render(w, r, http.StatusOK, "meeting_figures", p)
 }

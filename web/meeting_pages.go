@@ -86,6 +86,11 @@ var otherRows = []int{1, 2, 3}
 // actionRows are the rows for a meeting's actions.
 var actionRows = []int{1, 2, 3, 4, 5}
 
+// meetingsView is the list of meetings coming up and recently held.
+type meetingsView struct {
+	Upcoming, Recent []*lantern.MeetingSummary
+}
+
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.stNow()
 	today := lantern.Today(now).Time()
@@ -101,7 +106,7 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Meetings")
 	p.Nav = "meetings"
-	p.Data = map[string]any{"Upcoming": upcoming, "Recent": recent}
+	p.Data = meetingsView{Upcoming: upcoming, Recent: recent}
 	s.render(w, r, http.StatusOK, "meetings", p)
 }
 
@@ -126,16 +131,47 @@ func (s *Server) children(r *http.Request, ids []string) ([]*lantern.Child, erro
 	return out, nil
 }
 
+// inviteeChoices are what the invitees partial (meeting-invitees-fields)
+// offers, on the forms arranging a meeting and changing who is invited.
+type inviteeChoices struct {
+	Contacts      []eventOption // the directory's entries
+	Participation []eventOption // whether the young person, the carers are invited
+	OtherRows     []int         // the rows for anyone not in the directory
+}
+
+// meetingFormView is the form arranging a meeting.
+type meetingFormView struct {
+	inviteeChoices
+	Children     []*lantern.Child
+	AssessmentID string // the toolkit attached, if any
+	Kinds        []eventOption
+}
+
+// meetingInviteesView is the form changing who is invited to a meeting.
+type meetingInviteesView struct {
+	inviteeChoices
+	Meeting *lantern.Meeting
+}
+
 // arrangeData is what the arrange form shows: the children, the toolkit,
 // the directory with the suggested entries ticked, and whoever else.
-func (s *Server) arrangeData(r *http.Request, childIDs []string, assessmentID string) (map[string]any, error) {
+func (s *Server) arrangeData(r *http.Request, childIDs []string, assessmentID string) (meetingFormView, error) {
 	children, err := s.children(r, childIDs)
 	if err != nil {
-		return nil, err
+		return meetingFormView{}, err
 	}
+	choices, err := s.inviteeChoices(r)
+	if err != nil {
+		return meetingFormView{}, err
+	}
+	return meetingFormView{inviteeChoices: choices, Children: children, AssessmentID: assessmentID, Kinds: kindOptions()}, nil
+}
+
+// inviteeChoices reads the directory for the invitees partial.
+func (s *Server) inviteeChoices(r *http.Request) (inviteeChoices, error) {
 	contacts, err := s.st.Contacts(r.Context(), false)
 	if err != nil {
-		return nil, err
+		return inviteeChoices{}, err
 	}
 	var opts []eventOption
 	for _, c := range contacts {
@@ -152,8 +188,7 @@ func (s *Server) arrangeData(r *http.Request, childIDs []string, assessmentID st
 		}
 		opts = append(opts, eventOption{Value: c.ID, Label: c.Name + " <" + c.Email + ">", Hint: hint})
 	}
-	return map[string]any{"Children": children, "AssessmentID": assessmentID, "Kinds": kindOptions(), "Contacts": opts,
-		"Participation": participationOptions, "OtherRows": otherRows}, nil
+	return inviteeChoices{Contacts: opts, Participation: participationOptions, OtherRows: otherRows}, nil
 }
 
 func (s *Server) newMeetingPage(w http.ResponseWriter, r *http.Request) {
@@ -178,7 +213,7 @@ func (s *Server) newMeetingPage(w http.ResponseWriter, r *http.Request) {
 	s.renderArrange(w, r, http.StatusOK, data, form, nil)
 }
 
-func (s *Server) renderArrange(w http.ResponseWriter, r *http.Request, status int, data map[string]any, form map[string]string, errs []lantern.FieldError) {
+func (s *Server) renderArrange(w http.ResponseWriter, r *http.Request, status int, data meetingFormView, form map[string]string, errs []lantern.FieldError) {
 	p := s.newPage(r, "Arrange a meeting")
 	p.Nav = "meetings"
 	p.Form, p.Errors, p.Data = form, errs, data
@@ -349,15 +384,29 @@ func sentQuery(res MailResult) string {
 	return "?done=invitations&email=" + res.Email + "&sent=" + strconv.Itoa(res.Sent) + "&failed=" + strconv.Itoa(res.Failed)
 }
 
+// meetingView is a meeting: who it is about, who is invited, what it
+// decided, its actions and what was shared.
+type meetingView struct {
+	Meeting  *lantern.Meeting
+	Children []*lantern.Child
+	Shares   []lantern.InformationShare
+	Pending  int // invitees not yet sent the current invitation
+	// CanEdit says the viewer may change the meeting; CanOutcome, record
+	// its outcome; CanComplete, mark any action done; CanOwn, mark done the
+	// actions they own (Owner is UserID).
+	CanEdit, CanOutcome, CanComplete, CanOwn bool
+	UserID                                   string
+}
+
 // meetingPageData is what the meeting page shows.
-func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (map[string]any, error) {
+func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (meetingView, error) {
 	children, err := s.children(r, m.ChildIDs)
 	if err != nil {
-		return nil, err
+		return meetingView{}, err
 	}
 	shares, err := s.st.MeetingShares(r.Context(), m.ID)
 	if err != nil {
-		return nil, err
+		return meetingView{}, err
 	}
 	pending := 0
 	for _, v := range m.Invitees {
@@ -368,12 +417,12 @@ func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (map[strin
 	u := lantern.UserFromContext(r.Context())
 	res, rel, err := s.st.MeetingAccess(r.Context(), m)
 	if err != nil {
-		return nil, err
+		return meetingView{}, err
 	}
-	return map[string]any{"Meeting": m, "Children": children, "Shares": shares, "Pending": pending, "Now": s.stNow(),
-		"CanEdit": lantern.Allowed(u, res, lantern.ActChange, rel), "CanOutcome": lantern.Allowed(u, res, lantern.ActRecordOutcome, rel),
-		"CanComplete": lantern.Allowed(u, res, lantern.ActComplete, rel),
-		"CanOwn":      lantern.Allowed(u, lantern.ResMeetingAction, lantern.ActComplete, lantern.RelOwn), "UserID": u.ID, "MailOn": s.cfg.Mail != nil}, nil
+	return meetingView{Meeting: m, Children: children, Shares: shares, Pending: pending,
+		CanEdit: lantern.Allowed(u, res, lantern.ActChange, rel), CanOutcome: lantern.Allowed(u, res, lantern.ActRecordOutcome, rel),
+		CanComplete: lantern.Allowed(u, res, lantern.ActComplete, rel),
+		CanOwn:      lantern.Allowed(u, lantern.ResMeetingAction, lantern.ActComplete, lantern.RelOwn), UserID: u.ID}, nil
 }
 
 // sentCounts is ": N. Not sent: M" from the numbers a redirect after
@@ -463,11 +512,16 @@ func changeForm(m *lantern.Meeting) map[string]string {
 		"starts_at-year": strconv.Itoa(st.Year()), "starts_at-time": st.Format("15:04"), "ends_at": m.EndsAt.In(lantern.London).Format("15:04"), "location": m.Location}
 }
 
+// meetingChangeView is the form moving or cancelling a meeting.
+type meetingChangeView struct {
+	Meeting *lantern.Meeting
+}
+
 func (s *Server) renderChange(w http.ResponseWriter, r *http.Request, status int, m *lantern.Meeting, form map[string]string, errs []lantern.FieldError) {
 	p := s.newPage(r, "Move or cancel the meeting")
 	p.Nav = "meetings"
 	p.Form, p.Errors = form, errs
-	p.Data = map[string]any{"Meeting": m}
+	p.Data = meetingChangeView{Meeting: m}
 	s.render(w, r, status, "meeting_change", p)
 }
 
@@ -540,7 +594,7 @@ func (s *Server) inviteesPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	data, err := s.arrangeData(r, nil, "")
+	choices, err := s.inviteeChoices(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -548,15 +602,14 @@ func (s *Server) inviteesPage(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{"version": strconv.Itoa(m.Version), "young_person": m.YoungPerson, "young_person_reason": m.YoungPersonReason,
 		"carers": m.Carers, "carers_reason": m.CarersReason}
 	fillInvitees(form, m.Invitees)
-	s.renderInvitees(w, r, http.StatusOK, m, data, form, nil)
+	s.renderInvitees(w, r, http.StatusOK, m, choices, form, nil)
 }
 
-func (s *Server) renderInvitees(w http.ResponseWriter, r *http.Request, status int, m *lantern.Meeting, data map[string]any, form map[string]string, errs []lantern.FieldError) {
+func (s *Server) renderInvitees(w http.ResponseWriter, r *http.Request, status int, m *lantern.Meeting, choices inviteeChoices, form map[string]string, errs []lantern.FieldError) {
 	p := s.newPage(r, "Who is invited")
 	p.Nav = "meetings"
 	p.Form, p.Errors = form, errs
-	data["Meeting"] = m
-	p.Data = data
+	p.Data = meetingInviteesView{inviteeChoices: choices, Meeting: m}
 	s.render(w, r, status, "meeting_invitees", p)
 }
 
@@ -580,7 +633,7 @@ func (s *Server) setInviteesPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		m, ferr := s.st.FindMeeting(r.Context(), id)
-		data, derr := s.arrangeData(r, nil, "")
+		choices, derr := s.inviteeChoices(r)
 		if ferr != nil || derr != nil {
 			s.error(w, r, lantern.NotFound("Meeting"))
 			return
@@ -589,7 +642,7 @@ func (s *Server) setInviteesPage(w http.ResponseWriter, r *http.Request) {
 		if lantern.ErrorCode(err) == lantern.ECONFLICT {
 			errs = []lantern.FieldError{{Field: "invitee", Message: "The meeting was changed by someone else while you were looking: look again"}}
 		}
-		s.renderInvitees(w, r, http.StatusUnprocessableEntity, m, data, formWithChecks(form, "invitee"), errs)
+		s.renderInvitees(w, r, http.StatusUnprocessableEntity, m, choices, formWithChecks(form, "invitee"), errs)
 		return
 	}
 	if form.Get("send") == "1" {
@@ -621,6 +674,19 @@ func (s *Server) outcomePage(w http.ResponseWriter, r *http.Request) {
 	s.renderOutcome(w, r, http.StatusOK, m, form, nil)
 }
 
+// meetingOutcomeView is the form recording what a meeting decided: for
+// each child a level and recommendations, who came, and its actions.
+type meetingOutcomeView struct {
+	Meeting         *lantern.Meeting
+	Children        []*lantern.Child
+	Owners          []lantern.Owner // whom an action may be given to
+	Held            []eventOption
+	Levels          []eventOption
+	Recommendations []eventOption
+	Attendance      []eventOption
+	ActionRows      []int
+}
+
 func (s *Server) renderOutcome(w http.ResponseWriter, r *http.Request, status int, m *lantern.Meeting, form map[string]string, errs []lantern.FieldError) {
 	children, err := s.children(r, m.ChildIDs)
 	if err != nil {
@@ -635,8 +701,8 @@ func (s *Server) renderOutcome(w http.ResponseWriter, r *http.Request, status in
 	p := s.newPage(r, "Record the outcome")
 	p.Nav = "meetings"
 	p.Form, p.Errors = form, errs
-	p.Data = map[string]any{"Meeting": m, "Children": children, "Owners": owners, "Levels": levelOptions, "Recommendations": recommendationOptions,
-		"Attendance": attendanceOptions, "ActionRows": actionRows, "Held": []eventOption{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No, it did not take place"}}}
+	p.Data = meetingOutcomeView{Meeting: m, Children: children, Owners: owners, Levels: levelOptions, Recommendations: recommendationOptions,
+		Attendance: attendanceOptions, ActionRows: actionRows, Held: []eventOption{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No, it did not take place"}}}
 	s.render(w, r, status, "meeting_outcome", p)
 }
 

@@ -143,12 +143,19 @@ func (s *Server) newEpisodePage(w http.ResponseWriter, r *http.Request) {
 	s.renderEpisodeForm(w, r, http.StatusOK, c, nil, nil)
 }
 
+// missingFormView is the form recording a missing or absent episode.
+type missingFormView struct {
+	Child         *lantern.Child
+	Kinds         []eventOption
+	Presentations []eventOption
+}
+
 func (s *Server) renderEpisodeForm(w http.ResponseWriter, r *http.Request, status int, c *lantern.Child, form url.Values, errs []lantern.FieldError) {
 	p := s.newPage(r, "Record a missing episode")
 	p.Nav = "children"
 	p.Form = episodeFormMap(form)
 	p.Errors = errs
-	p.Data = map[string]any{"Child": c, "Kinds": episodeKinds, "Presentations": presentationOptions()}
+	p.Data = missingFormView{Child: c, Kinds: episodeKinds, Presentations: presentationOptions()}
 	s.render(w, r, status, "missing_form", p)
 }
 
@@ -272,6 +279,23 @@ func (s *Server) episodePage(w http.ResponseWriter, r *http.Request) {
 	s.renderEpisode(w, r, http.StatusOK, nil, nil)
 }
 
+// missingEpisodeView is a missing or absent episode: its return, its
+// return interview and the forms recording them.
+type missingEpisodeView struct {
+	Child   *lantern.Child
+	Episode *lantern.MissingEpisode
+	Kind    string // "Missing" or "Absent", for headings
+	Tasks   []*lantern.Task
+	Now     time.Time
+	// CanEdit says the viewer may record the return and the interview;
+	// CanRead, read what the young person said.
+	CanEdit, CanRead bool
+	Presentations    []eventOption
+	FollowUps        []eventOption
+	Outcomes         []eventOption
+	Readers          string // who may read what the young person said
+}
+
 func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs []lantern.FieldError) {
 	ctx := r.Context()
 	c, err := s.st.FindChildByID(ctx, r.PathValue("id"))
@@ -308,11 +332,11 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 			p.Notice = "The return interview has been recorded"
 		}
 	}
-	p.Data = map[string]any{"Child": c, "Episode": e, "Kind": kind, "Tasks": tasks, "Now": s.stNow(),
-		"CanEdit":       lantern.Allowed(p.User, lantern.ResEpisode, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs)) && c.MergedInto == "",
-		"CanRead":       lantern.Allowed(p.User, lantern.ResReturnAccount, lantern.ActRead, lantern.ChildRelation(p.User, c.AgencyIDs)),
-		"Presentations": presentationOptions(), "FollowUps": followUpOptions(), "Outcomes": interviewOutcomes,
-		"Readers": RestrictedReaders}
+	p.Data = missingEpisodeView{Child: c, Episode: e, Kind: kind, Tasks: tasks, Now: s.stNow(),
+		CanEdit:       lantern.Allowed(p.User, lantern.ResEpisode, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs)) && c.MergedInto == "",
+		CanRead:       lantern.Allowed(p.User, lantern.ResReturnAccount, lantern.ActRead, lantern.ChildRelation(p.User, c.AgencyIDs)),
+		Presentations: presentationOptions(), FollowUps: followUpOptions(), Outcomes: interviewOutcomes,
+		Readers: RestrictedReaders}
 	s.render(w, r, status, "missing_episode", p)
 }
 
@@ -407,6 +431,13 @@ func (s *Server) interviewPage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// missingFiguresView is the partnership's figures on missing and absent
+// episodes, by month; no Months when the period asked for is not right.
+type missingFiguresView struct {
+	Months   []lantern.MissingMonth
+	From, To lantern.Date
+}
+
 func (s *Server) missingFiguresPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "Missing and absent episodes")
 	p.Nav = "reports"
@@ -414,7 +445,7 @@ func (s *Server) missingFiguresPage(w http.ResponseWriter, r *http.Request) {
 	from, to, err := s.period(r)
 	if err != nil {
 		p.Errors = lantern.ErrorFields(err)
-		p.Data = map[string]any{}
+		p.Data = missingFiguresView{}
 		s.render(w, r, http.StatusUnprocessableEntity, "missing_figures", p)
 		return
 	}
@@ -423,6 +454,6 @@ func (s *Server) missingFiguresPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p.Data = map[string]any{"Months": months, "From": from, "To": to}
+	p.Data = missingFiguresView{Months: months, From: from, To: to}
 	s.render(w, r, http.StatusOK, "missing_figures", p)
 }

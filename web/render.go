@@ -166,10 +166,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	buf.WriteTo(w)
 }
 
+// errorView is what the error page shows: the status, which chooses the
+// words, and the error's message for the person.
+type errorView struct {
+	Status  int
+	Message string
+}
+
 // errorPage shows an error to a person, saying nothing of its cause.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, st int, err error) {
 	p := s.newPage(r, "")
-	p.Data = map[string]any{"Status": st, "Message": lantern.ErrorMessage(err)}
+	p.Data = errorView{Status: st, Message: lantern.ErrorMessage(err)}
 	switch st {
 	case http.StatusNotFound:
 		p.Title = "Page not found"

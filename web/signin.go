@@ -144,6 +144,12 @@ func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request) {
 	s.renderEnrol(w, r, si, http.StatusOK, nil)
 }
 
+// enrolView is the page setting up an authenticator app: the key to enter
+// by hand, in groups of four, and the account it is for.
+type enrolView struct {
+	Secret, Email string
+}
+
 func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, si *sessionInfo, st int, errs []lantern.FieldError) {
 	secret := si.sess.PendingSecret
 	if secret == "" {
@@ -157,7 +163,7 @@ func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, si *session
 	p := s.newPage(r, "Set up two-factor sign-in")
 	p.HideNav = true
 	p.Errors = errs
-	p.Data = map[string]any{"Secret": groupSecret(secret), "Email": si.sess.User.Email}
+	p.Data = enrolView{Secret: groupSecret(secret), Email: si.sess.User.Email}
 	s.render(w, r, st, "enrol", p)
 }
 

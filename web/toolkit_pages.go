@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"lantern"
+	"lantern/store"
 )
 
 func (s *Server) toolkitPageRoutes() {
@@ -18,6 +19,11 @@ func (s *Server) toolkitsPage(w http.ResponseWriter, r *http.Request) {
 	s.renderToolkits(w, r, http.StatusOK, s.newPage(r, "Toolkits"))
 }
 
+// toolkitsView is the list of toolkits loaded, the one in use marked.
+type toolkitsView struct {
+	Toolkits []store.ToolkitInfo
+}
+
 func (s *Server) renderToolkits(w http.ResponseWriter, r *http.Request, st int, p *page) {
 	ts, err := s.st.Toolkits(r.Context())
 	if err != nil {
@@ -25,7 +31,7 @@ func (s *Server) renderToolkits(w http.ResponseWriter, r *http.Request, st int, 
 		return
 	}
 	p.Nav = "admin"
-	p.Data = map[string]any{"Toolkits": ts}
+	p.Data = toolkitsView{Toolkits: ts}
 	s.render(w, r, st, "toolkits", p)
 }
 

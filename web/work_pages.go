@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/clocks"
 	"lantern/store"
 )
 
@@ -43,6 +44,13 @@ func bucket(ws []*store.WorkItem, now time.Time) workBuckets {
 	return b
 }
 
+// workView is the signed-in worker's open tasks, by when they are due.
+type workView struct {
+	B     workBuckets
+	Now   time.Time
+	Count int // open tasks in all
+}
+
 func (s *Server) myWorkPage(w http.ResponseWriter, r *http.Request) {
 	ws, err := s.st.MyWork(r.Context())
 	if err != nil {
@@ -52,11 +60,27 @@ func (s *Server) myWorkPage(w http.ResponseWriter, r *http.Request) {
 	now := s.stNow()
 	p := s.newPage(r, "Your work")
 	p.Nav = "work"
-	p.Data = map[string]any{"B": bucket(ws, now), "Now": now, "Count": len(ws)}
+	p.Data = workView{B: bucket(ws, now), Now: now, Count: len(ws)}
 	s.render(w, r, http.StatusOK, "work", p)
 }
 
 const teamPerPage = 100
+
+// teamView is a manager's view of the team's work: each worker's load,
+// flagged conferences, and a page of late and due tasks, for everyone or
+// one worker.
+type teamView struct {
+	Loads   []*store.WorkerLoad
+	Totals  store.WorkerLoad
+	Flagged []store.FlaggedConference
+	Items   []*store.WorkItem
+	Now     time.Time
+	// Worker is the id of the worker chosen, if any, and WorkerName their
+	// name.
+	Worker, WorkerName string
+	Page               int
+	More               bool // there is a next page
+}
 
 func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -96,8 +120,8 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Your team's work")
 	p.Nav = "work"
-	p.Data = map[string]any{"Loads": loads, "Totals": totals, "Flagged": flagged, "Items": items, "Now": now, "Worker": worker, "WorkerName": workerName,
-		"Page": pageNo, "More": more}
+	p.Data = teamView{Loads: loads, Totals: totals, Flagged: flagged, Items: items, Now: now, Worker: worker, WorkerName: workerName,
+		Page: pageNo, More: more}
 	s.render(w, r, http.StatusOK, "team", p)
 }
 
@@ -144,6 +168,14 @@ func (s *Server) period(r *http.Request) (from, to lantern.Date, err error) {
 	return from, to, p.Err()
 }
 
+// timelinessView is the report of work done within timescale, by clock; no
+// Rows when the period asked for is not right.
+type timelinessView struct {
+	Rows     []store.Timeliness
+	From, To lantern.Date
+	Profile  clocks.Profile
+}
+
 func (s *Server) timelinessPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "Work within timescale")
 	p.Nav = "reports"
@@ -151,7 +183,7 @@ func (s *Server) timelinessPage(w http.ResponseWriter, r *http.Request) {
 	p.Form = map[string]string{"from": r.URL.Query().Get("from"), "to": r.URL.Query().Get("to")}
 	if err != nil {
 		p.Errors = lantern.ErrorFields(err)
-		p.Data = map[string]any{}
+		p.Data = timelinessView{}
 		s.render(w, r, http.StatusUnprocessableEntity, "timeliness", p)
 		return
 	}
@@ -160,8 +192,18 @@ func (s *Server) timelinessPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p.Data = map[string]any{"Rows": rows, "From": from, "To": to, "Profile": s.st.Profile()}
+	p.Data = timelinessView{Rows: rows, From: from, To: to, Profile: s.st.Profile()}
 	s.render(w, r, http.StatusOK, "timeliness", p)
+}
+
+// WorkResponse is GET /api/v1/work: the caller's open tasks by when they
+// are due. The fields are in the order of their JSON names (as in
+// ChildrenResponse), not of the buckets.
+type WorkResponse struct {
+	DueThisWeek []*store.WorkItem `json:"due_this_week"`
+	DueToday    []*store.WorkItem `json:"due_today"`
+	Late        []*store.WorkItem `json:"late"`
+	Later       []*store.WorkItem `json:"later"`
 }
 
 func (s *Server) apiMyWork(w http.ResponseWriter, r *http.Request) {
@@ -178,7 +220,7 @@ func (s *Server) apiMyWork(w http.ResponseWriter, r *http.Request) {
 		}
 		return x
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"late": orEmpty(b.Late), "due_today": orEmpty(b.Today), "due_this_week": orEmpty(b.Week), "later": orEmpty(b.Later)})
+	writeJSON(w, http.StatusOK, WorkResponse{DueThisWeek: orEmpty(b.Week), DueToday: orEmpty(b.Today), Late: orEmpty(b.Late), Later: orEmpty(b.Later)})
 }
 
 func (s *Server) apiTeam(w http.ResponseWriter, r *http.Request) {
@@ -191,6 +233,15 @@ func (s *Server) apiTeam(w http.ResponseWriter, r *http.Request) {
 		loads = []*store.WorkerLoad{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"workers": loads})
+}
+
+// TimelinessResponse is GET /api/v1/reports/timeliness: for each clock,
+// how much of the work due in the period was done within timescale.
+type TimelinessResponse struct {
+	Clocks  []store.Timeliness `json:"clocks"`
+	From    lantern.Date       `json:"from"`
+	Profile string             `json:"profile"` // the timescale profile's id
+	To      lantern.Date       `json:"to"`
 }
 
 func (s *Server) apiTimeliness(w http.ResponseWriter, r *http.Request) {
@@ -207,5 +258,5 @@ func (s *Server) apiTimeliness(w http.ResponseWriter, r *http.Request) {
 	if rows == nil {
 		rows = []store.Timeliness{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "profile": s.st.Profile().ID, "clocks": rows})
+	writeJSON(w, http.StatusOK, TimelinessResponse{Clocks: rows, From: from, Profile: s.st.Profile().ID, To: to})
 }

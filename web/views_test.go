@@ -1,0 +1,510 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"text/template/parse"
+
+	"lantern"
+	"lantern/toolkit"
+)
+
+// Samples for the view models: enough for every page to render.
+var (
+	sampleChild     = &lantern.Child{ID: "c1", GivenName: "Ana", FamilyName: "Sample"}
+	sampleMeeting   = &lantern.Meeting{ID: "m1", Kind: "cse-strategy", Status: "scheduled"}
+	sampleEventForm = eventFormView{Child: sampleChild, Action: "/children/c1/referrals/new"}
+)
+
+// viewModels maps each page template to a sample of the view model its
+// handlers give it in page.Data; nil for a page that has none.
+var viewModels = map[string]any{
+	"home":                    nil,
+	"signin":                  nil,
+	"signedout":               nil,
+	"twofactor":               nil,
+	"recovery":                []string{"abcd-efgh"},
+	"set_password":            setPasswordView{},
+	"user_form":               userFormView{},
+	"involvements":            involvementsView{Child: sampleChild},
+	"account":                 accountView{},
+	"users":                   usersView{},
+	"agencies":                agenciesView{},
+	"audit":                   auditView{},
+	"calendar":                calendarView{},
+	"toolkits":                toolkitsView{},
+	"enrol":                   enrolView{},
+	"error":                   errorView{},
+	"children":                childrenView{},
+	"child":                   childView{Child: sampleChild, Lists: &lantern.ChildLists{}, Events: &lantern.ChildEvents{}},
+	"child_form":              childFormView{},
+	"child_conflict":          childConflictView{Child: sampleChild},
+	"child_list_form":         childListFormView{Child: sampleChild, Kind: "names"},
+	"child_list_siblings":     siblingsView{Child: sampleChild},
+	"concern_form":            concernFormView{Child: sampleChild},
+	"concern":                 concernView{Child: sampleChild, Concern: &lantern.Concern{}},
+	"assessment_form":         assessmentFormView{Child: sampleChild, Toolkit: &toolkit.Definition{}},
+	"assessment":              assessmentView{Child: sampleChild, A: &toolkit.Assessment{Suggested: &toolkit.Result{}}, Toolkit: &toolkit.Definition{}},
+	"merge":                   mergeView{Child: sampleChild},
+	"child_matches":           childMatchesView{},
+	"event_referral_form":     referralFormView{eventFormView: sampleEventForm},
+	"event_discussion_form":   discussionFormView{eventFormView: sampleEventForm},
+	"event_conference_form":   conferenceFormView{eventFormView: sampleEventForm},
+	"event_coregroup_form":    sampleEventForm,
+	"event_swassessment_form": swAssessmentFormView{eventFormView: sampleEventForm},
+	"event_s47_form":          s47FormView{eventFormView: sampleEventForm},
+	"event_referral":          referralView{Child: sampleChild, Referral: &lantern.Referral{}},
+	"event_record":            eventRecordView{Child: sampleChild, Record: &eventRecord{}},
+	"meetings":                meetingsView{},
+	"meeting_form":            meetingFormView{},
+	"meeting_invitees":        meetingInviteesView{Meeting: sampleMeeting},
+	"meeting":                 meetingView{Meeting: sampleMeeting},
+	"meeting_change":          meetingChangeView{Meeting: sampleMeeting},
+	"meeting_outcome":         meetingOutcomeView{Meeting: sampleMeeting},
+	"meeting_figures":         meetingFiguresView{},
+	"missing_form":            missingFormView{Child: sampleChild},
+	"missing_episode":         missingEpisodeView{Child: sampleChild, Episode: &lantern.MissingEpisode{}},
+	"missing_figures":         missingFiguresView{},
+	"work":                    workView{},
+	"team":                    teamView{},
+	"timeliness":              timelinessView{},
+	"directory":               directoryView{},
+	"directory_form":          directoryFormView{},
+}
+
+// TestViewModelFields checks every field path a page's templates read
+// against the page's view model type, in every branch, so that a field the
+// view model lacks fails here rather than on someone's screen.
+func TestViewModelFields(t *testing.T) {
+	pages, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, sample := range viewModels {
+		tmpl, ok := pages[name]
+		if !ok {
+			t.Errorf("%s: no such template", name)
+			continue
+		}
+		var data *vtype
+		if sample == nil {
+			data = &vtype{t: reflect.TypeFor[struct{}]()} // nothing to read
+		} else {
+			data = &vtype{t: reflect.TypeOf(sample)}
+		}
+		c := newViewChecker(tmpl, data)
+		c.call("layout.html", &vtype{t: reflect.TypeFor[*page]()})
+		for _, e := range c.errs {
+			t.Errorf("%s: %s", name, e)
+		}
+	}
+}
+
+// TestViewModelsRender runs every page template with its sample view model.
+func TestViewModelsRender(t *testing.T) {
+	pages, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range pages {
+		if _, ok := viewModels[name]; !ok {
+			t.Errorf("%s: no view model in the table", name)
+		}
+	}
+	for name, sample := range viewModels {
+		tmpl, ok := pages[name]
+		if !ok {
+			continue
+		}
+		p := &page{Title: name, User: &lantern.User{ID: "u1", Name: "Sam Sample"}, Data: sample, Form: map[string]string{}}
+		if err := tmpl.ExecuteTemplate(io.Discard, "layout.html", p); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestViewChecker makes sure the checker finds a field a view model lacks.
+func TestViewChecker(t *testing.T) {
+	type view struct {
+		Child struct{ Name string }
+		Items []struct{ ID string }
+	}
+	pages, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for src, want := range map[string]string{
+		`{{.Data.Child.Name}}{{range .Data.Items}}{{.ID}}{{end}}`: "",
+		`{{.Data.Chlid.Name}}`: "Chlid",
+		`{{with .Data}}{{if false}}{{.Child.Nmae}}{{end}}{{end}}`:                   "Nmae",
+		`{{range $i, $x := .Data.Items}}{{$x.Id}}{{end}}`:                           "Id",
+		`{{template "t" dict "P" $}}{{define "t"}}{{.P.Data.Nope}}{{end}}`:          "Nope",
+		`{{$d := .}}{{with .Data}}{{$d = .}}{{end}}{{$d.Child.Name}}{{$d.Missing}}`: "Missing",
+		`{{.ErrorFor "x"}}{{.Val "y"}}{{index .Form "z"}}{{.Data.Child.Name}}`:      "",
+	} {
+		tt, err := pages["home"].Clone()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tt.New("x").Parse(src); err != nil {
+			t.Fatal(err)
+		}
+		c := newViewChecker(tt, &vtype{t: reflect.TypeFor[view]()})
+		c.call("x", &vtype{t: reflect.TypeFor[*page]()})
+		got := strings.Join(c.errs, "; ")
+		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Errorf("%s: got %q, want %q", src, got, want)
+		}
+	}
+}
+
+// vtype is what the checker knows of a value's type: a Go type, or the
+// keys of a dict call; nil is unknown and not checked.
+type vtype struct {
+	t    reflect.Type
+	dict map[string]*vtype
+}
+
+func (v *vtype) String() string {
+	switch {
+	case v == nil:
+		return "?"
+	case v.dict != nil:
+		keys := make([]string, 0, len(v.dict))
+		for k, e := range v.dict {
+			keys = append(keys, k+":"+e.String())
+		}
+		sort.Strings(keys)
+		return "dict{" + strings.Join(keys, ",") + "}"
+	}
+	return v.t.String()
+}
+
+// viewChecker walks templates as they would run, following the type of dot
+// and of each variable, and notes every field that cannot exist.
+type viewChecker struct {
+	lookup func(name string) *parse.Tree
+	data   *vtype // what page.Data holds
+	seen   map[string]bool
+	errs   []string
+
+	tree *parse.Tree
+	vars []viewVar
+}
+
+func newViewChecker(tmpl *template.Template, data *vtype) *viewChecker {
+	return &viewChecker{lookup: func(n string) *parse.Tree {
+		if t := tmpl.Lookup(n); t != nil {
+			return t.Tree
+		}
+		return nil
+	}, data: data, seen: map[string]bool{}}
+}
+
+type viewVar struct {
+	name string
+	t    *vtype
+}
+
+var (
+	pageType  = reflect.TypeFor[page]()
+	errorType = reflect.TypeFor[error]()
+)
+
+// call walks a named template with dot of the given type, once for each.
+func (c *viewChecker) call(name string, dot *vtype) {
+	key := name + "\x00" + dot.String()
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	tree := c.lookup(name)
+	if tree == nil || tree.Root == nil {
+		c.errs = append(c.errs, fmt.Sprintf("no template %q", name))
+		return
+	}
+	saveTree, saveVars := c.tree, c.vars
+	c.tree, c.vars = tree, []viewVar{{"$", dot}}
+	c.walk(tree.Root, dot)
+	c.tree, c.vars = saveTree, saveVars
+}
+
+func (c *viewChecker) fail(n parse.Node, format string, args ...any) {
+	loc, _ := c.tree.ErrorContext(n)
+	c.errs = append(c.errs, loc+": "+fmt.Sprintf(format, args...))
+}
+
+func (c *viewChecker) walk(n parse.Node, dot *vtype) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, m := range n.Nodes {
+			c.walk(m, dot)
+		}
+	case *parse.ActionNode:
+		c.pipe(n.Pipe, dot)
+	case *parse.IfNode:
+		c.branch(&n.BranchNode, dot, func(*vtype) *vtype { return dot }, false)
+	case *parse.WithNode:
+		c.branch(&n.BranchNode, dot, func(t *vtype) *vtype { return t }, false)
+	case *parse.RangeNode:
+		c.branch(&n.BranchNode, dot, func(t *vtype) *vtype { _, e := rangeTypes(t); return e }, true)
+	case *parse.TemplateNode:
+		var arg *vtype
+		if n.Pipe != nil {
+			arg = c.pipe(n.Pipe, dot)
+		}
+		c.call(n.Name, arg)
+	}
+}
+
+// branch walks if, with and range: the body with dot as inner gives, the
+// else part with dot as it was. Variables declared inside go at the end.
+func (c *viewChecker) branch(b *parse.BranchNode, dot *vtype, inner func(*vtype) *vtype, isRange bool) {
+	mark := len(c.vars)
+	var t *vtype
+	if isRange {
+		t = c.pipeNoDecl(b.Pipe, dot)
+		k, e := rangeTypes(t)
+		switch len(b.Pipe.Decl) {
+		case 1:
+			c.vars = append(c.vars, viewVar{b.Pipe.Decl[0].Ident[0], e})
+		case 2:
+			c.vars = append(c.vars, viewVar{b.Pipe.Decl[0].Ident[0], k}, viewVar{b.Pipe.Decl[1].Ident[0], e})
+		}
+	} else {
+		t = c.pipe(b.Pipe, dot)
+	}
+	c.walk(b.List, inner(t))
+	c.vars = c.vars[:mark]
+	c.walk(b.ElseList, dot)
+	c.vars = c.vars[:mark]
+}
+
+// pipe gives a pipeline's type, and declares or assigns its variables.
+func (c *viewChecker) pipe(p *parse.PipeNode, dot *vtype) *vtype {
+	t := c.pipeNoDecl(p, dot)
+	for _, v := range p.Decl {
+		name := v.Ident[0]
+		if p.IsAssign {
+			for i := len(c.vars) - 1; i >= 0; i-- {
+				if c.vars[i].name == name {
+					c.vars[i].t = t
+					break
+				}
+			}
+			continue
+		}
+		c.vars = append(c.vars, viewVar{name, t})
+	}
+	return t
+}
+
+func (c *viewChecker) pipeNoDecl(p *parse.PipeNode, dot *vtype) *vtype {
+	if p == nil {
+		return nil
+	}
+	var t *vtype
+	for _, cmd := range p.Cmds {
+		t = c.command(cmd, dot)
+	}
+	return t
+}
+
+func (c *viewChecker) command(cmd *parse.CommandNode, dot *vtype) *vtype {
+	args := make([]*vtype, len(cmd.Args))
+	for i, a := range cmd.Args[1:] {
+		args[i+1] = c.arg(a, dot)
+	}
+	switch n := cmd.Args[0].(type) {
+	case *parse.IdentifierNode:
+		return c.function(n.Ident, cmd.Args[1:], args[1:])
+	default:
+		return c.arg(n, dot)
+	}
+}
+
+func (c *viewChecker) arg(n parse.Node, dot *vtype) *vtype {
+	switch n := n.(type) {
+	case *parse.DotNode:
+		return dot
+	case *parse.FieldNode:
+		return c.fields(n, dot, n.Ident)
+	case *parse.VariableNode:
+		for i := len(c.vars) - 1; i >= 0; i-- {
+			if c.vars[i].name == n.Ident[0] {
+				return c.fields(n, c.vars[i].t, n.Ident[1:])
+			}
+		}
+		return nil
+	case *parse.ChainNode:
+		return c.fields(n, c.arg(n.Node, dot), n.Field)
+	case *parse.PipeNode:
+		mark := len(c.vars)
+		t := c.pipe(n, dot)
+		c.vars = c.vars[:mark]
+		return t
+	case *parse.StringNode:
+		return &vtype{t: reflect.TypeFor[string]()}
+	case *parse.BoolNode:
+		return &vtype{t: reflect.TypeFor[bool]()}
+	case *parse.NumberNode:
+		if n.IsInt {
+			return &vtype{t: reflect.TypeFor[int]()}
+		}
+	}
+	return nil
+}
+
+// fields follows a chain of field or method names from t.
+func (c *viewChecker) fields(n parse.Node, t *vtype, names []string) *vtype {
+	for _, name := range names {
+		t = c.field(n, t, name)
+	}
+	return t
+}
+
+func (c *viewChecker) field(n parse.Node, v *vtype, name string) *vtype {
+	switch {
+	case v == nil:
+		return nil
+	case v.dict != nil:
+		return v.dict[name] // a missing key is no value, not an error
+	}
+	t := v.t
+	if m, ok := t.MethodByName(name); ok {
+		return out(m.Type)
+	}
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+		if m, ok := reflect.PointerTo(t).MethodByName(name); ok {
+			return out(m.Type)
+		}
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Interface:
+		return nil
+	case reflect.Map:
+		if t.Key().Kind() == reflect.String {
+			return known(t.Elem())
+		}
+	case reflect.Struct:
+		if t == pageType && name == "Data" {
+			return c.data
+		}
+		if f, ok := t.FieldByName(name); ok && f.IsExported() {
+			return known(f.Type)
+		}
+	}
+	c.fail(n, "can't evaluate field %s in type %s", name, v.t)
+	return nil
+}
+
+// function gives the type a function returns, builtins included.
+func (c *viewChecker) function(name string, nodes []parse.Node, args []*vtype) *vtype {
+	switch name {
+	case "and", "or": // one of the arguments: known if they all agree
+		if len(args) == 0 {
+			return nil
+		}
+		for _, a := range args[1:] {
+			if a.String() != args[0].String() {
+				return nil
+			}
+		}
+		return args[0]
+	case "not", "eq", "ne", "lt", "le", "gt", "ge":
+		return &vtype{t: reflect.TypeFor[bool]()}
+	case "len":
+		return &vtype{t: reflect.TypeFor[int]()}
+	case "print", "printf", "println", "html", "js", "urlquery":
+		return &vtype{t: reflect.TypeFor[string]()}
+	case "slice":
+		if len(args) > 0 {
+			return args[0]
+		}
+		return nil
+	case "index":
+		if len(args) == 0 {
+			return nil
+		}
+		t := args[0]
+		for range args[1:] {
+			if t == nil || t.t == nil {
+				return nil
+			}
+			e := t.t
+			for e.Kind() == reflect.Pointer {
+				e = e.Elem()
+			}
+			switch e.Kind() {
+			case reflect.Slice, reflect.Array, reflect.Map:
+				t = known(e.Elem())
+			default:
+				return nil
+			}
+		}
+		return t
+	case "dict":
+		d := &vtype{dict: map[string]*vtype{}}
+		for i := 0; i+1 < len(nodes); i += 2 {
+			k, ok := nodes[i].(*parse.StringNode)
+			if !ok {
+				return nil
+			}
+			d.dict[k.Text] = args[i+1]
+		}
+		return d
+	}
+	if f, ok := funcs[name]; ok {
+		return out(reflect.TypeOf(f))
+	}
+	return nil
+}
+
+// out is the type of a function's first result.
+func out(f reflect.Type) *vtype {
+	if f.NumOut() == 0 || f.Out(0) == errorType {
+		return nil
+	}
+	return known(f.Out(0))
+}
+
+// known is a Go type the checker can follow; an interface is unknown.
+func known(t reflect.Type) *vtype {
+	if t.Kind() == reflect.Interface {
+		return nil
+	}
+	return &vtype{t: t}
+}
+
+// rangeTypes gives the key and element types of ranging over t.
+func rangeTypes(v *vtype) (key, elem *vtype) {
+	if v == nil || v.t == nil {
+		return nil, nil
+	}
+	t := v.t
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return known(reflect.TypeFor[int]()), known(t.Elem())
+	case reflect.Map:
+		return known(t.Key()), known(t.Elem())
+	case reflect.Chan:
+		return nil, known(t.Elem())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return known(t), known(t)
+	}
+	return nil, nil
+}
