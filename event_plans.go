@@ -1,8 +1,6 @@
 package lantern
 
 import (
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -34,10 +32,10 @@ type ConferencePlan struct {
 func CheckConference(c *Conference, now time.Time) error {
 	var p Problems
 	checkEventTime(&p, "held_at", c.HeldAt, now)
-	if c.Kind != "initial" && c.Kind != "review" {
+	if !c.Kind.Valid() {
 		p.Add("kind", "The kind must be initial or review")
 	}
-	if c.Outcome != "plan" && c.Outcome != "no-plan" {
+	if !c.Outcome.Valid() {
 		p.Add("outcome", "The outcome must be plan or no-plan")
 	}
 	return p.Err()
@@ -51,12 +49,12 @@ func CheckConference(c *Conference, now time.Time) error {
 // (s47Before) is allowed, and flagged for the manager.
 func PlanConference(c Conference, s47Before bool) ConferencePlan {
 	plan := ConferencePlan{Flags: []string{}}
-	if c.Kind == "initial" {
+	if c.Kind == ConferenceInitial {
 		if !s47Before {
 			plan.Flags = append(plan.Flags, FlagNoS47)
 		}
 		plan.End = []ClockEnd{{Clock: ClockICPC}}
-		if c.Outcome == "plan" {
+		if c.Outcome == ConferencePlanNeeded {
 			// A child has one plan at a time: a new initial conference's
 			// plan follows on from any still open.
 			plan.StartPlan = true
@@ -65,7 +63,7 @@ func PlanConference(c Conference, s47Before bool) ConferencePlan {
 		return plan
 	}
 	plan.End = []ClockEnd{{Clock: ClockFirstReview}, {Clock: ClockNextReview}}
-	if c.Outcome == "plan" {
+	if c.Outcome == ConferencePlanNeeded {
 		plan.Start = []string{ClockNextReview}
 	} else {
 		plan.EndPlan = true
@@ -81,7 +79,7 @@ type ReferralUpdatePlan struct {
 	Set []ReferralTime
 	// Decision, when not empty, is recorded; CloseAssessment says it ends
 	// the assessment's clock (no assessment follows it).
-	Decision        string
+	Decision        ReferralDecision
 	CloseAssessment bool
 }
 
@@ -95,8 +93,8 @@ type ReferralTime struct {
 // CheckReferralUpdate checks an update's own fields.
 func CheckReferralUpdate(up ReferralUpdate, now time.Time) error {
 	var p Problems
-	if up.Decision != "" && !slices.Contains(ReferralDecisions, up.Decision) {
-		p.Add("decision", "The decision must be one of "+strings.Join(ReferralDecisions, ", "))
+	if up.Decision != "" && !up.Decision.Valid() {
+		p.Add("decision", "The decision must be one of "+OneOf(ReferralDecisions))
 	}
 	if (up.Decision == "") != (up.DecidedAt == nil) {
 		p.Add("decided_at", "Give the decision and when it was made together")
@@ -148,9 +146,6 @@ func PlanReferralUpdate(r *Referral, version int, up ReferralUpdate) (*ReferralU
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	switch up.Decision {
-	case "no-further-action", "information-and-advice", "early-help":
-		plan.CloseAssessment = true
-	}
+	plan.CloseAssessment = up.Decision.EndsAssessment()
 	return plan, nil
 }

@@ -34,7 +34,7 @@ func TestPlanConference(t *testing.T) {
 			append(done(lantern.ClockFirstReview, lantern.ClockNextReview), lantern.ClockEnd{Clock: lantern.ClockCoreGroup, Reason: "the child protection plan ended"}),
 			nil, false, true},
 	} {
-		p := lantern.PlanConference(lantern.Conference{Kind: c.kind, Outcome: c.outcome}, c.s47Before)
+		p := lantern.PlanConference(lantern.Conference{Kind: lantern.ConferenceKind(c.kind), Outcome: lantern.ConferenceOutcome(c.outcome)}, c.s47Before)
 		if !slices.Equal(p.Flags, c.flags) || !slices.Equal(p.End, c.end) || !slices.Equal(p.Start, c.start) || p.StartPlan != c.startPlan || p.EndPlan != c.endPlan {
 			t.Errorf("%s: %+v", c.name, p)
 		}

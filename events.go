@@ -2,24 +2,23 @@ package lantern
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
 
 // Referral is a referral to children's social care.
 type Referral struct {
-	ID                    string     `json:"id"`
-	ChildID               string     `json:"child_id"`
-	ReceivedAt            time.Time  `json:"received_at"`
-	Method                string     `json:"method"` // phone, written, online
-	Referrer              Referrer   `json:"referrer"`
-	Decision              string     `json:"decision,omitempty"`
-	DecidedAt             *time.Time `json:"decided_at,omitempty"`
-	WrittenConfirmationAt *time.Time `json:"written_confirmation_at,omitempty"`
-	FeedbackAt            *time.Time `json:"feedback_at,omitempty"`
-	Version               int        `json:"version"`
-	Tasks                 []*Task    `json:"tasks"`
+	ID                    string           `json:"id"`
+	ChildID               string           `json:"child_id"`
+	ReceivedAt            time.Time        `json:"received_at"`
+	Method                ReferralMethod   `json:"method"`
+	Referrer              Referrer         `json:"referrer"`
+	Decision              ReferralDecision `json:"decision,omitempty"`
+	DecidedAt             *time.Time       `json:"decided_at,omitempty"`
+	WrittenConfirmationAt *time.Time       `json:"written_confirmation_at,omitempty"`
+	FeedbackAt            *time.Time       `json:"feedback_at,omitempty"`
+	Version               int              `json:"version"`
+	Tasks                 []*Task          `json:"tasks"`
 }
 
 // Referrer is who made a referral.
@@ -28,17 +27,11 @@ type Referrer struct {
 	Agency string `json:"agency"`
 }
 
-// ReferralMethods are how referrals arrive.
-var ReferralMethods = []string{"phone", "written", "online"}
-
-// ReferralDecisions are what children's social care decides.
-var ReferralDecisions = []string{"assessment", "strategy-discussion", "early-help", "information-and-advice", "no-further-action"}
-
 // ValidateReferral checks a new referral.
 func ValidateReferral(r *Referral, now time.Time) error {
 	var p Problems
 	checkEventTime(&p, "received_at", r.ReceivedAt, now)
-	if !slices.Contains(ReferralMethods, r.Method) {
+	if !r.Method.Valid() {
 		p.Add("method", "The method must be phone, written or online")
 	}
 	r.Referrer.Name = strings.TrimSpace(r.Referrer.Name)
@@ -75,13 +68,13 @@ func CheckEventTime(p *Problems, field string, t, now time.Time) { checkEventTim
 
 // StrategyDiscussion decides whether to start section 47 enquiries.
 type StrategyDiscussion struct {
-	ID           string        `json:"id"`
-	ChildID      string        `json:"child_id"`
-	HeldAt       time.Time     `json:"held_at"`
-	Decision     string        `json:"decision"` // s47, no-s47
-	Participants []Participant `json:"participants"`
-	Notes        string        `json:"notes,omitempty"`
-	Tasks        []*Task       `json:"tasks"`
+	ID           string             `json:"id"`
+	ChildID      string             `json:"child_id"`
+	HeldAt       time.Time          `json:"held_at"`
+	Decision     DiscussionDecision `json:"decision"`
+	Participants []Participant      `json:"participants"`
+	Notes        string             `json:"notes,omitempty"`
+	Tasks        []*Task            `json:"tasks"`
 }
 
 // Participant took part in a discussion, from an agency.
@@ -92,11 +85,11 @@ type Participant struct {
 
 // Conference is an initial or review child protection conference.
 type Conference struct {
-	ID      string    `json:"id"`
-	ChildID string    `json:"child_id"`
-	Kind    string    `json:"kind"` // initial, review
-	HeldAt  time.Time `json:"held_at"`
-	Outcome string    `json:"outcome"` // plan, no-plan
+	ID      string            `json:"id"`
+	ChildID string            `json:"child_id"`
+	Kind    ConferenceKind    `json:"kind"`
+	HeldAt  time.Time         `json:"held_at"`
+	Outcome ConferenceOutcome `json:"outcome"`
 	// Flags say what a manager should look at.
 	Flags []string `json:"flags"`
 	Tasks []*Task  `json:"tasks"`
@@ -145,7 +138,7 @@ type ChildEvents struct {
 // ReferralUpdate records what happened after a referral; each time given
 // stops its clock.
 type ReferralUpdate struct {
-	Decision              string
+	Decision              ReferralDecision
 	DecidedAt             *time.Time
 	WrittenConfirmationAt *time.Time
 	FeedbackAt            *time.Time
@@ -153,12 +146,12 @@ type ReferralUpdate struct {
 
 // SWAssessment is a social work assessment: single, initial or core.
 type SWAssessment struct {
-	ID          string     `json:"id"`
-	ChildID     string     `json:"child_id"`
-	Kind        string     `json:"kind"`
-	StartedAt   time.Time  `json:"started_at"`
-	CompletedAt *time.Time `json:"completed_at,omitempty"`
-	Tasks       []*Task    `json:"tasks"`
+	ID          string           `json:"id"`
+	ChildID     string           `json:"child_id"`
+	Kind        SWAssessmentKind `json:"kind"`
+	StartedAt   time.Time        `json:"started_at"`
+	CompletedAt *time.Time       `json:"completed_at,omitempty"`
+	Tasks       []*Task          `json:"tasks"`
 }
 
 // S47Enquiry is a section 47 child protection enquiry and its outcome.
@@ -168,12 +161,9 @@ type S47Enquiry struct {
 	StrategyDiscussionID string     `json:"strategy_discussion_id,omitempty"`
 	StartedAt            time.Time  `json:"started_at"`
 	CompletedAt          *time.Time `json:"completed_at,omitempty"`
-	Outcome              string     `json:"outcome,omitempty"`
+	Outcome              S47Outcome `json:"outcome,omitempty"`
 	Tasks                []*Task    `json:"tasks"`
 }
-
-// S47Outcomes are what an enquiry may find.
-var S47Outcomes = []string{"not-substantiated", "substantiated-no-continuing-risk", "substantiated-icpc"}
 
 // Current reports whether the plan has not ended.
 func (p *ProtectionPlan) Current() bool { return p.EndedOn.IsZero() }

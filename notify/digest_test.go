@@ -62,7 +62,7 @@ func newArea(t *testing.T, s *store.Store) *area {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := s.CreateReferral(storetest.As(by), c.ID, &lantern.Referral{ReceivedAt: s.Now(), Method: method,
+		r, err := s.CreateReferral(storetest.As(by), c.ID, &lantern.Referral{ReceivedAt: s.Now(), Method: lantern.ReferralMethod(method),
 			Referrer: lantern.Referrer{Name: "Rowan Referrer", Agency: "Riverside Academy"}})
 		if err != nil {
 			t.Fatal(err)

@@ -40,7 +40,7 @@ func digestReferral(t *testing.T, s *store.Store, by *lantern.User, allocated, g
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.CreateReferral(storetest.As(by), c.ID, &lantern.Referral{ReceivedAt: s.Now(), Method: method,
+	r, err := s.CreateReferral(storetest.As(by), c.ID, &lantern.Referral{ReceivedAt: s.Now(), Method: lantern.ReferralMethod(method),
 		Referrer: lantern.Referrer{Name: "A. Referrer", Agency: "Riverside Academy"}})
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -61,7 +60,7 @@ func (s *Store) CreateReferral(ctx context.Context, childID string, r *lantern.R
 			return internal("insert referral", err)
 		}
 		clockIDs := []string{clocks.ReferralDecision, clocks.ReferrerFeedback, clocks.Assessment}
-		if r.Method == "phone" {
+		if r.Method == lantern.ReferralByPhone {
 			clockIDs = append(clockIDs, clocks.ReferralWrittenFollowup)
 		}
 		for _, c := range clockIDs {
@@ -71,7 +70,7 @@ func (s *Store) CreateReferral(ctx context.Context, childID string, r *lantern.R
 			}
 			r.Tasks = appendTask(r.Tasks, t)
 		}
-		tx.audit(auditEntry{Action: "referral.create", Entity: "referral", EntityID: r.ID, ChildID: childID, Detail: "method=" + r.Method})
+		tx.audit(auditEntry{Action: "referral.create", Entity: "referral", EntityID: r.ID, ChildID: childID, Detail: "method=" + string(r.Method)})
 		return nil
 	})
 	if err != nil {
@@ -115,14 +114,14 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 			}
 		}
 		if plan.CloseAssessment {
-			if err := s.closeSourceTasks(ctx, tx, childID, clocks.Assessment, id, "referral decision: "+plan.Decision, *up.DecidedAt); err != nil {
+			if err := s.closeSourceTasks(ctx, tx, childID, clocks.Assessment, id, "referral decision: "+string(plan.Decision), *up.DecidedAt); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET version = version + 1 WHERE id = $1`, id); err != nil {
 			return internal("update referral", err)
 		}
-		tx.audit(auditEntry{Action: "referral.update", Entity: "referral", EntityID: id, ChildID: childID, Detail: "decision=" + up.Decision})
+		tx.audit(auditEntry{Action: "referral.update", Entity: "referral", EntityID: id, ChildID: childID, Detail: "decision=" + string(up.Decision)})
 		out, err = s.referral(ctx, tx, childID, id)
 		return err
 	})
@@ -168,7 +167,7 @@ func (s *Store) CreateStrategyDiscussion(ctx context.Context, childID string, sd
 	now := s.now()
 	var p lantern.Problems
 	lantern.CheckEventTime(&p, "held_at", sd.HeldAt, now)
-	if sd.Decision != "s47" && sd.Decision != "no-s47" {
+	if !sd.Decision.Valid() {
 		p.Add("decision", "The decision must be s47 or no-s47")
 	}
 	if len(sd.Participants) > 50 {
@@ -204,7 +203,7 @@ func (s *Store) CreateStrategyDiscussion(ctx context.Context, childID string, sd
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sd.ID, childID, s.d.ts(sd.HeldAt), sd.Decision, string(parts), sd.Notes, u.ID, s.d.ts(now)); err != nil {
 			return internal("insert strategy discussion", err)
 		}
-		if sd.Decision == "s47" {
+		if sd.Decision == lantern.DiscussionS47 {
 			cal, err := s.workCalendar(ctx, tx)
 			if err != nil {
 				return err
@@ -218,7 +217,7 @@ func (s *Store) CreateStrategyDiscussion(ctx context.Context, childID string, sd
 			}
 			sd.Tasks = appendTask(sd.Tasks, t)
 		}
-		tx.audit(auditEntry{Action: "strategy-discussion.create", Entity: "strategy_discussion", EntityID: sd.ID, ChildID: childID, Detail: "decision=" + sd.Decision})
+		tx.audit(auditEntry{Action: "strategy-discussion.create", Entity: "strategy_discussion", EntityID: sd.ID, ChildID: childID, Detail: "decision=" + string(sd.Decision)})
 		return nil
 	})
 	if err != nil {
@@ -248,7 +247,7 @@ func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern
 			return err
 		}
 		var s47Before int
-		if c.Kind == "initial" {
+		if c.Kind == lantern.ConferenceInitial {
 			// An s47 discussion counts for the first initial conference after it.
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM strategy_discussions sd WHERE sd.child_id = $1 AND sd.decision = 's47'
 				AND sd.held_at <= $2 AND NOT EXISTS (SELECT 1 FROM conferences k WHERE k.child_id = $1 AND k.kind = 'initial'
@@ -293,7 +292,7 @@ func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern
 			c.Tasks = appendTask(c.Tasks, t)
 		}
 		tx.audit(auditEntry{Action: "conference.create", Entity: "conference", EntityID: c.ID, ChildID: childID,
-			Detail: "kind=" + c.Kind + " outcome=" + c.Outcome + " flags=" + strings.Join(c.Flags, ",")})
+			Detail: "kind=" + string(c.Kind) + " outcome=" + string(c.Outcome) + " flags=" + strings.Join(c.Flags, ",")})
 		return nil
 	})
 	if err != nil {
@@ -335,7 +334,7 @@ func (s *Store) CreateCoreGroup(ctx context.Context, childID string, heldAt time
 func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *lantern.SWAssessment) (*lantern.SWAssessment, error) {
 	now := s.now()
 	var p lantern.Problems
-	if a.Kind != "single" && a.Kind != "initial" && a.Kind != "core" {
+	if !a.Kind.Valid() {
 		p.Add("kind", "The kind must be single, initial or core")
 	}
 	lantern.CheckEventTime(&p, "started_at", a.StartedAt, now)
@@ -365,7 +364,7 @@ func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *lante
 			return internal("insert assessment", err)
 		}
 		clock := clocks.Assessment
-		if a.Kind == "core" {
+		if a.Kind == lantern.SWCore {
 			clock = clocks.CoreAssessment
 			if a.CompletedAt == nil {
 				cal, err := s.workCalendar(ctx, tx)
@@ -384,7 +383,7 @@ func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *lante
 				return err
 			}
 		}
-		tx.audit(auditEntry{Action: "sw-assessment.create", Entity: "sw_assessment", EntityID: a.ID, ChildID: childID, Detail: "kind=" + a.Kind})
+		tx.audit(auditEntry{Action: "sw-assessment.create", Entity: "sw_assessment", EntityID: a.ID, ChildID: childID, Detail: "kind=" + string(a.Kind)})
 		return nil
 	})
 	if err != nil {
@@ -457,8 +456,8 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *lantern.S47Enq
 		if e.CompletedAt.Before(e.StartedAt) {
 			p.Add("completed_at", "An enquiry cannot be completed before it started")
 		}
-		if !slices.Contains(lantern.S47Outcomes, e.Outcome) {
-			p.Add("outcome", "The outcome must be one of "+strings.Join(lantern.S47Outcomes, ", "))
+		if !e.Outcome.Valid() {
+			p.Add("outcome", "The outcome must be one of "+lantern.OneOf(lantern.S47Outcomes))
 		}
 	} else if e.Outcome != "" {
 		p.Add("completed_at", "Give when the enquiry was completed with its outcome")
@@ -489,7 +488,7 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *lantern.S47Enq
 			lantern.UserFromContext(ctx).ID, s.d.ts(now)); err != nil {
 			return internal("insert s47 enquiry", err)
 		}
-		tx.audit(auditEntry{Action: "s47.create", Entity: "s47_enquiry", EntityID: e.ID, ChildID: childID, Detail: "outcome=" + e.Outcome})
+		tx.audit(auditEntry{Action: "s47.create", Entity: "s47_enquiry", EntityID: e.ID, ChildID: childID, Detail: "outcome=" + string(e.Outcome)})
 		return nil
 	})
 	if err != nil {

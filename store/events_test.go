@@ -90,7 +90,7 @@ func evChild(t *testing.T, s *store.Store, u *lantern.User, given string) *lante
 
 func evReferral(t *testing.T, s *store.Store, u *lantern.User, childID, method, received string) *lantern.Referral {
 	t.Helper()
-	r, err := s.CreateReferral(storetest.As(u), childID, &lantern.Referral{ReceivedAt: evTime(t, received), Method: method,
+	r, err := s.CreateReferral(storetest.As(u), childID, &lantern.Referral{ReceivedAt: evTime(t, received), Method: lantern.ReferralMethod(method),
 		Referrer: lantern.Referrer{Name: "Terry Teacher", Agency: "Riverside Academy"}})
 	if err != nil {
 		t.Fatalf("referral received %s: %v", received, err)
@@ -414,7 +414,7 @@ func TestEventStrategyDiscussionsAndConferences(t *testing.T) {
 		ctx := storetest.As(a.SW)
 		discuss := func(childID, held, decision string) *lantern.StrategyDiscussion {
 			t.Helper()
-			sd, err := s.CreateStrategyDiscussion(ctx, childID, &lantern.StrategyDiscussion{HeldAt: evTime(t, held), Decision: decision,
+			sd, err := s.CreateStrategyDiscussion(ctx, childID, &lantern.StrategyDiscussion{HeldAt: evTime(t, held), Decision: lantern.DiscussionDecision(decision),
 				Participants: []lantern.Participant{{Name: "DS Patel", Agency: "Police"}}})
 			if err != nil {
 				t.Fatalf("strategy discussion %s: %v", held, err)
@@ -423,7 +423,7 @@ func TestEventStrategyDiscussionsAndConferences(t *testing.T) {
 		}
 		confer := func(childID, kind, held, outcome string) *lantern.Conference {
 			t.Helper()
-			c, err := s.CreateConference(ctx, childID, &lantern.Conference{Kind: kind, HeldAt: evTime(t, held), Outcome: outcome})
+			c, err := s.CreateConference(ctx, childID, &lantern.Conference{Kind: lantern.ConferenceKind(kind), HeldAt: evTime(t, held), Outcome: lantern.ConferenceOutcome(outcome)})
 			if err != nil {
 				t.Fatalf("%s conference %s: %v", kind, held, err)
 			}

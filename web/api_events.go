@@ -30,9 +30,9 @@ func requiredTime(p *lantern.Problems, field string, v *string) time.Time {
 
 // ReferralRequest is the body of POST /api/v1/children/{id}/referrals.
 type ReferralRequest struct {
-	ReceivedAt *string          `json:"received_at"`
-	Method     string           `json:"method"`
-	Referrer   lantern.Referrer `json:"referrer"`
+	ReceivedAt *string                `json:"received_at"`
+	Method     lantern.ReferralMethod `json:"method"`
+	Referrer   lantern.Referrer       `json:"referrer"`
 }
 
 func (s *Server) apiCreateReferral(w http.ResponseWriter, r *http.Request) {
@@ -71,11 +71,11 @@ func (s *Server) apiReferrals(w http.ResponseWriter, r *http.Request) {
 
 // ReferralUpdateRequest records what followed a referral.
 type ReferralUpdateRequest struct {
-	Version               *int    `json:"version"`
-	Decision              string  `json:"decision"`
-	DecidedAt             *string `json:"decided_at"`
-	WrittenConfirmationAt *string `json:"written_confirmation_at"`
-	FeedbackAt            *string `json:"feedback_at"`
+	Version               *int                     `json:"version"`
+	Decision              lantern.ReferralDecision `json:"decision"`
+	DecidedAt             *string                  `json:"decided_at"`
+	WrittenConfirmationAt *string                  `json:"written_confirmation_at"`
+	FeedbackAt            *string                  `json:"feedback_at"`
 }
 
 func optionalTime(p *lantern.Problems, field string, v *string) *time.Time {
@@ -113,10 +113,10 @@ func (s *Server) apiUpdateReferral(w http.ResponseWriter, r *http.Request) {
 
 // StrategyDiscussionRequest is the body of POST .../strategy-discussions.
 type StrategyDiscussionRequest struct {
-	HeldAt       *string               `json:"held_at"`
-	Decision     string                `json:"decision"`
-	Participants []lantern.Participant `json:"participants"`
-	Notes        string                `json:"notes"`
+	HeldAt       *string                    `json:"held_at"`
+	Decision     lantern.DiscussionDecision `json:"decision"`
+	Participants []lantern.Participant      `json:"participants"`
+	Notes        string                     `json:"notes"`
 }
 
 func (s *Server) apiCreateStrategyDiscussion(w http.ResponseWriter, r *http.Request) {
@@ -127,7 +127,7 @@ func (s *Server) apiCreateStrategyDiscussion(w http.ResponseWriter, r *http.Requ
 	}
 	var p lantern.Problems
 	sd := &lantern.StrategyDiscussion{HeldAt: requiredTime(&p, "held_at", req.HeldAt), Decision: req.Decision, Participants: req.Participants, Notes: req.Notes}
-	if req.Decision != "s47" && req.Decision != "no-s47" {
+	if !req.Decision.Valid() {
 		p.Add("decision", "The decision must be s47 or no-s47")
 	}
 	if err := p.Err(); err != nil {
@@ -144,9 +144,9 @@ func (s *Server) apiCreateStrategyDiscussion(w http.ResponseWriter, r *http.Requ
 
 // ConferenceRequest is the body of POST .../conferences.
 type ConferenceRequest struct {
-	Kind    string  `json:"kind"`
-	HeldAt  *string `json:"held_at"`
-	Outcome string  `json:"outcome"`
+	Kind    lantern.ConferenceKind    `json:"kind"`
+	HeldAt  *string                   `json:"held_at"`
+	Outcome lantern.ConferenceOutcome `json:"outcome"`
 }
 
 func (s *Server) apiCreateConference(w http.ResponseWriter, r *http.Request) {
@@ -157,10 +157,10 @@ func (s *Server) apiCreateConference(w http.ResponseWriter, r *http.Request) {
 	}
 	var p lantern.Problems
 	c := &lantern.Conference{Kind: req.Kind, HeldAt: requiredTime(&p, "held_at", req.HeldAt), Outcome: req.Outcome}
-	if req.Kind != "initial" && req.Kind != "review" {
+	if !req.Kind.Valid() {
 		p.Add("kind", "The kind must be initial or review")
 	}
-	if req.Outcome != "plan" && req.Outcome != "no-plan" {
+	if !req.Outcome.Valid() {
 		p.Add("outcome", "The outcome must be plan or no-plan")
 	}
 	if err := p.Err(); err != nil {
@@ -202,9 +202,9 @@ func (s *Server) apiCreateCoreGroup(w http.ResponseWriter, r *http.Request) {
 
 // SWAssessmentRequest records a social work assessment.
 type SWAssessmentRequest struct {
-	Kind        string  `json:"kind"`
-	StartedAt   *string `json:"started_at"`
-	CompletedAt *string `json:"completed_at"`
+	Kind        lantern.SWAssessmentKind `json:"kind"`
+	StartedAt   *string                  `json:"started_at"`
+	CompletedAt *string                  `json:"completed_at"`
 }
 
 func (s *Server) apiCreateSWAssessment(w http.ResponseWriter, r *http.Request) {
@@ -253,10 +253,10 @@ func (s *Server) apiCloseTask(w http.ResponseWriter, r *http.Request) {
 
 // S47Request records a section 47 enquiry.
 type S47Request struct {
-	StrategyDiscussionID string  `json:"strategy_discussion_id"`
-	StartedAt            *string `json:"started_at"`
-	CompletedAt          *string `json:"completed_at"`
-	Outcome              string  `json:"outcome"`
+	StrategyDiscussionID string             `json:"strategy_discussion_id"`
+	StartedAt            *string            `json:"started_at"`
+	CompletedAt          *string            `json:"completed_at"`
+	Outcome              lantern.S47Outcome `json:"outcome"`
 }
 
 func (s *Server) apiCreateS47(w http.ResponseWriter, r *http.Request) {

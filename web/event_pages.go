@@ -18,8 +18,6 @@ import (
 )
 
 func init() {
-	funcs["referralMethodLabel"] = referralMethodLabel
-	funcs["referralDecisionLabel"] = referralDecisionLabel
 	funcs["taskDue"] = taskDue
 	funcs["lateText"] = lateText
 	funcs["doneLateText"] = doneLateText
@@ -108,46 +106,37 @@ type s47FormView struct {
 	Outcomes []eventOption
 }
 
-// The forms' choices. Their labels are also the words a recorded event is
-// shown with (the *Label functions), so a form and its record agree.
+// The forms' choices: the domain's values and their words (the words a
+// recorded event is shown with too, so a form and its record agree), with
+// a hint where the form gives one.
 var (
-	referralMethods = []eventOption{
-		{"phone", "By telephone", "The referrer must confirm a telephone referral in writing within 48 hours"},
-		{"written", "In writing", "A letter, email or referral form"},
-		{"online", "Through the online referral form", ""},
-	}
-	discussionDecisions = []eventOption{
-		{"s47", "Start child protection enquiries (section 47)", "There is reasonable cause to suspect the child is suffering, or likely to suffer, significant harm"},
-		{"no-s47", "Do not start child protection enquiries", ""},
-	}
-	conferenceKinds = []eventOption{
-		{"initial", "Initial child protection conference", ""},
-		{"review", "Review child protection conference", ""},
-	}
-	conferenceOutcomes = []eventOption{
-		{"plan", "The child needs a child protection plan", ""},
-		{"no-plan", "The child does not need a child protection plan", "At a review, this ends the child's plan"},
-	}
-	swAssessmentKinds = []eventOption{
-		{"single", "Single assessment", "Working Together 2023: one assessment, within 45 working days of the referral"},
-		{"initial", "Initial assessment", "Working Together 2006: within 7 working days of the referral"},
-		{"core", "Core assessment", "Working Together 2006: within 35 working days of starting it"},
-	}
-	s47Outcomes = []eventOption{
-		{"not-substantiated", "Concerns not substantiated", ""},
-		{"substantiated-no-continuing-risk", "Concerns substantiated, but the child is not judged to be at continuing risk of significant harm", ""},
-		{"substantiated-icpc", "Concerns substantiated and the child is judged to be at continuing risk: convene an initial child protection conference", ""},
-	}
+	referralMethods = choices(lantern.ReferralMethods, map[lantern.ReferralMethod]string{
+		lantern.ReferralByPhone:   "The referrer must confirm a telephone referral in writing within 48 hours",
+		lantern.ReferralInWriting: "A letter, email or referral form"})
+	discussionDecisions = choices(lantern.DiscussionDecisions, map[lantern.DiscussionDecision]string{
+		lantern.DiscussionS47: "There is reasonable cause to suspect the child is suffering, or likely to suffer, significant harm"})
+	conferenceKinds    = choices(lantern.ConferenceKinds, nil)
+	conferenceOutcomes = choices(lantern.ConferenceOutcomes, map[lantern.ConferenceOutcome]string{
+		lantern.ConferenceNoPlan: "At a review, this ends the child's plan"})
+	swAssessmentKinds = choices(lantern.SWAssessmentKinds, map[lantern.SWAssessmentKind]string{
+		lantern.SWSingle:  "Working Together 2023: one assessment, within 45 working days of the referral",
+		lantern.SWInitial: "Working Together 2006: within 7 working days of the referral",
+		lantern.SWCore:    "Working Together 2006: within 35 working days of starting it"})
+	s47Outcomes             = choices(lantern.S47Outcomes, nil)
+	referralDecisionOptions = choices(lantern.ReferralDecisions, nil)
 )
 
-// optionLabel is the label of a choice, or its code when it has none.
-func optionLabel(opts []eventOption, v string) string {
-	for _, o := range opts {
-		if o.Value == v {
-			return o.Label
-		}
+// choices are a value's radio buttons: each value with its words, and a
+// hint where there is one.
+func choices[T interface {
+	~string
+	Label() string
+}](vs []T, hints map[T]string) []eventOption {
+	out := make([]eventOption, len(vs))
+	for i, v := range vs {
+		out[i] = eventOption{Value: string(v), Label: v.Label(), Hint: hints[v]}
 	}
-	return v
+	return out
 }
 
 var referralForm = &eventForm{
@@ -207,7 +196,7 @@ func saveS47(s *Server, r *http.Request, childID string, form url.Values) (strin
 	if len(p) > 0 {
 		return "", p, nil
 	}
-	out, err := s.st.RecordS47(r.Context(), childID, &lantern.S47Enquiry{StartedAt: *started, CompletedAt: completed, Outcome: form.Get("outcome")})
+	out, err := s.st.RecordS47(r.Context(), childID, &lantern.S47Enquiry{StartedAt: *started, CompletedAt: completed, Outcome: lantern.S47Outcome(form.Get("outcome"))})
 	if err != nil {
 		return "", nil, err
 	}
@@ -221,14 +210,13 @@ func s47Record(s *Server, r *http.Request, childID, id string) (*eventRecord, er
 	}
 	rows := []recordRow{{"Started", []string{localTime(e.StartedAt)}}}
 	if e.CompletedAt != nil {
-		rows = append(rows, recordRow{"Completed", []string{localTime(*e.CompletedAt)}}, recordRow{"Outcome", []string{s47OutcomeLabel(e.Outcome)}})
+		rows = append(rows, recordRow{"Completed", []string{localTime(*e.CompletedAt)}}, recordRow{"Outcome", []string{e.Outcome.Label()}})
 	} else {
 		rows = append(rows, recordRow{"Completed", []string{"Not yet"}})
 	}
 	return &eventRecord{Heading: "Section 47 enquiry", Notice: "The enquiry has been recorded", Tasks: e.Tasks, Rows: rows}, nil
 }
 
-func s47OutcomeLabel(o string) string { return optionLabel(s47Outcomes, o) }
 
 // recordableChild reads the child of the request for a form that records
 // something (the route's check has let the caller record it): the record
@@ -417,7 +405,7 @@ func andList(words []string) string {
 func saveReferral(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
 	at := s.eventTime(&p, form, "received_at", "the referral was received", true)
-	ref := &lantern.Referral{Method: form.Get("method"),
+	ref := &lantern.Referral{Method: lantern.ReferralMethod(form.Get("method")),
 		Referrer: lantern.Referrer{Name: strings.TrimSpace(form.Get("referrer_name")), Agency: strings.TrimSpace(form.Get("referrer_agency"))}}
 	if !slices.Contains(lantern.ReferralMethods, ref.Method) {
 		p.Add("method", "Select how the referral was received")
@@ -442,7 +430,7 @@ func saveReferral(s *Server, r *http.Request, childID string, form url.Values) (
 func saveStrategyDiscussion(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
 	at := s.eventTime(&p, form, "held_at", "the strategy discussion was held", true)
-	sd := &lantern.StrategyDiscussion{Decision: form.Get("decision"), Notes: strings.TrimSpace(form.Get("notes")), Participants: []lantern.Participant{}}
+	sd := &lantern.StrategyDiscussion{Decision: lantern.DiscussionDecision(form.Get("decision")), Notes: strings.TrimSpace(form.Get("notes")), Participants: []lantern.Participant{}}
 	if sd.Decision != "s47" && sd.Decision != "no-s47" {
 		p.Add("decision", "Select what the strategy discussion decided")
 	}
@@ -473,7 +461,7 @@ func saveStrategyDiscussion(s *Server, r *http.Request, childID string, form url
 
 func saveConference(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
-	c := &lantern.Conference{Kind: form.Get("kind"), Outcome: form.Get("outcome")}
+	c := &lantern.Conference{Kind: lantern.ConferenceKind(form.Get("kind")), Outcome: lantern.ConferenceOutcome(form.Get("outcome"))}
 	if c.Kind != "initial" && c.Kind != "review" {
 		p.Add("kind", "Select whether this was an initial or a review conference")
 	}
@@ -507,7 +495,7 @@ func saveCoreGroup(s *Server, r *http.Request, childID string, form url.Values) 
 
 func saveSWAssessment(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
-	a := &lantern.SWAssessment{Kind: form.Get("kind")}
+	a := &lantern.SWAssessment{Kind: lantern.SWAssessmentKind(form.Get("kind"))}
 	if a.Kind != "single" && a.Kind != "initial" && a.Kind != "core" {
 		p.Add("kind", "Select the kind of assessment")
 	}
@@ -526,13 +514,6 @@ func saveSWAssessment(s *Server, r *http.Request, childID string, form url.Value
 
 // The referral page: the referral, its tasks, and forms for what follows.
 
-var referralDecisionOptions = func() []eventOption {
-	var out []eventOption
-	for _, d := range lantern.ReferralDecisions {
-		out = append(out, eventOption{Value: d, Label: referralDecisionLabel(d)})
-	}
-	return out
-}()
 
 // referralUpdates are the referral page's forms: the form's name, the
 // field of its time, what happened then, and the notice when it is saved.
@@ -606,7 +587,7 @@ func (s *Server) updateReferralPage(w http.ResponseWriter, r *http.Request) {
 	var up lantern.ReferralUpdate
 	switch which {
 	case "decision":
-		up.Decision = form.Get("decision")
+		up.Decision = lantern.ReferralDecision(form.Get("decision"))
 		if !slices.Contains(lantern.ReferralDecisions, up.Decision) {
 			p.Add("decision", "Select the decision")
 		}
@@ -710,7 +691,7 @@ func strategyDiscussionRecord(s *Server, r *http.Request, childID, id string) (*
 		parts = []string{"None recorded"}
 	}
 	rec := &eventRecord{Heading: "Strategy discussion", Notice: "The strategy discussion has been recorded", Tasks: sd.Tasks,
-		Rows: []recordRow{{"Held", []string{localTime(sd.HeldAt)}}, {"Decision", []string{discussionDecisionLabel(sd.Decision)}},
+		Rows: []recordRow{{"Held", []string{localTime(sd.HeldAt)}}, {"Decision", []string{sd.Decision.Label()}},
 			{"Participants", parts}}}
 	if sd.Notes != "" {
 		rec.Rows = append(rec.Rows, recordRow{"Notes", []string{sd.Notes}})
@@ -723,8 +704,8 @@ func conferenceRecord(s *Server, r *http.Request, childID, id string) (*eventRec
 	if err != nil {
 		return nil, err
 	}
-	rec := &eventRecord{Heading: conferenceKindLabel(c.Kind), Notice: "The conference has been recorded", Tasks: c.Tasks,
-		Rows: []recordRow{{"Held", []string{localTime(c.HeldAt)}}, {"Outcome", []string{conferenceOutcomeLabel(c.Outcome)}}}}
+	rec := &eventRecord{Heading: c.Kind.Label(), Notice: "The conference has been recorded", Tasks: c.Tasks,
+		Rows: []recordRow{{"Held", []string{localTime(c.HeldAt)}}, {"Outcome", []string{c.Outcome.Label()}}}}
 	if slices.Contains(c.Flags, lantern.FlagNoS47) {
 		rec.Warning = FlagNoS47Warning
 	}
@@ -749,7 +730,7 @@ func swAssessmentRecord(s *Server, r *http.Request, childID, id string) (*eventR
 	if a.CompletedAt != nil {
 		completed = localTime(*a.CompletedAt)
 	}
-	return &eventRecord{Heading: swAssessmentKindLabel(a.Kind), Notice: "The assessment has been recorded", Tasks: a.Tasks,
+	return &eventRecord{Heading: a.Kind.Label(), Notice: "The assessment has been recorded", Tasks: a.Tasks,
 		Rows: []recordRow{{"Started", []string{localTime(a.StartedAt)}}, {"Completed", []string{completed}}}}, nil
 }
 
@@ -774,7 +755,7 @@ func eventTimeline(ev *lantern.ChildEvents) []eventRow {
 	for _, r := range ev.Referrals {
 		detail := "No decision yet"
 		if r.Decision != "" {
-			detail = "Decision: " + referralDecisionLabel(r.Decision)
+			detail = "Decision: " + r.Decision.Label()
 		}
 		who := r.Referrer.Name
 		if r.Referrer.Agency != "" {
@@ -783,17 +764,17 @@ func eventTimeline(ev *lantern.ChildEvents) []eventRow {
 		rows = append(rows, eventRow{At: r.ReceivedAt, What: "Referral from " + who, Detail: detail, Href: base + "/referrals/" + r.ID})
 	}
 	for _, sd := range ev.StrategyDiscussions {
-		rows = append(rows, eventRow{At: sd.HeldAt, What: "Strategy discussion", Detail: discussionDecisionLabel(sd.Decision),
+		rows = append(rows, eventRow{At: sd.HeldAt, What: "Strategy discussion", Detail: sd.Decision.Label(),
 			Href: base + "/strategy-discussions/" + sd.ID})
 	}
 	for _, c := range ev.Conferences {
-		rows = append(rows, eventRow{At: c.HeldAt, What: conferenceKindLabel(c.Kind), Detail: conferenceOutcomeLabel(c.Outcome),
+		rows = append(rows, eventRow{At: c.HeldAt, What: c.Kind.Label(), Detail: c.Outcome.Label(),
 			Href: base + "/conferences/" + c.ID, Flagged: slices.Contains(c.Flags, lantern.FlagNoS47)})
 	}
 	for _, e := range ev.S47Enquiries {
 		detail := "Not yet completed"
 		if e.CompletedAt != nil {
-			detail = s47OutcomeLabel(e.Outcome)
+			detail = e.Outcome.Label()
 		}
 		rows = append(rows, eventRow{At: e.StartedAt, What: "Section 47 enquiry started", Detail: detail, Href: base + "/s47-enquiries/" + e.ID})
 	}
@@ -805,40 +786,13 @@ func eventTimeline(ev *lantern.ChildEvents) []eventRow {
 		if a.CompletedAt != nil {
 			detail = "Completed " + localTime(*a.CompletedAt)
 		}
-		rows = append(rows, eventRow{At: a.StartedAt, What: swAssessmentKindLabel(a.Kind) + " started", Detail: detail,
+		rows = append(rows, eventRow{At: a.StartedAt, What: a.Kind.Label() + " started", Detail: detail,
 			Href: base + "/social-work-assessments/" + a.ID})
 	}
 	slices.SortStableFunc(rows, func(a, b eventRow) int { return b.At.Compare(a.At) })
 	return rows
 }
 
-// Words for the events' codes.
-
-func referralMethodLabel(m string) string { return optionLabel(referralMethods, m) }
-
-func referralDecisionLabel(d string) string {
-	switch d {
-	case "assessment":
-		return "Assessment by children's social care"
-	case "strategy-discussion":
-		return "Strategy discussion: there may be significant harm"
-	case "early-help":
-		return "Early help"
-	case "information-and-advice":
-		return "Information and advice only"
-	case "no-further-action":
-		return "No further action"
-	}
-	return d
-}
-
-func discussionDecisionLabel(d string) string { return optionLabel(discussionDecisions, d) }
-
-func conferenceKindLabel(k string) string { return optionLabel(conferenceKinds, k) }
-
-func conferenceOutcomeLabel(o string) string { return optionLabel(conferenceOutcomes, o) }
-
-func swAssessmentKindLabel(k string) string { return optionLabel(swAssessmentKinds, k) }
 
 // taskDue is when a task is due: its date, and the time too for clocks
 // counted in hours (a task due at the end of its day shows only the date).
