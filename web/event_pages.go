@@ -217,7 +217,6 @@ func s47Record(s *Server, r *http.Request, childID, id string) (*eventRecord, er
 	return &eventRecord{Heading: "Section 47 enquiry", Notice: "The enquiry has been recorded", Tasks: e.Tasks, Rows: rows}, nil
 }
 
-
 // recordableChild reads the child of the request for a form that records
 // something (the route's check has let the caller record it): the record
 // must not have been merged into another.
@@ -514,7 +513,6 @@ func saveSWAssessment(s *Server, r *http.Request, childID string, form url.Value
 
 // The referral page: the referral, its tasks, and forms for what follows.
 
-
 // referralUpdates are the referral page's forms: the form's name, the
 // field of its time, what happened then, and the notice when it is saved.
 var referralUpdates = map[string]struct{ field, what, notice string }{
@@ -792,7 +790,6 @@ func eventTimeline(ev *lantern.ChildEvents) []eventRow {
 	slices.SortStableFunc(rows, func(a, b eventRow) int { return b.At.Compare(a.At) })
 	return rows
 }
-
 
 // taskDue is when a task is due: its date, and the time too for clocks
 // counted in hours (a task due at the end of its day shows only the date).
