@@ -73,13 +73,13 @@ func (c *Contact) HasRole(r PathwayRole) bool { return slices.Contains(c.Roles, 
 // SuggestedRoles are the roles invited to a kind of meeting by default: the
 // police exploitation unit to every CSE strategy meeting (docs/pathway.md#pathway-roles-in-the-directory), the
 // coordinator who tracks them, and a chair.
-func SuggestedRoles(kind string) []PathwayRole {
+func SuggestedRoles(kind MeetingKind) []PathwayRole {
 	switch kind {
-	case "cse-strategy", "context-conference":
+	case MeetingCSEStrategy, MeetingContextConference:
 		return []PathwayRole{PathwayPoliceUnit, PathwayCSECoordinator, PathwayChair}
-	case "strategy-discussion":
+	case MeetingStrategyDiscussion:
 		return []PathwayRole{PathwayPoliceUnit}
-	case "icpc", "review":
+	case MeetingICPC, MeetingReview:
 		return []PathwayRole{PathwayChair, PathwayPoliceUnit}
 	}
 	return nil

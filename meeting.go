@@ -5,32 +5,38 @@ import (
 	"time"
 )
 
-// Meeting kinds, as the API names them (docs/api.md#meetings).
-var MeetingKinds = []string{"cse-strategy", "strategy-discussion", "icpc", "review", "core-group", "context-conference"}
+// MeetingKind is a kind of meeting, as the API names it (docs/api.md#meetings).
+type MeetingKind string
 
-// MeetingKindLabel names a kind of meeting in words.
-func MeetingKindLabel(k string) string {
-	switch k {
-	case "cse-strategy":
-		return "CSE strategy meeting"
-	case "strategy-discussion":
-		return "Strategy discussion"
-	case "icpc":
-		return "Initial child protection conference"
-	case "review":
-		return "Review child protection conference"
-	case "core-group":
-		return "Core group meeting"
-	case "context-conference":
-		return "Context conference"
-	}
-	return k
+const (
+	MeetingCSEStrategy        MeetingKind = "cse-strategy"
+	MeetingStrategyDiscussion MeetingKind = "strategy-discussion"
+	MeetingICPC               MeetingKind = "icpc"
+	MeetingReview             MeetingKind = "review"
+	MeetingCoreGroup          MeetingKind = "core-group"
+	MeetingContextConference  MeetingKind = "context-conference"
+)
+
+// MeetingKinds lists every kind, in the order shown.
+var MeetingKinds = []MeetingKind{MeetingCSEStrategy, MeetingStrategyDiscussion, MeetingICPC, MeetingReview, MeetingCoreGroup, MeetingContextConference}
+
+func (k MeetingKind) Valid() bool { return slices.Contains(MeetingKinds, k) }
+
+// Label is the kind in words.
+func (k MeetingKind) Label() string {
+	return labelOf(k, map[MeetingKind]string{MeetingCSEStrategy: "CSE strategy meeting", MeetingStrategyDiscussion: "Strategy discussion",
+		MeetingICPC: "Initial child protection conference", MeetingReview: "Review child protection conference",
+		MeetingCoreGroup: "Core group meeting", MeetingContextConference: "Context conference"})
 }
+
+// MayBeAboutNoChild reports whether a meeting of the kind may be about no
+// child: a context conference, about a place or a group.
+func (k MeetingKind) MayBeAboutNoChild() bool { return k == MeetingContextConference }
 
 // Meeting is a meeting about one or several children.
 type Meeting struct {
 	ID        string            `json:"id"`
-	Kind      string            `json:"kind"`
+	Kind      MeetingKind       `json:"kind"`
 	ChildIDs  []string          `json:"child_ids"`
 	StartsAt  time.Time         `json:"starts_at"`
 	EndsAt    time.Time         `json:"ends_at"`
@@ -95,32 +101,36 @@ type Invitee struct {
 	Agency    string `json:"agency"`
 	// AgencyID is the directory entry's agency, whom the invitation
 	// involves with the meeting's children ("" for someone not in it).
-	AgencyID string `json:"agency_id,omitempty"`
-	Role     string `json:"role,omitempty"`
-	// Attendance is "", attended, apologies, sent-report or absent.
-	Attendance   string     `json:"attendance"`
+	AgencyID     string     `json:"agency_id,omitempty"`
+	Role         string     `json:"role,omitempty"`
+	Attendance   Attendance `json:"attendance"`
 	Removed      bool       `json:"removed,omitempty"`
 	SentSequence int        `json:"sent_sequence"` // -1: never sent
 	SentAt       *time.Time `json:"sent_at,omitempty"`
 	SendError    string     `json:"send_error,omitempty"`
 }
 
-// Attendances are the answers to "did they come?".
-var Attendances = []string{"attended", "apologies", "sent-report", "absent"}
+// Attendance is the answer to "did they come?" ("" until recorded).
+type Attendance string
 
-// AttendanceLabel names an attendance in words.
-func AttendanceLabel(a string) string {
-	switch a {
-	case "attended":
-		return "Attended"
-	case "apologies":
-		return "Sent apologies"
-	case "sent-report":
-		return "Sent a report"
-	case "absent":
-		return "Did not attend"
+const (
+	Attended      Attendance = "attended"
+	SentApologies Attendance = "apologies"
+	SentReport    Attendance = "sent-report"
+	Absent        Attendance = "absent"
+)
+
+// Attendances lists every answer, in the order shown.
+var Attendances = []Attendance{Attended, SentApologies, SentReport, Absent}
+
+func (a Attendance) Valid() bool { return slices.Contains(Attendances, a) }
+
+// Label is the answer in words.
+func (a Attendance) Label() string {
+	if a == "" {
+		return "Not recorded"
 	}
-	return "Not recorded"
+	return labelOf(a, map[Attendance]string{Attended: "Attended", SentApologies: "Sent apologies", SentReport: "Sent a report", Absent: "Did not attend"})
 }
 
 // InformationShare is one send of a child's information: to whom, what, why
@@ -145,11 +155,17 @@ type InformationShare struct {
 // MeetingLevels are the levels a strategy meeting decides.
 var MeetingLevels = []string{"emerging", "medium", "high"}
 
-// Recommendations a meeting may make (others are kept as given).
-var Recommendations = []string{"s47", "icpc", "early-help", "strategy-meeting-review", "police-investigation", "return-interview", "no-further-action"}
+// Recommendations a meeting may make, in the order shown (others are kept
+// as given).
+var Recommendations = []string{"s47", "icpc", "early-help", "police-investigation", "return-interview", "strategy-meeting-review", "no-further-action"}
 
-// ValidMeetingKind reports whether k is a kind of meeting.
-func ValidMeetingKind(k string) bool { return slices.Contains(MeetingKinds, k) }
+// RecommendationLabel is a recommendation in words (one not in the list, as
+// given).
+func RecommendationLabel(r string) string {
+	return labelOf(r, map[string]string{"s47": "Section 47 enquiries", "icpc": "Initial child protection conference", "early-help": "Early help",
+		"police-investigation": "Police investigation", "return-interview": "Return interview", "strategy-meeting-review": "Review strategy meeting",
+		"no-further-action": "No further action"})
+}
 
 // ClockMeetingAction is the clock of a meeting's action: due on its date.
 const ClockMeetingAction = "meeting-action"

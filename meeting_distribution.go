@@ -45,7 +45,7 @@ func PlanDistribution(m *Meeting, latest map[string]string, coordinators, iroMan
 			out = append(out, PlannedShare{ChildID: c, What: "minutes", To: v, Purpose: PurposeMinutes})
 		}
 	}
-	if m.Kind != "cse-strategy" {
+	if m.Kind != MeetingCSEStrategy {
 		return out, nil
 	}
 	for _, r := range []struct {

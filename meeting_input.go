@@ -11,7 +11,7 @@ import (
 
 // MeetingInput is what arranging a meeting needs.
 type MeetingInput struct {
-	Kind     string
+	Kind     MeetingKind
 	ChildIDs []string
 	StartsAt time.Time
 	EndsAt   time.Time
@@ -29,8 +29,8 @@ type Outcome struct {
 	Held      bool
 	Decisions []MeetingDecision
 	Actions   []MeetingAction
-	// Attendance by invitee id: attended, apologies, sent-report, absent.
-	Attendance map[string]string
+	// Attendance by invitee id.
+	Attendance map[string]Attendance
 	Chair      string
 	Minutes    string
 	// Associates is what is known of associates and suspected offenders.
@@ -118,7 +118,7 @@ type MeetingChild struct {
 // MeetingSummary is a meeting as a list shows it.
 type MeetingSummary struct {
 	ID       string         `json:"id"`
-	Kind     string         `json:"kind"`
+	Kind     MeetingKind    `json:"kind"`
 	Status   string         `json:"status"`
 	StartsAt time.Time      `json:"starts_at"`
 	EndsAt   time.Time      `json:"ends_at"`

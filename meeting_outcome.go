@@ -58,7 +58,7 @@ func CheckOutcome(o *Outcome) error {
 		p.Add("associates", "What is known of associates must be 50000 characters or fewer")
 	}
 	for id, a := range o.Attendance {
-		if !slices.Contains(Attendances, a) {
+		if !a.Valid() {
 			p.Add("attendance."+id, "Attendance must be attended, apologies, sent-report or absent")
 		}
 	}
@@ -77,7 +77,7 @@ type ActionOwner struct {
 type OutcomePlan struct {
 	Status     string // held, not-held
 	Decisions  []MeetingDecision
-	Attendance map[string]string
+	Attendance map[string]Attendance
 	// NextMeeting are the tasks, one a child, to arrange the next meeting
 	// by its date: each ends when a meeting of the kind is arranged.
 	NextMeeting []*Task

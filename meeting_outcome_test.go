@@ -21,7 +21,7 @@ func TestCheckOutcome(t *testing.T) {
 		{"an action with nothing to do, no owner, no date", lantern.Outcome{Held: true, Actions: []lantern.MeetingAction{{Description: " "}}},
 			[]string{"actions[0].description", "actions[0].owner", "actions[0].due_date"}},
 		{"decisions of a meeting not held", lantern.Outcome{Decisions: []lantern.MeetingDecision{{ChildID: "c", Level: "high"}}}, []string{"held"}},
-		{"an attendance that is no answer", lantern.Outcome{Held: true, Attendance: map[string]string{"i": "maybe"}}, []string{"attendance.i"}},
+		{"an attendance that is no answer", lantern.Outcome{Held: true, Attendance: map[string]lantern.Attendance{"i": "maybe"}}, []string{"attendance.i"}},
 		{"a blank recommendation", lantern.Outcome{Held: true, Decisions: []lantern.MeetingDecision{{ChildID: "c", Level: "medium", Recommendations: []string{" "}}}},
 			[]string{"decisions[0].recommendations"}},
 	} {
@@ -58,7 +58,7 @@ func TestPlanOutcome(t *testing.T) {
 	// an action's task on the first child, which involves the owner's agency.
 	plan, err := lantern.PlanOutcome(meeting("a", "b"), 2, lantern.Outcome{Held: true, NextMeetingDate: day,
 		Decisions:  []lantern.MeetingDecision{{ChildID: "a", Level: "high", Rationale: " why "}},
-		Attendance: map[string]string{"inv": "attended"}, Actions: action}, found, []bool{false}, now)
+		Attendance: map[string]lantern.Attendance{"inv": "attended"}, Actions: action}, found, []bool{false}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestPlanOutcome(t *testing.T) {
 			nil, nil, lantern.EINVALID, []string{"decisions[0].child_id"}},
 		{"two decisions on one child", meeting("a"), lantern.Outcome{Held: true, Decisions: []lantern.MeetingDecision{{ChildID: "a", Level: "high"}, {ChildID: "a", Level: "medium"}}},
 			nil, nil, lantern.EINVALID, []string{"decisions[1].child_id"}},
-		{"attendance of someone not invited", meeting("a"), lantern.Outcome{Held: true, Attendance: map[string]string{"stranger": "attended"}},
+		{"attendance of someone not invited", meeting("a"), lantern.Outcome{Held: true, Attendance: map[string]lantern.Attendance{"stranger": "attended"}},
 			nil, nil, lantern.EINVALID, []string{"attendance.stranger"}},
 		{"the next meeting before this one", meeting("a"), lantern.Outcome{Held: true, NextMeetingDate: lantern.Date{Year: 2026, Month: 11, Day: 1}},
 			nil, nil, lantern.EINVALID, []string{"next_meeting_date"}},

@@ -66,7 +66,7 @@ func (s *Store) Distribute(ctx context.Context, id string, version int) (*lanter
 		}
 		latest := map[string]string{}
 		var byRole map[lantern.PathwayRole][]*lantern.Contact
-		if m.Kind == "cse-strategy" {
+		if m.Kind == lantern.MeetingCSEStrategy {
 			// Each child's latest toolkit; a child with none is left out.
 			for _, child := range m.ChildIDs {
 				var aid string

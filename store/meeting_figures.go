@@ -66,7 +66,7 @@ func (s *Store) ReportMeetingFigures(ctx context.Context, from, to lantern.Date)
 	start, end := s.d.ts(from.Time()), s.d.ts(lantern.EndOfDay(to))
 	f := &MeetingFigures{From: from.String(), To: to.String(), Report: *rep, ByKind: map[string]int{}}
 	for _, k := range lantern.MeetingKinds {
-		f.ByKind[k] = 0
+		f.ByKind[string(k)] = 0
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.kind, m.starts_at, COALESCE(mc.child_id, '') FROM meetings m
 		LEFT JOIN meeting_children mc ON mc.meeting_id = m.id

@@ -226,7 +226,7 @@ func TestMeetingFlow(t *testing.T) {
 		due := today.AddDays(14)
 		next := today.AddDays(42)
 		good := lantern.Outcome{Held: true, Chair: "Indy Chair", Minutes: "Discussed the missing episodes.", Associates: "An older male, 'Jay', with a blue car.",
-			Attendance: map[string]string{unitInv: "attended", coordInv: "apologies"}, NextMeetingDate: next,
+			Attendance: map[string]lantern.Attendance{unitInv: "attended", coordInv: "apologies"}, NextMeetingDate: next,
 			Decisions: []lantern.MeetingDecision{{ChildID: ava.ID, Level: "medium", Rationale: "Pattern of going missing", Recommendations: []string{"s47"}}},
 			Actions:   []lantern.MeetingAction{{Description: "Check the car's registration", Owner: officer.Email, DueDate: due}}}
 		for _, tc := range []struct {
@@ -234,8 +234,8 @@ func TestMeetingFlow(t *testing.T) {
 			mod   func(o *lantern.Outcome)
 			field string
 		}{
-			{"attendance of someone not invited", func(o *lantern.Outcome) { o.Attendance = map[string]string{"nope": "attended"} }, "attendance.nope"},
-			{"an attendance not on the list", func(o *lantern.Outcome) { o.Attendance = map[string]string{unitInv: "maybe"} }, "attendance." + unitInv},
+			{"attendance of someone not invited", func(o *lantern.Outcome) { o.Attendance = map[string]lantern.Attendance{"nope": "attended"} }, "attendance.nope"},
+			{"an attendance not on the list", func(o *lantern.Outcome) { o.Attendance = map[string]lantern.Attendance{unitInv: "maybe"} }, "attendance." + unitInv},
 			{"the next meeting before this one", func(o *lantern.Outcome) { o.NextMeetingDate = today.AddDays(-30) }, "next_meeting_date"},
 			{"an action's agency unknown", func(o *lantern.Outcome) {
 				o.Actions = []lantern.MeetingAction{{Description: "x", Owner: officer.Email, DueDate: due, AgencyID: "nope"}}

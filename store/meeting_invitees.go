@@ -336,7 +336,7 @@ func (s *Store) InvitationSent(ctx context.Context, m *lantern.Meeting, inv lant
 			detail += " cancel"
 		}
 		tx.audit(auditEntry{Action: "meeting.invitation", Entity: "meeting", EntityID: m.ID, Detail: detail})
-		if inv.Cancel || m.Kind != "cse-strategy" || m.AssessmentID == "" || inv.Invitee.Role != string(lantern.PathwayPoliceUnit) {
+		if inv.Cancel || m.Kind != lantern.MeetingCSEStrategy || m.AssessmentID == "" || inv.Invitee.Role != string(lantern.PathwayPoliceUnit) {
 			return nil
 		}
 		var n int
@@ -371,7 +371,7 @@ func failureText(err error) string {
 
 // finishNextMeetingTasks ends a child's "arrange the next meeting" tasks
 // set by meetings of this kind.
-func (s *Store) finishNextMeetingTasks(ctx context.Context, tx *tx, childID, kind string, at time.Time) error {
+func (s *Store) finishNextMeetingTasks(ctx context.Context, tx *tx, childID string, kind lantern.MeetingKind, at time.Time) error {
 	return s.finishQueried(ctx, tx, childID, lantern.ClockNextMeeting, at, `SELECT t.id FROM tasks t JOIN meetings m ON m.id = t.source_id
 		WHERE t.child_id = $1 AND t.clock = $2 AND t.status = 'open' AND m.kind = $3`, childID, lantern.ClockNextMeeting, kind)
 }
@@ -427,7 +427,7 @@ func (s *Store) CompleteAction(ctx context.Context, meetingID, actionID string) 
 // usually invites: the directory's entries for the kind's pathway roles
 // (the police exploitation unit to a CSE strategy meeting), and each
 // child's allocated social worker.
-func (s *Store) SuggestedInvitees(ctx context.Context, kind string, childIDs []string) ([]lantern.Invitee, error) {
+func (s *Store) SuggestedInvitees(ctx context.Context, kind lantern.MeetingKind, childIDs []string) ([]lantern.Invitee, error) {
 	out := []lantern.Invitee{}
 	seen := map[string]bool{}
 	roles := lantern.SuggestedRoles(kind)
@@ -480,7 +480,7 @@ func (s *Store) SuggestedInvitees(ctx context.Context, kind string, childIDs []s
 		}
 	}
 	// Who works with each child is part of their record.
-	if err := s.auditedChildren(ctx, auditEntry{Action: "meeting.suggestions", Entity: "meeting", Detail: "kind=" + kind}, ids); err != nil {
+	if err := s.auditedChildren(ctx, auditEntry{Action: "meeting.suggestions", Entity: "meeting", Detail: "kind=" + string(kind)}, ids); err != nil {
 		return nil, err
 	}
 	return out, nil

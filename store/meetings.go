@@ -16,10 +16,10 @@ import (
 func (s *Store) CreateMeeting(ctx context.Context, in lantern.MeetingInput) (*lantern.Meeting, error) {
 	u := lantern.UserFromContext(ctx)
 	var p lantern.Problems
-	if !lantern.ValidMeetingKind(in.Kind) {
-		p.Add("kind", "The kind must be one of "+strings.Join(lantern.MeetingKinds, ", "))
+	if !in.Kind.Valid() {
+		p.Add("kind", "The kind must be one of "+lantern.OneOf(lantern.MeetingKinds))
 	}
-	if len(in.ChildIDs) == 0 && in.Kind != "context-conference" {
+	if len(in.ChildIDs) == 0 && !in.Kind.MayBeAboutNoChild() {
 		p.Add("child_ids", "Give the children the meeting is about")
 	}
 	if len(in.ChildIDs) > 100 {
@@ -97,13 +97,13 @@ func (s *Store) CreateMeeting(ctx context.Context, in lantern.MeetingInput) (*la
 			if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_children (meeting_id, child_id) VALUES ($1, $2)`, m.ID, id); err != nil {
 				return internal("meeting child", err)
 			}
-			tx.audit(auditEntry{Action: "meeting.create", Entity: "meeting", EntityID: m.ID, ChildID: id, Detail: "kind=" + m.Kind})
+			tx.audit(auditEntry{Action: "meeting.create", Entity: "meeting", EntityID: m.ID, ChildID: id, Detail: "kind=" + string(m.Kind)})
 		}
 		if err := s.involveInvitees(ctx, tx, m.ChildIDs, invitees, now); err != nil {
 			return err
 		}
 		if len(m.ChildIDs) == 0 {
-			tx.audit(auditEntry{Action: "meeting.create", Entity: "meeting", EntityID: m.ID, Detail: "kind=" + m.Kind})
+			tx.audit(auditEntry{Action: "meeting.create", Entity: "meeting", EntityID: m.ID, Detail: "kind=" + string(m.Kind)})
 		}
 		return nil
 	})

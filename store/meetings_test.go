@@ -18,7 +18,7 @@ import (
 // mtMeeting arranges a meeting as u and fails the test on error.
 func mtMeeting(t *testing.T, s *store.Store, u *lantern.User, kind string, at time.Time, children ...string) *lantern.Meeting {
 	t.Helper()
-	m, err := s.CreateMeeting(storetest.As(u), lantern.MeetingInput{Kind: kind, ChildIDs: children, StartsAt: at, EndsAt: at.Add(90 * time.Minute),
+	m, err := s.CreateMeeting(storetest.As(u), lantern.MeetingInput{Kind: lantern.MeetingKind(kind), ChildIDs: children, StartsAt: at, EndsAt: at.Add(90 * time.Minute),
 		Location: "Room 2, Civic Centre"})
 	if err != nil {
 		t.Fatalf("meeting %s at %s: %v", kind, at, err)

@@ -199,9 +199,9 @@ func (s *Server) apiMeetingShares(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSuggestedInvitees(w http.ResponseWriter, r *http.Request) {
-	kind := r.URL.Query().Get("kind")
-	if !lantern.ValidMeetingKind(kind) {
-		s.error(w, r, lantern.Invalid(lantern.FieldError{Field: "kind", Message: "The kind must be one of cse-strategy, strategy-discussion, icpc, review, core-group, context-conference"}))
+	kind := lantern.MeetingKind(r.URL.Query().Get("kind"))
+	if !kind.Valid() {
+		s.error(w, r, lantern.Invalid(lantern.FieldError{Field: "kind", Message: "The kind must be one of " + lantern.OneOf(lantern.MeetingKinds)}))
 		return
 	}
 	children := r.URL.Query()["child_id"]

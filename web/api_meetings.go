@@ -32,11 +32,11 @@ func (s *Server) meetingRoutes() {
 
 // MeetingRequest is the body of POST /api/v1/meetings.
 type MeetingRequest struct {
-	Kind     string   `json:"kind"`
-	ChildIDs []string `json:"child_ids"`
-	StartsAt *string  `json:"starts_at"`
-	EndsAt   *string  `json:"ends_at"`
-	Location string   `json:"location"`
+	Kind     lantern.MeetingKind `json:"kind"`
+	ChildIDs []string            `json:"child_ids"`
+	StartsAt *string             `json:"starts_at"`
+	EndsAt   *string             `json:"ends_at"`
+	Location string              `json:"location"`
 	// Added to api.md's fields: the toolkit attached, the invitees, and
 	// whether the young person and carers are invited.
 	AssessmentID string           `json:"assessment_id"`
@@ -98,7 +98,7 @@ func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request) {
 	if len(p) == 0 && !in.EndsAt.After(in.StartsAt) {
 		p.Add("ends_at", "The meeting must end after it starts")
 	}
-	if !lantern.ValidMeetingKind(req.Kind) {
+	if !req.Kind.Valid() {
 		p.Add("kind", "The kind must be one of cse-strategy, strategy-discussion, icpc, review, core-group, context-conference")
 	}
 	if err := p.Err(); err != nil {
@@ -156,11 +156,11 @@ type OutcomeRequest struct {
 	Decisions []DecisionRequest `json:"decisions"`
 	Actions   []ActionRequest   `json:"actions"`
 	// Added to api.md's fields.
-	Attendance      map[string]string `json:"attendance"` // invitee id → attended, apologies, sent-report, absent
-	Chair           string            `json:"chair"`
-	Minutes         string            `json:"minutes"`
-	Associates      string            `json:"associates"`
-	NextMeetingDate *string           `json:"next_meeting_date"`
+	Attendance      map[string]lantern.Attendance `json:"attendance"` // invitee id → attended, apologies, sent-report, absent
+	Chair           string                        `json:"chair"`
+	Minutes         string                        `json:"minutes"`
+	Associates      string                        `json:"associates"`
+	NextMeetingDate *string                       `json:"next_meeting_date"`
 }
 
 // DecisionRequest is a decision for one child.

@@ -241,7 +241,7 @@ func TestMeetingFiguresPage(t *testing.T) {
 			bea := e.createChild(f.SocialWorker, "Bea", "Example")
 			hold := func(kind string, at time.Time, children []string, o lantern.Outcome) *lantern.Meeting {
 				t.Helper()
-				m, err := st.CreateMeeting(sw, lantern.MeetingInput{Kind: kind, ChildIDs: children, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 1"})
+				m, err := st.CreateMeeting(sw, lantern.MeetingInput{Kind: lantern.MeetingKind(kind), ChildIDs: children, StartsAt: at, EndsAt: at.Add(time.Hour), Location: "Room 1"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -310,7 +310,7 @@ func TestMeetingFiguresPage(t *testing.T) {
 				}
 				if got := mfTable(t, r.body, "meetings-by-kind"); strings.Join(got, "|") !=
 					"CSE strategy meeting 2|Strategy discussion 0|Initial child protection conference 0|Review child protection conference 0|"+
-						"Core group meeting 1|"+lantern.MeetingKindLabel("context-conference")+" 0" {
+						"Core group meeting 1|"+lantern.MeetingContextConference.Label()+" 0" {
 					t.Errorf("by kind %q", got)
 				}
 				// Only the action due 20 November falls in the period: open, late.

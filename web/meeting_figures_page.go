@@ -70,7 +70,7 @@ func (s *Server) meetingFiguresPage(w http.ResponseWriter, r *http.Request) {
 	}
 	kinds := make([]labelledCount, 0, len(lantern.MeetingKinds))
 	for _, k := range lantern.MeetingKinds {
-		kinds = append(kinds, labelledCount{lantern.MeetingKindLabel(k), f.ByKind[k]})
+		kinds = append(kinds, labelledCount{k.Label(), f.ByKind[string(k)]})
 	}
 	p.Data = meetingFiguresView{Figures: f, From: from, To: to, Levels: levels, Kinds: kinds, Quarters: f.ByQuarter}
 	s.render(w, r, http.StatusOK, "meeting_figures", p)

@@ -24,7 +24,7 @@ type MailResult struct {
 func (s *Server) calendar(r *http.Request, m *lantern.Meeting, attendee string, cancel bool) string {
 	link := s.link(r, "/meetings/"+m.ID)
 	e := ical.Event{UID: m.ID + "@lantern", Sequence: m.Sequence, Start: m.StartsAt, End: m.EndsAt, Stamp: s.stNow(),
-		Summary: lantern.MeetingKindLabel(m.Kind), Location: m.Location, Description: "Details in Lantern: " + link, URL: link,
+		Summary: m.Kind.Label(), Location: m.Location, Description: "Details in Lantern: " + link, URL: link,
 		Cancelled: cancel || m.Status == "cancelled"}
 	if s.cfg.Mail != nil {
 		if from, err := mailAddress(s.cfg.Mail.From); err == nil {
@@ -62,7 +62,7 @@ func (s *Server) sendInvitations(ctx context.Context, r *http.Request, id string
 		case inv.Invitee.SentSequence >= 0:
 			kind = notify.KindUpdate
 		}
-		msg, err := notify.ComposeInvitation(mailer.From(), inv.Invitee.Email, notify.Invitation{Title: lantern.MeetingKindLabel(m.Kind),
+		msg, err := notify.ComposeInvitation(mailer.From(), inv.Invitee.Email, notify.Invitation{Title: m.Kind.Label(),
 			StartsAt: m.StartsAt, EndsAt: m.EndsAt, Location: m.Location, Link: s.link(r, "/meetings/"+m.ID),
 			Calendar: s.calendar(r, m, inv.Invitee.Email, inv.Cancel), Kind: kind}, s.stNow())
 		if err == nil {
@@ -96,7 +96,7 @@ func (s *Server) sendDistribution(ctx context.Context, r *http.Request, m *lante
 	}
 	defer mailer.Close()
 	for _, d := range ds {
-		msg, err := notify.ComposeShared(mailer.From(), d.To.Email, notify.SharedNotice{Title: lantern.MeetingKindLabel(m.Kind), StartsAt: m.StartsAt,
+		msg, err := notify.ComposeShared(mailer.From(), d.To.Email, notify.SharedNotice{Title: m.Kind.Label(), StartsAt: m.StartsAt,
 			What: d.What, Link: s.link(r, "/meetings/"+m.ID)}, s.stNow())
 		if err == nil {
 			err = mailer.Send(ctx, d.To.Email, msg)

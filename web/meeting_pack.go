@@ -12,14 +12,14 @@ import (
 // agenda is the running order of a meeting of a kind. A CSE strategy
 // meeting follows the pathway: what is known, the toolkit, associates and
 // offenders, the level, the recommendations and the plan.
-func agenda(kind string) []string {
+func agenda(kind lantern.MeetingKind) []string {
 	common := []string{"Introductions, apologies and confidentiality"}
 	switch kind {
-	case "cse-strategy", "strategy-discussion":
+	case lantern.MeetingCSEStrategy, lantern.MeetingStrategyDiscussion:
 		return append(common, "Information from each agency", "The CSE toolkit: indicators and analysis",
 			"What is known of associates and suspected offenders", "The level of risk: emerging, medium or high",
 			"Recommendations (s47 enquiries, child protection conference, early help)", "Actions, owners and dates", "Date of the next meeting")
-	case "context-conference":
+	case lantern.MeetingContextConference:
 		return append(common, "The place or group and what is known of it", "Children connected with it",
 			"Associates and suspected offenders", "Disruption and safety plan", "Actions, owners and dates", "Date of the next meeting")
 	}
@@ -41,7 +41,7 @@ func (s *Server) meetingPack(r *http.Request, id string) ([]byte, error) {
 	}
 	m := mp.Meeting
 	today := lantern.Today(s.stNow())
-	p := pack.Pack{Title: lantern.MeetingKindLabel(m.Kind), StartsAt: m.StartsAt, EndsAt: m.EndsAt, Location: m.Location, Chair: m.Chair,
+	p := pack.Pack{Title: m.Kind.Label(), StartsAt: m.StartsAt, EndsAt: m.EndsAt, Location: m.Location, Chair: m.Chair,
 		Generated: s.stNow(), Agenda: agenda(m.Kind), Marking: packMarking(s.cfg.Demo)}
 	for _, c := range mp.Children {
 		pc := pack.Child{Name: c.Child.GivenName + " " + c.Child.FamilyName, DateOfBirth: c.Child.DateOfBirth.Format(), Level: levelWord(c.Level)}
@@ -69,7 +69,7 @@ func (s *Server) meetingPack(r *http.Request, id string) ([]byte, error) {
 		}
 		resp := "Invited"
 		if v.Attendance != "" {
-			resp = lantern.AttendanceLabel(v.Attendance)
+			resp = v.Attendance.Label()
 		} else if v.SentSequence < 0 {
 			resp = "Not yet sent"
 		}

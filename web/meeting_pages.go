@@ -41,11 +41,11 @@ func (s *Server) meetingPageRoutes() {
 func kindOptions() []eventOption {
 	var out []eventOption
 	for _, k := range lantern.MeetingKinds {
-		o := eventOption{Value: k, Label: lantern.MeetingKindLabel(k)}
+		o := eventOption{Value: string(k), Label: k.Label()}
 		switch k {
-		case "cse-strategy":
+		case lantern.MeetingCSEStrategy:
 			o.Hint = "Decides the level of risk (emerging, medium or high) and what happens next. The police exploitation unit is invited and sent the toolkit."
-		case "context-conference":
+		case lantern.MeetingContextConference:
 			o.Hint = "About a place or a peer group, and the children connected with it."
 		}
 		out = append(out, o)
@@ -61,21 +61,13 @@ var levelOptions = []eventOption{
 	{Value: "high", Label: "High", Hint: "Being exploited"},
 }
 
-var recommendationOptions = []eventOption{
-	{Value: "s47", Label: "Section 47 enquiries"}, {Value: "icpc", Label: "Initial child protection conference"},
-	{Value: "early-help", Label: "Early help"}, {Value: "police-investigation", Label: "Police investigation"},
-	{Value: "return-interview", Label: "Return interview"}, {Value: "strategy-meeting-review", Label: "Review strategy meeting"},
-	{Value: "no-further-action", Label: "No further action"},
-}
-
-func recommendationLabel(v string) string {
-	for _, o := range recommendationOptions {
-		if o.Value == v {
-			return o.Label
-		}
+var recommendationOptions = func() []eventOption {
+	out := make([]eventOption, len(lantern.Recommendations))
+	for i, r := range lantern.Recommendations {
+		out[i] = eventOption{Value: r, Label: lantern.RecommendationLabel(r)}
 	}
-	return v
-}
+	return out
+}()
 
 var attendanceOptions = []eventOption{{Value: "", Label: "Not recorded"}, {Value: "attended", Label: "Attended"}, {Value: "apologies", Label: "Sent apologies"},
 	{Value: "sent-report", Label: "Sent a report"}, {Value: "absent", Label: "Did not attend"}}
@@ -194,16 +186,16 @@ func (s *Server) inviteeChoices(r *http.Request) (inviteeChoices, error) {
 func (s *Server) newMeetingPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	childIDs := q["child_id"]
-	kind := q.Get("kind")
-	if kind == "" || !lantern.ValidMeetingKind(kind) {
-		kind = "cse-strategy"
+	kind := lantern.MeetingKind(q.Get("kind"))
+	if !kind.Valid() {
+		kind = lantern.MeetingCSEStrategy
 	}
 	data, err := s.arrangeData(r, childIDs, q.Get("assessment_id"))
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	form := map[string]string{"kind": kind, "young_person": "", "carers": ""}
+	form := map[string]string{"kind": string(kind), "young_person": "", "carers": ""}
 	sug, err := s.st.SuggestedInvitees(r.Context(), kind, childIDs)
 	if err != nil {
 		s.error(w, r, err)
@@ -348,7 +340,7 @@ func (s *Server) createMeetingPage(w http.ResponseWriter, r *http.Request) {
 		checkParticipation(&p, pt)
 	}
 	invitees, fields := inviteesFrom(form)
-	in := lantern.MeetingInput{Kind: form.Get("kind"), ChildIDs: form["child_id"], StartsAt: start, EndsAt: end, Location: form.Get("location"),
+	in := lantern.MeetingInput{Kind: lantern.MeetingKind(form.Get("kind")), ChildIDs: form["child_id"], StartsAt: start, EndsAt: end, Location: form.Get("location"),
 		AssessmentID: form.Get("assessment_id"), Invitees: invitees, Participation: &pt}
 	var m *lantern.Meeting
 	if err = p.Err(); err == nil {
@@ -448,7 +440,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	p := s.newPage(r, lantern.MeetingKindLabel(m.Kind))
+	p := s.newPage(r, m.Kind.Label())
 	p.Nav = "meetings"
 	q := r.URL.Query()
 	switch q.Get("done") {
@@ -669,7 +661,7 @@ func (s *Server) outcomePage(w http.ResponseWriter, r *http.Request) {
 	}
 	form := map[string]string{"version": strconv.Itoa(m.Version), "held": "yes", "chair": m.Chair}
 	for _, v := range m.Invitees {
-		form["attendance-"+v.ID] = v.Attendance
+		form["attendance-"+v.ID] = string(v.Attendance)
 	}
 	s.renderOutcome(w, r, http.StatusOK, m, form, nil)
 }
@@ -744,10 +736,10 @@ func (s *Server) recordOutcomePage(w http.ResponseWriter, r *http.Request) {
 		p.Add("held", "The meeting has not started yet: record whether it took place once it has")
 	}
 	o := lantern.Outcome{Held: held == "yes", Chair: form.Get("chair"), Minutes: form.Get("minutes"), Associates: form.Get("associates"),
-		Attendance: map[string]string{}, NextMeetingDate: meetingDate(&p, form, "next_meeting_date", "the date of the next meeting", false)}
+		Attendance: map[string]lantern.Attendance{}, NextMeetingDate: meetingDate(&p, form, "next_meeting_date", "the date of the next meeting", false)}
 	for _, v := range m.Invitees {
 		if a := form.Get("attendance-" + v.ID); a != "" {
-			o.Attendance[v.ID] = a
+			o.Attendance[v.ID] = lantern.Attendance(a)
 		}
 	}
 	rename := map[string]string{"held": "held", "next_meeting_date": "next_meeting_date"}
@@ -828,10 +820,8 @@ func (s *Server) distributePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func init() {
-	funcs["meetingKind"] = lantern.MeetingKindLabel
-	funcs["attendanceLabel"] = lantern.AttendanceLabel
 	funcs["inviteeRole"] = roleWords
-	funcs["recommendationLabel"] = recommendationLabel
+	funcs["recommendation"] = lantern.RecommendationLabel
 	funcs["meetingLevel"] = func(l string) toolkit.Level { return toolkit.Level(l) }
 	funcs["meetingTime"] = func(start, end time.Time) string {
 		s, e := start.In(lantern.London), end.In(lantern.London)
