@@ -12,6 +12,11 @@ import (
 // Gender values accepted for a child's record.
 var Genders = []string{"female", "male", "non-binary", "other", "not-known"}
 
+// GenderLabel says a gender in words.
+func GenderLabel(g string) string {
+	return labelOf(g, map[string]string{"female": "Female", "male": "Male", "non-binary": "Non-binary", "other": "Other", "not-known": "Not known"})
+}
+
 // Child is a child or young person's record.
 type Child struct {
 	ID          string    `json:"id"`

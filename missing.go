@@ -130,6 +130,17 @@ var FollowUps = []string{"new-concern", "reassessment", "police-intelligence"}
 // NotHeldReasons are why an interview did not happen.
 var NotHeldReasons = []string{"declined", "not-reachable"}
 
+// FollowUpLabel says a follow-up in words.
+func FollowUpLabel(f string) string {
+	return labelOf(f, map[string]string{"new-concern": "Record a new concern", "reassessment": "Complete the toolkit again",
+		"police-intelligence": "Share intelligence with the police"})
+}
+
+// NotHeldLabel says why an interview did not happen, in words.
+func NotHeldLabel(r string) string {
+	return labelOf(r, map[string]string{"declined": "The young person declined it", "not-reachable": "The young person could not be reached"})
+}
+
 // CanReadRestricted reports whether u may read what a child said in a
 // return interview: children's social care's social workers and managers,
 // and the CSE coordinator.

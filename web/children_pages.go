@@ -320,7 +320,7 @@ func conflictRows(cur *lantern.Child, in lantern.ChildInput) []conflictRow {
 		{"Family name", cur.FamilyName, in.FamilyName, false},
 		{"Date of birth", cur.DateOfBirth.Format(), in.DateOfBirth.Format(), false},
 		{"Date of birth estimated", yes(d.DOBEstimated), yes(n.DOBEstimated), false},
-		{"Gender", genderLabel(cur.Gender), genderLabel(in.Gender), false},
+		{"Gender", lantern.GenderLabel(cur.Gender), lantern.GenderLabel(in.Gender), false},
 		{"Ethnicity", lantern.EthnicityLabel(d.Ethnicity), lantern.EthnicityLabel(n.Ethnicity), false},
 		{"First language", d.FirstLanguage, n.FirstLanguage, false},
 		{"Needs an interpreter", yes(d.InterpreterNeeded), yes(n.InterpreterNeeded), false},

@@ -17,8 +17,8 @@ import (
 
 func init() {
 	funcs["presentationLabel"] = lantern.PresentationLabel
-	funcs["followUpLabel"] = followUpLabel
-	funcs["notHeldLabel"] = notHeldLabel
+	funcs["followUpLabel"] = lantern.FollowUpLabel
+	funcs["notHeldLabel"] = lantern.NotHeldLabel
 	funcs["missingHowLate"] = missingHowLate
 	funcs["missingDuration"] = missingDuration
 	funcs["missingMonthLabel"] = monthLabel
@@ -67,28 +67,6 @@ const RestrictedReaders = "Only social workers and managers in children's social
 // StaleEpisode is what the episode page says when someone else changed
 // the episode after the page was shown.
 const StaleEpisode = "Someone else changed this episode while you were working on it, or the return is already recorded. Check what it says now, then record yours again if it is still needed"
-
-func followUpLabel(f string) string {
-	switch f {
-	case "new-concern":
-		return "Record a new concern"
-	case "reassessment":
-		return "Complete the toolkit again"
-	case "police-intelligence":
-		return "Share intelligence with the police"
-	}
-	return f
-}
-
-func notHeldLabel(r string) string {
-	switch r {
-	case "declined":
-		return "The young person declined it"
-	case "not-reachable":
-		return "The young person could not be reached"
-	}
-	return r
-}
 
 // missingDuration says a span in whole days and hours: "2 days 3 hours",
 // "45 minutes".
@@ -182,7 +160,7 @@ func presentationOptions() []eventOption {
 func followUpOptions() []eventOption {
 	var out []eventOption
 	for _, f := range lantern.FollowUps {
-		out = append(out, eventOption{Value: f, Label: followUpLabel(f)})
+		out = append(out, eventOption{Value: f, Label: lantern.FollowUpLabel(f)})
 	}
 	return out
 }

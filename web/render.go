@@ -42,7 +42,7 @@ var funcs = template.FuncMap{
 	"add":            func(a, b int) int { return a + b },
 	"sub":            func(a, b int) int { return a - b },
 	"genders":        func() []string { return lantern.Genders },
-	"genderLabel":    genderLabel,
+	"genderLabel":    lantern.GenderLabel,
 	"levelLabel":     func(l toolkit.Level) string { return l.Label() },
 	"levelTag":       levelTag,
 	"ethnicityLabel": lantern.EthnicityLabel,
@@ -217,19 +217,3 @@ func levelTag(l toolkit.Level) string {
 
 // clockLabel names a clock's task in words.
 func clockLabel(id string) string { return clocks.Label(id) }
-
-func genderLabel(g string) string {
-	switch g {
-	case "female":
-		return "Female"
-	case "male":
-		return "Male"
-	case "non-binary":
-		return "Non-binary"
-	case "other":
-		return "Other"
-	case "not-known":
-		return "Not known"
-	}
-	return g
-}
