@@ -489,7 +489,25 @@ func TestCasesPages(t *testing.T) {
 				}
 				return len(as)
 			}
-			var concernPath string
+			// Rosa's concern, recorded and moved on to the toolkit step, is
+			// what the toolkit's subtest completes: taken by the first
+			// subtest or, when that is not run, by the test after it.
+			words := "  She said \"he's my boyfriend, he's <b>21</b> & kind\"\n\n  then she cried\n"
+			recorded := newStep("Rosa's concern", func(t *testing.T) string {
+				r := b.post(base+"/concerns", url.Values{"immediate_risk": {"no"}, "disclosure": {"yes"}, "disclosure_words": {words},
+					"summary": {"Disclosed to her form tutor"}})
+				m := regexp.MustCompile(`^` + base + `/concerns/([^/?]+)\?done=recorded$`).FindStringSubmatch(r.header.Get("Location"))
+				if r.status != 303 || m == nil {
+					t.Fatalf("record the concern: %d to %q: %.500s", r.status, r.header.Get("Location"), r.body)
+				}
+				return base + "/concerns/" + m[1]
+			})
+			checked := newStep("records checked", func(t *testing.T) struct{} {
+				concernPath := recorded.take(t)
+				r := b.post(concernPath+"/steps", url.Values{"version": {"1"}, "step": {"records-checked"}, "note": {"Checked; told my manager"}})
+				wantRedirect(t, r, concernPath+"?done=moved")
+				return struct{}{}
+			})
 
 			t.Run("recording a concern", func(t *testing.T) {
 				wantPage(t, b.get(base+"/concerns/new"), 200, "Record a concern", "Is there immediate risk")
@@ -514,15 +532,9 @@ func TestCasesPages(t *testing.T) {
 					t.Fatalf("%d concerns stored after refusals", n)
 				}
 
-				words := "  She said \"he's my boyfriend, he's <b>21</b> & kind\"\n\n  then she cried\n"
-				r = b.post(base+"/concerns", url.Values{"immediate_risk": {"no"}, "disclosure": {"yes"}, "disclosure_words": {words},
-					"summary": {"Disclosed to her form tutor"}})
-				m := regexp.MustCompile(`^` + base + `/concerns/([^/?]+)\?done=recorded$`).FindStringSubmatch(r.header.Get("Location"))
-				if r.status != 303 || m == nil {
-					t.Fatalf("record the concern: %d to %q: %.500s", r.status, r.header.Get("Location"), r.body)
-				}
-				concernPath = base + "/concerns/" + m[1]
-				r = b.get(r.header.Get("Location"))
+				concernPath := recorded.take(t)
+				concernID := strings.TrimPrefix(concernPath, base+"/concerns/")
+				r = b.get(concernPath + "?done=recorded")
 				wantPage(t, r, 200, "The concern has been recorded", "Disclosed to her form tutor", "Concern recorded",
 					`<blockquote class="govuk-inset-text app-pre-wrap">`+template.HTMLEscapeString(words)+`</blockquote>`)
 				if strings.Contains(string(r.body), "<b>21</b>") {
@@ -531,18 +543,16 @@ func TestCasesPages(t *testing.T) {
 				wantPage(t, b.get(base), 200, `href="`+concernPath+`"`, "Disclosure", "Concern recorded")
 
 				// On to records checked; then the toolkit is the next step.
-				r = b.post(concernPath+"/steps", url.Values{"version": {"1"}, "step": {"records-checked"}, "note": {"Checked; told my manager"}})
-				wantRedirect(t, r, concernPath+"?done=moved")
+				checked.take(t)
 				wantPage(t, b.get(concernPath), 200, "Agency records checked and line manager informed", "Checked; told my manager",
-					`href="`+base+`/assessments/new?concern=`+m[1]+`"`)
+					`href="`+base+`/assessments/new?concern=`+concernID+`"`)
 				r = b.post(concernPath+"/steps", url.Values{"version": {"1"}, "step": {"records-checked"}})
 				wantPage(t, r, 409, errorSummary, "Someone else moved this concern on")
 				r = b.post(concernPath+"/steps", url.Values{"version": {"2"}, "step": {"referred"}})
 				wantPage(t, r, 422, errorSummary, "cannot move to")
 			})
-			if concernPath == "" {
-				t.FailNow()
-			}
+			concernPath := recorded.take(t)
+			checked.take(t)
 			concernID := strings.TrimPrefix(concernPath, base+"/concerns/")
 
 			t.Run("completing the toolkit", func(t *testing.T) {
