@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"lantern"
@@ -26,6 +27,13 @@ type digester struct {
 	cancel       context.CancelFunc
 	done         chan struct{}
 	doneDay      lantern.Date // the last day whose run needs nothing more
+
+	// looks counts the times the scheduler has looked at the clock (and
+	// run the digest if it was due), and looked is closed at the next one:
+	// tests wait on them to know a change of the clock has been seen.
+	mu     sync.Mutex
+	looks  int
+	looked chan struct{}
 }
 
 // startDigests starts the daily digest's scheduler if email is configured.
@@ -40,7 +48,7 @@ func (m *Main) startDigests() error {
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &digester{m: m, mail: mc, hour: hour, minute: minute, cancel: cancel, done: make(chan struct{})}
+	d := &digester{m: m, mail: mc, hour: hour, minute: minute, cancel: cancel, done: make(chan struct{}), looked: make(chan struct{})}
 	m.digests = d
 	go d.loop(ctx)
 	m.Log.Info("daily digest scheduled", "at", m.Config.DigestTime, "zone", "Europe/London", "smtp_starttls", mc.StartTLS)
@@ -77,6 +85,11 @@ func (d *digester) loop(ctx context.Context) {
 		if !now.Before(d.at(now)) && d.doneDay != today {
 			d.run(ctx)
 		}
+		d.mu.Lock()
+		d.looks++
+		close(d.looked)
+		d.looked = make(chan struct{})
+		d.mu.Unlock()
 		next := d.at(now)
 		if !now.Before(next) {
 			tomorrow := lantern.DateOf(today.Time().AddDate(0, 0, 1))

@@ -140,6 +140,7 @@ func TestDigestScheduler(t *testing.T) {
 
 			srv := smtptest.Start(t, smtptest.Options{})
 			var logs []*syncWriter
+			var mains []*app.Main
 			start := func() *app.Main {
 				c := app.Defaults()
 				c.Addr, c.DataDir, c.Database = "127.0.0.1:0", sc.DataDir, sc.Postgres
@@ -152,14 +153,30 @@ func TestDigestScheduler(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { m.Close() })
+				mains = append(mains, m)
 				return m
 			}
+			// waitFor waits until every running scheduler has looked at the
+			// clock afresh since it was last set, so that whatever it was
+			// going to send is sent, and checks n messages were sent in all.
+			// A look under way may have read the clock before it was set:
+			// the one after it has not.
 			waitFor := func(n int) {
 				t.Helper()
-				for deadline := time.Now().Add(20 * time.Second); len(srv.Messages()) < n && time.Now().Before(deadline); {
-					time.Sleep(10 * time.Millisecond)
+				for _, m := range mains {
+					from, _, running := m.DigestLooks()
+					for running {
+						looks, next, _ := m.DigestLooks()
+						if looks >= from+2 {
+							break
+						}
+						select {
+						case <-next:
+						case <-time.After(20 * time.Second):
+							t.Fatalf("the digest scheduler has not looked at the clock for 20s")
+						}
+					}
 				}
-				time.Sleep(100 * time.Millisecond) // and no more
 				if got := len(srv.Messages()); got != n {
 					t.Fatalf("%d messages, want %d", got, n)
 				}
@@ -188,11 +205,18 @@ func TestDigestScheduler(t *testing.T) {
 			clock.Set(time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC))
 			waitFor(2)
 
-			// Closed, a server sends no more.
+			// Closed, a server sends no more: its scheduler has stopped.
+			conns := srv.Connections()
 			m.Close()
+			if _, _, running := m.DigestLooks(); running {
+				t.Errorf("the digest scheduler runs on after Close")
+			}
 			clock.Set(time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC))
 			if d == "sqlite" {
 				waitFor(2)
+				if n := srv.Connections(); n != conns {
+					t.Errorf("%d connections to the mail server after Close", n-conns)
+				}
 			}
 			for _, l := range logs {
 				if strings.Contains(l.String(), "example.org") || strings.Contains(l.String(), "Marigold") {

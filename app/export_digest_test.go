@@ -9,3 +9,16 @@ func SetDigestPoll(d time.Duration) (restore func()) {
 	digestPoll = d
 	return func() { digestPoll = old }
 }
+
+// DigestLooks is how many times m's digest scheduler has looked at the
+// clock, and a channel closed when it next does; running is false when no
+// scheduler runs (email is off, or m is closed).
+func (m *Main) DigestLooks() (n int, next <-chan struct{}, running bool) {
+	d := m.digests
+	if d == nil {
+		return 0, nil, false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.looks, d.looked, true
+}

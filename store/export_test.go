@@ -5,3 +5,26 @@ import "lantern/password"
 // HashGate is the store's bound on password hashes run at once, for tests
 // to fill.
 func (s *Store) HashGate() *password.Gate { return s.hashes }
+
+// MergeTable is what MergeChildren declares it does with one table.
+type MergeTable struct {
+	Table, How, Why string
+	Columns         []string
+	// Statements is how many statements it runs on the table.
+	Statements int
+}
+
+// MergeTables is MergeChildren's list of the tables holding a child's id.
+func MergeTables() []MergeTable {
+	names := map[mergeHow]string{mergeMove: "move", mergeMoveUnlessDuplicate: "move-unless-duplicate",
+		mergeCopy: "copy", mergeCopySet: "copy-set", mergeLeave: "leave"}
+	var out []MergeTable
+	for _, m := range mergeTables {
+		how, ok := names[m.how]
+		if !ok {
+			how = "unknown"
+		}
+		out = append(out, MergeTable{Table: m.table, How: how, Why: m.why, Columns: m.columns, Statements: len(m.statements())})
+	}
+	return out
+}

@@ -7,11 +7,127 @@ import (
 	"lantern/match"
 )
 
+// mergeHow is what merging does with a table's rows about the duplicate.
+type mergeHow int
+
+const (
+	// mergeMove gives every row to the kept record.
+	mergeMove mergeHow = iota
+	// mergeMoveUnlessDuplicate gives a row to the kept record unless it
+	// has one with the same key already; dropUnmoved says whether the
+	// duplicate's rows left then are deleted or stay with it.
+	mergeMoveUnlessDuplicate
+	// mergeCopy adds to the kept record copies of the duplicate's rows,
+	// which keeps its own (the statements are written out in sql).
+	mergeCopy
+	// mergeCopySet adds to the kept record the members of a set that it
+	// lacks, then takes the duplicate out of the set (sql written out).
+	mergeCopySet
+	// mergeLeave leaves the rows with the duplicate, for the reason given.
+	mergeLeave
+)
+
+// mergeTable is one table holding a child's id, and what merging does with
+// it. Every such table is listed, even those left alone, and a test reads
+// the schema to keep it so: a new table about a child must say here what
+// happens to it when two records are merged.
+type mergeTable struct {
+	table string
+	// columns hold a child's id: one named child_id or sibling_id, or
+	// referencing children (id).
+	columns []string
+	how     mergeHow
+	// key is, for mergeMoveUnlessDuplicate, the column that with the
+	// child's makes a row unique.
+	key         string
+	dropUnmoved bool
+	// sql are the statements for mergeCopy and mergeCopySet.
+	sql []mergeStatement
+	// why says why, where the reason is not plain.
+	why string
+}
+
+// mergeStatement is one statement of a merge. Its parameters are $1 the
+// kept record and $2 the duplicate, or with dupOnly $1 the duplicate.
+type mergeStatement struct {
+	sql     string
+	dupOnly bool
+}
+
+func (m mergeTable) statements() []mergeStatement {
+	var out []mergeStatement
+	switch m.how {
+	case mergeMove:
+		for _, c := range m.columns {
+			out = append(out, mergeStatement{sql: `UPDATE ` + m.table + ` SET ` + c + ` = $1 WHERE ` + c + ` = $2`})
+		}
+	case mergeMoveUnlessDuplicate:
+		c := m.columns[0]
+		out = append(out, mergeStatement{sql: `UPDATE ` + m.table + ` SET ` + c + ` = $1 WHERE ` + c + ` = $2
+				AND NOT EXISTS (SELECT 1 FROM ` + m.table + ` k WHERE k.` + m.key + ` = ` + m.table + `.` + m.key + ` AND k.` + c + ` = $1)`})
+		if m.dropUnmoved {
+			out = append(out, mergeStatement{sql: `DELETE FROM ` + m.table + ` WHERE ` + c + ` = $1`, dupOnly: true})
+		}
+	case mergeCopy, mergeCopySet:
+		out = m.sql
+	}
+	return out
+}
+
+// mergeTables is every table holding a child's id, in the order merging
+// visits them.
+var mergeTables = []mergeTable{
+	{table: "concerns", columns: []string{"child_id"}, how: mergeMove},
+	{table: "assessments", columns: []string{"child_id"}, how: mergeMove},
+	{table: "tasks", columns: []string{"child_id"}, how: mergeMove},
+	{table: "child_names", columns: []string{"child_id"}, how: mergeMove},
+	{table: "child_addresses", columns: []string{"child_id"}, how: mergeMove},
+	{table: "child_schools", columns: []string{"child_id"}, how: mergeMove},
+	{table: "child_professionals", columns: []string{"child_id"}, how: mergeMove},
+	{table: "family_members", columns: []string{"child_id"}, how: mergeMove},
+	// The statutory events go with the tasks their clocks made.
+	{table: "referrals", columns: []string{"child_id"}, how: mergeMove},
+	{table: "sw_assessments", columns: []string{"child_id"}, how: mergeMove},
+	{table: "strategy_discussions", columns: []string{"child_id"}, how: mergeMove},
+	{table: "s47_enquiries", columns: []string{"child_id"}, how: mergeMove},
+	{table: "conferences", columns: []string{"child_id"}, how: mergeMove},
+	{table: "core_groups", columns: []string{"child_id"}, how: mergeMove},
+	{table: "protection_plans", columns: []string{"child_id"}, how: mergeMove},
+	{table: "missing_episodes", columns: []string{"child_id"}, how: mergeMove},
+	{table: "return_interviews", columns: []string{"child_id"}, how: mergeMove},
+	{table: "meeting_children", columns: []string{"child_id"}, how: mergeMoveUnlessDuplicate, key: "meeting_id", dropUnmoved: true,
+		why: "a meeting that was about both records is about the kept one, once"},
+	{table: "meeting_decisions", columns: []string{"child_id"}, how: mergeMoveUnlessDuplicate, key: "meeting_id",
+		why: "a meeting decides once about each child: where it decided about both records, the kept record's decision stands and the duplicate keeps its own"},
+	// What was shared about the child stays part of their history.
+	{table: "information_shares", columns: []string{"child_id"}, how: mergeMove},
+	{table: "involvements", columns: []string{"child_id"}, how: mergeCopy,
+		why: "an agency involved with either record is involved with the child, by the same source, which ends both when it ends; the duplicate's agencies still see it, to follow it to the kept record",
+		sql: []mergeStatement{{sql: `INSERT INTO involvements (id, child_id, agency_id, source, source_id, reason, started_at, started_by)
+			SELECT d.id || '+' || $1, $1, d.agency_id, d.source, d.source_id, d.reason, d.started_at, d.started_by FROM involvements d
+			WHERE d.child_id = $2 AND d.ended_at IS NULL
+			ON CONFLICT (child_id, agency_id, source, source_id) WHERE ended_at IS NULL DO NOTHING`}}},
+	{table: "child_siblings", columns: []string{"child_id", "sibling_id"}, how: mergeCopySet,
+		why: "siblings are sets: the kept record gains what it lacks, and the duplicate leaves them",
+		sql: []mergeStatement{
+			{sql: `INSERT INTO child_siblings (child_id, sibling_id, created_at) SELECT $1, sibling_id, created_at FROM child_siblings
+				WHERE child_id = $2 AND sibling_id <> $1 ON CONFLICT (child_id, sibling_id) DO NOTHING`},
+			{sql: `INSERT INTO child_siblings (child_id, sibling_id, created_at) SELECT child_id, $1, created_at FROM child_siblings
+				WHERE sibling_id = $2 AND child_id <> $1 ON CONFLICT (child_id, sibling_id) DO NOTHING`},
+			{sql: `DELETE FROM child_siblings WHERE child_id = $1 OR sibling_id = $1`, dupOnly: true},
+		}},
+	{table: "audit_log", columns: []string{"child_id"}, how: mergeLeave,
+		why: "the audit trail is append-only: what was done to the duplicate stays recorded against it"},
+	{table: "children", columns: []string{"merged_into"}, how: mergeLeave,
+		why: "the duplicate itself is kept, read-only, and marked merged into the kept record below; a record merged into the duplicate before still points at it"},
+}
+
 // MergeChildren makes dupID part of keepID's record: every concern,
 // assessment, task, other name, address, school, professional, family
 // member, sibling link and involved agency moves to keepID, the duplicate's
 // own name becomes an other name, and the duplicate is kept, read-only,
 // pointing at the record it was merged into. Both histories are kept.
+// mergeTables says what happens to each table holding a child's id.
 func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVersion, dupVersion int) (*lantern.Child, error) {
 	u := lantern.UserFromContext(ctx)
 	now := s.now()
@@ -42,62 +158,16 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 		case keep.Version != keepVersion || dup.Version != dupVersion:
 			return lantern.Errorf(lantern.ECONFLICT, "One of the records changed while you were comparing them: compare them again")
 		}
-		for _, q := range []string{
-			`UPDATE concerns SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE assessments SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE tasks SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE child_names SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE child_addresses SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE child_schools SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE child_professionals SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE family_members SET child_id = $1 WHERE child_id = $2`,
-			// The statutory events go with the tasks their clocks made.
-			`UPDATE referrals SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE sw_assessments SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE strategy_discussions SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE s47_enquiries SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE conferences SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE core_groups SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE protection_plans SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE missing_episodes SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE return_interviews SET child_id = $1 WHERE child_id = $2`,
-			`UPDATE meeting_children SET child_id = $1 WHERE child_id = $2
-				AND NOT EXISTS (SELECT 1 FROM meeting_children k WHERE k.meeting_id = meeting_children.meeting_id AND k.child_id = $1)`,
-			`UPDATE meeting_decisions SET child_id = $1 WHERE child_id = $2
-				AND NOT EXISTS (SELECT 1 FROM meeting_decisions k WHERE k.meeting_id = meeting_decisions.meeting_id AND k.child_id = $1)`,
-			// What was shared about the child stays part of their history.
-			`UPDATE information_shares SET child_id = $1 WHERE child_id = $2`,
-		} {
-			if _, err := tx.ExecContext(ctx, q, keepID, dupID); err != nil {
-				return internal("merge", err)
+		for _, m := range mergeTables {
+			for _, st := range m.statements() {
+				args := []any{keepID, dupID}
+				if st.dupOnly {
+					args = []any{dupID}
+				}
+				if _, err := tx.ExecContext(ctx, st.sql, args...); err != nil {
+					return internal("merge "+m.table, err)
+				}
 			}
-		}
-		// An agency involved with either record is involved with the child,
-		// by the same source, which ends both when it ends; the duplicate's
-		// agencies still see it, to follow it to the kept record.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO involvements (id, child_id, agency_id, source, source_id, reason, started_at, started_by)
-			SELECT d.id || '+' || $1, $1, d.agency_id, d.source, d.source_id, d.reason, d.started_at, d.started_by FROM involvements d
-			WHERE d.child_id = $2 AND d.ended_at IS NULL
-			ON CONFLICT (child_id, agency_id, source, source_id) WHERE ended_at IS NULL DO NOTHING`, keepID, dupID); err != nil {
-			return internal("merge", err)
-		}
-		// Siblings are sets: add what the keeper lacks.
-		for _, q := range []string{
-			`INSERT INTO child_siblings (child_id, sibling_id, created_at) SELECT $1, sibling_id, created_at FROM child_siblings
-				WHERE child_id = $2 AND sibling_id <> $1 ON CONFLICT (child_id, sibling_id) DO NOTHING`,
-			`INSERT INTO child_siblings (child_id, sibling_id, created_at) SELECT child_id, $1, created_at FROM child_siblings
-				WHERE sibling_id = $2 AND child_id <> $1 ON CONFLICT (child_id, sibling_id) DO NOTHING`,
-		} {
-			if _, err := tx.ExecContext(ctx, q, keepID, dupID); err != nil {
-				return internal("merge", err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM child_siblings WHERE child_id = $1 OR sibling_id = $1`, dupID); err != nil {
-			return internal("merge", err)
-		}
-		// A meeting that was about both records is about the kept one, once.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM meeting_children WHERE child_id = $1`, dupID); err != nil {
-			return internal("merge", err)
 		}
 		if dup.GivenName+" "+dup.FamilyName != keep.GivenName+" "+keep.FamilyName {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES ($1, $2, $3, 'previous-name', $4, $5)`,

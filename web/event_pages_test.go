@@ -74,6 +74,47 @@ func TestEventPages(t *testing.T) {
 			swB := browserFor(t, srv, f.SocialWorker.Email)
 			child := e.createChild(f.SocialWorker, "Ria", "Patel")
 			base := "/children/" + child.ID
+			// Ria's story: later subtests build on each of these steps. Each
+			// is taken by its subtest or, when that is not run, by the test
+			// after it.
+			referralStep := newStep("Ria's referral", func(t *testing.T) string {
+				return created(t, swB.post(base+"/referrals/new", with(when("received_at", "24", "12", "2025", "16:30"),
+					"method", "phone", "referrer_name", "Jo Bloggs", "referrer_agency", "Riverside Academy")), base+"/referrals/")
+			})
+			decision := newStep("the referral's decision", func(t *testing.T) struct{} {
+				referral := referralStep.take(t)
+				r := swB.post(referral+"/update", with(when("decided_at", "29", "12", "2025", "11:15"), "form", "decision", "version", "1", "decision", "assessment"))
+				wantRedirect(t, r, referral+"?done=decision")
+				return struct{}{}
+			})
+			discussionForm := func() url.Values {
+				return with(when("held_at", "5", "1", "2026", "14:00"), "decision", "s47",
+					"participant-1-name", "Sam Worker", "participant-1-agency", "Children's services",
+					"participant-2-name", "PC Lee", "participant-2-agency", "Northmoor Police", "notes", "Agreed to start enquiries")
+			}
+			discussion := newStep("the strategy discussion", func(t *testing.T) string {
+				return created(t, swB.post(base+"/strategy-discussions/new", discussionForm()), base+"/strategy-discussions/")
+			})
+			conference := newStep("the initial conference", func(t *testing.T) string {
+				discussion.take(t)
+				return created(t, swB.post(base+"/conferences/new", with(when("held_at", "20", "1", "2026", "10:00"), "kind", "initial", "outcome", "plan")),
+					base+"/conferences/")
+			})
+			coreGroup := newStep("the core group", func(t *testing.T) string {
+				conference.take(t)
+				return created(t, swB.post(base+"/core-groups/new", when("held_at", "27", "1", "2026", "15:00")), base+"/core-groups/")
+			})
+			assessmentForm := func() url.Values {
+				form := with(when("started_at", "30", "12", "2025", "09:00"), "kind", "single")
+				for k, v := range when("completed_at", "20", "2", "2026", "09:00") {
+					form[k] = v
+				}
+				return form
+			}
+			assessment := newStep("the social work assessment", func(t *testing.T) string {
+				referralStep.take(t)
+				return created(t, swB.post(base+"/social-work-assessments/new", assessmentForm()), base+"/social-work-assessments/")
+			})
 
 			t.Run("every form, sent empty, names its fields", func(t *testing.T) {
 				for _, c := range []struct {
@@ -137,12 +178,9 @@ func TestEventPages(t *testing.T) {
 				}
 			})
 
-			var referral string
 			t.Run("a telephone referral starts four clocks", func(t *testing.T) {
-				r := swB.post(base+"/referrals/new", with(when("received_at", "24", "12", "2025", "16:30"),
-					"method", "phone", "referrer_name", "Jo Bloggs", "referrer_agency", "Riverside Academy"))
-				referral = created(t, r, base+"/referrals/")
-				r = swB.get(referral + "?done=recorded")
+				referral := referralStep.take(t)
+				r := swB.get(referral + "?done=recorded")
 				wantPage(t, r, 200, "The referral has been recorded", "Referral received 24 December 2025 at 16:30", "By telephone", "Jo Bloggs, Riverside Academy",
 					"Decide what happens next with the referral", "Referrer confirms the telephone referral in writing",
 					"Tell the referrer what was decided", "Complete the assessment",
@@ -173,6 +211,7 @@ func TestEventPages(t *testing.T) {
 					t.Errorf("%d tasks, want 4: %v", len(ts), due)
 				}
 			})
+			referral := referralStep.take(t)
 
 			taskStatus := func(clock string) lantern.TaskStatus {
 				t.Helper()
@@ -189,9 +228,6 @@ func TestEventPages(t *testing.T) {
 			}
 
 			t.Run("recording the decision ends its task", func(t *testing.T) {
-				if referral == "" {
-					t.Fatal("no referral")
-				}
 				r := swB.post(referral+"/update", url.Values{"form": {"decision"}, "version": {"1"}})
 				wantPage(t, r, 422, errorSummary, "Select the decision", "Enter the date and time the decision was made")
 				wantErrorLinks(t, r, "decision", "decided_at")
@@ -204,8 +240,7 @@ func TestEventPages(t *testing.T) {
 				r = swB.post(referral+"/update", with(when("decided_at", "30", "11", "2026", "10:00"), "form", "decision", "version", "1", "decision", "assessment"))
 				wantPage(t, r, 422, "The date and time the decision was made must not be in the future")
 
-				r = swB.post(referral+"/update", with(when("decided_at", "29", "12", "2025", "11:15"), "form", "decision", "version", "1", "decision", "assessment"))
-				wantRedirect(t, r, referral+"?done=decision")
+				decision.take(t)
 				r = swB.get(referral + "?done=decision")
 				wantPage(t, r, 200, "The decision has been recorded", "Assessment by children", "decided 29 December 2025 at 11:15",
 					`<strong class="govuk-tag govuk-tag--green">Done</strong>`)
@@ -219,6 +254,7 @@ func TestEventPages(t *testing.T) {
 					t.Errorf("the referrer-feedback task is %q, want open", got)
 				}
 			})
+			decision.take(t)
 
 			t.Run("a stale form is a conflict", func(t *testing.T) {
 				r := swB.post(referral+"/update", with(when("feedback_at", "30", "12", "2025", "09:00"), "form", "feedback", "version", "1"))
@@ -270,30 +306,28 @@ func TestEventPages(t *testing.T) {
 			})
 
 			t.Run("a strategy discussion with half a participant", func(t *testing.T) {
-				form := with(when("held_at", "5", "1", "2026", "14:00"), "decision", "s47",
-					"participant-1-name", "Sam Worker", "participant-1-agency", "Children's services",
-					"participant-2-name", "PC Lee", "notes", "Agreed to start enquiries")
+				form := discussionForm()
+				form.Del("participant-2-agency")
 				r := swB.post(base+"/strategy-discussions/new", form)
 				wantPage(t, r, 422, "Enter the agency of participant 2", `value="PC Lee"`, "Agreed to start enquiries")
 				wantErrorLinks(t, r, "participant-2-agency")
-				form.Set("participant-2-agency", "Northmoor Police")
-				r = swB.post(base+"/strategy-discussions/new", form)
-				page := created(t, r, base+"/strategy-discussions/")
+				page := discussion.take(t)
 				wantPage(t, swB.get(page+"?done=recorded"), 200, "The strategy discussion has been recorded", "5 January 2026 at 14:00",
 					"Start child protection enquiries (section 47)", "Sam Worker, Children&#39;s services", "PC Lee, Northmoor Police",
 					"Hold the initial child protection conference", "26 January 2026")
 			})
+			discussion.take(t)
 
 			t.Run("a conference after a section 47 discussion is not flagged", func(t *testing.T) {
-				r := swB.post(base+"/conferences/new", with(when("held_at", "20", "1", "2026", "10:00"), "kind", "initial", "outcome", "plan"))
-				page := created(t, r, base+"/conferences/")
-				r = swB.get(page + "?done=recorded")
+				page := conference.take(t)
+				r := swB.get(page + "?done=recorded")
 				wantPage(t, r, 200, "The conference has been recorded", "Initial child protection conference", "The child needs a child protection plan",
 					"Hold the first core group meeting", "Hold the first review conference")
 				if strings.Contains(string(r.body), web.FlagNoS47Warning) {
 					t.Errorf("a conference after a section 47 strategy discussion is flagged")
 				}
 			})
+			conference.take(t)
 
 			t.Run("a conference without a section 47 discussion is flagged", func(t *testing.T) {
 				other := e.createChild(f.SocialWorker, "Noor", "Ali")
@@ -320,30 +354,27 @@ func TestEventPages(t *testing.T) {
 			})
 
 			t.Run("a core group and an assessment", func(t *testing.T) {
-				r := swB.post(base+"/core-groups/new", when("held_at", "27", "1", "2026", "15:00"))
-				page := created(t, r, base+"/core-groups/")
+				page := coreGroup.take(t)
 				wantPage(t, swB.get(page+"?done=recorded"), 200, "The core group meeting has been recorded", "27 January 2026 at 15:00")
 				if got := taskStatus(clocks.CoreGroup); got != lantern.TaskDone {
 					t.Errorf("the core-group task is %q, want done", got)
 				}
 
-				form := with(when("started_at", "30", "12", "2025", "09:00"), "kind", "single")
+				form := assessmentForm()
 				for k, v := range when("completed_at", "29", "12", "2025", "09:00") {
 					form[k] = v
 				}
-				r = swB.post(base+"/social-work-assessments/new", form)
+				r := swB.post(base+"/social-work-assessments/new", form)
 				wantPage(t, r, 422, "An assessment cannot be completed before it started", `value="single"`)
 				wantErrorLinks(t, r, "completed_at")
-				form.Set("completed_at-day", "20")
-				form.Set("completed_at-month", "2")
-				form.Set("completed_at-year", "2026")
-				r = swB.post(base+"/social-work-assessments/new", form)
-				page = created(t, r, base+"/social-work-assessments/")
+				page = assessment.take(t)
 				wantPage(t, swB.get(page+"?done=recorded"), 200, "The assessment has been recorded", "Single assessment", "20 February 2026 at 09:00")
 				if got := taskStatus(clocks.Assessment); got != lantern.TaskDone {
 					t.Errorf("the assessment task is %q, want done", got)
 				}
 			})
+			coreGroup.take(t)
+			assessment.take(t)
 
 			t.Run("the child's events, newest first", func(t *testing.T) {
 				evs, err := srv.Store.ChildEvents(storetest.As(f.SocialWorker), child.ID)

@@ -149,14 +149,47 @@ func TestEventsAPI(t *testing.T) {
 			sw := f.SocialWorker
 			children := func(id string) string { return "/api/v1/children/" + id }
 
+			// The steps of the story later subtests build on: the work lists
+			// and figures count every task made before them. Each is taken by
+			// its subtest, or by the test after it when that is not run.
+			type referral struct {
+				id    string
+				tasks map[string]evTaskJSON
+				lines []string
+			}
 			christmas := e.createChild(sw, "Holly", "Example")
-			var refID string
-			var refTasks map[string]evTaskJSON
-			t.Run("a referral by phone on Christmas Eve", func(t *testing.T) {
+			christmasReferral := newStep("the Christmas Eve referral", func(t *testing.T) referral {
 				e.t = t
 				_, id, by, lines := evCreated(e, sw, children(christmas.ID)+"/referrals",
 					`{"received_at": "2026-12-24T16:30:00Z", "method": "phone", "referrer": {"name": "Terry Teacher", "agency": "Riverside Academy"}}`)
-				refID, refTasks = id, by
+				return referral{id, by, lines}
+			})
+			decided := newStep("the decision", func(t *testing.T) response {
+				e.t = t
+				r := e.as(sw, "PATCH", children(christmas.ID)+"/referrals/"+christmasReferral.take(t).id,
+					`{"version": 1, "decision": "assessment", "decided_at": "2026-12-29T10:00:00Z"}`)
+				if r.status != 200 {
+					t.Fatalf("decision: %d %s", r.status, r.body)
+				}
+				return r
+			})
+			summer := newStep("the summer referral", func(t *testing.T) []string {
+				e.t = t
+				c := e.createChild(sw, "Summer", "Example")
+				_, _, _, lines := evCreated(e, sw, children(c.ID)+"/referrals",
+					`{"received_at": "2027-05-20T23:30:00Z", "method": "online", "referrer": {"name": "Dr Jones", "agency": "Northmoor Surgery"}}`)
+				return lines
+			})
+			fresh := newStep("the bank holiday's referral", func(t *testing.T) map[string]evTaskJSON {
+				e.t = t
+				c := e.createChild(sw, "Fresh", "Example")
+				_, _, by, _ := evCreated(e, sw, children(c.ID)+"/referrals", `{"received_at": "2027-05-31T10:00:00Z", "method": "online", "referrer": {"name": "T"}}`)
+				return by
+			})
+
+			t.Run("a referral by phone on Christmas Eve", func(t *testing.T) {
+				e.t = t
+				lines := christmasReferral.take(t).lines
 				want := []string{
 					"referral-decision open due 2026-12-29 at 2026-12-29T23:59:59Z (wt2023)",
 					"referrer-feedback open due 2026-12-27 at 2026-12-27T16:30:00Z (wt2023)",
@@ -167,21 +200,21 @@ func TestEventsAPI(t *testing.T) {
 				_, lines = evChildTasks(e, sw, christmas.ID)
 				evWantLines(t, "listed", lines, want...)
 			})
+			christmasReferral.take(t)
 
 			t.Run("a referral in summer time, after midnight in London", func(t *testing.T) {
 				e.t = t
-				c := e.createChild(sw, "Summer", "Example")
-				_, _, _, lines := evCreated(e, sw, children(c.ID)+"/referrals",
-					`{"received_at": "2027-05-20T23:30:00Z", "method": "online", "referrer": {"name": "Dr Jones", "agency": "Northmoor Surgery"}}`)
-				evWantLines(t, "created", lines,
+				evWantLines(t, "created", summer.take(t),
 					"referral-decision open due 2027-05-24 at 2027-05-24T23:59:59+01:00 (wt2023)",
 					"referrer-feedback open due 2027-05-24 at 2027-05-24T00:30:00+01:00 (wt2023)",
 					"assessment open due 2027-07-26 at 2027-07-26T23:59:59+01:00 (wt2023)")
 			})
+			summer.take(t)
 
 			t.Run("the decision stops its clock", func(t *testing.T) {
 				e.t = t
-				path := children(christmas.ID) + "/referrals/" + refID
+				ref := christmasReferral.take(t)
+				path := children(christmas.ID) + "/referrals/" + ref.id
 				for _, tc := range []struct {
 					name, body string
 					status     int
@@ -208,10 +241,7 @@ func TestEventsAPI(t *testing.T) {
 				} else {
 					checkProblem(t, r, 404)
 				}
-				r := e.as(sw, "PATCH", path, `{"version": 1, "decision": "assessment", "decided_at": "2026-12-29T10:00:00Z"}`)
-				if r.status != 200 {
-					t.Fatalf("decision: %d %s", r.status, r.body)
-				}
+				r := decided.take(t)
 				up := decode[struct {
 					Version  int    `json:"version"`
 					Decision string `json:"decision"`
@@ -225,7 +255,7 @@ func TestEventsAPI(t *testing.T) {
 					"referrer-feedback open due 2026-12-27 at 2026-12-27T16:30:00Z (wt2023)",
 					"referral-written-followup open due 2026-12-26 at 2026-12-26T16:30:00Z (wt2023)",
 					"assessment open due 2027-03-02 at 2027-03-02T23:59:59Z (wt2023)")
-				if by["referral-decision"].ID != refTasks["referral-decision"].ID {
+				if by["referral-decision"].ID != ref.tasks["referral-decision"].ID {
 					t.Errorf("the decision's task changed id")
 				}
 				// The same version again is stale.
@@ -238,9 +268,12 @@ func TestEventsAPI(t *testing.T) {
 					t.Errorf("a stale change stopped the feedback clock: %q", after)
 				}
 			})
+			decided.take(t)
 
+			// The plan's events are one story, and only the work lists
+			// build on it: the subtest, when it is not run, is taken whole.
 			plan := e.createChild(sw, "Plan", "Example")
-			t.Run("strategy discussions and conferences", func(t *testing.T) {
+			plans := newStep("the plan's events", func(t *testing.T) struct{} {
 				e.t = t
 				_, _, _, lines := evCreated(e, sw, children(plan.ID)+"/strategy-discussions", `{"held_at": "2026-12-18T11:00:00Z", "decision": "s47"}`)
 				evWantLines(t, "s47 discussion", lines, "icpc open due 2027-01-13 at 2027-01-13T23:59:59Z (wt2023)")
@@ -276,7 +309,10 @@ func TestEventsAPI(t *testing.T) {
 				if got := decode[[]string](t, m["flags"]); !slices.Equal(got, []string{"no-s47-strategy-discussion"}) {
 					t.Errorf("flags %q, want [no-s47-strategy-discussion]", got)
 				}
+				return struct{}{}
 			})
+			t.Run("strategy discussions and conferences", func(t *testing.T) { plans.take(t) })
+			plans.take(t)
 
 			t.Run("bad input is refused and stores nothing", func(t *testing.T) {
 				e.t = t
@@ -365,12 +401,11 @@ func TestEventsAPI(t *testing.T) {
 			})
 
 			// Work lists. Now is noon on Tuesday 1 June 2027.
-			var fresh map[string]evTaskJSON
 			t.Run("my work", func(t *testing.T) {
 				e.t = t
-				c := e.createChild(sw, "Fresh", "Example")
 				// Received on the bank holiday: the decision is due today.
-				_, _, fresh, _ = evCreated(e, sw, children(c.ID)+"/referrals", `{"received_at": "2027-05-31T10:00:00Z", "method": "online", "referrer": {"name": "T"}}`)
+				fresh := fresh.take(t)
+				refTasks := christmasReferral.take(t).tasks
 				r := e.as(sw, "GET", "/api/v1/work", "")
 				if r.status != 200 {
 					t.Fatalf("my work: %d %s", r.status, r.body)
@@ -415,6 +450,7 @@ func TestEventsAPI(t *testing.T) {
 					t.Errorf("my work without a token: %d", r.status)
 				}
 			})
+			fresh.take(t)
 
 			t.Run("the team's work", func(t *testing.T) {
 				e.t = t
@@ -449,7 +485,7 @@ func TestEventsAPI(t *testing.T) {
 
 			t.Run("closing a task", func(t *testing.T) {
 				e.t = t
-				path := "/api/v1/tasks/" + fresh["referrer-feedback"].ID + "/close"
+				path := "/api/v1/tasks/" + fresh.take(t)["referrer-feedback"].ID + "/close"
 				if r := e.as(sw, "POST", path, `{"version": 1, "reason": "Told the referrer in person"}`); r.status != 403 {
 					t.Errorf("a social worker closes a task: %d %s", r.status, r.body)
 				}

@@ -149,6 +149,52 @@ func TestMeetingPages(t *testing.T) {
 				return v
 			}
 
+			// The CSE strategy meeting's story: arranged through the form,
+			// moved, then its outcome recorded with an action. Later subtests
+			// build on each step; each is taken by its subtest or, when that
+			// is not run, by the test after it, at the same point of the story.
+			arranged := newStep("the meeting arranged", func(t *testing.T) string {
+				mpgOn(t, e, sw)
+				r := sw.b.post("/meetings/new", arrange(func(v url.Values) {
+					with(v, "location", mpgScript+" Room 2", "other-1-name", mpgScript, "other-1-email", "gp@surgery.example.org", "other-1-agency", "Moor Surgery")
+				}))
+				m := mpgArrangedRE.FindStringSubmatch(r.header.Get("Location"))
+				if r.status != http.StatusSeeOther || m == nil {
+					t.Fatalf("arrange: %d to %q: %.2000s", r.status, r.header.Get("Location"), r.body)
+				}
+				return m[1]
+			})
+			moved := newStep("the meeting moved", func(t *testing.T) struct{} {
+				mpgOn(t, e, sw)
+				mpath := "/meetings/" + arranged.take(t)
+				r := sw.b.post(mpath+"/change", with(when("starts_at", "2", "12", "2026", "14:00"), "ends_at", "15:30", "location", "Room 5", "version", "1"))
+				wantRedirect(t, r, mpath+"?done=changed")
+				return struct{}{}
+			})
+			outcomeForm := func() url.Values {
+				return url.Values{"version": {"2"}, "held": {"yes"}, "chair": {"Indy Chair"}, "level-" + child.ID: {"medium"},
+					"rationale-" + child.ID: {"A pattern of going missing"}, "recommendations-" + child.ID: {"s47", "early-help"},
+					"minutes": {"Discussed <i>everything</i>"}, "action-1-description": {"Share the attendance record"},
+					"action-1-owner": {f.Teacher.ID}, "action-1-due": {"2026-12-15"}, "next_meeting_date": {"2027-01-05"}}
+			}
+			type outcomeDone struct {
+				page   response // the meeting's page after recording it
+				action string
+			}
+			outcome := newStep("the outcome recorded", func(t *testing.T) outcomeDone {
+				mpgOn(t, e, sw)
+				moved.take(t)
+				mpath := "/meetings/" + arranged.take(t)
+				r := sw.b.post(mpath+"/outcome", outcomeForm())
+				wantRedirect(t, r, mpath+"?done=outcome")
+				r = sw.b.get(r.header.Get("Location"))
+				m := regexp.MustCompile(`action="` + regexp.QuoteMeta(mpath) + `/actions/([^/"]+)/complete"`).FindSubmatch(r.body)
+				if m == nil {
+					t.Fatalf("no form to mark the action done")
+				}
+				return outcomeDone{page: r, action: string(m[1])}
+			})
+
 			t.Run("the arrange form ticks whom the pathway suggests", func(t *testing.T) {
 				mpgOn(t, e, sw)
 				for _, c := range []struct {
@@ -295,19 +341,11 @@ func TestMeetingPages(t *testing.T) {
 				}
 			})
 
-			var meeting string // the CSE strategy meeting arranged through the form
 			t.Run("arranged, and its page and the list escape what was typed", func(t *testing.T) {
 				mpgOn(t, e, sw)
-				r := sw.b.post("/meetings/new", arrange(func(v url.Values) {
-					with(v, "location", mpgScript+" Room 2", "other-1-name", mpgScript, "other-1-email", "gp@surgery.example.org", "other-1-agency", "Moor Surgery")
-				}))
-				m := mpgArrangedRE.FindStringSubmatch(r.header.Get("Location"))
-				if r.status != http.StatusSeeOther || m == nil {
-					t.Fatalf("arrange: %d to %q: %.2000s", r.status, r.header.Get("Location"), r.body)
-				}
-				meeting = m[1]
+				meeting := arranged.take(t)
 				esc := "&lt;script&gt;alert(1)&lt;/script&gt;"
-				r = sw.b.get(r.header.Get("Location"))
+				r := sw.b.get("/meetings/" + meeting + "?done=arranged")
 				wantPage(t, r, 200, "The meeting has been arranged", "<h1 class=\"govuk-heading-l\">CSE strategy meeting", "Scheduled",
 					"Tuesday 1 December 2026, 10:00 to 11:30", esc+" Room 2", "Exploitation unit", "seiu@police.example.org", "Northmoor Police",
 					"CSE coordinator", esc, "gp@surgery.example.org", "Moor Surgery", "Not invited: Implicated", "Toolkit attached",
@@ -332,10 +370,7 @@ func TestMeetingPages(t *testing.T) {
 					t.Errorf("the school's list shows a meeting about a child it may not see")
 				}
 			})
-			if meeting == "" {
-				t.Fatal("no meeting arranged")
-			}
-			mpath := "/meetings/" + meeting
+			mpath := "/meetings/" + arranged.take(t)
 
 			t.Run("invitations with email off", func(t *testing.T) {
 				mpgOn(t, e, sw)
@@ -352,10 +387,8 @@ func TestMeetingPages(t *testing.T) {
 				wantPage(t, r, 422, errorSummary, "The meeting must end after it starts", `value="13:00"`)
 				wantErrorLinks(t, r, "ends_at")
 
-				moved := with(when("starts_at", "2", "12", "2026", "14:00"), "ends_at", "15:30", "location", "Room 5", "version", "1")
-				r = sw.b.post(mpath+"/change", moved)
-				wantRedirect(t, r, mpath+"?done=changed")
-				wantPage(t, sw.b.get(r.header.Get("Location")), 200, "The meeting has been changed", "Wednesday 2 December 2026, 14:00 to 15:30", "Room 5")
+				moved.take(t)
+				wantPage(t, sw.b.get(mpath+"?done=changed"), 200, "The meeting has been changed", "Wednesday 2 December 2026, 14:00 to 15:30", "Room 5")
 
 				// Someone else's form, still at version 1.
 				r = sw.b.post(mpath+"/change", with(when("starts_at", "3", "12", "2026", "09:00"), "ends_at", "10:00", "location", "Elsewhere", "version", "1"))
@@ -366,6 +399,7 @@ func TestMeetingPages(t *testing.T) {
 					t.Errorf("the stale move was stored")
 				}
 			})
+			moved.take(t) // before the meeting's time, which the clock passes below
 
 			t.Run("cancelled, with a reason", func(t *testing.T) {
 				mpgOn(t, e, sw)
@@ -391,7 +425,6 @@ func TestMeetingPages(t *testing.T) {
 			sw.again(t)
 			tc.again(t)
 
-			var action string
 			t.Run("the outcome's errors", func(t *testing.T) {
 				mpgOn(t, e, sw)
 				r := sw.b.get(mpath + "/outcome")
@@ -453,26 +486,17 @@ func TestMeetingPages(t *testing.T) {
 				if strings.Contains(string(tc.b.get("/work").body), "Complete an action from a meeting") {
 					t.Fatalf("the teacher has a meeting action before any was set")
 				}
-				form := url.Values{"version": {"2"}, "held": {"yes"}, "chair": {"Indy Chair"}, "level-" + child.ID: {"medium"},
-					"rationale-" + child.ID: {"A pattern of going missing"}, "recommendations-" + child.ID: {"s47", "early-help"},
-					"minutes": {"Discussed <i>everything</i>"}, "action-1-description": {"Share the attendance record"},
-					"action-1-owner": {f.Teacher.ID}, "action-1-due": {"2026-12-15"}, "next_meeting_date": {"2027-01-05"}}
-				r := sw.b.post(mpath+"/outcome", form)
-				wantRedirect(t, r, mpath+"?done=outcome")
-				r = sw.b.get(r.header.Get("Location"))
+				done := outcome.take(t)
+				r := done.page
 				wantPage(t, r, 200, "The outcome has been recorded", `<strong class="govuk-tag govuk-tag--green">Held</strong>`,
 					"Zelda Quill: <strong class=\"govuk-tag govuk-tag--orange\">Medium risk</strong>", "A pattern of going missing",
 					"Section 47 enquiries", "Early help", "Discussed &lt;i&gt;everything&lt;/i&gt;", "Indy Chair", "5 January 2027",
 					"Share the attendance record", "Terry Teacher", "15 December 2026", `<strong class="govuk-tag govuk-tag--blue">Open</strong>`)
-				m := regexp.MustCompile(`action="` + regexp.QuoteMeta(mpath) + `/actions/([^/"]+)/complete"`).FindSubmatch(r.body)
-				if m == nil {
-					t.Fatalf("no form to mark the action done")
-				}
-				action = string(m[1])
 				if strings.Contains(string(r.body), `href="`+mpath+`/outcome"`) {
 					t.Errorf("the outcome can be recorded again from the page")
 				}
 				// The same outcome again, at the version it was read at.
+				form := outcomeForm()
 				wantPage(t, sw.b.post(mpath+"/outcome", form), 422, "The meeting was changed by someone else")
 				// Nor at the new version; and the form is no longer offered.
 				form.Set("version", "3")
@@ -485,9 +509,7 @@ func TestMeetingPages(t *testing.T) {
 				w := tc.b.get("/work")
 				wantPage(t, w, 200, "Complete an action from a meeting", "Zelda Quill", "15 December 2026")
 			})
-			if action == "" {
-				t.Fatal("no action")
-			}
+			action := outcome.take(t).action
 
 			t.Run("the owner marks the action done", func(t *testing.T) {
 				mpgOn(t, e, sw, tc)

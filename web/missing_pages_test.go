@@ -34,7 +34,33 @@ func TestMissingPages(t *testing.T) {
 			child := e.createChild(f.SocialWorker, "Mia", "Hughes")
 			base := "/children/" + child.ID
 			form := base + "/missing-episodes/new"
-			var episode string
+			// Mia's episode, her return and her interview are steps later
+			// subtests build on (the figures count them all): each is taken
+			// by its subtest or, when that is not run, by the test after it.
+			recorded := newStep("Mia's episode", func(t *testing.T) string {
+				r := b.post(form, with(when("missing_from", "21", "11", "2026", "18:00"), "kind", "missing", "reported_by", "Foster carer",
+					"police_reference", "NM-2026-1142"))
+				m := episodeLocationRE.FindStringSubmatch(r.header.Get("Location"))
+				if r.status != 303 || m == nil {
+					t.Fatalf("record the episode: %d to %q: %.1500s", r.status, r.header.Get("Location"), r.body)
+				}
+				return m[1]
+			})
+			returnForm := with(when("returned_at", "22", "11", "2026", "08:00"), "version", "1", "returned_where", "Bus station", "presentation_notes", "Cold, said little")
+			returnForm["presentation"] = []string{"tired-or-hungry", "new-possessions"}
+			returned := newStep("Mia's return", func(t *testing.T) struct{} {
+				episode := recorded.take(t)
+				wantRedirect(t, b.post(episode+"/return", returnForm), episode+"?done=returned")
+				return struct{}{}
+			})
+			words := `He said "don't tell" & <b>drove</b> me`
+			interviewed := newStep("Mia's return interview", func(t *testing.T) struct{} {
+				episode := recorded.take(t)
+				in := with(when("held_at", "22", "11", "2026", "09:30"), "outcome", "held", "held_by", "Ivy Independent", "child_said", words)
+				in["follow_up"] = []string{"reassessment", "police-intelligence"}
+				wantRedirect(t, b.post(episode+"/interview", in), episode+"?done=interview")
+				return struct{}{}
+			})
 
 			t.Run("the form, with errors, values kept", func(t *testing.T) {
 				r := b.get(base)
@@ -79,24 +105,16 @@ func TestMissingPages(t *testing.T) {
 					t.Fatalf("episodes stored after refusals: %v %v", es, err)
 				}
 
-				r = b.post(form, with(when("missing_from", "21", "11", "2026", "18:00"), "kind", "missing", "reported_by", "Foster carer",
-					"police_reference", "NM-2026-1142"))
-				m := episodeLocationRE.FindStringSubmatch(r.header.Get("Location"))
-				if r.status != 303 || m == nil {
-					t.Fatalf("record the episode: %d to %q: %.1500s", r.status, r.header.Get("Location"), r.body)
-				}
-				episode = m[1]
-				wantPage(t, b.get(r.header.Get("Location")), 200, "The episode has been recorded", "Missing from 21 November 2026 at 18:00",
+				episode := recorded.take(t)
+				wantPage(t, b.get(episode+"?done=recorded"), 200, "The episode has been recorded", "Missing from 21 November 2026 at 18:00",
 					"Mia is still missing", "By Foster carer", "NM-2026-1142", "Record the return", `action="`+episode+`/return"`,
 					"an independent return interview is due within 72 hours")
 				wantPage(t, b.get(base), 200, "Mia is still missing: since 21 November 2026 at 18:00", `href="`+episode+`"`, "Still missing",
 					"In the last 30 days")
 			})
+			episode := recorded.take(t)
 
 			t.Run("the return, and a stale one", func(t *testing.T) {
-				if episode == "" {
-					t.Fatal("no episode")
-				}
 				r := b.post(episode+"/return", url.Values{"version": {"1"}})
 				wantPage(t, r, 422, errorSummary, "Enter the date and time the child returned")
 				wantErrorLinks(t, r, "returned_at")
@@ -104,25 +122,20 @@ func TestMissingPages(t *testing.T) {
 				wantPage(t, r, 422, errorSummary, "The return cannot be before the child went missing", `value="Two older men"`)
 				wantErrorLinks(t, r, "returned_at")
 
-				good := with(when("returned_at", "22", "11", "2026", "08:00"), "version", "1", "returned_where", "Bus station", "presentation_notes", "Cold, said little")
-				good["presentation"] = []string{"tired-or-hungry", "new-possessions"}
-				r = b.post(episode+"/return", good)
-				wantRedirect(t, r, episode+"?done=returned")
+				returned.take(t)
 				wantPage(t, b.get(episode+"?done=returned"), 200, "The return has been recorded", "22 November 2026 at 08:00</time>, after 14 hours",
 					"Bus station", "Tired or hungry", "New possessions, money or clothes", "Cold, said little",
 					"within 72 hours of the return", "25 November 2026 at 08:00", ">Open<", "Record the return interview", `action="`+episode+`/interview"`)
 
-				r = b.post(episode+"/return", good)
+				r = b.post(episode+"/return", returnForm)
 				wantPage(t, r, 409, errorSummary, web.StaleEpisode, `href="#episode"`, `id="episode"`)
 				if strings.Contains(string(r.body), `action="`+episode+`/return"`) {
 					t.Errorf("the return form is shown again for a returned episode")
 				}
 			})
+			returned.take(t)
 
 			t.Run("the return interview", func(t *testing.T) {
-				if episode == "" {
-					t.Fatal("no episode")
-				}
 				r := b.post(episode+"/interview", url.Values{})
 				wantPage(t, r, 422, errorSummary, "Select whether the interview was held")
 				wantErrorLinks(t, r, "outcome")
@@ -133,11 +146,7 @@ func TestMissingPages(t *testing.T) {
 				wantPage(t, r, 422, errorSummary, "The interview cannot be before the return")
 				wantErrorLinks(t, r, "held_at")
 
-				words := `He said "don't tell" & <b>drove</b> me`
-				in := with(when("held_at", "22", "11", "2026", "09:30"), "outcome", "held", "held_by", "Ivy Independent", "child_said", words)
-				in["follow_up"] = []string{"reassessment", "police-intelligence"}
-				r = b.post(episode+"/interview", in)
-				wantRedirect(t, r, episode+"?done=interview")
+				interviewed.take(t)
 				r = b.get(episode + "?done=interview")
 				wantPage(t, r, 200, "The return interview has been recorded", "Held 22 November 2026 at 09:30 by Ivy Independent",
 					template.HTMLEscapeString(words), "Complete the toolkit again", "Share intelligence with the police", template.HTMLEscapeString(web.RestrictedReaders), ">Done<")
@@ -146,8 +155,10 @@ func TestMissingPages(t *testing.T) {
 				}
 				wantPage(t, b.post(episode+"/interview", with(url.Values{}, "outcome", "declined")), 409, errorSummary, "already recorded")
 			})
+			interviewed.take(t)
 
-			t.Run("who may read what the young person said", func(t *testing.T) {
+			// Rae's episode, which the school recorded, and its interview.
+			rae := newStep("Rae's episode", func(t *testing.T) string {
 				teacher := storetest.As(f.Teacher)
 				c, err := srv.Store.CreateChild(teacher, lantern.ChildInput{GivenName: "Rae", FamilyName: "Pupil", DateOfBirth: lantern.Date{Year: 2012, Month: 3, Day: 1}, Gender: "female"})
 				if err != nil {
@@ -162,7 +173,10 @@ func TestMissingPages(t *testing.T) {
 				if _, err := srv.Store.RecordInterview(sw, c.ID, ep.ID, lantern.InterviewInput{HeldAt: &held, HeldBy: "Ivy Independent", ChildSaid: "At his flat"}); err != nil {
 					t.Fatal(err)
 				}
-				path := "/children/" + c.ID + "/missing-episodes/" + ep.ID
+				return "/children/" + c.ID + "/missing-episodes/" + ep.ID
+			})
+			t.Run("who may read what the young person said", func(t *testing.T) {
+				path := rae.take(t)
 				tb := browserFor(t, srv, f.Teacher.Email)
 				r := tb.get(path)
 				wantPage(t, r, 200, "Restricted", template.HTMLEscapeString(web.RestrictedReaders), "Ivy Independent")
@@ -173,8 +187,11 @@ func TestMissingPages(t *testing.T) {
 				wantPage(t, tb.get(episode), 404)
 				wantPage(t, tb.post(episode+"/return", with(when("returned_at", "22", "11", "2026", "08:00"), "version", "2")), 404)
 			})
+			rae.take(t)
 
-			t.Run("a looked-after child, and the prompt to reassess", func(t *testing.T) {
+			// Lee's three episodes: the subtest is the step, taken whole by
+			// the test when it is not run.
+			lee := newStep("Lee's episodes", func(t *testing.T) struct{} {
 				c, err := srv.Store.CreateChild(sw, lantern.ChildInput{GivenName: "Lee", FamilyName: "Placed", DateOfBirth: lantern.Date{Year: 2011, Month: 6, Day: 1},
 					Gender: "male", ChildDetails: lantern.ChildDetails{LookedAfter: true, PlacingAuthority: "Westshire County Council"}})
 				if err != nil {
@@ -199,7 +216,10 @@ func TestMissingPages(t *testing.T) {
 				}
 				wantPage(t, b.get("/children/"+c.ID), 200, "Lee has been missing or absent 3 times in the last 90 days",
 					`<a class="govuk-link" href="/children/`+c.ID+`/assessments/new">Complete the toolkit again</a>`, "Night (10pm to 6am)")
+				return struct{}{}
 			})
+			t.Run("a looked-after child, and the prompt to reassess", func(t *testing.T) { lee.take(t) })
+			lee.take(t)
 
 			t.Run("the figures", func(t *testing.T) {
 				wantPage(t, b.get("/reports/missing"), 403)

@@ -97,44 +97,45 @@ type step struct {
 	check      func(t *testing.T, r result)
 }
 
-// runSteps runs the steps in order; vars fills {name} in their arguments
-// with values earlier steps found.
+// runSteps runs the steps in order, in t; vars fills {name} in their
+// arguments with values earlier steps found. The steps are one story, each
+// building on those before (the agency a user is added to, the backup that
+// is restored), so they are not subtests: none could be run alone.
 func runSteps(t *testing.T, at []string, vars map[string]*string, steps []step) {
 	t.Helper()
 	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			args := slices.Clone(s.args)
-			for i := range args {
-				for k, v := range vars {
-					args[i] = strings.ReplaceAll(args[i], "{"+k+"}", *v)
-				}
+		t.Logf("step %q", s.name)
+		args := slices.Clone(s.args)
+		for i := range args {
+			for k, v := range vars {
+				args[i] = strings.ReplaceAll(args[i], "{"+k+"}", *v)
 			}
-			r := lanternCmd(t, s.stdin, append(args, at...)...)
-			if r.code != s.wantCode {
-				t.Fatalf("exit %d, want %d; stdout %q; %s", r.code, s.wantCode, r.stdout, r.msg())
+		}
+		r := lanternCmd(t, s.stdin, append(args, at...)...)
+		if r.code != s.wantCode {
+			t.Fatalf("%s: exit %d, want %d; stdout %q; %s", s.name, r.code, s.wantCode, r.stdout, r.msg())
+		}
+		if s.wantStdout == nil && r.stdout != "" {
+			t.Errorf("%s: stdout = %q, want nothing", s.name, r.stdout)
+		} else if s.wantStdout != nil && !s.wantStdout.MatchString(r.stdout) {
+			t.Errorf("%s: stdout = %q, want %s", s.name, r.stdout, s.wantStdout)
+		}
+		if s.wantStderr == nil && r.stderr != "" {
+			t.Errorf("%s: stderr = %q, want nothing", s.name, r.stderr)
+		} else if s.wantStderr != nil && !s.wantStderr.MatchString(r.stderr) {
+			t.Errorf("%s: stderr = %q, want %s", s.name, r.stderr, s.wantStderr)
+		}
+		if (r.code == 0) != (r.err == nil) {
+			t.Errorf("%s: exit %d with error %v", s.name, r.code, r.err)
+		}
+		for _, m := range s.wantMsg {
+			if !strings.Contains(r.msg(), m) {
+				t.Errorf("%s: message %q lacks %q", s.name, r.msg(), m)
 			}
-			if s.wantStdout == nil && r.stdout != "" {
-				t.Errorf("stdout = %q, want nothing", r.stdout)
-			} else if s.wantStdout != nil && !s.wantStdout.MatchString(r.stdout) {
-				t.Errorf("stdout = %q, want %s", r.stdout, s.wantStdout)
-			}
-			if s.wantStderr == nil && r.stderr != "" {
-				t.Errorf("stderr = %q, want nothing", r.stderr)
-			} else if s.wantStderr != nil && !s.wantStderr.MatchString(r.stderr) {
-				t.Errorf("stderr = %q, want %s", r.stderr, s.wantStderr)
-			}
-			if (r.code == 0) != (r.err == nil) {
-				t.Errorf("exit %d with error %v", r.code, r.err)
-			}
-			for _, m := range s.wantMsg {
-				if !strings.Contains(r.msg(), m) {
-					t.Errorf("message %q lacks %q", r.msg(), m)
-				}
-			}
-			if s.check != nil {
-				s.check(t, r)
-			}
-		})
+		}
+		if s.check != nil {
+			s.check(t, r)
+		}
 	}
 }
 

@@ -22,9 +22,7 @@ import (
 // chart. Then the possible-matches page and the merge page. Every page gets
 // checkPage: axe, and no script error, CSP violation or failed request.
 func TestConcernToAssessment(t *testing.T) {
-	if !needBrowser(t) {
-		return
-	}
+	needBrowser(t)
 	t.Parallel()
 	srv := apptest.Start(t, "sqlite", apptest.Options{})
 	f := srv.Fixture

@@ -16,9 +16,7 @@ import (
 // the decision task. Every page is checked with axe and for script errors,
 // CSP violations and failed requests.
 func TestReferralJourney(t *testing.T) {
-	if !needBrowser(t) {
-		return
-	}
+	needBrowser(t)
 	t.Parallel()
 	srv := apptest.Start(t, "sqlite", apptest.Options{})
 	sw := srv.Fixture.SocialWorker

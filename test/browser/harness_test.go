@@ -44,7 +44,7 @@ func TestMain(m *testing.M) {
 func runTests(m *testing.M) int {
 	chrome := os.Getenv(chromeEnv)
 	if chrome == "" {
-		return m.Run() // each test fails, or under -short returns, in needBrowser
+		return m.Run() // each test fails, or under -short skips, in needBrowser
 	}
 	dir, err := os.MkdirTemp("", "lantern-chromium-")
 	if err != nil {
@@ -85,20 +85,18 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
-// needBrowser reports whether the browser is there. Without it the test
-// fails, except under -short, where browser tests do nothing.
-func needBrowser(t *testing.T) bool {
+// needBrowser stops a test that has no browser: under -short it skips,
+// saying why (go test -short runs without Chromium); otherwise it fails.
+func needBrowser(t *testing.T) {
 	t.Helper()
 	if browserCtx != nil {
-		return true
+		return
 	}
 	if testing.Short() {
-		t.Logf("%s is not set: browser tests do nothing under -short", chromeEnv)
-		return false
+		t.Skipf("%s is not set: browser tests need Chromium, and go test -short leaves them out", chromeEnv)
 	}
 	t.Fatalf("browser tests need Chromium: run `make test` (scripts/test installs it and sets %s), "+
 		"or set %s to a Chromium binary such as /usr/bin/chromium (go test -short leaves these tests out)", chromeEnv, chromeEnv)
-	return false
 }
 
 // tab is one browser tab, with what it has seen go wrong.

@@ -58,9 +58,7 @@ const focusYellow = "rgb(255, 221, 0)"
 // alone: Tab first reaches the skip link, which moves focus to the main
 // content; the fields take typing; Enter submits.
 func TestKeyboardOnly(t *testing.T) {
-	if !needBrowser(t) {
-		return
-	}
+	needBrowser(t)
 	t.Parallel()
 	srv := apptest.Start(t, "sqlite", apptest.Options{})
 	sw := srv.Fixture.SocialWorker

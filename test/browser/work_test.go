@@ -14,9 +14,7 @@ import (
 // page and the timeliness figures, each page checked with axe and for script
 // errors, CSP violations and failed requests.
 func TestWorkPages(t *testing.T) {
-	if !needBrowser(t) {
-		return
-	}
+	needBrowser(t)
 	t.Parallel()
 	srv := apptest.Start(t, "sqlite", apptest.Options{})
 	f := srv.Fixture
