@@ -37,7 +37,7 @@ type MeetingRequest struct {
 	StartsAt *string             `json:"starts_at"`
 	EndsAt   *string             `json:"ends_at"`
 	Location string              `json:"location"`
-	// Added to api.md's fields: the toolkit attached, the invitees, and
+	// Added to docs/api.md's fields: the toolkit attached, the invitees, and
 	// whether the young person and carers are invited.
 	AssessmentID string           `json:"assessment_id"`
 	Invitees     []InviteeRequest `json:"invitees"`
@@ -155,7 +155,7 @@ type OutcomeRequest struct {
 	Held      *bool             `json:"held"`
 	Decisions []DecisionRequest `json:"decisions"`
 	Actions   []ActionRequest   `json:"actions"`
-	// Added to api.md's fields.
+	// Added to docs/api.md's fields.
 	Attendance      map[string]lantern.Attendance `json:"attendance"` // invitee id → attended, apologies, sent-report, absent
 	Chair           string                        `json:"chair"`
 	Minutes         string                        `json:"minutes"`

@@ -22,7 +22,7 @@ import (
 // assessments and their tasks, concerns and their pathway, possible
 // matches, merging, and the record's details.
 
-// scoreExample is the request of api.md, word for word.
+// scoreExample is the request of docs/api.md, word for word.
 const scoreExample = `{ "toolkit": "nottingham-v1",
   "assessed_on": "2026-11-22", "date_of_birth": "2012-03-01",
   "indicators": ["sign.missing", "vuln.looked-after"],
@@ -30,7 +30,7 @@ const scoreExample = `{ "toolkit": "nottingham-v1",
   "police_intelligence": false, "learning_disability": false,
   "partner_age_gap_years": null, "missing_episodes_90d": null }`
 
-// scoreFields are the fields of a suggestion, as api.md has them.
+// scoreFields are the fields of a suggestion, as docs/api.md has them.
 var scoreFields = []string{"toolkit", "level", "nwg_category", "rules", "flags", "next_steps"}
 
 type firedJSON struct {
@@ -143,7 +143,7 @@ func TestCasesAPI(t *testing.T) {
 					wantBody: []string{`"id":"nottingham-v1"`}},
 				{name: "no such toolkit", method: "GET", path: "/api/v1/toolkits/nope", as: sw, wantStatus: 404},
 				// Scoring, with nothing stored.
-				{name: "score the example of api.md", method: "POST", path: "/api/v1/toolkit/score", as: sw, body: scoreExample, wantStatus: 200,
+				{name: "score the example of docs/api.md", method: "POST", path: "/api/v1/toolkit/score", as: sw, body: scoreExample, wantStatus: 200,
 					check: func(t *testing.T, r response) {
 						wantResult(t, r.body, "nottingham-v1", "emerging", 1, "any-emerging")
 					}},

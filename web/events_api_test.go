@@ -15,15 +15,15 @@ import (
 	"lantern/store/storetest"
 )
 
-// The statutory events through the API, in the shapes api.md fixes:
+// The statutory events through the API, in the shapes docs/api.md fixes:
 // referrals, strategy discussions and conferences answer 201 with their id
 // and the tasks their clocks made, and a child's tasks list moves on as the
 // events that stop the clocks are recorded.
 
-// evAPINow is the server's clock: after every date in api.md's examples.
+// evAPINow is the server's clock: after every date in docs/api.md's examples.
 var evAPINow = time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// evTaskKeys are a task's fields, as api.md has them.
+// evTaskKeys are a task's fields, as docs/api.md has them.
 var evTaskKeys = []string{"id", "clock", "status", "due_date", "due_at", "profile"}
 
 type evTaskJSON struct {
@@ -52,7 +52,7 @@ func evObject(t *testing.T, b []byte, keys ...string) map[string]json.RawMessage
 	return m
 }
 
-// evTaskList decodes a list of tasks, checking each has api.md's fields,
+// evTaskList decodes a list of tasks, checking each has docs/api.md's fields,
 // and returns them by clock and as lines.
 func evTaskList(t *testing.T, raw json.RawMessage) (map[string]evTaskJSON, []string) {
 	t.Helper()

@@ -16,7 +16,7 @@ import (
 	"lantern/store/storetest"
 )
 
-// Meetings through the API, in api.md's shapes: arranging one, who may read
+// Meetings through the API, in docs/api.md's shapes: arranging one, who may read
 // it, its calendar invitation (time, place and a link: nothing of the
 // case), its outcome with actions that land in their owners' work lists,
 // and the partnership's figures.

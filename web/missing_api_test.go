@@ -13,7 +13,7 @@ import (
 	"lantern/store/storetest"
 )
 
-// Missing episodes through the API, in the shapes of api.md.
+// Missing episodes through the API, in the shapes of docs/api.md.
 
 type episodeJSON struct {
 	ID         string     `json:"id"`
