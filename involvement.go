@@ -53,7 +53,7 @@ func (s InvolvementSource) Label() string {
 	case SourceShare:
 		return "Information shared with them"
 	case SourceDecision:
-		return "Decision"
+		return "Decided on the record"
 	}
 	return string(s)
 }
@@ -76,9 +76,13 @@ type Involvement struct {
 	Reason     string            `json:"reason,omitempty"`
 	StartedAt  time.Time         `json:"started_at"`
 	StartedBy  string            `json:"started_by"`
-	EndedAt    *time.Time        `json:"ended_at,omitempty"`
-	EndedBy    string            `json:"ended_by,omitempty"`
-	EndReason  string            `json:"end_reason,omitempty"`
+	// StartedByName and EndedByName are the people's names, for showing;
+	// empty where the system did it.
+	StartedByName string     `json:"started_by_name,omitempty"`
+	EndedAt       *time.Time `json:"ended_at,omitempty"`
+	EndedBy       string     `json:"ended_by,omitempty"`
+	EndedByName   string     `json:"ended_by_name,omitempty"`
+	EndReason     string     `json:"end_reason,omitempty"`
 }
 
 // Live reports whether the involvement still gives its agency the record.

@@ -69,14 +69,19 @@ func (s *Store) endInvolvementRow(ctx context.Context, tx *tx, id, childID, agen
 	return nil
 }
 
+// involvementCols are read FROM involvementFrom: the agency's name and the
+// names of the people who started and ended it (none for the system).
 const involvementCols = `i.id, i.child_id, i.agency_id, COALESCE(a.name, ''), i.source, i.source_id, i.reason, i.started_at, i.started_by,
-	i.ended_at, i.ended_by, i.end_reason`
+	COALESCE(us.name, ''), i.ended_at, i.ended_by, COALESCE(ue.name, ''), i.end_reason`
+
+const involvementFrom = `involvements i LEFT JOIN agencies a ON a.id = i.agency_id
+	LEFT JOIN users us ON us.id = i.started_by LEFT JOIN users ue ON ue.id = i.ended_by`
 
 func scanInvolvement(r scanner) (*lantern.Involvement, error) {
 	var v lantern.Involvement
 	var src string
 	err := r.Scan(&v.ID, &v.ChildID, &v.AgencyID, &v.AgencyName, &src, &v.SourceID, &v.Reason, timeScan{&v.StartedAt}, &v.StartedBy,
-		ntimeScan{&v.EndedAt}, &v.EndedBy, &v.EndReason)
+		&v.StartedByName, ntimeScan{&v.EndedAt}, &v.EndedBy, &v.EndedByName, &v.EndReason)
 	v.Source = lantern.InvolvementSource(src)
 	return &v, err
 }
@@ -91,7 +96,7 @@ func (s *Store) Involvements(ctx context.Context, childID string) ([]*lantern.In
 	if err := mayChild(ctx, c, lantern.ResInvolvement, lantern.ActRead); err != nil {
 		return nil, err
 	}
-	vs, err := collect(ctx, s.db, "involvements", `SELECT `+involvementCols+` FROM involvements i LEFT JOIN agencies a ON a.id = i.agency_id
+	vs, err := collect(ctx, s.db, "involvements", `SELECT `+involvementCols+` FROM `+involvementFrom+`
 		WHERE i.child_id = $1 ORDER BY i.ended_at IS NOT NULL, lower(a.name), i.started_at, i.id`, scanInvolvement, childID)
 	if err != nil {
 		return nil, err
@@ -132,7 +137,7 @@ func (s *Store) Involve(ctx context.Context, childID string, in lantern.Involvem
 		if err := s.involve(ctx, tx, childID, in.AgencyID, lantern.SourceDecision, src, in.Reason, now); err != nil {
 			return err
 		}
-		out, err = scanInvolvement(tx.QueryRowContext(ctx, `SELECT `+involvementCols+` FROM involvements i LEFT JOIN agencies a ON a.id = i.agency_id
+		out, err = scanInvolvement(tx.QueryRowContext(ctx, `SELECT `+involvementCols+` FROM `+involvementFrom+`
 			WHERE i.source = $1 AND i.source_id = $2`, string(lantern.SourceDecision), src))
 		return internal("involvement", err)
 	})
@@ -155,7 +160,7 @@ func (s *Store) EndInvolvement(ctx context.Context, childID, id, reason string) 
 		if err := mayChild(ctx, c, lantern.ResInvolvement, lantern.ActChange); err != nil {
 			return err
 		}
-		v, err := scanInvolvement(tx.QueryRowContext(ctx, `SELECT `+involvementCols+` FROM involvements i LEFT JOIN agencies a ON a.id = i.agency_id
+		v, err := scanInvolvement(tx.QueryRowContext(ctx, `SELECT `+involvementCols+` FROM `+involvementFrom+`
 			WHERE i.id = $1 AND i.child_id = $2`, id, childID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return lantern.NotFound("Involvement")

@@ -173,6 +173,9 @@ func TestInvolvementHasASourceAndEndsWithIt(t *testing.T) {
 				t.Errorf("still live: %+v", v)
 			}
 			sources[v.Source]++
+			if v.Source == lantern.SourceDecision && (v.StartedByName != f.SocialWorker.Name || v.EndedByName != f.SocialWorker.Name || v.EndReason != "The nurse no longer sees her") {
+				t.Errorf("the decision shows who started and ended it: %+v", v)
+			}
 		}
 		if sources[lantern.SourceProfessional] != 1 || sources[lantern.SourceInvitation] != 2 || sources[lantern.SourceAction] != 1 || sources[lantern.SourceDecision] != 1 {
 			t.Errorf("sources %v", sources)

@@ -170,6 +170,9 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
 		case "failed":
 			p.Notice += ", but the email with a link to set their password was not sent: send it again below"
 		}
+		if u.AwaitingApproval() {
+			p.Notice += ": a second administrator must approve it before it can be used"
+		}
 	case "link-sent":
 		p.Notice = "A link to set their own password has been emailed to the person"
 	case "link-failed":
