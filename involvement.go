@@ -83,6 +83,12 @@ type Involvement struct {
 	EndedBy       string     `json:"ended_by,omitempty"`
 	EndedByName   string     `json:"ended_by_name,omitempty"`
 	EndReason     string     `json:"end_reason,omitempty"`
+	// MeetingID, MeetingKind and MeetingStartsAt are the meeting an
+	// invitation, action or share came from, so a reader can tell the
+	// sources apart.
+	MeetingID       string      `json:"meeting_id,omitempty"`
+	MeetingKind     MeetingKind `json:"meeting_kind,omitempty"`
+	MeetingStartsAt *time.Time  `json:"meeting_starts_at,omitempty"`
 }
 
 // Live reports whether the involvement still gives its agency the record.

@@ -69,20 +69,25 @@ func (s *Store) endInvolvementRow(ctx context.Context, tx *tx, id, childID, agen
 	return nil
 }
 
-// involvementCols are read FROM involvementFrom: the agency's name and the
-// names of the people who started and ended it (none for the system).
+// involvementCols are read FROM involvementFrom: the agency's name, the
+// names of the people who started and ended it (none for the system), and
+// the meeting an invitation, action or share came from.
 const involvementCols = `i.id, i.child_id, i.agency_id, COALESCE(a.name, ''), i.source, i.source_id, i.reason, i.started_at, i.started_by,
-	COALESCE(us.name, ''), i.ended_at, i.ended_by, COALESCE(ue.name, ''), i.end_reason`
+	COALESCE(us.name, ''), i.ended_at, i.ended_by, COALESCE(ue.name, ''), i.end_reason, COALESCE(m.id, ''), COALESCE(m.kind, ''), m.starts_at`
 
 const involvementFrom = `involvements i LEFT JOIN agencies a ON a.id = i.agency_id
-	LEFT JOIN users us ON us.id = i.started_by LEFT JOIN users ue ON ue.id = i.ended_by`
+	LEFT JOIN users us ON us.id = i.started_by LEFT JOIN users ue ON ue.id = i.ended_by
+	LEFT JOIN meeting_invitees mi ON i.source = 'invitation' AND mi.id = i.source_id
+	LEFT JOIN meeting_actions ma ON i.source = 'action' AND ma.id = i.source_id
+	LEFT JOIN information_shares sh ON i.source = 'share' AND sh.id = i.source_id
+	LEFT JOIN meetings m ON m.id = COALESCE(mi.meeting_id, ma.meeting_id, NULLIF(sh.meeting_id, ''))`
 
 func scanInvolvement(r scanner) (*lantern.Involvement, error) {
 	var v lantern.Involvement
-	var src string
+	var src, kind string
 	err := r.Scan(&v.ID, &v.ChildID, &v.AgencyID, &v.AgencyName, &src, &v.SourceID, &v.Reason, timeScan{&v.StartedAt}, &v.StartedBy,
-		&v.StartedByName, ntimeScan{&v.EndedAt}, &v.EndedBy, &v.EndedByName, &v.EndReason)
-	v.Source = lantern.InvolvementSource(src)
+		&v.StartedByName, ntimeScan{&v.EndedAt}, &v.EndedBy, &v.EndedByName, &v.EndReason, &v.MeetingID, &kind, ntimeScan{&v.MeetingStartsAt})
+	v.Source, v.MeetingKind = lantern.InvolvementSource(src), lantern.MeetingKind(kind)
 	return &v, err
 }
 

@@ -173,6 +173,10 @@ func TestInvolvementHasASourceAndEndsWithIt(t *testing.T) {
 				t.Errorf("still live: %+v", v)
 			}
 			sources[v.Source]++
+			if fromMeeting := v.Source == lantern.SourceInvitation || v.Source == lantern.SourceAction; fromMeeting != (v.MeetingID != "") ||
+				fromMeeting && (!v.MeetingKind.Valid() || v.MeetingStartsAt == nil) {
+				t.Errorf("an involvement shows the meeting it came from, if it did: %+v", v)
+			}
 			if v.Source == lantern.SourceDecision && (v.StartedByName != f.SocialWorker.Name || v.EndedByName != f.SocialWorker.Name || v.EndReason != "The nurse no longer sees her") {
 				t.Errorf("the decision shows who started and ended it: %+v", v)
 			}

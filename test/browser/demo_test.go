@@ -2,7 +2,9 @@ package browser_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,4 +70,78 @@ func startDemo(t *testing.T) string {
 	}
 	t.Cleanup(func() { m.Close() })
 	return m.URL()
+}
+
+// TestDemoAccess: in the demonstration, the CSE coordinator sees every
+// child, and each child's "Agencies involved" page says why each agency
+// sees the record, linking the meeting an invitation or action came from.
+// The school's practitioner sees only the children the school is involved
+// with, and is told a record it may not see does not exist.
+func TestDemoAccess(t *testing.T) {
+	needBrowser(t)
+	t.Parallel()
+	base := startDemo(t)
+	signIn := func(email string) *tab {
+		b := openTab(t, base, nil)
+		b.wantStatus("sign-in page", b.navigate("/sign-in"), 200)
+		b.fill("email", email)
+		b.fill("password", demo.Password)
+		b.wantStatus("sign in", b.click(`main form button[type=submit]`), 200)
+		b.wantPage("/", "Lantern")
+		return b
+	}
+	// children reads every page of the children list.
+	children := func(b *tab) (caption string, ids []string) {
+		for page := 1; page < 10; page++ {
+			b.wantStatus("children", b.navigate(fmt.Sprintf("/children?page=%d", page)), 200)
+			if page == 1 {
+				caption = b.text("main table caption")
+			}
+			ids = append(ids, eval[[]string](b, `Array.from(new Set(Array.from(document.querySelectorAll('main table a[href^="/children/"]'), a => a.getAttribute('href').split('/')[2])))`)...)
+			if b.text(".govuk-pagination__next") == "" {
+				break
+			}
+		}
+		return caption, ids
+	}
+
+	co := signIn("cse.coordinator@northmoor.example.org")
+	caption, all := children(co)
+	if caption != "36 children" {
+		t.Fatalf("the coordinator's list says %q", caption)
+	}
+	var meetingLinks int
+	for _, id := range all {
+		co.wantStatus("agencies involved", co.navigate("/children/"+id+"/agencies"), 200)
+		if n := eval[int](co, `document.querySelectorAll('main table a[href^="/meetings/"]').length`); n > 0 && meetingLinks == 0 {
+			co.checkPage("agencies involved (demonstration)")
+			co.screenshot("demo-involvements")
+			co.wantStatus("the meeting an involvement came from", co.click(`main table a[href^="/meetings/"]`), 200)
+			if !strings.HasPrefix(co.path(), "/meetings/") {
+				t.Errorf("the meeting link leads to %s", co.path())
+			}
+			meetingLinks += n
+		}
+	}
+	if meetingLinks == 0 {
+		t.Errorf("no demonstration child's involvements link a meeting")
+	}
+
+	pr := signIn("practitioner@riverside.example.org")
+	caption, seen := children(pr)
+	if len(seen) == 0 || len(seen) >= len(all) {
+		t.Fatalf("the practitioner's list (%q) has %d of %d children", caption, len(seen), len(all))
+	}
+	pr.checkPage("children, as the school's practitioner (demonstration)")
+	pr.wantStatus("a child the school is involved with", pr.navigate("/children/"+seen[0]+"/agencies"), 200)
+	if got := pr.text("main table tbody"); !strings.Contains(got, "Riverside Academy") {
+		t.Errorf("a child the practitioner sees does not list the school as involved: %q", got)
+	}
+	for _, id := range all {
+		if !slices.Contains(seen, id) {
+			pr.wantStatus("a child the school is not involved with", pr.navigate("/children/"+id), 404)
+			pr.checkPage("a child the practitioner may not see (demonstration)")
+			break
+		}
+	}
 }
