@@ -284,22 +284,6 @@ func ChildRelation(u *User, agencyIDs []string) Relation {
 	return RelOther
 }
 
-// Weakest is the relation of a record made of others (a meeting of its
-// children): the least of theirs, other before involved. With none it is
-// other.
-func Weakest(rels ...Relation) Relation {
-	if len(rels) == 0 {
-		return RelOther
-	}
-	w := rels[0]
-	for _, r := range rels[1:] {
-		if r == RelOther || (r == RelInvolved && w == RelOwn) {
-			w = r
-		}
-	}
-	return w
-}
-
 // SeparateDuties says why roles may not be held together, or "" if they
 // may: an administrator, who grants access, holds no case role, so that no
 // one account can both give itself access to children and use it.
@@ -359,20 +343,52 @@ func RolesForKind(roles []Role, k AgencyKind) string {
 	return ""
 }
 
-// NeedsApproval says whether an administrator's change to an account must
-// be approved by a second administrator before the account is used: a case
-// role given to an account that exists (its holder may be anyone the
-// administrator chose, themself too), or the password of an account with a
-// case role and no second factor set by an administrator (who could then
-// sign in as it, set up its second factor, and read what it may read).
-// before is nil for a new account. An account whose first password its
-// holder sets through a one-time link to their email needs none.
-func NeedsApproval(before []Role, after []Role, passwordByAdmin, mfaEnrolled bool) bool {
-	if !slices.ContainsFunc(after, IsCaseRole) {
+// AccountChange is an administrator's change to an account, as the rule
+// of approval reads it.
+type AccountChange struct {
+	// Before are the account's roles before the change; nil for a new
+	// account.
+	Before, After []Role
+	// Kind is the kind of the account's agency after the change, and
+	// AgencyChanged says the change moved it to another agency.
+	Kind          AgencyKind
+	AgencyChanged bool
+	// PasswordByAdmin says the administrator chose the password; MFAEnrolled
+	// that the account has its second factor.
+	PasswordByAdmin, MFAEnrolled bool
+}
+
+// NeedsApproval says whether an administrator's change must be approved by
+// a second administrator before the account is used, so that no one
+// administrator alone can open an account that reads children's records:
+//   - a new account with a case role whose password the administrator
+//     chose (they could sign in as it);
+//   - a new account that will see every child in the area, even when its
+//     holder sets the password through the emailed link (the administrator
+//     chose the address the link goes to);
+//   - a case role given to an account that exists, or an account with a
+//     case role moved to another agency (it gains that agency's sight);
+//   - the password of an account with a case role and no second factor,
+//     set by an administrator.
+//
+// A new account that sees only the children its agency is involved with,
+// whose holder sets their first password through the link, needs none.
+func (c AccountChange) NeedsApproval() bool {
+	if !slices.ContainsFunc(c.After, IsCaseRole) {
 		return false
 	}
-	if before != nil && slices.ContainsFunc(after, func(r Role) bool { return IsCaseRole(r) && !slices.Contains(before, r) }) {
+	if c.Before == nil {
+		return c.PasswordByAdmin || SeesEveryChild(c.After, c.Kind)
+	}
+	if c.AgencyChanged || slices.ContainsFunc(c.After, func(r Role) bool { return IsCaseRole(r) && !slices.Contains(c.Before, r) }) {
 		return true
 	}
-	return passwordByAdmin && !mfaEnrolled
+	return c.PasswordByAdmin && !c.MFAEnrolled
+}
+
+// SeesEveryChild reports whether someone with roles in an agency of kind k
+// reads every child's record in the area, not only those their agency is
+// involved with.
+func SeesEveryChild(roles []Role, k AgencyKind) bool {
+	return Allowed(&User{Roles: roles, AgencyKind: k}, ResChild, ActRead, RelOther)
 }

@@ -116,18 +116,6 @@ func TestPolicyTable(t *testing.T) {
 	}
 }
 
-func TestWeakest(t *testing.T) {
-	if got := lantern.Weakest(lantern.RelInvolved, lantern.RelOther, lantern.RelInvolved); got != lantern.RelOther {
-		t.Errorf("involved and other: %s", got)
-	}
-	if got := lantern.Weakest(lantern.RelInvolved, lantern.RelInvolved); got != lantern.RelInvolved {
-		t.Errorf("all involved: %s", got)
-	}
-	if got := lantern.Weakest(); got != lantern.RelOther {
-		t.Errorf("none: %s", got)
-	}
-}
-
 func TestRolesFitTheirAgencyKind(t *testing.T) {
 	for _, c := range []struct {
 		role lantern.Role
@@ -160,24 +148,32 @@ func TestRolesFitTheirAgencyKind(t *testing.T) {
 }
 
 func TestNeedsApproval(t *testing.T) {
-	sw, aud := []lantern.Role{lantern.RoleSocialWorker}, []lantern.Role{lantern.RoleAuditor}
+	sw, aud, pr := []lantern.Role{lantern.RoleSocialWorker}, []lantern.Role{lantern.RoleAuditor}, []lantern.Role{lantern.RolePractitioner}
+	csc, school := lantern.KindChildrensSocialCare, lantern.KindEducation
 	for _, c := range []struct {
-		name               string
-		before, after      []lantern.Role
-		byAdmin, mfa, want bool
+		name string
+		lantern.AccountChange
+		want bool
 	}{
-		{"new, case role, password by admin", nil, sw, true, false, true},
-		{"new, case role, no password yet", nil, sw, false, false, false},
-		{"new, no case role, password by admin", nil, aud, true, false, false},
-		{"case role added to an account", aud, append(aud, lantern.RoleSocialWorker), false, true, true},
-		{"case role kept, name changed", sw, sw, false, true, false},
-		{"case role taken away", append(aud, lantern.RoleSocialWorker), aud, false, true, false},
-		{"password set by admin, second factor set up", sw, sw, true, true, false},
-		{"password set by admin, no second factor", sw, sw, true, false, true},
+		{"new, case role, password by admin", lantern.AccountChange{After: pr, Kind: school, PasswordByAdmin: true}, true},
+		{"new, involved-only sight, password from the link", lantern.AccountChange{After: pr, Kind: school}, false},
+		{"new, sees every child, password from the link", lantern.AccountChange{After: sw, Kind: csc}, true},
+		{"new coordinator, password from the link", lantern.AccountChange{After: []lantern.Role{lantern.RoleCSECoordinator}, Kind: csc}, true},
+		{"new, no case role, password by admin", lantern.AccountChange{After: aud, Kind: csc, PasswordByAdmin: true}, false},
+		{"case role added to an account", lantern.AccountChange{Before: aud, After: append(aud, lantern.RoleSocialWorker), Kind: csc, MFAEnrolled: true}, true},
+		{"case role kept, name changed", lantern.AccountChange{Before: sw, After: sw, Kind: csc, MFAEnrolled: true}, false},
+		{"case role kept, moved to another agency", lantern.AccountChange{Before: pr, After: pr, Kind: csc, AgencyChanged: true, MFAEnrolled: true}, true},
+		{"no case role, moved to another agency", lantern.AccountChange{Before: aud, After: aud, Kind: school, AgencyChanged: true, MFAEnrolled: true}, false},
+		{"case role taken away", lantern.AccountChange{Before: append(aud, lantern.RoleSocialWorker), After: aud, Kind: csc, MFAEnrolled: true}, false},
+		{"password set by admin, second factor set up", lantern.AccountChange{Before: sw, After: sw, Kind: csc, PasswordByAdmin: true, MFAEnrolled: true}, false},
+		{"password set by admin, no second factor", lantern.AccountChange{Before: sw, After: sw, Kind: csc, PasswordByAdmin: true}, true},
 	} {
-		if got := lantern.NeedsApproval(c.before, c.after, c.byAdmin, c.mfa); got != c.want {
+		if got := c.NeedsApproval(); got != c.want {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
+	}
+	if !lantern.SeesEveryChild(sw, csc) || lantern.SeesEveryChild(pr, school) || lantern.SeesEveryChild(aud, csc) {
+		t.Error("SeesEveryChild: children's social care's case roles do; a school's practitioner and an auditor do not")
 	}
 }
 

@@ -96,7 +96,8 @@ func (s *Store) PasswordLinkUser(ctx context.Context, token string) (*lantern.Us
 }
 
 // SetPasswordByLink sets the password of a link's account: its holder's own,
-// which no administrator has seen, so the account needs no approval for it.
+// which no administrator has seen, so the account needs no approval for it
+// (one that sees every child was made waiting: see AccountChange).
 // The link works once.
 func (s *Store) SetPasswordByLink(ctx context.Context, token, plain string) error {
 	u, err := s.linkUser(ctx, s.db, token)

@@ -707,10 +707,11 @@ func TestDataFolderAndFilesArePrivate(t *testing.T) {
 }
 
 // One administrator alone cannot give themselves sight of every child: an
-// account with a case role and a password the administrator chose, a case
-// role given to an account they may hold, or the password of an account
-// with no second factor, waits for a second administrator before it signs
-// in or its tokens work. Both acts are audited. Roles fit their agency.
+// account with a case role and a password the administrator chose, a new
+// account that sees every child, a case role given to an account they may
+// hold, an account with one moved to another agency, or the password of an
+// account with no second factor, waits for a second administrator before
+// it signs in or its tokens work. Both acts are audited. Roles fit their agency.
 func TestOneAdministratorCannotOpenAnAccountAlone(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
 		f := storetest.Seed(t, s)
@@ -781,6 +782,27 @@ func TestOneAdministratorCannotOpenAnAccountAlone(t *testing.T) {
 		}
 		if _, err := s.CheckPassword(signin, fresh.Email, chosen); !errors.Is(err, store.ErrAwaitingApproval) {
 			t.Errorf("a password an administrator set: %v", err)
+		}
+
+		// A school's practitioner moved into children's social care gains
+		// sight of every child: that waits too. So does a new account of
+		// children's social care with no password (its holder sets it through
+		// the emailed link, to an address the administrator chose); a
+		// school's does not.
+		moved, err := s.UpdateUser(admin, f.OtherTeacher.ID, f.OtherTeacher.Version, lantern.UserUpdate{Name: f.OtherTeacher.Name, AgencyID: f.CSC.ID,
+			Roles: f.OtherTeacher.Roles})
+		if err != nil || !moved.AwaitingApproval() {
+			t.Errorf("a practitioner moved into children's social care: awaiting approval %v, %v", moved != nil && moved.AwaitingApproval(), err)
+		}
+		viaLink, err := s.CreateUser(admin, lantern.UserInput{Email: "link@csc.example.org", Name: "Link Worker", AgencyID: f.CSC.ID,
+			Roles: []lantern.Role{lantern.RoleSocialWorker}})
+		if err != nil || !viaLink.AwaitingApproval() {
+			t.Errorf("a new children's social care account without a password: awaiting approval %v, %v", viaLink != nil && viaLink.AwaitingApproval(), err)
+		}
+		schoolLink, err := s.CreateUser(admin, lantern.UserInput{Email: "link@riverside.example.org", Name: "Link Teacher", AgencyID: f.School.ID,
+			Roles: []lantern.Role{lantern.RolePractitioner}})
+		if err != nil || schoolLink.AwaitingApproval() {
+			t.Errorf("a new school account without a password: %+v %v", schoolLink, err)
 		}
 
 		// Roles fit the agency's kind.

@@ -138,15 +138,10 @@ func (s *Store) CreateUser(ctx context.Context, in lantern.UserInput) (*lantern.
 	}
 	id := newID()
 	now := s.now()
-	// An administrator's new account with a case role and the password they
-	// chose waits for a second administrator (the operator at the command
-	// line, who holds the machine, needs none).
 	var setBy, approvalBy any
-	if me := lantern.UserFromContext(ctx); me != nil && in.Password != "" {
+	me := lantern.UserFromContext(ctx)
+	if me != nil && in.Password != "" {
 		setBy = me.ID
-		if lantern.NeedsApproval(nil, in.Roles, true, false) {
-			approvalBy = me.ID
-		}
 	}
 	err := s.write(ctx, func(tx *tx) error {
 		kind, err := s.agencyIn(ctx, tx, in.AgencyID)
@@ -155,6 +150,12 @@ func (s *Store) CreateUser(ctx context.Context, in lantern.UserInput) (*lantern.
 		}
 		if msg := lantern.RolesForKind(in.Roles, lantern.AgencyKind(kind)); msg != "" {
 			return lantern.Invalid(lantern.FieldError{Field: "roles", Message: msg})
+		}
+		// An administrator's new account may wait for a second administrator
+		// (the operator at the command line, who holds the machine, needs
+		// none).
+		if me != nil && (lantern.AccountChange{After: in.Roles, Kind: lantern.AgencyKind(kind), PasswordByAdmin: in.Password != ""}).NeedsApproval() {
+			approvalBy = me.ID
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = $1`, in.Email).Scan(&n); err != nil {
@@ -275,9 +276,12 @@ func (s *Store) UpdateUser(ctx context.Context, id string, version int, up lante
 		if msg := lantern.RolesForKind(in.Roles, lantern.AgencyKind(kind)); msg != "" {
 			return lantern.Invalid(lantern.FieldError{Field: "roles", Message: msg})
 		}
-		// A case role given to an account waits for a second administrator.
+		// A case role given to an account, or an account with one moved,
+		// waits for a second administrator.
 		approval := false
-		if me := lantern.UserFromContext(ctx); me != nil && lantern.NeedsApproval(cur.Roles, in.Roles, false, cur.MFAEnrolled) {
+		change := lantern.AccountChange{Before: cur.Roles, After: in.Roles, Kind: lantern.AgencyKind(kind), AgencyChanged: cur.AgencyID != in.AgencyID,
+			MFAEnrolled: cur.MFAEnrolled}
+		if me := lantern.UserFromContext(ctx); me != nil && change.NeedsApproval() {
 			approval = true
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET approval_requested_by = $1 WHERE id = $2`, me.ID, id); err != nil {
 				return internal("update user", err)
@@ -366,7 +370,7 @@ func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
 		}
 		// An administrator who knows the password of an account with no
 		// second factor could finish its sign-in alone: a second approves.
-		approval := setBy.Valid && lantern.NeedsApproval(u.Roles, u.Roles, true, u.MFAEnrolled)
+		approval := setBy.Valid && (lantern.AccountChange{Before: u.Roles, After: u.Roles, Kind: u.AgencyKind, PasswordByAdmin: true, MFAEnrolled: u.MFAEnrolled}).NeedsApproval()
 		if approval {
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET approval_requested_by = $1 WHERE id = $2`, setBy.String, id); err != nil {
 				return internal("set password", err)

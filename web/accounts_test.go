@@ -58,9 +58,11 @@ func TestAnAdministratorAloneCannotOpenACaseAccount(t *testing.T) {
 }
 
 // With email on, an account made without a password is emailed a one-time
-// link by which its holder sets their own; the administrator never sees it,
-// and the account needs no second approval. The link works once, and is
-// built from the configured address, never from the request's Host.
+// link by which its holder sets their own; the administrator never sees it.
+// An account that sees only its agency's children then needs no second
+// approval; one that sees every child still does, as the administrator
+// chose the address the link went to. The link works once, and is built
+// from the configured address, never from the request's Host.
 func TestAPasswordLinkLetsThePersonSetTheirOwn(t *testing.T) {
 	t.Parallel()
 	smtp := smtptest.Start(t, smtptest.Options{})
@@ -69,12 +71,12 @@ func TestAPasswordLinkLetsThePersonSetTheirOwn(t *testing.T) {
 	}})
 	admin := newBrowser(t, e.srv)
 	admin.enrol(e.f.Admin.Email)
-	r := admin.post("/admin/users", url.Values{"email": {"new.worker@csc.example.org"}, "name": {"New Worker"}, "agency": {e.f.CSC.ID},
-		"roles": {"social-worker"}}, "Host", "evil.example.net")
+	r := admin.post("/admin/users", url.Values{"email": {"new.worker@riverside.example.org"}, "name": {"New Worker"}, "agency": {e.f.School.ID},
+		"roles": {"practitioner"}}, "Host", "evil.example.net")
 	if r.status != 303 || !strings.Contains(r.header.Get("Location"), "link=sent") {
 		t.Fatalf("create: %d %q %.300s", r.status, r.header.Get("Location"), r.body)
 	}
-	msgs := smtp.To("new.worker@csc.example.org")
+	msgs := smtp.To("new.worker@riverside.example.org")
 	if len(msgs) != 1 {
 		t.Fatalf("%d emails to the person", len(msgs))
 	}
@@ -92,5 +94,32 @@ func TestAPasswordLinkLetsThePersonSetTheirOwn(t *testing.T) {
 	wantPage(t, person.post(link, url.Values{"password": {"my own long passphrase"}, "confirm": {"not the same"}}), 422, errorSummary, "same password twice")
 	wantRedirect(t, person.post(link, url.Values{"password": {"my own long passphrase"}, "confirm": {"my own long passphrase"}}), "/sign-in?done=password-set")
 	wantPage(t, person.get(link), 404, "This link no longer works", "has been used")
-	wantRedirect(t, person.post("/sign-in", url.Values{"email": {"new.worker@csc.example.org"}, "password": {"my own long passphrase"}}), "/sign-in/enrol")
+	wantRedirect(t, person.post("/sign-in", url.Values{"email": {"new.worker@riverside.example.org"}, "password": {"my own long passphrase"}}), "/sign-in/enrol")
+
+	// An account of children's social care, which sees every child: the link
+	// sets the password, and a second administrator still approves.
+	r = admin.post("/admin/users", url.Values{"email": {"own.mailbox@csc.example.org"}, "name": {"Not Quite Anyone"}, "agency": {e.f.CSC.ID},
+		"roles": {"social-worker"}})
+	if r.status != 303 || !strings.Contains(r.header.Get("Location"), "link=sent") {
+		t.Fatalf("create: %d %q %.300s", r.status, r.header.Get("Location"), r.body)
+	}
+	userPath := r.header.Get("Location")[:strings.IndexByte(r.header.Get("Location"), '?')]
+	wantPage(t, admin.get(r.header.Get("Location")), 200, "a second administrator must approve it", "another administrator must approve it")
+	msgs = smtp.To("own.mailbox@csc.example.org")
+	if len(msgs) != 1 {
+		t.Fatalf("%d emails to the second person", len(msgs))
+	}
+	link = regexp.MustCompile(`https://lantern\.example\.org(/set-password/pw_[A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Body(t))[1]
+	other := newBrowser(t, e.srv)
+	wantRedirect(t, other.post(link, url.Values{"password": {"kettle on the windowsill"}, "confirm": {"kettle on the windowsill"}}), "/sign-in?done=password-set")
+	wantPage(t, other.post("/sign-in", url.Values{"email": {"own.mailbox@csc.example.org"}, "password": {"kettle on the windowsill"}}), 401, "waiting for a second administrator")
+	second, err := e.srv.Store.CreateUser(sysCtx(), lantern.UserInput{Email: "second.admin@csc.example.org", Name: "Sid Second",
+		AgencyID: e.f.CSC.ID, Roles: []lantern.Role{lantern.RoleAdmin}, Password: storetest.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approver := newBrowser(t, e.srv)
+	approver.enrol(second.Email)
+	wantRedirect(t, approver.post(userPath+"/approve", nil), userPath+"?done=approved")
+	wantRedirect(t, other.post("/sign-in", url.Values{"email": {"own.mailbox@csc.example.org"}, "password": {"kettle on the windowsill"}}), "/sign-in/enrol")
 }

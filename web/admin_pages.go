@@ -63,7 +63,8 @@ func (s *Server) userFormPage(w http.ResponseWriter, r *http.Request, st int, p 
 	if v.MailOn {
 		v.PasswordHint = "Leave blank to email the person a link to set their own password: you never see it. "
 	}
-	v.PasswordHint += "A password you choose for someone who works with children's records must be approved by a second administrator before the account is used."
+	v.PasswordHint += "A second administrator must approve the account before it is used if you choose the password of someone who works with children's records, " +
+		"or if the account will see every child (children's social care, the CSE coordinator), however its password is set."
 	if u != nil {
 		if v.Tokens, err = s.st.Tokens(r.Context(), u.ID); err != nil {
 			s.error(w, r, err)
