@@ -9,8 +9,10 @@ import (
 
 // InvolvementSource is the explicit act that involves an agency with a child,
 // so that its people see the record. The involvement lasts as long as its
-// source: a professional removed, an invitation withdrawn, an action done,
-// a decision undone, each ends the involvement it gave.
+// source: a professional removed, an invitation withdrawn, an action's task
+// withdrawn, each ends the involvement it gave; the others (and an
+// invitation to a meeting that has taken place) are ended by a decision,
+// with a reason.
 type InvolvementSource string
 
 const (
@@ -58,11 +60,20 @@ func (s InvolvementSource) Label() string {
 	return string(s)
 }
 
-// Endable reports whether an involvement from s may be ended by a decision
-// on the child's record. The others end with their source, where the record
-// shows it: the professional removed, the invitation withdrawn.
-func (s InvolvementSource) Endable() bool {
-	return s != SourceProfessional && s != SourceInvitation
+// Endable reports whether the involvement may be ended by a decision on
+// the child's record. A professional's ends when they are removed from the
+// record, and an invitation's when it is withdrawn or the meeting
+// cancelled; but once the meeting has taken place (or did not), nothing
+// withdraws the invitation, so children's social care or the coordinator
+// ends it, with a reason.
+func (i *Involvement) Endable() bool {
+	switch i.Source {
+	case SourceProfessional:
+		return false
+	case SourceInvitation:
+		return i.MeetingStatus != "" && i.MeetingStatus != MeetingScheduled
+	}
+	return true
 }
 
 // Involvement is one source of an agency's involvement with a child.
@@ -89,6 +100,9 @@ type Involvement struct {
 	MeetingID       string      `json:"meeting_id,omitempty"`
 	MeetingKind     MeetingKind `json:"meeting_kind,omitempty"`
 	MeetingStartsAt *time.Time  `json:"meeting_starts_at,omitempty"`
+	// MeetingStatus is that meeting's status: an invitation's involvement
+	// may be ended by a decision once the meeting is no longer to be held.
+	MeetingStatus MeetingStatus `json:"meeting_status,omitempty"`
 }
 
 // Live reports whether the involvement still gives its agency the record.

@@ -33,6 +33,18 @@ func (k MeetingKind) Label() string {
 // child: a context conference, about a place or a group.
 func (k MeetingKind) MayBeAboutNoChild() bool { return k == MeetingContextConference }
 
+// MeetingStatus is where a meeting is: to be held, held, not held, or
+// cancelled. Only a meeting to be held is moved, its invitations changed or
+// its outcome recorded.
+type MeetingStatus string
+
+const (
+	MeetingScheduled MeetingStatus = "scheduled"
+	MeetingHeld      MeetingStatus = "held"
+	MeetingNotHeld   MeetingStatus = "not-held"
+	MeetingCancelled MeetingStatus = "cancelled"
+)
+
 // Meeting is a meeting about one or several children.
 type Meeting struct {
 	ID        string            `json:"id"`
@@ -41,7 +53,7 @@ type Meeting struct {
 	StartsAt  time.Time         `json:"starts_at"`
 	EndsAt    time.Time         `json:"ends_at"`
 	Location  string            `json:"location"`
-	Status    string            `json:"status"` // scheduled, held, not-held, cancelled
+	Status    MeetingStatus     `json:"status"`
 	Held      *bool             `json:"held,omitempty"`
 	Decisions []MeetingDecision `json:"decisions"`
 	Actions   []MeetingAction   `json:"actions"`

@@ -33,7 +33,7 @@ type PlannedShare struct {
 // directory's CSE coordinators and principal managers of the independent
 // reviewing officers.
 func PlanDistribution(m *Meeting, latest map[string]string, coordinators, iroManagers []*Contact) ([]PlannedShare, error) {
-	if m.Status != "held" {
+	if m.Status != MeetingHeld {
 		return nil, Invalid(FieldError{Field: "status", Message: "Record the meeting's outcome before sending its minutes"})
 	}
 	var out []PlannedShare

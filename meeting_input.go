@@ -119,7 +119,7 @@ type MeetingChild struct {
 type MeetingSummary struct {
 	ID       string         `json:"id"`
 	Kind     MeetingKind    `json:"kind"`
-	Status   string         `json:"status"`
+	Status   MeetingStatus  `json:"status"`
 	StartsAt time.Time      `json:"starts_at"`
 	EndsAt   time.Time      `json:"ends_at"`
 	Location string         `json:"location"`

@@ -75,7 +75,7 @@ type ActionOwner struct {
 
 // OutcomePlan is what recording a meeting's outcome does.
 type OutcomePlan struct {
-	Status     string // held, not-held
+	Status     MeetingStatus // held or not held
 	Decisions  []MeetingDecision
 	Attendance map[string]Attendance
 	// NextMeeting are the tasks, one a child, to arrange the next meeting
@@ -103,12 +103,12 @@ func PlanOutcome(m *Meeting, version int, o Outcome, owners []ActionOwner, agenc
 	}
 	// A meeting ahead of now may be recorded as held: the API takes times
 	// ahead (see CheckEventTime); the page refuses it.
-	if m.Status == "cancelled" {
+	if m.Status == MeetingCancelled {
 		return nil, Invalid(FieldError{Field: "held", Message: "The meeting was cancelled"})
 	}
 	// An outcome is recorded once: recording it again would add its
 	// actions, and their tasks, a second time.
-	if m.Status != "scheduled" {
+	if m.Status != MeetingScheduled {
 		return nil, &Error{Code: ECONFLICT, Message: "The meeting's outcome is already recorded", Current: m}
 	}
 	var p Problems
@@ -148,9 +148,9 @@ func PlanOutcome(m *Meeting, version int, o Outcome, owners []ActionOwner, agenc
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	plan := &OutcomePlan{Status: "held", Attendance: o.Attendance}
+	plan := &OutcomePlan{Status: MeetingHeld, Attendance: o.Attendance}
 	if !o.Held {
-		plan.Status = "not-held"
+		plan.Status = MeetingNotHeld
 	}
 	for _, d := range o.Decisions {
 		d.Rationale = strings.TrimSpace(d.Rationale)

@@ -37,7 +37,8 @@ func (s *Store) involve(ctx context.Context, tx *tx, childID, agencyID string, s
 }
 
 // endSource ends every live involvement a source gave: the professional
-// removed, the invitation withdrawn, the action done. Audited, each.
+// removed, the invitation withdrawn, the action's task withdrawn (on every
+// record, a merged duplicate's copy too). Audited, each.
 func (s *Store) endSource(ctx context.Context, tx *tx, src lantern.InvolvementSource, srcID, why string, at time.Time) error {
 	type live struct{ id, child, agency string }
 	ls, err := collect(ctx, tx, "involvements", `SELECT id, child_id, agency_id FROM involvements WHERE source = $1 AND source_id = $2 AND ended_at IS NULL`,
@@ -73,7 +74,8 @@ func (s *Store) endInvolvementRow(ctx context.Context, tx *tx, id, childID, agen
 // names of the people who started and ended it (none for the system), and
 // the meeting an invitation, action or share came from.
 const involvementCols = `i.id, i.child_id, i.agency_id, COALESCE(a.name, ''), i.source, i.source_id, i.reason, i.started_at, i.started_by,
-	COALESCE(us.name, ''), i.ended_at, i.ended_by, COALESCE(ue.name, ''), i.end_reason, COALESCE(m.id, ''), COALESCE(m.kind, ''), m.starts_at`
+	COALESCE(us.name, ''), i.ended_at, i.ended_by, COALESCE(ue.name, ''), i.end_reason, COALESCE(m.id, ''), COALESCE(m.kind, ''), m.starts_at,
+	COALESCE(m.status, '')`
 
 const involvementFrom = `involvements i LEFT JOIN agencies a ON a.id = i.agency_id
 	LEFT JOIN users us ON us.id = i.started_by LEFT JOIN users ue ON ue.id = i.ended_by
@@ -86,7 +88,8 @@ func scanInvolvement(r scanner) (*lantern.Involvement, error) {
 	var v lantern.Involvement
 	var src, kind string
 	err := r.Scan(&v.ID, &v.ChildID, &v.AgencyID, &v.AgencyName, &src, &v.SourceID, &v.Reason, timeScan{&v.StartedAt}, &v.StartedBy,
-		&v.StartedByName, ntimeScan{&v.EndedAt}, &v.EndedBy, &v.EndedByName, &v.EndReason, &v.MeetingID, &kind, ntimeScan{&v.MeetingStartsAt})
+		&v.StartedByName, ntimeScan{&v.EndedAt}, &v.EndedBy, &v.EndedByName, &v.EndReason, &v.MeetingID, &kind, ntimeScan{&v.MeetingStartsAt},
+		&v.MeetingStatus)
 	v.Source, v.MeetingKind = lantern.InvolvementSource(src), lantern.MeetingKind(kind)
 	return &v, err
 }
@@ -149,9 +152,10 @@ func (s *Store) Involve(ctx context.Context, childID string, in lantern.Involvem
 	return out, err
 }
 
-// EndInvolvement ends an involvement that a decision, the making of the
-// record or a share gave (the others end with their source), with the
-// reason; it stays in the record's history.
+// EndInvolvement ends an involvement that may be ended by a decision
+// (lantern.Involvement.Endable), with the reason; it stays in the record's
+// history. The copies of it that records merged into this one hold end with
+// it: their agency followed the duplicate to this record.
 func (s *Store) EndInvolvement(ctx context.Context, childID, id, reason string) error {
 	if err := lantern.CheckEndReason(reason); err != nil {
 		return err
@@ -175,9 +179,30 @@ func (s *Store) EndInvolvement(ctx context.Context, childID, id, reason string) 
 		switch {
 		case !v.Live():
 			return lantern.Invalid(lantern.FieldError{Field: "reason", Message: "This involvement has already ended"})
-		case !v.Source.Endable():
+		case !v.Endable():
 			return lantern.Invalid(lantern.FieldError{Field: "reason", Message: "This involvement ends with its source: " + v.Source.Label()})
 		}
-		return s.endInvolvementRow(ctx, tx, v.ID, childID, v.AgencyID, reason, now)
+		if err := s.endInvolvementRow(ctx, tx, v.ID, childID, v.AgencyID, reason, now); err != nil {
+			return err
+		}
+		type copied struct{ id, child string }
+		cs, err := collect(ctx, tx, "involvements", `WITH RECURSIVE merged (id) AS (
+				SELECT id FROM children WHERE merged_into = $1
+				UNION SELECT c.id FROM children c JOIN merged m ON c.merged_into = m.id)
+			SELECT i.id, i.child_id FROM involvements i JOIN merged m ON m.id = i.child_id
+			WHERE i.agency_id = $2 AND i.source = $3 AND i.source_id = $4 AND i.ended_at IS NULL`,
+			func(r scanner) (copied, error) {
+				var c copied
+				return c, r.Scan(&c.id, &c.child)
+			}, childID, v.AgencyID, string(v.Source), v.SourceID)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if err := s.endInvolvementRow(ctx, tx, c.id, c.child, v.AgencyID, reason, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -270,6 +271,99 @@ func TestContextConferenceIsNotEveryones(t *testing.T) {
 		// No longer invited, the police no longer see it.
 		if _, err := s.FindMeeting(storetest.As(officer), m.ID); lantern.ErrorCode(err) != lantern.ENOTFOUND {
 			t.Errorf("the police after their invitation was withdrawn: %v", err)
+		}
+	})
+}
+
+// An invitation's involvement ends when it is withdrawn while the meeting
+// is to be held; once the meeting has taken place nothing withdraws it, so
+// children's social care ends it by a decision, with a reason (before, no
+// one could, and the invited agency saw the child for good).
+func TestInvitationToAHeldMeetingIsEndedByDecision(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		sys := lantern.NewSystemContext(context.Background(), "test")
+		police, err := s.CreateAgency(sys, lantern.AgencyInput{Name: "Moor Police", Kind: lantern.KindPolice})
+		if err != nil {
+			t.Fatal(err)
+		}
+		officer := caseUser(t, s, "officer@police.example.org", "Pat Officer", police, lantern.RolePolice)
+		sw := storetest.As(f.SocialWorker)
+		now := clock.Now()
+		ava := caseChild(t, s, f.SocialWorker, "Ava", "Example", "2012-03-01")
+		unit := dirContact(t, s, f.Admin, police.ID, "Exploitation unit", "seiu@police.example.org", lantern.PathwayPoliceUnit)
+		m, err := s.CreateMeeting(sw, lantern.MeetingInput{Kind: "cse-strategy", ChildIDs: []string{ava.ID}, StartsAt: now.Add(-2 * time.Hour),
+			EndsAt: now.Add(-time.Hour), Invitees: []lantern.InviteeInput{{ContactID: unit.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		invitation := func() *lantern.Involvement {
+			t.Helper()
+			vs, err := s.Involvements(sw, ava.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				if v.Source == lantern.SourceInvitation && v.AgencyID == police.ID {
+					return v
+				}
+			}
+			t.Fatalf("no invitation's involvement in %+v", vs)
+			return nil
+		}
+		v := invitation()
+		if v.Endable() || v.MeetingStatus != lantern.MeetingScheduled {
+			t.Errorf("before the meeting, the invitation's involvement may be ended by decision: %+v", v)
+		}
+		wantFields(t, "ending it before the meeting", s.EndInvolvement(sw, ava.ID, v.ID, "Not needed"), "reason")
+
+		if _, err := s.RecordOutcome(sw, m.ID, m.Version, lantern.Outcome{Held: true}); err != nil {
+			t.Fatal(err)
+		}
+		if v = invitation(); !v.Endable() || !v.Live() {
+			t.Fatalf("after the meeting: %+v", v)
+		}
+		if !sees(t, s, officer, ava.ID) {
+			t.Fatal("the invited agency does not see the child after the meeting")
+		}
+		wantCode(t, s.EndInvolvement(storetest.As(officer), ava.ID, v.ID, "We are done"), lantern.EFORBIDDEN)
+		if err := s.EndInvolvement(sw, ava.ID, v.ID, "The police's enquiries are finished"); err != nil {
+			t.Fatal(err)
+		}
+		if sees(t, s, officer, ava.ID) {
+			t.Fatal("the agency still sees the child after its involvement was ended")
+		}
+	})
+}
+
+// Merging copies the duplicate's live involvements to the kept record, each
+// audited as it starts; ending one on the kept record ends the duplicate's
+// too, so the agency does not keep sight of the duplicate.
+func TestMergedInvolvementsStartAuditedAndEndTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		keep := caseChild(t, s, f.SocialWorker, "Ava", "Example", "2012-03-01")
+		dup := caseChild(t, s, f.Teacher, "Ava", "Exampel", "2012-03-01") // the school's record involves the school
+		mgr := caseUser(t, s, "manager@csc.example.org", "Mo Manager", f.CSC, lantern.RoleManager)
+		if _, err := s.MergeChildren(storetest.As(mgr), keep.ID, dup.ID, keep.Version, dup.Version); err != nil {
+			t.Fatal(err)
+		}
+		if !sees(t, s, f.Teacher, keep.ID) || !sees(t, s, f.Teacher, dup.ID) {
+			t.Fatal("after the merge the school does not see both records")
+		}
+		vs, err := s.Involvements(storetest.As(mgr), keep.ID)
+		if err != nil || len(vs) != 1 || vs[0].AgencyID != f.School.ID {
+			t.Fatalf("the kept record's involvements: %+v %v", vs, err)
+		}
+		es, _, err := s.SearchAudit(storetest.As(f.Auditor), store.AuditFilter{Action: "involvement.start", ChildID: keep.ID})
+		if err != nil || len(es) != 1 || es[0].EntityID != vs[0].ID || !strings.Contains(es[0].Detail, "merged="+dup.ID) {
+			t.Errorf("the copy's start is audited as %+v (%v)", es, err)
+		}
+		if err := s.EndInvolvement(storetest.As(mgr), keep.ID, vs[0].ID, "The school has no part now"); err != nil {
+			t.Fatal(err)
+		}
+		if sees(t, s, f.Teacher, keep.ID) || sees(t, s, f.Teacher, dup.ID) {
+			t.Error("after the involvement ended on the kept record, the school still sees one of them")
 		}
 	})
 }

@@ -142,7 +142,7 @@ func (s *Store) SetInvitees(ctx context.Context, id string, version int, in []la
 		if err != nil {
 			return err
 		}
-		if m.Status != "scheduled" {
+		if m.Status != lantern.MeetingScheduled {
 			return lantern.Invalid(lantern.FieldError{Field: "invitees", Message: "Only a meeting still to be held can have its invitees changed"})
 		}
 		invs, err := s.resolveInvitees(ctx, tx, in)
@@ -223,7 +223,7 @@ func (s *Store) Reschedule(ctx context.Context, id string, version int, startsAt
 		if err != nil {
 			return err
 		}
-		if m.Status != "scheduled" {
+		if m.Status != lantern.MeetingScheduled {
 			return lantern.Invalid(lantern.FieldError{Field: "starts_at", Message: "Only a meeting still to be held can be moved"})
 		}
 		changed := !m.StartsAt.Equal(startsAt.UTC().Truncate(time.Microsecond)) || !m.EndsAt.Equal(endsAt.UTC().Truncate(time.Microsecond)) || m.Location != location
@@ -257,7 +257,7 @@ func (s *Store) CancelMeeting(ctx context.Context, id string, version int, reaso
 		if err != nil {
 			return err
 		}
-		if m.Status != "scheduled" {
+		if m.Status != lantern.MeetingScheduled {
 			return lantern.Invalid(lantern.FieldError{Field: "reason", Message: "Only a meeting still to be held can be cancelled"})
 		}
 		if err := s.bump(ctx, tx, id, version, true, `status = 'cancelled', cancel_reason = $1`, reason); err != nil {
@@ -303,11 +303,11 @@ func (s *Store) PendingInvitations(ctx context.Context, id string) (*lantern.Mee
 // cancellation. Nothing is sent about a meeting held or not held.
 func NeedsEmail(m *lantern.Meeting, v lantern.Invitee) (send, cancel bool) {
 	switch {
-	case m.Status == "scheduled" && !v.Removed && v.SentSequence < m.Sequence:
+	case m.Status == lantern.MeetingScheduled && !v.Removed && v.SentSequence < m.Sequence:
 		return true, false
-	case m.Status == "scheduled" && v.Removed && v.SentSequence >= 0:
+	case m.Status == lantern.MeetingScheduled && v.Removed && v.SentSequence >= 0:
 		return true, true
-	case m.Status == "cancelled" && v.SentSequence >= 0 && v.SentSequence < m.Sequence:
+	case m.Status == lantern.MeetingCancelled && v.SentSequence >= 0 && v.SentSequence < m.Sequence:
 		return true, true
 	}
 	return false, false

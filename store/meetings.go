@@ -37,7 +37,7 @@ func (s *Store) CreateMeeting(ctx context.Context, in lantern.MeetingInput) (*la
 	}
 	now := s.now()
 	m := &lantern.Meeting{ID: newID(), Kind: in.Kind, StartsAt: in.StartsAt.UTC().Truncate(time.Microsecond), EndsAt: in.EndsAt.UTC().Truncate(time.Microsecond),
-		Location: in.Location, Status: "scheduled", Version: 1, CreatedBy: u.ID, CreatedAt: now.UTC().Truncate(time.Microsecond),
+		Location: in.Location, Status: lantern.MeetingScheduled, Version: 1, CreatedBy: u.ID, CreatedAt: now.UTC().Truncate(time.Microsecond),
 		Decisions: []lantern.MeetingDecision{}, Actions: []lantern.MeetingAction{}, Invitees: []lantern.Invitee{}}
 	seen := map[string]bool{}
 	for _, id := range in.ChildIDs {

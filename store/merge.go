@@ -169,6 +169,22 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 				}
 			}
 		}
+		// The agencies the duplicate's involvements bring to the kept record,
+		// each audited as its involvement starts.
+		type copied struct{ id, agency, source, sourceID string }
+		cs, err := collect(ctx, tx, "involvements", `SELECT id, agency_id, source, source_id FROM involvements
+			WHERE child_id = $1 AND id IN (SELECT d.id || '+' || $1 FROM involvements d WHERE d.child_id = $2 AND d.ended_at IS NULL)`,
+			func(r scanner) (copied, error) {
+				var c copied
+				return c, r.Scan(&c.id, &c.agency, &c.source, &c.sourceID)
+			}, keepID, dupID)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			tx.audit(auditEntry{Action: "involvement.start", Entity: "involvement", EntityID: c.id, ChildID: keepID,
+				Detail: "agency=" + c.agency + " source=" + c.source + " source_id=" + c.sourceID + " merged=" + dupID})
+		}
 		if dup.GivenName+" "+dup.FamilyName != keep.GivenName+" "+keep.FamilyName {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES ($1, $2, $3, 'previous-name', $4, $5)`,
 				newID(), keepID, dup.GivenName+" "+dup.FamilyName, match.NameKey(dup.GivenName+" "+dup.FamilyName), s.d.ts(now)); err != nil {

@@ -25,7 +25,7 @@ func (s *Server) calendar(r *http.Request, m *lantern.Meeting, attendee string, 
 	link := s.link(r, "/meetings/"+m.ID)
 	e := ical.Event{UID: m.ID + "@lantern", Sequence: m.Sequence, Start: m.StartsAt, End: m.EndsAt, Stamp: s.stNow(),
 		Summary: m.Kind.Label(), Location: m.Location, Description: "Details in Lantern: " + link, URL: link,
-		Cancelled: cancel || m.Status == "cancelled"}
+		Cancelled: cancel || m.Status == lantern.MeetingCancelled}
 	if s.cfg.Mail != nil {
 		if from, err := mailAddress(s.cfg.Mail.From); err == nil {
 			e.Organizer = from

@@ -655,7 +655,7 @@ func (s *Server) outcomePage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if m.Status != "scheduled" { // recorded, or cancelled: nothing to record
+	if m.Status != lantern.MeetingScheduled { // recorded, or cancelled: nothing to record
 		redirect(w, r, "/meetings/"+m.ID)
 		return
 	}
