@@ -138,7 +138,7 @@ func (m *Main) Open(ctx context.Context) error {
 	} else if n > 0 {
 		m.Log.Info("match keys filled in", "children", n)
 	}
-	if isDemo, _, err := st.DemoState(ctx); err != nil {
+	if isDemo, err := st.IsDemo(ctx); err != nil {
 		return err
 	} else if isDemo && !m.Config.Demo {
 		return ErrDemoStore

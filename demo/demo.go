@@ -79,14 +79,10 @@ func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 	}
 	// Demonstration accounts have a published password: never beside real
 	// ones, where they would be a way in.
-	isDemo, empty, err := st.DemoState(sys)
-	switch {
-	case err != nil:
+	if isDemo, err := st.IsDemo(sys); err != nil {
 		return nil, err
-	case isDemo:
+	} else if isDemo {
 		return creds, nil // loaded before
-	case !empty:
-		return nil, ErrNotEmpty
 	}
 	if err := st.MarkDemo(sys); errors.Is(err, store.ErrNotEmpty) {
 		return nil, ErrNotEmpty

@@ -247,16 +247,15 @@ func (s *Store) loadAgencies(ctx context.Context, cs []*lantern.Child) error {
 		ph[i] = fmt.Sprintf("$%d", i+1)
 		args[i] = c.ID
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT child_id, agency_id, min(started_at) FROM involvements WHERE ended_at IS NULL AND child_id IN (`+strings.Join(ph, ",")+`)
-		GROUP BY child_id, agency_id ORDER BY 3, agency_id`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT child_id, agency_id FROM involvements WHERE ended_at IS NULL AND child_id IN (`+strings.Join(ph, ",")+`)
+		GROUP BY child_id, agency_id ORDER BY min(started_at), agency_id`, args...)
 	if err != nil {
 		return internal("child agencies", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var cid, aid string
-		var since any
-		if err := rows.Scan(&cid, &aid, &since); err != nil {
+		if err := rows.Scan(&cid, &aid); err != nil {
 			return internal("child agencies", err)
 		}
 		byID[cid].AgencyIDs = append(byID[cid].AgencyIDs, aid)

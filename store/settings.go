@@ -11,16 +11,15 @@ import (
 // ErrNotEmpty refuses to make a store that holds anything a demonstration's.
 var ErrNotEmpty = lantern.Errorf(lantern.ECONFLICT, "This store already holds agencies, users or children that are not a demonstration's")
 
-// DemoState says whether the store is a demonstration's (everything in it
-// made under --demo), and whether it holds any agency, user or child.
-func (s *Store) DemoState(ctx context.Context) (demo, empty bool, err error) {
+// IsDemo says whether the store is a demonstration's: marked (MarkDemo)
+// when it was empty, so everything in it was made under --demo.
+func (s *Store) IsDemo(ctx context.Context) (bool, error) {
 	var v string
-	err = s.db.QueryRowContext(ctx, `SELECT value FROM store_settings WHERE key = 'demo'`).Scan(&v)
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM store_settings WHERE key = 'demo'`).Scan(&v)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, false, internal("store settings", err)
+		return false, internal("store settings", err)
 	}
-	n, err := s.holdings(ctx, s.db)
-	return v == "true", n == 0, err
+	return v == "true", nil
 }
 
 // holdings counts the agencies, users and children held.
@@ -31,7 +30,8 @@ func (s *Store) holdings(ctx context.Context, q querier) (int, error) {
 }
 
 // MarkDemo marks an empty store as a demonstration's, before the
-// demonstration is loaded into it; only the operator may.
+// demonstration is loaded into it; only the operator may. A store that holds
+// any agency, user or child is refused with ErrNotEmpty.
 func (s *Store) MarkDemo(ctx context.Context) error {
 	if !lantern.IsSystem(ctx) {
 		return lantern.Errorf(lantern.EFORBIDDEN, "Only the operator works on the store as a whole")

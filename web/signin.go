@@ -286,22 +286,16 @@ func (s *Server) setOwnPasswordPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "set_password", p)
 }
 
+// setOwnPassword sets the password a link is for. The link is looked up
+// once when the form is right; only a form sent back with errors needs its
+// holder's name again.
 func (s *Server) setOwnPassword(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	u, err := s.st.PasswordLinkUser(r.Context(), token)
-	if err != nil {
-		s.deadLink(w, r, err)
-		return
-	}
 	form, err := parseForm(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p := s.newPage(r, "Set your password")
-	p.HideNav = true
-	p.User = nil
-	p.Data = setPasswordView{Name: u.Name, Email: u.Email}
 	var probs lantern.Problems
 	switch {
 	case form.Get("password") == "":
@@ -310,7 +304,7 @@ func (s *Server) setOwnPassword(w http.ResponseWriter, r *http.Request) {
 		probs.Add("confirm", "Enter the same password twice")
 	}
 	if len(probs) == 0 {
-		err = s.st.SetPasswordByLink(r.Context(), token, form.Get("password"))
+		err := s.st.SetPasswordByLink(r.Context(), token, form.Get("password"))
 		if err == nil {
 			redirect(w, r, "/sign-in?done=password-set")
 			return
@@ -320,6 +314,15 @@ func (s *Server) setOwnPassword(w http.ResponseWriter, r *http.Request) {
 		}
 		probs = lantern.ErrorFields(err)
 	}
+	u, err := s.st.PasswordLinkUser(r.Context(), token)
+	if err != nil {
+		s.deadLink(w, r, err)
+		return
+	}
+	p := s.newPage(r, "Set your password")
+	p.HideNav = true
+	p.User = nil
+	p.Data = setPasswordView{Name: u.Name, Email: u.Email}
 	p.Errors = probs
 	s.render(w, r, http.StatusUnprocessableEntity, "set_password", p)
 }
