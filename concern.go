@@ -89,6 +89,19 @@ type Concern struct {
 	AssessmentID    string        `json:"assessment_id,omitempty"`
 	Steps           []ConcernMove `json:"steps"`
 	Version         int           `json:"version"`
+	// ReferralID is the referral the concern made to the front door, if
+	// any, and Referral what the front door decided on it.
+	ReferralID string           `json:"referral_id,omitempty"`
+	Referral   *ConcernReferral `json:"referral,omitempty"`
+}
+
+// ConcernReferral is what the referrer sees of the front door's decision.
+type ConcernReferral struct {
+	ID         string           `json:"id"`
+	ReceivedAt time.Time        `json:"received_at"`
+	Decision   ReferralDecision `json:"decision,omitempty"`
+	DecidedAt  *time.Time       `json:"decided_at,omitempty"`
+	Reason     string           `json:"decision_reason,omitempty"`
 }
 
 // ConcernMove records who moved a concern to a step, and when.
@@ -108,6 +121,9 @@ type ConcernInput struct {
 	DisclosureWords string    `json:"disclosure_words"`
 	ImmediateRisk   bool      `json:"immediate_risk"`
 	ImmediateAction string    `json:"immediate_action"`
+	// Refer sends the concern to the front door as a referral at once;
+	// immediate risk always does.
+	Refer bool `json:"refer"`
 }
 
 // MaxClockSkew is how far in the future an event's time may be, for clocks

@@ -130,6 +130,9 @@ func PlanReferralUpdate(r *Referral, version int, up ReferralUpdate) (*ReferralU
 	}
 	had := map[string]*time.Time{"decided_at": r.DecidedAt, "written_confirmation_at": r.WrittenConfirmationAt, "feedback_at": r.FeedbackAt}
 	var p Problems
+	if up.Decision != "" && r.Decision != "" {
+		p.Add("decision", "This referral has been decided already: "+r.Decision.Label())
+	}
 	plan := &ReferralUpdatePlan{Decision: up.Decision}
 	for _, f := range referralTimes(up) {
 		if f.given == nil {

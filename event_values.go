@@ -39,10 +39,13 @@ const (
 	DecideEarlyHelp          ReferralDecision = "early-help"
 	DecideInformationOnly    ReferralDecision = "information-and-advice"
 	DecideNoFurtherAction    ReferralDecision = "no-further-action"
+	// DecideAlreadyOpen: the child's case is open; the allocated social
+	// worker is told, and no new assessment starts.
+	DecideAlreadyOpen ReferralDecision = "already-open"
 )
 
 // ReferralDecisions lists every decision, in the order shown.
-var ReferralDecisions = []ReferralDecision{DecideAssessment, DecideStrategyDiscussion, DecideEarlyHelp, DecideInformationOnly, DecideNoFurtherAction}
+var ReferralDecisions = []ReferralDecision{DecideAssessment, DecideStrategyDiscussion, DecideEarlyHelp, DecideInformationOnly, DecideNoFurtherAction, DecideAlreadyOpen}
 
 func (d ReferralDecision) Valid() bool { return slices.Contains(ReferralDecisions, d) }
 
@@ -50,14 +53,19 @@ func (d ReferralDecision) Valid() bool { return slices.Contains(ReferralDecision
 func (d ReferralDecision) Label() string {
 	return labelOf(d, map[ReferralDecision]string{DecideAssessment: "Assessment by children's social care",
 		DecideStrategyDiscussion: "Strategy discussion: there may be significant harm", DecideEarlyHelp: "Early help",
-		DecideInformationOnly: "Information and advice only", DecideNoFurtherAction: "No further action"})
+		DecideInformationOnly: "Information and advice only", DecideNoFurtherAction: "No further action",
+		DecideAlreadyOpen: "Already open: the allocated social worker is told"})
 }
 
 // EndsAssessment reports whether the decision means no assessment follows:
 // its clock ends with the decision.
 func (d ReferralDecision) EndsAssessment() bool {
-	return d == DecideEarlyHelp || d == DecideInformationOnly || d == DecideNoFurtherAction
+	return d == DecideEarlyHelp || d == DecideInformationOnly || d == DecideNoFurtherAction || d == DecideAlreadyOpen
 }
+
+// NeedsReason reports whether the decision must say why: no further action
+// closes the door on the referrer's worry.
+func (d ReferralDecision) NeedsReason() bool { return d == DecideNoFurtherAction }
 
 // DiscussionDecision is what a strategy discussion decides.
 type DiscussionDecision string

@@ -19,6 +19,19 @@ type Referral struct {
 	FeedbackAt            *time.Time       `json:"feedback_at,omitempty"`
 	Version               int              `json:"version"`
 	Tasks                 []*Task          `json:"tasks"`
+
+	// The front door's (docs/frontdoor.md): where the referral came from,
+	// the decision's reason and deadline, screening and consent.
+	Source         ReferralSource `json:"source"`
+	ConcernID      string         `json:"concern_id,omitempty"`
+	FromAgencyID   string         `json:"from_agency_id,omitempty"`
+	ReferrerID     string         `json:"referrer_id,omitempty"`
+	ImmediateRisk  bool           `json:"immediate_risk"`
+	DecisionReason string         `json:"decision_reason,omitempty"`
+	DecidedBy      string         `json:"decided_by,omitempty"`
+	DecisionDueAt  *time.Time     `json:"decision_due_at,omitempty"`
+	RAG            RAG            `json:"rag,omitempty"`
+	Consent        ConsentRecord  `json:"consent"`
 }
 
 // Referrer is who made a referral.
@@ -139,6 +152,7 @@ type ChildEvents struct {
 // stops its clock.
 type ReferralUpdate struct {
 	Decision              ReferralDecision
+	DecisionReason        string
 	DecidedAt             *time.Time
 	WrittenConfirmationAt *time.Time
 	FeedbackAt            *time.Time

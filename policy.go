@@ -19,27 +19,30 @@ import (
 type Resource string
 
 const (
-	ResChild          Resource = "child"           // a child's record and its lists: names, addresses, schools, professionals, family, siblings
-	ResConcern        Resource = "concern"         // concerns and disclosures
-	ResAssessment     Resource = "assessment"      // toolkit assessments kept on a record
-	ResEvent          Resource = "event"           // referrals, strategy discussions, s47 enquiries, conferences, core groups, social work assessments
-	ResEpisode        Resource = "missing-episode" // missing and absent episodes, returns and return interviews
-	ResReturnAccount  Resource = "return-account"  // what a child said in a return interview
-	ResTask           Resource = "task"            // work with a deadline, from a clock or a meeting
-	ResInvolvement    Resource = "involvement"     // an agency's involvement with a child: the sight of the record it gives
-	ResMeeting        Resource = "meeting"         // a meeting about one or more children
-	ResContextMeeting Resource = "context-meeting" // a meeting about no child: a context conference about a place or group
-	ResMeetingAction  Resource = "meeting-action"  // an action a meeting set, for its owner
-	ResDirectory      Resource = "directory"       // the area's contacts and their pathway roles
-	ResToolkit        Resource = "toolkit"         // toolkit definitions, and scoring with nothing stored
-	ResWork           Resource = "work"            // one's own work list
-	ResTeam           Resource = "team"            // a team's work, for its manager
-	ResFigures        Resource = "figures"         // the area's counts: no child named
-	ResAudit          Resource = "audit"           // the audit trail
-	ResUser           Resource = "user"            // people's accounts
-	ResAgency         Resource = "agency"          // the area's agencies
-	ResCalendar       Resource = "calendar"        // working days: closures and bank holidays
-	ResAccount        Resource = "account"         // one's own account: password and API tokens
+	ResChild          Resource = "child"               // a child's record and its lists: names, addresses, schools, professionals, family, siblings
+	ResConcern        Resource = "concern"             // concerns and disclosures
+	ResAssessment     Resource = "assessment"          // toolkit assessments kept on a record
+	ResEvent          Resource = "event"               // referrals, strategy discussions, s47 enquiries, conferences, core groups, social work assessments
+	ResEpisode        Resource = "missing-episode"     // missing and absent episodes, returns and return interviews
+	ResReturnAccount  Resource = "return-account"      // what a child said in a return interview
+	ResTask           Resource = "task"                // work with a deadline, from a clock or a meeting
+	ResInvolvement    Resource = "involvement"         // an agency's involvement with a child: the sight of the record it gives
+	ResMeeting        Resource = "meeting"             // a meeting about one or more children
+	ResContextMeeting Resource = "context-meeting"     // a meeting about no child: a context conference about a place or group
+	ResMeetingAction  Resource = "meeting-action"      // an action a meeting set, for its owner
+	ResDirectory      Resource = "directory"           // the area's contacts and their pathway roles
+	ResToolkit        Resource = "toolkit"             // toolkit definitions, and scoring with nothing stored
+	ResWork           Resource = "work"                // one's own work list
+	ResTeam           Resource = "team"                // a team's work, for its manager
+	ResFigures        Resource = "figures"             // the area's counts: no child named
+	ResAudit          Resource = "audit"               // the audit trail
+	ResUser           Resource = "user"                // people's accounts
+	ResAgency         Resource = "agency"              // the area's agencies
+	ResCalendar       Resource = "calendar"            // working days: closures and bank holidays
+	ResAccount        Resource = "account"             // one's own account: password and API tokens
+	ResFrontDoor      Resource = "front-door"          // the referrals waiting for a decision, and deciding them: screening, information requests, consent
+	ResInfoRequest    Resource = "information-request" // the front door's question to an agency, for the agency asked
+	ResConsultation   Resource = "consultation"        // advice from the front door about a child not named
 )
 
 // Action is what is done to a resource.
@@ -54,6 +57,7 @@ const (
 	ActClose         Action = "close"          // close a task without its event
 	ActRecordOutcome Action = "record-outcome" // record what a meeting decided
 	ActComplete      Action = "complete"       // mark a meeting's action done
+	ActApprove       Action = "approve"        // a manager approves a decision: not to seek consent
 )
 
 // Relation is the caller's relation to the record an action is on.
@@ -132,6 +136,12 @@ func onChildren(roles []Role) []Grant {
 		{Roles: roles, Kinds: csc, Rels: anyRel},
 		{Roles: coord, Rels: anyRel},
 	}
+}
+
+// frontDoor is children's social care's social workers and managers, and
+// the coordinator, in rels.
+func frontDoor(rels []Relation) []Grant {
+	return []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: rels}, {Roles: coord, Rels: rels}}
 }
 
 // inArea lets roles take an action that is on no one record.
@@ -215,6 +225,22 @@ var Policy = []Rule{
 	{ResAgency, ActChange, inArea(RoleAdmin), "Only administrators can manage agencies"},
 	{ResCalendar, ActRead, inArea(RoleAdmin), "Only administrators manage working days"},
 	{ResCalendar, ActChange, inArea(RoleAdmin), "Only administrators manage working days"},
+	// The front door is children's social care's social workers and
+	// managers, and the coordinator: they see every child, so the queue
+	// shows nothing they could not see already.
+	{ResFrontDoor, ActList, frontDoor(area), "Only children's social care and the CSE coordinator work the front door"},
+	{ResFrontDoor, ActChange, frontDoor(anyRel), "Only children's social care and the CSE coordinator decide referrals"},
+	{ResFrontDoor, ActApprove, []Grant{{Roles: managers, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
+		"Only a children's social care manager or the CSE coordinator approves not seeking consent"},
+	// An agency asked what it holds answers for itself (own); the request
+	// shows who the child is and nothing else of the record.
+	{ResInfoRequest, ActList, inArea(editRoles...), "You cannot see information requests"},
+	{ResInfoRequest, ActChange, []Grant{{Roles: editRoles, Rels: []Relation{RelArea, RelOwn}}}, "Only the agency asked can answer"},
+	// Anyone who works with children may ask advice without naming the
+	// child; the front door answers.
+	{ResConsultation, ActList, inArea(caseRoles...), "You cannot see consultations"},
+	{ResConsultation, ActCreate, inArea(editRoles...), "You cannot ask the front door for advice"},
+	{ResConsultation, ActChange, frontDoor(area), "Only the front door gives advice"},
 	{ResAccount, ActRead, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 	{ResAccount, ActChange, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 }

@@ -32,6 +32,19 @@ type Task struct {
 	DoneAt       *time.Time `json:"done_at,omitempty"`
 	ClosedReason string     `json:"closed_reason,omitempty"`
 	Version      int        `json:"version"`
+	// LocalProfile and LocalDueAt are the area's local timescales and the
+	// deadline they set, where tighter than the statutory one
+	// (docs/timescales.md#local-timescales).
+	LocalProfile string     `json:"local_profile,omitempty"`
+	LocalDueAt   *time.Time `json:"local_due_at,omitempty"`
+}
+
+// ActBy is the earlier of the statutory and the local deadline.
+func (t *Task) ActBy() time.Time {
+	if t.LocalDueAt != nil && t.LocalDueAt.Before(t.DueAt) {
+		return *t.LocalDueAt
+	}
+	return t.DueAt
 }
 
 // EndOfDay is 23:59:59 in London on d: when a task due that day is due.

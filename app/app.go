@@ -43,6 +43,7 @@ type Main struct {
 	lock    *os.File
 	done    chan error
 	digests *digester // the daily digest's scheduler, when email is configured
+	alerts  *alerter  // the alert emails' sender, when email is configured
 	// stopWitness stops logging the audit head, and logs it a last time.
 	stopWitness func()
 }
@@ -122,8 +123,12 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.lock = lock
 	}
+	local, err := m.Config.Local()
+	if err != nil {
+		return fmt.Errorf("--local-timescales: %w", err)
+	}
 	st, err := store.Open(ctx, store.Config{Postgres: m.Config.Database, DataDir: m.Config.DataDir, Logger: m.Log, Now: m.Now,
-		Timescales: m.Config.Timescales, Holidays: m.Config.Holidays, HashSlots: m.Config.SigninHashes})
+		Timescales: m.Config.Timescales, Holidays: m.Config.Holidays, HashSlots: m.Config.SigninHashes, Local: local})
 	if err != nil {
 		return err
 	}
@@ -217,6 +222,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.startDigests(); err != nil {
 		return err
 	}
+	m.startAlerts()
 	m.startAuditWitness()
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
@@ -248,6 +254,7 @@ func (m *Main) Wait(ctx context.Context) error {
 // the store.
 func (m *Main) Close() error {
 	m.stopDigests()
+	m.stopAlerts()
 	var errs []error
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownIn)

@@ -14,23 +14,27 @@ import (
 	"strings"
 	"time"
 
+	"lantern/clocks"
 	"lantern/notify"
 )
 
 // Config is the whole of a deployment's settings.
 type Config struct {
-	DataDir     string
-	Addr        string
-	Database    string // postgres://...; when set, wins over DataDir for the store
-	Timescales  string
-	Holidays    string
-	Demo        bool
-	TLSCert     string
-	TLSKey      string
-	MetricsAddr string
-	MaxBody     int64
-	LogLevel    string
-	ShutdownIn  time.Duration
+	DataDir    string
+	Addr       string
+	Database   string // postgres://...; when set, wins over DataDir for the store
+	Timescales string
+	// LocalTimescales is a file of the area's local timescales, tighter
+	// than the statutory ones (docs/timescales.md#local-timescales).
+	LocalTimescales string
+	Holidays        string
+	Demo            bool
+	TLSCert         string
+	TLSKey          string
+	MetricsAddr     string
+	MaxBody         int64
+	LogLevel        string
+	ShutdownIn      time.Duration
 	// TrustedProxies are the addresses (CIDR, comma-separated) of proxies
 	// in front of Lantern whose X-Forwarded-For names the client: the
 	// address sign-in limits and the audit trail record.
@@ -68,6 +72,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.StoreFlags(fs)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on")
 	fs.StringVar(&c.Timescales, "timescales", c.Timescales, "statutory timescale profile: wt2023 or wt2006")
+	fs.StringVar(&c.LocalTimescales, "local-timescales", c.LocalTimescales, "a JSON file of the area's local timescales, tighter than the statutory ones")
 	fs.StringVar(&c.Holidays, "holidays", c.Holidays, "bank holiday region: england-and-wales, scotland or northern-ireland")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load a fictional demonstration area and show a banner on every page")
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "TLS certificate file (PEM), to serve HTTPS")
@@ -277,6 +282,11 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("--timescales: unknown profile %q: use wt2023 or wt2006", c.Timescales))
 	}
+	if c.LocalTimescales != "" {
+		if _, err := c.Local(); err != nil {
+			errs = append(errs, fmt.Errorf("--local-timescales: %w", err))
+		}
+	}
 	switch c.Holidays {
 	case "england-and-wales", "scotland", "northern-ireland":
 	default:
@@ -309,4 +319,20 @@ func (c *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// Local reads the local timescales file, if one is given.
+func (c *Config) Local() (*clocks.Local, error) {
+	if c.LocalTimescales == "" {
+		return nil, nil
+	}
+	profile, err := clocks.ProfileByID(c.Timescales)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(c.LocalTimescales)
+	if err != nil {
+		return nil, err
+	}
+	return clocks.ParseLocal(b, profile)
 }

@@ -105,7 +105,9 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 		}
 		tx.audit(auditEntry{Action: "assessment.create", Entity: "assessment", EntityID: a.ID, ChildID: childID,
 			Detail: "toolkit=" + a.Toolkit + " suggested=" + string(a.Suggested.Level) + " recorded=" + string(a.RecordedLevel)})
-		return nil
+		// A partner's toolkit at medium or high goes to the front door.
+		a.ReferralID, err = s.afterToolkit(ctx, tx, child, string(a.RecordedLevel), a.ConcernID, now, now)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -68,6 +68,13 @@ func (s *Store) Profile() clocks.Profile {
 // social worker does the work, or else the person who recorded the event.
 func (s *Store) startClock(ctx context.Context, tx *tx, cal *workday.Calendar, child *lantern.Child, clock string, start time.Time,
 	source, sourceID string) (*lantern.Task, error) {
+	return s.startClockFor(ctx, tx, cal, child, clock, start, source, sourceID, clocks.Facts{}, "")
+}
+
+// startClockFor is startClock with the facts the local timescales may
+// depend on, for a task of team's (the caller's agency when empty).
+func (s *Store) startClockFor(ctx context.Context, tx *tx, cal *workday.Calendar, child *lantern.Child, clock string, start time.Time,
+	source, sourceID string, f clocks.Facts, team string) (*lantern.Task, error) {
 	rule, ok := s.Profile().Rule(clock)
 	if !ok {
 		return nil, nil
@@ -76,10 +83,21 @@ func (s *Store) startClock(ctx context.Context, tx *tx, cal *workday.Calendar, c
 	u := lantern.UserFromContext(ctx)
 	t := &lantern.Task{ChildID: child.ID, Clock: clock, StartedAt: start.UTC().Truncate(time.Microsecond), DueDate: due, DueAt: dueAt,
 		Source: source, SourceID: sourceID, AssigneeID: child.AllocatedSocialWorkerID}
-	if u != nil {
+	switch {
+	case team != "":
+		// Work of another team's (the front door's): no one of the
+		// caller's is given it.
+		t.TeamAgencyID = team
+	case u != nil:
 		t.TeamAgencyID = u.AgencyID
 		if t.AssigneeID == "" {
 			t.AssigneeID = u.ID
+		}
+	}
+	if s.local != nil {
+		t.LocalProfile = s.local.ID
+		if at, ok := s.local.Due(clock, f, start, cal); ok && at.Before(dueAt) {
+			t.LocalDueAt = &at
 		}
 	}
 	if err := s.createTask(ctx, tx, t); err != nil {

@@ -45,6 +45,12 @@ func (s *Store) CreateConcern(ctx context.Context, childID string, in lantern.Co
 		}
 		tx.audit(auditEntry{Action: "concern.create", Entity: "concern", EntityID: c.ID, ChildID: childID,
 			Detail: "disclosure=" + boolText(c.Disclosure) + " immediate_risk=" + boolText(c.ImmediateRisk)})
+		if c.ReferralID, err = s.afterConcern(ctx, tx, child, c, in.Refer, now); err != nil {
+			return err
+		}
+		if c.ReferralID != "" {
+			c.Referral = &lantern.ConcernReferral{ID: c.ReferralID, ReceivedAt: c.RaisedAt}
+		}
 		return nil
 	})
 	if err != nil {
@@ -64,16 +70,27 @@ func (s *Store) addStep(ctx context.Context, tx *tx, c *lantern.Concern, step la
 }
 
 const concernCols = `k.id, k.child_id, k.raised_by, ru.name, k.agency_id, a.name, k.raised_at, k.summary, k.disclosure, k.disclosure_words,
-	k.immediate_risk, k.immediate_action, k.step, COALESCE(k.assessment_id, ''), k.version`
+	k.immediate_risk, k.immediate_action, k.step, COALESCE(k.assessment_id, ''), k.version,
+	COALESCE(rf.id, ''), rf.received_at, COALESCE(rf.decision, ''), rf.decided_at, COALESCE(rf.decision_reason, '')`
 
-const concernFrom = ` FROM concerns k JOIN users ru ON ru.id = k.raised_by JOIN agencies a ON a.id = k.agency_id`
+// concernFrom joins the concern's latest referral, whose decision its
+// author sees on it.
+const concernFrom = ` FROM concerns k JOIN users ru ON ru.id = k.raised_by JOIN agencies a ON a.id = k.agency_id
+	LEFT JOIN referrals rf ON rf.id = (SELECT r2.id FROM referrals r2 WHERE r2.concern_id = k.id ORDER BY r2.received_at DESC, r2.id LIMIT 1)`
 
 func scanConcern(r scanner) (*lantern.Concern, error) {
 	var c lantern.Concern
 	var step string
+	var ref lantern.ConcernReferral
+	var received *time.Time
 	err := r.Scan(&c.ID, &c.ChildID, &c.RaisedBy, &c.RaisedByName, &c.AgencyID, &c.AgencyName, timeScan{&c.RaisedAt}, &c.Summary,
-		&c.Disclosure, &c.DisclosureWords, &c.ImmediateRisk, &c.ImmediateAction, &step, &c.AssessmentID, &c.Version)
+		&c.Disclosure, &c.DisclosureWords, &c.ImmediateRisk, &c.ImmediateAction, &step, &c.AssessmentID, &c.Version,
+		&ref.ID, ntimeScan{&received}, &ref.Decision, ntimeScan{&ref.DecidedAt}, &ref.Reason)
 	c.Step = lantern.ConcernStep(step)
+	if ref.ID != "" && received != nil {
+		ref.ReceivedAt = *received
+		c.ReferralID, c.Referral = ref.ID, &ref
+	}
 	return &c, err
 }
 

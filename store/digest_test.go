@@ -135,7 +135,7 @@ func TestDigestCounts(t *testing.T) {
 		// Work done is no longer counted: B's decision (no further action)
 		// ends the decision and closes the assessment.
 		decided := clock.Now()
-		if _, err := s.UpdateReferral(storetest.As(swB), childB.ID, rB.ID, rB.Version, lantern.ReferralUpdate{Decision: "no-further-action", DecidedAt: &decided}); err != nil {
+		if _, err := s.UpdateReferral(storetest.As(swB), childB.ID, rB.ID, rB.Version, lantern.ReferralUpdate{Decision: "no-further-action", DecisionReason: "Known to early help; no CSE indicators", DecidedAt: &decided}); err != nil {
 			t.Fatal(err)
 		}
 		got = digestCounts(t, s, clock.Now())

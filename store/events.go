@@ -51,24 +51,13 @@ func (s *Store) CreateReferral(ctx context.Context, childID string, r *lantern.R
 		if err != nil {
 			return err
 		}
-		cal, err := s.workCalendar(ctx, tx)
-		if err != nil {
-			return err
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (id, child_id, received_at, method, referrer_name, referrer_agency, version, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)`, r.ID, childID, s.d.ts(r.ReceivedAt), r.Method, r.Referrer.Name, r.Referrer.Agency, u.ID, s.d.ts(now)); err != nil {
 			return internal("insert referral", err)
 		}
-		clockIDs := []string{clocks.ReferralDecision, clocks.ReferrerFeedback, clocks.Assessment}
-		if r.Method == lantern.ReferralByPhone {
-			clockIDs = append(clockIDs, clocks.ReferralWrittenFollowup)
-		}
-		for _, c := range clockIDs {
-			t, err := s.startClock(ctx, tx, cal, child, c, r.ReceivedAt, "referral", r.ID)
-			if err != nil {
-				return err
-			}
-			r.Tasks = appendTask(r.Tasks, t)
+		r.Source = lantern.SourceRecorded
+		if err := s.startReferralClocks(ctx, tx, child, r, ""); err != nil {
+			return err
 		}
 		tx.audit(auditEntry{Action: "referral.create", Entity: "referral", EntityID: r.ID, ChildID: childID, Detail: "method=" + string(r.Method)})
 		return nil
@@ -87,9 +76,20 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 		return nil, err
 	}
 	var out *lantern.Referral
+	now := s.now()
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActChange); err != nil {
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActChange)
+		if err != nil {
 			return err
+		}
+		if up.Decision != "" {
+			// Deciding is the front door's.
+			if err := mayChild(ctx, child, lantern.ResFrontDoor, lantern.ActChange); err != nil {
+				return err
+			}
+			if err := lantern.CheckDecision(up.Decision, up.DecisionReason, child); err != nil {
+				return err
+			}
 		}
 		r, err := s.referral(ctx, tx, childID, id)
 		if err != nil {
@@ -98,6 +98,11 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 		plan, err := lantern.PlanReferralUpdate(r, version, up)
 		if err != nil {
 			return err
+		}
+		// A referrer with an account sees the decision on their concern
+		// and is emailed: that is the feedback, and ends its clock.
+		if plan.Decision != "" && r.ReferrerID != "" && r.FeedbackAt == nil && up.FeedbackAt == nil {
+			plan.Set = append(plan.Set, lantern.ReferralTime{Column: "feedback_at", Clock: clocks.ReferrerFeedback, At: *up.DecidedAt})
 		}
 		for _, t := range plan.Set {
 			// The column is the plan's own name, never the caller's.
@@ -109,8 +114,20 @@ func (s *Store) UpdateReferral(ctx context.Context, childID, id string, version 
 			}
 		}
 		if plan.Decision != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET decision = $1 WHERE id = $2`, plan.Decision, id); err != nil {
+			u := lantern.UserFromContext(ctx)
+			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET decision = $1, decision_reason = $2, decided_by = $3 WHERE id = $4`,
+				plan.Decision, strings.TrimSpace(up.DecisionReason), u.ID, id); err != nil {
 				return internal("update referral", err)
+			}
+			if r.ReferrerID != "" {
+				if err := s.raiseAlert(ctx, tx, lantern.AlertDecision, childID, id, alertTo{userID: r.ReferrerID}, now); err != nil {
+					return err
+				}
+			}
+			if plan.Decision == lantern.DecideAlreadyOpen {
+				if err := s.raiseAlert(ctx, tx, lantern.AlertAlreadyOpen, childID, id, alertTo{userID: child.AllocatedSocialWorkerID}, now); err != nil {
+					return err
+				}
 			}
 		}
 		if plan.CloseAssessment {

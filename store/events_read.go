@@ -134,12 +134,17 @@ func (s *Store) eventTasks(ctx context.Context, childID, source, id string) ([]*
 }
 
 const referralCols = `id, child_id, received_at, method, referrer_name, referrer_agency, decision, decided_at,
-	written_confirmation_at, feedback_at, version`
+	written_confirmation_at, feedback_at, version, source, COALESCE(concern_id, ''), COALESCE(from_agency_id, ''),
+	COALESCE(referrer_id, ''), immediate_risk, decision_reason, COALESCE(decided_by, ''), decision_due_at, rag,
+	consent, consent_reason, COALESCE(consent_by, ''), COALESCE(consent_approved_by, ''), consent_approved_at`
 
 func scanReferral(r scanner) (*lantern.Referral, error) {
 	var v lantern.Referral
 	err := r.Scan(&v.ID, &v.ChildID, timeScan{&v.ReceivedAt}, &v.Method, &v.Referrer.Name, &v.Referrer.Agency, &v.Decision,
-		ntimeScan{&v.DecidedAt}, ntimeScan{&v.WrittenConfirmationAt}, ntimeScan{&v.FeedbackAt}, &v.Version)
+		ntimeScan{&v.DecidedAt}, ntimeScan{&v.WrittenConfirmationAt}, ntimeScan{&v.FeedbackAt}, &v.Version,
+		&v.Source, &v.ConcernID, &v.FromAgencyID, &v.ReferrerID, &v.ImmediateRisk, &v.DecisionReason, &v.DecidedBy,
+		ntimeScan{&v.DecisionDueAt}, &v.RAG, &v.Consent.State, &v.Consent.Reason, &v.Consent.RecordedBy, &v.Consent.ApprovedBy,
+		ntimeScan{&v.Consent.ApprovedAt})
 	v.Tasks = []*lantern.Task{}
 	return &v, err
 }

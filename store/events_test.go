@@ -294,7 +294,7 @@ func TestEventReferralDecision(t *testing.T) {
 
 			// Given twice: refused, nothing changed.
 			_, err = s.UpdateReferral(ctx, c.ID, r.ID, 2, lantern.ReferralUpdate{Decision: "early-help", DecidedAt: evTimeP(t, "2027-05-22T10:00:00Z")})
-			evFields(t, "a second decision", err, "decided_at")
+			evFields(t, "a second decision", err, "decided_at", "decision")
 			// A stale version.
 			_, err = s.UpdateReferral(ctx, c.ID, r.ID, 1, lantern.ReferralUpdate{FeedbackAt: evTimeP(t, "2027-05-22T10:00:00Z")})
 			evWantCode(t, "stale version", err, lantern.ECONFLICT)
@@ -339,7 +339,7 @@ func TestEventReferralDecision(t *testing.T) {
 			c := evChild(t, s, a.SW, "Nfa")
 			r := evReferral(t, s, a.SW, c.ID, "online", received)
 			at := evTime(t, "2027-05-21T11:00:00Z")
-			if _, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, lantern.ReferralUpdate{Decision: "no-further-action", DecidedAt: &at}); err != nil {
+			if _, err := s.UpdateReferral(ctx, c.ID, r.ID, 1, lantern.ReferralUpdate{Decision: "no-further-action", DecisionReason: "Known to early help; no CSE indicators", DecidedAt: &at}); err != nil {
 				t.Fatal(err)
 			}
 			evWantTasks(t, "after no further action", evTasks(t, s, a.SW, c.ID),
@@ -389,7 +389,7 @@ func TestEventReferralDecision(t *testing.T) {
 			c := evChild(t, s, a.SW, "Twice")
 			r1 := evReferral(t, s, a.SW, c.ID, "online", received)
 			r2 := evReferral(t, s, a.SW, c.ID, "online", "2027-05-21T09:00:00Z")
-			if _, err := s.UpdateReferral(ctx, c.ID, r2.ID, 1, lantern.ReferralUpdate{Decision: "no-further-action", DecidedAt: evTimeP(t, "2027-05-21T12:00:00Z")}); err != nil {
+			if _, err := s.UpdateReferral(ctx, c.ID, r2.ID, 1, lantern.ReferralUpdate{Decision: "no-further-action", DecisionReason: "Known to early help; no CSE indicators", DecidedAt: evTimeP(t, "2027-05-21T12:00:00Z")}); err != nil {
 				t.Fatal(err)
 			}
 			for _, tk := range evTasks(t, s, a.SW, c.ID) {

@@ -87,6 +87,8 @@ var mergeTables = []mergeTable{
 	{table: "family_members", columns: []string{"child_id"}, how: mergeMove},
 	// The statutory events go with the tasks their clocks made.
 	{table: "referrals", columns: []string{"child_id"}, how: mergeMove},
+	{table: "info_requests", columns: []string{"child_id"}, how: mergeMove},
+	{table: "alerts", columns: []string{"child_id"}, how: mergeMove},
 	{table: "sw_assessments", columns: []string{"child_id"}, how: mergeMove},
 	{table: "strategy_discussions", columns: []string{"child_id"}, how: mergeMove},
 	{table: "s47_enquiries", columns: []string{"child_id"}, how: mergeMove},

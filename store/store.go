@@ -25,6 +25,7 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" driver
 
 	"lantern"
+	"lantern/clocks"
 	"lantern/password"
 )
 
@@ -46,6 +47,9 @@ type Config struct {
 	// HashSlots bounds the password hashes run at once (one per CPU by
 	// default) and HashQueue those waiting for a turn (sixteen a slot).
 	HashSlots, HashQueue int
+	// Local is the area's local timescales, if any: deadlines tighter than
+	// the statutory ones, recorded beside them on each task.
+	Local *clocks.Local
 }
 
 // Store is the database. It is safe for concurrent use.
@@ -66,6 +70,7 @@ type Store struct {
 	toolkits     toolkitCache
 	profile      string // the timescale profile that sets new tasks
 	calendar     string // the bank-holiday region
+	local        *clocks.Local
 }
 
 // SQLiteFile is the database file's name in the data folder.
@@ -74,7 +79,7 @@ const SQLiteFile = "lantern.db"
 // Open opens the database and checks its schema is one this binary knows.
 // It does not migrate: call Migrate (serve does, at start).
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{log: cfg.Logger, now: cfg.Now, profile: cfg.Timescales, calendar: cfg.Holidays,
+	s := &Store{log: cfg.Logger, now: cfg.Now, profile: cfg.Timescales, calendar: cfg.Holidays, local: cfg.Local,
 		hashes: password.NewGate(cfg.HashSlots, cfg.HashQueue, 0)}
 	if s.profile == "" {
 		s.profile = "wt2023"

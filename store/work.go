@@ -32,8 +32,11 @@ func scanWork(rows interface {
 		var status string
 		if err := rows.Scan(&t.ID, &t.ChildID, &t.Clock, &status, &t.DueDate, timeScan{&t.DueAt}, &t.Profile, &t.Calendar, timeScan{&t.StartedAt},
 			&t.AssigneeID, &t.TeamAgencyID, &t.Source, &t.SourceID, ntimeScan{&t.DoneAt}, &t.ClosedReason, &t.Version,
-			&w.ChildName, &w.AssigneeName); err != nil {
+			&t.LocalProfile, ntimeScan{&t.LocalDueAt}, &w.ChildName, &w.AssigneeName); err != nil {
 			return nil, err
+		}
+		if t.LocalDueAt != nil {
+			*t.LocalDueAt = t.LocalDueAt.In(lantern.London)
 		}
 		t.Status = lantern.TaskStatus(status)
 		t.DueAt = t.DueAt.In(lantern.London)

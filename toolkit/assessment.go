@@ -24,9 +24,12 @@ type AssessmentInput struct {
 // Assessment is a completed toolkit kept on a child's record, tied to the
 // toolkit version it used.
 type Assessment struct {
-	ID                 string            `json:"id"`
-	ChildID            string            `json:"child_id"`
-	ConcernID          string            `json:"concern_id,omitempty"`
+	ID        string `json:"id"`
+	ChildID   string `json:"child_id"`
+	ConcernID string `json:"concern_id,omitempty"`
+	// ReferralID is the referral to the front door that a partner's
+	// toolkit at medium or high made, or found waiting (docs/frontdoor.md).
+	ReferralID         string            `json:"referral_id,omitempty"`
 	Toolkit            string            `json:"toolkit"`
 	AssessedOn         lantern.Date      `json:"assessed_on"`
 	Indicators         []string          `json:"indicators"`

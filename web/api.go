@@ -33,6 +33,7 @@ func (s *Server) apiRoutes() {
 	s.missingRoutes()
 	s.meetingRoutes()
 	s.childListRoutes()
+	s.frontDoorAPIRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))
 	})

@@ -28,6 +28,7 @@ type ConcernRequest struct {
 	DisclosureWords string  `json:"disclosure_words"`
 	ImmediateRisk   bool    `json:"immediate_risk"`
 	ImmediateAction string  `json:"immediate_action"`
+	Refer           bool    `json:"refer"`
 }
 
 // parseTime reads an RFC 3339 time with an offset.
@@ -50,7 +51,7 @@ func (s *Server) apiCreateConcern(w http.ResponseWriter, r *http.Request) {
 	}
 	var p lantern.Problems
 	in := lantern.ConcernInput{RaisedAt: parseTime(&p, "raised_at", req.RaisedAt), Summary: req.Summary, Disclosure: req.Disclosure,
-		DisclosureWords: req.DisclosureWords, ImmediateRisk: req.ImmediateRisk, ImmediateAction: req.ImmediateAction}
+		DisclosureWords: req.DisclosureWords, ImmediateRisk: req.ImmediateRisk, ImmediateAction: req.ImmediateAction, Refer: req.Refer}
 	if err := p.Err(); err != nil {
 		s.error(w, r, err)
 		return

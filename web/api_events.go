@@ -73,6 +73,7 @@ func (s *Server) apiReferrals(w http.ResponseWriter, r *http.Request) {
 type ReferralUpdateRequest struct {
 	Version               *int                     `json:"version"`
 	Decision              lantern.ReferralDecision `json:"decision"`
+	DecisionReason        string                   `json:"decision_reason"`
 	DecidedAt             *string                  `json:"decided_at"`
 	WrittenConfirmationAt *string                  `json:"written_confirmation_at"`
 	FeedbackAt            *string                  `json:"feedback_at"`
@@ -96,7 +97,7 @@ func (s *Server) apiUpdateReferral(w http.ResponseWriter, r *http.Request) {
 	if req.Version == nil {
 		p.Add("version", "Give the version of the referral you are changing")
 	}
-	up := lantern.ReferralUpdate{Decision: req.Decision, DecidedAt: optionalTime(&p, "decided_at", req.DecidedAt),
+	up := lantern.ReferralUpdate{Decision: req.Decision, DecisionReason: req.DecisionReason, DecidedAt: optionalTime(&p, "decided_at", req.DecidedAt),
 		WrittenConfirmationAt: optionalTime(&p, "written_confirmation_at", req.WrittenConfirmationAt),
 		FeedbackAt:            optionalTime(&p, "feedback_at", req.FeedbackAt)}
 	if err := p.Err(); err != nil {

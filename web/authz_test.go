@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -457,7 +458,22 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			return "2026-12-29"
 		},
 		"token": func() string { return "pw_nothing" },
-		"$":     func() string { return "" },
+		"qid": func() string {
+			q, err := w.st.AskAgency(storetest.As(w.builder), w.theirs.id, w.theirs.referral, lantern.InfoRequestInput{AgencyID: p.u.AgencyID,
+				Question: "What do you hold?", DueAt: w.e.clock.Now().Add(48 * time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return q.ID
+		},
+		"kid": func() string {
+			k, err := w.st.AskFrontDoor(storetest.As(w.builder), "A fourteen-year-old with an older boyfriend: what should I do?")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return k.ID
+		},
+		"$": func() string { return "" },
 	}
 	path = regexp.MustCompile(`\{([a-z_$]+)\}`).ReplaceAllStringFunc(path, func(m string) string {
 		f, ok := fill[m[1:len(m)-1]]
@@ -588,7 +604,16 @@ func (w *mxWorld) run(t *testing.T) int {
 				case !allowed && r.status != refusal:
 					t.Errorf("%s: %d, want %d (the policy refuses it): %.300s", where, r.status, refusal, r.body)
 				}
-				if ls := w.leaks(t, p, r); len(ls) > 0 {
+				ls := w.leaks(t, p, r)
+				if strings.Contains(pattern, "/requests") || strings.Contains(pattern, "information-requests") {
+					// An information request shows the agency asked who the
+					// child is, and nothing else of the record: that is the
+					// audited act of asking (docs/frontdoor.md).
+					ls = slices.DeleteFunc(ls, func(c string) bool {
+						return strings.HasSuffix(c, "Qgiven") || strings.HasSuffix(c, "Qfamily") || strings.HasSuffix(c, "Qaddress")
+					})
+				}
+				if len(ls) > 0 {
 					t.Errorf("%s: %d: leaks %q", where, r.status, ls)
 				}
 			}

@@ -38,7 +38,7 @@ func ConcernForm(form url.Values, now time.Time) (lantern.ConcernInput, []lanter
 	var p lantern.Problems
 	in := lantern.ConcernInput{Summary: form.Get("summary"), Disclosure: form.Get("disclosure") == "yes",
 		DisclosureWords: form.Get("disclosure_words"), ImmediateRisk: form.Get("immediate_risk") == "yes",
-		ImmediateAction: form.Get("immediate_action"), RaisedAt: now}
+		ImmediateAction: form.Get("immediate_action"), RaisedAt: now, Refer: form.Get("refer") == "yes"}
 	switch form.Get("immediate_risk") {
 	case "yes", "no":
 	default:

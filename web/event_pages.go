@@ -6,6 +6,7 @@ package web
 // through the same store calls, which start and stop the clocks.
 
 import (
+	"lantern/store"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -124,6 +125,9 @@ var (
 		lantern.SWCore:    "Working Together 2006: within 35 working days of starting it"})
 	s47Outcomes             = choices(lantern.S47Outcomes, nil)
 	referralDecisionOptions = choices(lantern.ReferralDecisions, nil)
+	// requestHours are the deadlines the front door offers an agency.
+	requestHours = []eventOption{{Value: "4", Label: "Within 4 hours"}, {Value: "24", Label: "Within 24 hours"},
+		{Value: "72", Label: "Within 3 days"}, {Value: "168", Label: "Within a week"}}
 )
 
 // choices are a value's radio buttons: each value with its words, and a
@@ -529,6 +533,14 @@ type referralView struct {
 	Now       time.Time
 	CanEdit   bool // the viewer may record what follows
 	Decisions []eventOption
+	// The front door's: screening, information requests and consent.
+	FrontDoor  bool // the viewer works the front door
+	CanApprove bool // and may approve not seeking consent
+	Detail     *store.FrontDoorDetail
+	Agencies   []*lantern.Agency
+	RAGs       []eventOption
+	Consents   []eventOption
+	Hours      []eventOption
 }
 
 func (s *Server) referralPage(w http.ResponseWriter, r *http.Request) {
@@ -559,8 +571,23 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 			p.Notice = u.notice
 		}
 	}
-	p.Data = referralView{Child: c, Referral: ref, Tasks: ref.Tasks, Now: s.stNow(),
-		CanEdit: lantern.Allowed(p.User, lantern.ResEvent, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs)) && c.MergedInto == "", Decisions: referralDecisionOptions}
+	rel := lantern.ChildRelation(p.User, c.AgencyIDs)
+	v := referralView{Child: c, Referral: ref, Tasks: ref.Tasks, Now: s.stNow(),
+		CanEdit: lantern.Allowed(p.User, lantern.ResEvent, lantern.ActChange, rel) && c.MergedInto == "", Decisions: referralDecisionOptions,
+		FrontDoor:  lantern.Allowed(p.User, lantern.ResFrontDoor, lantern.ActChange, rel) && c.MergedInto == "",
+		CanApprove: lantern.Allowed(p.User, lantern.ResFrontDoor, lantern.ActApprove, rel),
+		RAGs:       choices(lantern.RAGs, nil), Consents: choices(lantern.Consents, nil), Hours: requestHours}
+	if v.Detail, err = s.st.ReferralDetail(ctx, c.ID, ref.ID); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if v.FrontDoor {
+		if v.Agencies, err = s.st.Agencies(ctx); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	p.Data = v
 	s.render(w, r, status, "event_referral", p)
 }
 
@@ -585,6 +612,7 @@ func (s *Server) updateReferralPage(w http.ResponseWriter, r *http.Request) {
 	var up lantern.ReferralUpdate
 	switch which {
 	case "decision":
+		up.DecisionReason = form.Get("decision_reason")
 		up.Decision = lantern.ReferralDecision(form.Get("decision"))
 		if !slices.Contains(lantern.ReferralDecisions, up.Decision) {
 			p.Add("decision", "Select the decision")

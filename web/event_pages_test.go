@@ -281,7 +281,7 @@ func TestEventPages(t *testing.T) {
 					"method", "online", "referrer_name", "A Parent")), tbase+"/referrals/")
 				second := created(t, swB.post(tbase+"/referrals/new", with(when("received_at", "3", "11", "2026", "09:00"),
 					"method", "written", "referrer_name", "A Teacher")), tbase+"/referrals/")
-				r := swB.post(second+"/update", with(when("decided_at", "3", "11", "2026", "15:00"), "form", "decision", "version", "1", "decision", "no-further-action"))
+				r := swB.post(second+"/update", with(when("decided_at", "3", "11", "2026", "15:00"), "form", "decision", "version", "1", "decision", "no-further-action", "decision_reason", "Known to early help; no CSE indicators"))
 				wantRedirect(t, r, second+"?done=decision")
 				statuses := func(path string) map[string]lantern.TaskStatus {
 					t.Helper()

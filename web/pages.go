@@ -1,7 +1,9 @@
 package web
 
 import (
+	"lantern/store"
 	"net/http"
+	"time"
 
 	"lantern"
 )
@@ -31,6 +33,7 @@ func (s *Server) pageRoutes() {
 	s.concernPageRoutes()
 	s.missingPageRoutes()
 	s.eventPageRoutes()
+	s.frontDoorPageRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
 	s.calendarRoutes()
@@ -64,8 +67,21 @@ func (s *Server) pageRoutes() {
 	})
 }
 
+// homeView is the dashboard: each person's next jobs, counted, each count
+// a link to the list behind it.
+type homeView struct {
+	D   *store.Dashboard
+	Now time.Time
+}
+
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "Home")
 	p.Nav = "home"
+	d, err := s.st.Dashboard(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Data = homeView{D: d, Now: s.stNow()}
 	s.render(w, r, http.StatusOK, "home", p)
 }

@@ -44,6 +44,7 @@ var funcs = template.FuncMap{
 	"genders":        func() []string { return lantern.Genders },
 	"genderLabel":    lantern.GenderLabel,
 	"levelLabel":     func(l toolkit.Level) string { return l.Label() },
+	"asLevel":        func(s string) toolkit.Level { return toolkit.Level(s) },
 	"levelTag":       levelTag,
 	"ethnicityLabel": lantern.EthnicityLabel,
 	"stepLabel":      func(st lantern.ConcernStep) string { return st.Label() },
@@ -130,6 +131,8 @@ var navigation = map[string][2]string{
 	"audit":        {string(lantern.ResAudit), string(lantern.ActRead)},
 	"team":         {string(lantern.ResTeam), string(lantern.ActRead)},
 	"figures":      {string(lantern.ResFigures), string(lantern.ActRead)},
+	"front-door":   {string(lantern.ResFrontDoor), string(lantern.ActList)},
+	"requests":     {string(lantern.ResInfoRequest), string(lantern.ActList)},
 }
 
 // Can reports whether the user may reach an area, for the navigation.

@@ -87,6 +87,9 @@ var (
 	agencies    = lantern.ResAgency
 	calendar    = lantern.ResCalendar
 	account     = lantern.ResAccount
+	frontdoor   = lantern.ResFrontDoor
+	inforeq     = lantern.ResInfoRequest
+	consult     = lantern.ResConsultation
 
 	list    = lantern.ActList
 	read    = lantern.ActRead
@@ -96,6 +99,7 @@ var (
 	close_  = lantern.ActClose
 	outcome = lantern.ActRecordOutcome
 	done    = lantern.ActComplete
+	approve = lantern.ActApprove
 )
 
 // meeting routes name the resource for a meeting about children: the store
@@ -287,6 +291,33 @@ var routeTable = map[string]route{
 	"POST /admin/directory":      {directory, change, onArea},
 	"GET /admin/directory/{id}":  {directory, change, onArea},
 	"POST /admin/directory/{id}": {directory, change, onArea},
+
+	"GET /api/v1/front-door":                                          {frontdoor, list, onArea},
+	"GET /api/v1/children/{id}/referrals/{rid}/ratings":               {event, read, onChild},
+	"POST /api/v1/children/{id}/referrals/{rid}/ratings":              {frontdoor, change, onChild},
+	"GET /api/v1/children/{id}/referrals/{rid}/information-requests":  {event, read, onChild},
+	"POST /api/v1/children/{id}/referrals/{rid}/information-requests": {frontdoor, change, onChild},
+	"PUT /api/v1/children/{id}/referrals/{rid}/consent":               {frontdoor, change, onChild},
+	"POST /api/v1/children/{id}/referrals/{rid}/consent/approve":      {frontdoor, approve, onChild},
+	// An agency's requests: the store shows each to the agency asked and
+	// the front door, and lets the agency asked answer.
+	"GET /api/v1/information-requests":                    {inforeq, list, onArea},
+	"GET /api/v1/information-requests/{qid}":              {inforeq, list, onArea},
+	"POST /api/v1/information-requests/{qid}/answer":      {inforeq, change, onArea},
+	"GET /api/v1/consultations":                           {consult, list, onArea},
+	"POST /api/v1/consultations":                          {consult, create, onArea},
+	"POST /api/v1/consultations/{kid}/advice":             {consult, change, onArea},
+	"GET /front-door":                                     {frontdoor, list, onArea},
+	"POST /children/{id}/referrals/{eid}/rating":          {frontdoor, change, onChild},
+	"POST /children/{id}/referrals/{eid}/requests":        {frontdoor, change, onChild},
+	"POST /children/{id}/referrals/{eid}/consent":         {frontdoor, change, onChild},
+	"POST /children/{id}/referrals/{eid}/consent/approve": {frontdoor, approve, onChild},
+	"GET /requests":                                       {inforeq, list, onArea},
+	"POST /requests/{qid}/answer":                         {inforeq, change, onArea},
+	"GET /consultations":                                  {consult, list, onArea},
+	"POST /consultations":                                 {consult, create, onArea},
+	"POST /consultations/{kid}/advice":                    {consult, change, onArea},
+	"GET /api/v1/alerts":                                  {work, read, onArea},
 
 	"GET /work":                           {work, read, onArea},
 	"GET /api/v1/work":                    {work, read, onArea},

@@ -11,6 +11,7 @@ import (
 	"text/template/parse"
 
 	"lantern"
+	"lantern/store"
 	"lantern/toolkit"
 )
 
@@ -24,7 +25,10 @@ var (
 // viewModels maps each page template to a sample of the view model its
 // handlers give it in page.Data; nil for a page that has none.
 var viewModels = map[string]any{
-	"home":                    nil,
+	"home":                    homeView{D: &store.Dashboard{ByLevel: map[string]int{"high": 1}, Levels: []string{"high"}, FrontDoor: true, Waiting: 2, Team: true}},
+	"front_door":              frontDoorView{Items: []*lantern.FrontDoorItem{{ReferralID: "r", ChildID: "c", ChildName: "A B", ImmediateRisk: true, RAG: lantern.RAGRed, Level: "high"}}},
+	"consultations":           consultationsView{Consultations: []*lantern.Consultation{{ID: "k", Question: "What should I do?"}}, Advises: true},
+	"requests":                requestsView{Requests: []*lantern.InfoRequest{{ID: "q", ChildName: "A B", Question: "What do you hold?"}}},
 	"signin":                  nil,
 	"signedout":               nil,
 	"twofactor":               nil,
@@ -58,7 +62,7 @@ var viewModels = map[string]any{
 	"event_coregroup_form":    sampleEventForm,
 	"event_swassessment_form": swAssessmentFormView{eventFormView: sampleEventForm},
 	"event_s47_form":          s47FormView{eventFormView: sampleEventForm},
-	"event_referral":          referralView{Child: sampleChild, Referral: &lantern.Referral{}},
+	"event_referral":          referralView{Child: sampleChild, Referral: &lantern.Referral{}, Detail: &store.FrontDoorDetail{}, FrontDoor: true},
 	"event_record":            eventRecordView{Child: sampleChild, Record: &eventRecord{}},
 	"meetings":                meetingsView{},
 	"meeting_form":            meetingFormView{},
