@@ -20,7 +20,7 @@ type Dashboard struct {
 	// among those the caller sees.
 	MeetingsSoon, MissingNow int
 	// The front door's, for those who work it.
-	FrontDoor                                      bool
+	FrontDoor                                   bool
 	Waiting, WaitingLate, ImmediateRisk, Advice int
 	// Requests to the caller's agency not yet answered, and late.
 	Requests, RequestsLate int
