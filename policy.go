@@ -19,27 +19,28 @@ import (
 type Resource string
 
 const (
-	ResChild          Resource = "child"           // a child's record and its lists: names, addresses, schools, professionals, family, siblings
-	ResConcern        Resource = "concern"         // concerns and disclosures
-	ResAssessment     Resource = "assessment"      // toolkit assessments kept on a record
-	ResEvent          Resource = "event"           // referrals, strategy discussions, s47 enquiries, conferences, core groups, social work assessments
-	ResEpisode        Resource = "missing-episode" // missing and absent episodes, returns and return interviews
-	ResReturnAccount  Resource = "return-account"  // what a child said in a return interview
-	ResTask           Resource = "task"            // work with a deadline, from a clock or a meeting
-	ResInvolvement    Resource = "involvement"     // an agency's involvement with a child: the sight of the record it gives
-	ResMeeting        Resource = "meeting"         // a meeting about one or more children
-	ResContextMeeting Resource = "context-meeting" // a meeting about no child: a context conference about a place or group
-	ResMeetingAction  Resource = "meeting-action"  // an action a meeting set, for its owner
-	ResDirectory      Resource = "directory"       // the area's contacts and their pathway roles
-	ResToolkit        Resource = "toolkit"         // toolkit definitions, and scoring with nothing stored
-	ResWork           Resource = "work"            // one's own work list
-	ResTeam           Resource = "team"            // a team's work, for its manager
-	ResFigures        Resource = "figures"         // the area's counts: no child named
-	ResAudit          Resource = "audit"           // the audit trail
-	ResUser           Resource = "user"            // people's accounts
-	ResAgency         Resource = "agency"          // the area's agencies
-	ResCalendar       Resource = "calendar"        // working days: closures and bank holidays
-	ResAccount        Resource = "account"         // one's own account: password and API tokens
+	ResChild          Resource = "child"              // a child's record and its lists: names, addresses, schools, professionals, family, siblings
+	ResConcern        Resource = "concern"            // concerns and disclosures
+	ResAssessment     Resource = "assessment"         // toolkit assessments kept on a record
+	ResEvent          Resource = "event"              // referrals, strategy discussions, s47 enquiries, conferences, core groups, social work assessments
+	ResEpisode        Resource = "missing-episode"    // missing and absent episodes, returns and return interviews
+	ResReturnAccount  Resource = "return-account"     // what a child said in a return interview
+	ResTask           Resource = "task"               // work with a deadline, from a clock or a meeting
+	ResInvolvement    Resource = "involvement"        // an agency's involvement with a child: the sight of the record it gives
+	ResMeeting        Resource = "meeting"            // a meeting about one or more children
+	ResContextMeeting Resource = "context-meeting"    // a meeting about no child: a context conference about a place or group
+	ResMeetingAction  Resource = "meeting-action"     // an action a meeting set, for its owner
+	ResDirectory      Resource = "directory"          // the area's contacts and their pathway roles
+	ResToolkit        Resource = "toolkit"            // toolkit definitions, and scoring with nothing stored
+	ResWork           Resource = "work"               // one's own work list
+	ResTeam           Resource = "team"               // a team's work, for its manager
+	ResFigures        Resource = "figures"            // the area's counts: no child named
+	ResAudit          Resource = "audit"              // the audit trail
+	ResUser           Resource = "user"               // people's accounts
+	ResAgency         Resource = "agency"             // the area's agencies
+	ResCalendar       Resource = "calendar"           // working days: closures and bank holidays
+	ResAccount        Resource = "account"            // one's own account: password and API tokens
+	ResDuplicate      Resource = "possible-duplicate" // two records that may be one child, found by a search of every record
 )
 
 // Action is what is done to a resource.
@@ -54,6 +55,7 @@ const (
 	ActClose         Action = "close"          // close a task without its event
 	ActRecordOutcome Action = "record-outcome" // record what a meeting decided
 	ActComplete      Action = "complete"       // mark a meeting's action done
+	ActAllocate      Action = "allocate"       // choose a child's social worker, and move their tasks
 )
 
 // Relation is the caller's relation to the record an action is on.
@@ -148,6 +150,17 @@ var Policy = []Rule{
 	// care's managers or the coordinator, who see every record.
 	{ResChild, ActMerge, []Grant{{Roles: managers, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
 		"Only children's social care managers and the CSE coordinator can merge records"},
+	// Allocating a child's social worker is managing children's social
+	// care's caseloads: its managers only. The coordinator works across the
+	// agencies but manages no social worker's caseload.
+	{ResChild, ActAllocate, []Grant{{Roles: managers, Kinds: csc, Rels: anyRel}},
+		"Only children's social care managers can allocate a child's social worker"},
+	// The pairs a search of every record found: those who may merge them,
+	// who see every record. The pair's newer record's maker is never told.
+	{ResDuplicate, ActList, []Grant{{Roles: managers, Kinds: csc, Rels: area}, {Roles: coord, Rels: area}},
+		"Only children's social care managers and the CSE coordinator review possible duplicates"},
+	{ResDuplicate, ActChange, []Grant{{Roles: managers, Kinds: csc, Rels: area}, {Roles: coord, Rels: area}},
+		"Only children's social care managers and the CSE coordinator review possible duplicates"},
 
 	{ResConcern, ActRead, onChildren(caseRoles), "You cannot see this concern"},
 	{ResConcern, ActCreate, onChildren(editRoles), "You cannot record concerns"},
