@@ -45,21 +45,33 @@ func (s *Store) recordDuplicates(ctx context.Context, tx *tx, id string, q match
 		if n++; n > maxDuplicatesRecorded {
 			break
 		}
-		pair := lantern.DuplicatePair(id, f.c.ID)
-		pid := newID()
 		score := math.Round(f.score*1000) / 1000
-		res, err := tx.ExecContext(ctx, `INSERT INTO possible_duplicates (id, child_a, child_b, score, reasons, found_at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (child_a, child_b) DO NOTHING`,
-			pid, pair[0], pair[1], score, strings.Join(f.reasons, "\n"), s.d.ts(now))
+		pid, err := s.insertPair(ctx, tx, lantern.DuplicatePair(id, f.c.ID), score, f.reasons, now)
 		if err != nil {
-			return internal("record possible duplicate", err)
+			return err
 		}
-		if k, _ := res.RowsAffected(); k > 0 {
+		if pid != "" {
 			tx.audit(auditEntry{Action: "duplicate.found", Entity: "possible-duplicate", EntityID: pid, ChildID: id,
 				Detail: fmt.Sprintf("other=%s score=%.3f", f.c.ID, score), UserID: "system"})
 		}
 	}
 	return nil
+}
+
+// insertPair records an open pair unless it is held already (in any
+// status), and returns its new id, or "" when it was held.
+func (s *Store) insertPair(ctx context.Context, tx *tx, pair [2]string, score float64, reasons []string, found time.Time) (string, error) {
+	id := newID()
+	res, err := tx.ExecContext(ctx, `INSERT INTO possible_duplicates (id, child_a, child_b, score, reasons, found_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (child_a, child_b) DO NOTHING`,
+		id, pair[0], pair[1], score, strings.Join(reasons, "\n"), s.d.ts(found))
+	if err != nil {
+		return "", internal("record possible duplicate", err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return "", nil
+	}
+	return id, nil
 }
 
 // DuplicateItem is a possible duplicate with its two records, as the
@@ -222,15 +234,11 @@ func (s *Store) mergeDuplicates(ctx context.Context, tx *tx, keepID, dupID strin
 		if other == keepID {
 			continue
 		}
-		np := lantern.DuplicatePair(keepID, other)
-		id := newID()
-		res, err := tx.ExecContext(ctx, `INSERT INTO possible_duplicates (id, child_a, child_b, score, reasons, found_at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (child_a, child_b) DO NOTHING`,
-			id, np[0], np[1], o.Score, strings.Join(o.Reasons, "\n"), s.d.ts(o.FoundAt))
+		id, err := s.insertPair(ctx, tx, lantern.DuplicatePair(keepID, other), o.Score, o.Reasons, o.FoundAt)
 		if err != nil {
-			return internal("carry possible duplicate", err)
+			return err
 		}
-		if k, _ := res.RowsAffected(); k > 0 {
+		if id != "" {
 			tx.audit(auditEntry{Action: "duplicate.found", Entity: "possible-duplicate", EntityID: id, ChildID: keepID,
 				Detail: "other=" + other + " from=" + o.ID})
 		}
