@@ -43,6 +43,7 @@ const (
 	ResFrontDoor      Resource = "front-door"          // the referrals waiting for a decision, and deciding them: screening, information requests, consent
 	ResInfoRequest    Resource = "information-request" // the front door's question to an agency, for the agency asked
 	ResConsultation   Resource = "consultation"        // advice from the front door about a child not named
+	ResDuplicate      Resource = "possible-duplicate"  // two records that may be one child, found by a search of every record
 )
 
 // Action is what is done to a resource.
@@ -58,6 +59,7 @@ const (
 	ActRecordOutcome Action = "record-outcome" // record what a meeting decided
 	ActComplete      Action = "complete"       // mark a meeting's action done
 	ActApprove       Action = "approve"        // a manager approves a decision: not to seek consent
+	ActAllocate      Action = "allocate"       // choose a child's social worker, and move their tasks
 )
 
 // Relation is the caller's relation to the record an action is on.
@@ -158,6 +160,17 @@ var Policy = []Rule{
 	// care's managers or the coordinator, who see every record.
 	{ResChild, ActMerge, []Grant{{Roles: managers, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
 		"Only children's social care managers and the CSE coordinator can merge records"},
+	// Allocating a child's social worker is managing children's social
+	// care's caseloads: its managers only. The coordinator works across the
+	// agencies but manages no social worker's caseload.
+	{ResChild, ActAllocate, []Grant{{Roles: managers, Kinds: csc, Rels: anyRel}},
+		"Only children's social care managers can allocate a child's social worker"},
+	// The pairs a search of every record found: those who may merge them,
+	// who see every record. The pair's newer record's maker is never told.
+	{ResDuplicate, ActList, []Grant{{Roles: managers, Kinds: csc, Rels: area}, {Roles: coord, Rels: area}},
+		"Only children's social care managers and the CSE coordinator review possible duplicates"},
+	{ResDuplicate, ActChange, []Grant{{Roles: managers, Kinds: csc, Rels: area}, {Roles: coord, Rels: area}},
+		"Only children's social care managers and the CSE coordinator review possible duplicates"},
 
 	{ResConcern, ActRead, onChildren(caseRoles), "You cannot see this concern"},
 	{ResConcern, ActCreate, onChildren(editRoles), "You cannot record concerns"},

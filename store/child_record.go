@@ -32,6 +32,9 @@ func (s *Store) ChildRecord(ctx context.Context, id string) (*ChildRecord, error
 		if r.Child, err = s.FindChildByID(ctx, id); err != nil {
 			return err
 		}
+		if r.Child.MergedInto != "" {
+			return nil // its page leads to the record kept, which holds its history
+		}
 		if r.Concerns, err = s.Concerns(ctx, id); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"lantern"
+	"lantern/match"
 )
 
 const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.gender, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by,
@@ -89,9 +90,13 @@ func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lanter
 		}
 		tx.audit(auditEntry{Action: "child.create", Entity: "child", EntityID: c.ID, ChildID: c.ID})
 		if involve {
-			return s.involve(ctx, tx, c.ID, u.AgencyID, lantern.SourceRecordCreated, c.ID, "", now)
+			if err := s.involve(ctx, tx, c.ID, u.AgencyID, lantern.SourceRecordCreated, c.ID, "", now); err != nil {
+				return err
+			}
 		}
-		return nil
+		// Every record searched, whatever the maker may see; the answer is
+		// the same whatever is found (store/duplicates.go).
+		return s.recordDuplicates(ctx, tx, c.ID, match.Query{GivenName: c.GivenName, FamilyName: c.FamilyName, DateOfBirth: c.DateOfBirth}, now)
 	})
 	if err != nil {
 		return nil, err
@@ -165,6 +170,13 @@ func (s *Store) FindChildByID(ctx context.Context, id string) (*lantern.Child, e
 	c, err := s.findChild(ctx, s.db, id, false)
 	if err != nil {
 		return nil, err
+	}
+	// A merged record leads to the record kept, for those who may see it
+	// (docs/duplicates.md); to others it is not found.
+	if c.MergedInto != "" {
+		if c.MergedInto, err = s.leadsTo(ctx, c.MergedInto); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.audited(ctx, auditEntry{Action: "child.read", Entity: "child", EntityID: id, ChildID: id}); err != nil {
 		return nil, err
@@ -335,6 +347,11 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 			return internal("update child", err)
 		}
 		tx.audit(auditEntry{Action: "child.update", Entity: "child", EntityID: id, ChildID: id, Detail: "fields=" + strings.Join(changed, ",")})
+		if in.GivenName != cur.GivenName || in.FamilyName != cur.FamilyName || in.DateOfBirth != cur.DateOfBirth {
+			if err := s.recordDuplicates(ctx, tx, id, match.Query{GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth}, now); err != nil {
+				return err
+			}
+		}
 		out = &lantern.Child{ID: id, GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth, Gender: in.Gender,
 			Version: version + 1, CreatedAt: cur.CreatedAt, CreatedBy: cur.CreatedBy, UpdatedAt: now.UTC().Truncate(1000), UpdatedBy: u.ID,
 			AgencyIDs: cur.AgencyIDs, ChildDetails: in.ChildDetails}

@@ -61,6 +61,76 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 	if !ok {
 		return nil, nil
 	}
+	found, err := s.scoreCandidates(ctx, s.db, q, args, visible)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) > limit {
+		found = found[:limit]
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+
+	// The whole records of the matches, read again through the access rule.
+	args = args[:0]
+	visible, _ = childVisible(ctx, &args)
+	foundIDs := make([]string, len(found))
+	for i, f := range found {
+		foundIDs[i] = f.c.ID
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+childCols+` FROM children c WHERE c.id IN (`+inList(&args, foundIDs)+
+		`) AND c.merged_into IS NULL AND `+visible, args...)
+	if err != nil {
+		return nil, internal("read matches", err)
+	}
+	defer rows.Close()
+	children := map[string]*lantern.Child{}
+	var cs []*lantern.Child
+	for rows.Next() {
+		c, err := scanChild(rows)
+		if err != nil {
+			return nil, internal("scan match", err)
+		}
+		children[c.ID] = c
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("read matches", err)
+	}
+	rows.Close()
+	if err := s.loadAgencies(ctx, cs); err != nil {
+		return nil, err
+	}
+	out := make([]Match, 0, len(found))
+	ids := make([]string, 0, len(found))
+	for _, f := range found {
+		if c := children[f.c.ID]; c != nil { // gone, or merged, since the first read
+			out = append(out, Match{Child: c, Score: f.score, Reasons: f.reasons})
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	if err := s.auditedChildren(ctx, auditEntry{Action: "child.match", Entity: "child"}, ids); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scoredMatch is a candidate scored against a query.
+type scoredMatch struct {
+	c       *match.Candidate
+	score   float64
+	reasons []string
+}
+
+// scoreCandidates reads the candidates for q among the children visible
+// (a condition on children c, whose parameters are args), through q, and
+// returns those match.Matcher accepts, best first. FindMatches passes the
+// caller's access rule; recording possible duplicates, every record.
+func (s *Store) scoreCandidates(ctx context.Context, db querier, q match.Query, args []any, visible string) ([]scoredMatch, error) {
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	// dobConds turns date ranges into conditions: one per range, and one IN
 	// for the single dates.
@@ -110,7 +180,7 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 	}
 	query := `SELECT m.id, m.given_name, m.family_name, m.date_of_birth, o.name FROM (` +
 		strings.Join(branches, "\nUNION\n") + `) m LEFT JOIN child_names o ON o.child_id = m.id`
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, internal("match candidates", err)
 	}
@@ -138,76 +208,20 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 	}
 	rows.Close()
 
-	type scored struct {
-		c       *match.Candidate
-		score   float64
-		reasons []string
-	}
 	m := match.NewMatcher(q)
-	var found []scored
+	var found []scoredMatch
 	for _, c := range order {
 		if score, reasons, ok := m.Score(*c); ok {
-			found = append(found, scored{c, score, reasons})
+			found = append(found, scoredMatch{c, score, reasons})
 		}
 	}
-	slices.SortFunc(found, func(a, b scored) int {
+	slices.SortFunc(found, func(a, b scoredMatch) int {
 		return cmp.Or(cmp.Compare(b.score, a.score),
 			cmp.Compare(strings.ToLower(a.c.FamilyName), strings.ToLower(b.c.FamilyName)),
 			cmp.Compare(strings.ToLower(a.c.GivenName), strings.ToLower(b.c.GivenName)),
 			cmp.Compare(a.c.ID, b.c.ID))
 	})
-	if len(found) > limit {
-		found = found[:limit]
-	}
-	if len(found) == 0 {
-		return nil, nil
-	}
-
-	// The whole records of the matches, read again through the access rule.
-	args = args[:0]
-	visible, _ = childVisible(ctx, &args)
-	foundIDs := make([]string, len(found))
-	for i, f := range found {
-		foundIDs[i] = f.c.ID
-	}
-	rows, err = s.db.QueryContext(ctx, `SELECT `+childCols+` FROM children c WHERE c.id IN (`+inList(&args, foundIDs)+
-		`) AND c.merged_into IS NULL AND `+visible, args...)
-	if err != nil {
-		return nil, internal("read matches", err)
-	}
-	defer rows.Close()
-	children := map[string]*lantern.Child{}
-	var cs []*lantern.Child
-	for rows.Next() {
-		c, err := scanChild(rows)
-		if err != nil {
-			return nil, internal("scan match", err)
-		}
-		children[c.ID] = c
-		cs = append(cs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, internal("read matches", err)
-	}
-	rows.Close()
-	if err := s.loadAgencies(ctx, cs); err != nil {
-		return nil, err
-	}
-	out := make([]Match, 0, len(found))
-	ids := make([]string, 0, len(found))
-	for _, f := range found {
-		if c := children[f.c.ID]; c != nil { // gone, or merged, since the first read
-			out = append(out, Match{Child: c, Score: f.score, Reasons: f.reasons})
-			ids = append(ids, c.ID)
-		}
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	if err := s.auditedChildren(ctx, auditEntry{Action: "child.match", Entity: "child"}, ids); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return found, nil
 }
 
 // RefreshMatchKeys fills in the phonetic keys of children's names and other

@@ -59,6 +59,28 @@ func BenchmarkFindMatches(b *testing.B) {
 					b.ReportMetric(float64(found)/float64(i), "matches/op")
 				})
 			}
+			// Making a record searches every record for possible duplicates
+			// in its transaction (store/duplicates.go): the cost of a record
+			// made, the same queries' children added again by a school.
+			b.Run("create", func(b *testing.B) {
+				ctx := storetest.As(f.Teacher)
+				today := lantern.Today(s.Now())
+				var born []match.Query // the generator's dates may be after today
+				for _, q := range qs {
+					if !today.Before(q.DateOfBirth) {
+						born = append(born, q)
+					}
+				}
+				i := 0
+				for b.Loop() {
+					q := born[i%len(born)]
+					if _, err := s.CreateChild(ctx, lantern.ChildInput{GivenName: q.GivenName, FamilyName: q.FamilyName, DateOfBirth: q.DateOfBirth,
+						Gender: "not-known"}); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
 		})
 	}
 }

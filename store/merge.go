@@ -118,6 +118,8 @@ var mergeTables = []mergeTable{
 				WHERE sibling_id = $2 AND child_id <> $1 ON CONFLICT (child_id, sibling_id) DO NOTHING`},
 			{sql: `DELETE FROM child_siblings WHERE child_id = $1 OR sibling_id = $1`, dupOnly: true},
 		}},
+	{table: "possible_duplicates", columns: []string{"child_a", "child_b"}, how: mergeLeave,
+		why: "a pair names the two records as they were found: the pair merged is marked so, and the duplicate's other open pairs are carried to the kept record (mergeDuplicates)"},
 	{table: "audit_log", columns: []string{"child_id"}, how: mergeLeave,
 		why: "the audit trail is append-only: what was done to the duplicate stays recorded against it"},
 	{table: "children", columns: []string{"merged_into"}, how: mergeLeave,
@@ -200,6 +202,9 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 		if _, err := tx.ExecContext(ctx, `UPDATE children SET version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3`,
 			s.d.ts(now), u.ID, keepID); err != nil {
 			return internal("merge", err)
+		}
+		if err := s.mergeDuplicates(ctx, tx, keepID, dupID, now); err != nil {
+			return err
 		}
 		tx.audit(auditEntry{Action: "child.merge", Entity: "child", EntityID: keepID, ChildID: keepID, Detail: "merged=" + dupID})
 		tx.audit(auditEntry{Action: "child.merged", Entity: "child", EntityID: dupID, ChildID: dupID, Detail: "into=" + keepID})

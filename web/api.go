@@ -28,6 +28,7 @@ func (s *Server) apiRoutes() {
 	s.handle("POST /api/v1/toolkit/score", s.apiScore)
 	s.caseRoutes()
 	s.matchRoutes()
+	s.duplicateRoutes()
 	s.eventRoutes()
 	s.workRoutes()
 	s.missingRoutes()

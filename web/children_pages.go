@@ -186,18 +186,19 @@ type childView struct {
 	Child        *lantern.Child
 	Age          int
 	SocialWorker string // the allocated social worker's name
-	// CanEdit says the viewer may change the record; CanMerge, merge it.
-	CanEdit, CanMerge bool
-	Chart             *chart // nil without assessments
-	Assessments       []*toolkit.Assessment
-	Concerns          []*lantern.Concern
-	Meetings          []*lantern.MeetingSummary
-	Tasks             []*lantern.Task
-	Now               time.Time
-	Missing           lantern.Patterns
-	Episodes          []*lantern.MissingEpisode
-	Events            *lantern.ChildEvents
-	Lists             *lantern.ChildLists
+	// CanEdit says the viewer may change the record; CanMerge, merge it;
+	// CanAllocate, allocate its social worker.
+	CanEdit, CanMerge, CanAllocate bool
+	Chart                          *chart // nil without assessments
+	Assessments                    []*toolkit.Assessment
+	Concerns                       []*lantern.Concern
+	Meetings                       []*lantern.MeetingSummary
+	Tasks                          []*lantern.Task
+	Now                            time.Time
+	Missing                        lantern.Patterns
+	Episodes                       []*lantern.MissingEpisode
+	Events                         *lantern.ChildEvents
+	Lists                          *lantern.ChildLists
 }
 
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
@@ -212,6 +213,12 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if to := rec.Child.MergedInto; to != "" {
+		// A merged record leads to the record kept, which holds its history
+		// (the store finds it only for those who may see that one).
+		redirect(w, r, "/children/"+to+"?done=followed")
+		return
+	}
 	c, assessments, episodes := rec.Child, rec.Assessments, rec.Episodes
 	p := s.newPage(r, c.FullName())
 	p.Nav = "children"
@@ -222,6 +229,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		p.Notice = "Your changes have been saved"
 	case "merged":
 		p.Notice = "The records have been merged: both histories are on this record"
+	case "followed":
+		p.Notice = "The record you opened was merged into this one: its history is here"
 	}
 	now := s.stNow()
 	today := lantern.Today(now)
@@ -233,7 +242,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	}
 	rel := lantern.ChildRelation(p.User, c.AgencyIDs)
 	p.Data = childView{Child: c, Age: lantern.AgeOn(c.DateOfBirth, today), CanEdit: lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
-		CanMerge: lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), Lists: rec.Lists, Events: rec.Events,
+		CanMerge: lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), CanAllocate: lantern.Allowed(p.User, lantern.ResChild, lantern.ActAllocate, rel),
+		Lists: rec.Lists, Events: rec.Events,
 		Concerns: rec.Concerns, Assessments: assessments, Tasks: rec.Tasks, Now: now, SocialWorker: swName,
 		Chart: levelChart(assessments), Missing: lantern.EpisodePatterns(episodes, now), Episodes: episodes, Meetings: rec.Meetings}
 	s.render(w, r, http.StatusOK, "child", p)

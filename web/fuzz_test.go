@@ -167,3 +167,67 @@ func FuzzServer(f *testing.F) {
 		}
 	})
 }
+
+// The bodies of dismissing a possible duplicate and allocating a child, and
+// the allocation form: anything sent is read into a request whose problems
+// are named fields, never a panic.
+func FuzzDuplicateAndAllocation(f *testing.F) {
+	for _, s := range []string{
+		`{"child_ids": ["a", "b"], "reason": "Twins"}`, `{"child_ids": ["a"], "reason": "x"}`, `{"child_ids": null}`, `{"child_ids": "ab"}`,
+		`{"child_ids": ["a", "a"], "reason": " "}`, `{"child_ids": [1, 2]}`, `{"worker_id": "w", "move_tasks": true, "version": 2}`,
+		`{"worker_id": "", "version": 0}`, `{"version": -1}`, `{"version": 1e400}`, `{"move_tasks": "yes"}`, `{}`, `[]`, ``,
+		"worker_id=w&version=2&move_tasks=yes", "version=%zz", "version=99999999999999999999", "worker_id=%00",
+	} {
+		f.Add([]byte(s))
+	}
+	named := func(t *testing.T, what string, body []byte, err error, codes ...lantern.Code) {
+		if err == nil {
+			return
+		}
+		var le *lantern.Error
+		if !errors.As(err, &le) {
+			t.Fatalf("%s(%q): %T %v", what, body, err, err)
+		}
+		ok := false
+		for _, c := range codes {
+			ok = ok || le.Code == c
+		}
+		if !ok {
+			t.Fatalf("%s(%q): code %q", what, body, le.Code)
+		}
+		for _, fe := range le.Fields {
+			if fe.Message == "" {
+				t.Fatalf("%s(%q): field error %+v is not whole", what, body, fe)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var dr web.DismissRequest
+		if err := web.DecodeJSON(body, &dr); err != nil {
+			named(t, "dismiss body", body, err, lantern.EBADREQUEST, lantern.ETOOLARGE)
+		} else {
+			pair := dr.Pair()
+			err := lantern.CheckDismissal(pair, dr.Reason)
+			named(t, "dismissal", body, err, lantern.EINVALID)
+			if err == nil && (len(dr.ChildIDs) != 2 || pair[0] == pair[1]) {
+				t.Fatalf("dismissal(%q) accepted %q", body, dr.ChildIDs)
+			}
+		}
+		var ar web.AllocationRequest
+		if err := web.DecodeJSON(body, &ar); err != nil {
+			named(t, "allocation body", body, err, lantern.EBADREQUEST, lantern.ETOOLARGE)
+		} else {
+			a, err := ar.Allocation()
+			named(t, "allocation", body, err, lantern.EINVALID)
+			if err == nil && (a.Version < 1 || strings.TrimSpace(a.WorkerID) == "") {
+				t.Fatalf("allocation(%q) accepted %+v", body, a)
+			}
+		}
+		form, _ := url.ParseQuery(string(body))
+		a, err := web.AllocationForm(form)
+		named(t, "allocation form", body, err, lantern.EINVALID)
+		if a.MoveTasks != (form.Get("move_tasks") == "yes") || a.WorkerID != form.Get("worker_id") {
+			t.Fatalf("AllocationForm(%q) = %+v", body, a)
+		}
+	})
+}

@@ -91,15 +91,18 @@ var (
 	inforeq     = lantern.ResInfoRequest
 	consult     = lantern.ResConsultation
 
-	list    = lantern.ActList
-	read    = lantern.ActRead
-	create  = lantern.ActCreate
-	change  = lantern.ActChange
-	merge   = lantern.ActMerge
-	close_  = lantern.ActClose
-	outcome = lantern.ActRecordOutcome
-	done    = lantern.ActComplete
-	approve = lantern.ActApprove
+	list      = lantern.ActList
+	read      = lantern.ActRead
+	create    = lantern.ActCreate
+	change    = lantern.ActChange
+	merge     = lantern.ActMerge
+	close_    = lantern.ActClose
+	outcome   = lantern.ActRecordOutcome
+	done      = lantern.ActComplete
+	approve   = lantern.ActApprove
+	duplicate = lantern.ResDuplicate
+
+	allocate = lantern.ActAllocate
 )
 
 // meeting routes name the resource for a meeting about children: the store
@@ -132,20 +135,28 @@ var routeTable = map[string]route{
 	"GET /api/v1/me":                   {account, read, onSelf},
 	"GET /api/v1/agencies":             {agencies, list, onArea},
 
-	"GET /children":                    {child, list, onArea},
-	"GET /children/new":                {child, create, onArea},
-	"POST /children":                   {child, create, onArea},
-	"GET /children/{id}":               {child, read, onChild},
-	"GET /children/{id}/edit":          {child, change, onChild},
-	"POST /children/{id}/edit":         {child, change, onChild},
-	"GET /api/v1/children":             {child, list, onArea},
-	"POST /api/v1/children":            {child, create, onArea},
-	"GET /api/v1/children/{id}":        {child, read, onChild},
-	"PATCH /api/v1/children/{id}":      {child, change, onChild},
-	"GET /api/v1/children/matches":     {child, list, onArea},
-	"POST /api/v1/children/{id}/merge": {child, merge, onChild},
-	"GET /children/{id}/merge":         {child, merge, onChild},
-	"POST /children/{id}/merge":        {child, merge, onChild},
+	"GET /children":                         {child, list, onArea},
+	"GET /children/new":                     {child, create, onArea},
+	"POST /children":                        {child, create, onArea},
+	"GET /children/{id}":                    {child, read, onChild},
+	"GET /children/{id}/edit":               {child, change, onChild},
+	"POST /children/{id}/edit":              {child, change, onChild},
+	"GET /api/v1/children":                  {child, list, onArea},
+	"POST /api/v1/children":                 {child, create, onArea},
+	"GET /api/v1/children/{id}":             {child, read, onChild},
+	"PATCH /api/v1/children/{id}":           {child, change, onChild},
+	"GET /api/v1/children/matches":          {child, list, onArea},
+	"POST /api/v1/children/{id}/merge":      {child, merge, onChild},
+	"GET /children/{id}/merge":              {child, merge, onChild},
+	"POST /children/{id}/merge":             {child, merge, onChild},
+	"GET /children/{id}/allocate":           {child, allocate, onChild},
+	"POST /children/{id}/allocate":          {child, allocate, onChild},
+	"POST /api/v1/children/{id}/allocation": {child, allocate, onChild},
+
+	"GET /children/duplicates":                 {duplicate, list, onArea},
+	"POST /children/duplicates/dismiss":        {duplicate, change, onArea},
+	"GET /api/v1/possible-duplicates":          {duplicate, list, onArea},
+	"POST /api/v1/possible-duplicates/dismiss": {duplicate, change, onArea},
 
 	"GET /children/{id}/names/new":                         {child, change, onChild},
 	"POST /children/{id}/names/new":                        {child, change, onChild},

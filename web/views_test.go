@@ -56,6 +56,8 @@ var viewModels = map[string]any{
 	"assessment":              assessmentView{Child: sampleChild, A: &toolkit.Assessment{Suggested: &toolkit.Result{}}, Toolkit: &toolkit.Definition{}},
 	"merge":                   mergeView{Child: sampleChild},
 	"child_matches":           childMatchesView{},
+	"duplicates":              duplicatesView{Status: lantern.DuplicateOpen},
+	"allocate":                allocateView{Child: sampleChild},
 	"event_referral_form":     referralFormView{eventFormView: sampleEventForm},
 	"event_discussion_form":   discussionFormView{eventFormView: sampleEventForm},
 	"event_conference_form":   conferenceFormView{eventFormView: sampleEventForm},

@@ -80,6 +80,10 @@ type teamView struct {
 	Worker, WorkerName string
 	Page               int
 	More               bool // there is a next page
+	// CanAllocate says the manager may allocate children's social workers
+	// (each task's child links to its allocation); CanReview, review
+	// possible duplicate records.
+	CanAllocate, CanReview bool
 }
 
 func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
@@ -120,8 +124,12 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Your team's work")
 	p.Nav = "work"
+	if r.URL.Query().Get("done") == "allocated" {
+		p.Notice = "The child's social worker has been allocated"
+	}
 	p.Data = teamView{Loads: loads, Totals: totals, Flagged: flagged, Items: items, Now: now, Worker: worker, WorkerName: workerName,
-		Page: pageNo, More: more}
+		Page: pageNo, More: more, CanAllocate: lantern.Allowed(p.User, lantern.ResChild, lantern.ActAllocate, lantern.RelOther),
+		CanReview: lantern.Allowed(p.User, lantern.ResDuplicate, lantern.ActList, lantern.RelArea)}
 	s.render(w, r, http.StatusOK, "team", p)
 }
 
