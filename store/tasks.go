@@ -8,15 +8,26 @@ import (
 )
 
 const taskCols = `t.id, t.child_id, t.clock, t.status, t.due_date, t.due_at, t.profile, t.calendar, t.started_at,
-	COALESCE(t.assignee_id, ''), COALESCE(t.team_agency_id, ''), t.source, t.source_id, t.done_at, t.closed_reason, t.version`
+	COALESCE(t.assignee_id, ''), COALESCE(t.team_agency_id, ''), t.source, t.source_id, t.done_at, t.closed_reason, t.version,
+	t.kind, t.note, t.done_by`
+
+// taskDest are the scan destinations of taskCols; done finishes the task
+// once scanned.
+func taskDest(t *lantern.Task) (dest []any, done func()) {
+	var status, kind string
+	return []any{&t.ID, &t.ChildID, &t.Clock, &status, &t.DueDate, timeScan{&t.DueAt}, &t.Profile, &t.Calendar, timeScan{&t.StartedAt},
+			&t.AssigneeID, &t.TeamAgencyID, &t.Source, &t.SourceID, ntimeScan{&t.DoneAt}, &t.ClosedReason, &t.Version, &kind, &t.Note, &t.DoneBy},
+		func() {
+			t.Status, t.Kind = lantern.TaskStatus(status), lantern.WorkKind(kind)
+			t.DueAt = t.DueAt.In(lantern.London)
+		}
+}
 
 func scanTask(r scanner) (*lantern.Task, error) {
 	var t lantern.Task
-	var status string
-	err := r.Scan(&t.ID, &t.ChildID, &t.Clock, &status, &t.DueDate, timeScan{&t.DueAt}, &t.Profile, &t.Calendar, timeScan{&t.StartedAt},
-		&t.AssigneeID, &t.TeamAgencyID, &t.Source, &t.SourceID, ntimeScan{&t.DoneAt}, &t.ClosedReason, &t.Version)
-	t.Status = lantern.TaskStatus(status)
-	t.DueAt = t.DueAt.In(lantern.London)
+	dest, done := taskDest(&t)
+	err := r.Scan(dest...)
+	done()
 	return &t, err
 }
 
@@ -35,13 +46,17 @@ func (s *Store) createTask(ctx context.Context, tx *tx, t *lantern.Task) error {
 		team = t.TeamAgencyID
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (id, child_id, clock, status, started_at, due_date, due_at, profile, calendar,
-		assignee_id, team_agency_id, source, source_id, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14)`,
+		assignee_id, team_agency_id, source, source_id, version, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15)`,
 		t.ID, t.ChildID, t.Clock, string(t.Status), s.d.ts(t.StartedAt), t.DueDate, s.d.ts(t.DueAt), t.Profile, t.Calendar,
-		assignee, team, t.Source, t.SourceID, s.d.ts(s.now())); err != nil {
+		assignee, team, t.Source, t.SourceID, s.d.ts(s.now()), string(t.Kind)); err != nil {
 		return internal("create task", err)
 	}
 	t.DueAt = t.DueAt.In(lantern.London)
-	tx.audit(auditEntry{Action: "task.create", Entity: "task", EntityID: t.ID, ChildID: t.ChildID, Detail: "clock=" + t.Clock})
+	detail := "clock=" + t.Clock
+	if t.Kind != "" {
+		detail += " kind=" + string(t.Kind)
+	}
+	tx.audit(auditEntry{Action: "task.create", Entity: "task", EntityID: t.ID, ChildID: t.ChildID, Detail: detail})
 	return nil
 }
 
