@@ -152,9 +152,9 @@ func TestPlanRecommendations(t *testing.T) {
 		{"a/s47", lantern.ClockWork, "sw", "2026-11-23", ""},
 		{"a/icpc", lantern.ClockICPC, "sw", "2026-12-11", ""}, // the statutory clock, once
 		{"a/early-help", lantern.ClockWork, "sw", "2026-12-04", ""},
-		{"a/strategy-meeting-review", "", "", "", lantern.ClockNextMeeting}, // the next meeting's date covers it
-		{"a/toolkit-reassessment", lantern.ClockWork, "sw", "2027-02-12", ""},  // no clock in the profile: its own 60 working days
-		{"b/return-interview", "", "", "", lantern.ClockReturnInterview},    // an episode's clock runs
+		{"a/strategy-meeting-review", "", "", "", lantern.ClockNextMeeting},   // the next meeting's date covers it
+		{"a/toolkit-reassessment", lantern.ClockWork, "sw", "2027-02-12", ""}, // no clock in the profile: its own 60 working days
+		{"b/return-interview", "", "", "", lantern.ClockReturnInterview},      // an episode's clock runs
 		{"b/icpc", lantern.ClockICPC, "org", "2026-12-11", ""},
 	} {
 		pw, ok := got[tc.key]

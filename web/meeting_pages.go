@@ -692,11 +692,11 @@ func (s *Server) outcomePage(w http.ResponseWriter, r *http.Request) {
 // meetingOutcomeView is the form recording what a meeting decided: for
 // each child a level and recommendations, who came, and its actions.
 type meetingOutcomeView struct {
-	Meeting         *lantern.Meeting
-	Children        []*lantern.Child
-	Owners []lantern.Owner // whom an action may be given to
-	Held   []eventOption
-	Levels []eventOption
+	Meeting  *lantern.Meeting
+	Children []*lantern.Child
+	Owners   []lantern.Owner // whom an action may be given to
+	Held     []eventOption
+	Levels   []eventOption
 	// Recommendations are each child's, by id, each with the task it makes.
 	Recommendations map[string][]eventOption
 	Attendance      []eventOption
