@@ -110,7 +110,9 @@ func TestTaskPagesAndAPI(t *testing.T) {
 			}
 
 			// A second work task, through the API.
-			var tasks struct{ Tasks []struct{ ID, Kind, Clock string } }
+			var tasks struct {
+				Tasks []struct{ ID, Kind, Clock string }
+			}
 			r = e.as(f.SocialWorker, "POST", "/api/v1/meetings", `{"kind": "cse-strategy", "child_ids": ["`+child.ID+`"], "starts_at": "`+
 				start.Add(2*time.Hour).UTC().Format("2006-01-02T15:04:05Z")+`", "ends_at": "`+start.Add(3*time.Hour).UTC().Format("2006-01-02T15:04:05Z")+`", "location": "Room 1"}`)
 			mid2 := decode[struct{ ID string }](t, r.body).ID
