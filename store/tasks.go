@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"lantern"
@@ -155,4 +157,19 @@ func (s *Store) ChildTasks(ctx context.Context, childID string) ([]*lantern.Task
 		return nil, err
 	}
 	return ts, nil
+}
+
+// taskForChange reads a task to change in the transaction, its child locked:
+// not found when the caller may not see the child.
+func (s *Store) taskForChange(ctx context.Context, tx *tx, id string) (*lantern.Task, error) {
+	t, err := scanTask(tx.QueryRowContext(ctx, `SELECT `+taskCols+` FROM tasks t WHERE t.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lantern.NotFound("Task")
+	} else if err != nil {
+		return nil, internal("task", err)
+	}
+	if _, err := s.findChild(ctx, tx, t.ChildID, true); err != nil {
+		return nil, lantern.NotFound("Task")
+	}
+	return t, nil
 }

@@ -161,19 +161,25 @@ func (s *Store) PreviewRecommendations(ctx context.Context, m *lantern.Meeting) 
 		return nil, err
 	}
 	out := &WorkPreview{Work: map[string]map[lantern.Recommendation]lantern.PlannedWork{}, OwnerNames: map[string]string{}}
+	// Every recommendation at once: none covers another, so each is
+	// planned as it would be alone (and one recommendation's work is its id's).
+	all := make([]string, len(lantern.Recommendations))
+	for i, r := range lantern.Recommendations {
+		all[i] = string(r)
+	}
+	var ds []lantern.MeetingDecision
 	for _, c := range m.ChildIDs {
 		out.Work[c] = map[lantern.Recommendation]lantern.PlannedWork{}
-		for _, r := range lantern.Recommendations {
-			pw, err := s.recommendationWork(ctx, s.db, m, []lantern.MeetingDecision{{ChildID: c, Recommendations: []string{string(r)}}}, false)
-			if err != nil {
-				return nil, err
-			}
-			if len(pw) > 0 {
-				out.Work[c][r] = pw[0]
-				if t := pw[0].Task; t != nil && t.AssigneeID != "" {
-					out.OwnerNames[t.AssigneeID] = ""
-				}
-			}
+		ds = append(ds, lantern.MeetingDecision{ChildID: c, Recommendations: all})
+	}
+	work, err := s.recommendationWork(ctx, s.db, m, ds, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, pw := range work {
+		out.Work[pw.ChildID][lantern.Recommendation(pw.Kind)] = pw
+		if t := pw.Task; t != nil && t.AssigneeID != "" {
+			out.OwnerNames[t.AssigneeID] = ""
 		}
 	}
 	for id := range out.OwnerNames {
@@ -257,14 +263,9 @@ func (s *Store) CompleteTask(ctx context.Context, id string, version int, note s
 	now := s.now()
 	var out *lantern.Task
 	err = s.write(ctx, func(tx *tx) error {
-		t, err := scanTask(tx.QueryRowContext(ctx, `SELECT `+taskCols+` FROM tasks t WHERE t.id = $1`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return lantern.NotFound("Task")
-		} else if err != nil {
-			return internal("task", err)
-		}
-		if _, err := s.findChild(ctx, tx, t.ChildID, true); err != nil {
-			return lantern.NotFound("Task")
+		t, err := s.taskForChange(ctx, tx, id)
+		if err != nil {
+			return err
 		}
 		if err := lantern.Check(u, lantern.ResTask, lantern.ActComplete, t.Relation(u)); err != nil {
 			return err
