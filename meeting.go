@@ -167,18 +167,6 @@ type InformationShare struct {
 // MeetingLevels are the levels a strategy meeting decides.
 var MeetingLevels = []string{"emerging", "medium", "high"}
 
-// Recommendations a meeting may make, in the order shown (others are kept
-// as given).
-var Recommendations = []string{"s47", "icpc", "early-help", "police-investigation", "return-interview", "strategy-meeting-review", "no-further-action"}
-
-// RecommendationLabel is a recommendation in words (one not in the list, as
-// given).
-func RecommendationLabel(r string) string {
-	return labelOf(r, map[string]string{"s47": "Section 47 enquiries", "icpc": "Initial child protection conference", "early-help": "Early help",
-		"police-investigation": "Police investigation", "return-interview": "Return interview", "strategy-meeting-review": "Review strategy meeting",
-		"no-further-action": "No further action"})
-}
-
 // ClockMeetingAction is the clock of a meeting's action: due on its date.
 const ClockMeetingAction = "meeting-action"
 

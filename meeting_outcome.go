@@ -24,8 +24,8 @@ func CheckOutcome(o *Outcome) error {
 			p.Add(f+".rationale", "The rationale must be 20000 characters or fewer")
 		}
 		for _, r := range d.Recommendations {
-			if strings.TrimSpace(r) == "" || len(r) > 200 {
-				p.Add(f+".recommendations", "Each recommendation is a short text, like s47, icpc or early-help")
+			if !Recommendation(r).Valid() {
+				p.Add(f+".recommendations", "Each recommendation must be one of "+OneOf(Recommendations))
 				break
 			}
 		}

@@ -24,6 +24,8 @@ func TestCheckOutcome(t *testing.T) {
 		{"an attendance that is no answer", lantern.Outcome{Held: true, Attendance: map[string]lantern.Attendance{"i": "maybe"}}, []string{"attendance.i"}},
 		{"a blank recommendation", lantern.Outcome{Held: true, Decisions: []lantern.MeetingDecision{{ChildID: "c", Level: "medium", Recommendations: []string{" "}}}},
 			[]string{"decisions[0].recommendations"}},
+		{"an unknown recommendation", lantern.Outcome{Held: true, Decisions: []lantern.MeetingDecision{{ChildID: "c", Level: "medium", Recommendations: []string{"s47"}},
+			{ChildID: "d", Level: "high", Recommendations: []string{"icpc", "a chat"}}}}, []string{"decisions[1].recommendations"}},
 	} {
 		err := lantern.CheckOutcome(&c.o)
 		if got := lantern.ErrorFields(err); !sameFields(got, c.fields) {

@@ -125,7 +125,9 @@ type ReturnInterview struct {
 }
 
 // FollowUps are what may follow an interview.
-var FollowUps = []string{"new-concern", "reassessment", "police-intelligence"}
+// Each makes a work task (FollowUpWork), and the episode's page offers the
+// place to do it.
+var FollowUps = []string{"new-concern", "referral", "reassessment", "strategy-meeting", "police-intelligence", "safety-plan"}
 
 // NotHeldReasons are why an interview did not happen.
 var NotHeldReasons = []string{"declined", "not-reachable"}
@@ -133,7 +135,8 @@ var NotHeldReasons = []string{"declined", "not-reachable"}
 // FollowUpLabel says a follow-up in words.
 func FollowUpLabel(f string) string {
 	return labelOf(f, map[string]string{"new-concern": "Record a new concern", "reassessment": "Complete the toolkit again",
-		"police-intelligence": "Share intelligence with the police"})
+		"police-intelligence": "Share intelligence with the police", "referral": "Refer to children's social care",
+		"strategy-meeting": "Ask for a strategy meeting", "safety-plan": "Make a safety plan"})
 }
 
 // NotHeldLabel says why an interview did not happen, in words.

@@ -188,7 +188,13 @@ var Policy = []Rule{
 	{ResReturnAccount, ActRead, []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
 		"You cannot read what the child said"},
 
-	{ResTask, ActRead, onChildren(caseRoles), "You cannot see this task"},
+	// A task is read with its child; the team that holds it reads it too.
+	{ResTask, ActRead, append(onChildren(caseRoles), Grant{Roles: caseRoles, Rels: own}), "You cannot see this task"},
+	// What was done on a work task (or a meeting's action) is recorded by
+	// the team that holds it, or its owner (Task.Relation), or the
+	// coordinator; a statutory clock's task ends with its event.
+	{ResTask, ActComplete, []Grant{{Roles: editRoles, Rels: own}, {Roles: coord, Rels: []Relation{RelOwn, RelOther}}},
+		"Only the team that holds the task, or its owner, can record what was done"},
 	// A manager closes their own team's work: another agency's manager, who
 	// may see a shared child, may not.
 	{ResTask, ActClose, []Grant{{Roles: managers, Rels: own}}, "Only a manager of the team that holds the task can close it"},

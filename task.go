@@ -11,8 +11,9 @@ const (
 	TaskClosed TaskStatus = "closed" // closed by a manager, with a reason
 )
 
-// Task is work with a deadline, made by a clock (docs/timescales.md) and ended
-// by the event that stops it.
+// Task is work with a deadline: made by a clock (docs/timescales.md) and
+// ended by the event that stops it, or work a decision made (a work task,
+// docs/pathway.md#decisions-make-work), ended by a note of what was done.
 type Task struct {
 	ID      string     `json:"id"`
 	ChildID string     `json:"child_id"`
@@ -31,7 +32,13 @@ type Task struct {
 	SourceID     string     `json:"source_id,omitempty"`
 	DoneAt       *time.Time `json:"done_at,omitempty"`
 	ClosedReason string     `json:"closed_reason,omitempty"`
-	Version      int        `json:"version"`
+	// Kind is what a work task (clock "work") asks; "" for a clock's task.
+	Kind WorkKind `json:"kind,omitempty"`
+	// Note is what was done, recorded by DoneBy when a work task or a
+	// meeting's action was completed on its page.
+	Note    string `json:"note,omitempty"`
+	DoneBy  string `json:"done_by,omitempty"`
+	Version int    `json:"version"`
 	// LocalProfile and LocalDueAt are the area's local timescales and the
 	// deadline they set, where tighter than the statutory one
 	// (docs/timescales.md#local-timescales).

@@ -170,3 +170,12 @@ func Label(clock string) string {
 	}
 	return clock
 }
+
+// TaskLabel says what a task asks: a work task by its kind, a clock's by
+// its clock.
+func TaskLabel(t *lantern.Task) string {
+	if t.Clock == lantern.ClockWork {
+		return t.Kind.Label()
+	}
+	return Label(t.Clock)
+}

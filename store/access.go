@@ -197,17 +197,21 @@ func (s *Store) AuthorizeMeeting(ctx context.Context, id string, act lantern.Act
 // its child may not be seen; the team that holds it is the caller's own
 // when it is their agency.
 func (s *Store) AuthorizeTask(ctx context.Context, id string, act lantern.Action) error {
-	var childID, team string
-	err := s.db.QueryRowContext(ctx, `SELECT child_id, team_agency_id FROM tasks WHERE id = $1`, id).Scan(&childID, &team)
+	var t lantern.Task
+	err := s.db.QueryRowContext(ctx, `SELECT child_id, COALESCE(team_agency_id, ''), COALESCE(assignee_id, '') FROM tasks WHERE id = $1`, id).
+		Scan(&t.ChildID, &t.TeamAgencyID, &t.AssigneeID)
 	if err != nil {
 		return lantern.NotFound("Task")
 	}
-	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+	if _, err := s.findChild(ctx, s.db, t.ChildID, false); err != nil {
 		return lantern.NotFound("Task")
 	}
 	u := lantern.UserFromContext(ctx)
 	rel := lantern.RelOther
-	if u != nil && u.AgencyID == team {
+	switch {
+	case act == lantern.ActComplete:
+		rel = t.Relation(u) // its owner completes it too
+	case u != nil && u.AgencyID == t.TeamAgencyID:
 		rel = lantern.RelOwn
 	}
 	return lantern.Check(u, lantern.ResTask, act, rel)

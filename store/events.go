@@ -420,14 +420,9 @@ func (s *Store) CloseTask(ctx context.Context, id string, version int, reason st
 	now := s.now()
 	var out *lantern.Task
 	err := s.write(ctx, func(tx *tx) error {
-		t, err := scanTask(tx.QueryRowContext(ctx, `SELECT `+taskCols+` FROM tasks t WHERE t.id = $1`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return lantern.NotFound("Task")
-		} else if err != nil {
-			return internal("task", err)
-		}
-		if _, err := s.findChild(ctx, tx, t.ChildID, true); err != nil {
-			return lantern.NotFound("Task")
+		t, err := s.taskForChange(ctx, tx, id)
+		if err != nil {
+			return err
 		}
 		// A manager closes their own team's work: another agency's manager,
 		// who may see a shared child, may not close it.

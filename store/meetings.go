@@ -312,6 +312,17 @@ func (s *Store) RecordOutcome(ctx context.Context, id string, version int, o lan
 				return err
 			}
 		}
+		// Each recommendation for a child becomes work on the child
+		// (docs/pathway.md#decisions-make-work).
+		if plan.Status == lantern.MeetingHeld {
+			work, err := s.recommendationWork(ctx, tx, m, plan.Decisions, len(plan.NextMeeting) > 0)
+			if err != nil {
+				return err
+			}
+			if err := s.createWork(ctx, tx, work); err != nil {
+				return err
+			}
+		}
 		for _, pa := range plan.Actions {
 			aid := newID()
 			for _, c := range m.ChildIDs {

@@ -286,12 +286,18 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 			lantern.UserFromContext(ctx).ID, s.d.ts(now)); err != nil {
 			return internal("insert interview", err)
 		}
+		start := now
 		if in.HeldAt != nil {
+			start = *in.HeldAt
 			err = s.finishSourceTasks(ctx, tx, childID, clocks.ReturnInterview, episodeID, *in.HeldAt)
 		} else {
 			err = s.closeSourceTasks(ctx, tx, childID, clocks.ReturnInterview, episodeID, "no interview: "+in.NotHeldReason, now)
 		}
 		if err != nil {
+			return err
+		}
+		// What follows becomes work (docs/pathway.md#decisions-make-work).
+		if err := s.followUpWork(ctx, tx, childID, episodeID, in.FollowUp, start); err != nil {
 			return err
 		}
 		tx.audit(auditEntry{Action: "missing.interview", Entity: "missing_episode", EntityID: episodeID, ChildID: childID,

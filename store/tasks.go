@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"lantern"
@@ -9,19 +11,29 @@ import (
 
 const taskCols = `t.id, t.child_id, t.clock, t.status, t.due_date, t.due_at, t.profile, t.calendar, t.started_at,
 	COALESCE(t.assignee_id, ''), COALESCE(t.team_agency_id, ''), t.source, t.source_id, t.done_at, t.closed_reason, t.version,
-	t.local_profile, t.local_due_at`
+	t.kind, t.note, t.done_by, t.local_profile, t.local_due_at`
+
+// taskDest are the scan destinations of taskCols; done finishes the task
+// once scanned.
+func taskDest(t *lantern.Task) (dest []any, done func()) {
+	var status, kind string
+	return []any{&t.ID, &t.ChildID, &t.Clock, &status, &t.DueDate, timeScan{&t.DueAt}, &t.Profile, &t.Calendar, timeScan{&t.StartedAt},
+			&t.AssigneeID, &t.TeamAgencyID, &t.Source, &t.SourceID, ntimeScan{&t.DoneAt}, &t.ClosedReason, &t.Version, &kind, &t.Note, &t.DoneBy,
+			&t.LocalProfile, ntimeScan{&t.LocalDueAt}},
+		func() {
+			t.Status, t.Kind = lantern.TaskStatus(status), lantern.WorkKind(kind)
+			t.DueAt = t.DueAt.In(lantern.London)
+			if t.LocalDueAt != nil {
+				*t.LocalDueAt = t.LocalDueAt.In(lantern.London)
+			}
+		}
+}
 
 func scanTask(r scanner) (*lantern.Task, error) {
 	var t lantern.Task
-	var status string
-	err := r.Scan(&t.ID, &t.ChildID, &t.Clock, &status, &t.DueDate, timeScan{&t.DueAt}, &t.Profile, &t.Calendar, timeScan{&t.StartedAt},
-		&t.AssigneeID, &t.TeamAgencyID, &t.Source, &t.SourceID, ntimeScan{&t.DoneAt}, &t.ClosedReason, &t.Version,
-		&t.LocalProfile, ntimeScan{&t.LocalDueAt})
-	if t.LocalDueAt != nil {
-		*t.LocalDueAt = t.LocalDueAt.In(lantern.London)
-	}
-	t.Status = lantern.TaskStatus(status)
-	t.DueAt = t.DueAt.In(lantern.London)
+	dest, done := taskDest(&t)
+	err := r.Scan(dest...)
+	done()
 	return &t, err
 }
 
@@ -40,14 +52,18 @@ func (s *Store) createTask(ctx context.Context, tx *tx, t *lantern.Task) error {
 		team = t.TeamAgencyID
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (id, child_id, clock, status, started_at, due_date, due_at, profile, calendar,
-		assignee_id, team_agency_id, source, source_id, version, created_at, local_profile, local_due_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16)`,
+		assignee_id, team_agency_id, source, source_id, version, created_at, kind, local_profile, local_due_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17)`,
 		t.ID, t.ChildID, t.Clock, string(t.Status), s.d.ts(t.StartedAt), t.DueDate, s.d.ts(t.DueAt), t.Profile, t.Calendar,
-		assignee, team, t.Source, t.SourceID, s.d.ts(s.now()), t.LocalProfile, s.d.nts(t.LocalDueAt)); err != nil {
+		assignee, team, t.Source, t.SourceID, s.d.ts(s.now()), string(t.Kind), t.LocalProfile, s.d.nts(t.LocalDueAt)); err != nil {
 		return internal("create task", err)
 	}
 	t.DueAt = t.DueAt.In(lantern.London)
-	tx.audit(auditEntry{Action: "task.create", Entity: "task", EntityID: t.ID, ChildID: t.ChildID, Detail: "clock=" + t.Clock})
+	detail := "clock=" + t.Clock
+	if t.Kind != "" {
+		detail += " kind=" + string(t.Kind)
+	}
+	tx.audit(auditEntry{Action: "task.create", Entity: "task", EntityID: t.ID, ChildID: t.ChildID, Detail: detail})
 	return nil
 }
 
@@ -146,4 +162,19 @@ func (s *Store) ChildTasks(ctx context.Context, childID string) ([]*lantern.Task
 		return nil, err
 	}
 	return ts, nil
+}
+
+// taskForChange reads a task to change in the transaction, its child locked:
+// not found when the caller may not see the child.
+func (s *Store) taskForChange(ctx context.Context, tx *tx, id string) (*lantern.Task, error) {
+	t, err := scanTask(tx.QueryRowContext(ctx, `SELECT `+taskCols+` FROM tasks t WHERE t.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lantern.NotFound("Task")
+	} else if err != nil {
+		return nil, internal("task", err)
+	}
+	if _, err := s.findChild(ctx, tx, t.ChildID, true); err != nil {
+		return nil, lantern.NotFound("Task")
+	}
+	return t, nil
 }

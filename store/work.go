@@ -29,17 +29,11 @@ func scanWork(rows interface {
 	for rows.Next() {
 		var w WorkItem
 		var t lantern.Task
-		var status string
-		if err := rows.Scan(&t.ID, &t.ChildID, &t.Clock, &status, &t.DueDate, timeScan{&t.DueAt}, &t.Profile, &t.Calendar, timeScan{&t.StartedAt},
-			&t.AssigneeID, &t.TeamAgencyID, &t.Source, &t.SourceID, ntimeScan{&t.DoneAt}, &t.ClosedReason, &t.Version,
-			&t.LocalProfile, ntimeScan{&t.LocalDueAt}, &w.ChildName, &w.AssigneeName); err != nil {
+		dest, done := taskDest(&t)
+		if err := rows.Scan(append(dest, &w.ChildName, &w.AssigneeName)...); err != nil {
 			return nil, err
 		}
-		if t.LocalDueAt != nil {
-			*t.LocalDueAt = t.LocalDueAt.In(lantern.London)
-		}
-		t.Status = lantern.TaskStatus(status)
-		t.DueAt = t.DueAt.In(lantern.London)
+		done()
 		w.Task = &t
 		out = append(out, &w)
 	}

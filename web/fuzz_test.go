@@ -231,3 +231,34 @@ func FuzzDuplicateAndAllocation(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCompleteTaskRequest decodes the body of POST /api/v1/tasks/{tid}/complete
+// and checks its note as the store does: a decoded body's note is either
+// refused naming note, or kept trimmed, not empty and within the limit.
+func FuzzCompleteTaskRequest(f *testing.F) {
+	for _, s := range []string{`{"version": 1, "note": "Called the family"}`, `{"version": 1}`, `{"note": "  "}`, `{"note": null}`,
+		`{"note": 1}`, `{"version": -1, "note": "x"}`, `{"note": "\u0000"}`, `{"note": "` + strings.Repeat("x", 5001) + `"}`,
+		`{"note": "a", "note": "b"}`, `{"note": "\ud800"}`, `{"version": 1, "note": " \t\n "}`, ``, `[]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var req web.CompleteTaskRequest
+		if err := web.DecodeJSON(body, &req); err != nil {
+			if c := lantern.ErrorCode(err); c != lantern.EBADREQUEST && c != lantern.ETOOLARGE {
+				t.Fatalf("DecodeJSON(%q): %v", body, err)
+			}
+			return
+		}
+		note, err := lantern.CheckTaskNote(req.Note)
+		if err != nil {
+			fs := lantern.ErrorFields(err)
+			if lantern.ErrorCode(err) != lantern.EINVALID || len(fs) != 1 || fs[0].Field != "note" {
+				t.Fatalf("CheckTaskNote(%q): %v", req.Note, err)
+			}
+			return
+		}
+		if note == "" || len(note) > lantern.MaxTaskNote || note != strings.TrimSpace(note) {
+			t.Fatalf("CheckTaskNote(%q) kept %q", req.Note, note)
+		}
+	})
+}

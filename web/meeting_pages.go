@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/clocks"
 	"lantern/store"
 	"lantern/toolkit"
 )
@@ -61,13 +62,35 @@ var levelOptions = []eventOption{
 	{Value: "high", Label: "High", Hint: "Being exploited"},
 }
 
-var recommendationOptions = func() []eventOption {
+// recommendationOptions are a child's recommendations to choose from, each
+// saying the task it makes: whose, and when it will be due
+// (docs/pathway.md#decisions-make-work).
+func recommendationOptions(childID string, pv *store.WorkPreview) []eventOption {
 	out := make([]eventOption, len(lantern.Recommendations))
 	for i, r := range lantern.Recommendations {
-		out[i] = eventOption{Value: r, Label: lantern.RecommendationLabel(r)}
+		out[i] = eventOption{Value: string(r), Label: r.Label()}
+		if pv == nil {
+			continue
+		}
+		pw, ok := pv.Work[childID][r]
+		switch {
+		case !ok:
+			out[i].Hint = "No task."
+		case pw.CoveredBy != "":
+			out[i].Hint = "No new task: the child already has one open to " + strings.ToLower(clocks.Label(pw.CoveredBy)[:1]) + clocks.Label(pw.CoveredBy)[1:] + "."
+		case pw.Task != nil:
+			who := pv.OwnerNames[pw.Task.AssigneeID]
+			if who == "" {
+				who = "no one"
+			}
+			out[i].Hint = "Task: " + clocks.TaskLabel(pw.Task) + ", for " + who + ", due " + pw.Task.DueAt.In(lantern.London).Format("Monday 2 January 2006") + "."
+			if pw.Task.Clock != lantern.ClockWork {
+				out[i].Hint += " The statutory timescale applies."
+			}
+		}
 	}
 	return out
-}()
+}
 
 var attendanceOptions = []eventOption{{Value: "", Label: "Not recorded"}, {Value: "attended", Label: "Attended"}, {Value: "apologies", Label: "Sent apologies"},
 	{Value: "sent-report", Label: "Sent a report"}, {Value: "absent", Label: "Did not attend"}}
@@ -669,12 +692,13 @@ func (s *Server) outcomePage(w http.ResponseWriter, r *http.Request) {
 // meetingOutcomeView is the form recording what a meeting decided: for
 // each child a level and recommendations, who came, and its actions.
 type meetingOutcomeView struct {
-	Meeting         *lantern.Meeting
-	Children        []*lantern.Child
-	Owners          []lantern.Owner // whom an action may be given to
-	Held            []eventOption
-	Levels          []eventOption
-	Recommendations []eventOption
+	Meeting  *lantern.Meeting
+	Children []*lantern.Child
+	Owners   []lantern.Owner // whom an action may be given to
+	Held     []eventOption
+	Levels   []eventOption
+	// Recommendations are each child's, by id, each with the task it makes.
+	Recommendations map[string][]eventOption
 	Attendance      []eventOption
 	ActionRows      []int
 }
@@ -690,10 +714,19 @@ func (s *Server) renderOutcome(w http.ResponseWriter, r *http.Request, status in
 		s.error(w, r, err)
 		return
 	}
+	pv, err := s.st.PreviewRecommendations(r.Context(), m)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	recs := map[string][]eventOption{}
+	for _, c := range m.ChildIDs {
+		recs[c] = recommendationOptions(c, pv)
+	}
 	p := s.newPage(r, "Record the outcome")
 	p.Nav = "meetings"
 	p.Form, p.Errors = form, errs
-	p.Data = meetingOutcomeView{Meeting: m, Children: children, Owners: owners, Levels: levelOptions, Recommendations: recommendationOptions,
+	p.Data = meetingOutcomeView{Meeting: m, Children: children, Owners: owners, Levels: levelOptions, Recommendations: recs,
 		Attendance: attendanceOptions, ActionRows: actionRows, Held: []eventOption{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No, it did not take place"}}}
 	s.render(w, r, status, "meeting_outcome", p)
 }

@@ -389,8 +389,11 @@ func TestMeetingsAPI(t *testing.T) {
 				if action.Owner != owner.ID || action.DueDate != "2026-12-04" || action.TaskID == "" {
 					t.Errorf("action %+v", action)
 				}
-				if n := mtgRows(e, "tasks"); n != tasks+1 {
-					t.Errorf("%d tasks, want %d", n, tasks+1)
+				// The action's task, and one for each recommendation (s47
+				// and a police investigation for one child, early help for
+				// the other).
+				if n := mtgRows(e, "tasks"); n != tasks+4 {
+					t.Errorf("%d tasks, want %d", n, tasks+4)
 				}
 
 				// The same outcome again with the same version: 409, nothing changed.
@@ -403,8 +406,8 @@ func TestMeetingsAPI(t *testing.T) {
 				if again := decode[mtgJSON](t, e.as(sw, "GET", path, "").body); again.Version != 2 || len(again.Actions) != 1 || len(again.Decisions) != 2 {
 					t.Errorf("after the repeat: %+v", again)
 				}
-				if n := mtgRows(e, "tasks") + mtgRows(e, "meeting_actions"); n != tasks+2 {
-					t.Errorf("%d tasks and actions after the repeat, want %d", n, tasks+2)
+				if n := mtgRows(e, "tasks") + mtgRows(e, "meeting_actions"); n != tasks+5 {
+					t.Errorf("%d tasks and actions after the repeat, want %d", n, tasks+5)
 				}
 
 				// The action is open in the owner's work list, due on its date.

@@ -132,9 +132,10 @@ func TestMissingAPI(t *testing.T) {
 				strings.Contains(string(r.body), "his flat") {
 				t.Errorf("the school reads the interview as %s", r.body)
 			}
-			// The episode is read with the task it started: the interview,
-			// held, ended it.
-			if got := decode[episodeJSON](t, r.body); len(got.Tasks) != 1 || got.Tasks[0].Clock != "return-interview" || got.Tasks[0].Status != "done" {
+			// The episode is read with the tasks it started: the interview,
+			// held, ended its clock; what follows (a new concern) is work.
+			if got := decode[episodeJSON](t, r.body); len(got.Tasks) != 2 || got.Tasks[0].Clock != "return-interview" || got.Tasks[0].Status != "done" ||
+				got.Tasks[1].Clock != "work" || got.Tasks[1].Status != "open" {
 				t.Errorf("the episode's tasks as read: %+v", got.Tasks)
 			}
 			r = e.as(f.Teacher, "GET", "/api/v1/children/"+hidden.ID+"/tasks", "")

@@ -272,6 +272,41 @@ type missingEpisodeView struct {
 	FollowUps        []eventOption
 	Outcomes         []eventOption
 	Readers          string // who may read what the young person said
+	// FollowUps are what follows the interview, each an action to take.
+	FollowUpActions []followUpAction
+}
+
+// followUpAction is a follow-up of a return interview as something to do:
+// the place to do it (its task's page when it is done outside Lantern), and
+// the task it made.
+type followUpAction struct {
+	Label string
+	Href  string
+	Task  *lantern.Task
+}
+
+// followUpActions are an episode's follow-ups as actions.
+func followUpActions(c *lantern.Child, e *lantern.MissingEpisode) []followUpAction {
+	if e.Interview == nil {
+		return nil
+	}
+	var out []followUpAction
+	for _, f := range e.Interview.FollowUp {
+		k := lantern.FollowUpWork(f)
+		a := followUpAction{Label: lantern.FollowUpLabel(f), Href: workPlace(k, c.ID).Href}
+		for _, t := range e.Tasks {
+			if t.Clock == lantern.ClockWork && t.Kind == k {
+				a.Task = t
+			}
+		}
+		if a.Href == "" && a.Task != nil {
+			a.Href = "/tasks/" + a.Task.ID
+		}
+		if a.Href != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs []lantern.FieldError) {
@@ -314,7 +349,7 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 		CanEdit:       lantern.Allowed(p.User, lantern.ResEpisode, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs)) && c.MergedInto == "",
 		CanRead:       lantern.Allowed(p.User, lantern.ResReturnAccount, lantern.ActRead, lantern.ChildRelation(p.User, c.AgencyIDs)),
 		Presentations: presentationOptions(), FollowUps: followUpOptions(), Outcomes: interviewOutcomes,
-		Readers: RestrictedReaders}
+		Readers: RestrictedReaders, FollowUpActions: followUpActions(c, e)}
 	s.render(w, r, status, "missing_episode", p)
 }
 

@@ -224,6 +224,10 @@ var routeTable = map[string]route{
 
 	"GET /api/v1/children/{id}/tasks":                    {task, read, onChild},
 	"POST /api/v1/tasks/{tid}/close":                     {task, close_, onTask},
+	"GET /api/v1/tasks/{tid}":                            {task, read, onTask},
+	"POST /api/v1/tasks/{tid}/complete":                  {task, done, onTask}, // the team that holds it, or its owner
+	"GET /tasks/{tid}":                                   {task, read, onTask},
+	"POST /tasks/{tid}/done":                             {task, done, onTask},
 	"POST /api/v1/children/{id}/referrals":               {event, create, onChild},
 	"GET /api/v1/children/{id}/referrals":                {event, read, onChild},
 	"PATCH /api/v1/children/{id}/referrals/{rid}":        {event, change, onChild},

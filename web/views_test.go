@@ -77,6 +77,7 @@ var viewModels = map[string]any{
 	"missing_episode":         missingEpisodeView{Child: sampleChild, Episode: &lantern.MissingEpisode{}},
 	"missing_figures":         missingFiguresView{},
 	"work":                    workView{},
+	"task":                    taskView{T: &store.TaskDetail{Task: &lantern.Task{}}},
 	"team":                    teamView{},
 	"timeliness":              timelinessView{},
 	"directory":               directoryView{},

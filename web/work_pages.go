@@ -17,6 +17,7 @@ func (s *Server) workRoutes() {
 	s.handle("GET /api/v1/work", s.apiMyWork)
 	s.handle("GET /api/v1/work/team", s.apiTeam)
 	s.handle("GET /api/v1/reports/timeliness", s.apiTimeliness)
+	s.taskRoutes()
 }
 
 // workBuckets sorts a worker's open tasks into late, due today, due within

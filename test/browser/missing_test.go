@@ -107,8 +107,13 @@ func TestMissingJourney(t *testing.T) {
 	}
 	rows = b.summaryRows()
 	if rows["Interview"] != "Held "+local(held)+" by Ivy Independent, Base Project" ||
-		!strings.HasPrefix(rows["What the young person said"], "I was at a flat in Leeds") || rows["What follows"] != "Record a new concern" {
+		!strings.HasPrefix(rows["What the young person said"], "I was at a flat in Leeds") ||
+		!strings.HasPrefix(rows["What follows"], "Record a new concern: task due ") {
 		t.Errorf("the interview shows %q", rows)
+	}
+	// What follows is a button to do it: the concern form.
+	if got := b.text(`#follow-up-actions a[href$="/concerns/new"]`); got != "Record a new concern" {
+		t.Errorf("the follow-up's button is %q", got)
 	}
 	if task := b.texts("#return-interview-task tbody td"); len(task) != 3 || !strings.HasPrefix(task[2], "Done") {
 		t.Errorf("after the interview, the task is %q, want done", task)
