@@ -31,6 +31,7 @@ func (s *Server) pageRoutes() {
 	s.concernPageRoutes()
 	s.missingPageRoutes()
 	s.eventPageRoutes()
+	s.chronologyPageRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
 	s.calendarRoutes()
