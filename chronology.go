@@ -80,7 +80,9 @@ type ChronologyFilter []ChronologyKind
 func (f ChronologyFilter) Wants(k ChronologyKind) bool { return len(f) == 0 || slices.Contains(f, k) }
 
 // WantsAny reports whether the filter keeps any of ks.
-func (f ChronologyFilter) WantsAny(ks ...ChronologyKind) bool { return slices.ContainsFunc(ks, f.Wants) }
+func (f ChronologyFilter) WantsAny(ks ...ChronologyKind) bool {
+	return slices.ContainsFunc(ks, f.Wants)
+}
 
 // ParseChronologyKinds reads a filter given as kinds separated by commas
 // ("concern,referral"), each perhaps given more than once (?kind=a&kind=b).

@@ -150,16 +150,23 @@ var chronSources = []chronSource{
 			return []lantern.ChronologyItem{chronItem(at, lantern.ChronConference, id, k.Label()+": "+o.Label(), base+"/conferences/"+id)}, nil
 		}},
 	{kinds: []lantern.ChronologyKind{lantern.ChronPlanStart, lantern.ChronPlanEnd}, res: lantern.ResEvent,
-		query: plain(`SELECT id, started_on, started_by, ended_on, ended_by, end_reason FROM protection_plans WHERE child_id = $1`),
+		// A plan starts and ends at the conference that started or ended it.
+		query: plain(`SELECT p.id, p.started_on, p.started_by, ks.held_at, p.ended_on, p.ended_by, ke.held_at, p.end_reason FROM protection_plans p
+			LEFT JOIN conferences ks ON ks.id = p.started_by LEFT JOIN conferences ke ON ke.id = p.ended_by WHERE p.child_id = $1`),
 		scan: func(r scanner, base string, f lantern.ChronologyFilter) ([]lantern.ChronologyItem, error) {
 			var id, startedBy, endedBy string
 			var started, ended lantern.Date
+			var startedAt, endedAt *time.Time
 			var why lantern.PlanEndReason
-			if err := r.Scan(&id, &started, &startedBy, &ended, &endedBy, &why); err != nil {
+			if err := r.Scan(&id, &started, &startedBy, ntimeScan{&startedAt}, &ended, &endedBy, ntimeScan{&endedAt}, &why); err != nil {
 				return nil, err
 			}
 			start := chronItem(onDay(started), lantern.ChronPlanStart, id, "Child protection plan started", base+"/conferences/"+startedBy)
-			start.DateOnly = true
+			if startedAt != nil {
+				start.At = startedAt.UTC()
+			} else {
+				start.DateOnly = true
+			}
 			out := keep(nil, f, start)
 			if !ended.IsZero() {
 				s := "Child protection plan ended"
@@ -170,7 +177,11 @@ var chronSources = []chronSource{
 				if endedBy != "" {
 					end.Link = base + "/conferences/" + endedBy
 				}
-				end.DateOnly = true
+				if endedAt != nil {
+					end.At = endedAt.UTC()
+				} else {
+					end.DateOnly = true
+				}
 				out = keep(out, f, end)
 			}
 			return out, nil

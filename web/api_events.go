@@ -294,8 +294,8 @@ type S47CompleteRequest struct {
 	Version     *int               `json:"version"`
 }
 
-// completion reads the request, every problem at once.
-func (req S47CompleteRequest) completion(now time.Time) (lantern.S47Completion, error) {
+// Completion reads the request, every problem at once.
+func (req S47CompleteRequest) Completion(now time.Time) (lantern.S47Completion, error) {
 	var p lantern.Problems
 	c := lantern.S47Completion{CompletedAt: optionalTime(&p, "completed_at", req.CompletedAt), Outcome: req.Outcome}
 	if req.Version == nil {
@@ -318,7 +318,7 @@ func (s *Server) apiCompleteS47(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	c, err := req.completion(s.stNow())
+	c, err := req.Completion(s.stNow())
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -123,8 +123,8 @@ var (
 		lantern.SWSingle:  "Working Together 2023: one assessment, within 45 working days of the referral",
 		lantern.SWInitial: "Working Together 2006: within 7 working days of the referral",
 		lantern.SWCore:    "Working Together 2006: within 35 working days of starting it"})
-	s47Outcomes             = choices(lantern.S47Outcomes, nil)
-	planEndReasons          = choices(lantern.ReviewPlanEndReasons, map[lantern.PlanEndReason]string{
+	s47Outcomes    = choices(lantern.S47Outcomes, nil)
+	planEndReasons = choices(lantern.ReviewPlanEndReasons, map[lantern.PlanEndReason]string{
 		lantern.PlanEndMovedArea: "The new area convenes its own conference within 15 working days"})
 	referralDecisionOptions = choices(lantern.ReferralDecisions, nil)
 )
