@@ -104,6 +104,15 @@ func ParseChronologyKinds(values []string) (ChronologyFilter, error) {
 	return f, nil
 }
 
+// chronRank is each kind's place in ChronologyKinds, for the order.
+var chronRank = func() map[ChronologyKind]int {
+	m := map[ChronologyKind]int{}
+	for i, k := range ChronologyKinds {
+		m[k] = i
+	}
+	return m
+}()
+
 // SortChronology orders items newest first; items at the same time keep
 // the order of ChronologyKinds reversed (a referral's decision made as it
 // arrived comes above it), then by id, so the order is stable.
@@ -112,7 +121,7 @@ func SortChronology(items []ChronologyItem) {
 		if c := b.At.Compare(a.At); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(slices.Index(ChronologyKinds, b.Kind), slices.Index(ChronologyKinds, a.Kind)); c != 0 {
+		if c := cmp.Compare(chronRank[b.Kind], chronRank[a.Kind]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
