@@ -1,6 +1,7 @@
 package lantern
 
 import (
+	"slices"
 	"time"
 )
 
@@ -24,8 +25,9 @@ type ConferencePlan struct {
 	End   []ClockEnd
 	Start []string
 	// StartPlan starts a child protection plan (ending any still open);
-	// EndPlan ends the one open.
+	// EndPlan ends the one open. EndReason is why a plan open ends.
 	StartPlan, EndPlan bool
+	EndReason          PlanEndReason
 }
 
 // CheckConference checks a conference's own fields.
@@ -37,6 +39,13 @@ func CheckConference(c *Conference, now time.Time) error {
 	}
 	if !c.Outcome.Valid() {
 		p.Add("outcome", "The outcome must be plan or no-plan")
+	}
+	switch {
+	case c.PlanEndReason == "":
+	case c.Kind != ConferenceReview || c.Outcome != ConferenceNoPlan:
+		p.Add("plan_end_reason", "Give why the plan ended only for a review conference that decided the child does not need a plan")
+	case !slices.Contains(ReviewPlanEndReasons, c.PlanEndReason):
+		p.Add("plan_end_reason", "The reason must be one of "+OneOf(ReviewPlanEndReasons))
 	}
 	return p.Err()
 }
@@ -57,7 +66,7 @@ func PlanConference(c Conference, s47Before bool) ConferencePlan {
 		if c.Outcome == ConferencePlanNeeded {
 			// A child has one plan at a time: a new initial conference's
 			// plan follows on from any still open.
-			plan.StartPlan = true
+			plan.StartPlan, plan.EndReason = true, PlanEndNewPlan
 			plan.Start = []string{ClockCoreGroup, ClockFirstReview}
 		}
 		return plan
@@ -66,7 +75,10 @@ func PlanConference(c Conference, s47Before bool) ConferencePlan {
 	if c.Outcome == ConferencePlanNeeded {
 		plan.Start = []string{ClockNextReview}
 	} else {
-		plan.EndPlan = true
+		plan.EndPlan, plan.EndReason = true, c.PlanEndReason
+		if plan.EndReason == "" {
+			plan.EndReason = PlanEndNoLongerAtRisk
+		}
 		plan.End = append(plan.End, ClockEnd{Clock: ClockCoreGroup, Reason: "the child protection plan ended"})
 	}
 	return plan
@@ -152,3 +164,58 @@ func PlanReferralUpdate(r *Referral, version int, up ReferralUpdate) (*ReferralU
 	plan.CloseAssessment = up.Decision.EndsAssessment()
 	return plan, nil
 }
+
+// S47Completion is an enquiry's completion as recorded later: when, and
+// what it found.
+type S47Completion struct {
+	CompletedAt *time.Time
+	Outcome     S47Outcome
+}
+
+// CheckS47Completion checks a completion's own fields.
+func CheckS47Completion(c S47Completion, now time.Time) error {
+	var p Problems
+	if c.CompletedAt == nil {
+		p.Add("completed_at", "Give when the enquiry was completed")
+	} else {
+		checkEventTime(&p, "completed_at", *c.CompletedAt, now)
+	}
+	switch {
+	case c.Outcome == "":
+		p.Add("outcome", "Give the enquiry's outcome: one of "+OneOf(S47Outcomes))
+	case !c.Outcome.Valid():
+		p.Add("outcome", "The outcome must be one of "+OneOf(S47Outcomes))
+	}
+	return p.Err()
+}
+
+// PlanS47Completion checks a completion against the enquiry, seen at
+// version, and says which clock it ends: an enquiry is completed once,
+// never before it started. An outcome with no continuing risk means no
+// initial conference follows, so the conference's clock is closed with the
+// outcome as its reason (docs/timescales.md#child-protection-conferences).
+func PlanS47Completion(e *S47Enquiry, version int, c S47Completion) ([]ClockEnd, error) {
+	if e.Version != version {
+		return nil, &Error{Code: ECONFLICT, Message: "Someone else changed this enquiry: look again", Current: e}
+	}
+	if e.Completed() {
+		return nil, Invalid(FieldError{Field: "completed_at", Message: "The enquiry has already been completed"})
+	}
+	if c.CompletedAt.Before(e.StartedAt) {
+		return nil, Invalid(FieldError{Field: "completed_at", Message: "An enquiry cannot be completed before it started"})
+	}
+	return S47ClockEnds(c.Outcome), nil
+}
+
+// S47ClockEnds are the clocks an enquiry's outcome ends.
+func S47ClockEnds(o S47Outcome) []ClockEnd {
+	if !o.ClosesICPC() {
+		return nil
+	}
+	return []ClockEnd{{Clock: ClockICPC, Reason: S47ClosedReason(o)}}
+}
+
+// S47ClosedReason is the reason an icpc task closed by an enquiry's
+// outcome gives, in the form of the other reasons a clock's event gives
+// ("referral decision: early-help").
+func S47ClosedReason(o S47Outcome) string { return "section 47 enquiry outcome: " + string(o) }

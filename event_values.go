@@ -182,3 +182,47 @@ func OneOf[T ~string](vs []T) string {
 	}
 	return strings.Join(ss, ", ")
 }
+
+// PlanEndReason is why a child protection plan ended (Working Together
+// 2023, "Discontinuing the child protection plan"): a review conference
+// judged the child no longer at continuing risk of significant harm, or the
+// plan ended because the child moved away, became looked after, turned 18,
+// left the UK or died; or a later initial conference started a new plan.
+type PlanEndReason string
+
+const (
+	PlanEndNoLongerAtRisk PlanEndReason = "no-longer-at-risk"
+	PlanEndMovedArea      PlanEndReason = "moved-area"
+	PlanEndLookedAfter    PlanEndReason = "looked-after"
+	PlanEndReached18      PlanEndReason = "reached-18"
+	PlanEndLeftUK         PlanEndReason = "left-uk"
+	PlanEndDied           PlanEndReason = "died"
+	// PlanEndNewPlan is set by the store, never chosen: an initial
+	// conference started a plan while one was open.
+	PlanEndNewPlan PlanEndReason = "new-plan"
+)
+
+// PlanEndReasons lists every reason, in the order shown.
+var PlanEndReasons = []PlanEndReason{PlanEndNoLongerAtRisk, PlanEndMovedArea, PlanEndLookedAfter, PlanEndReached18, PlanEndLeftUK, PlanEndDied, PlanEndNewPlan}
+
+// ReviewPlanEndReasons are the reasons a review conference may give for
+// ending a plan.
+var ReviewPlanEndReasons = PlanEndReasons[:len(PlanEndReasons)-1]
+
+func (r PlanEndReason) Valid() bool { return slices.Contains(PlanEndReasons, r) }
+
+// Label is the reason in words.
+func (r PlanEndReason) Label() string {
+	return labelOf(r, map[PlanEndReason]string{
+		PlanEndNoLongerAtRisk: "The child is no longer at continuing risk of significant harm",
+		PlanEndMovedArea:      "The child moved permanently to another local authority area",
+		PlanEndLookedAfter:    "The child became looked after, and their care plan now addresses the risk",
+		PlanEndReached18:      "The child reached 18",
+		PlanEndLeftUK:         "The child left the UK permanently",
+		PlanEndDied:           "The child died",
+		PlanEndNewPlan:        "A later initial conference started a new plan"})
+}
+
+// ClosesICPC reports whether the outcome means no conference follows: the
+// initial conference's clock ends with the enquiry.
+func (o S47Outcome) ClosesICPC() bool { return o == S47NotSubstantiated || o == S47NoContinuingRisk }

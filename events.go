@@ -103,6 +103,9 @@ type Conference struct {
 	Kind    ConferenceKind    `json:"kind"`
 	HeldAt  time.Time         `json:"held_at"`
 	Outcome ConferenceOutcome `json:"outcome"`
+	// PlanEndReason is why a review that decided on no plan ended the
+	// child's plan (no-longer-at-risk when not given); empty otherwise.
+	PlanEndReason PlanEndReason `json:"plan_end_reason,omitempty"`
 	// Flags say what a manager should look at.
 	Flags []string `json:"flags"`
 	Tasks []*Task  `json:"tasks"`
@@ -130,6 +133,8 @@ type ProtectionPlan struct {
 	EndedOn   Date   `json:"ended_on"`
 	StartedBy string `json:"started_by"`
 	EndedBy   string `json:"ended_by,omitempty"`
+	// EndReason is why the plan ended; empty while it is current.
+	EndReason PlanEndReason `json:"end_reason,omitempty"`
 }
 
 // ChildEvents are a child's statutory events, each list newest first. The
@@ -176,8 +181,12 @@ type S47Enquiry struct {
 	StartedAt            time.Time  `json:"started_at"`
 	CompletedAt          *time.Time `json:"completed_at,omitempty"`
 	Outcome              S47Outcome `json:"outcome,omitempty"`
+	Version              int        `json:"version"`
 	Tasks                []*Task    `json:"tasks"`
 }
+
+// Completed reports whether the enquiry's outcome is recorded.
+func (e *S47Enquiry) Completed() bool { return e.CompletedAt != nil }
 
 // Current reports whether the plan has not ended.
 func (p *ProtectionPlan) Current() bool { return p.EndedOn.IsZero() }

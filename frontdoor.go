@@ -208,20 +208,6 @@ func (it *FrontDoorItem) Late(now time.Time) bool { return now.After(it.Decision
 // Waited says how long the referral has waited, in words.
 func (it *FrontDoorItem) Waited(now time.Time) string { return Span(now.Sub(it.ReceivedAt)) }
 
-// Span says a duration in days and hours, or hours and minutes.
-func Span(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days %d hours", d/(24*time.Hour), (d%(24*time.Hour))/time.Hour)
-	case d >= time.Hour:
-		return fmt.Sprintf("%d hours %d minutes", d/time.Hour, (d%time.Hour)/time.Minute)
-	}
-	return fmt.Sprintf("%d minutes", d/time.Minute)
-}
-
 // FrontDoorFilter narrows the queue.
 type FrontDoorFilter struct {
 	Limit, Offset int

@@ -274,24 +274,20 @@ func (s *Store) CreateConference(ctx context.Context, childID string, c *lantern
 		}
 		plan := lantern.PlanConference(*c, s47Before > 0)
 		c.Flags = plan.Flags
+		if plan.EndPlan {
+			c.PlanEndReason = plan.EndReason
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conferences (id, child_id, kind, held_at, outcome, flagged, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, childID, c.Kind, s.d.ts(c.HeldAt), c.Outcome, len(c.Flags) > 0, u.ID, s.d.ts(now)); err != nil {
 			return internal("insert conference", err)
 		}
-		for _, e := range plan.End {
-			if e.Reason == "" {
-				err = s.finishTasks(ctx, tx, childID, e.Clock, c.HeldAt)
-			} else {
-				err = s.closeTasks(ctx, tx, childID, e.Clock, e.Reason, c.HeldAt)
-			}
-			if err != nil {
-				return err
-			}
+		if err := s.endClocks(ctx, tx, childID, plan.End, c.HeldAt); err != nil {
+			return err
 		}
 		heldOn := lantern.Today(c.HeldAt)
 		if plan.StartPlan || plan.EndPlan {
-			if _, err := tx.ExecContext(ctx, `UPDATE protection_plans SET ended_on = $1, ended_by = $2 WHERE child_id = $3 AND ended_on IS NULL`,
-				heldOn, c.ID, childID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE protection_plans SET ended_on = $1, ended_by = $2, end_reason = $3 WHERE child_id = $4 AND ended_on IS NULL`,
+				heldOn, c.ID, plan.EndReason, childID); err != nil {
 				return internal("end plan", err)
 			}
 		}
@@ -477,8 +473,12 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *lantern.S47Enq
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	e.ID, e.ChildID, e.Tasks = newID(), childID, []*lantern.Task{}
+	e.ID, e.ChildID, e.Version, e.Tasks = newID(), childID, 1, []*lantern.Task{}
 	e.StartedAt = e.StartedAt.UTC().Truncate(time.Microsecond)
+	if e.CompletedAt != nil {
+		t := e.CompletedAt.UTC().Truncate(time.Microsecond)
+		e.CompletedAt = &t
+	}
 	err := s.write(ctx, func(tx *tx) error {
 		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate); err != nil {
 			return err
@@ -500,6 +500,11 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *lantern.S47Enq
 			lantern.UserFromContext(ctx).ID, s.d.ts(now)); err != nil {
 			return internal("insert s47 enquiry", err)
 		}
+		if e.CompletedAt != nil {
+			if err := s.endClocks(ctx, tx, childID, lantern.S47ClockEnds(e.Outcome), *e.CompletedAt); err != nil {
+				return err
+			}
+		}
 		tx.audit(auditEntry{Action: "s47.create", Entity: "s47_enquiry", EntityID: e.ID, ChildID: childID, Detail: "outcome=" + string(e.Outcome)})
 		return nil
 	})
@@ -507,4 +512,60 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *lantern.S47Enq
 		return nil, err
 	}
 	return e, nil
+}
+
+// CompleteS47 records a section 47 enquiry's completion and outcome later,
+// as lantern.PlanS47Completion plans it: once, with the version current.
+// An outcome with no continuing risk closes the child's open icpc task.
+func (s *Store) CompleteS47(ctx context.Context, childID, id string, version int, c lantern.S47Completion) (*lantern.S47Enquiry, error) {
+	if err := lantern.CheckS47Completion(c, s.now()); err != nil {
+		return nil, err
+	}
+	at := c.CompletedAt.UTC().Truncate(time.Microsecond)
+	var out *lantern.S47Enquiry
+	err := s.write(ctx, func(tx *tx) error {
+		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActChange); err != nil {
+			return err
+		}
+		e, err := scanS47(tx.QueryRowContext(ctx, `SELECT `+s47Cols+` FROM s47_enquiries WHERE id = $1 AND child_id = $2`, id, childID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return lantern.NotFound("Enquiry")
+		} else if err != nil {
+			return internal("s47 enquiry", err)
+		}
+		ends, err := lantern.PlanS47Completion(e, version, c)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE s47_enquiries SET completed_at = $1, outcome = $2, version = version + 1 WHERE id = $3`,
+			s.d.ts(at), c.Outcome, id); err != nil {
+			return internal("complete s47 enquiry", err)
+		}
+		if err := s.endClocks(ctx, tx, childID, ends, at); err != nil {
+			return err
+		}
+		tx.audit(auditEntry{Action: "s47.complete", Entity: "s47_enquiry", EntityID: id, ChildID: childID, Detail: "outcome=" + string(c.Outcome)})
+		e.CompletedAt, e.Outcome, e.Version = &at, c.Outcome, e.Version+1
+		e.Tasks = []*lantern.Task{}
+		out = e
+		return nil
+	})
+	return out, err
+}
+
+// endClocks ends a child's open tasks of each clock as a plan says: done,
+// or closed with its reason.
+func (s *Store) endClocks(ctx context.Context, tx *tx, childID string, ends []lantern.ClockEnd, at time.Time) error {
+	for _, e := range ends {
+		var err error
+		if e.Reason == "" {
+			err = s.finishTasks(ctx, tx, childID, e.Clock, at)
+		} else {
+			err = s.closeTasks(ctx, tx, childID, e.Clock, e.Reason, at)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -185,11 +185,11 @@ func scanConference(r scanner) (*lantern.Conference, error) {
 	return &v, nil
 }
 
-const s47Cols = `id, child_id, COALESCE(strategy_discussion_id, ''), started_at, completed_at, outcome`
+const s47Cols = `id, child_id, COALESCE(strategy_discussion_id, ''), started_at, completed_at, outcome, version`
 
 func scanS47(r scanner) (*lantern.S47Enquiry, error) {
 	var v lantern.S47Enquiry
-	err := r.Scan(&v.ID, &v.ChildID, &v.StrategyDiscussionID, timeScan{&v.StartedAt}, ntimeScan{&v.CompletedAt}, &v.Outcome)
+	err := r.Scan(&v.ID, &v.ChildID, &v.StrategyDiscussionID, timeScan{&v.StartedAt}, ntimeScan{&v.CompletedAt}, &v.Outcome, &v.Version)
 	v.Tasks = []*lantern.Task{}
 	return &v, err
 }
@@ -219,10 +219,24 @@ func scanSWAssessment(r scanner) (*lantern.SWAssessment, error) {
 	return &v, err
 }
 
-const planCols = `id, child_id, started_on, ended_on, started_by, ended_by`
+const planCols = `id, child_id, started_on, ended_on, started_by, ended_by, end_reason`
 
 func scanPlan(r scanner) (*lantern.ProtectionPlan, error) {
 	var v lantern.ProtectionPlan
-	err := r.Scan(&v.ID, &v.ChildID, &v.StartedOn, &v.EndedOn, &v.StartedBy, &v.EndedBy)
+	err := r.Scan(&v.ID, &v.ChildID, &v.StartedOn, &v.EndedOn, &v.StartedBy, &v.EndedBy, &v.EndReason)
 	return &v, err
+}
+
+// ProtectionPlans lists a child's child protection plans, newest first,
+// each with why it ended. The read is audited.
+func (s *Store) ProtectionPlans(ctx context.Context, childID string) ([]*lantern.ProtectionPlan, error) {
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return nil, err
+	}
+	ps, err := collect(ctx, s.db, "protection plans",
+		`SELECT `+planCols+` FROM protection_plans WHERE child_id = $1 ORDER BY started_on DESC, id DESC`, scanPlan, childID)
+	if err != nil {
+		return nil, err
+	}
+	return ps, s.audited(ctx, auditEntry{Action: "protection-plan.list", Entity: "protection_plan", ChildID: childID})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"lantern"
@@ -16,6 +17,9 @@ func (s *Server) eventRoutes() {
 	s.handle("POST /api/v1/children/{id}/core-groups", s.apiCreateCoreGroup)
 	s.handle("POST /api/v1/children/{id}/social-work-assessments", s.apiCreateSWAssessment)
 	s.handle("POST /api/v1/children/{id}/s47-enquiries", s.apiCreateS47)
+	s.handle("PATCH /api/v1/children/{id}/s47-enquiries/{sid}", s.apiCompleteS47)
+	s.handle("GET /api/v1/children/{id}/protection-plans", s.apiProtectionPlans)
+	s.handle("GET /api/v1/children/{id}/chronology", s.apiChronology)
 	s.handle("POST /api/v1/tasks/{tid}/close", s.apiCloseTask)
 }
 
@@ -148,6 +152,8 @@ type ConferenceRequest struct {
 	Kind    lantern.ConferenceKind    `json:"kind"`
 	HeldAt  *string                   `json:"held_at"`
 	Outcome lantern.ConferenceOutcome `json:"outcome"`
+	// PlanEndReason is why a review deciding on no plan ends the plan.
+	PlanEndReason lantern.PlanEndReason `json:"plan_end_reason"`
 }
 
 func (s *Server) apiCreateConference(w http.ResponseWriter, r *http.Request) {
@@ -157,7 +163,7 @@ func (s *Server) apiCreateConference(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p lantern.Problems
-	c := &lantern.Conference{Kind: req.Kind, HeldAt: requiredTime(&p, "held_at", req.HeldAt), Outcome: req.Outcome}
+	c := &lantern.Conference{Kind: req.Kind, HeldAt: requiredTime(&p, "held_at", req.HeldAt), Outcome: req.Outcome, PlanEndReason: req.PlanEndReason}
 	if !req.Kind.Valid() {
 		p.Add("kind", "The kind must be initial or review")
 	}
@@ -279,4 +285,77 @@ func (s *Server) apiCreateS47(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, out)
+}
+
+// S47CompleteRequest is the body of PATCH .../s47-enquiries/{sid}: the
+// enquiry's completion, recorded later.
+type S47CompleteRequest struct {
+	CompletedAt *string            `json:"completed_at"`
+	Outcome     lantern.S47Outcome `json:"outcome"`
+	Version     *int               `json:"version"`
+}
+
+// Completion reads the request, every problem at once.
+func (req S47CompleteRequest) Completion(now time.Time) (lantern.S47Completion, error) {
+	var p lantern.Problems
+	c := lantern.S47Completion{CompletedAt: optionalTime(&p, "completed_at", req.CompletedAt), Outcome: req.Outcome}
+	if req.Version == nil {
+		p.Add("version", "Give the version of the enquiry you are completing")
+	}
+	if len(p) > 0 {
+		for _, fe := range lantern.ErrorFields(lantern.CheckS47Completion(c, now)) {
+			if !slices.ContainsFunc(p, func(have lantern.FieldError) bool { return have.Field == fe.Field }) {
+				p = append(p, fe)
+			}
+		}
+		return c, p.Err()
+	}
+	return c, lantern.CheckS47Completion(c, now)
+}
+
+func (s *Server) apiCompleteS47(w http.ResponseWriter, r *http.Request) {
+	var req S47CompleteRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	c, err := req.Completion(s.stNow())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out, err := s.st.CompleteS47(r.Context(), r.PathValue("id"), r.PathValue("sid"), *req.Version, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiProtectionPlans(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.st.ProtectionPlans(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"plans": ps})
+}
+
+// ChronologyResponse is a child's chronology, newest first.
+type ChronologyResponse struct {
+	Events []lantern.ChronologyItem `json:"events"`
+}
+
+func (s *Server) apiChronology(w http.ResponseWriter, r *http.Request) {
+	f, err := lantern.ParseChronologyKinds(r.URL.Query()["kind"])
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	items, err := s.st.Chronology(r.Context(), r.PathValue("id"), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ChronologyResponse{Events: items})
 }

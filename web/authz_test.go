@@ -404,6 +404,7 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 		"cid": func() string { return c.concern },
 		"aid": func() string { return c.assessment },
 		"rid": func() string { return c.referral },
+		"sid": func() string { return c.s47 },
 		"eid": func() string {
 			for seg, id := range map[string]string{"/referrals/": c.referral, "/strategy-discussions/": c.discussion, "/conferences/": c.conference,
 				"/core-groups/": c.coreGroup, "/social-work-assessments/": c.swAssessment, "/s47-enquiries/": c.s47, "/missing-episodes/": c.episode} {

@@ -37,6 +37,7 @@ func (s *Server) eventPageRoutes() {
 	s.handle("GET /children/{id}/core-groups/{eid}", s.eventRecordPage(coreGroupRecord))
 	s.handle("GET /children/{id}/social-work-assessments/{eid}", s.eventRecordPage(swAssessmentRecord))
 	s.handle("GET /children/{id}/s47-enquiries/{eid}", s.eventRecordPage(s47Record))
+	s.handle("POST /children/{id}/s47-enquiries/{eid}/complete", s.completeS47Page)
 }
 
 // eventOption is a radio button: the value sent, its label and a hint.
@@ -92,7 +93,7 @@ type discussionFormView struct {
 // conferenceFormView is the form recording a child protection conference.
 type conferenceFormView struct {
 	eventFormView
-	Kinds, Outcomes []eventOption
+	Kinds, Outcomes, EndReasons []eventOption
 }
 
 // swAssessmentFormView is the form recording a social work assessment.
@@ -123,7 +124,9 @@ var (
 		lantern.SWSingle:  "Working Together 2023: one assessment, within 45 working days of the referral",
 		lantern.SWInitial: "Working Together 2006: within 7 working days of the referral",
 		lantern.SWCore:    "Working Together 2006: within 35 working days of starting it"})
-	s47Outcomes             = choices(lantern.S47Outcomes, nil)
+	s47Outcomes    = choices(lantern.S47Outcomes, nil)
+	planEndReasons = choices(lantern.ReviewPlanEndReasons, map[lantern.PlanEndReason]string{
+		lantern.PlanEndMovedArea: "The new area convenes its own conference within 15 working days"})
 	referralDecisionOptions = choices(lantern.ReferralDecisions, nil)
 	// requestHours are the deadlines the front door offers an agency.
 	requestHours = []eventOption{{Value: "4", Label: "Within 4 hours"}, {Value: "24", Label: "Within 24 hours"},
@@ -164,7 +167,7 @@ var strategyDiscussionForm = &eventForm{
 var conferenceForm = &eventForm{
 	slug: "conferences", template: "event_conference_form", title: "Record a child protection conference",
 	view: func(v eventFormView) any {
-		return conferenceFormView{eventFormView: v, Kinds: conferenceKinds, Outcomes: conferenceOutcomes}
+		return conferenceFormView{eventFormView: v, Kinds: conferenceKinds, Outcomes: conferenceOutcomes, EndReasons: planEndReasons}
 	},
 	whats: map[string]string{"held_at": "the conference was held"},
 	save:  saveConference,
@@ -218,7 +221,58 @@ func s47Record(s *Server, r *http.Request, childID, id string) (*eventRecord, er
 	} else {
 		rows = append(rows, recordRow{"Completed", []string{"Not yet"}})
 	}
-	return &eventRecord{Heading: "Section 47 enquiry", Notice: "The enquiry has been recorded", Tasks: e.Tasks, Rows: rows}, nil
+	rec := &eventRecord{Heading: "Section 47 enquiry", Notice: "The enquiry has been recorded", Tasks: e.Tasks, Rows: rows,
+		DoneNotice: "The enquiry's outcome has been recorded"}
+	if !e.Completed() {
+		rec.Complete = &s47CompleteForm{Action: "/children/" + childID + "/s47-enquiries/" + e.ID + "/complete", Version: e.Version, Outcomes: s47Outcomes}
+	}
+	return rec, nil
+}
+
+// StaleS47 is what the enquiry's page says when someone else changed the
+// enquiry after the page was shown.
+const StaleS47 = "Someone else changed this enquiry while you were working on it. Check what it says now, then record the outcome again if it is still needed"
+
+// completeS47Page records an enquiry's completion from its page.
+func (s *Server) completeS47Page(w http.ResponseWriter, r *http.Request) {
+	form, err := parseForm(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	version, verr := strconv.Atoi(form.Get("version"))
+	if verr != nil {
+		s.error(w, r, lantern.Errorf(lantern.EBADREQUEST, "The form could not be read"))
+		return
+	}
+	var p lantern.Problems
+	c := lantern.S47Completion{Outcome: lantern.S47Outcome(form.Get("outcome"))}
+	if !c.Outcome.Valid() {
+		p.Add("outcome", "Select what the enquiry found")
+	}
+	const what = "the enquiry was completed"
+	c.CompletedAt = s.eventTime(&p, form, "completed_at", what, true)
+	if len(p) > 0 {
+		s.renderEventRecord(w, r, s47Record, http.StatusUnprocessableEntity, form, p)
+		return
+	}
+	id, eid := r.PathValue("id"), r.PathValue("eid")
+	_, err = s.st.CompleteS47(r.Context(), id, eid, version, c)
+	switch lantern.ErrorCode(err) {
+	case "":
+		redirect(w, r, "/children/"+id+"/s47-enquiries/"+eid+"?done=completed")
+	case lantern.EINVALID:
+		s.renderEventRecord(w, r, s47Record, http.StatusUnprocessableEntity, form,
+			eventErrors(nil, err, nil, map[string]string{"completed_at": what}))
+	case lantern.ECONFLICT:
+		msg := lantern.ErrorMessage(err)
+		if le, ok := err.(*lantern.Error); ok && le.Current != nil {
+			msg = StaleS47
+		}
+		s.renderEventRecord(w, r, s47Record, http.StatusConflict, form, []lantern.FieldError{{Field: "enquiry", Message: msg}})
+	default:
+		s.error(w, r, err)
+	}
 }
 
 // recordableChild reads the child of the request for a form that records
@@ -464,7 +518,8 @@ func saveStrategyDiscussion(s *Server, r *http.Request, childID string, form url
 
 func saveConference(s *Server, r *http.Request, childID string, form url.Values) (string, []lantern.FieldError, error) {
 	var p lantern.Problems
-	c := &lantern.Conference{Kind: lantern.ConferenceKind(form.Get("kind")), Outcome: lantern.ConferenceOutcome(form.Get("outcome"))}
+	c := &lantern.Conference{Kind: lantern.ConferenceKind(form.Get("kind")), Outcome: lantern.ConferenceOutcome(form.Get("outcome")),
+		PlanEndReason: lantern.PlanEndReason(form.Get("plan_end_reason"))}
 	if c.Kind != "initial" && c.Kind != "review" {
 		p.Add("kind", "Select whether this was an initial or a review conference")
 	}
@@ -662,6 +717,18 @@ type eventRecord struct {
 	Warning string
 	Tasks   []*lantern.Task
 	Notice  string
+	// Complete is the form completing an enquiry, while it is open;
+	// DoneNotice what is said when it is sent.
+	Complete   *s47CompleteForm
+	DoneNotice string
+}
+
+// s47CompleteForm completes a section 47 enquiry recorded without its
+// outcome.
+type s47CompleteForm struct {
+	Action   string
+	Version  int
+	Outcomes []eventOption
 }
 
 // eventRecordView is the page of an event other than a referral.
@@ -675,24 +742,40 @@ type recordKind func(s *Server, r *http.Request, childID, id string) (*eventReco
 
 func (s *Server) eventRecordPage(k recordKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		rec, err := k(s, r, c.ID, r.PathValue("eid"))
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		p := s.newPage(r, rec.Heading)
-		p.Nav = "children"
-		if r.URL.Query().Get("done") == "recorded" {
-			p.Notice = rec.Notice
-		}
-		p.Data = eventRecordView{Child: c, Record: rec, Now: s.stNow()}
-		s.render(w, r, http.StatusOK, "event_record", p)
+		s.renderEventRecord(w, r, k, http.StatusOK, nil, nil)
 	}
+}
+
+// renderEventRecord shows an event's page, with a form's values and
+// problems when a form on it was sent.
+func (s *Server) renderEventRecord(w http.ResponseWriter, r *http.Request, k recordKind, status int, form url.Values, errs []lantern.FieldError) {
+	c, err := s.st.FindChildByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rec, err := k(s, r, c.ID, r.PathValue("eid"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, rec.Heading)
+	p.Nav = "children"
+	p.Form = formMap(form)
+	p.Errors = errs
+	if status == http.StatusOK {
+		switch r.URL.Query().Get("done") {
+		case "recorded":
+			p.Notice = rec.Notice
+		case "completed":
+			p.Notice = rec.DoneNotice
+		}
+	}
+	if rec.Complete != nil && (c.MergedInto != "" || !lantern.Allowed(p.User, lantern.ResEvent, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs))) {
+		rec.Complete = nil // the form only for those who may send it
+	}
+	p.Data = eventRecordView{Child: c, Record: rec, Now: s.stNow()}
+	s.render(w, r, status, "event_record", p)
 }
 
 // localTime is a time as pages show it (the template's datetime): UK

@@ -34,6 +34,7 @@ func (s *Server) pageRoutes() {
 	s.missingPageRoutes()
 	s.eventPageRoutes()
 	s.frontDoorPageRoutes()
+	s.chronologyPageRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
 	s.calendarRoutes()

@@ -157,6 +157,8 @@ var routeTable = map[string]route{
 	"POST /children/duplicates/dismiss":        {duplicate, change, onArea},
 	"GET /api/v1/possible-duplicates":          {duplicate, list, onArea},
 	"POST /api/v1/possible-duplicates/dismiss": {duplicate, change, onArea},
+	"GET /children/{id}/chronology":            {child, read, onChild}, // each item as its own resource's read rule allows
+	"GET /api/v1/children/{id}/chronology":     {child, read, onChild},
 
 	"GET /children/{id}/names/new":                         {child, change, onChild},
 	"POST /children/{id}/names/new":                        {child, change, onChild},
@@ -236,6 +238,9 @@ var routeTable = map[string]route{
 	"POST /api/v1/children/{id}/core-groups":             {event, create, onChild},
 	"POST /api/v1/children/{id}/social-work-assessments": {event, create, onChild},
 	"POST /api/v1/children/{id}/s47-enquiries":           {event, create, onChild},
+	"PATCH /api/v1/children/{id}/s47-enquiries/{sid}":    {event, change, onChild},
+	"GET /api/v1/children/{id}/protection-plans":         {event, read, onChild},
+	"POST /children/{id}/s47-enquiries/{eid}/complete":   {event, change, onChild},
 	"GET /children/{id}/referrals/new":                   {event, create, onChild},
 	"POST /children/{id}/referrals/new":                  {event, create, onChild},
 	"GET /children/{id}/strategy-discussions/new":        {event, create, onChild},

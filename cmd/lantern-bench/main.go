@@ -12,6 +12,7 @@
 //	go run ./cmd/lantern-bench -database postgres://... # PostgreSQL instead
 //	go run ./cmd/lantern-bench -cpuprofile cpu.pprof -memprofile mem.pprof  # then go tool pprof -top
 //	go run ./cmd/lantern-bench -trace trace.out  # then go tool trace -pprof=sched trace.out
+//	go run ./cmd/lantern-bench -scenario chronology -c 8 -d 10s -rounds 2  # a child's chronology, load from another process
 //
 // It is a report, not a test: it exits 0 whether or not the goals are met,
 // and non-zero only if a request fails or the audit trail is not as it must
@@ -61,6 +62,9 @@ type options struct {
 	cpuprofile string
 	memprofile string
 	trace      string
+	scenario   string
+	drive      string
+	token      string
 }
 
 func main() {
@@ -73,12 +77,25 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
+	flag.StringVar(&o.scenario, "scenario", "", "another scenario instead: chronology (see chronology.go)")
+	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology scenario's load process)")
+	flag.StringVar(&o.token, "token", "", "internal: the API token for -drive")
 	flag.Parse()
 	if o.clients < 1 || o.duration <= 0 || o.warmup < 0 || o.rounds < 1 {
 		fmt.Fprintln(os.Stderr, "lantern-bench: -c, -d and -rounds must be positive, -warmup not negative")
 		os.Exit(2)
 	}
-	if err := run(o); err != nil {
+	runner := run
+	switch {
+	case o.drive != "":
+		runner = drive
+	case o.scenario == "chronology":
+		runner = runChronology
+	case o.scenario != "":
+		fmt.Fprintln(os.Stderr, "lantern-bench: unknown -scenario "+o.scenario)
+		os.Exit(2)
+	}
+	if err := runner(o); err != nil {
 		fmt.Fprintln(os.Stderr, "lantern-bench: FAIL:", err)
 		os.Exit(1)
 	}
@@ -86,23 +103,11 @@ func main() {
 
 func run(o options) error {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "lantern-bench-")
+	m, stop, err := startApp(ctx, o)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-
-	// The whole app, as lantern serve starts it.
-	c := app.Defaults()
-	c.Addr = "127.0.0.1:0"
-	c.DataDir = dir
-	c.Database = o.database
-	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
-	if err := m.Open(ctx); err != nil {
-		m.Close()
-		return fmt.Errorf("start Lantern: %w", err)
-	}
-	defer m.Close()
+	defer stop()
 	st := m.Store
 
 	child, token, err := seed(ctx, st)
@@ -597,4 +602,22 @@ func get(c *http.Client, req *http.Request) error {
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// startApp starts the whole app, as lantern serve starts it, on a free
+// port with its data in a temporary folder; stop ends it and removes them.
+func startApp(ctx context.Context, o options) (*app.Main, func(), error) {
+	dir, err := os.MkdirTemp("", "lantern-bench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	c := app.Defaults()
+	c.Addr, c.DataDir, c.Database = "127.0.0.1:0", dir, o.database
+	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		os.RemoveAll(dir)
+		return nil, nil, fmt.Errorf("start Lantern: %w", err)
+	}
+	return m, func() { m.Close(); os.RemoveAll(dir) }, nil
 }
