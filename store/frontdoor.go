@@ -222,9 +222,18 @@ func (s *Store) FrontDoor(ctx context.Context, f lantern.FrontDoorFilter) ([]*la
 	if !ok {
 		return []*lantern.FrontDoorItem{}, 0, nil
 	}
-	where := `r.decided_at IS NULL AND c.merged_into IS NULL AND ` + visible
+	// The queue is read from the waiting referrals' partial index, each
+	// child checked by its key: a join would let the planner walk every
+	// child of the area first.
+	// A merge moves a child's referrals to the kept record, so a waiting
+	// referral is never on a merged one; those who work the front door see
+	// every child, and then there is nothing to check.
+	where := `r.decided_at IS NULL`
+	if visible != seesAll {
+		where += ` AND EXISTS (SELECT 1 FROM children c WHERE c.id = r.child_id AND ` + visible + `)`
+	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM referrals r JOIN children c ON c.id = r.child_id WHERE `+where, args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM referrals r WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, internal("front door count", err)
 	}
 	limit := f.Limit
@@ -238,8 +247,9 @@ func (s *Store) FrontDoor(ctx context.Context, f lantern.FrontDoorFilter) ([]*la
 		COALESCE((SELECT x.recorded_level || ' ' || x.assessed_on FROM assessments x WHERE x.child_id = r.child_id
 			ORDER BY x.assessed_on DESC, x.created_at DESC LIMIT 1), ''),
 		(SELECT count(*) FROM info_requests q WHERE q.referral_id = r.id AND q.answered_at IS NULL)
-		FROM referrals r JOIN children c ON c.id = r.child_id LEFT JOIN agencies a ON a.id = r.from_agency_id
-		WHERE %s ORDER BY r.immediate_risk DESC, r.received_at, r.id LIMIT $%d OFFSET $%d`, where, len(args)-1, len(args)),
+		FROM (SELECT r.id FROM referrals r WHERE %s ORDER BY r.immediate_risk DESC, r.received_at, r.id LIMIT $%d OFFSET $%d) w
+		JOIN referrals r ON r.id = w.id JOIN children c ON c.id = r.child_id LEFT JOIN agencies a ON a.id = r.from_agency_id
+		ORDER BY r.immediate_risk DESC, r.received_at, r.id`, where, len(args)-1, len(args)),
 		scanFrontDoorItem, args...)
 	if err != nil {
 		return nil, 0, err

@@ -13,6 +13,7 @@
 //	go run ./cmd/lantern-bench -cpuprofile cpu.pprof -memprofile mem.pprof  # then go tool pprof -top
 //	go run ./cmd/lantern-bench -trace trace.out  # then go tool trace -pprof=sched trace.out
 //	go run ./cmd/lantern-bench -scenario chronology -c 8 -d 10s -rounds 2  # a child's chronology, load from another process
+//	go run ./cmd/lantern-bench -scenario front-door -c 8 -d 10s -rounds 2  # the front door's queue: 100,000 children, 10,000 waiting
 //
 // It is a report, not a test: it exits 0 whether or not the goals are met,
 // and non-zero only if a request fails or the audit trail is not as it must
@@ -77,7 +78,7 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
-	flag.StringVar(&o.scenario, "scenario", "", "another scenario instead: chronology (see chronology.go)")
+	flag.StringVar(&o.scenario, "scenario", "", "another scenario instead: chronology (see chronology.go) or front-door (frontdoor.go)")
 	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology scenario's load process)")
 	flag.StringVar(&o.token, "token", "", "internal: the API token for -drive")
 	flag.Parse()
@@ -89,6 +90,8 @@ func main() {
 	switch {
 	case o.drive != "":
 		runner = drive
+	case o.scenario == "front-door":
+		runner = runFrontDoor
 	case o.scenario == "chronology":
 		runner = runChronology
 	case o.scenario != "":
