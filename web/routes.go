@@ -129,6 +129,7 @@ var routeTable = map[string]route{
 	"GET /api/v1/agencies":             {agencies, list, onArea},
 
 	"GET /children":                    {child, list, onArea},
+	"GET /children.csv":                {child, list, onArea},
 	"GET /children/new":                {child, create, onArea},
 	"POST /children":                   {child, create, onArea},
 	"GET /children/{id}":               {child, read, onChild},
