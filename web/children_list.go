@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"lantern"
+	"lantern/toolkit"
 )
 
 // The children list, as JSON, as CSV and as a page (docs/api.md,
@@ -298,12 +299,13 @@ func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "children", p)
 }
 
-// levelWords is a level as the list's filter and tags name it.
+// levelWords is a level as the list's filter names it: a child never
+// assessed is listed with none.
 func levelWords(l string) string {
-	if l == "none" {
-		return "None"
+	if l == string(toolkit.None) {
+		return "No concerns, or not assessed"
 	}
-	return strings.ToUpper(l[:1]) + l[1:]
+	return toolkit.Level(l).Label()
 }
 
 // childrenCSV downloads the rows the list page shows, every page of them

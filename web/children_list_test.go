@@ -10,8 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"lantern/store/storetest"
+	"lantern"
 	"lantern/app/apptest"
+	"lantern/store/storetest"
 )
 
 // The children list through the API: the search forms, the filters, the
@@ -146,5 +147,65 @@ func TestAPIChildrenList(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The list page: the filters as a form that works without JavaScript,
+// sort links that keep the filters, the download with the page's rows, and
+// a GOV.UK error summary for a filter it does not know.
+func TestChildrenListPage(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t, "sqlite", apptest.Options{})
+	f := e.f
+	st := e.srv.Store
+	sw := storetest.As(f.SocialWorker)
+	for _, c := range []lantern.ChildInput{
+		{GivenName: "Amira", FamilyName: "Demoton", DateOfBirth: lantern.Date{Year: 2016, Month: 12, Day: 2}, Gender: "female",
+			ChildDetails: lantern.ChildDetails{LookedAfter: true, AllocatedSocialWorkerID: f.SocialWorker.ID}},
+		{GivenName: "Sean", FamilyName: "O'Brien", DateOfBirth: lantern.Date{Year: 2012, Month: 6, Day: 15}, Gender: "male"},
+		{GivenName: "Cell", FamilyName: "-1+1", DateOfBirth: lantern.Date{Year: 2013, Month: 1, Day: 1}, Gender: "male"},
+	} {
+		if _, err := st.CreateChild(sw, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := browserFor(t, e.srv, f.SocialWorker.Email)
+	r := b.get("/children?q=obrien")
+	wantPage(t, r, 200, "Children")
+	for _, want := range []string{"O&#39;Brien, Sean", "1 child", `href="/children.csv?q=obrien"`, "Not assessed", "None allocated"} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(r.body), "Demoton, Amira") {
+		t.Error("the search for obrien shows Demoton")
+	}
+	r = b.get("/children?looked_after=true&sort=-age")
+	wantPage(t, r, 200, "Children")
+	body := string(r.body)
+	if !strings.Contains(body, "Demoton, Amira") || strings.Contains(body, "O&#39;Brien") {
+		t.Errorf("looked after: %s", body)
+	}
+	// The age header sorts the other way and keeps the filter.
+	if !strings.Contains(body, `aria-sort="descending"><a class="govuk-link" href="/children?looked_after=true&amp;sort=age">Age</a>`) {
+		t.Errorf("the age header does not turn the order round keeping the filter: %s", body)
+	}
+	r = b.get("/children?level=severe&sort=colour")
+	wantPage(t, r, 422, "Children")
+	for _, want := range []string{"govuk-error-summary", `href="#level"`, `href="#sort"`} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("the page with bad filters lacks %q", want)
+		}
+	}
+	r = b.get("/children.csv?sort=name")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("download: %d %s", r.status, r.body)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	if err != nil || len(recs) != 4 || recs[1][2] != "'-1+1" || recs[2][2] != "Demoton" || recs[3][2] != "O'Brien" {
+		t.Errorf("download: %q %v", recs, err)
+	}
+	if r := b.get("/children.csv?missing_now=maybe"); r.status != 422 {
+		t.Errorf("download with a bad filter: %d", r.status)
 	}
 }
