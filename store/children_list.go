@@ -141,8 +141,8 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 }
 
 // childOrder is the ORDER BY of a sort; the name, then the id, breaks ties
-// so that pages do not overlap. The name and level orders follow indexes
-// (children_list_name, children_list_level).
+// so that pages do not overlap. The name, -level and age orders follow
+// indexes (children_list_*); the others sort what the filters found.
 func childOrder(sort lantern.ChildSort) string {
 	name := "c.family_norm, c.given_norm, c.id"
 	switch sort {
@@ -156,10 +156,11 @@ func childOrder(sort lantern.ChildSort) string {
 		return "c.latest_level_on IS NULL, c.latest_level_on, " + name
 	case lantern.SortLevelDateDesc:
 		return "c.latest_level_on IS NULL, c.latest_level_on DESC, " + name
+	// By age, ties (the same birthday) by id: the index's order.
 	case lantern.SortAge: // youngest first: born latest
-		return "c.date_of_birth DESC, " + name
+		return "c.date_of_birth DESC, c.id DESC"
 	case lantern.SortAgeDesc:
-		return "c.date_of_birth, " + name
+		return "c.date_of_birth, c.id"
 	case lantern.SortLate:
 		return "late, " + name
 	case lantern.SortLateDesc:
@@ -232,7 +233,8 @@ func nameSearch(words []string, add func(any) string) string {
 			continue
 		}
 		seen[p] = true
-		cands = append(cands, "SELECT id FROM children WHERE "+prefix("family_norm", p))
+		// (merged records are left out, as the name index does)
+		cands = append(cands, "SELECT id FROM children WHERE merged_into IS NULL AND "+prefix("family_norm", p))
 		if k := soundKey(match.FamilyKey, p); k != "" {
 			cands = append(cands, "SELECT id FROM children WHERE family_key = "+add(k))
 		}
@@ -243,6 +245,10 @@ func nameSearch(words []string, add func(any) string) string {
 	}
 	cands = append(cands, "SELECT n.child_id FROM child_names n WHERE "+strings.Join(other, " OR "))
 
+	if len(words) == 1 {
+		// One word: the candidates are exactly the children it finds.
+		return "c.id IN (" + strings.Join(cands, " UNION ") + ")"
+	}
 	checks := []string{is(true, whole), is(false, whole)}
 	for _, sp := range splits {
 		checks = append(checks, "("+is(true, sp.a)+" AND "+is(false, sp.b)+")", "("+is(false, sp.a)+" AND "+is(true, sp.b)+")")

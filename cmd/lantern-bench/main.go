@@ -12,6 +12,10 @@
 //	go run ./cmd/lantern-bench -database postgres://... # PostgreSQL instead
 //	go run ./cmd/lantern-bench -cpuprofile cpu.pprof -memprofile mem.pprof  # then go tool pprof -top
 //	go run ./cmd/lantern-bench -trace trace.out  # then go tool trace -pprof=sched trace.out
+//	go run ./cmd/lantern-bench -scenario children -c 4 -d 5s  # the children list at 100,000 children
+//
+// -scenario children measures GET /api/v1/children searched, filtered and
+// sorted (children.go), the server in a separate process.
 //
 // It is a report, not a test: it exits 0 whether or not the goals are met,
 // and non-zero only if a request fails or the audit trail is not as it must
@@ -61,6 +65,8 @@ type options struct {
 	cpuprofile string
 	memprofile string
 	trace      string
+	scenario   string
+	children   int
 }
 
 func main() {
@@ -73,7 +79,24 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
+	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler) or children (the children list, searched and filtered)")
+	flag.IntVar(&o.children, "children", 100000, "children seeded for -scenario children")
+	serve := flag.String("serve-children", "", "(internal) serve the children scenario's Lantern from this folder")
 	flag.Parse()
+	if *serve != "" {
+		if err := serveChildren(*serve, o.database, o.children); err != nil {
+			fmt.Fprintln(os.Stderr, "lantern-bench: server:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if o.scenario == "children" {
+		if err := runChildren(o); err != nil {
+			fmt.Fprintln(os.Stderr, "lantern-bench: FAIL:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if o.clients < 1 || o.duration <= 0 || o.warmup < 0 || o.rounds < 1 {
 		fmt.Fprintln(os.Stderr, "lantern-bench: -c, -d and -rounds must be positive, -warmup not negative")
 		os.Exit(2)
