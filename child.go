@@ -172,20 +172,13 @@ func checkName(p *Problems, field, label, v string) {
 	}
 }
 
-// ChildFilter narrows a list of children.
-type ChildFilter struct {
-	Name   string // part of a given or family name
-	Limit  int
-	Offset int
-}
-
 // ChildService manages children's records. Every method applies the access
 // rule for the user in ctx and records what it did in the audit trail.
 type ChildService interface {
 	CreateChild(ctx context.Context, in ChildInput) (*Child, error)
 	// FindChildByID returns ENOTFOUND for a child the caller may not see.
 	FindChildByID(ctx context.Context, id string) (*Child, error)
-	FindChildren(ctx context.Context, f ChildFilter) ([]*Child, int, error)
+	FindChildren(ctx context.Context, f ChildFilter) ([]*ChildRow, int, error)
 	// UpdateChild returns ECONFLICT, with the current record, when version is stale.
 	UpdateChild(ctx context.Context, id string, version int, in ChildInput) (*Child, error)
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"lantern"
@@ -91,6 +93,9 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 		if err := s.attachAssessment(ctx, tx, childID, a.ConcernID, a.ID, now); err != nil {
 			return err
 		}
+		if err := s.setLatestLevel(ctx, tx, childID); err != nil {
+			return err
+		}
 		if err := s.finishTasks(ctx, tx, childID, lantern.ClockToolkitReassessment, now); err != nil {
 			return err
 		}
@@ -166,4 +171,31 @@ func (s *Store) Assessments(ctx context.Context, childID string) ([]*toolkit.Ass
 		return nil, err
 	}
 	return as, nil
+}
+
+// setLatestLevel keeps the child's latest level (children.latest_level, its
+// date and rank) as the level recorded at the child's latest assessment, by
+// the date assessed and then by when it was recorded: an assessment dated
+// earlier than one already kept changes nothing. The children list filters
+// and sorts by it (docs/api.md, "Children"). It runs in the transaction
+// that records the assessment, or merges records.
+func (s *Store) setLatestLevel(ctx context.Context, tx *tx, childID string) error {
+	var level string
+	var on lantern.Date
+	err := tx.QueryRowContext(ctx, `SELECT recorded_level, assessed_on FROM assessments WHERE child_id = $1
+		ORDER BY assessed_on DESC, created_at DESC, id DESC LIMIT 1`, childID).Scan(&level, &on)
+	var onArg any
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		level = ""
+	case err != nil:
+		return internal("latest level", err)
+	default:
+		onArg = on
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE children SET latest_level = $1, latest_level_on = $2, latest_level_rank = $3 WHERE id = $4`,
+		level, onArg, max(lantern.ChildLevelRank(level), 0), childID); err != nil {
+		return internal("latest level", err)
+	}
+	return nil
 }

@@ -287,8 +287,8 @@ func (s *Store) AddOtherName(ctx context.Context, childID string, in lantern.Oth
 		}
 		n := &lantern.OtherName{ID: newID(), ChildID: childID, Name: in.Name, Kind: in.Kind, CreatedAt: now.UTC().Truncate(time.Microsecond)}
 		key := match.NameKey(n.Name)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			n.ID, childID, n.Name, n.Kind, key, s.d.ts(now)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, name_norm, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			n.ID, childID, n.Name, n.Kind, key, match.Normalise(n.Name), s.d.ts(now)); err != nil {
 			return internal("insert other name", err)
 		}
 		tx.audit(auditEntry{Action: "child.alias.add", Entity: "child_names", EntityID: n.ID, ChildID: childID, Detail: "kind=" + n.Kind})

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"lantern"
 	"lantern/match"
@@ -35,11 +34,12 @@ func detailArgs(in lantern.ChildInput) []any {
 		sw = d.AllocatedSocialWorkerID
 	}
 	return []any{d.DOBEstimated, d.Ethnicity, d.FirstLanguage, d.InterpreterNeeded, d.Disability, d.LearningDisability,
-		d.LookedAfter, d.PlacingAuthority, d.OpenCase, sw, d.LeadProfessional, nameKey(in.GivenName, true), nameKey(in.FamilyName, false)}
+		d.LookedAfter, d.PlacingAuthority, d.OpenCase, sw, d.LeadProfessional, nameKey(in.GivenName, true), nameKey(in.FamilyName, false),
+		match.Normalise(in.GivenName), match.Normalise(in.FamilyName)}
 }
 
 const detailCols = `dob_estimated, ethnicity, first_language, interpreter_needed, disability, learning_disability,
-	looked_after, placing_authority, open_case, allocated_social_worker_id, lead_professional, given_key, family_key`
+	looked_after, placing_authority, open_case, allocated_social_worker_id, lead_professional, given_key, family_key, given_norm, family_norm`
 
 // checkSocialWorker refuses an allocated social worker who is not one.
 func checkSocialWorker(ctx context.Context, q querier, id string) error {
@@ -85,7 +85,7 @@ func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lanter
 		}
 		args := append([]any{c.ID, c.GivenName, c.FamilyName, c.DateOfBirth, c.Gender, s.d.ts(now), u.ID}, detailArgs(in)...)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, version, created_at, created_by, updated_at, updated_by,
-			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, args...); err != nil {
+			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
 			return internal("insert child", err)
 		}
 		tx.audit(auditEntry{Action: "child.create", Entity: "child", EntityID: c.ID, ChildID: c.ID})
@@ -182,67 +182,6 @@ func (s *Store) FindChildByID(ctx context.Context, id string) (*lantern.Child, e
 		return nil, err
 	}
 	return c, nil
-}
-
-// MaxSearch is the longest name searched for, in characters.
-const MaxSearch = 200
-
-// FindChildren lists the children the caller may see, by family name. The
-// listing is audited with the ids it showed.
-func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lantern.Child, int, error) {
-	// A name is short; a pattern much longer is more than SQLite's LIKE
-	// takes (and no name).
-	if utf8.RuneCountInString(f.Name) > MaxSearch {
-		return nil, 0, lantern.Invalid(lantern.FieldError{Field: "q", Message: fmt.Sprintf("Search for %d characters or fewer", MaxSearch)})
-	}
-	var args []any
-	cond, ok := childVisible(ctx, &args)
-	if !ok {
-		return nil, 0, nil
-	}
-	cond += " AND c.merged_into IS NULL"
-	if name := strings.TrimSpace(f.Name); name != "" {
-		args = append(args, "%"+escapeLike(name)+"%")
-		n := len(args)
-		cond += fmt.Sprintf(` AND (c.given_name %[1]s $%[2]d ESCAPE '\' OR c.family_name %[1]s $%[2]d ESCAPE '\')`, s.d.ilike(), n)
-	}
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM children c WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, internal("count children", err)
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 100 {
-		limit = 25
-	}
-	args = append(args, limit, max(f.Offset, 0))
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM children c WHERE %s ORDER BY lower(c.family_name), lower(c.given_name), c.id LIMIT $%d OFFSET $%d`,
-		childCols, cond, len(args)-1, len(args)), args...)
-	if err != nil {
-		return nil, 0, internal("list children", err)
-	}
-	defer rows.Close()
-	var cs []*lantern.Child
-	var ids []string
-	for rows.Next() {
-		c, err := scanChild(rows)
-		if err != nil {
-			return nil, 0, internal("scan child", err)
-		}
-		cs = append(cs, c)
-		ids = append(ids, c.ID)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, internal("list children", err)
-	}
-	if err := s.loadAgencies(ctx, cs); err != nil {
-		return nil, 0, err
-	}
-	if len(ids) > 0 {
-		if err := s.auditedChildren(ctx, auditEntry{Action: "child.list", Entity: "child"}, ids); err != nil {
-			return nil, 0, err
-		}
-	}
-	return cs, total, nil
 }
 
 // loadAgencies fills in the agencies involved with each child, in one query.
@@ -342,7 +281,7 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 			version = version + 1, updated_at = $5, updated_by = $6,
 			dob_estimated = $9, ethnicity = $10, first_language = $11, interpreter_needed = $12, disability = $13, learning_disability = $14,
 			looked_after = $15, placing_authority = $16, open_case = $17, allocated_social_worker_id = $18, lead_professional = $19,
-			given_key = $20, family_key = $21
+			given_key = $20, family_key = $21, given_norm = $22, family_norm = $23
 			WHERE id = $7 AND version = $8`, args...); err != nil {
 			return internal("update child", err)
 		}

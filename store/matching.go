@@ -225,8 +225,9 @@ func (s *Store) scoreCandidates(ctx context.Context, db querier, q match.Query, 
 }
 
 // RefreshMatchKeys fills in the phonetic keys of children's names and other
-// names (children.given_key and family_key, child_names.name_key) where they
-// are empty, or everywhere when all is set (after the key algorithm
+// names (children.given_key and family_key, child_names.name_key), and the
+// names as match.Normalise makes them (given_norm, family_norm, name_norm:
+// the children list searches and sorts by them), where they are empty, or everywhere when all is set (after the key algorithm
 // changes). It returns how many rows it changed. Only the operator or an
 // administrator may. It works in batches, so that a large database is not
 // locked for long.
@@ -240,8 +241,8 @@ func (s *Store) RefreshMatchKeys(ctx context.Context, all bool) (int, error) {
 	// a given key alone can be empty only for a name with no letters.)
 	if !all {
 		var missing bool
-		if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM children WHERE family_key = '')
-			OR EXISTS (SELECT 1 FROM child_names WHERE name_key = '')`).Scan(&missing); err != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM children WHERE family_key = '' OR family_norm = '')
+			OR EXISTS (SELECT 1 FROM child_names WHERE name_key = '' OR name_norm = '')`).Scan(&missing); err != nil {
 			return 0, internal("missing match keys", err)
 		}
 		if !missing {
@@ -253,24 +254,26 @@ func (s *Store) RefreshMatchKeys(ctx context.Context, all bool) (int, error) {
 		what, query string
 		update      func(ctx context.Context, tx *tx, r []string) (bool, error)
 	}{
-		{"children", `SELECT c.id, c.given_name, c.family_name, c.given_key, c.family_key FROM children c
-			WHERE (c.given_key = '' OR c.family_key = '' OR $1) AND c.id > $2 ORDER BY c.id LIMIT 1000`,
+		{"children", `SELECT c.id, c.given_name, c.family_name, c.given_key, c.family_key, c.given_norm, c.family_norm FROM children c
+			WHERE (c.given_key = '' OR c.family_key = '' OR c.family_norm = '' OR $1) AND c.id > $2 ORDER BY c.id LIMIT 1000`,
 			func(ctx context.Context, tx *tx, r []string) (bool, error) {
 				gk, fk := match.GivenKey(r[1]), match.FamilyKey(r[2])
-				if gk == r[3] && fk == r[4] {
+				gn, fn := match.Normalise(r[1]), match.Normalise(r[2])
+				if gk == r[3] && fk == r[4] && gn == r[5] && fn == r[6] {
 					return false, nil
 				}
-				_, err := tx.ExecContext(ctx, `UPDATE children SET given_key = $1, family_key = $2 WHERE id = $3`, gk, fk, r[0])
+				_, err := tx.ExecContext(ctx, `UPDATE children SET given_key = $1, family_key = $2, given_norm = $3, family_norm = $4 WHERE id = $5`,
+					gk, fk, gn, fn, r[0])
 				return true, err
 			}},
-		{"other names", `SELECT n.id, n.name, n.name_key FROM child_names n
-			WHERE (n.name_key = '' OR $1) AND n.id > $2 ORDER BY n.id LIMIT 1000`,
+		{"other names", `SELECT n.id, n.name, n.name_key, n.name_norm FROM child_names n
+			WHERE (n.name_key = '' OR n.name_norm = '' OR $1) AND n.id > $2 ORDER BY n.id LIMIT 1000`,
 			func(ctx context.Context, tx *tx, r []string) (bool, error) {
-				k := match.NameKey(r[1])
-				if k == r[2] {
+				k, nn := match.NameKey(r[1]), match.Normalise(r[1])
+				if k == r[2] && nn == r[3] {
 					return false, nil
 				}
-				_, err := tx.ExecContext(ctx, `UPDATE child_names SET name_key = $1 WHERE id = $2`, k, r[0])
+				_, err := tx.ExecContext(ctx, `UPDATE child_names SET name_key = $1, name_norm = $2 WHERE id = $3`, k, nn, r[0])
 				return true, err
 			}},
 	} {

@@ -190,8 +190,9 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 				Detail: "agency=" + c.agency + " source=" + c.source + " source_id=" + c.sourceID + " merged=" + dupID})
 		}
 		if dup.GivenName+" "+dup.FamilyName != keep.GivenName+" "+keep.FamilyName {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, created_at) VALUES ($1, $2, $3, 'previous-name', $4, $5)`,
-				newID(), keepID, dup.GivenName+" "+dup.FamilyName, match.NameKey(dup.GivenName+" "+dup.FamilyName), s.d.ts(now)); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO child_names (id, child_id, name, kind, name_key, name_norm, created_at) VALUES ($1, $2, $3, 'previous-name', $4, $5, $6)`,
+				newID(), keepID, dup.GivenName+" "+dup.FamilyName, match.NameKey(dup.GivenName+" "+dup.FamilyName),
+				match.Normalise(dup.GivenName+" "+dup.FamilyName), s.d.ts(now)); err != nil {
 				return internal("merge", err)
 			}
 		}
@@ -204,6 +205,11 @@ func (s *Store) MergeChildren(ctx context.Context, keepID, dupID string, keepVer
 			return internal("merge", err)
 		}
 		if err := s.mergeDuplicates(ctx, tx, keepID, dupID, now); err != nil {
+			return err
+		}
+		// The duplicate's assessments are the kept record's now, and so may
+		// its latest level be.
+		if err := s.setLatestLevel(ctx, tx, keepID); err != nil {
 			return err
 		}
 		tx.audit(auditEntry{Action: "child.merge", Entity: "child", EntityID: keepID, ChildID: keepID, Detail: "merged=" + dupID})

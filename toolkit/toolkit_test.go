@@ -310,3 +310,15 @@ func BenchmarkScore(b *testing.B) {
 		}
 	}
 }
+
+// The children list filters by lantern.ChildLevels: they are the levels.
+func TestChildLevelsAreTheLevels(t *testing.T) {
+	for i, l := range toolkit.Levels {
+		if i >= len(lantern.ChildLevels) || lantern.ChildLevels[i] != string(l) || lantern.ChildLevelRank(string(l)) != l.Rank() {
+			t.Fatalf("lantern.ChildLevels %q, toolkit.Levels %q", lantern.ChildLevels, toolkit.Levels)
+		}
+	}
+	if len(lantern.ChildLevels) != len(toolkit.Levels) {
+		t.Fatalf("lantern.ChildLevels %q, toolkit.Levels %q", lantern.ChildLevels, toolkit.Levels)
+	}
+}

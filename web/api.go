@@ -166,43 +166,10 @@ func (s *Server) apiChild(w http.ResponseWriter, r *http.Request) {
 // other responses that were maps, the fields are in the order of their
 // JSON names, the order the map gave them, so the bytes sent are the same.
 type ChildrenResponse struct {
-	Children []*lantern.Child `json:"children"`
-	Limit    int              `json:"limit"`
-	Offset   int              `json:"offset"`
-	Total    int              `json:"total"` // how many match, on every page
-}
-
-func (s *Server) apiChildren(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var probs lantern.Problems
-	limit, offset := 25, 0
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			probs.Add("limit", "limit must be a whole number from 1 to 100")
-		}
-		limit = n
-	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			probs.Add("offset", "offset must be a whole number, 0 or more")
-		}
-		offset = n
-	}
-	if err := probs.Err(); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	cs, total, err := s.st.FindChildren(r.Context(), lantern.ChildFilter{Name: q.Get("q"), Limit: limit, Offset: offset})
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if cs == nil {
-		cs = []*lantern.Child{}
-	}
-	writeJSON(w, http.StatusOK, ChildrenResponse{Children: cs, Limit: limit, Offset: offset, Total: total})
+	Children []*lantern.ChildRow `json:"children"`
+	Limit    int                 `json:"limit"`
+	Offset   int                 `json:"offset"`
+	Total    int                 `json:"total"` // how many match, on every page
 }
 
 func (s *Server) apiUpdateChild(w http.ResponseWriter, r *http.Request) {

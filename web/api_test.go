@@ -446,7 +446,8 @@ func TestAPI(t *testing.T) {
 				{name: "search not UTF-8", method: "GET", path: "/api/v1/children?q=%FF", as: sw, wantStatus: 400},
 				{name: "search with a wildcard finds nothing extra", method: "GET", path: "/api/v1/children?q=%25", as: sw, wantStatus: 200, wantBody: []string{`"total":0`}},
 				{name: "search too long to be a name", method: "GET", path: "/api/v1/children?q=" + strings.Repeat("a", 50000), as: sw, wantStatus: 422, wantFields: []string{"q"}},
-				{name: "search as long as allowed", method: "GET", path: "/api/v1/children?q=" + strings.Repeat("a", 200), as: sw, wantStatus: 200},
+				{name: "search as long as allowed", method: "GET", path: "/api/v1/children?q=" + strings.Repeat("a", 199), as: sw, wantStatus: 200},
+				{name: "search of 200 characters", method: "GET", path: "/api/v1/children?q=" + strings.Repeat("a", 200), as: sw, wantStatus: 422, wantFields: []string{"q"}},
 				{name: "limit out of range", method: "GET", path: "/api/v1/children?limit=1000", as: sw, wantStatus: 422, wantFields: []string{"limit"}},
 
 				// Changing a child.

@@ -456,13 +456,13 @@ func (s *Server) siblingsPage(w http.ResponseWriter, r *http.Request, c *lantern
 	var results []siblingResult
 	total := 0
 	if strings.TrimSpace(q) != "" {
-		var cs []*lantern.Child
+		var cs []*lantern.ChildRow
 		if cs, total, err = s.st.FindChildren(ctx, lantern.ChildFilter{Name: q, Limit: 25}); err != nil {
 			s.error(w, r, err)
 			return
 		}
 		for _, found := range cs {
-			results = append(results, siblingResult{Child: found, Linked: linked[found.ID], Self: found.ID == c.ID})
+			results = append(results, siblingResult{Child: found.Child, Linked: linked[found.ID], Self: found.ID == c.ID})
 		}
 	}
 	p := s.newPage(r, "Link a sibling")

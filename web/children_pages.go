@@ -13,37 +13,6 @@ import (
 
 const childrenPerPage = 25
 
-// childrenView is a page of the children found by a search by name.
-type childrenView struct {
-	Children []*lantern.Child
-	Total    int
-	Page     int
-	// Prev and Next say whether there are pages either side.
-	Prev, Next bool
-	Q          string
-}
-
-func (s *Server) childrenPage(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query().Get("q")
-	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	pageNo = max(pageNo, 1)
-	cs, total, err := s.st.FindChildren(r.Context(), lantern.ChildFilter{Name: q, Limit: childrenPerPage, Offset: (pageNo - 1) * childrenPerPage})
-	status := http.StatusOK
-	p := s.newPage(r, "Children")
-	if lantern.ErrorCode(err) == lantern.EINVALID {
-		status, p.Errors, err = http.StatusUnprocessableEntity, lantern.ErrorFields(err), nil
-	}
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	p.Nav = "children"
-	p.Form = map[string]string{"q": q}
-	p.Data = childrenView{Children: cs, Total: total, Page: pageNo,
-		Prev: pageNo > 1, Next: pageNo*childrenPerPage < total, Q: q}
-	s.render(w, r, status, "children", p)
-}
-
 func (s *Server) newChildPage(w http.ResponseWriter, r *http.Request) {
 	s.renderChildForm(w, r, http.StatusOK, s.newPage(r, "Add a child"), nil)
 }

@@ -22,6 +22,7 @@ func (s *Server) pageRoutes() {
 
 	s.handle("GET /{$}", s.home)
 	s.handle("GET /children", s.childrenPage)
+	s.handle("GET /children.csv", s.childrenCSV)
 	s.handle("GET /children/new", s.newChildPage)
 	s.handle("POST /children", s.createChildPage)
 	s.handle("GET /children/{id}", s.childPage)

@@ -46,6 +46,8 @@ var funcs = template.FuncMap{
 	"levelLabel":     func(l toolkit.Level) string { return l.Label() },
 	"asLevel":        func(s string) toolkit.Level { return toolkit.Level(s) },
 	"levelTag":       levelTag,
+	"levelOf":        func(l *string) toolkit.Level { return toolkit.Level(*l) },
+	"derefDate":      func(d *lantern.Date) lantern.Date { return *d },
 	"ethnicityLabel": lantern.EthnicityLabel,
 	"stepLabel":      func(st lantern.ConcernStep) string { return st.Label() },
 	"late":           func(t *lantern.Task, now time.Time) bool { return t.Late(now) },

@@ -159,6 +159,7 @@ var routeTable = map[string]route{
 	"POST /api/v1/possible-duplicates/dismiss": {duplicate, change, onArea},
 	"GET /children/{id}/chronology":            {child, read, onChild}, // each item as its own resource's read rule allows
 	"GET /api/v1/children/{id}/chronology":     {child, read, onChild},
+	"GET /children.csv":                        {child, list, onArea},
 
 	"GET /children/{id}/names/new":                         {child, change, onChild},
 	"POST /children/{id}/names/new":                        {child, change, onChild},

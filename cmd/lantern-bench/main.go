@@ -14,6 +14,10 @@
 //	go run ./cmd/lantern-bench -trace trace.out  # then go tool trace -pprof=sched trace.out
 //	go run ./cmd/lantern-bench -scenario chronology -c 8 -d 10s -rounds 2  # a child's chronology, load from another process
 //	go run ./cmd/lantern-bench -scenario front-door -c 8 -d 10s -rounds 2  # the front door's queue: 100,000 children, 10,000 waiting
+//	go run ./cmd/lantern-bench -scenario children -c 4 -d 5s  # the children list at 100,000 children
+//
+// -scenario children measures GET /api/v1/children searched, filtered and
+// sorted (children.go), the server in a separate process.
 //
 // It is a report, not a test: it exits 0 whether or not the goals are met,
 // and non-zero only if a request fails or the audit trail is not as it must
@@ -66,6 +70,7 @@ type options struct {
 	scenario   string
 	drive      string
 	token      string
+	children   int
 }
 
 func main() {
@@ -78,10 +83,26 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
-	flag.StringVar(&o.scenario, "scenario", "", "another scenario instead: chronology (see chronology.go) or front-door (frontdoor.go)")
-	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology scenario's load process)")
+	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) or front-door (frontdoor.go)")
+	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology and front-door scenarios' load process)")
 	flag.StringVar(&o.token, "token", "", "internal: the API token for -drive")
+	flag.IntVar(&o.children, "children", 100000, "children seeded for -scenario children")
+	serve := flag.String("serve-children", "", "(internal) serve the children scenario's Lantern from this folder")
 	flag.Parse()
+	if *serve != "" {
+		if err := serveChildren(*serve, o.database, o.children); err != nil {
+			fmt.Fprintln(os.Stderr, "lantern-bench: server:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if o.scenario == "children" {
+		if err := runChildren(o); err != nil {
+			fmt.Fprintln(os.Stderr, "lantern-bench: FAIL:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if o.clients < 1 || o.duration <= 0 || o.warmup < 0 || o.rounds < 1 {
 		fmt.Fprintln(os.Stderr, "lantern-bench: -c, -d and -rounds must be positive, -warmup not negative")
 		os.Exit(2)
@@ -94,7 +115,7 @@ func main() {
 		runner = runFrontDoor
 	case o.scenario == "chronology":
 		runner = runChronology
-	case o.scenario != "":
+	case o.scenario != "read":
 		fmt.Fprintln(os.Stderr, "lantern-bench: unknown -scenario "+o.scenario)
 		os.Exit(2)
 	}
