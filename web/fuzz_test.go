@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -259,6 +260,68 @@ func FuzzCompleteTaskRequest(f *testing.F) {
 		}
 		if note == "" || len(note) > lantern.MaxTaskNote || note != strings.TrimSpace(note) {
 			t.Fatalf("CheckTaskNote(%q) kept %q", req.Note, note)
+		}
+	})
+}
+
+// FuzzFrontDoorRequests decodes the bodies of the front door's API and
+// checks each as the store does: a decoded body is either refused as
+// invalid, naming fields of its own, or taken; nothing panics.
+func FuzzFrontDoorRequests(f *testing.F) {
+	for _, s := range []string{`{"rag": "red", "rationale": "Missing overnight"}`, `{"rag": "B2"}`, `{"agency_id": "x", "question": "q", "due_at": "2026-12-03T10:00:00Z"}`,
+		`{"due_at": "tomorrow"}`, `{"consent": "not-sought"}`, `{"consent": "given", "reason": "` + strings.Repeat("x", 6000) + `"}`,
+		`{"answer": " ", "version": 1}`, `{"question": "\u0000"}`, `{"advice": 1}`, ``, `[]`, `{"rag": "red", "rag": "green"}`} {
+		f.Add([]byte(s))
+	}
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	valid := func(t *testing.T, what string, body []byte, err error, fields ...string) {
+		t.Helper()
+		if err == nil {
+			return
+		}
+		if lantern.ErrorCode(err) != lantern.EINVALID {
+			t.Fatalf("%s(%q): %v, want invalid", what, body, err)
+		}
+		for _, fe := range lantern.ErrorFields(err) {
+			if !slices.Contains(fields, fe.Field) {
+				t.Fatalf("%s(%q): names %q, not one of %q", what, body, fe.Field, fields)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var rr web.RatingRequest
+		if web.DecodeJSON(body, &rr) == nil {
+			valid(t, "rating", body, lantern.CheckRating(&lantern.Rating{RAG: lantern.RAGAmber, Rationale: "before"}, rr.RAG, rr.Rationale), "rag", "rationale")
+		}
+		var ir web.InfoRequestRequest
+		if web.DecodeJSON(body, &ir) == nil {
+			var p lantern.Problems
+			in := lantern.InfoRequestInput{AgencyID: ir.AgencyID, Question: ir.Question}
+			if ir.DueAt != nil {
+				at, err := time.Parse(time.RFC3339, *ir.DueAt)
+				if err != nil {
+					p.Add("due_at", "bad")
+				}
+				in.DueAt = at
+			}
+			valid(t, "information request", body, p.Err(), "due_at")
+			valid(t, "information request", body, in.Validate(now), "agency_id", "question", "due_at")
+		}
+		var cr web.ConsentRequest
+		if web.DecodeJSON(body, &cr) == nil {
+			valid(t, "consent", body, lantern.CheckConsent(cr.Consent, cr.Reason), "consent", "reason")
+		}
+		var ar web.AnswerRequest
+		if web.DecodeJSON(body, &ar) == nil {
+			valid(t, "answer", body, lantern.CheckAnswer(ar.Answer), "answer")
+		}
+		var kr web.ConsultationRequest
+		if web.DecodeJSON(body, &kr) == nil {
+			valid(t, "question", body, lantern.CheckConsultation(kr.Question), "question")
+		}
+		var dr web.AdviceRequest
+		if web.DecodeJSON(body, &dr) == nil {
+			valid(t, "advice", body, lantern.CheckAdvice(dr.Advice), "advice")
 		}
 	})
 }
