@@ -565,7 +565,7 @@ func TestPages(t *testing.T) {
 				wantPage(t, swB.get("/children/%00"), 404)
 				wantPage(t, swB.get("/children?q=%00"), 400)
 				r := swB.get("/children?q=" + strings.Repeat("a", 50000))
-				wantPage(t, r, 422, errorSummary, "Search for 200 characters or fewer")
+				wantPage(t, r, 422, errorSummary, "characters or fewer")
 				wantErrorLinks(t, r, "q")
 			})
 
