@@ -22,12 +22,6 @@ func init() {
 	funcs["missingHowLate"] = missingHowLate
 	funcs["missingDuration"] = missingDuration
 	funcs["missingMonthLabel"] = monthLabel
-	funcs["missingPercent"] = func(p *float64) string {
-		if p == nil {
-			return "–"
-		}
-		return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
-	}
 }
 
 func (s *Server) missingPageRoutes() {

@@ -64,6 +64,14 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
+	// percent prints a per cent held as a pointer (nil when there is none
+	// to give) to one decimal, or a dash.
+	"percent": func(p *float64) string {
+		if p == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f%%", *p)
+	},
 	"roleLabel": func(r lantern.Role) string { return r.Label() },
 	"kindLabel": func(k lantern.AgencyKind) string { return k.Label() },
 }
