@@ -250,9 +250,9 @@ type MissingMonth struct {
 
 // MissingCounts are a month's counts for a group of children.
 type MissingCounts struct {
-	Episodes        int      `json:"episodes"`
-	Children        int      `json:"children"`
-	RepeatChildren  int      `json:"repeat_children"` // two or more episodes in the month
+	Episodes        int `json:"episodes"`
+	Children        int `json:"children"`
+	RepeatChildren  int `json:"repeat_children"` // two or more episodes in the month
 	Returns         int `json:"returns"`
 	InterviewsIn72h int `json:"interviews_within_72h"`
 	// ReturnsDue are the returns whose interview is decided: held within
