@@ -86,16 +86,19 @@ type meetingsView struct {
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.stNow()
 	today := lantern.Today(now).Time()
-	upcoming, err := s.st.Meetings(r.Context(), lantern.MeetingFilter{From: today, Limit: 100})
+	fromToday, err := s.st.Meetings(r.Context(), lantern.MeetingFilter{From: today, Limit: 100})
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	// Today's meetings that have ended (or are held) are recent, not coming up.
+	upcoming, endedToday := lantern.SplitComingUp(fromToday, now)
 	recent, err := s.st.Meetings(r.Context(), lantern.MeetingFilter{Before: today, Newest: true, Limit: 50})
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	recent = append(endedToday, recent...)
 	p := s.newPage(r, "Meetings")
 	p.Nav = "meetings"
 	p.Data = meetingsView{Upcoming: upcoming, Recent: recent}
