@@ -423,13 +423,21 @@ func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (meetingVi
 // sentCounts is ": N. Not sent: M" from the numbers a redirect after
 // sending carries, or "" when they are not numbers: a notice shows no text
 // from the address, which anyone can write into a link (a phishing aid).
-func sentCounts(q url.Values, notSent string) string {
+// sentNotice puts done, with the counts of emails sent and not sent, in the
+// page's success banner, or in its warning banner when some were not sent.
+func sentNotice(p *page, q url.Values, done, notSent string) {
 	sent, err1 := strconv.ParseUint(q.Get("sent"), 10, 16)
 	failed, err2 := strconv.ParseUint(q.Get("failed"), 10, 16)
 	if err1 != nil || err2 != nil {
-		return ""
+		p.Notice = done
+		return
 	}
-	return fmt.Sprintf(": %d. %s: %d", sent, notSent, failed)
+	msg := fmt.Sprintf("%s: %d. %s: %d", done, sent, notSent, failed)
+	if failed > 0 {
+		p.Warning = msg
+	} else {
+		p.Notice = msg
+	}
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
@@ -451,9 +459,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		p.Notice = "The meeting has been arranged"
 	case "invitations":
 		if q.Get("email") == "off" {
-			p.Notice = "Email is not set up on this Lantern: download the calendar file and send it to those invited"
+			p.Warning = "Email is not set up on this Lantern: download the calendar file and send it to those invited"
 		} else {
-			p.Notice = "Invitations sent" + sentCounts(q, "Not sent")
+			sentNotice(p, q, "Invitations sent", "Not sent")
 		}
 	case "changed":
 		p.Notice = "The meeting has been changed: send the update to those invited"
@@ -464,9 +472,10 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	case "action":
 		p.Notice = "The action is done"
 	case "distributed":
-		p.Notice = "The minutes and toolkit have been shared. Emails sent" + sentCounts(q, "Not sent")
 		if q.Get("email") == "off" {
-			p.Notice = "The shares are recorded, but email is not set up on this Lantern: tell the recipients yourself"
+			p.Warning = "The shares are recorded, but email is not set up on this Lantern: tell the recipients yourself"
+		} else {
+			sentNotice(p, q, "The minutes and toolkit have been shared. Emails sent", "Not sent")
 		}
 	}
 	p.Data = data

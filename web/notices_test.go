@@ -38,3 +38,64 @@ func TestNoticesShowNoTextFromTheAddress(t *testing.T) {
 		wantPage(t, page, 200, ": 3. Not sent: 1")
 	}
 }
+
+// bannerOf says which notification banner holds msg: "success" (green),
+// "important" (GOV.UK's notification banner without --success) or "".
+func bannerOf(body, msg string) string {
+	i := strings.Index(body, msg)
+	if i < 0 {
+		return ""
+	}
+	before := body[:i]
+	s := strings.LastIndex(before, `class="govuk-notification-banner govuk-notification-banner--success"`)
+	n := strings.LastIndex(before, `class="govuk-notification-banner"`)
+	switch {
+	case s < 0 && n < 0:
+		return ""
+	case s > n:
+		return "success"
+	default:
+		return "important"
+	}
+}
+
+// A warning (email not set up, emails not sent) is never in the green
+// success banner, which says all went well.
+func TestWarningsAreNotSuccess(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t, "sqlite", apptest.Options{})
+	c := e.createChild(e.f.SocialWorker, "Ava", "Stone")
+	r := e.as(e.f.SocialWorker, "POST", "/api/v1/meetings", `{"kind": "cse-strategy", "child_ids": ["`+c.ID+`"],
+		"starts_at": "2026-11-30T10:00:00Z", "ends_at": "2026-11-30T11:00:00Z", "location": "Room 1"}`)
+	if r.status != 201 {
+		t.Fatalf("arrange a meeting: %d %s", r.status, r.body)
+	}
+	var m struct{ ID string }
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, e.srv)
+	b.enrol(e.f.SocialWorker.Email)
+	for _, tc := range []struct{ query, msg, want string }{
+		{"done=invitations&email=off&sent=0&failed=0", "Email is not set up on this Lantern", "important"},
+		{"done=distributed&email=off&sent=0&failed=0", "email is not set up on this Lantern", "important"},
+		{"done=invitations&sent=3&failed=1", "Invitations sent: 3. Not sent: 1", "important"},
+		{"done=invitations&sent=3&failed=0", "Invitations sent: 3. Not sent: 0", "success"},
+		{"done=arranged", "The meeting has been arranged", "success"},
+	} {
+		page := b.get("/meetings/" + m.ID + "?" + tc.query)
+		wantPage(t, page, 200, tc.msg)
+		if got := bannerOf(string(page.body), tc.msg); got != tc.want {
+			t.Errorf("%s: %q is in the %q banner, want %q", tc.query, tc.msg, got, tc.want)
+		}
+	}
+	// An administrator's page for an account: a link not sent is a warning.
+	a := newBrowser(t, e.srv)
+	a.enrol(e.f.Admin.Email)
+	page := a.get("/admin/users/" + e.f.Teacher.ID + "?done=link-failed")
+	msg := "The email with a link to set a password was not sent"
+	wantPage(t, page, 200, msg)
+	if got := bannerOf(string(page.body), msg); got != "important" {
+		t.Errorf("link-failed: in the %q banner, want important", got)
+	}
+}

@@ -108,8 +108,11 @@ type page struct {
 	Demo   bool
 	Nav    string // the section of the navigation to mark as current
 	Errors []lantern.FieldError
-	// ErrorTitle is the error summary's heading.
+	// Notice is what was done, in a green success banner.
 	Notice string
+	// Warning is what was not done or needs doing, in GOV.UK's "Important"
+	// notification banner: never green, which says all went well.
+	Warning string
 	Data   any
 	Form   map[string]string
 	// HideNav hides the signed-in navigation (sign-in pages).
