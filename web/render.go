@@ -113,8 +113,8 @@ type page struct {
 	// Warning is what was not done or needs doing, in GOV.UK's "Important"
 	// notification banner: never green, which says all went well.
 	Warning string
-	Data   any
-	Form   map[string]string
+	Data    any
+	Form    map[string]string
 	// HideNav hides the signed-in navigation (sign-in pages).
 	HideNav bool
 }
