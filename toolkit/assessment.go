@@ -109,20 +109,23 @@ func (d *Definition) Assess(in AssessmentInput, today lantern.Date) (*Assessment
 	if rec != "" && !rec.Valid() {
 		p.Add("recorded_level", "The recorded level must be none, vulnerable, emerging, medium or high")
 	}
-	if len(p) > 0 {
-		return nil, p.Err()
-	}
-	res, err := d.Score(in.Answers)
-	if err != nil {
+	// The rationale is checked with the rest, so that every problem shows
+	// at once; it needs the suggestion, so answers the toolkit can score.
+	var res *Result
+	if r, err := d.Score(in.Answers); err == nil {
+		res = r
+	} else if len(p) == 0 {
 		return nil, err
 	}
-	if rec == "" {
+	rationale := strings.TrimSpace(in.OverrideRationale)
+	if res != nil && rec == "" {
 		rec = res.Level
 	}
-	rationale := strings.TrimSpace(in.OverrideRationale)
-	if rec != res.Level && rationale == "" {
-		return nil, lantern.Invalid(lantern.FieldError{Field: "override_rationale",
-			Message: fmt.Sprintf("Explain why you record %s when the toolkit suggests %s", rec, res.Level)})
+	if res != nil && rec.Valid() && rec != res.Level && rationale == "" {
+		p.Add("override_rationale", fmt.Sprintf("Explain why you record %s when the toolkit suggests %s", rec, res.Level))
+	}
+	if len(p) > 0 {
+		return nil, p.Err()
 	}
 	if rec == res.Level {
 		rationale = ""

@@ -310,3 +310,17 @@ func BenchmarkScore(b *testing.B) {
 		}
 	}
 }
+
+// Assess names every problem at once: a level recorded against the
+// suggestion without a rationale is named alongside a missing analysis.
+func TestAssessNamesEveryProblemAtOnce(t *testing.T) {
+	def := toolkit.Builtin()
+	_, err := def.Assess(toolkit.AssessmentInput{Answers: base(), RecordedLevel: toolkit.High}, d("2026-11-22"))
+	var fields []string
+	for _, fe := range lantern.ErrorFields(err) {
+		fields = append(fields, fe.Field)
+	}
+	if !slices.Contains(fields, "analysis") || !slices.Contains(fields, "override_rationale") {
+		t.Errorf("fields %q, want analysis and override_rationale", fields)
+	}
+}

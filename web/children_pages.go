@@ -143,6 +143,15 @@ func childErrors(formErrs []lantern.FieldError, err error) []lantern.FieldError 
 	return out
 }
 
+// otherChildProblems checks the fields of a child's form whose date of
+// birth could not be read, so that every problem shows at once.
+func (s *Server) otherChildProblems(in lantern.ChildInput) error {
+	in.Normalise()
+	today := lantern.Today(s.stNow())
+	in.DateOfBirth = today // a date Validate takes; the form's own error stands
+	return in.Validate(today)
+}
+
 func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
 	form, err := parseForm(r)
 	if err != nil {
@@ -163,9 +172,7 @@ func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(formErrs) > 0 || lantern.ErrorCode(err) == lantern.EINVALID {
 		if len(formErrs) > 0 {
-			// Check the other fields too, so every problem shows at once.
-			in.DateOfBirth = lantern.Date{Year: 2000, Month: 1, Day: 1}
-			err = in.Validate(lantern.Today(s.stNow()))
+			err = s.otherChildProblems(in)
 		}
 		p := s.newPage(r, "Add a child")
 		p.Form = formMap(form)
@@ -264,6 +271,8 @@ func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
 	var c *lantern.Child
 	if len(formErrs) == 0 {
 		c, err = s.st.UpdateChild(r.Context(), id, version, in)
+	} else {
+		err = s.otherChildProblems(in)
 	}
 	var le *lantern.Error
 	switch {

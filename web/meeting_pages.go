@@ -313,10 +313,13 @@ func formWithChecks(form url.Values, names ...string) map[string]string {
 func meetingTimes(p *lantern.Problems, form url.Values) (time.Time, time.Time) {
 	start := formTime(p, form, "starts_at", "the meeting starts", true)
 	endText := strings.TrimSpace(form.Get("ends_at"))
+	c := clockRE.FindStringSubmatch(endText)
 	if start == nil {
+		if c == nil && endText != "" {
+			p.Add("ends_at", "Enter the time the meeting ends on the 24-hour clock, like 11:30")
+		}
 		return time.Time{}, time.Time{}
 	}
-	c := clockRE.FindStringSubmatch(endText)
 	if c == nil {
 		p.Add("ends_at", "Enter the time the meeting ends on the 24-hour clock, like 11:30")
 		return *start, time.Time{}
@@ -348,6 +351,9 @@ func (s *Server) createMeetingPage(w http.ResponseWriter, r *http.Request) {
 	var m *lantern.Meeting
 	if err = p.Err(); err == nil {
 		m, err = s.st.CreateMeeting(r.Context(), in)
+	} else if more := s.st.CheckMeeting(r.Context(), placeholderTimes(in, s.stNow())); lantern.ErrorCode(more) == lantern.EINVALID {
+		// The rest too, so that every problem shows at once.
+		err = lantern.Invalid(childErrors(p, more)...)
 	}
 	if err != nil {
 		if lantern.ErrorCode(err) != lantern.EINVALID {
@@ -373,6 +379,15 @@ func (s *Server) createMeetingPage(w http.ResponseWriter, r *http.Request) {
 		to = "/meetings/" + m.ID + sentQuery(res)
 	}
 	redirect(w, r, to)
+}
+
+// placeholderTimes gives a meeting whose times could not be read times the
+// store takes, so that its checks of the rest do not repeat the form's.
+func placeholderTimes(in lantern.MeetingInput, now time.Time) lantern.MeetingInput {
+	if in.StartsAt.IsZero() || in.EndsAt.IsZero() {
+		in.StartsAt, in.EndsAt = now.Add(time.Hour), now.Add(2*time.Hour)
+	}
+	return in
 }
 
 func sentQuery(res MailResult) string {
