@@ -23,6 +23,8 @@ const (
 	ResConcern        Resource = "concern"         // concerns and disclosures
 	ResAssessment     Resource = "assessment"      // toolkit assessments kept on a record
 	ResEvent          Resource = "event"           // referrals, strategy discussions, s47 enquiries, conferences, core groups, social work assessments
+	ResStatutory      Resource = "statutory-event" // children's social care's own statutory work: s47 enquiries and social work assessments
+	ResAllocation     Resource = "case-allocation" // whether a child's case is open to children's social care, and its allocated social worker
 	ResEpisode        Resource = "missing-episode" // missing and absent episodes, returns and return interviews
 	ResReturnAccount  Resource = "return-account"  // what a child said in a return interview
 	ResTask           Resource = "task"            // work with a deadline, from a clock or a meeting
@@ -120,6 +122,9 @@ var (
 	anyRel   = []Relation{RelInvolved, RelOther}
 	coord    = []Role{RoleCSECoordinator}
 	managers = []Role{RoleManager}
+	// cscCase is children's social care's casework: its social workers and
+	// managers, on any child, and the CSE coordinator.
+	cscCase = []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}}
 )
 
 // onChildren is who may take an action on children's records, given the
@@ -157,6 +162,8 @@ var Policy = []Rule{
 	{ResEvent, ActRead, onChildren(caseRoles), "You cannot see this record"},
 	{ResEvent, ActCreate, onChildren(editRoles), "You cannot record this for a child"},
 	{ResEvent, ActChange, onChildren(editRoles), "You cannot change this record"},
+	{ResStatutory, ActCreate, cscCase, "Only children's social care can record s47 enquiries and social work assessments"},
+	{ResAllocation, ActChange, cscCase, "Only children's social care can open a case or allocate its social worker"},
 	{ResEpisode, ActRead, onChildren(caseRoles), "You cannot see this episode"},
 	{ResEpisode, ActCreate, onChildren(editRoles), "You cannot record missing episodes"},
 	{ResEpisode, ActChange, onChildren(editRoles), "You cannot change this episode"},

@@ -354,7 +354,7 @@ func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *lante
 		a.CompletedAt = &t
 	}
 	err := s.write(ctx, func(tx *tx) error {
-		child, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate)
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResStatutory, lantern.ActCreate)
 		if err != nil {
 			return err
 		}
@@ -468,7 +468,7 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *lantern.S47Enq
 	e.ID, e.ChildID, e.Tasks = newID(), childID, []*lantern.Task{}
 	e.StartedAt = e.StartedAt.UTC().Truncate(time.Microsecond)
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate); err != nil {
+		if _, err := s.eventChild(ctx, tx, childID, lantern.ResStatutory, lantern.ActCreate); err != nil {
 			return err
 		}
 		var sd any

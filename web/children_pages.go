@@ -113,6 +113,10 @@ type childFormView struct {
 	Child         *lantern.Child // nil when adding
 	SocialWorkers []lantern.Person
 	Ethnicities   []struct{ ID, Group, Label string }
+	// CanAllocate says the viewer may open the case and allocate its social
+	// worker; others are not shown those fields, and the form carries
+	// their values as they are (the store refuses a change, naming them).
+	CanAllocate bool
 }
 
 // renderChildForm shows the add or change form with the choices it needs;
@@ -124,7 +128,12 @@ func (s *Server) renderChildForm(w http.ResponseWriter, r *http.Request, st int,
 		return
 	}
 	p.Nav = "children"
-	p.Data = childFormView{Child: c, SocialWorkers: sws, Ethnicities: lantern.Ethnicities}
+	rel := lantern.RelInvolved // a new record's maker is involved with it
+	if c != nil && c.AgencyIDs != nil {
+		rel = lantern.ChildRelation(p.User, c.AgencyIDs)
+	}
+	p.Data = childFormView{Child: c, SocialWorkers: sws, Ethnicities: lantern.Ethnicities,
+		CanAllocate: lantern.Allowed(p.User, lantern.ResAllocation, lantern.ActChange, rel)}
 	s.render(w, r, st, "child_form", p)
 }
 
@@ -195,6 +204,9 @@ type childView struct {
 	SocialWorker string // the allocated social worker's name
 	// CanEdit says the viewer may change the record; CanMerge, merge it.
 	CanEdit, CanMerge bool
+	// CanStatutory says the viewer may record children's social care's
+	// statutory work (s47 enquiries, social work assessments).
+	CanStatutory bool
 	Chart             *chart // nil without assessments
 	Assessments       []*toolkit.Assessment
 	Concerns          []*lantern.Concern
@@ -241,6 +253,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	rel := lantern.ChildRelation(p.User, c.AgencyIDs)
 	p.Data = childView{Child: c, Age: lantern.AgeOn(c.DateOfBirth, today), CanEdit: lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
 		CanMerge: lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), Lists: rec.Lists, Events: rec.Events,
+		CanStatutory: lantern.Allowed(p.User, lantern.ResStatutory, lantern.ActCreate, rel),
 		Concerns: rec.Concerns, Assessments: assessments, Tasks: rec.Tasks, Now: now, SocialWorker: swName,
 		Chart: levelChart(assessments), Missing: lantern.EpisodePatterns(episodes, now), Episodes: episodes, Meetings: rec.Meetings}
 	s.render(w, r, http.StatusOK, "child", p)

@@ -73,6 +73,7 @@ var (
 	concern     = lantern.ResConcern
 	assessment  = lantern.ResAssessment
 	event       = lantern.ResEvent
+	statutory   = lantern.ResStatutory
 	episode     = lantern.ResEpisode
 	task        = lantern.ResTask
 	involvement = lantern.ResInvolvement
@@ -215,8 +216,8 @@ var routeTable = map[string]route{
 	"POST /api/v1/children/{id}/strategy-discussions":    {event, create, onChild},
 	"POST /api/v1/children/{id}/conferences":             {event, create, onChild},
 	"POST /api/v1/children/{id}/core-groups":             {event, create, onChild},
-	"POST /api/v1/children/{id}/social-work-assessments": {event, create, onChild},
-	"POST /api/v1/children/{id}/s47-enquiries":           {event, create, onChild},
+	"POST /api/v1/children/{id}/social-work-assessments": {statutory, create, onChild},
+	"POST /api/v1/children/{id}/s47-enquiries":           {statutory, create, onChild},
 	"GET /children/{id}/referrals/new":                   {event, create, onChild},
 	"POST /children/{id}/referrals/new":                  {event, create, onChild},
 	"GET /children/{id}/strategy-discussions/new":        {event, create, onChild},
@@ -225,10 +226,10 @@ var routeTable = map[string]route{
 	"POST /children/{id}/conferences/new":                {event, create, onChild},
 	"GET /children/{id}/core-groups/new":                 {event, create, onChild},
 	"POST /children/{id}/core-groups/new":                {event, create, onChild},
-	"GET /children/{id}/social-work-assessments/new":     {event, create, onChild},
-	"POST /children/{id}/social-work-assessments/new":    {event, create, onChild},
-	"GET /children/{id}/s47-enquiries/new":               {event, create, onChild},
-	"POST /children/{id}/s47-enquiries/new":              {event, create, onChild},
+	"GET /children/{id}/social-work-assessments/new":     {statutory, create, onChild},
+	"POST /children/{id}/social-work-assessments/new":    {statutory, create, onChild},
+	"GET /children/{id}/s47-enquiries/new":               {statutory, create, onChild},
+	"POST /children/{id}/s47-enquiries/new":              {statutory, create, onChild},
 	"GET /children/{id}/referrals/{eid}":                 {event, read, onChild},
 	"POST /children/{id}/referrals/{eid}/update":         {event, change, onChild},
 	"GET /children/{id}/strategy-discussions/{eid}":      {event, read, onChild},
