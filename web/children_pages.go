@@ -207,16 +207,16 @@ type childView struct {
 	// CanStatutory says the viewer may record children's social care's
 	// statutory work (s47 enquiries, social work assessments).
 	CanStatutory bool
-	Chart             *chart // nil without assessments
-	Assessments       []*toolkit.Assessment
-	Concerns          []*lantern.Concern
-	Meetings          []*lantern.MeetingSummary
-	Tasks             []*lantern.Task
-	Now               time.Time
-	Missing           lantern.Patterns
-	Episodes          []*lantern.MissingEpisode
-	Events            *lantern.ChildEvents
-	Lists             *lantern.ChildLists
+	Chart        *chart // nil without assessments
+	Assessments  []*toolkit.Assessment
+	Concerns     []*lantern.Concern
+	Meetings     []*lantern.MeetingSummary
+	Tasks        []*lantern.Task
+	Now          time.Time
+	Missing      lantern.Patterns
+	Episodes     []*lantern.MissingEpisode
+	Events       *lantern.ChildEvents
+	Lists        *lantern.ChildLists
 }
 
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
@@ -254,7 +254,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	p.Data = childView{Child: c, Age: lantern.AgeOn(c.DateOfBirth, today), CanEdit: lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
 		CanMerge: lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), Lists: rec.Lists, Events: rec.Events,
 		CanStatutory: lantern.Allowed(p.User, lantern.ResStatutory, lantern.ActCreate, rel),
-		Concerns: rec.Concerns, Assessments: assessments, Tasks: rec.Tasks, Now: now, SocialWorker: swName,
+		Concerns:     rec.Concerns, Assessments: assessments, Tasks: rec.Tasks, Now: now, SocialWorker: swName,
 		Chart: levelChart(assessments), Missing: lantern.EpisodePatterns(episodes, now), Episodes: episodes, Meetings: rec.Meetings}
 	s.render(w, r, http.StatusOK, "child", p)
 }
