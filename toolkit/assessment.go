@@ -92,7 +92,7 @@ func (d *Definition) Assess(in AssessmentInput, today lantern.Date) (*Assessment
 		text := strings.TrimSpace(in.Evidence[id])
 		switch {
 		case !ticked[id]:
-			p.Add("evidence."+id, fmt.Sprintf("Evidence is given for %q, which is not ticked", truncate(id, 80)))
+			p.Add("evidence."+id, "Evidence is given for "+d.indicatorName(id)+", which is not ticked")
 		case utf8.RuneCountInString(text) > 5000:
 			p.Add("evidence."+id, "Evidence must be 5000 characters or fewer")
 		case text != "":
@@ -102,7 +102,7 @@ func (d *Definition) Assess(in AssessmentInput, today lantern.Date) (*Assessment
 	for _, id := range in.Answers.Indicators {
 		ind := d.index[id]
 		if ind != nil && (ind.Band == BandMedium || ind.Band == BandHigh) && evidence[id] == "" {
-			p.Add("evidence."+id, fmt.Sprintf("Give the evidence for %q (%s)", ind.Text, id))
+			p.Add("evidence."+id, "Give the evidence for “"+ind.Text+"”")
 		}
 	}
 	rec := in.RecordedLevel
@@ -122,7 +122,7 @@ func (d *Definition) Assess(in AssessmentInput, today lantern.Date) (*Assessment
 		rec = res.Level
 	}
 	if res != nil && rec.Valid() && rec != res.Level && rationale == "" {
-		p.Add("override_rationale", fmt.Sprintf("Explain why you record %s when the toolkit suggests %s", rec, res.Level))
+		p.Add("override_rationale", fmt.Sprintf("Explain why you record %s when the toolkit suggests %s", rec.Label(), res.Level.Label()))
 	}
 	if len(p) > 0 {
 		return nil, p.Err()

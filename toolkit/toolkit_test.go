@@ -161,7 +161,7 @@ func TestScoreRefusesBadInput(t *testing.T) {
 		{"unknown indicator", base("sign.missing", "sign.made-up"), "indicators", "sign.made-up"},
 		{"eighteenth birthday on the day", toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2008-11-22")}, "date_of_birth", "18"},
 		{"born after the assessment", toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2026-11-23")}, "date_of_birth", "before"},
-		{"under-13 ticked at 13", toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2013-11-22"), Indicators: []string{toolkit.Under13}}, "indicators", toolkit.Under13},
+		{"under-13 ticked at 13", toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2013-11-22"), Indicators: []string{toolkit.Under13}}, "indicators", "Under 13 years of age"},
 		{"no assessment date", toolkit.Input{DateOfBirth: d("2013-11-22")}, "assessed_on", ""},
 		{"no date of birth", toolkit.Input{AssessedOn: d("2026-11-22")}, "date_of_birth", ""},
 		{"negative age gap", func() toolkit.Input { i := base(); i.PartnerAgeGapYears = ptrF(-1); return i }(), "partner_age_gap_years", ""},
@@ -322,5 +322,41 @@ func TestAssessNamesEveryProblemAtOnce(t *testing.T) {
 	}
 	if !slices.Contains(fields, "analysis") || !slices.Contains(fields, "override_rationale") {
 		t.Errorf("fields %q, want analysis and override_rationale", fields)
+	}
+}
+
+// Messages name indicators and levels in words, never by their ids.
+func TestMessagesNameThingsInWords(t *testing.T) {
+	def := toolkit.Builtin()
+	var medium *toolkit.Indicator
+	for _, g := range [][]toolkit.Indicator{def.Signs} {
+		for i := range g {
+			if g[i].Band == toolkit.BandMedium {
+				medium = &g[i]
+				break
+			}
+		}
+	}
+	if medium == nil {
+		t.Fatal("no medium sign in the built-in toolkit")
+	}
+	in := base(medium.ID)
+	in.DateOfBirth = d("2012-03-01")
+	_, err := def.Assess(toolkit.AssessmentInput{Answers: in, Analysis: "Mine", RecordedLevel: toolkit.None,
+		Evidence: map[string]string{"sign.missing": "Seen"}}, d("2026-11-22"))
+	young := base(toolkit.Under13)
+	_, err13 := def.Score(young)
+	for _, fe := range append(lantern.ErrorFields(err), lantern.ErrorFields(err13)...) {
+		if strings.Contains(fe.Message, "sign.") || strings.Contains(fe.Message, "vuln.") {
+			t.Errorf("%s: %q names an indicator by its id", fe.Field, fe.Message)
+		}
+		for _, l := range toolkit.Levels {
+			if strings.Contains(fe.Message, " "+string(l)+" ") || strings.HasSuffix(fe.Message, " "+string(l)) {
+				t.Errorf("%s: %q names a level by its id", fe.Field, fe.Message)
+			}
+		}
+	}
+	if msgs := lantern.ErrorFields(err); len(msgs) == 0 {
+		t.Fatalf("no problems")
 	}
 }
