@@ -16,10 +16,10 @@ var typedField = regexp.MustCompile(`\{\{-?\s*(\$[A-Za-z]*)?\.(Gender|Ethnicity|
 // as words (a path), or already words (a view model's string label).
 var rawAllowed = []string{
 	`action="/children/{{$c.ID}}/{{.Data.Kind}}/new"`, // the list's path
-	`{{.Data.Kind}} from {{datetime`,                 // missingEpisodeView.Kind is "Missing" or "Absent"
+	`{{.Data.Kind}} from {{datetime`,                  // missingEpisodeView.Kind is "Missing" or "Absent"
 	`<dd class="govuk-summary-list__value">{{.Data.Kind}}</dd>`,
-	`{{.Date}}: {{.Level}}`,                          // chartPoint.Level is the level's label
-	`{{.Name}}{{with .Role}}, {{.}}{{end}}`,          // a professional's role is free text
+	`{{.Date}}: {{.Level}}`,                 // chartPoint.Level is the level's label
+	`{{.Name}}{{with .Role}}, {{.}}{{end}}`, // a professional's role is free text
 }
 
 // TestTemplatesPrintNoRawTypedValues: every typed value a template prints
