@@ -72,6 +72,22 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f%%", *p)
 	},
+	// describedBy is a form control's aria-describedby, naming its hint
+	// (when it has one) and its error message (when there is one), as the
+	// GOV.UK pattern has it: name-hint, name-error.
+	"describedBy": func(p *page, name string, hint bool) template.HTMLAttr {
+		var ids []string
+		if hint {
+			ids = append(ids, name+"-hint")
+		}
+		if p.ErrorFor(name) != "" {
+			ids = append(ids, name+"-error")
+		}
+		if len(ids) == 0 {
+			return ""
+		}
+		return template.HTMLAttr(` aria-describedby="` + template.HTMLEscapeString(strings.Join(ids, " ")) + `"`)
+	},
 	"roleLabel": func(r lantern.Role) string { return r.Label() },
 	"kindLabel": func(k lantern.AgencyKind) string { return k.Label() },
 }

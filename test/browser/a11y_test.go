@@ -1,0 +1,67 @@
+package browser_test
+
+import (
+	"testing"
+
+	"lantern"
+	"lantern/app/apptest"
+	"lantern/store/storetest"
+)
+
+// TestErrorsDescribeTheirFields sends several forms empty and checks, on
+// each, that every error message is tied to its field: the field's (or its
+// fieldset's) aria-describedby names the message's id, and its hint's
+// (checkPage checks that on every page; here it is asserted on forms that
+// certainly show errors).
+func TestErrorsDescribeTheirFields(t *testing.T) {
+	needBrowser(t)
+	t.Parallel()
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			srv := apptest.Start(t, d, apptest.Options{})
+			sw := srv.Fixture.SocialWorker
+			dob, err := lantern.ParseDate("2011-09-02")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := srv.Store.CreateChild(storetest.As(sw), lantern.ChildInput{GivenName: "Dee", FamilyName: "Scribed", DateOfBirth: dob, Gender: "female"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := openTab(t, srv.URL, nil)
+			b.enrol(sw.Email, storetest.Password)
+			child := "/children/" + c.ID
+			for _, tc := range []struct {
+				form, submit string
+				fill         map[string]string
+			}{
+				{"/children/new", "", nil},
+				{child + "/concerns/new", "", nil},
+				{child + "/missing-episodes/new", "", nil},
+				{child + "/referrals/new", "", nil},
+				{child + "/s47-enquiries/new", "", nil},
+				{child + "/edit", "", map[string]string{"given_name": "", "dob-day": "31", "dob-month": "2"}},
+				{"/meetings/new?child_id=" + c.ID, `main form button[name=send][value="0"]`, nil},
+				{child + "/assessments/new", `main form button[value=check]`, map[string]string{"on-day": "99", "on-month": "1", "on-year": "2026"}},
+				{child + "/agencies", `main form[action$="/agencies"] button[type=submit]`, nil},
+			} {
+				form, submit := tc.form, tc.submit
+				if submit == "" {
+					submit = `main form button[type=submit]`
+				}
+				b.wantStatus(form, b.navigate(form), 200)
+				for name, v := range tc.fill {
+					b.fill(name, v)
+				}
+				b.wantStatus("send "+form+" empty", b.click(submit), 422)
+				errs := eval[int](b, `document.querySelectorAll('.govuk-form-group .govuk-error-message').length`)
+				tied := eval[int](b, `[...document.querySelectorAll('.govuk-form-group .govuk-error-message')].filter(e => e.id &&
+					document.querySelector('[aria-describedby~="' + e.id + '"]')).length`)
+				if errs == 0 || tied != errs {
+					t.Errorf("%s: %d of %d error messages are in a field's aria-describedby", form, tied, errs)
+				}
+				b.checkPage(form + " with errors")
+			}
+		})
+	}
+}
