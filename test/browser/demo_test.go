@@ -31,6 +31,16 @@ func TestDemoBanner(t *testing.T) {
 		for _, c := range eval[[]string](b, bannerContrastJS) {
 			t.Errorf("%s page: demonstration banner: %s", page, c)
 		}
+		// It, and the line saying who is signed in, are in a landmark (the
+		// page's banner), not loose between landmarks.
+		for _, sel := range []string{".app-demo-banner", ".app-signed-in"} {
+			if eval[bool](b, `!!document.querySelector('`+sel+`')`) && !eval[bool](b, `!!document.querySelector('`+sel+`').closest('header, nav, main, footer, [role]')`) {
+				t.Errorf("%s page: %s is outside every landmark", page, sel)
+			}
+		}
+		if page != "sign in" && !eval[bool](b, `!!document.querySelector('body > header .app-signed-in')`) {
+			t.Errorf("%s page: no signed-in line in the page's header", page)
+		}
 	}
 	b.wantStatus("sign-in page", b.navigate("/sign-in"), 200)
 	wantBanner("sign in")
