@@ -3,9 +3,12 @@ package browser_test
 import (
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"lantern"
 	"lantern/app/apptest"
 	"lantern/store/storetest"
+	"lantern/toolkit"
 )
 
 // TestErrorsDescribeTheirFields sends several forms empty and checks, on
@@ -64,4 +67,54 @@ func TestErrorsDescribeTheirFields(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestChildPageReflows: at 320 CSS pixels wide (WCAG 1.4.10, reflow) the
+// child's page, with its chart of levels, scrolls only up and down: the
+// chart shrinks to the width it has, and nothing is wider than the window.
+func TestChildPageReflows(t *testing.T) {
+	needBrowser(t)
+	t.Parallel()
+	srv := apptest.Start(t, "sqlite", apptest.Options{})
+	sw := srv.Fixture.SocialWorker
+	dob, err := lantern.ParseDate("2011-09-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := srv.Store.CreateChild(storetest.As(sw), lantern.ChildInput{GivenName: "Rey", FamilyName: "Flow", DateOfBirth: dob, Gender: "female"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ids := range [][]string{{"sign.missing"}, {"sign.missing", "sign.associates-victims"}} {
+		ev := map[string]string{}
+		if len(ids) > 1 {
+			ev["sign.associates-victims"] = "Seen with them"
+		}
+		if _, err := srv.Store.CreateAssessment(storetest.As(sw), c.ID, "", toolkit.AssessmentInput{
+			Answers:  toolkit.Input{AssessedOn: lantern.Date{Year: 2026, Month: 10, Day: 1 + i}, Indicators: ids},
+			Evidence: ev, Analysis: "Reflow"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := openTab(t, srv.URL, nil)
+	b.enrol(sw.Email, storetest.Password)
+	b.do(chromedp.EmulateViewport(320, 900))
+	b.wantStatus("child page", b.navigate("/children/"+c.ID), 200)
+	if w := eval[float64](b, `document.querySelector('svg.app-chart').getBoundingClientRect().width`); w > 320 || w < 100 {
+		t.Errorf("at 320 px the chart is %.0f px wide", w)
+	}
+	wide := eval[[]string](b, `(() => {
+  const out = [], W = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > W) out.push('the page is ' + document.documentElement.scrollWidth + ' px wide');
+  for (const el of document.querySelectorAll('main *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > W + 1 && getComputedStyle(el).position !== 'absolute' && !el.closest('.app-scroll-x'))
+      out.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '') + ' ends at ' + Math.round(r.right));
+  }
+  return out.slice(0, 10);
+})()`)
+	for _, w := range wide {
+		t.Errorf("at 320 px: %s", w)
+	}
+	b.checkPage("child page at 320 px")
 }
