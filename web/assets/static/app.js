@@ -17,3 +17,12 @@ document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initGovUKFrontend()
 initMoJFrontend()
+
+// After "Check the suggested level" the page's address ends #result: move
+// focus to the result (it has tabindex=-1), so that a screen reader reads it
+// and the keyboard goes on from it. Without this script the browser still
+// scrolls to it, and it is first on the page.
+const result = location.hash === '#result' ? document.getElementById('result') : null
+if (result) {
+  result.focus()
+}
