@@ -126,6 +126,8 @@ var routeTable = map[string]route{
 	"POST /account/tokens":             {account, change, onSelf},
 	"POST /account/tokens/{id}/revoke": {account, change, onSelf}, // the store: the token's owner, or an administrator
 	"POST /account/password":           {account, change, onSelf},
+	"POST /session/extend":             {account, change, onSelf}, // more time before the idle timeout
+	"GET /session/held":                {account, read, onSelf},   // a form sent as the session ended, back to its writer
 	"GET /api/v1/me":                   {account, read, onSelf},
 	"GET /api/v1/agencies":             {agencies, list, onArea},
 

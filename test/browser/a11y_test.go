@@ -1,7 +1,10 @@
 package browser_test
 
 import (
+	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -117,4 +120,45 @@ func TestChildPageReflows(t *testing.T) {
 		t.Errorf("at 320 px: %s", w)
 	}
 	b.checkPage("child page at 320 px")
+}
+
+// TestTimeoutWarning: two minutes before the idle timeout a GOV.UK-styled
+// dialog says so, with focus in it, and "Stay signed in" gives more time
+// (a POST that extends the session) and closes it. The seconds left are
+// read from the page, so the test shortens them there.
+func TestTimeoutWarning(t *testing.T) {
+	needBrowser(t)
+	t.Parallel()
+	srv := apptest.Start(t, "sqlite", apptest.Options{})
+	b := openTab(t, srv.URL, nil)
+	b.enrol(srv.Fixture.SocialWorker.Email, storetest.Password)
+	b.wantStatus("children", b.navigate("/children"), 200)
+	if got := b.text("#session-expiry"); !strings.Contains(got, "you will be signed out at") {
+		t.Errorf("the page does not say when the session ends: %q", got)
+	}
+	if eval[bool](b, `document.getElementById('timeout-warning').open`) {
+		t.Fatalf("the warning shows at once")
+	}
+	eval[chromedp.Void](b, `document.getElementById('session-expiry').dataset.seconds = '119'`)
+	wait := func(js string) bool {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		defer cancel()
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(5*time.Second)))
+		return err == nil
+	}
+	if !wait(`document.getElementById('timeout-warning').open`) {
+		t.Fatalf("no warning two minutes before the timeout")
+	}
+	if got := b.text("#timeout-warning h2"); got != "You will be signed out soon" {
+		t.Errorf("the warning's heading is %q", got)
+	}
+	if !eval[bool](b, `document.getElementById('timeout-warning').contains(document.activeElement)`) {
+		t.Errorf("focus is not in the warning")
+	}
+	b.checkPage("the timeout warning")
+	b.press(`#timeout-extend`)
+	if !wait(`!document.getElementById('timeout-warning').open`) {
+		t.Fatalf("Stay signed in did not close the warning")
+	}
+	b.noProblems("after staying signed in")
 }
