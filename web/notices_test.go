@@ -14,19 +14,7 @@ import (
 // shown.
 func TestNoticesShowNoTextFromTheAddress(t *testing.T) {
 	t.Parallel()
-	e := startEnv(t, "sqlite", apptest.Options{})
-	c := e.createChild(e.f.SocialWorker, "Ava", "Stone")
-	r := e.as(e.f.SocialWorker, "POST", "/api/v1/meetings", `{"kind": "cse-strategy", "child_ids": ["`+c.ID+`"],
-		"starts_at": "2026-11-30T10:00:00Z", "ends_at": "2026-11-30T11:00:00Z", "location": "Room 1"}`)
-	if r.status != 201 {
-		t.Fatalf("arrange a meeting: %d %s", r.status, r.body)
-	}
-	var m struct{ ID string }
-	if err := json.Unmarshal(r.body, &m); err != nil {
-		t.Fatal(err)
-	}
-	b := newBrowser(t, e.srv)
-	b.enrol(e.f.SocialWorker.Email)
+	_, m, b := noticeMeeting(t)
 	lure := "Your session has ended: sign in again at lantern-login.example.net"
 	for _, done := range []string{"invitations", "distributed"} {
 		page := b.get("/meetings/" + m.ID + "?done=" + done + "&sent=" + url.QueryEscape(lure) + "&failed=" + url.QueryEscape(lure))
@@ -63,19 +51,7 @@ func bannerOf(body, msg string) string {
 // success banner, which says all went well.
 func TestWarningsAreNotSuccess(t *testing.T) {
 	t.Parallel()
-	e := startEnv(t, "sqlite", apptest.Options{})
-	c := e.createChild(e.f.SocialWorker, "Ava", "Stone")
-	r := e.as(e.f.SocialWorker, "POST", "/api/v1/meetings", `{"kind": "cse-strategy", "child_ids": ["`+c.ID+`"],
-		"starts_at": "2026-11-30T10:00:00Z", "ends_at": "2026-11-30T11:00:00Z", "location": "Room 1"}`)
-	if r.status != 201 {
-		t.Fatalf("arrange a meeting: %d %s", r.status, r.body)
-	}
-	var m struct{ ID string }
-	if err := json.Unmarshal(r.body, &m); err != nil {
-		t.Fatal(err)
-	}
-	b := newBrowser(t, e.srv)
-	b.enrol(e.f.SocialWorker.Email)
+	e, m, b := noticeMeeting(t)
 	for _, tc := range []struct{ query, msg, want string }{
 		{"done=invitations&email=off&sent=0&failed=0", "Email is not set up on this Lantern", "important"},
 		{"done=distributed&email=off&sent=0&failed=0", "email is not set up on this Lantern", "important"},
@@ -98,4 +74,24 @@ func TestWarningsAreNotSuccess(t *testing.T) {
 	if got := bannerOf(string(page.body), msg); got != "important" {
 		t.Errorf("link-failed: in the %q banner, want important", got)
 	}
+}
+
+// noticeMeeting starts a server with a meeting arranged, and the social
+// worker signed in who arranged it.
+func noticeMeeting(t *testing.T) (*env, struct{ ID string }, *browser) {
+	t.Helper()
+	e := startEnv(t, "sqlite", apptest.Options{})
+	c := e.createChild(e.f.SocialWorker, "Ava", "Stone")
+	r := e.as(e.f.SocialWorker, "POST", "/api/v1/meetings", `{"kind": "cse-strategy", "child_ids": ["`+c.ID+`"],
+		"starts_at": "2026-11-30T10:00:00Z", "ends_at": "2026-11-30T11:00:00Z", "location": "Room 1"}`)
+	if r.status != 201 {
+		t.Fatalf("arrange a meeting: %d %s", r.status, r.body)
+	}
+	var m struct{ ID string }
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, e.srv)
+	b.enrol(e.f.SocialWorker.Email)
+	return e, m, b
 }

@@ -26,14 +26,7 @@ func TestErrorsDescribeTheirFields(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			srv := apptest.Start(t, d, apptest.Options{})
 			sw := srv.Fixture.SocialWorker
-			dob, err := lantern.ParseDate("2011-09-02")
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := srv.Store.CreateChild(storetest.As(sw), lantern.ChildInput{GivenName: "Dee", FamilyName: "Scribed", DateOfBirth: dob, Gender: "female"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := a11yChild(t, srv, "Dee", "Scribed")
 			b := openTab(t, srv.URL, nil)
 			b.enrol(sw.Email, storetest.Password)
 			child := "/children/" + c.ID
@@ -80,14 +73,7 @@ func TestChildPageReflows(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t, "sqlite", apptest.Options{})
 	sw := srv.Fixture.SocialWorker
-	dob, err := lantern.ParseDate("2011-09-02")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := srv.Store.CreateChild(storetest.As(sw), lantern.ChildInput{GivenName: "Rey", FamilyName: "Flow", DateOfBirth: dob, Gender: "female"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := a11yChild(t, srv, "Rey", "Flow")
 	for i, ids := range [][]string{{"sign.missing"}, {"sign.missing", "sign.associates-victims"}} {
 		ev := map[string]string{}
 		if len(ids) > 1 {
@@ -161,4 +147,16 @@ func TestTimeoutWarning(t *testing.T) {
 		t.Fatalf("Stay signed in did not close the warning")
 	}
 	b.noProblems("after staying signed in")
+}
+
+// a11yChild records a child, born 2 September 2011, as the fixture's
+// social worker.
+func a11yChild(t *testing.T, srv *apptest.Server, given, family string) *lantern.Child {
+	t.Helper()
+	c, err := srv.Store.CreateChild(storetest.As(srv.Fixture.SocialWorker), lantern.ChildInput{GivenName: given, FamilyName: family,
+		DateOfBirth: lantern.Date{Year: 2011, Month: 9, Day: 2}, Gender: "female"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

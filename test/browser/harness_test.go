@@ -424,7 +424,11 @@ func (m *monitor) handle(ev any) {
 		}
 	case *log.EventEntryAdded:
 		e := ev.Entry
-		if e.Level == log.EntryLevelError && !(e.Source == log.EntrySourceNetwork && m.docErrors[e.URL]) {
+		// A page's own error status (a form with errors is 422) is the
+		// test's to judge; the log names it with the address's #fragment,
+		// which the response's address lacks.
+		doc, _, _ := strings.Cut(e.URL, "#")
+		if e.Level == log.EntryLevelError && !(e.Source == log.EntrySourceNetwork && m.docErrors[doc]) {
 			m.add("browser log (%s): %s %s", e.Source, e.Text, e.URL)
 		}
 	case *runtime.EventBindingCalled:
