@@ -126,6 +126,28 @@ type MeetingSummary struct {
 	Children []MeetingChild `json:"children"`
 }
 
+// ComingUp is whether a meeting belongs in a list of meetings still to
+// come: it has not ended and is neither held nor recorded as not taking
+// place. A meeting held earlier today is not coming up; a cancelled one
+// still to come is, so that no one goes to it.
+func (m *MeetingSummary) ComingUp(now time.Time) bool {
+	return m.EndsAt.After(now) && m.Status != MeetingHeld && m.Status != MeetingNotHeld
+}
+
+// SplitComingUp divides meetings from the start of today on, in order of
+// starting, into those coming up and those past (latest first), by
+// ComingUp.
+func SplitComingUp(ms []*MeetingSummary, now time.Time) (coming, past []*MeetingSummary) {
+	for _, m := range ms {
+		if m.ComingUp(now) {
+			coming = append(coming, m)
+		} else {
+			past = append([]*MeetingSummary{m}, past...)
+		}
+	}
+	return coming, past
+}
+
 // Owner is someone who may own a meeting's action.
 type Owner struct {
 	ID, Name, Agency string

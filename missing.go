@@ -253,10 +253,26 @@ type MissingMonth struct {
 
 // MissingCounts are a month's counts for a group of children.
 type MissingCounts struct {
-	Episodes        int      `json:"episodes"`
-	Children        int      `json:"children"`
-	RepeatChildren  int      `json:"repeat_children"` // two or more episodes in the month
-	Returns         int      `json:"returns"`
-	InterviewsIn72h int      `json:"interviews_within_72h"`
-	PercentIn72h    *float64 `json:"percent_interviews_within_72h"`
+	Episodes        int `json:"episodes"`
+	Children        int `json:"children"`
+	RepeatChildren  int `json:"repeat_children"` // two or more episodes in the month
+	Returns         int `json:"returns"`
+	InterviewsIn72h int `json:"interviews_within_72h"`
+	// ReturnsDue are the returns whose interview is decided: held within
+	// 72 hours, recorded (held late or not held), or not recorded with the
+	// 72 hours passed. The per cent is of these: a return whose 72 hours
+	// are still running is not late yet (docs/pathway.md).
+	ReturnsDue   int      `json:"returns_due"`
+	PercentIn72h *float64 `json:"percent_interviews_within_72h"`
+}
+
+// ReturnInterviewOutcome says whether a return counts towards the per cent
+// of return interviews held within 72 hours, as of now, and whether it
+// counts as within. returned is when the child returned; recorded is
+// whether an interview (held or not) has been recorded; held is when it
+// was held, if it was.
+func ReturnInterviewOutcome(returned time.Time, recorded bool, held *time.Time, now time.Time) (due, within bool) {
+	deadline := returned.Add(72 * time.Hour)
+	within = held != nil && !held.After(deadline)
+	return within || recorded || now.After(deadline), within
 }

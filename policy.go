@@ -44,6 +44,8 @@ const (
 	ResInfoRequest    Resource = "information-request" // the front door's question to an agency, for the agency asked
 	ResConsultation   Resource = "consultation"        // advice from the front door about a child not named
 	ResDuplicate      Resource = "possible-duplicate"  // two records that may be one child, found by a search of every record
+	ResStatutory      Resource = "statutory-event"     // children's social care's own statutory work: s47 enquiries and social work assessments
+	ResAllocation     Resource = "case-allocation"     // whether a child's case is open to children's social care, and its allocated social worker
 )
 
 // Action is what is done to a resource.
@@ -126,6 +128,9 @@ var (
 	anyRel   = []Relation{RelInvolved, RelOther}
 	coord    = []Role{RoleCSECoordinator}
 	managers = []Role{RoleManager}
+	// cscCase is children's social care's casework: its social workers and
+	// managers, on any child, and the CSE coordinator.
+	cscCase = []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}}
 )
 
 // onChildren is who may take an action on children's records, given the
@@ -180,6 +185,9 @@ var Policy = []Rule{
 	{ResEvent, ActRead, onChildren(caseRoles), "You cannot see this record"},
 	{ResEvent, ActCreate, onChildren(editRoles), "You cannot record this for a child"},
 	{ResEvent, ActChange, onChildren(editRoles), "You cannot change this record"},
+	{ResStatutory, ActCreate, cscCase, "Only children's social care can record s47 enquiries and social work assessments"},
+	{ResStatutory, ActChange, cscCase, "Only children's social care can complete s47 enquiries"},
+	{ResAllocation, ActChange, cscCase, "Only children's social care can open a case or allocate its social worker"},
 	{ResEpisode, ActRead, onChildren(caseRoles), "You cannot see this episode"},
 	{ResEpisode, ActCreate, onChildren(editRoles), "You cannot record missing episodes"},
 	{ResEpisode, ActChange, onChildren(editRoles), "You cannot change this episode"},

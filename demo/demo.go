@@ -133,9 +133,23 @@ func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 		}
 		u := creators[i%len(creators)]
 		actx := lantern.NewContextWithRequest(lantern.NewContextWithUser(ctx, u), lantern.RequestInfo{Why: "demo data"})
+		// Only children's social care opens a case: a child another agency
+		// recorded is opened by the social worker.
+		open := in.OpenCase && !lantern.Allowed(u, lantern.ResAllocation, lantern.ActChange, lantern.RelInvolved)
+		if open {
+			in.OpenCase = false
+		}
 		c, err := st.CreateChild(actx, in)
 		if err != nil {
 			return nil, fmt.Errorf("child %d: %w", i, err)
+		}
+		if open {
+			sw := byRole[lantern.RoleSocialWorker]
+			in.OpenCase = true
+			swctx := lantern.NewContextWithRequest(lantern.NewContextWithUser(ctx, sw), lantern.RequestInfo{Why: "demo data"})
+			if c, err = st.UpdateChild(swctx, c.ID, c.Version, in); err != nil {
+				return nil, fmt.Errorf("child %d: open the case: %w", i, err)
+			}
 		}
 		if i%4 == 3 {
 			continue // some children have no concern yet

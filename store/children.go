@@ -71,6 +71,9 @@ func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lanter
 	if err := in.Validate(lantern.Today(now)); err != nil {
 		return nil, err
 	}
+	if err := allocationProblems(ctx, nil, in); err != nil {
+		return nil, err
+	}
 	c := &lantern.Child{ID: newID(), GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth,
 		Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{},
 		ChildDetails: in.ChildDetails}
@@ -242,6 +245,31 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// allocationProblems refuses a change of whether the case is open, or of
+// its allocated social worker, by someone the policy does not let make it
+// (ResAllocation): 422 naming each such field, so that a form that does not
+// show them, and an API client, are told which (docs/access.md). cur is
+// nil for a new record, whose case is closed and unallocated.
+func allocationProblems(ctx context.Context, cur *lantern.Child, in lantern.ChildInput) error {
+	var was lantern.ChildDetails
+	rel := lantern.RelInvolved // a new record's maker is involved with it
+	u := lantern.UserFromContext(ctx)
+	if cur != nil {
+		was, rel = cur.ChildDetails, lantern.ChildRelation(u, cur.AgencyIDs)
+	}
+	if lantern.IsSystem(ctx) || lantern.Allowed(u, lantern.ResAllocation, lantern.ActChange, rel) {
+		return nil
+	}
+	var p lantern.Problems
+	if in.OpenCase != was.OpenCase {
+		p.Add("open_case", "Only children's social care can say whether the case is open")
+	}
+	if in.AllocatedSocialWorkerID != was.AllocatedSocialWorkerID {
+		p.Add("allocated_social_worker_id", "Only children's social care can allocate the social worker")
+	}
+	return p.Err()
+}
+
 // UpdateChild changes a child's details if version is current. A stale
 // version gets ECONFLICT carrying the record as it now is.
 func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lantern.ChildInput) (*lantern.Child, error) {
@@ -262,6 +290,9 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 		}
 		if cur.Version != version {
 			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this record while you were editing it", Current: cur}
+		}
+		if err := allocationProblems(ctx, cur, in); err != nil {
+			return err
 		}
 		if in.AllocatedSocialWorkerID != cur.AllocatedSocialWorkerID {
 			if err := checkSocialWorker(ctx, tx, in.AllocatedSocialWorkerID); err != nil {

@@ -367,7 +367,7 @@ func (s *Store) RecordSWAssessment(ctx context.Context, childID string, a *lante
 		a.CompletedAt = &t
 	}
 	err := s.write(ctx, func(tx *tx) error {
-		child, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate)
+		child, err := s.eventChild(ctx, tx, childID, lantern.ResStatutory, lantern.ActCreate)
 		if err != nil {
 			return err
 		}
@@ -480,7 +480,7 @@ func (s *Store) RecordS47(ctx context.Context, childID string, e *lantern.S47Enq
 		e.CompletedAt = &t
 	}
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActCreate); err != nil {
+		if _, err := s.eventChild(ctx, tx, childID, lantern.ResStatutory, lantern.ActCreate); err != nil {
 			return err
 		}
 		var sd any
@@ -524,7 +524,7 @@ func (s *Store) CompleteS47(ctx context.Context, childID, id string, version int
 	at := c.CompletedAt.UTC().Truncate(time.Microsecond)
 	var out *lantern.S47Enquiry
 	err := s.write(ctx, func(tx *tx) error {
-		if _, err := s.eventChild(ctx, tx, childID, lantern.ResEvent, lantern.ActChange); err != nil {
+		if _, err := s.eventChild(ctx, tx, childID, lantern.ResStatutory, lantern.ActChange); err != nil {
 			return err
 		}
 		e, err := scanS47(tx.QueryRowContext(ctx, `SELECT `+s47Cols+` FROM s47_enquiries WHERE id = $1 AND child_id = $2`, id, childID))

@@ -12,9 +12,22 @@ import (
 	"lantern"
 )
 
-// CreateMeeting arranges a meeting about children the caller may see.
-func (s *Store) CreateMeeting(ctx context.Context, in lantern.MeetingInput) (*lantern.Meeting, error) {
-	u := lantern.UserFromContext(ctx)
+// CheckMeeting names every problem with a meeting to arrange without
+// arranging it: the form's own checks failed, and the person should see the
+// rest at the same time.
+func (s *Store) CheckMeeting(ctx context.Context, in lantern.MeetingInput) error {
+	p := meetingProblems(&in)
+	if _, err := s.resolveInvitees(ctx, s.db, in.Invitees); lantern.ErrorCode(err) == lantern.EINVALID {
+		p = append(p, lantern.ErrorFields(err)...)
+	} else if err != nil {
+		return err
+	}
+	return p.Err()
+}
+
+// meetingProblems are the checks of a meeting's details that need no
+// reading.
+func meetingProblems(in *lantern.MeetingInput) lantern.Problems {
 	var p lantern.Problems
 	if !in.Kind.Valid() {
 		p.Add("kind", "The kind must be one of "+lantern.OneOf(lantern.MeetingKinds))
@@ -29,8 +42,14 @@ func (s *Store) CreateMeeting(ctx context.Context, in lantern.MeetingInput) (*la
 	if in.Participation != nil {
 		in.Participation.Check(&p)
 	}
-	if err := p.Err(); err != nil {
-		return nil, err
+	return p
+}
+
+// CreateMeeting arranges a meeting about children the caller may see.
+func (s *Store) CreateMeeting(ctx context.Context, in lantern.MeetingInput) (*lantern.Meeting, error) {
+	u := lantern.UserFromContext(ctx)
+	if p := meetingProblems(&in); len(p) > 0 {
+		return nil, s.CheckMeeting(ctx, in) // these and the invitees' together
 	}
 	if err := may(ctx, lantern.ResMeeting, lantern.ActCreate); err != nil {
 		return nil, err

@@ -353,7 +353,8 @@ func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]la
 	if to.Before(from) {
 		return nil, lantern.Invalid(lantern.FieldError{Field: "to", Message: "The end of the period must be on or after its start"})
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT e.child_id, e.looked_after, e.missing_from, e.returned_at, ri.held_at
+	now := s.Now()
+	rows, err := s.db.QueryContext(ctx, `SELECT e.child_id, e.looked_after, e.missing_from, e.returned_at, ri.id IS NOT NULL, ri.held_at
 		FROM missing_episodes e LEFT JOIN return_interviews ri ON ri.episode_id = e.id
 		WHERE e.missing_from >= $1 AND e.missing_from <= $2`, s.d.ts(from.Time()), s.d.ts(lantern.EndOfDay(to)))
 	if err != nil {
@@ -369,8 +370,9 @@ func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]la
 		var child string
 		var lac bool
 		var from time.Time
+		var recorded bool
 		var returned, held *time.Time
-		if err := rows.Scan(&child, &lac, timeScan{&from}, ntimeScan{&returned}, ntimeScan{&held}); err != nil {
+		if err := rows.Scan(&child, &lac, timeScan{&from}, ntimeScan{&returned}, &recorded, ntimeScan{&held}); err != nil {
 			return nil, internal("missing figures", err)
 		}
 		m := from.In(lantern.London).Format("2006-01")
@@ -387,7 +389,11 @@ func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]la
 			a.children[child]++
 			if returned != nil {
 				a.counts.Returns++
-				if held != nil && !held.After(returned.Add(72*time.Hour)) {
+				due, within := lantern.ReturnInterviewOutcome(*returned, recorded, held, now)
+				if due {
+					a.counts.ReturnsDue++
+				}
+				if within {
 					a.counts.InterviewsIn72h++
 				}
 			}
@@ -409,8 +415,8 @@ func (s *Store) MissingFigures(ctx context.Context, from, to lantern.Date) ([]la
 						into.RepeatChildren++
 					}
 				}
-				if into.Returns > 0 {
-					pc := float64(int(float64(into.InterviewsIn72h)*1000/float64(into.Returns)+0.5)) / 10
+				if into.ReturnsDue > 0 {
+					pc := float64(int(float64(into.InterviewsIn72h)*1000/float64(into.ReturnsDue)+0.5)) / 10
 					into.PercentIn72h = &pc
 				}
 			}

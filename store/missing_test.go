@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -315,26 +316,64 @@ func TestMissingEpisodes(t *testing.T) {
 			}
 			pc := func(v float64) *float64 { return &v }
 			want := []lantern.MissingMonth{
-				{Month: "2026-05", All: lantern.MissingCounts{Episodes: 3, Children: 2, RepeatChildren: 1, Returns: 2, InterviewsIn72h: 1, PercentIn72h: pc(50)},
-					LookedAfter: lantern.MissingCounts{Episodes: 2, Children: 1, RepeatChildren: 1, Returns: 2, InterviewsIn72h: 1, PercentIn72h: pc(50)}},
-				{Month: "2026-06", All: lantern.MissingCounts{Episodes: 1, Children: 1, Returns: 1, PercentIn72h: pc(0)}},
+				{Month: "2026-05", All: lantern.MissingCounts{Episodes: 3, Children: 2, RepeatChildren: 1, Returns: 2, InterviewsIn72h: 1, ReturnsDue: 2, PercentIn72h: pc(50)},
+					LookedAfter: lantern.MissingCounts{Episodes: 2, Children: 1, RepeatChildren: 1, Returns: 2, InterviewsIn72h: 1, ReturnsDue: 2, PercentIn72h: pc(50)}},
+				{Month: "2026-06", All: lantern.MissingCounts{Episodes: 1, Children: 1, Returns: 1, ReturnsDue: 1, PercentIn72h: pc(0)}},
 			}
-			if len(ms) != len(want) {
-				t.Fatalf("figures %+v, want %d months", ms, len(want))
+			checkFigures(t, ms, want)
+		})
+
+		t.Run("figures: a return whose 72 hours are still running is not late", func(t *testing.T) {
+			mgr := storetest.As(caseUser(t, s, "mgr2@csc.example.org", "Max Manager", f.CSC, lantern.RoleManager))
+			was := clock.Now()
+			defer clock.Set(was)
+			clock.Set(london(2027, 2, 11, 10, 0))
+			c := caseChild(t, s, f.SocialWorker, "Rae", "Running", "2012-02-01")
+			episode(t, s, f.SocialWorker, c.ID, "missing", london(2027, 2, 1, 10, 0), ptime(london(2027, 2, 1, 12, 0)))   // 72 hours passed, nothing recorded: late
+			episode(t, s, f.SocialWorker, c.ID, "missing", london(2027, 2, 10, 10, 0), ptime(london(2027, 2, 10, 20, 0))) // 72 hours running: not counted yet
+			notHeld := episode(t, s, f.SocialWorker, c.ID, "missing", london(2027, 2, 10, 21, 0), ptime(london(2027, 2, 10, 22, 0)))
+			if _, err := s.RecordInterview(sw, c.ID, notHeld.ID, lantern.InterviewInput{NotHeldReason: "declined"}); err != nil {
+				t.Fatal(err) // recorded as not held: counted, not within
 			}
-			for i, m := range ms {
-				w := want[i]
-				for _, g := range []struct {
-					name      string
-					got, want lantern.MissingCounts
-				}{{"all", m.All, w.All}, {"looked after", m.LookedAfter, w.LookedAfter}} {
-					gp, wp := g.got.PercentIn72h, g.want.PercentIn72h
-					g.got.PercentIn72h, g.want.PercentIn72h = nil, nil
-					if m.Month != w.Month || g.got != g.want || (gp == nil) != (wp == nil) || (gp != nil && *gp != *wp) {
-						t.Errorf("%s, %s: %+v (per cent %v), want %s %+v (per cent %v)", m.Month, g.name, g.got, gp, w.Month, g.want, wp)
-					}
-				}
+			held := episode(t, s, f.SocialWorker, c.ID, "missing", london(2027, 2, 10, 23, 0), ptime(london(2027, 2, 10, 23, 30)))
+			if _, err := s.RecordInterview(sw, c.ID, held.ID, lantern.InterviewInput{HeldAt: ptime(london(2027, 2, 11, 9, 0)), HeldBy: "Ivy Independent"}); err != nil {
+				t.Fatal(err)
 			}
+			ms, err := s.MissingFigures(mgr, date(t, "2027-02-01"), date(t, "2027-02-28"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pc := func(v float64) *float64 { return &v }
+			checkFigures(t, ms, []lantern.MissingMonth{{Month: "2027-02",
+				All: lantern.MissingCounts{Episodes: 4, Children: 1, RepeatChildren: 1, Returns: 4, InterviewsIn72h: 1, ReturnsDue: 3, PercentIn72h: pc(33.3)}}})
 		})
 	})
+}
+
+// checkFigures compares missing figures, per cents by value.
+func checkFigures(t *testing.T, ms, want []lantern.MissingMonth) {
+	t.Helper()
+	if len(ms) != len(want) {
+		t.Fatalf("figures %+v, want %d months", ms, len(want))
+	}
+	for i, m := range ms {
+		w := want[i]
+		for _, g := range []struct {
+			name      string
+			got, want lantern.MissingCounts
+		}{{"all", m.All, w.All}, {"looked after", m.LookedAfter, w.LookedAfter}} {
+			gp, wp := g.got.PercentIn72h, g.want.PercentIn72h
+			g.got.PercentIn72h, g.want.PercentIn72h = nil, nil
+			if m.Month != w.Month || g.got != g.want || (gp == nil) != (wp == nil) || (gp != nil && *gp != *wp) {
+				t.Errorf("%s, %s: %+v (per cent %s), want %s %+v (per cent %s)", m.Month, g.name, g.got, pcText(gp), w.Month, g.want, pcText(wp))
+			}
+		}
+	}
+}
+
+func pcText(p *float64) string {
+	if p == nil {
+		return "none"
+	}
+	return fmt.Sprint(*p)
 }

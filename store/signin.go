@@ -385,6 +385,9 @@ func (s *Store) FindSession(ctx context.Context, token string) (*Session, error)
 	now := s.now()
 	if now.Sub(seen) > IdleTimeout || now.Sub(created) > AbsoluteTimeout {
 		_, _ = s.wdb.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hash)
+		if stage == StageSignedIn {
+			return nil, &SessionEnded{UserID: userID} // ErrNoSession, saying whose
+		}
 		return nil, ErrNoSession
 	}
 	u, err := s.queryUser(ctx, s.db, "u.id = $1", userID)

@@ -95,7 +95,7 @@ func (d *Definition) Assess(in AssessmentInput, today lantern.Date) (*Assessment
 		text := strings.TrimSpace(in.Evidence[id])
 		switch {
 		case !ticked[id]:
-			p.Add("evidence."+id, fmt.Sprintf("Evidence is given for %q, which is not ticked", truncate(id, 80)))
+			p.Add("evidence."+id, "Evidence is given for "+d.indicatorName(id)+", which is not ticked")
 		case utf8.RuneCountInString(text) > 5000:
 			p.Add("evidence."+id, "Evidence must be 5000 characters or fewer")
 		case text != "":
@@ -105,27 +105,30 @@ func (d *Definition) Assess(in AssessmentInput, today lantern.Date) (*Assessment
 	for _, id := range in.Answers.Indicators {
 		ind := d.index[id]
 		if ind != nil && (ind.Band == BandMedium || ind.Band == BandHigh) && evidence[id] == "" {
-			p.Add("evidence."+id, fmt.Sprintf("Give the evidence for %q (%s)", ind.Text, id))
+			p.Add("evidence."+id, "Give the evidence for “"+ind.Text+"”")
 		}
 	}
 	rec := in.RecordedLevel
 	if rec != "" && !rec.Valid() {
 		p.Add("recorded_level", "The recorded level must be none, vulnerable, emerging, medium or high")
 	}
-	if len(p) > 0 {
-		return nil, p.Err()
-	}
-	res, err := d.Score(in.Answers)
-	if err != nil {
+	// The rationale is checked with the rest, so that every problem shows
+	// at once; it needs the suggestion, so answers the toolkit can score.
+	var res *Result
+	if r, err := d.Score(in.Answers); err == nil {
+		res = r
+	} else if len(p) == 0 {
 		return nil, err
 	}
-	if rec == "" {
+	rationale := strings.TrimSpace(in.OverrideRationale)
+	if res != nil && rec == "" {
 		rec = res.Level
 	}
-	rationale := strings.TrimSpace(in.OverrideRationale)
-	if rec != res.Level && rationale == "" {
-		return nil, lantern.Invalid(lantern.FieldError{Field: "override_rationale",
-			Message: fmt.Sprintf("Explain why you record %s when the toolkit suggests %s", rec, res.Level)})
+	if res != nil && rec.Valid() && rec != res.Level && rationale == "" {
+		p.Add("override_rationale", fmt.Sprintf("Explain why you record %s when the toolkit suggests %s", rec.Label(), res.Level.Label()))
+	}
+	if len(p) > 0 {
+		return nil, p.Err()
 	}
 	if rec == res.Level {
 		rationale = ""

@@ -72,7 +72,7 @@ func (d *Definition) Check(in Input) error {
 		} else if age := lantern.AgeOn(in.DateOfBirth, in.AssessedOn); age >= 18 {
 			p.Add("date_of_birth", fmt.Sprintf("The young person is %d on %s: the toolkit is for children under 18", age, in.AssessedOn))
 		} else if age >= 13 && slices.Contains(in.Indicators, Under13) {
-			p.Add("indicators", fmt.Sprintf("%s is worked out from the date of birth, and the young person is %d on %s", Under13, age, in.AssessedOn))
+			p.Add("indicators", fmt.Sprintf("%s is worked out from the date of birth, and the young person is %d on %s", d.indicatorName(Under13), age, in.AssessedOn.Format()))
 		}
 	}
 	for _, id := range in.Indicators {
@@ -87,6 +87,15 @@ func (d *Definition) Check(in Input) error {
 		p.Add("missing_episodes_90d", "Missing episodes must be a whole number from 0 to 1000")
 	}
 	return p.Err()
+}
+
+// indicatorName is an indicator as a message names it to a person: its
+// text in quotation marks, not its id (an unknown id is not repeated).
+func (d *Definition) indicatorName(id string) string {
+	if ind := d.index[id]; ind != nil {
+		return "“" + ind.Text + "”"
+	}
+	return "an indicator this toolkit does not have"
 }
 
 func truncate(s string, n int) string {

@@ -322,3 +322,53 @@ func TestChildLevelsAreTheLevels(t *testing.T) {
 		t.Fatalf("lantern.ChildLevels %q, toolkit.Levels %q", lantern.ChildLevels, toolkit.Levels)
 	}
 }
+
+// Assess names every problem at once: a level recorded against the
+// suggestion without a rationale is named alongside a missing analysis.
+func TestAssessNamesEveryProblemAtOnce(t *testing.T) {
+	def := toolkit.Builtin()
+	_, err := def.Assess(toolkit.AssessmentInput{Answers: base(), RecordedLevel: toolkit.High}, d("2026-11-22"))
+	var fields []string
+	for _, fe := range lantern.ErrorFields(err) {
+		fields = append(fields, fe.Field)
+	}
+	if !slices.Contains(fields, "analysis") || !slices.Contains(fields, "override_rationale") {
+		t.Errorf("fields %q, want analysis and override_rationale", fields)
+	}
+}
+
+// Messages name indicators and levels in words, never by their ids.
+func TestMessagesNameThingsInWords(t *testing.T) {
+	def := toolkit.Builtin()
+	var medium *toolkit.Indicator
+	for _, g := range [][]toolkit.Indicator{def.Signs} {
+		for i := range g {
+			if g[i].Band == toolkit.BandMedium {
+				medium = &g[i]
+				break
+			}
+		}
+	}
+	if medium == nil {
+		t.Fatal("no medium sign in the built-in toolkit")
+	}
+	in := base(medium.ID)
+	in.DateOfBirth = d("2012-03-01")
+	_, err := def.Assess(toolkit.AssessmentInput{Answers: in, Analysis: "Mine", RecordedLevel: toolkit.None,
+		Evidence: map[string]string{"sign.missing": "Seen"}}, d("2026-11-22"))
+	young := base(toolkit.Under13)
+	_, err13 := def.Score(young)
+	for _, fe := range append(lantern.ErrorFields(err), lantern.ErrorFields(err13)...) {
+		if strings.Contains(fe.Message, "sign.") || strings.Contains(fe.Message, "vuln.") {
+			t.Errorf("%s: %q names an indicator by its id", fe.Field, fe.Message)
+		}
+		for _, l := range toolkit.Levels {
+			if strings.Contains(fe.Message, " "+string(l)+" ") || strings.HasSuffix(fe.Message, " "+string(l)) {
+				t.Errorf("%s: %q names a level by its id", fe.Field, fe.Message)
+			}
+		}
+	}
+	if msgs := lantern.ErrorFields(err); len(msgs) == 0 {
+		t.Fatalf("no problems")
+	}
+}

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"lantern"
+	"lantern/password"
 	"lantern/store"
 )
 
@@ -93,6 +96,13 @@ func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Errors = []lantern.FieldError{{Field: "current_password", Message: "Your current password is not right"}}
+		// The new password's problems too, so that every problem shows at once.
+		if err := password.Check(form.Get("new_password"), u.Email, strings.Split(u.Email, "@")[0], u.Name); err != nil {
+			var pe *password.PolicyError
+			if errors.As(err, &pe) {
+				p.Errors = append(p.Errors, lantern.FieldError{Field: "new_password", Message: pe.Message})
+			}
+		}
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, p, "")
 		return
 	}

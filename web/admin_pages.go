@@ -170,17 +170,22 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
 			p.Notice += ", and emailed a link to set their own password"
 		case "failed":
 			p.Notice += ", but the email with a link to set their password was not sent: send it again below"
+			p.Warning, p.Notice = p.Notice, ""
 		}
 		if u.AwaitingApproval() {
-			p.Notice += ": a second administrator must approve it before it can be used"
+			if p.Warning != "" {
+				p.Warning += ". A second administrator must approve the account before it can be used"
+			} else {
+				p.Notice += ": a second administrator must approve it before it can be used"
+			}
 		}
 	case "link-sent":
 		p.Notice = "A link to set their own password has been emailed to the person"
 	case "link-failed":
-		p.Notice = "The email with a link to set a password was not sent: try again, or set a password for them"
+		p.Warning = "The email with a link to set a password was not sent: try again, or set a password for them"
 	}
-	if u.AwaitingApproval() && p.Notice == "" {
-		p.Notice = "This account waits for a second administrator's approval before it can be used"
+	if u.AwaitingApproval() && p.Notice == "" && p.Warning == "" {
+		p.Warning = "This account waits for a second administrator's approval before it can be used"
 	}
 	s.userFormPage(w, r, http.StatusOK, p, u)
 }

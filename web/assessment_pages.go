@@ -164,7 +164,22 @@ func (s *Server) postAssessmentPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	in, formErrs := AssessmentForm(form, lantern.Today(s.stNow()))
 	if len(formErrs) > 0 {
-		s.renderAssessmentForm(w, r, http.StatusUnprocessableEntity, form, formErrs, nil)
+		// Check the rest too, so that every problem shows at once: the
+		// fields that could not be read are left at their defaults.
+		child, def, err := s.assessmentSubject(r, form)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		v := in
+		v.Answers.FillFromRecord(toolkit.Record{DateOfBirth: child.DateOfBirth, OpenCase: child.OpenCase, LearningDisability: child.LearningDisability})
+		var more error
+		if form.Get("action") == "record" {
+			_, more = def.Assess(v, lantern.Today(s.stNow()))
+		} else {
+			more = def.Check(v.Answers)
+		}
+		s.renderAssessmentFormFor(w, r, http.StatusUnprocessableEntity, form, childErrors(formErrs, more), nil, child, def)
 		return
 	}
 	if form.Get("action") != "record" {

@@ -583,7 +583,7 @@ func TestCasesPages(t *testing.T) {
 				form.Set("action", "record")
 				form.Set("recorded_level", "high")
 				r = b.post(base+"/assessments", form)
-				wantPage(t, r, 422, errorSummary, `href="#override_rationale"`, "Explain why you record high when the toolkit suggests medium")
+				wantPage(t, r, 422, errorSummary, `href="#override_rationale"`, "Explain why you record High risk when the toolkit suggests Medium risk")
 				form.Set("recorded_level", "medium")
 				form.Set("evidence.sign.gangs", " ")
 				r = b.post(base+"/assessments", form)

@@ -82,6 +82,10 @@ type childFormView struct {
 	Child         *lantern.Child // nil when adding
 	SocialWorkers []lantern.Person
 	Ethnicities   []struct{ ID, Group, Label string }
+	// CanAllocate says the viewer may open the case and allocate its social
+	// worker; others are not shown those fields, and the form carries
+	// their values as they are (the store refuses a change, naming them).
+	CanAllocate bool
 }
 
 // renderChildForm shows the add or change form with the choices it needs;
@@ -93,7 +97,12 @@ func (s *Server) renderChildForm(w http.ResponseWriter, r *http.Request, st int,
 		return
 	}
 	p.Nav = "children"
-	p.Data = childFormView{Child: c, SocialWorkers: sws, Ethnicities: lantern.Ethnicities}
+	rel := lantern.RelInvolved // a new record's maker is involved with it
+	if c != nil && c.AgencyIDs != nil {
+		rel = lantern.ChildRelation(p.User, c.AgencyIDs)
+	}
+	p.Data = childFormView{Child: c, SocialWorkers: sws, Ethnicities: lantern.Ethnicities,
+		CanAllocate: lantern.Allowed(p.User, lantern.ResAllocation, lantern.ActChange, rel)}
 	s.render(w, r, st, "child_form", p)
 }
 
@@ -110,6 +119,15 @@ func childErrors(formErrs []lantern.FieldError, err error) []lantern.FieldError 
 		}
 	}
 	return out
+}
+
+// otherChildProblems checks the fields of a child's form whose date of
+// birth could not be read, so that every problem shows at once.
+func (s *Server) otherChildProblems(in lantern.ChildInput) error {
+	in.Normalise()
+	today := lantern.Today(s.stNow())
+	in.DateOfBirth = today // a date Validate takes; the form's own error stands
+	return in.Validate(today)
 }
 
 func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
@@ -132,9 +150,7 @@ func (s *Server) createChildPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(formErrs) > 0 || lantern.ErrorCode(err) == lantern.EINVALID {
 		if len(formErrs) > 0 {
-			// Check the other fields too, so every problem shows at once.
-			in.DateOfBirth = lantern.Date{Year: 2000, Month: 1, Day: 1}
-			err = in.Validate(lantern.Today(s.stNow()))
+			err = s.otherChildProblems(in)
 		}
 		p := s.newPage(r, "Add a child")
 		p.Form = formMap(form)
@@ -158,16 +174,19 @@ type childView struct {
 	// CanEdit says the viewer may change the record; CanMerge, merge it;
 	// CanAllocate, allocate its social worker.
 	CanEdit, CanMerge, CanAllocate bool
-	Chart                          *chart // nil without assessments
-	Assessments                    []*toolkit.Assessment
-	Concerns                       []*lantern.Concern
-	Meetings                       []*lantern.MeetingSummary
-	Tasks                          []*lantern.Task
-	Now                            time.Time
-	Missing                        lantern.Patterns
-	Episodes                       []*lantern.MissingEpisode
-	Events                         *lantern.ChildEvents
-	Lists                          *lantern.ChildLists
+	// CanStatutory says the viewer may record children's social care's
+	// statutory work (s47 enquiries, social work assessments).
+	CanStatutory bool
+	Chart        *chart // nil without assessments
+	Assessments  []*toolkit.Assessment
+	Concerns     []*lantern.Concern
+	Meetings     []*lantern.MeetingSummary
+	Tasks        []*lantern.Task
+	Now          time.Time
+	Missing      lantern.Patterns
+	Episodes     []*lantern.MissingEpisode
+	Events       *lantern.ChildEvents
+	Lists        *lantern.ChildLists
 }
 
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
@@ -212,7 +231,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	rel := lantern.ChildRelation(p.User, c.AgencyIDs)
 	p.Data = childView{Child: c, Age: lantern.AgeOn(c.DateOfBirth, today), CanEdit: lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
 		CanMerge: lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), CanAllocate: lantern.Allowed(p.User, lantern.ResChild, lantern.ActAllocate, rel),
-		Lists: rec.Lists, Events: rec.Events,
+		CanStatutory: lantern.Allowed(p.User, lantern.ResStatutory, lantern.ActCreate, rel),
+		Lists:        rec.Lists, Events: rec.Events,
 		Concerns: rec.Concerns, Assessments: assessments, Tasks: rec.Tasks, Now: now, SocialWorker: swName,
 		Chart: levelChart(assessments), Missing: lantern.EpisodePatterns(episodes, now), Episodes: episodes, Meetings: rec.Meetings}
 	s.render(w, r, http.StatusOK, "child", p)
@@ -243,6 +263,8 @@ func (s *Server) updateChildPage(w http.ResponseWriter, r *http.Request) {
 	var c *lantern.Child
 	if len(formErrs) == 0 {
 		c, err = s.st.UpdateChild(r.Context(), id, version, in)
+	} else {
+		err = s.otherChildProblems(in)
 	}
 	var le *lantern.Error
 	switch {

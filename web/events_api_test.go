@@ -142,7 +142,7 @@ func TestEventsAPI(t *testing.T) {
 			e.clock = clock
 			f := e.f
 			mgr, err := e.srv.Store.CreateUser(sysCtx(), lantern.UserInput{Email: "manager@csc.example.org", Name: "Morgan Manager",
-				AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleManager}})
+				AgencyID: f.CSC.ID, Roles: []lantern.Role{lantern.RoleManager}, Password: storetest.Password})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -540,6 +540,13 @@ func TestEventsAPI(t *testing.T) {
 				}
 				if !found {
 					t.Errorf("no referral-decision row: %s", r.body)
+				}
+				// The page prints the per cent as a number, not the pointer
+				// the row holds it in.
+				page := browserFor(t, e.srv, mgr.Email).get("/reports/timeliness?from=2026-12-29&to=2026-12-29")
+				wantPage(t, page, 200, ">100.0%<")
+				if strings.Contains(string(page.body), "%!") {
+					t.Errorf("the timeliness page prints a formatting error: %s", page.body)
 				}
 				for _, tc := range []struct {
 					query string

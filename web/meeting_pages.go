@@ -109,16 +109,19 @@ type meetingsView struct {
 func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.stNow()
 	today := lantern.Today(now).Time()
-	upcoming, err := s.st.Meetings(r.Context(), lantern.MeetingFilter{From: today, Limit: 100})
+	fromToday, err := s.st.Meetings(r.Context(), lantern.MeetingFilter{From: today, Limit: 100})
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	// Today's meetings that have ended (or are held) are recent, not coming up.
+	upcoming, endedToday := lantern.SplitComingUp(fromToday, now)
 	recent, err := s.st.Meetings(r.Context(), lantern.MeetingFilter{Before: today, Newest: true, Limit: 50})
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	recent = append(endedToday, recent...)
 	p := s.newPage(r, "Meetings")
 	p.Nav = "meetings"
 	p.Data = meetingsView{Upcoming: upcoming, Recent: recent}
@@ -333,10 +336,13 @@ func formWithChecks(form url.Values, names ...string) map[string]string {
 func meetingTimes(p *lantern.Problems, form url.Values) (time.Time, time.Time) {
 	start := formTime(p, form, "starts_at", "the meeting starts", true)
 	endText := strings.TrimSpace(form.Get("ends_at"))
+	c := clockRE.FindStringSubmatch(endText)
 	if start == nil {
+		if c == nil && endText != "" {
+			p.Add("ends_at", "Enter the time the meeting ends on the 24-hour clock, like 11:30")
+		}
 		return time.Time{}, time.Time{}
 	}
-	c := clockRE.FindStringSubmatch(endText)
 	if c == nil {
 		p.Add("ends_at", "Enter the time the meeting ends on the 24-hour clock, like 11:30")
 		return *start, time.Time{}
@@ -368,6 +374,9 @@ func (s *Server) createMeetingPage(w http.ResponseWriter, r *http.Request) {
 	var m *lantern.Meeting
 	if err = p.Err(); err == nil {
 		m, err = s.st.CreateMeeting(r.Context(), in)
+	} else if more := s.st.CheckMeeting(r.Context(), placeholderTimes(in, s.stNow())); lantern.ErrorCode(more) == lantern.EINVALID {
+		// The rest too, so that every problem shows at once.
+		err = lantern.Invalid(childErrors(p, more)...)
 	}
 	if err != nil {
 		if lantern.ErrorCode(err) != lantern.EINVALID {
@@ -393,6 +402,15 @@ func (s *Server) createMeetingPage(w http.ResponseWriter, r *http.Request) {
 		to = "/meetings/" + m.ID + sentQuery(res)
 	}
 	redirect(w, r, to)
+}
+
+// placeholderTimes gives a meeting whose times could not be read times the
+// store takes, so that its checks of the rest do not repeat the form's.
+func placeholderTimes(in lantern.MeetingInput, now time.Time) lantern.MeetingInput {
+	if in.StartsAt.IsZero() || in.EndsAt.IsZero() {
+		in.StartsAt, in.EndsAt = now.Add(time.Hour), now.Add(2*time.Hour)
+	}
+	return in
 }
 
 func sentQuery(res MailResult) string {
@@ -443,13 +461,21 @@ func (s *Server) meetingPageData(r *http.Request, m *lantern.Meeting) (meetingVi
 // sentCounts is ": N. Not sent: M" from the numbers a redirect after
 // sending carries, or "" when they are not numbers: a notice shows no text
 // from the address, which anyone can write into a link (a phishing aid).
-func sentCounts(q url.Values, notSent string) string {
+// sentNotice puts done, with the counts of emails sent and not sent, in the
+// page's success banner, or in its warning banner when some were not sent.
+func sentNotice(p *page, q url.Values, done, notSent string) {
 	sent, err1 := strconv.ParseUint(q.Get("sent"), 10, 16)
 	failed, err2 := strconv.ParseUint(q.Get("failed"), 10, 16)
 	if err1 != nil || err2 != nil {
-		return ""
+		p.Notice = done
+		return
 	}
-	return fmt.Sprintf(": %d. %s: %d", sent, notSent, failed)
+	msg := fmt.Sprintf("%s: %d. %s: %d", done, sent, notSent, failed)
+	if failed > 0 {
+		p.Warning = msg
+	} else {
+		p.Notice = msg
+	}
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
@@ -471,9 +497,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		p.Notice = "The meeting has been arranged"
 	case "invitations":
 		if q.Get("email") == "off" {
-			p.Notice = "Email is not set up on this Lantern: download the calendar file and send it to those invited"
+			p.Warning = "Email is not set up on this Lantern: download the calendar file and send it to those invited"
 		} else {
-			p.Notice = "Invitations sent" + sentCounts(q, "Not sent")
+			sentNotice(p, q, "Invitations sent", "Not sent")
 		}
 	case "changed":
 		p.Notice = "The meeting has been changed: send the update to those invited"
@@ -484,9 +510,10 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 	case "action":
 		p.Notice = "The action is done"
 	case "distributed":
-		p.Notice = "The minutes and toolkit have been shared. Emails sent" + sentCounts(q, "Not sent")
 		if q.Get("email") == "off" {
-			p.Notice = "The shares are recorded, but email is not set up on this Lantern: tell the recipients yourself"
+			p.Warning = "The shares are recorded, but email is not set up on this Lantern: tell the recipients yourself"
+		} else {
+			sentNotice(p, q, "The minutes and toolkit have been shared. Emails sent", "Not sent")
 		}
 	}
 	p.Data = data

@@ -666,3 +666,38 @@ func TestMeetingPagesHeldInvitations(t *testing.T) {
 		})
 	}
 }
+
+// TestMeetingsListToday: a meeting that took place earlier today is listed
+// under "Recent", not "Coming up"; one later today is coming up.
+func TestMeetingsListToday(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			e := startEnv(t, d, apptest.Options{}) // 10:00 on 22 November 2026
+			child := e.createChild(e.f.SocialWorker, "Tia", "Today")
+			arrange := func(h int, where string) {
+				at := time.Date(2026, 11, 22, h, 0, 0, 0, lantern.London)
+				if _, err := e.srv.Store.CreateMeeting(storetest.As(e.f.SocialWorker), lantern.MeetingInput{Kind: "cse-strategy",
+					ChildIDs: []string{child.ID}, StartsAt: at, EndsAt: at.Add(90 * time.Minute), Location: where}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			arrange(7, "Early room")
+			arrange(14, "Afternoon room")
+			r := browserFor(t, e.srv, e.f.SocialWorker.Email).get("/meetings")
+			wantPage(t, r, 200, "Coming up", "Recent")
+			body := string(r.body)
+			coming, recent, ok := strings.Cut(body[strings.Index(body, "Coming up"):], ">Recent<")
+			if !ok {
+				t.Fatalf("no Recent table: %s", body)
+			}
+			if strings.Contains(coming, "Early room") || !strings.Contains(recent, "Early room") {
+				t.Errorf("the meeting held at 07:00 today is not under Recent")
+			}
+			if !strings.Contains(coming, "Afternoon room") || strings.Contains(recent, "Afternoon room") {
+				t.Errorf("the meeting at 14:00 today is not under Coming up")
+			}
+		})
+	}
+}

@@ -140,6 +140,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				ctx = withSession(ctx, c.Value, sess) // part-way through signing in
 			case lantern.ErrorCode(err) == lantern.EUNAUTHORIZED:
 				s.clearCookie(w)
+				var ended *store.SessionEnded
+				if errors.As(err, &ended) {
+					ctx = withEndedUser(ctx, ended.UserID) // a form it sends can be held for them
+				}
 			default:
 				s.error(w, r, err)
 				return

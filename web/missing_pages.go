@@ -22,12 +22,6 @@ func init() {
 	funcs["missingHowLate"] = missingHowLate
 	funcs["missingDuration"] = missingDuration
 	funcs["missingMonthLabel"] = monthLabel
-	funcs["missingPercent"] = func(p *float64) string {
-		if p == nil {
-			return "–"
-		}
-		return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
-	}
 }
 
 func (s *Server) missingPageRoutes() {
@@ -241,6 +235,17 @@ func (s *Server) createEpisodePage(w http.ResponseWriter, r *http.Request) {
 	var e *lantern.MissingEpisode
 	if len(formErrs) == 0 {
 		e, err = s.st.CreateEpisode(r.Context(), c.ID, in)
+	} else {
+		// The rest too, so that every problem shows at once; a time that
+		// could not be read is left to the form's own message.
+		v := in
+		if v.MissingFrom.IsZero() {
+			v.MissingFrom = now
+			if v.ReturnedAt != nil {
+				v.MissingFrom = *v.ReturnedAt
+			}
+		}
+		err = v.Validate(now)
 	}
 	if len(formErrs) > 0 || lantern.ErrorCode(err) == lantern.EINVALID {
 		s.renderEpisodeForm(w, r, http.StatusUnprocessableEntity, c, form, inPageOrder(eventErrors(formErrs, err, nil, missingWhats)))

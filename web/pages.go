@@ -17,6 +17,7 @@ func (s *Server) pageRoutes() {
 	s.handle("GET /sign-in/enrol/qr.png", s.enrolQR)
 	s.handle("POST /sign-in/enrol", s.enrol)
 	s.handle("POST /sign-out", s.signOut)
+	s.sessionPageRoutes()
 	s.handle("GET /set-password/{token}", s.setOwnPasswordPage)
 	s.handle("POST /set-password/{token}", s.setOwnPassword)
 

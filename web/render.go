@@ -12,6 +12,7 @@ import (
 
 	"lantern"
 	"lantern/clocks"
+	"lantern/store"
 	"lantern/toolkit"
 	"lantern/web/assets"
 )
@@ -20,11 +21,12 @@ import (
 var templateFS embed.FS
 
 var funcs = template.FuncMap{
-	"asset":    assets.Path,
-	"date":     func(d lantern.Date) string { return d.Format() },
-	"datetime": localTime,
-	"isodate":  func(t time.Time) string { return t.In(lantern.London).Format(time.RFC3339) },
-	"join":     strings.Join,
+	"asset":     assets.Path,
+	"date":      func(d lantern.Date) string { return d.Format() },
+	"datetime":  localTime,
+	"isodate":   func(t time.Time) string { return t.In(lantern.London).Format(time.RFC3339) },
+	"clockTime": func(t time.Time) string { return t.In(lantern.London).Format("15:04") },
+	"join":      strings.Join,
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict: odd arguments")
@@ -67,6 +69,30 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
+	// percent prints a per cent held as a pointer (nil when there is none
+	// to give) to one decimal, or a dash.
+	"percent": func(p *float64) string {
+		if p == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f%%", *p)
+	},
+	// describedBy is a form control's aria-describedby, naming its hint
+	// (when it has one) and its error message (when there is one), as the
+	// GOV.UK pattern has it: name-hint, name-error.
+	"describedBy": func(p *page, name string, hint bool) template.HTMLAttr {
+		var ids []string
+		if hint {
+			ids = append(ids, name+"-hint")
+		}
+		if p.ErrorFor(name) != "" {
+			ids = append(ids, name+"-error")
+		}
+		if len(ids) == 0 {
+			return ""
+		}
+		return template.HTMLAttr(` aria-describedby="` + template.HTMLEscapeString(strings.Join(ids, " ")) + `"`)
+	},
 	"roleLabel": func(r lantern.Role) string { return r.Label() },
 	"kindLabel": func(k lantern.AgencyKind) string { return k.Label() },
 }
@@ -103,12 +129,23 @@ type page struct {
 	Demo   bool
 	Nav    string // the section of the navigation to mark as current
 	Errors []lantern.FieldError
-	// ErrorTitle is the error summary's heading.
+	// Notice is what was done, in a green success banner.
 	Notice string
-	Data   any
-	Form   map[string]string
+	// Warning is what was not done or needs doing, in GOV.UK's "Important"
+	// notification banner: never green, which says all went well.
+	Warning string
+	Data    any
+	Form    map[string]string
 	// HideNav hides the signed-in navigation (sign-in pages).
 	HideNav bool
+	// SessionEnds is when a signed-in session ends if nothing more is done,
+	// shown on every page (and warned of by app.js); SessionSeconds, in how
+	// many seconds from this page.
+	SessionEnds    time.Time
+	SessionSeconds int
+	// Path is this page's path (no query, which anyone can write), for a
+	// form that comes back to it.
+	Path string
 }
 
 // ErrorFor returns the message for a field, for inline errors.
@@ -144,7 +181,13 @@ func (p *page) Can(what string) bool {
 }
 
 func (s *Server) newPage(r *http.Request, title string) *page {
-	return &page{Title: title, User: lantern.UserFromContext(r.Context()), Demo: s.cfg.Demo}
+	p := &page{Title: title, User: lantern.UserFromContext(r.Context()), Demo: s.cfg.Demo, Path: localPath(r.URL.Path)}
+	if si := sessionFrom(r.Context()); si != nil && si.sess.Stage == store.StageSignedIn && !isAPI(r) {
+		now := s.stNow()
+		p.SessionEnds = sessionEnds(now)
+		p.SessionSeconds = int(p.SessionEnds.Sub(now).Seconds())
+	}
+	return p
 }
 
 // render writes a page; the whole page is rendered before anything is sent,
@@ -202,6 +245,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, st int, err e
 	default:
 		p.Title = "Sorry, there is a problem with the service"
 	}
+	// An error page names nothing of what was asked for: "Stay signed in"
+	// comes back home, so that a hidden record's page is the same as none's.
+	p.Path = "/"
 	s.render(w, r, st, "error", p)
 }
 

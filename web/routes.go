@@ -73,6 +73,7 @@ var (
 	concern     = lantern.ResConcern
 	assessment  = lantern.ResAssessment
 	event       = lantern.ResEvent
+	statutory   = lantern.ResStatutory
 	episode     = lantern.ResEpisode
 	task        = lantern.ResTask
 	involvement = lantern.ResInvolvement
@@ -132,6 +133,8 @@ var routeTable = map[string]route{
 	"POST /account/tokens":             {account, change, onSelf},
 	"POST /account/tokens/{id}/revoke": {account, change, onSelf}, // the store: the token's owner, or an administrator
 	"POST /account/password":           {account, change, onSelf},
+	"POST /session/extend":             {account, change, onSelf}, // more time before the idle timeout
+	"GET /session/held":                {account, read, onSelf},   // a form sent as the session ended, back to its writer
 	"GET /api/v1/me":                   {account, read, onSelf},
 	"GET /api/v1/agencies":             {agencies, list, onArea},
 
@@ -237,11 +240,11 @@ var routeTable = map[string]route{
 	"POST /api/v1/children/{id}/strategy-discussions":    {event, create, onChild},
 	"POST /api/v1/children/{id}/conferences":             {event, create, onChild},
 	"POST /api/v1/children/{id}/core-groups":             {event, create, onChild},
-	"POST /api/v1/children/{id}/social-work-assessments": {event, create, onChild},
-	"POST /api/v1/children/{id}/s47-enquiries":           {event, create, onChild},
-	"PATCH /api/v1/children/{id}/s47-enquiries/{sid}":    {event, change, onChild},
+	"PATCH /api/v1/children/{id}/s47-enquiries/{sid}":    {statutory, change, onChild},
 	"GET /api/v1/children/{id}/protection-plans":         {event, read, onChild},
-	"POST /children/{id}/s47-enquiries/{eid}/complete":   {event, change, onChild},
+	"POST /children/{id}/s47-enquiries/{eid}/complete":   {statutory, change, onChild},
+	"POST /api/v1/children/{id}/social-work-assessments": {statutory, create, onChild},
+	"POST /api/v1/children/{id}/s47-enquiries":           {statutory, create, onChild},
 	"GET /children/{id}/referrals/new":                   {event, create, onChild},
 	"POST /children/{id}/referrals/new":                  {event, create, onChild},
 	"GET /children/{id}/strategy-discussions/new":        {event, create, onChild},
@@ -250,10 +253,10 @@ var routeTable = map[string]route{
 	"POST /children/{id}/conferences/new":                {event, create, onChild},
 	"GET /children/{id}/core-groups/new":                 {event, create, onChild},
 	"POST /children/{id}/core-groups/new":                {event, create, onChild},
-	"GET /children/{id}/social-work-assessments/new":     {event, create, onChild},
-	"POST /children/{id}/social-work-assessments/new":    {event, create, onChild},
-	"GET /children/{id}/s47-enquiries/new":               {event, create, onChild},
-	"POST /children/{id}/s47-enquiries/new":              {event, create, onChild},
+	"GET /children/{id}/social-work-assessments/new":     {statutory, create, onChild},
+	"POST /children/{id}/social-work-assessments/new":    {statutory, create, onChild},
+	"GET /children/{id}/s47-enquiries/new":               {statutory, create, onChild},
+	"POST /children/{id}/s47-enquiries/new":              {statutory, create, onChild},
 	"GET /children/{id}/referrals/{eid}":                 {event, read, onChild},
 	"POST /children/{id}/referrals/{eid}/update":         {event, change, onChild},
 	"GET /children/{id}/strategy-discussions/{eid}":      {event, read, onChild},

@@ -136,6 +136,9 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) bool {
 			redirect(w, r, "/sign-in")
 			return false
 		}
+		if s.holdForm(w, r) {
+			return false // kept for them to send after signing in again
+		}
 		s.error(w, r, &lantern.Error{Code: lantern.EUNAUTHORIZED, Message: "Sign in to continue"})
 		return false
 	}

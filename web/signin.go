@@ -17,8 +17,11 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Sign in")
 	p.HideNav = true
-	if r.URL.Query().Get("done") == "password-set" {
+	switch r.URL.Query().Get("done") {
+	case "password-set":
 		p.Notice = "Your password has been set: sign in with it, then set up two-factor sign-in"
+	case "held":
+		p.Warning = "You were signed out after 30 minutes without activity, so what you sent was not saved. It is kept for you: sign in again and you can send it."
 	}
 	s.render(w, r, http.StatusOK, "signin", p)
 }
@@ -64,7 +67,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	next := "/sign-in/two-factor"
 	switch {
 	case u.MFAExempt && s.cfg.Demo:
-		stage, next = store.StageSignedIn, "/"
+		stage, next = store.StageSignedIn, signedInTo(r)
 	case !u.MFAEnrolled:
 		stage, next = store.StageEnrol, "/sign-in/enrol"
 	}
@@ -133,7 +136,7 @@ func (s *Server) twoFactor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, token)
-	redirect(w, r, "/")
+	redirect(w, r, signedInTo(r))
 }
 
 func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request) {

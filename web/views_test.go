@@ -83,6 +83,7 @@ var viewModels = map[string]any{
 	"timeliness":              timelinessView{},
 	"directory":               directoryView{},
 	"directory_form":          directoryFormView{},
+	"held_form":               heldFormView{},
 }
 
 // TestViewModelFields checks every field path a page's templates read

@@ -20,8 +20,45 @@ lantern_die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
 lantern_is_root() { [ "$(id -u)" -eq 0 ]; }
 
+# The package manager's locks. Another program (unattended-upgrades, an
+# install in another terminal) may hold them for minutes: apt-get then fails
+# at once, so wait for them instead, saying so.
+_lantern_apt_locks=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock)
+
+# Print the first of the locks that a process holds (apt and dpkg take
+# fcntl locks, which /proc/locks lists by inode); fail when none is held.
+_lantern_apt_locked() {
+    local f ino
+    for f in "${_lantern_apt_locks[@]}"; do
+        [ -e "$f" ] || continue
+        ino=$(stat -c %i "$f" 2>/dev/null) || continue
+        if grep -qE "^[0-9]+: .* [0-9a-f]+:[0-9a-f]+:${ino} " /proc/locks 2>/dev/null; then
+            printf '%s\n' "$f"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Wait until no other program holds the package manager's lock, up to
+# LANTERN_APT_LOCK_WAIT seconds (default 600), saying what it waits for.
+lantern_wait_apt_lock() {
+    local max=${LANTERN_APT_LOCK_WAIT:-600} waited=0 f
+    while f=$(_lantern_apt_locked); do
+        if [ "$waited" -ge "$max" ]; then
+            lantern_die "another program still holds $f after ${max}s; let it finish (or stop it) and run this again"
+        fi
+        if [ $((waited % 30)) -eq 0 ]; then
+            lantern_log "waiting for another program to finish with the package manager ($f is locked; ${waited}s of at most ${max}s)"
+        fi
+        sleep 5
+        waited=$((waited + 5))
+    done
+}
+
 # Install Debian packages (root only); runs `apt-get update` at most once per
-# process.
+# process. It waits for another program holding the package manager's lock
+# (and apt-get itself waits too, for one that takes it in between).
 # Output goes to a log that is shown only on failure.
 _lantern_apt_updated=0
 lantern_apt_install() {
@@ -29,9 +66,11 @@ lantern_apt_install() {
     export DEBIAN_FRONTEND=noninteractive
     log=$(mktemp)
     t0=$SECONDS
+    lantern_wait_apt_lock
+    local wait_opt=(-o "DPkg::Lock::Timeout=${LANTERN_APT_LOCK_WAIT:-600}")
     if [ "$_lantern_apt_updated" -eq 0 ]; then
         lantern_log "apt-get update"
-        apt-get update -q >"$log" 2>&1 || rc=$?
+        apt-get "${wait_opt[@]}" update -q >"$log" 2>&1 || rc=$?
         if [ "$rc" -ne 0 ]; then
             sed 's/^/    /' "$log" >&2
             rm -f "$log"
@@ -40,7 +79,8 @@ lantern_apt_install() {
         _lantern_apt_updated=1
     fi
     lantern_log "apt-get install --no-install-recommends $*"
-    apt-get install -y -q --no-install-recommends "$@" </dev/null >"$log" 2>&1 || rc=$?
+    lantern_wait_apt_lock
+    apt-get "${wait_opt[@]}" install -y -q --no-install-recommends "$@" </dev/null >"$log" 2>&1 || rc=$?
     if [ "$rc" -ne 0 ]; then
         tail -n 50 "$log" | sed 's/^/    /' >&2
         rm -f "$log"

@@ -133,6 +133,17 @@ func TestConcernToAssessment(t *testing.T) {
 	if got := b.text("#suggestion .govuk-panel__title"); got != "Suggested level: Medium risk" {
 		t.Errorf("suggestion %q", got)
 	}
+	// The result is where the person is: first on the page, in view, with
+	// focus on it (not 4,000 px down with focus at the top).
+	if got := eval[string](b, `document.activeElement && document.activeElement.id`); got != "result" {
+		t.Errorf("after checking, focus is on %q, want the result", got)
+	}
+	if top := eval[float64](b, `document.getElementById('result').getBoundingClientRect().top`); top < 0 || top > 600 {
+		t.Errorf("after checking, the result is %.0f px from the top of the window", top)
+	}
+	if !strings.HasSuffix(b.where(), "#result") && !eval[bool](b, `location.hash === '#result'`) {
+		t.Errorf("after checking, the address is %s, want it to end #result", b.where())
+	}
 	b.wantStatus("record without evidence or analysis", b.click(`main button[value=record]`), 422)
 	if got := b.title(); !strings.HasPrefix(got, "Error: ") {
 		t.Errorf("title %q", got)

@@ -26,6 +26,21 @@ func TestDemoBanner(t *testing.T) {
 		if !strings.Contains(got, "Demonstration") || !strings.Contains(got, "demonstration data") {
 			t.Errorf("%s page: phase banner %q, want it to say this is demonstration data", page, got)
 		}
+		// Its words are readable: each text node's colour against the
+		// background behind it has at least the WCAG AA contrast of 4.5.
+		for _, c := range eval[[]string](b, bannerContrastJS) {
+			t.Errorf("%s page: demonstration banner: %s", page, c)
+		}
+		// It, and the line saying who is signed in, are in a landmark (the
+		// page's banner), not loose between landmarks.
+		for _, sel := range []string{".app-demo-banner", ".app-signed-in"} {
+			if eval[bool](b, `!!document.querySelector('`+sel+`')`) && !eval[bool](b, `!!document.querySelector('`+sel+`').closest('header, nav, main, footer, [role]')`) {
+				t.Errorf("%s page: %s is outside every landmark", page, sel)
+			}
+		}
+		if page != "sign in" && !eval[bool](b, `!!document.querySelector('body > header .app-signed-in')`) {
+			t.Errorf("%s page: no signed-in line in the page's header", page)
+		}
 	}
 	b.wantStatus("sign-in page", b.navigate("/sign-in"), 200)
 	wantBanner("sign in")
@@ -145,3 +160,33 @@ func TestDemoAccess(t *testing.T) {
 		}
 	}
 }
+
+// bannerContrastJS lists each element of the demonstration banner whose
+// text has a contrast below 4.5 against the first opaque background behind
+// it (axe leaves such text "incomplete" when it cannot be sure, so the test
+// measures it itself).
+const bannerContrastJS = `(() => {
+  const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const bg = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  const banner = document.querySelector('.app-demo-banner');
+  if (!banner) return ['no .app-demo-banner'];
+  for (const el of banner.querySelectorAll('*')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const fg = rgb(getComputedStyle(el).color).slice(0, 3), back = bg(el);
+    const [a, b] = [lum(fg), lum(back)].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    if (ratio < 4.5) out.push(el.className + ': ' + getComputedStyle(el).color + ' on rgb(' + back.join(', ') + '), contrast ' + ratio.toFixed(2));
+  }
+  return out;
+})()`

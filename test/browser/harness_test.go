@@ -294,7 +294,40 @@ func (b *tab) checkPage(name string) {
 	b.t.Helper()
 	b.settled(name)
 	b.axe(name)
+	b.describedBy(name)
 }
+
+// describedBy checks the GOV.UK pattern axe does not: every error message
+// and hint in a form group is named by the aria-describedby of a control
+// (or its fieldset) in that group, so a screen reader reads it with the
+// field.
+func (b *tab) describedBy(name string) {
+	b.t.Helper()
+	for _, m := range eval[[]string](b, describedByJS) {
+		b.t.Errorf("%s page (%s): %s", name, b.where(), m)
+	}
+}
+
+const describedByJS = `(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.govuk-form-group .govuk-error-message, .govuk-form-group .govuk-hint')) {
+    if (el.closest('.govuk-checkboxes__item, .govuk-radios__item')) continue; // an item's own hint: checked below
+    const group = el.closest('.govuk-form-group');
+    const what = el.classList.contains('govuk-hint') ? 'hint' : 'error message';
+    if (!el.id) { out.push(what + ' without an id: ' + el.textContent.trim().slice(0, 80)); continue; }
+    const refs = [...group.querySelectorAll('[aria-describedby]')].filter(c => c.getAttribute('aria-describedby').split(/\s+/).includes(el.id));
+    if (refs.length === 0) out.push(what + ' #' + el.id + ' is not in any control\'s aria-describedby: ' + el.textContent.trim().slice(0, 80));
+  }
+  for (const el of document.querySelectorAll('.govuk-checkboxes__item .govuk-hint, .govuk-radios__item .govuk-hint')) {
+    if (!el.id || !document.querySelector('[aria-describedby~="' + el.id + '"]')) out.push('item hint ' + (el.id || '(no id)') + ' is not in its control\'s aria-describedby');
+  }
+  for (const c of document.querySelectorAll('[aria-describedby]')) {
+    for (const id of c.getAttribute('aria-describedby').split(/\s+/).filter(Boolean)) {
+      if (!document.getElementById(id)) out.push((c.id || c.tagName) + ' is described by #' + id + ', which is not on the page');
+    }
+  }
+  return out;
+})()`
 
 // settled checks that app.js initialised GOV.UK Frontend and that the
 // browser saw no script error, CSP violation or failed request.
@@ -391,7 +424,11 @@ func (m *monitor) handle(ev any) {
 		}
 	case *log.EventEntryAdded:
 		e := ev.Entry
-		if e.Level == log.EntryLevelError && !(e.Source == log.EntrySourceNetwork && m.docErrors[e.URL]) {
+		// A page's own error status (a form with errors is 422) is the
+		// test's to judge; the log names it with the address's #fragment,
+		// which the response's address lacks.
+		doc, _, _ := strings.Cut(e.URL, "#")
+		if e.Level == log.EntryLevelError && !(e.Source == log.EntrySourceNetwork && m.docErrors[doc]) {
 			m.add("browser log (%s): %s %s", e.Source, e.Text, e.URL)
 		}
 	case *runtime.EventBindingCalled:
