@@ -771,7 +771,7 @@ func (s *Server) renderEventRecord(w http.ResponseWriter, r *http.Request, k rec
 			p.Notice = rec.DoneNotice
 		}
 	}
-	if rec.Complete != nil && (c.MergedInto != "" || !lantern.Allowed(p.User, lantern.ResEvent, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs))) {
+	if rec.Complete != nil && (c.MergedInto != "" || !lantern.Allowed(p.User, lantern.ResStatutory, lantern.ActChange, lantern.ChildRelation(p.User, c.AgencyIDs))) {
 		rec.Complete = nil // the form only for those who may send it
 	}
 	p.Data = eventRecordView{Child: c, Record: rec, Now: s.stNow()}
