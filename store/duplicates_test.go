@@ -201,9 +201,14 @@ func TestAllocation(t *testing.T) {
 		coord := caseUser(t, s, "alloc.coord@csc.example.org", "Alloc Coordinator", f.CSC, lantern.RoleCSECoordinator)
 		schoolManager := caseUser(t, s, "alloc.head@riverside.example.org", "Alloc Head", f.School, lantern.RoleManager)
 		sw2 := caseUser(t, s, "alloc.sw2@csc.example.org", "Second Worker", f.CSC, lantern.RoleSocialWorker)
-		c, err := s.CreateChild(storetest.As(f.Teacher), lantern.ChildInput{GivenName: "Ruby", FamilyName: "Alloc", DateOfBirth: date(t, "2012-02-02"),
-			Gender: "female", ChildDetails: lantern.ChildDetails{AllocatedSocialWorkerID: f.SocialWorker.ID}})
+		in := lantern.ChildInput{GivenName: "Ruby", FamilyName: "Alloc", DateOfBirth: date(t, "2012-02-02"), Gender: "female"}
+		c, err := s.CreateChild(storetest.As(f.Teacher), in)
 		if err != nil {
+			t.Fatal(err)
+		}
+		// Only children's social care sets the allocated worker.
+		in.AllocatedSocialWorkerID = f.SocialWorker.ID
+		if c, err = s.UpdateChild(storetest.As(f.SocialWorker), c.ID, c.Version, in); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.CreateReferral(storetest.As(f.SocialWorker), c.ID, &lantern.Referral{ReceivedAt: s.Now(), Method: lantern.ReferralByPhone,

@@ -161,7 +161,7 @@ func TestScoreRefusesBadInput(t *testing.T) {
 		{"unknown indicator", base("sign.missing", "sign.made-up"), "indicators", "sign.made-up"},
 		{"eighteenth birthday on the day", toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2008-11-22")}, "date_of_birth", "18"},
 		{"born after the assessment", toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2026-11-23")}, "date_of_birth", "before"},
-		{"under-13 ticked at 13", toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2013-11-22"), Indicators: []string{toolkit.Under13}}, "indicators", toolkit.Under13},
+		{"under-13 ticked at 13", toolkit.Input{AssessedOn: d("2026-11-22"), DateOfBirth: d("2013-11-22"), Indicators: []string{toolkit.Under13}}, "indicators", "Under 13 years of age"},
 		{"no assessment date", toolkit.Input{DateOfBirth: d("2013-11-22")}, "assessed_on", ""},
 		{"no date of birth", toolkit.Input{AssessedOn: d("2026-11-22")}, "date_of_birth", ""},
 		{"negative age gap", func() toolkit.Input { i := base(); i.PartnerAgeGapYears = ptrF(-1); return i }(), "partner_age_gap_years", ""},

@@ -60,8 +60,11 @@ func TestDuplicatesAndAllocation(t *testing.T) {
 			}
 			create := func(u *lantern.User, given, family, dob string) response {
 				t.Helper()
-				body, _ := json.Marshal(map[string]any{"given_name": given, "family_name": family, "date_of_birth": dob, "gender": "female",
-					"allocated_social_worker_id": f.SocialWorker.ID})
+				in := map[string]any{"given_name": given, "family_name": family, "date_of_birth": dob, "gender": "female"}
+				if u.AgencyID == f.CSC.ID { // only children's social care allocates
+					in["allocated_social_worker_id"] = f.SocialWorker.ID
+				}
+				body, _ := json.Marshal(in)
 				r := e.as(u, "POST", "/api/v1/children", string(body))
 				if r.status != 201 {
 					t.Fatalf("create: %d %s", r.status, r.body)
@@ -138,7 +141,7 @@ func TestDuplicatesAndAllocation(t *testing.T) {
 			}
 
 			// Allocation.
-			child := decode[childJSON](t, create(f.Teacher, "Ruby", "Alloc", "2013-03-03").body)
+			child := decode[childJSON](t, create(f.SocialWorker, "Ruby", "Alloc", "2013-03-03").body)
 			if r := e.as(f.SocialWorker, "POST", "/api/v1/children/"+child.ID+"/referrals", `{"received_at": "2026-11-21T09:00:00Z", "method": "phone", "referrer": {"name": "A. Referrer"}}`); r.status != 201 {
 				t.Fatalf("referral: %d %s", r.status, r.body)
 			}

@@ -20,6 +20,7 @@ var rawAllowed = []string{
 	`<dd class="govuk-summary-list__value">{{.Data.Kind}}</dd>`,
 	`{{.Date}}: {{.Level}}`,                 // chartPoint.Level is the level's label
 	`{{.Name}}{{with .Role}}, {{.}}{{end}}`, // a professional's role is free text
+	`<h2 class="moj-timeline__title">{{.Kind}}</h2>`, // chronologyRow.Kind is the kind's label
 }
 
 // TestTemplatesPrintNoRawTypedValues: every typed value a template prints
