@@ -1,6 +1,6 @@
 // Package demo loads a fictional demonstration area: agencies of every
 // kind, people in each, and six months of their work with some fifty
-// children, told as a story (docs/demo.md). Every name is invented and
+// children, told as a story (plot.go). Every name is invented and
 // every address is at example.org.
 package demo
 

@@ -7,7 +7,7 @@ import (
 	"lantern"
 )
 
-// The demonstration's story (docs/demo.md): six months of work across the
+// The demonstration's story: six months of work across the
 // agencies, what waits today, and a pattern across four girls.
 
 var (
@@ -207,7 +207,7 @@ func (b *story) strategyMeeting(k string, daysAgo int, level, rationale string, 
 // frontDoor is what waits for the front door today.
 func (b *story) frontDoor() {
 	// Two with immediate risk: the police's and a school's.
-	b.concern("drew", "lacey", b.hoursAgo(3), "{N} was reported missing overnight. {N} was last seen at 21:30 getting into {car} near the {takeaway}. {their} phone is off. "+
+	b.concern("drew", "lacey", b.hoursAgo(3), "{N} was reported missing overnight. {N} was last seen at 21:30 getting into {car} near the {takeaway}. {N}'s phone is off. "+
 		"Officers are checking addresses linked to {adult}.", concernOpt{immediate: true, action: "Missing person enquiry opened and graded high risk; patrols briefed to stop the car."})
 	b.concern("pat", "sophie", b.hoursAgo(2), "{N} showed a teacher messages from an adult {N} met on a gaming site, who says he will collect {them} from school this afternoon "+
 		"and take {them} 'somewhere nice'. {N} has sent him photographs.", concernOpt{immediate: true,
