@@ -58,11 +58,11 @@ func TestDemoBanner(t *testing.T) {
 
 	b.wantStatus("children list", b.click(`.govuk-service-navigation a[href="/children"]`), 200)
 	wantBanner("children")
-	if got := b.text("main table caption"); got != "36 children" {
-		t.Errorf("demonstration children list caption %q, want 36 children", got)
+	if got := b.text("main table caption"); got != "48 children" {
+		t.Errorf("demonstration children list caption %q, want 48 children", got)
 	}
 	if got := b.text(".govuk-pagination__next"); !strings.Contains(got, "Next") {
-		t.Errorf("36 children at 25 a page, but no link to the next page (%q)", got)
+		t.Errorf("48 children at 25 a page, but no link to the next page (%q)", got)
 	}
 	b.checkPage("children (demonstration)")
 }
@@ -122,7 +122,7 @@ func TestDemoAccess(t *testing.T) {
 
 	co := signIn("cse.coordinator@northmoor.example.org")
 	caption, all := children(co)
-	if caption != "36 children" {
+	if caption != "48 children" {
 		t.Fatalf("the coordinator's list says %q", caption)
 	}
 	var meetingLinks int
