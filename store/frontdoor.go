@@ -308,6 +308,16 @@ func (s *Store) frontDoorReferral(ctx context.Context, tx *tx, childID, id strin
 	return child, r, nil
 }
 
+// waitingReferral is frontDoorReferral for work before the decision: a
+// decided referral is refused, naming field.
+func (s *Store) waitingReferral(ctx context.Context, tx *tx, childID, id, field, msg string) (*lantern.Child, *lantern.Referral, error) {
+	child, r, err := s.frontDoorReferral(ctx, tx, childID, id, lantern.ActChange)
+	if err == nil && r.DecidedAt != nil {
+		err = lantern.Invalid(lantern.FieldError{Field: field, Message: msg})
+	}
+	return child, r, err
+}
+
 // RateReferral gives a waiting referral a RAG rating with its rationale
 // (lantern.CheckRating); under local timescales the rating may set the
 // decision's deadline again.
@@ -316,12 +326,9 @@ func (s *Store) RateReferral(ctx context.Context, childID, id string, rag lanter
 	now := s.now()
 	var out *lantern.Rating
 	err := s.write(ctx, func(tx *tx) error {
-		child, r, err := s.frontDoorReferral(ctx, tx, childID, id, lantern.ActChange)
+		child, r, err := s.waitingReferral(ctx, tx, childID, id, "rag", "This referral has been decided: it is no longer screened")
 		if err != nil {
 			return err
-		}
-		if r.DecidedAt != nil {
-			return lantern.Invalid(lantern.FieldError{Field: "rag", Message: "This referral has been decided: it is no longer screened"})
 		}
 		last, err := s.lastRating(ctx, tx, id)
 		if err != nil {
@@ -515,15 +522,11 @@ func (s *Store) AskAgency(ctx context.Context, childID, referralID string, in la
 	u := lantern.UserFromContext(ctx)
 	var out *lantern.InfoRequest
 	err := s.write(ctx, func(tx *tx) error {
-		_, r, err := s.frontDoorReferral(ctx, tx, childID, referralID, lantern.ActChange)
-		if err != nil {
+		if _, _, err := s.waitingReferral(ctx, tx, childID, referralID, "agency_id", "This referral has been decided: ask before the decision"); err != nil {
 			return err
 		}
-		if r.DecidedAt != nil {
-			return lantern.Invalid(lantern.FieldError{Field: "agency_id", Message: "This referral has been decided: ask before the decision"})
-		}
 		var kind string
-		err = tx.QueryRowContext(ctx, `SELECT kind FROM agencies WHERE id = $1`, in.AgencyID).Scan(&kind)
+		err := tx.QueryRowContext(ctx, `SELECT kind FROM agencies WHERE id = $1`, in.AgencyID).Scan(&kind)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return lantern.Invalid(lantern.FieldError{Field: "agency_id", Message: "There is no such agency"})

@@ -85,6 +85,16 @@ func runChronology(o options) error {
 		time.Since(seeded).Round(time.Millisecond), m.Store.Dialect(), o.clients, o.warmup, o.duration, o.rounds)
 	fmt.Printf("machine: %s\n\n", uptime())
 
+	names, urls := make([]string, len(targets)), make([]string, len(targets))
+	for i, tg := range targets {
+		names[i], urls[i] = tg.name, tg.url
+	}
+	return driveTargets(o, token, names, urls)
+}
+
+// driveTargets loads each URL in turn, every round, from a separate process
+// (this program with -drive), and prints a row for each.
+func driveTargets(o options, token string, names, urls []string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -93,22 +103,22 @@ func runChronology(o options) error {
 	fmt.Fprintln(tw, "target\tround\trequests\terrors\treq/s\tp50\tp95\tp99\tmax\t")
 	var failed []string
 	for round := 1; round <= o.rounds; round++ {
-		for _, tg := range targets {
-			cmd := exec.Command(self, "-drive", tg.url, "-token", token, "-c", strconv.Itoa(o.clients),
+		for i, url := range urls {
+			cmd := exec.Command(self, "-drive", url, "-token", token, "-c", strconv.Itoa(o.clients),
 				"-d", o.duration.String(), "-warmup", o.warmup.String())
 			cmd.Stderr = os.Stderr
 			out, err := cmd.Output()
 			if err != nil {
-				return fmt.Errorf("%s: the load process: %w", tg.name, err)
+				return fmt.Errorf("%s: the load process: %w", names[i], err)
 			}
 			var d driven
 			if err := json.Unmarshal(out, &d); err != nil {
-				return fmt.Errorf("%s: the load process said %q: %w", tg.name, out, err)
+				return fmt.Errorf("%s: the load process said %q: %w", names[i], out, err)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%s\t%s\t%s\t%s\t\n", tg.name, round, d.OK+d.Errors, d.Errors, float64(d.OK)/d.Elapsed.Seconds(),
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%s\t%s\t%s\t%s\t\n", names[i], round, d.OK+d.Errors, d.Errors, float64(d.OK)/d.Elapsed.Seconds(),
 				ms(d.P50), ms(d.P95), ms(d.P99), ms(d.Max))
 			if d.Errors > 0 {
-				failed = append(failed, fmt.Sprintf("%s round %d: %d failed, first: %s", tg.name, round, d.Errors, d.FirstErr))
+				failed = append(failed, fmt.Sprintf("%s round %d: %d failed, first: %s", names[i], round, d.Errors, d.FirstErr))
 			}
 		}
 	}

@@ -10,14 +10,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"lantern"
@@ -61,39 +56,11 @@ func runFrontDoor(o options) error {
 	fmt.Printf("seeded %d children and %d waiting referrals in %s; store %s; %d clients in a separate process; %s warm-up + %s measured per target per round; %d round(s)\n",
 		fdChildren, fdReferrals, time.Since(seeded).Round(time.Millisecond), m.Store.Dialect(), o.clients, o.warmup, o.duration, o.rounds)
 	fmt.Printf("machine: %s\n\n", uptime())
-	self, err := os.Executable()
-	if err != nil {
-		return err
+	names, urls := make([]string, len(targets)), make([]string, len(targets))
+	for i, tg := range targets {
+		names[i], urls[i] = tg.name, tg.url
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "target\tround\trequests\terrors\treq/s\tp50\tp95\tp99\tmax\t")
-	var failed []string
-	for round := 1; round <= o.rounds; round++ {
-		for _, tg := range targets {
-			cmd := exec.Command(self, "-drive", tg.url, "-token", token, "-c", strconv.Itoa(o.clients),
-				"-d", o.duration.String(), "-warmup", o.warmup.String())
-			cmd.Stderr = os.Stderr
-			out, err := cmd.Output()
-			if err != nil {
-				return fmt.Errorf("%s: the load process: %w", tg.name, err)
-			}
-			d, err := parseDriven(out)
-			if err != nil {
-				return fmt.Errorf("%s: %w", tg.name, err)
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%s\t%s\t%s\t%s\t\n", tg.name, round, d.OK+d.Errors, d.Errors, float64(d.OK)/d.Elapsed.Seconds(),
-				ms(d.P50), ms(d.P95), ms(d.P99), ms(d.Max))
-			if d.Errors > 0 {
-				failed = append(failed, fmt.Sprintf("%s round %d: %d failed, first: %s", tg.name, round, d.Errors, d.FirstErr))
-			}
-		}
-	}
-	tw.Flush()
-	fmt.Printf("\nmachine at the end: %s\n", uptime())
-	if len(failed) > 0 {
-		return fmt.Errorf("%s", strings.Join(failed, "; "))
-	}
-	return nil
+	return driveTargets(o, token, names, urls)
 }
 
 // fdSeed writes the children and referrals in batches, in one transaction.
@@ -168,13 +135,4 @@ func fdSeed(ctx context.Context, st *store.Store) error {
 	}
 	_, err = db.ExecContext(ctx, `ANALYZE`)
 	return err
-}
-
-// parseDriven reads the load process's report.
-func parseDriven(out []byte) (driven, error) {
-	var d driven
-	if err := json.Unmarshal(out, &d); err != nil {
-		return d, fmt.Errorf("the load process said %q: %w", out, err)
-	}
-	return d, nil
 }
