@@ -18,8 +18,8 @@ var rawAllowed = []string{
 	`action="/children/{{$c.ID}}/{{.Data.Kind}}/new"`, // the list's path
 	`{{.Data.Kind}} from {{datetime`,                  // missingEpisodeView.Kind is "Missing" or "Absent"
 	`<dd class="govuk-summary-list__value">{{.Data.Kind}}</dd>`,
-	`{{.Date}}: {{.Level}}`,                 // chartPoint.Level is the level's label
-	`{{.Name}}{{with .Role}}, {{.}}{{end}}`, // a professional's role is free text
+	`{{.Date}}: {{.Level}}`,                          // chartPoint.Level is the level's label
+	`{{.Name}}{{with .Role}}, {{.}}{{end}}`,          // a professional's role is free text
 	`<h2 class="moj-timeline__title">{{.Kind}}</h2>`, // chronologyRow.Kind is the kind's label
 }
 
