@@ -363,6 +363,9 @@ type Alert struct {
 	SentAt     *time.Time `json:"sent_at,omitempty"`
 	// Link is the page to act on it, relative to the site.
 	Link string `json:"link"`
+	// ChildName is shown on the pages of whom the alert is for, who see
+	// the child; an alert's email never names the child.
+	ChildName string `json:"child_name,omitempty"`
 }
 
 // Outgoing is an alert's email waiting in the outbox.

@@ -30,11 +30,13 @@ func (s *Store) Alerts(ctx context.Context) ([]*lantern.Alert, error) {
 	if !ok {
 		visible = "1 = 0"
 	}
-	out, err := collect(ctx, s.db, "alerts", fmt.Sprintf(`SELECT l.id, l.kind, COALESCE(l.child_id, ''), COALESCE(l.referral_id, ''), l.created_at
-		FROM alerts l WHERE l.created_at > $1 AND %s AND (l.child_id IS NULL OR %s) ORDER BY l.created_at DESC, l.id LIMIT 50`, who, visible),
+	out, err := collect(ctx, s.db, "alerts", fmt.Sprintf(`SELECT l.id, l.kind, COALESCE(l.child_id, ''), COALESCE(l.referral_id, ''), l.created_at,
+		COALESCE(ac.given_name || ' ' || ac.family_name, '')
+		FROM alerts l LEFT JOIN children ac ON ac.id = l.child_id
+		WHERE l.created_at > $1 AND %s AND (l.child_id IS NULL OR %s) ORDER BY l.created_at DESC, l.id LIMIT 50`, who, visible),
 		func(r scanner) (*lantern.Alert, error) {
 			var a lantern.Alert
-			err := r.Scan(&a.ID, &a.Kind, &a.ChildID, &a.ReferralID, timeScan{&a.CreatedAt})
+			err := r.Scan(&a.ID, &a.Kind, &a.ChildID, &a.ReferralID, timeScan{&a.CreatedAt}, &a.ChildName)
 			a.Link = alertLink(&a)
 			return &a, err
 		}, args...)

@@ -47,6 +47,7 @@ var funcs = template.FuncMap{
 	"genderLabel":    lantern.GenderLabel,
 	"levelLabel":     func(l toolkit.Level) string { return l.Label() },
 	"asLevel":        func(s string) toolkit.Level { return toolkit.Level(s) },
+	"plural":         plural,
 	"levelTag":       levelTag,
 	"levelOf":        func(l *string) toolkit.Level { return toolkit.Level(*l) },
 	"derefDate":      func(d *lantern.Date) lantern.Date { return *d },

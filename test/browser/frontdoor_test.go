@@ -80,7 +80,7 @@ func frontDoorJourney(t *testing.T, d string) {
 	if got := sw.text("#alerts"); !strings.Contains(got, "A concern with immediate risk is waiting at the front door") {
 		t.Errorf("the front door's alerts say %q", got)
 	}
-	if got := sw.text("#dashboard"); !strings.Contains(got, "1 referrals waiting") || !strings.Contains(got, "1 with immediate risk") {
+	if got := sw.text("#dashboard"); !strings.Contains(got, "1 referral waiting") || !strings.Contains(got, "1 with immediate risk") {
 		t.Errorf("the front door's dashboard says %q", got)
 	}
 	sw.checkPage("the front door's dashboard")
