@@ -211,6 +211,56 @@ func (it *FrontDoorItem) Waited(now time.Time) string { return Span(now.Sub(it.R
 // FrontDoorFilter narrows the queue.
 type FrontDoorFilter struct {
 	Limit, Offset int
+	// RAGs keeps referrals rated so; RAGUnrated those not rated yet.
+	RAGs       []RAG
+	RAGUnrated bool
+	// ImmediateRisk and Late, when set, keep referrals with (or without)
+	// immediate risk, and past (or within) the decision's deadline.
+	ImmediateRisk, Late *bool
+}
+
+// Unrated is the rag filter's value for referrals not rated yet.
+const Unrated = "unrated"
+
+// ParseFrontDoorQuery reads the queue's filters: rag (red, amber, green or
+// unrated; repeated or comma-separated), immediate_risk and late (true or
+// false). An unknown value is refused, naming its filter.
+func ParseFrontDoorQuery(q map[string][]string) (FrontDoorFilter, error) {
+	var f FrontDoorFilter
+	var p Problems
+	for _, v := range q["rag"] {
+		for _, r := range strings.Split(v, ",") {
+			switch r = strings.TrimSpace(r); {
+			case r == "":
+			case r == Unrated:
+				f.RAGUnrated = true
+			case RAG(r).Valid():
+				if !slices.Contains(f.RAGs, RAG(r)) {
+					f.RAGs = append(f.RAGs, RAG(r))
+				}
+			default:
+				p.Add("rag", "Filter by red, amber, green or unrated")
+			}
+		}
+	}
+	flag := func(name string) *bool {
+		vs := q[name]
+		if len(vs) == 0 || vs[len(vs)-1] == "" {
+			return nil
+		}
+		switch vs[len(vs)-1] {
+		case "true":
+			t := true
+			return &t
+		case "false":
+			f := false
+			return &f
+		}
+		p.Add(name, name+" must be true or false")
+		return nil
+	}
+	f.ImmediateRisk, f.Late = flag("immediate_risk"), flag("late")
+	return f, p.Err()
 }
 
 // InfoRequest asks a partner agency what it holds about a referred child.

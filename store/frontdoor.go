@@ -232,6 +232,30 @@ func (s *Store) FrontDoor(ctx context.Context, f lantern.FrontDoorFilter) ([]*la
 	if visible != seesAll {
 		where += ` AND EXISTS (SELECT 1 FROM children c WHERE c.id = r.child_id AND ` + visible + `)`
 	}
+	add := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if len(f.RAGs) > 0 || f.RAGUnrated {
+		var in []string
+		for _, g := range f.RAGs {
+			in = append(in, add(string(g)))
+		}
+		if f.RAGUnrated {
+			in = append(in, add(""))
+		}
+		where += ` AND r.rag IN (` + strings.Join(in, ", ") + `)`
+	}
+	if f.ImmediateRisk != nil {
+		where += ` AND r.immediate_risk = ` + add(*f.ImmediateRisk)
+	}
+	if f.Late != nil {
+		op := ">="
+		if *f.Late {
+			op = "<"
+		}
+		where += ` AND COALESCE(r.decision_due_at, r.received_at) ` + op + ` ` + add(s.d.ts(s.now()))
+	}
 	var total int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM referrals r WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, internal("front door count", err)

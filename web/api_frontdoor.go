@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"lantern"
 )
@@ -57,18 +58,43 @@ func pageQuery(r *http.Request, p *lantern.Problems, def, most int) (limit, offs
 }
 
 func (s *Server) apiFrontDoor(w http.ResponseWriter, r *http.Request) {
-	var p lantern.Problems
-	limit, offset := pageQuery(r, &p, 200, 500)
+	f, err := lantern.ParseFrontDoorQuery(r.URL.Query())
+	p := lantern.Problems(lantern.ErrorFields(err))
+	f.Limit, f.Offset = pageQuery(r, &p, 200, 500)
 	if err := p.Err(); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	items, total, err := s.st.FrontDoor(r.Context(), lantern.FrontDoorFilter{Limit: limit, Offset: offset})
+	items, total, err := s.st.FrontDoor(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, FrontDoorResponse{Items: items, Total: total, Limit: limit, Offset: offset})
+	if wantsCSV(r) {
+		writeFrontDoorCSV(w, items, s.stNow())
+		return
+	}
+	writeJSON(w, http.StatusOK, FrontDoorResponse{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
+}
+
+// frontDoorCSVHeader names the queue's CSV columns (docs/frontdoor.md).
+var frontDoorCSVHeader = []string{"referral_id", "child_id", "child_name", "date_of_birth", "received_at", "immediate_risk",
+	"decision_due_at", "late", "rag", "latest_level", "latest_level_on", "case_open", "from_agency", "referrer", "source",
+	"open_information_requests"}
+
+// writeFrontDoorCSV answers the queue's rows as CSV, formula cells neutralised.
+func writeFrontDoorCSV(w http.ResponseWriter, items []*lantern.FrontDoorItem, now time.Time) {
+	rows := make([][]string, len(items))
+	for i, it := range items {
+		on := ""
+		if !it.LevelOn.IsZero() {
+			on = it.LevelOn.String()
+		}
+		rows[i] = []string{it.ReferralID, it.ChildID, it.ChildName, it.DateOfBirth.String(), it.ReceivedAt.Format(time.RFC3339),
+			strconv.FormatBool(it.ImmediateRisk), it.DecisionDueAt.Format(time.RFC3339), strconv.FormatBool(it.Late(now)), string(it.RAG),
+			it.Level, on, strconv.FormatBool(it.CaseOpen), it.FromAgencyName, it.ReferrerName, string(it.Source), strconv.Itoa(it.OpenAsks)}
+	}
+	writeCSV(w, "front-door.csv", frontDoorCSVHeader, rows)
 }
 
 func (s *Server) apiRatings(w http.ResponseWriter, r *http.Request) {

@@ -84,6 +84,30 @@ func TestFrontDoorAPI(t *testing.T) {
 			if r := e.as(f.SocialWorker, "GET", "/api/v1/front-door?limit=0", ""); r.status != 422 || !strings.Contains(string(r.body), `"limit"`) {
 				t.Errorf("limit=0: %d %s", r.status, r.body)
 			}
+			// Filters, and the same rows as CSV with formula cells neutralised.
+			if r := e.as(f.SocialWorker, "GET", "/api/v1/front-door?rag=B2&late=maybe", ""); r.status != 422 ||
+				!strings.Contains(string(r.body), `"rag"`) || !strings.Contains(string(r.body), `"late"`) {
+				t.Errorf("unknown filters: %d %s", r.status, r.body)
+			}
+			if r := e.as(f.SocialWorker, "GET", "/api/v1/front-door?immediate_risk=false", ""); !strings.Contains(string(r.body), `"total":1`) ||
+				!strings.Contains(string(r.body), referred["referral_id"].(string)) {
+				t.Errorf("immediate_risk=false: %s", r.body)
+			}
+			odd, err := e.srv.Store.CreateChild(storetest.As(f.SocialWorker), lantern.ChildInput{GivenName: "=HYPERLINK(\"x\")", FamilyName: "Test",
+				DateOfBirth: dob, Gender: "female"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.srv.Store.CreateReferral(storetest.As(f.SocialWorker), odd.ID, &lantern.Referral{ReceivedAt: now.Add(-time.Hour),
+				Method: lantern.ReferralByPhone, Referrer: lantern.Referrer{Name: "+44 7700 900123"}}); err != nil {
+				t.Fatal(err)
+			}
+			r = e.do("GET", "/api/v1/front-door?rag=unrated", "Bearer "+e.token(f.SocialWorker), nil, "Accept", "text/csv")
+			body := string(r.body)
+			if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.Contains(body, "\r\n") ||
+				!strings.Contains(body, `"'=HYPERLINK(""x"") Test"`) || !strings.Contains(body, "'+44 7700 900123") || strings.Count(body, "\r\n") != 4 {
+				t.Errorf("CSV: %d %q", r.status, body)
+			}
 		})
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 func (s *Server) frontDoorPageRoutes() {
 	s.handle("GET /front-door", s.frontDoorPage)
+	s.handle("GET /front-door.csv", s.frontDoorCSV)
 	s.handle("POST /children/{id}/referrals/{eid}/rating", s.rateReferralPage)
 	s.handle("POST /children/{id}/referrals/{eid}/requests", s.askAgencyPage)
 	s.handle("POST /children/{id}/referrals/{eid}/consent", s.consentPage)
@@ -26,31 +28,62 @@ func (s *Server) frontDoorPageRoutes() {
 	s.handle("POST /consultations/{kid}/advice", s.advicePage)
 }
 
-// frontDoorView is the queue.
+// frontDoorView is the queue, as filtered.
 type frontDoorView struct {
 	Items []*lantern.FrontDoorItem
 	Total int
 	Now   time.Time
 	Late  int
+	// RAGs are the rating filter's boxes; Query is the filter as a query
+	// string, for the download.
+	RAGs  []chronologyKindOption
+	Query string
 }
 
 func (s *Server) frontDoorPage(w http.ResponseWriter, r *http.Request) {
-	items, total, err := s.st.FrontDoor(r.Context(), lantern.FrontDoorFilter{Limit: store.MaxFrontDoorPage})
+	f, ferr := lantern.ParseFrontDoorQuery(r.URL.Query())
+	status := http.StatusOK
+	p := s.newPage(r, "Front door")
+	p.Nav = "front-door"
+	p.Form = formMap(r.URL.Query())
+	if ferr != nil {
+		// The whole queue, with the filter's problem named.
+		status, p.Errors, f = http.StatusUnprocessableEntity, lantern.ErrorFields(ferr), lantern.FrontDoorFilter{}
+	}
+	f.Limit = store.MaxFrontDoorPage
+	items, total, err := s.st.FrontDoor(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	now := s.stNow()
-	v := frontDoorView{Items: items, Total: total, Now: now}
+	v := frontDoorView{Items: items, Total: total, Now: now, Query: r.URL.RawQuery}
 	for _, it := range items {
 		if it.Late(now) {
 			v.Late++
 		}
 	}
-	p := s.newPage(r, "Front door")
-	p.Nav = "front-door"
+	chosen := r.URL.Query()["rag"]
+	for _, o := range append(choices(lantern.RAGs, nil), eventOption{Value: lantern.Unrated, Label: "Not rated"}) {
+		v.RAGs = append(v.RAGs, chronologyKindOption{Value: o.Value, Label: o.Label, Checked: slices.Contains(chosen, o.Value)})
+	}
 	p.Data = v
-	s.render(w, r, http.StatusOK, "front_door", p)
+	s.render(w, r, status, "front_door", p)
+}
+
+func (s *Server) frontDoorCSV(w http.ResponseWriter, r *http.Request) {
+	f, err := lantern.ParseFrontDoorQuery(r.URL.Query())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f.Limit = store.MaxFrontDoorPage
+	items, _, err := s.st.FrontDoor(r.Context(), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeFrontDoorCSV(w, items, s.stNow())
 }
 
 // frontDoorForm is one of the referral page's front-door forms, after it

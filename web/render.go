@@ -48,6 +48,7 @@ var funcs = template.FuncMap{
 	"levelLabel":     func(l toolkit.Level) string { return l.Label() },
 	"asLevel":        func(s string) toolkit.Level { return toolkit.Level(s) },
 	"plural":         plural,
+	"list":           func(vs ...string) []string { return vs },
 	"levelTag":       levelTag,
 	"levelOf":        func(l *string) toolkit.Level { return toolkit.Level(*l) },
 	"derefDate":      func(d *lantern.Date) lantern.Date { return *d },

@@ -331,6 +331,7 @@ var routeTable = map[string]route{
 	"GET /api/v1/consultations":                           {consult, list, onArea},
 	"POST /api/v1/consultations":                          {consult, create, onArea},
 	"POST /api/v1/consultations/{kid}/advice":             {consult, change, onArea},
+	"GET /front-door.csv":                                 {frontdoor, list, onArea},
 	"GET /front-door":                                     {frontdoor, list, onArea},
 	"POST /children/{id}/referrals/{eid}/rating":          {frontdoor, change, onChild},
 	"POST /children/{id}/referrals/{eid}/requests":        {frontdoor, change, onChild},

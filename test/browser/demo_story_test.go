@@ -42,6 +42,18 @@ func TestDemoStory(t *testing.T) {
 	}
 	sw.checkPage("the front door (demonstration)")
 	sw.screenshot("demo-front-door")
+	// Filtered to the red ones, with the form; a bad filter is named.
+	sw.press("details.govuk-details summary")
+	sw.tick("rag", "red")
+	sw.wantStatus("filter", sw.click(`form[action="/front-door"] button[type=submit]`), 200)
+	if red := sw.texts("#queue tbody tr"); len(red) == 0 || len(red) >= len(rows) {
+		t.Errorf("filtered to red: %d rows of %d", len(red), len(rows))
+	}
+	sw.checkPage("the front door, filtered (demonstration)")
+	sw.wantStatus("a bad filter", sw.navigate("/front-door?rag=purple"), 422)
+	sw.checkErrorSummary(map[string]string{"#rag": "Filter by red, amber, green or unrated"})
+	sw.checkPage("the front door with a bad filter (demonstration)")
+	sw.wantStatus("front door", sw.navigate("/front-door"), 200)
 	sw.wantStatus("a waiting referral", sw.click(`#queue tbody tr a`), 200)
 	if got := sw.summaryRows()["Decision"]; got != "Not decided yet" {
 		t.Errorf("a waiting referral's decision: %q", got)
