@@ -48,10 +48,10 @@ func TestSecondAgency(t *testing.T) {
 	}{
 		{"none", nil, false},
 		{"the same agency", []*Concern{k("school", -time.Hour)}, false},
-		{"another, the day before", []*Concern{k("police", -24 * time.Hour)}, true},
-		{"another, just inside seven days", []*Concern{k("police", -SecondAgencyWindow + time.Minute)}, true},
+		{"another, the day before", []*Concern{k("police", -24*time.Hour)}, true},
+		{"another, just inside seven days", []*Concern{k("police", -SecondAgencyWindow+time.Minute)}, true},
 		{"another, seven days before", []*Concern{k("police", -SecondAgencyWindow)}, false},
-		{"another, recorded later for an earlier time", []*Concern{k("health", 3 * 24 * time.Hour)}, true},
+		{"another, recorded later for an earlier time", []*Concern{k("health", 3*24*time.Hour)}, true},
 	} {
 		if got := SecondAgency("school", at, tt.others); got != tt.want {
 			t.Errorf("%s: %v", tt.name, got)
