@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"lantern"
@@ -96,12 +97,23 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 	}
 	now := s.now()
 	late := add(s.d.ts(now))
-	lim, off := add(limit), add(max(f.Offset, 0))
+	page := ` ORDER BY ` + childOrder(f.Sort) + ` LIMIT ` + add(limit) + ` OFFSET ` + add(max(f.Offset, 0))
+	var order []string // the page's ids in order, when the late sorts chose them
+	if f.Sort == lantern.SortLate || f.Sort == lantern.SortLateDesc {
+		if order, err = s.lateOrder(ctx, where, args[:len(args)-2], late, f.Sort == lantern.SortLateDesc, limit, max(f.Offset, 0), total); err != nil {
+			return nil, 0, err
+		}
+		if len(order) == 0 {
+			return []*lantern.ChildRow{}, total, nil
+		}
+		args = args[:len(args)-2]
+		page = ` AND c.id IN (` + inList(&args, order) + `)`
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+childCols+`, c.latest_level, c.latest_level_on, COALESCE(u.name, ''),
 		EXISTS (SELECT 1 FROM missing_episodes me WHERE me.child_id = c.id AND me.returned_at IS NULL),
 		(SELECT count(*) FROM tasks t WHERE t.child_id = c.id AND t.status = 'open' AND t.due_at < `+late+`) AS late
 		FROM children c LEFT JOIN users u ON u.id = c.allocated_social_worker_id
-		WHERE `+where+` ORDER BY `+childOrder(f.Sort)+` LIMIT `+lim+` OFFSET `+off, args...)
+		WHERE `+where+page, args...)
 	if err != nil {
 		return nil, 0, internal("list children", err)
 	}
@@ -129,6 +141,17 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 	if err := rows.Err(); err != nil {
 		return nil, 0, internal("list children", err)
 	}
+	if order != nil {
+		at := make(map[string]int, len(order))
+		for i, id := range order {
+			at[id] = i
+		}
+		slices.SortFunc(out, func(a, b *lantern.ChildRow) int { return at[a.ID] - at[b.ID] })
+		slices.SortFunc(cs, func(a, b *lantern.Child) int { return at[a.ID] - at[b.ID] })
+		for i, r := range out {
+			ids[i] = r.ID
+		}
+	}
 	if err := s.loadAgencies(ctx, cs); err != nil {
 		return nil, 0, err
 	}
@@ -138,6 +161,59 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 		}
 	}
 	return out, total, nil
+}
+
+// lateOrder chooses a page of the late sorts without counting every
+// child's late tasks: only children with a late task have a count, so they
+// are read from the tasks that are late, and the rest follow (or, in
+// ascending order, come first) by name, along the name index. args are the
+// filter's, late the placeholder of now among them.
+func (s *Store) lateOrder(ctx context.Context, where string, args []any, late string, desc bool, limit, offset, total int) ([]string, error) {
+	lateKids := `(SELECT t.child_id, count(*) AS n FROM tasks t WHERE t.status = 'open' AND t.due_at < ` + late + ` GROUP BY t.child_id)`
+	var withLate int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+lateKids+` lt JOIN children c ON c.id = lt.child_id WHERE `+where, args...).
+		Scan(&withLate); err != nil {
+		return nil, internal("count late children", err)
+	}
+	ids := func(q string, n, off int) ([]string, error) {
+		a := append(slices.Clone(args), n, off)
+		return collect(ctx, s.db, "late order", fmt.Sprintf(q+` LIMIT $%d OFFSET $%d`, len(a)-1, len(a)), func(r scanner) (string, error) {
+			var id string
+			return id, r.Scan(&id)
+		}, a...)
+	}
+	name := childOrder(lantern.SortName)
+	lateFirst := func(n, off int) ([]string, error) {
+		dir := ""
+		if desc {
+			dir = " DESC"
+		}
+		return ids(`SELECT c.id FROM `+lateKids+` lt JOIN children c ON c.id = lt.child_id WHERE `+where+` ORDER BY lt.n`+dir+`, `+name, n, off)
+	}
+	others := func(n, off int) ([]string, error) {
+		return ids(`SELECT c.id FROM children c WHERE `+where+` AND c.id NOT IN (SELECT t.child_id FROM tasks t WHERE t.status = 'open'
+			AND t.due_at < `+late+`) ORDER BY `+name, n, off)
+	}
+	first, second, split := lateFirst, others, withLate
+	if !desc {
+		first, second, split = others, lateFirst, total-withLate
+	}
+	var out []string
+	if offset < split {
+		got, err := first(limit, offset)
+		if err != nil {
+			return nil, err
+		}
+		out = got
+	}
+	if len(out) < limit {
+		got, err := second(limit-len(out), max(offset-split, 0))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
 }
 
 // childOrder is the ORDER BY of a sort; the name, then the id, breaks ties

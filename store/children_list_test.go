@@ -231,6 +231,27 @@ func TestChildrenFiltersAndSort(t *testing.T) {
 		if got := find(t, s, sw, lantern.ChildFilter{Sort: lantern.SortLate}); got[0] == "Ann Able" && late["Ann"] > 0 {
 			t.Errorf("sort late: %q", got)
 		}
+		// Page by page, the late sorts are the whole order: by count, then
+		// name (the store reads the late and the others apart).
+		for _, sort := range []lantern.ChildSort{lantern.SortLate, lantern.SortLateDesc} {
+			want := slices.Clone(rows)
+			slices.SortStableFunc(want, func(a, b *lantern.ChildRow) int {
+				if a.LateTasks != b.LateTasks {
+					if sort == lantern.SortLateDesc {
+						return b.LateTasks - a.LateTasks
+					}
+					return a.LateTasks - b.LateTasks
+				}
+				return strings.Compare(strings.ToLower(a.FamilyName+" "+a.GivenName), strings.ToLower(b.FamilyName+" "+b.GivenName))
+			})
+			var got []string
+			for off := 0; off < len(rows)+1; off++ {
+				got = append(got, find(t, s, sw, lantern.ChildFilter{Sort: sort, Limit: 1, Offset: off})...)
+			}
+			if !slices.Equal(got, names(want)) {
+				t.Errorf("sort %s a child a page: %q, want %q", sort, got, names(want))
+			}
+		}
 
 		// Unknown values: 422 naming the filter.
 		for _, tc := range []struct {
