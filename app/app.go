@@ -39,6 +39,9 @@ type Main struct {
 	Web     *web.Server
 	srv     *http.Server
 	metrics *http.Server
+	// metricsAt is where the metrics listener is (its port chosen by the
+	// system when --metrics-addr gives 0).
+	metricsAt string
 	ln      net.Listener
 	lock    *os.File
 	done    chan error
@@ -204,6 +207,7 @@ func (m *Main) Open(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("--metrics-addr: %w", err)
 		}
+		m.metricsAt = mln.Addr().String()
 		go m.metrics.Serve(mln)
 	}
 	m.done = make(chan error, 1)
@@ -228,6 +232,9 @@ func (m *Main) Open(ctx context.Context) error {
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil
 }
+
+// MetricsURL is where the metrics listener serves, when there is one.
+func (m *Main) MetricsURL() string { return "http://" + m.metricsAt }
 
 // URL is where the server listens.
 func (m *Main) URL() string {

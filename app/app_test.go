@@ -52,22 +52,13 @@ func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	return certFile, keyFile, pool
 }
 
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func TestServeTLSWithMetricsAndHealth(t *testing.T) {
 	certFile, keyFile, pool := selfSigned(t)
 	c := app.Defaults()
 	c.Addr = "127.0.0.1:0"
 	c.DataDir = storetest.DataDir(t)
 	c.TLSCert, c.TLSKey = certFile, keyFile
-	c.MetricsAddr = freeAddr(t)
+	c.MetricsAddr = "127.0.0.1:0" // the system chooses the port: no other test can take it first
 	m := &app.Main{Config: c, Log: app.NewLogger(io.Discard, "error"), Out: io.Discard}
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)
@@ -116,7 +107,7 @@ func TestServeTLSWithMetricsAndHealth(t *testing.T) {
 		r.Body.Close()
 	}
 	// Metrics are on their own listener, not the main one.
-	mr, err := http.Get("http://" + c.MetricsAddr + "/metrics")
+	mr, err := http.Get(m.MetricsURL() + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +178,7 @@ func TestClientThatHangsUpIsNotAServiceFailure(t *testing.T) {
 	c := app.Defaults()
 	c.Addr = "127.0.0.1:0"
 	c.DataDir = storetest.DataDir(t)
-	c.MetricsAddr = freeAddr(t)
+	c.MetricsAddr = "127.0.0.1:0" // the system chooses the port: no other test can take it first
 	var logs syncbuf.Buffer
 	m := &app.Main{Config: c, Log: app.NewLogger(&logs, "debug"), Out: io.Discard}
 	if err := m.Open(context.Background()); err != nil {
@@ -212,7 +203,7 @@ func TestClientThatHangsUpIsNotAServiceFailure(t *testing.T) {
 	// The server notices, gives up its wait, and counts the request.
 	var metrics string
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		mr, err := http.Get("http://" + c.MetricsAddr + "/metrics")
+		mr, err := http.Get(m.MetricsURL() + "/metrics")
 		if err != nil {
 			t.Fatal(err)
 		}
