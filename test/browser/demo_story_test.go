@@ -3,8 +3,6 @@ package browser_test
 import (
 	"strings"
 	"testing"
-
-	"lantern/demo"
 )
 
 // TestDemoStory uses the demonstration as its people would: the social
@@ -15,15 +13,7 @@ func TestDemoStory(t *testing.T) {
 	needBrowser(t)
 	t.Parallel()
 	base := startDemo(t)
-	signIn := func(email string) *tab {
-		b := openTab(t, base, nil)
-		b.wantStatus("sign-in page", b.navigate("/sign-in"), 200)
-		b.fill("email", email)
-		b.fill("password", demo.Password)
-		b.wantStatus("sign in", b.click(`main form button[type=submit]`), 200)
-		b.wantPage("/", "Lantern")
-		return b
-	}
+	signIn := func(email string) *tab { return signInDemo(t, base, email) }
 	sw := signIn("social.worker@northmoor.example.org")
 	dash := sw.text("#dashboard")
 	if !strings.Contains(dash, "referrals waiting") || !strings.Contains(dash, "with immediate risk") {

@@ -87,6 +87,18 @@ func startDemo(t *testing.T) string {
 	return m.URL()
 }
 
+// signInDemo signs a demonstration account in (they have no second factor).
+func signInDemo(t *testing.T, base, email string) *tab {
+	t.Helper()
+	b := openTab(t, base, nil)
+	b.wantStatus("sign-in page", b.navigate("/sign-in"), 200)
+	b.fill("email", email)
+	b.fill("password", demo.Password)
+	b.wantStatus("sign in", b.click(`main form button[type=submit]`), 200)
+	b.wantPage("/", "Lantern")
+	return b
+}
+
 // TestDemoAccess: in the demonstration, the CSE coordinator sees every
 // child, and each child's "Agencies involved" page says why each agency
 // sees the record, linking the meeting an invitation or action came from.
@@ -96,15 +108,7 @@ func TestDemoAccess(t *testing.T) {
 	needBrowser(t)
 	t.Parallel()
 	base := startDemo(t)
-	signIn := func(email string) *tab {
-		b := openTab(t, base, nil)
-		b.wantStatus("sign-in page", b.navigate("/sign-in"), 200)
-		b.fill("email", email)
-		b.fill("password", demo.Password)
-		b.wantStatus("sign in", b.click(`main form button[type=submit]`), 200)
-		b.wantPage("/", "Lantern")
-		return b
-	}
+	signIn := func(email string) *tab { return signInDemo(t, base, email) }
 	// children reads every page of the children list.
 	children := func(b *tab) (caption string, ids []string) {
 		for page := 1; page < 10; page++ {
