@@ -42,11 +42,11 @@ type Main struct {
 	// metricsAt is where the metrics listener is (its port chosen by the
 	// system when --metrics-addr gives 0).
 	metricsAt string
-	ln      net.Listener
-	lock    *os.File
-	done    chan error
-	digests *digester // the daily digest's scheduler, when email is configured
-	alerts  *alerter  // the alert emails' sender, when email is configured
+	ln        net.Listener
+	lock      *os.File
+	done      chan error
+	digests   *digester // the daily digest's scheduler, when email is configured
+	alerts    *alerter  // the alert emails' sender, when email is configured
 	// stopWitness stops logging the audit head, and logs it a last time.
 	stopWitness func()
 }
