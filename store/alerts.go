@@ -30,10 +30,13 @@ func (s *Store) Alerts(ctx context.Context) ([]*lantern.Alert, error) {
 	if !ok {
 		visible = "1 = 0"
 	}
+	// An agency asked what it holds is alerted whether or not it sees the
+	// child's record, and so without the child's name: the request itself
+	// shows who the child is (docs/frontdoor.md).
 	out, err := collect(ctx, s.db, "alerts", fmt.Sprintf(`SELECT l.id, l.kind, COALESCE(l.child_id, ''), COALESCE(l.referral_id, ''), l.created_at,
-		COALESCE(ac.given_name || ' ' || ac.family_name, '')
+		CASE WHEN l.agency_id IS NULL THEN COALESCE(ac.given_name || ' ' || ac.family_name, '') ELSE '' END
 		FROM alerts l LEFT JOIN children ac ON ac.id = l.child_id
-		WHERE l.created_at > $1 AND %s AND (l.child_id IS NULL OR %s) ORDER BY l.created_at DESC, l.id LIMIT 50`, who, visible),
+		WHERE l.created_at > $1 AND %s AND (l.child_id IS NULL OR l.agency_id = $3 OR %s) ORDER BY l.created_at DESC, l.id LIMIT 50`, who, visible),
 		func(r scanner) (*lantern.Alert, error) {
 			var a lantern.Alert
 			err := r.Scan(&a.ID, &a.Kind, &a.ChildID, &a.ReferralID, timeScan{&a.CreatedAt}, &a.ChildName)
@@ -45,7 +48,7 @@ func (s *Store) Alerts(ctx context.Context) ([]*lantern.Alert, error) {
 	}
 	ids := make([]string, 0, len(out))
 	for _, a := range out {
-		if a.ChildID != "" {
+		if a.ChildID != "" && a.ChildName != "" {
 			ids = append(ids, a.ChildID)
 		}
 	}

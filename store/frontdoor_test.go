@@ -200,6 +200,18 @@ func TestScreeningRequestsAndConsent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// An agency that does not see the record is asked too, and alerted
+		// without the child's name.
+		if _, err := s.AskAgency(sw, child.ID, k.ReferralID, lantern.InfoRequestInput{AgencyID: f.Other.ID, Question: "Do you know her?",
+			DueAt: clock.Now().Add(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if as, err := s.Alerts(storetest.As(f.OtherTeacher)); err != nil || len(as) != 1 || as[0].Kind != lantern.AlertInfoRequest || as[0].ChildName != "" {
+			t.Errorf("the other school's alerts: %+v, %v", as, err)
+		}
+		if sees(t, s, f.OtherTeacher, child.ID) {
+			t.Error("being asked gave the other school the record")
+		}
 		if _, err := s.FindInfoRequest(storetest.As(f.OtherTeacher), q.ID); lantern.ErrorCode(err) != lantern.ENOTFOUND {
 			t.Errorf("another school reading the request: %v, want not found", err)
 		}
@@ -210,11 +222,11 @@ func TestScreeningRequestsAndConsent(t *testing.T) {
 		if err != nil || len(rs) != 1 || rs[0].ChildName != "Kacey Dunmore" {
 			t.Fatalf("the school's requests = %+v, %v", rs, err)
 		}
-		// Late: chased once.
+		// Late: each chased once.
 		clock.Add(25 * time.Hour)
 		sys := lantern.NewSystemContext(t.Context(), "test")
-		if n, err := s.ChaseLateRequests(sys); err != nil || n != 1 {
-			t.Errorf("chased %d, %v; want 1", n, err)
+		if n, err := s.ChaseLateRequests(sys); err != nil || n != 2 {
+			t.Errorf("chased %d, %v; want 2", n, err)
 		}
 		if n, _ := s.ChaseLateRequests(sys); n != 0 {
 			t.Errorf("chased again: %d", n)
@@ -231,7 +243,13 @@ func TestScreeningRequestsAndConsent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Ratings) != 2 || d.Ratings[0].RAG != lantern.RAGRed || len(d.Requests) != 1 || d.Requests[0].Answer == "" {
+		answered := 0
+		for _, r := range d.Requests {
+			if r.Answer != "" && r.AgencyID == f.School.ID {
+				answered++
+			}
+		}
+		if len(d.Ratings) != 2 || d.Ratings[0].RAG != lantern.RAGRed || len(d.Requests) != 2 || answered != 1 {
 			t.Errorf("detail = %+v", d)
 		}
 
