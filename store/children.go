@@ -241,10 +241,6 @@ func changedFields(cur *lantern.Child, in lantern.ChildInput) []string {
 	return changed
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // allocationProblems refuses a change of whether the case is open, or of
 // its allocated social worker, by someone the policy does not let make it
 // (ResAllocation): 422 naming each such field, so that a form that does not

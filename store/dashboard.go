@@ -55,17 +55,17 @@ func (s *Store) Dashboard(ctx context.Context) (*Dashboard, error) {
 		[]any{u.ID, s.d.ts(now), s.d.ts(lantern.EndOfDay(today)), s.d.ts(week)}, &d.Late, &d.DueToday, &d.DueThisWeek); err != nil {
 		return nil, err
 	}
-	levels, err := collect(ctx, s.db, "my children", `SELECT COALESCE((SELECT x.recorded_level FROM assessments x WHERE x.child_id = c.id
-		ORDER BY x.assessed_on DESC, x.created_at DESC LIMIT 1), '') FROM children c
-		WHERE c.allocated_social_worker_id = $1 AND c.merged_into IS NULL`, func(r scanner) (string, error) {
-		var l string
-		return l, r.Scan(&l)
+	// The latest level is kept on the child (store.setLatestLevel).
+	levels, err := collect(ctx, s.db, "my children", `SELECT c.latest_level, count(*) FROM children c
+		WHERE c.allocated_social_worker_id = $1 AND c.merged_into IS NULL GROUP BY c.latest_level`, func(r scanner) (levelCount, error) {
+		var lc levelCount
+		return lc, r.Scan(&lc.level, &lc.n)
 	}, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range levels {
-		d.ByLevel[l]++
+	for _, lc := range levels {
+		d.ByLevel[lc.level] = lc.n
 	}
 	for _, l := range []string{"high", "medium", "emerging", "vulnerable", "none", ""} {
 		if d.ByLevel[l] > 0 {
@@ -115,4 +115,9 @@ func (s *Store) Dashboard(ctx context.Context) (*Dashboard, error) {
 		return nil, err
 	}
 	return d, s.audited(ctx, auditEntry{Action: "dashboard.read", Entity: "user", EntityID: u.ID})
+}
+
+type levelCount struct {
+	level string
+	n     int
 }

@@ -268,8 +268,7 @@ func (s *Store) FrontDoor(ctx context.Context, f lantern.FrontDoorFilter) ([]*la
 	items, err := collect(ctx, s.db, "front door", fmt.Sprintf(`SELECT r.id, r.child_id, COALESCE(r.concern_id, ''), r.received_at, r.immediate_risk,
 		COALESCE(r.from_agency_id, ''), COALESCE(r.decision_due_at, r.received_at), c.given_name, c.family_name, c.date_of_birth,
 		COALESCE(a.name, r.referrer_agency), r.referrer_name, r.source, r.rag, c.open_case, COALESCE(c.allocated_social_worker_id, ''),
-		COALESCE((SELECT x.recorded_level || ' ' || x.assessed_on FROM assessments x WHERE x.child_id = r.child_id
-			ORDER BY x.assessed_on DESC, x.created_at DESC LIMIT 1), ''),
+		c.latest_level, c.latest_level_on,
 		(SELECT count(*) FROM info_requests q WHERE q.referral_id = r.id AND q.answered_at IS NULL)
 		FROM (SELECT r.id FROM referrals r WHERE %s ORDER BY r.immediate_risk DESC, r.received_at, r.id LIMIT $%d OFFSET $%d) w
 		JOIN referrals r ON r.id = w.id JOIN children c ON c.id = r.child_id LEFT JOIN agencies a ON a.id = r.from_agency_id
@@ -293,10 +292,10 @@ func (s *Store) FrontDoor(ctx context.Context, f lantern.FrontDoorFilter) ([]*la
 
 func scanFrontDoorItem(r scanner) (*lantern.FrontDoorItem, error) {
 	var it lantern.FrontDoorItem
-	var concern, from, given, family, level string
+	var concern, from, given, family string
 	err := r.Scan(&it.ReferralID, &it.ChildID, &concern, timeScan{&it.ReceivedAt}, &it.ImmediateRisk, &from, timeScan{&it.DecisionDueAt},
 		&given, &family, &it.DateOfBirth, &it.FromAgencyName, &it.ReferrerName, &it.Source, &it.RAG, &it.CaseOpen, &it.AllocateID,
-		&level, &it.OpenAsks)
+		&it.Level, &it.LevelOn, &it.OpenAsks)
 	if err != nil {
 		return nil, err
 	}
@@ -307,12 +306,6 @@ func scanFrontDoorItem(r scanner) (*lantern.FrontDoorItem, error) {
 		it.FromAgencyID = &from
 	}
 	it.ChildName = strings.TrimSpace(given + " " + family)
-	if lv, on, ok := strings.Cut(level, " "); ok {
-		it.Level = lv
-		if d, err := lantern.ParseDate(on); err == nil {
-			it.LevelOn = d
-		}
-	}
 	it.ReceivedAt = it.ReceivedAt.In(lantern.London)
 	it.DecisionDueAt = it.DecisionDueAt.In(lantern.London)
 	return &it, nil

@@ -329,3 +329,37 @@ func recordAssessment(t *testing.T, s *store.Store, u *lantern.User, childID, le
 	}
 	return a
 }
+
+// TestDashboardCounts: the home page's counts, the latest level read from
+// the child's record.
+func TestDashboardCounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		sw := storetest.As(f.SocialWorker)
+		for _, level := range []string{"high", ""} {
+			in := lantern.ChildInput{GivenName: "Dash", FamilyName: "Board" + level, DateOfBirth: date(t, "2012-02-02"), Gender: "female",
+				ChildDetails: lantern.ChildDetails{AllocatedSocialWorkerID: f.SocialWorker.ID}}
+			c, err := s.CreateChild(sw, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if level != "" {
+				recordAssessment(t, s, f.SocialWorker, c.ID, level)
+			}
+		}
+		fdConcern(t, s, f.Teacher, caseChild(t, s, f.Teacher, "Ivy", "Waiting", "2012-05-05").ID, clock.Now().Add(-time.Hour), true, false)
+		d, err := s.Dashboard(sw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.ByLevel["high"] != 1 || d.ByLevel[""] != 1 || len(d.Levels) != 2 || d.Levels[0] != "high" {
+			t.Errorf("by level %v %q", d.ByLevel, d.Levels)
+		}
+		if !d.FrontDoor || d.Waiting != 1 || d.ImmediateRisk != 1 || len(d.Alerts) != 1 {
+			t.Errorf("front door: %+v", d)
+		}
+		if d, err := s.Dashboard(storetest.As(f.Teacher)); err != nil || d.FrontDoor || d.Waiting != 0 {
+			t.Errorf("a teacher's dashboard: %+v, %v", d, err)
+		}
+	})
+}

@@ -46,7 +46,10 @@ func (s *Store) HoldForm(ctx context.Context, userID, path string, form url.Valu
 	token, hash := randomToken("")
 	now := s.now()
 	err = s.write(ctx, func(tx *tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM held_forms WHERE created_at < $1`, s.d.ts(now.Add(-HeldFormTTL))); err != nil {
+		// Expired forms go, and so does any earlier one of this person's:
+		// one is held each, the latest, so that an ended session's cookie
+		// sent again and again cannot fill the table.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM held_forms WHERE created_at < $1 OR user_id = $2`, s.d.ts(now.Add(-HeldFormTTL)), userID); err != nil {
 			return internal("hold form", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO held_forms (id_hash, user_id, path, sealed, created_at) VALUES ($1, $2, $3, $4, $5)`,
