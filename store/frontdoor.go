@@ -493,6 +493,11 @@ func (s *Store) ReferralDetail(ctx context.Context, childID, id string) (*FrontD
 	if err := mayChild(ctx, child, lantern.ResEvent, lantern.ActRead); err != nil {
 		return nil, err
 	}
+	// The referral must be this child's: an id from the request names
+	// nothing of a child the caller may not see.
+	if _, err := s.referral(ctx, s.db, childID, id); err != nil {
+		return nil, err
+	}
 	d := &FrontDoorDetail{}
 	if d.Ratings, err = s.ratings(ctx, s.db, id); err != nil {
 		return nil, err

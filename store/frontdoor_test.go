@@ -239,6 +239,11 @@ func TestScreeningRequestsAndConsent(t *testing.T) {
 		if _, err := s.AnswerRequest(storetest.As(f.Teacher), q.ID, q.Version, "Attendance 71%; two late marks"); err != nil {
 			t.Fatal(err)
 		}
+		// Another child's referral through this child's path: not found.
+		own := caseChild(t, s, f.OtherTeacher, "Nell", "Elsewhere", "2012-01-01")
+		if _, err := s.ReferralDetail(storetest.As(f.OtherTeacher), own.ID, k.ReferralID); lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Errorf("another child's referral through one's own child: %v, want not found", err)
+		}
 		d, err := s.ReferralDetail(sw, child.ID, k.ReferralID)
 		if err != nil {
 			t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/app"
 	"lantern/store"
 )
 
@@ -47,19 +48,27 @@ func drive(o options) error {
 	return json.NewEncoder(os.Stdout).Encode(d)
 }
 
-func runChronology(o options) error {
+// startWithWorker starts Lantern and makes a social worker with a token,
+// for the scenarios whose load comes from another process.
+func startWithWorker(o options) (m *app.Main, stop func(), as context.Context, token string, err error) {
 	ctx := context.Background()
-	m, stop, err := startApp(ctx, o)
+	if m, stop, err = startApp(ctx, o); err != nil {
+		return nil, nil, nil, "", err
+	}
+	if as, token, err = chronSeedUser(ctx, m.Store); err != nil {
+		stop()
+		return nil, nil, nil, "", err
+	}
+	return m, stop, as, token, nil
+}
+
+func runChronology(o options) error {
+	seeded := time.Now()
+	m, stop, as, token, err := startWithWorker(o)
 	if err != nil {
 		return err
 	}
 	defer stop()
-
-	seeded := time.Now()
-	as, token, err := chronSeedUser(ctx, m.Store)
-	if err != nil {
-		return err
-	}
 	targets := []struct {
 		name   string
 		events int

@@ -26,16 +26,12 @@ const (
 
 func runFrontDoor(o options) error {
 	ctx := context.Background()
-	m, stop, err := startApp(ctx, o)
+	seeded := time.Now()
+	m, stop, _, token, err := startWithWorker(o)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	seeded := time.Now()
-	_, token, err := chronSeedUser(ctx, m.Store)
-	if err != nil {
-		return err
-	}
 	if err := fdSeed(ctx, m.Store); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
