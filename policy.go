@@ -46,6 +46,9 @@ const (
 	ResDuplicate      Resource = "possible-duplicate"  // two records that may be one child, found by a search of every record
 	ResStatutory      Resource = "statutory-event"     // children's social care's own statutory work: s47 enquiries and social work assessments
 	ResAllocation     Resource = "case-allocation"     // whether a child's case is open to children's social care, and its allocated social worker
+	ResIntel          Resource = "intelligence"        // persons of concern, vehicles, phones, places, accounts and the links between them
+	ResIntelSource    Resource = "intelligence-source" // who a link came from, and links whose handling code (C) sets conditions
+	ResNetwork        Resource = "network"             // the network around a child: what intelligence links to them
 )
 
 // Action is what is done to a resource.
@@ -127,7 +130,9 @@ var (
 	involved = []Relation{RelInvolved}
 	anyRel   = []Relation{RelInvolved, RelOther}
 	coord    = []Role{RoleCSECoordinator}
-	managers = []Role{RoleManager}
+	// intelRoles read intelligence.
+	intelRoles = []Role{RolePolice, RoleAnalyst, RoleCSECoordinator}
+	managers   = []Role{RoleManager}
 	// cscCase is children's social care's casework: its social workers and
 	// managers, on any child, and the CSE coordinator.
 	cscCase = []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}}
@@ -268,6 +273,22 @@ var Policy = []Rule{
 	{ResConsultation, ActList, inArea(caseRoles...), "You cannot see consultations"},
 	{ResConsultation, ActCreate, inArea(editRoles...), "You cannot ask the front door for advice"},
 	{ResConsultation, ActChange, frontDoor(area), "Only the front door gives advice"},
+	// Intelligence: every agency that records concerns submits it (and an
+	// analyst records what they find); the police, analysts and the CSE
+	// coordinator read it. The final grade is the police's; deciding that two
+	// records are one person is the police's and analysts'.
+	{ResIntel, ActCreate, inArea(append(slices.Clone(editRoles), RoleAnalyst)...), "You cannot record intelligence"},
+	{ResIntel, ActList, inArea(intelRoles...), "Only the police, analysts and the CSE coordinator see intelligence"},
+	{ResIntel, ActRead, inArea(intelRoles...), "Only the police, analysts and the CSE coordinator see intelligence"},
+	{ResIntel, ActApprove, inArea(RolePolice), "Only the police give intelligence its final grade"},
+	{ResIntel, ActMerge, inArea(RolePolice, RoleAnalyst), "Only the police and analysts decide who is the same person"},
+	// Who the intelligence came from, and what is shared only on conditions
+	// (handling C), stay with the police.
+	{ResIntelSource, ActRead, inArea(RolePolice), "Only the police see the sources of intelligence"},
+	// The network around a child: for those who read intelligence, on a
+	// child they may see (any other child is not found).
+	{ResNetwork, ActRead, []Grant{{Roles: []Role{RolePolice, RoleAnalyst}, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
+		"Only the police, analysts and the CSE coordinator see the network around a child"},
 	{ResAccount, ActRead, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 	{ResAccount, ActChange, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 }

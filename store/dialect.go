@@ -71,6 +71,26 @@ func (d dialect) ilike() string {
 	return "LIKE" // SQLite's LIKE is case-insensitive for ASCII
 }
 
+// vrmPattern is a condition matching a column of normalised registrations
+// against a pattern with ? for each unknown character (held registrations
+// hold only letters, digits and ?). PostgreSQL's LIKE wants _ for one
+// character; SQLite's GLOB takes ? as it is, and both use an index for the
+// pattern's known start.
+func (d dialect) vrmPattern(col, param string) string {
+	if d == postgres {
+		return col + " LIKE " + param
+	}
+	return col + " GLOB " + param
+}
+
+// vrmPatternArg is the pattern as vrmPattern's parameter.
+func (d dialect) vrmPatternArg(pattern string) string {
+	if d == postgres {
+		return strings.ReplaceAll(pattern, "?", "_")
+	}
+	return pattern
+}
+
 // groupConcat joins a column's values, in order, with commas.
 func (d dialect) groupConcat(expr, orderBy string) string {
 	if d == postgres {

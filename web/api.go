@@ -35,6 +35,7 @@ func (s *Server) apiRoutes() {
 	s.meetingRoutes()
 	s.childListRoutes()
 	s.frontDoorAPIRoutes()
+	s.intelAPIRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))
 	})

@@ -474,6 +474,62 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			}
 			return k.ID
 		},
+		"xid": func() string {
+			ctx := storetest.As(w.builder)
+			n := fmt.Sprint(w.seq.Add(1))
+			switch {
+			case strings.Contains(path, "/persons/"):
+				p, err := w.st.CreatePerson(ctx, &lantern.PersonOfConcern{Aliases: []string{"Spare " + n}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p.ID
+			case strings.Contains(path, "/vehicles/"):
+				v, _, err := w.st.CreateVehicle(ctx, &lantern.Vehicle{VRM: "XX" + n + "ABC"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v.ID
+			case strings.Contains(path, "/phones/"):
+				p, _, err := w.st.CreatePhone(ctx, "07700 900"+fmt.Sprintf("%03d", w.seq.Add(1)%1000))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p.ID
+			case strings.Contains(path, "/places/"):
+				p, err := w.st.CreatePlace(ctx, &lantern.Place{Name: "Spare place " + n})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p.ID
+			case strings.Contains(path, "/accounts/"):
+				a, _, err := w.st.CreateAccount(ctx, &lantern.Account{Platform: "Snapchat", Handle: "spare" + n})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a.ID
+			}
+			t.Fatalf("no {xid} for %s", pattern)
+			return ""
+		},
+		"lid": func() string {
+			ctx := storetest.As(w.builder)
+			n := fmt.Sprint(w.seq.Add(1))
+			p, err := w.st.CreatePerson(ctx, &lantern.PersonOfConcern{Aliases: []string{"Linked " + n}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pl, err := w.st.CreatePlace(ctx, &lantern.Place{Name: "Linked place " + n})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := w.st.CreateLink(ctx, &lantern.Link{From: lantern.EntityRef{Type: lantern.EntityPerson, ID: p.ID},
+				To: lantern.EntityRef{Type: lantern.EntityPlace, ID: pl.ID}, Kind: lantern.LinkSeenAt, Source: "A spare source"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l.ID
+		},
 		"$": func() string { return "" },
 	}
 	path = regexp.MustCompile(`\{([a-z_$]+)\}`).ReplaceAllStringFunc(path, func(m string) string {

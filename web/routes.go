@@ -91,6 +91,8 @@ var (
 	frontdoor   = lantern.ResFrontDoor
 	inforeq     = lantern.ResInfoRequest
 	consult     = lantern.ResConsultation
+	intel       = lantern.ResIntel
+	network     = lantern.ResNetwork
 
 	list      = lantern.ActList
 	read      = lantern.ActRead
@@ -375,4 +377,21 @@ var routeTable = map[string]route{
 	"POST /admin/calendar/closures":              {calendar, change, onArea},
 	"POST /admin/calendar/closures/{day}/remove": {calendar, change, onArea},
 	"POST /admin/calendar/bank-holidays":         {calendar, change, onArea},
+
+	"POST /api/v1/persons":              {intel, create, onArea},
+	"GET /api/v1/persons/{xid}":         {intel, read, onArea},
+	"POST /api/v1/vehicles":             {intel, create, onArea},
+	"GET /api/v1/vehicles/{xid}":        {intel, read, onArea},
+	"POST /api/v1/phones":               {intel, create, onArea},
+	"GET /api/v1/phones/{xid}":          {intel, read, onArea},
+	"POST /api/v1/places":               {intel, create, onArea},
+	"GET /api/v1/places/{xid}":          {intel, read, onArea},
+	"POST /api/v1/accounts":             {intel, create, onArea},
+	"GET /api/v1/accounts/{xid}":        {intel, read, onArea},
+	"POST /api/v1/links":                {intel, create, onArea},
+	"GET /api/v1/links":                 {intel, read, onArea},
+	"PUT /api/v1/links/{lid}/grading":   {intel, approve, onArea},
+	"POST /api/v1/links/{lid}/withdraw": {intel, approve, onArea},
+	"GET /api/v1/children/{id}/network": {network, read, onChild},
+	"GET /api/v1/intelligence/search":   {intel, read, onArea},
 }

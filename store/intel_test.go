@@ -1,0 +1,304 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"lantern"
+	"lantern/store"
+	"lantern/store/storetest"
+)
+
+// intelWorld is the fixture with the police, an analyst and the CSE
+// coordinator, and a child the police are involved with.
+type intelWorld struct {
+	f                  *storetest.Fixture
+	police, analyst    *lantern.User
+	coord              *lantern.User
+	policeAgency       *lantern.Agency
+	child, other       *lantern.Child
+	asPolice, asSchool context.Context
+}
+
+func newIntelWorld(t *testing.T, s *store.Store) *intelWorld {
+	t.Helper()
+	f := storetest.Seed(t, s)
+	sys := lantern.NewSystemContext(context.Background(), "test")
+	pa, err := s.CreateAgency(sys, lantern.AgencyInput{Name: "Northmoor Police", Kind: lantern.KindPolice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := func(email string, a *lantern.Agency, r lantern.Role) *lantern.User {
+		u, err := s.CreateUser(sys, lantern.UserInput{Email: email, Name: email, AgencyID: a.ID, Roles: []lantern.Role{r}, Password: storetest.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	w := &intelWorld{f: f, policeAgency: pa, police: user("pc@police.example.org", pa, lantern.RolePolice),
+		analyst: user("analyst@police.example.org", pa, lantern.RoleAnalyst), coord: user("coord@csc.example.org", f.CSC, lantern.RoleCSECoordinator)}
+	mk := func(given string) *lantern.Child {
+		c, err := s.CreateChild(storetest.As(f.SocialWorker), lantern.ChildInput{GivenName: given, FamilyName: "Test", DateOfBirth: lantern.Date{Year: 2011, Month: 3, Day: 4}, Gender: "female"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	w.child, w.other = mk("Amira"), mk("Bella")
+	if _, err := s.Involve(storetest.As(f.SocialWorker), w.child.ID, lantern.InvolvementInput{AgencyID: pa.ID, Reason: "A joint investigation"}); err != nil {
+		t.Fatal(err)
+	}
+	w.asPolice, w.asSchool = storetest.As(w.police), storetest.As(f.Teacher)
+	return w
+}
+
+func ref(t lantern.EntityType, id string) lantern.EntityRef { return lantern.EntityRef{Type: t, ID: id} }
+
+func TestIntelEntities(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		w := newIntelWorld(t, s)
+		// A partner submits; the same registration in any form is one vehicle.
+		v1, created, err := s.CreateVehicle(w.asSchool, &lantern.Vehicle{VRM: "ab12 cde", Colour: "silver", Make: "Vauxhall", Model: "Astra"})
+		if err != nil || !created || v1.VRM != "AB12CDE" || v1.Partial {
+			t.Fatalf("vehicle: %+v %v %v", v1, created, err)
+		}
+		for _, form := range []string{"AB 12CDE", "AB12-CDE"} {
+			v, created, err := s.CreateVehicle(w.asPolice, &lantern.Vehicle{VRM: form})
+			if err != nil || created || v.ID != v1.ID {
+				t.Fatalf("%s: %+v %v %v", form, v, created, err)
+			}
+		}
+		// Look-alike characters are another vehicle.
+		if v, created, err := s.CreateVehicle(w.asPolice, &lantern.Vehicle{VRM: "AB12 C0E"}); err != nil || !created || v.ID == v1.ID {
+			t.Fatalf("look-alike: %+v %v %v", v, created, err)
+		}
+		p, _, err := s.CreateVehicle(w.asPolice, &lantern.Vehicle{VRM: "WX19 ?XK"})
+		if err != nil || !p.Partial || p.VRM != "WX19?XK" {
+			t.Fatalf("partial: %+v %v", p, err)
+		}
+		// Phones in every form are one number; withheld is not one.
+		ph, created, err := s.CreatePhone(w.asSchool, "07700 900123")
+		if err != nil || !created || ph.E164 != "+447700900123" || !ph.Fictional {
+			t.Fatalf("phone: %+v %v %v", ph, created, err)
+		}
+		for _, form := range []string{"+44 (0)7700 900123", "0044 7700 900123"} {
+			if p2, created, err := s.CreatePhone(w.asSchool, form); err != nil || created || p2.ID != ph.ID {
+				t.Fatalf("%s: %+v %v %v", form, p2, created, err)
+			}
+		}
+		if _, _, err := s.CreatePhone(w.asSchool, "withheld"); lantern.ErrorCode(err) != lantern.EINVALID || lantern.ErrorFields(err)[0].Field != "number" {
+			t.Fatalf("withheld: %v", err)
+		}
+		// An account's handle is compared without case or a leading @.
+		a, _, err := s.CreateAccount(w.asSchool, &lantern.Account{Platform: "Snapchat", Handle: "@DMoney_22"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a2, created, err := s.CreateAccount(w.asSchool, &lantern.Account{Platform: "snapchat", Handle: "dmoney_22"}); err != nil || created || a2.ID != a.ID {
+			t.Fatalf("account again: %+v %v %v", a2, created, err)
+		}
+		// A street name alone, or a description alone, is a person.
+		dee, err := s.CreatePerson(w.asSchool, &lantern.PersonOfConcern{Aliases: []string{"Dee"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreatePerson(w.asSchool, &lantern.PersonOfConcern{Description: "A man in his twenties with a scar on his left hand"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreatePerson(w.asSchool, &lantern.PersonOfConcern{}); lantern.ErrorCode(err) != lantern.EINVALID {
+			t.Fatalf("nothing known: %v", err)
+		}
+		// Partners submit but do not read; the police do.
+		if _, err := s.Person(w.asSchool, dee.ID); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("school reads a person: %v", err)
+		}
+		got, err := s.Person(w.asPolice, dee.ID)
+		if err != nil || got.Label() != "“Dee”" {
+			t.Fatalf("police read: %+v %v", got, err)
+		}
+		if _, err := s.Vehicle(w.asPolice, "no-such-id"); lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Fatalf("no vehicle: %v", err)
+		}
+		// Search: a partial registration finds every one it could be, and a
+		// whole one finds the partial ones held that it could be.
+		rs, err := s.SearchVRM(w.asPolice, "ab12 ?de")
+		if err != nil || len(rs) != 1 || rs[0].ID != v1.ID {
+			t.Fatalf("partial search: %+v %v", rs, err)
+		}
+		rs, err = s.SearchVRM(w.asPolice, "?B12CDE")
+		if err != nil || len(rs) != 1 || rs[0].ID != v1.ID {
+			t.Fatalf("search from the end: %+v %v", rs, err)
+		}
+		rs, err = s.SearchVRM(w.asPolice, "WX19 AXK")
+		if err != nil || len(rs) != 1 || rs[0].ID != p.ID {
+			t.Fatalf("whole finds partial: %+v %v", rs, err)
+		}
+		rs, err = s.SearchPhone(w.asPolice, "0044 7700 900123")
+		if err != nil || len(rs) != 1 || rs[0].ID != ph.ID {
+			t.Fatalf("phone search: %+v %v", rs, err)
+		}
+		rs, err = s.SearchWords(w.asPolice, "dee")
+		if err != nil || len(rs) != 1 || rs[0].ID != dee.ID {
+			t.Fatalf("words: %+v %v", rs, err)
+		}
+		if _, err := s.SearchWords(w.asSchool, "dee"); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("school searches: %v", err)
+		}
+	})
+}
+
+func TestIntelLinks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		w := newIntelWorld(t, s)
+		dee, err := s.CreatePerson(w.asSchool, &lantern.PersonOfConcern{Aliases: []string{"Dee"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := func(ctx context.Context, l lantern.Link) (*lantern.Link, error) { return s.CreateLink(ctx, &l) }
+		// No source: refused, by the code and the database.
+		_, err = link(w.asSchool, lantern.Link{From: ref(lantern.EntityChild, w.child.ID), To: ref(lantern.EntityPerson, dee.ID), Kind: lantern.LinkAssociate})
+		if lantern.ErrorCode(err) != lantern.EINVALID || lantern.ErrorFields(err)[0].Field != "source" {
+			t.Fatalf("no source: %v", err)
+		}
+		// The school may not see the police's other child: not found.
+		_, err = link(w.asSchool, lantern.Link{From: ref(lantern.EntityChild, w.other.ID), To: ref(lantern.EntityPerson, dee.ID), Kind: lantern.LinkAssociate, Source: "A teacher saw"})
+		if lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Fatalf("unseen child: %v", err)
+		}
+		// An end that is not held is named.
+		_, err = link(w.asPolice, lantern.Link{From: ref(lantern.EntityChild, w.child.ID), To: ref(lantern.EntityPerson, "nobody"), Kind: lantern.LinkAssociate, Source: "PNC"})
+		if lantern.ErrorCode(err) != lantern.EINVALID || lantern.ErrorFields(err)[0].Field != "to.id" {
+			t.Fatalf("no end: %v", err)
+		}
+		// A partner's grading is not final; the police's is.
+		g := &lantern.Grading{Source: "2", Intelligence: "B", Handling: "P"}
+		l, err := link(storetest.As(w.f.SocialWorker), lantern.Link{From: ref(lantern.EntityChild, w.child.ID), To: ref(lantern.EntityPerson, dee.ID),
+			Kind: lantern.LinkAssociate, Source: "Strategy meeting", Grading: g, LegacyGrade: "B2"})
+		if err != nil || l.Final {
+			t.Fatalf("partner link: %+v %v", l, err)
+		}
+		if _, err := s.GradeLink(storetest.As(w.f.SocialWorker), l.ID, *g, ""); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("partner grades: %v", err)
+		}
+		graded, err := s.GradeLink(w.asPolice, l.ID, lantern.Grading{Source: "1", Intelligence: "B", Handling: "P"}, "")
+		if err != nil || !graded.Final || graded.Grading.Source != "1" || graded.LegacyGrade != "B2" {
+			t.Fatalf("police grade: %+v %v", graded, err)
+		}
+		// Handling C: the police's alone.
+		car, _, _ := s.CreateVehicle(w.asPolice, &lantern.Vehicle{VRM: "WX19 ?XK"})
+		c, err := link(w.asPolice, lantern.Link{From: ref(lantern.EntityPerson, dee.ID), To: ref(lantern.EntityVehicle, car.ID), Kind: lantern.LinkUsesVehicle,
+			Source: "Covert source 17", Grading: &lantern.Grading{Source: "1", Intelligence: "A", Handling: "C", Conditions: "Not to be disclosed outside the police"}})
+		if err != nil || !c.Final {
+			t.Fatalf("handling C: %+v %v", c, err)
+		}
+		analystLinks, _, err := s.EntityLinks(storetest.As(w.analyst), ref(lantern.EntityPerson, dee.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		policeLinks, _, err := s.EntityLinks(w.asPolice, ref(lantern.EntityPerson, dee.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(analystLinks) != 1 || len(policeLinks) != 2 {
+			t.Fatalf("analyst sees %d, police %d", len(analystLinks), len(policeLinks))
+		}
+		if analystLinks[0].Source != "" || analystLinks[0].RecordedBy != "" {
+			t.Fatalf("analyst sees the source: %+v", analystLinks[0])
+		}
+		// The network: the police see the man and the car; the analyst only the man.
+		net, err := s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 2})
+		if err != nil || len(net.Nodes) != 3 || len(net.Edges) != 2 || net.Truncated {
+			t.Fatalf("police network: %+v %v", net, err)
+		}
+		net, err = s.Network(storetest.As(w.analyst), w.child.ID, lantern.NetworkQuery{Hops: 2})
+		if err != nil || len(net.Nodes) != 2 {
+			t.Fatalf("analyst network: %+v %v", net, err)
+		}
+		// One hop only.
+		net, err = s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 1})
+		if err != nil || len(net.Nodes) != 2 {
+			t.Fatalf("one hop: %+v %v", net, err)
+		}
+		// Least grading: 1A keeps only the handling-C link, which is at 2 hops.
+		net, err = s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 2, Least: &lantern.Grading{Source: "1", Intelligence: "A"}})
+		if err != nil || len(net.Nodes) != 1 {
+			t.Fatalf("least 1A: %+v %v", net, err)
+		}
+		// Another child linked to the man: the police may not see Bella, so
+		// she is counted as hidden, never shown; the coordinator sees her.
+		if _, err := link(storetest.As(w.f.SocialWorker), lantern.Link{From: ref(lantern.EntityChild, w.other.ID), To: ref(lantern.EntityPerson, dee.ID),
+			Kind: lantern.LinkAssociate, Source: "Return interview"}); err != nil {
+			t.Fatal(err)
+		}
+		net, err = s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 2})
+		if err != nil || net.HiddenChildren != 1 || len(net.Nodes) != 3 {
+			t.Fatalf("hidden child: %+v %v", net, err)
+		}
+		for _, n := range net.Nodes {
+			if n.ID == w.other.ID {
+				t.Fatal("a child the police may not see is in their network")
+			}
+		}
+		net, err = s.Network(storetest.As(w.coord), w.child.ID, lantern.NetworkQuery{Hops: 2})
+		if err != nil || net.HiddenChildren != 0 || len(net.Nodes) != 3 {
+			t.Fatalf("coordinator: %+v %v", net, err)
+		}
+		// Who may ask: not the school (forbidden), not the police for a child they may not see (not found).
+		if _, err := s.Network(w.asSchool, w.child.ID, lantern.NetworkQuery{Hops: 2}); lantern.ErrorCode(err) != lantern.ENOTFOUND && lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("school: %v", err)
+		}
+		if _, err := s.Network(w.asPolice, w.other.ID, lantern.NetworkQuery{Hops: 2}); lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			t.Fatalf("police, unseen child: %v", err)
+		}
+		if _, err := s.Network(storetest.As(w.f.SocialWorker), w.child.ID, lantern.NetworkQuery{Hops: 2}); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("social worker: %v", err)
+		}
+		// Withdrawn: out of every network.
+		if err := s.WithdrawLink(w.asPolice, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		net, _ = s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 2})
+		if len(net.Nodes) != 2 {
+			t.Fatalf("after withdrawing: %+v", net)
+		}
+	})
+}
+
+// TestIntelHubRule: a takeaway with more than 200 links is shown but not
+// expanded unless asked; the network stops at 500 nodes and says so.
+func TestIntelHubRule(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		w := newIntelWorld(t, s)
+		shop, err := s.CreatePlace(w.asPolice, &lantern.Place{Name: "Chicken Shack (fictional)", Hotspot: true, HotspotReason: "Children seen with adults late at night"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateLink(w.asPolice, &lantern.Link{From: ref(lantern.EntityChild, w.child.ID), To: ref(lantern.EntityPlace, shop.ID), Kind: lantern.LinkSeenAt, Source: "Patrol"}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 600 {
+			p, err := s.CreatePerson(w.asPolice, &lantern.PersonOfConcern{Aliases: []string{fmt.Sprintf("Customer %d", i)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateLink(w.asPolice, &lantern.Link{From: ref(lantern.EntityPerson, p.ID), To: ref(lantern.EntityPlace, shop.ID), Kind: lantern.LinkSeenAt, Source: "CCTV"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		net, err := s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(net.Nodes) != 2 || len(net.Hubs) != 1 || net.Hubs[0].ID != shop.ID || net.Hubs[0].Links != 601 || net.Truncated || !net.Hubs[0].Hotspot {
+			t.Fatalf("hub rule: %d nodes, hubs %+v, truncated %v", len(net.Nodes), net.Hubs, net.Truncated)
+		}
+		net, err = s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 3, Expand: []lantern.EntityRef{ref(lantern.EntityPlace, shop.ID)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(net.Nodes) != lantern.MaxNetworkNodes || !net.Truncated || len(net.Hubs) != 0 {
+			t.Fatalf("expanded: %d nodes, truncated %v", len(net.Nodes), net.Truncated)
+		}
+	})
+}
