@@ -195,7 +195,7 @@ func (s *Store) SearchWords(ctx context.Context, q string) ([]lantern.IntelResul
 	return s.searched(ctx, "words", out)
 }
 
-// escapeLikeText makes s match itself in a LIKE with \ as the escape... 
+// escapeLikeText makes s match itself in a LIKE with \ as the escape...
 // handles hold no wildcards worth keeping, so % and _ are dropped.
 func escapeLikeText(s string) string {
 	return strings.NewReplacer("%", "", "_", "").Replace(s)

@@ -53,7 +53,9 @@ func newIntelWorld(t *testing.T, s *store.Store) *intelWorld {
 	return w
 }
 
-func ref(t lantern.EntityType, id string) lantern.EntityRef { return lantern.EntityRef{Type: t, ID: id} }
+func ref(t lantern.EntityType, id string) lantern.EntityRef {
+	return lantern.EntityRef{Type: t, ID: id}
+}
 
 func TestIntelEntities(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
