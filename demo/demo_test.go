@@ -160,6 +160,34 @@ func TestDemoStory(t *testing.T) {
 				t.Errorf("no second agency's alert for the front door (%v)", err)
 			}
 
+			// The intelligence the police have linked: Dee, the car and the
+			// takeaway join Keira to Tia and Lacey within two hops.
+			drew := as("officer@police.example.org")
+			if rs, err := s.SearchVRM(drew, "WX19 AXK"); err != nil || len(rs) != 1 {
+				t.Errorf("the partial registration: %v %v", rs, err)
+			}
+			var keira string
+			names := map[string]string{}
+			for _, r := range rows {
+				names[r.ID] = r.GivenName
+				if r.GivenName == "Keira" {
+					keira = r.ID
+				}
+			}
+			net, err := s.Network(drew, keira, lantern.NetworkQuery{Hops: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			linked := map[string]bool{}
+			for _, n := range net.Nodes {
+				if n.Type == lantern.EntityChild {
+					linked[names[n.ID]] = true
+				}
+			}
+			if !linked["Tia"] || !linked["Lacey"] || linked["Ruby"] {
+				t.Errorf("Keira's network reaches %v, want Tia and Lacey, and Ruby only in free text", linked)
+			}
+
 			// Sam's late work, and a meeting next week.
 			work, err := s.MyWork(sam)
 			if err != nil {

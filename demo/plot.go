@@ -20,6 +20,7 @@ var (
 func (b *story) tell() error {
 	b.people()
 	b.pattern()
+	b.intelligence()
 	b.frontDoor()
 	b.everyone()
 	return b.err
