@@ -56,7 +56,9 @@ func (b *story) intelligence() {
 		b.fail("place", err)
 		return
 	}
-	child := func(k string) lantern.EntityRef { return lantern.EntityRef{Type: lantern.EntityChild, ID: b.kids[k].id} }
+	child := func(k string) lantern.EntityRef {
+		return lantern.EntityRef{Type: lantern.EntityChild, ID: b.kids[k].id}
+	}
 	ent := func(t lantern.EntityType, id string) lantern.EntityRef { return lantern.EntityRef{Type: t, ID: id} }
 	grade := func(s, i, h, cond string) *lantern.Grading {
 		return &lantern.Grading{Source: s, Intelligence: i, Handling: h, Conditions: cond}
