@@ -314,7 +314,9 @@ type Reason struct {
 
 // String is the reason as a short sentence: "Family name: exact, common
 // name (+4.1)".
-func (r Reason) String() string { return fmt.Sprintf("%s: %s (%+.1f)", r.Comparison, r.Level, r.Weight) }
+func (r Reason) String() string {
+	return fmt.Sprintf("%s: %s (%+.1f)", r.Comparison, r.Level, r.Weight)
+}
 
 // Scored is what Score says of a pair: the probability that the records are
 // one person, the weight of evidence in bits (the prior's included) and the

@@ -42,7 +42,7 @@ func TestParseSuffix(t *testing.T) {
 		{"Smith Sr.", "Smith", Senior},
 		{"Smith II", "Smith", Junior},
 		{"Smith III", "Smith", Third},
-		{"Jnr", "Jnr", NoSuffix},     // a name alone is a name
+		{"Jnr", "Jnr", NoSuffix},       // a name alone is a name
 		{"Junior", "Junior", NoSuffix}, // a given name, perhaps
 		{"Smithjnr", "Smithjnr", NoSuffix},
 		{"  Smith  Snr  ", "Smith", Senior},
@@ -408,9 +408,13 @@ func TestModelJSONRefused(t *testing.T) {
 		"sum":            func(s string) string { return strings.Replace(s, `"m":0.8`, `"m":0.5`, 1) },
 		"level renamed":  func(s string) string { return strings.Replace(s, `"name":"variant"`, `"name":"other"`, 1) },
 		"no comparisons": func(s string) string { return `{"version":1,"prior":0.01,"comparisons":[]}` },
-		"tf table":       func(s string) string { return strings.Replace(s, `}]}]}`, `}]}],"tf":{"family":{"total":1,"floor":0,"terms":{"x":5}}}}`, 1) },
-		"tf name":        func(s string) string { return strings.Replace(s, `}]}]}`, `}]}],"tf":{"dob":{"total":1,"floor":0,"terms":{}}}}`, 1) },
-		"trailing":       func(s string) string { return s + "{}" },
+		"tf table": func(s string) string {
+			return strings.Replace(s, `}]}]}`, `}]}],"tf":{"family":{"total":1,"floor":0,"terms":{"x":5}}}}`, 1)
+		},
+		"tf name": func(s string) string {
+			return strings.Replace(s, `}]}]}`, `}]}],"tf":{"dob":{"total":1,"floor":0,"terms":{}}}}`, 1)
+		},
+		"trailing": func(s string) string { return s + "{}" },
 	} {
 		bad := mutate(string(good))
 		if bad == string(good) {
