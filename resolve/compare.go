@@ -24,6 +24,7 @@ type gammas struct {
 	given, family, alias    string // the values matched exactly
 	givenTF2, familyTF2     string // the other side's value at a fuzzy level
 	givenFuzzy, familyFuzzy string
+	postcode                string // the postcode shared
 }
 
 // similarity is Jaro-Winkler on normalised names (match.Similarity, which
@@ -77,6 +78,12 @@ func familyLevel(a, b string) int {
 	return fElse
 }
 
+func closeGiven(l int) bool {
+	return l == gExact || l == gVariant || l == gJW92 || l == gJW88 || l == gInitial
+}
+
+func closeFamily(l int) bool { return l == fExact || l == fJW92 || l == fJW88 }
+
 // swapped is a name with its given and family names the other way round.
 func swapped(n pname) pname {
 	s := pname{given: n.family, givenFirst: n.family, family: strings.ReplaceAll(n.given, " ", "")}
@@ -84,11 +91,22 @@ func swapped(n pname) pname {
 	return s
 }
 
-// nameWeight is what a lining-up of two names is worth, for choosing the
-// best: the base weights, with a fuzzy or variant match never worth more
-// than an exact one.
-func (m *Model) nameWeight(gl, fl int) float64 {
-	return m.weight(cGiven, gl) + m.weight(cFamily, fl)
+// setNames records the name levels chosen and the values behind them.
+func (g *gammas) setNames(gl, fl int, a, b pname) {
+	g.g[cGiven], g.g[cFamily] = int8(gl), int8(fl)
+	g.given, g.family, g.givenFuzzy, g.familyFuzzy, g.givenTF2, g.familyTF2 = "", "", "", "", "", ""
+	switch gl {
+	case gExact:
+		g.given = a.givenFirst
+	case gVariant, gJW92, gJW88, gJW70, gInitial:
+		g.givenFuzzy, g.givenTF2 = a.givenFirst, b.givenFirst
+	}
+	switch fl {
+	case fExact:
+		g.family = a.family
+	case fJW92, fJW88, fJW70:
+		g.familyFuzzy, g.familyTF2 = a.family, b.family
+	}
 }
 
 // compare puts a pair of prepared records in their levels.
@@ -97,43 +115,28 @@ func (m *Model) compare(a, b *Prepared) gammas {
 	for c := range out.g {
 		out.g[c] = null
 	}
-	// Names: the best lining-up of any name of a with any of b, either
-	// way round.
+	// Names: the best lining-up of any name of a with any of b. Names
+	// written the other way round are one level of the given name (Splink's
+	// "columns reversed"), taken only when both names then agree closely,
+	// and the family name is then not compared again.
 	best := math.Inf(-1)
 	for _, na := range a.names {
 		for _, nb := range b.names {
-			for _, swap := range [2]bool{false, true} {
-				x := nb
-				if swap {
-					if nb.given == "" || nb.family == "" {
-						continue
-					}
-					x = swapped(nb)
-				}
-				gl, fl := givenLevel(na, x), familyLevel(na.family, x.family)
-				ol := oSame
-				if swap {
-					ol = oSwapped
-				}
-				w := m.nameWeight(gl, fl) + m.weight(cOrder, ol)
-				if gl == null && fl == null {
-					continue
-				}
-				if w > best {
+			gl, fl := givenLevel(na, nb), familyLevel(na.family, nb.family)
+			if gl != null || fl != null {
+				if w := m.weight(cGiven, gl) + m.weight(cFamily, fl); w > best {
 					best = w
-					out.g[cGiven], out.g[cFamily], out.g[cOrder] = int8(gl), int8(fl), int8(ol)
-					out.given, out.family = "", ""
-					out.givenFuzzy, out.familyFuzzy, out.givenTF2, out.familyTF2 = "", "", "", ""
-					if gl == gExact {
-						out.given = na.givenFirst
-					} else if gl != null && gl != gElse {
-						out.givenFuzzy, out.givenTF2 = na.givenFirst, x.givenFirst
-					}
-					if fl == fExact {
-						out.family = na.family
-					} else if fl != null && fl != fElse {
-						out.familyFuzzy, out.familyTF2 = na.family, x.family
-					}
+					out.setNames(gl, fl, na, nb)
+				}
+			}
+			if na.given == "" || na.family == "" || nb.given == "" || nb.family == "" {
+				continue
+			}
+			x := swapped(nb)
+			if closeGiven(givenLevel(na, x)) && closeFamily(familyLevel(na.family, x.family)) {
+				if w := m.weight(cGiven, gSwapped); w > best {
+					best = w
+					out.setNames(gSwapped, null, na, nb)
 				}
 			}
 		}
@@ -148,7 +151,7 @@ func (m *Model) compare(a, b *Prepared) gammas {
 	}
 	if len(a.postcodes) > 0 && len(b.postcodes) > 0 {
 		switch {
-		case shareAny(a.postcodes, b.postcodes):
+		case sharedPostcode(a.postcodes, b.postcodes, &out.postcode, m.TF["postcode"]):
 			out.g[cPostcode] = pExact
 		case shareAny(a.sectors, b.sectors):
 			out.g[cPostcode] = pSector
@@ -175,6 +178,19 @@ func (m *Model) compare(a, b *Prepared) gammas {
 		}
 	}
 	return out
+}
+
+// sharedPostcode finds the rarest postcode in common.
+func sharedPostcode(a, b []string, shared *string, tf *TFTable) bool {
+	best := -1.0
+	for _, x := range a {
+		if contains(b, x) {
+			if f := tf.freq(x); best < 0 || f < best {
+				best, *shared = f, x
+			}
+		}
+	}
+	return best >= 0
 }
 
 func shareAny(a, b []string) bool {
@@ -243,13 +259,11 @@ func dobLevel(a, b *Prepared) int {
 	if a.estimated || b.estimated {
 		switch d := abs(a.year - b.year); {
 		case d == 0:
-			return dYearEstimated
-		case d == 1:
-			return dYear
-		case d <= 10:
-			return dTenYears
+			return dEstSame
+		case d <= 3:
+			return dEstNear
 		}
-		return dElse
+		return dEstFar
 	}
 	if a.dob == b.dob {
 		return dExact
@@ -382,6 +396,8 @@ func (m *Model) levelWeight(c, l int, g *gammas) (float64, string) {
 		adj = m.tfAdjust("family", c, fExact, g.family)
 	case c == cAlias && l == aShared:
 		adj = m.tfAdjust("alias", c, aShared, g.alias)
+	case c == cPostcode && l == pExact:
+		adj = m.tfAdjust("postcode", c, pExact, g.postcode)
 	case c == cGiven && g.givenFuzzy != "" && m.TF["given"] != nil:
 		exact := m.w[c][gExact] + min(m.tfAdjust("given", c, gExact, g.givenFuzzy), m.tfAdjust("given", c, gExact, g.givenTF2))
 		return min(w, exact), ""
@@ -402,8 +418,11 @@ func (m *Model) levelWeight(c, l int, g *gammas) (float64, string) {
 }
 
 func tfNoun(c int) string {
-	if c == cAlias {
+	switch c {
+	case cAlias:
 		return " alias"
+	case cPostcode:
+		return " postcode: many records there"
 	}
 	return " name"
 }

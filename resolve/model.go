@@ -16,7 +16,6 @@ import (
 const (
 	cGiven = iota
 	cFamily
-	cOrder
 	cAlias
 	cDOB
 	cSex
@@ -33,6 +32,7 @@ const null = -1
 
 const (
 	gExact = iota
+	gSwapped
 	gVariant
 	gJW92
 	gJW88
@@ -50,11 +50,6 @@ const (
 )
 
 const (
-	oSame = iota
-	oSwapped
-)
-
-const (
 	aShared = iota
 	aGiven
 	aElse
@@ -64,10 +59,12 @@ const (
 	dExact = iota
 	dOneOff
 	dMonth
-	dYearEstimated
 	dYear
 	dTenYears
 	dElse
+	dEstSame
+	dEstNear
+	dEstFar
 )
 
 const (
@@ -103,13 +100,14 @@ type comparisonSpec struct {
 // often estimated. Each column of m and of u sums to 1.
 var schema = [numComparisons]comparisonSpec{
 	cGiven: {"given", "Given name", []levelSpec{
-		{"exact", "exact", "given", 0.80, 0.02},
+		{"exact", "exact", "given", 0.78, 0.02},
+		{"swapped", "given and family names swapped, both agreeing", "", 0.02, 0.00005},
 		{"variant", "a variant of the same name", "", 0.05, 0.002},
 		{"jw92", "spelled almost the same", "", 0.05, 0.003},
 		{"jw88", "spelled similarly", "", 0.02, 0.004},
 		{"initial", "initial only, the same letter", "", 0.02, 0.01},
 		{"jw70", "spelled somewhat alike", "", 0.03, 0.08},
-		{"else", "different", "", 0.03, 0.881},
+		{"else", "different", "", 0.03, 0.88095},
 	}},
 	cFamily: {"family", "Family name", []levelSpec{
 		{"exact", "exact", "family", 0.85, 0.005},
@@ -118,30 +116,28 @@ var schema = [numComparisons]comparisonSpec{
 		{"jw70", "spelled somewhat alike", "", 0.03, 0.05},
 		{"else", "different", "", 0.03, 0.94},
 	}},
-	cOrder: {"order", "Name order", []levelSpec{
-		{"same", "the same", "", 0.97, 0.999},
-		{"swapped", "given and family names swapped", "", 0.03, 0.001},
-	}},
 	cAlias: {"alias", "Alias", []levelSpec{
 		{"shared", "a shared alias", "alias", 0.5, 0.0005},
 		{"given", "an alias is the other's given name", "", 0.2, 0.002},
 		{"else", "no alias shared", "", 0.3, 0.9975},
 	}},
 	cDOB: {"dob", "Date of birth", []levelSpec{
-		{"exact", "exact", "", 0.70, 0.00004},
-		{"oneoff", "one character off or day and month swapped", "", 0.08, 0.0003},
-		{"month", "within a month", "", 0.04, 0.002},
-		{"yearestimated", "the same year (an estimate)", "", 0.06, 0.02},
-		{"year", "within a year", "", 0.05, 0.03},
-		{"tenyears", "within ten years", "", 0.05, 0.3},
-		{"else", "more than ten years apart", "", 0.02, 0.64766},
+		{"exact", "exact", "", 0.50, 0.00004},
+		{"oneoff", "one character off or day and month swapped", "", 0.06, 0.0003},
+		{"month", "within a month", "", 0.01, 0.002},
+		{"year", "within a year", "", 0.01, 0.02},
+		{"tenyears", "more than a year apart, within ten", "", 0.01, 0.25},
+		{"else", "more than ten years apart", "", 0.005, 0.3},
+		{"estsame", "the same year (one an estimate)", "", 0.18, 0.01},
+		{"estnear", "within three years (one an estimate)", "", 0.2, 0.05},
+		{"estfar", "more than three years apart (one an estimate)", "", 0.025, 0.36766},
 	}},
 	cSex: {"sex", "Sex", []levelSpec{
 		{"same", "the same", "", 0.98, 0.5},
 		{"different", "different", "", 0.02, 0.5},
 	}},
 	cPostcode: {"postcode", "Postcode", []levelSpec{
-		{"exact", "a shared postcode", "", 0.5, 0.0005},
+		{"exact", "a shared postcode", "postcode", 0.5, 0.0005},
 		{"sector", "the same postcode sector", "", 0.15, 0.01},
 		{"else", "no postcode in common", "", 0.35, 0.9895},
 	}},
@@ -331,14 +327,16 @@ func (m *Model) check() error {
 			p.Add(field, "The m and the u of a comparison must each sum to 1")
 			continue
 		}
-		for li := range c.Levels {
-			c.Levels[li].M /= sm
-			c.Levels[li].U /= su
+		if math.Abs(sm-1) > 1e-9 || math.Abs(su-1) > 1e-9 {
+			for li := range c.Levels {
+				c.Levels[li].M /= sm
+				c.Levels[li].U /= su
+			}
 		}
 	}
 	for name, t := range m.TF {
-		if name != "given" && name != "family" && name != "alias" {
-			p.Add("tf."+capText(name), "Term frequencies are kept only for given, family and alias")
+		if name != "given" && name != "family" && name != "alias" && name != "postcode" {
+			p.Add("tf."+capText(name), "Term frequencies are kept only for given, family, alias and postcode")
 			continue
 		}
 		if t == nil {

@@ -118,14 +118,22 @@ func TestGivenNameLevels(t *testing.T) {
 func TestSwappedNames(t *testing.T) {
 	m := DefaultModel()
 	a, b := person("Kai", "Brown"), person("Brown", "Kai")
-	if got := levelOf(t, m, a, b, cOrder); got != "swapped" {
-		t.Fatalf("order: %s", got)
+	if got := levelOf(t, m, a, b, cGiven); got != "swapped" {
+		t.Fatalf("given: %s", got)
 	}
-	if got := levelOf(t, m, a, b, cFamily); got != "exact" {
+	if got := levelOf(t, m, a, b, cFamily); got != "null" {
 		t.Errorf("family once swapped: %s", got)
 	}
-	if got := levelOf(t, m, a, a, cOrder); got != "same" {
-		t.Errorf("order of one name: %s", got)
+	// Swapped, with a misspelling: still swapped.
+	if got := levelOf(t, m, a, person("Browne", "Kye"), cGiven); got != "swapped" {
+		t.Errorf("swapped with variants: %s", got)
+	}
+	// Only one name in common the other way round is not a swap.
+	if got := levelOf(t, m, a, person("Brown", "Smith"), cGiven); got == "swapped" {
+		t.Errorf("half a swap taken as one")
+	}
+	if got := levelOf(t, m, a, a, cGiven); got != "exact" {
+		t.Errorf("one name: %s", got)
 	}
 }
 
@@ -149,10 +157,11 @@ func TestDOBLevels(t *testing.T) {
 		{d(1990, 3, 14), d(1990, 10, 29), "year"},
 		{d(1990, 3, 14), d(1996, 6, 20), "tenyears"},
 		{d(1990, 3, 14), d(1960, 6, 20), "else"},
-		{d(1990, 1, 1), d(1990, 1, 1), "yearestimated"}, // 1 January is an estimate
-		{y(1990), d(1990, 6, 2), "yearestimated"},
-		{y(1990), y(1991), "year"},
-		{y(1990), y(1997), "tenyears"},
+		{d(1990, 1, 1), d(1990, 1, 1), "estsame"}, // 1 January is an estimate
+		{y(1990), d(1990, 6, 2), "estsame"},
+		{y(1990), y(1991), "estnear"},
+		{y(1990), y(1993), "estnear"},
+		{y(1990), y(1997), "estfar"},
 		{y(1990), person("A", "B"), "null"},
 	} {
 		if got := levelOf(t, m, tt.a, tt.b, cDOB); got != tt.want {

@@ -120,11 +120,12 @@ func (c *tfCounter) table() *TFTable {
 }
 
 // FitTF builds the term-frequency tables from the records held: the first
-// word of each given name, each family name and each alias, each counted
-// once per record.
+// word of each given name, each family name, each alias and each postcode,
+// each counted once per record. A postcode many records give (a hostel, a
+// police station) then counts for less, as a common name does.
 func (m *Model) FitTF(records []Record) {
 	m.ensure()
-	g, f, a := newTFCounter(), newTFCounter(), newTFCounter()
+	g, f, a, pc := newTFCounter(), newTFCounter(), newTFCounter(), newTFCounter()
 	for _, r := range records {
 		p := Prepare(r)
 		var gs, fs []string
@@ -141,9 +142,12 @@ func (m *Model) FitTF(records []Record) {
 		for _, x := range p.aliases {
 			a.add(x)
 		}
+		for _, x := range p.postcodes {
+			pc.add(x)
+		}
 	}
 	m.TF = map[string]*TFTable{}
-	for name, c := range map[string]*tfCounter{"given": g, "family": f, "alias": a} {
+	for name, c := range map[string]*tfCounter{"given": g, "family": f, "alias": a, "postcode": pc} {
 		if c.total > 0 {
 			m.TF[name] = c.table()
 		}

@@ -105,6 +105,7 @@ type EMReport struct {
 // emIterations bounds EM; emTolerance is the change in every m below which
 // it has converged.
 const (
+	emPrior      = 10.0
 	emIterations = 40
 	emTolerance  = 1e-5
 )
@@ -134,8 +135,12 @@ func (m *Model) EstimateM_EM(records []Record, maxPairs int, seed int64) (EMRepo
 	for c := range all {
 		all[c] = true
 	}
-	names, dob := all, all
-	names[cGiven], names[cFamily], names[cOrder] = false, false, false
+	// Generation is left as judged: the pairs with a suffix on both sides
+	// are too few, and too often a father and his son, to learn from.
+	trained := all
+	trained[cGeneration] = false
+	names, dob := trained, trained
+	names[cGiven], names[cFamily] = false, false
 	dob[cDOB] = false
 	sessions := []session{
 		{"given and family names' phonetic keys", func(p *Prepared) []string { return prefixed(p.BlockingKeys(), "s:") }, names},
@@ -179,8 +184,7 @@ func (m *Model) EstimateM_EM(records []Record, maxPairs int, seed int64) (EMRepo
 	// The prior: the share of the production blocks' pairs that match,
 	// scaled to all pairs.
 	ix := newBlockIndex(ps, (*Prepared).BlockingKeys, MaxBlockSize)
-	pats, total, sampled := m.patterns(ps, ix, maxPairs, seed+99)
-	lambda, iters := m.Clone().em(pats, all, 0.05, false)
+	lambda, iters, total, sampled := m.blockedLambda(ps, ix, maxPairs, seed+99)
 	rep.Sessions = append(rep.Sessions, EMSession{Blocking: "the blocking keys (prior only)", Pairs: total, Sampled: sampled, Iterations: iters, Lambda: lambda})
 	n := float64(len(ps))
 	if prior := lambda * float64(total) / (n * (n - 1) / 2); prior > 0 && prior < 1 {
@@ -205,6 +209,53 @@ func childPrefix(p *Prepared) string {
 		return "c"
 	}
 	return ""
+}
+
+// blockedLambda estimates the share of blocked pairs that match, by EM
+// with m, u and the term frequencies fixed: each pair's weight is its
+// score's without the prior, as Score weighs it.
+func (m *Model) blockedLambda(ps []*Prepared, ix *blockIndex, maxPairs int, seed int64) (float64, int, int64, int64) {
+	workers := runtime.GOMAXPROCS(0)
+	counts := make([]int64, workers)
+	ix.eachPair(func(w, _, _ int) { counts[w]++ })
+	var total int64
+	for _, c := range counts {
+		total += c
+	}
+	rate := 1.0
+	if total > int64(maxPairs) {
+		rate = float64(maxPairs) / float64(total)
+	}
+	weights := make([][]float32, workers)
+	prior := m.priorWeight()
+	ix.eachPair(func(w, i, j int) {
+		if pairKeep(i, j, seed, rate) {
+			wt, _ := m.weightOf(ps[i], ps[j])
+			weights[w] = append(weights[w], float32(wt-prior))
+		}
+	})
+	var all []float32
+	for _, ws := range weights {
+		all = append(all, ws...)
+	}
+	if len(all) == 0 {
+		return 0, 0, total, 0
+	}
+	lambda, it := 0.1, 0
+	for it = 1; it <= emIterations; it++ {
+		logit := math.Log2(lambda / (1 - lambda))
+		sum := 0.0
+		for _, w := range all {
+			sum += probability(float64(w) + logit)
+		}
+		next := min(max(sum/float64(len(all)), 1e-9), 1-1e-9)
+		done := math.Abs(next-lambda) < emTolerance
+		lambda = next
+		if done {
+			break
+		}
+	}
+	return lambda, min(it, emIterations), total, int64(len(all))
 }
 
 // patterns counts the levels of (a sample of at most maxPairs of) the
@@ -263,6 +314,12 @@ func (m *Model) em(pats map[pattern]float64, active [numComparisons]bool, lambda
 	if total == 0 {
 		return 0, 0
 	}
+	var start [numComparisons][]float64
+	for c := range start {
+		for _, l := range m.Comparisons[c].Levels {
+			start[c] = append(start[c], l.M)
+		}
+	}
 	it := 0
 	for it = 1; it <= emIterations; it++ {
 		var num [numComparisons][]float64
@@ -304,11 +361,12 @@ func (m *Model) em(pats map[pattern]float64, active [numComparisons]bool, lambda
 					continue
 				}
 				ls := m.Comparisons[c].Levels
-				// A level no match fell in keeps a sliver of m, so its
-				// weight stays finite.
+				// The starting m counts as emPrior pairs, so a level few
+				// pairs fall in keeps about its starting weight rather
+				// than swinging to an extreme.
 				sum := 0.0
 				for l := range ls {
-					v := max(num[c][l]/den, 1e-6)
+					v := max((num[c][l]+emPrior*start[c][l])/(den+emPrior), 1e-6)
 					change = max(change, math.Abs(v-ls[l].M))
 					ls[l].M = v
 					sum += v
