@@ -390,6 +390,22 @@ func (m *Model) levelWeight(c, l int, g *gammas) (float64, string) {
 	w := m.w[c][l]
 	adj := 0.0
 	switch {
+	case c == cGiven && l == gExact && g.g[cFamily] == fExact && m.TF["name"] != nil:
+		// The whole name's frequency is taken with the family name's level.
+		return w, ""
+	case c == cFamily && l == fExact && g.g[cGiven] == gExact && m.TF["name"] != nil:
+		// Both names exact: weighed by how common the whole name is, not
+		// by each name's frequency alone, since names are not independent
+		// (a given name rare overall may be common with this family name).
+		adj = m.tfAdjustWhole(g.given, g.family)
+		note := ""
+		switch {
+		case adj <= -1:
+			note = ", a common whole name"
+		case adj >= 1:
+			note = ", a rare whole name"
+		}
+		return w + adj, note
 	case c == cGiven && l == gExact:
 		adj = m.tfAdjust("given", c, gExact, g.given)
 	case c == cFamily && l == fExact:

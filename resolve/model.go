@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"lantern"
 )
@@ -249,6 +251,9 @@ func (m *Model) weight(c, l int) float64 {
 // priorWeight is the prior as bits: log2(λ/(1-λ)).
 func (m *Model) priorWeight() float64 { return math.Log2(m.Prior / (1 - m.Prior)) }
 
+// tfTables are the term-frequency tables a model may have.
+var tfTables = []string{"given", "family", "name", "alias", "postcode"}
+
 // Bounds on a model's JSON, checked when reading it.
 const (
 	MaxModelJSON = 16 << 20 // bytes
@@ -335,8 +340,8 @@ func (m *Model) check() error {
 		}
 	}
 	for name, t := range m.TF {
-		if name != "given" && name != "family" && name != "alias" && name != "postcode" {
-			p.Add("tf."+capText(name), "Term frequencies are kept only for given, family, alias and postcode")
+		if !slices.Contains(tfTables, name) {
+			p.Add("tf."+capText(name), "Term frequencies are kept only for "+strings.Join(tfTables, ", "))
 			continue
 		}
 		if t == nil {

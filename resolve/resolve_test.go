@@ -263,8 +263,10 @@ func TestTFCommonWeighsLess(t *testing.T) {
 		records = append(records, person(fmt.Sprintf("H%d", i), fmt.Sprintf("Rare%c%c", 'a'+i%26, 'a'+i/26)))
 	}
 	m.FitTF(records)
-	common := m.Score(person("Kai", "Smith"), person("Kai", "Smith"))
-	rare := m.Score(person("Kai", "Rareab"), person("Kai", "Rareab"))
+	// Family names alone (no given name), so the family name's own table
+	// is used.
+	common := m.Score(person("", "Smith"), person("", "Smith"))
+	rare := m.Score(person("", "Rareab"), person("", "Rareab"))
 	fw := func(s Scored) Reason {
 		for _, r := range s.Reasons {
 			if r.Comparison == "Family name" {
@@ -279,6 +281,23 @@ func TestTFCommonWeighsLess(t *testing.T) {
 	}
 	if !strings.Contains(fw(common).String(), "common name") || !strings.Contains(fw(rare).String(), "rare name") {
 		t.Errorf("reasons: %q, %q", fw(common), fw(rare))
+	}
+	// Both names exact: the whole name's frequency counts, so a common
+	// pairing of names weighs less than a rare one, each name alone being
+	// equally common.
+	var whole []Record
+	for range 50 {
+		whole = append(whole, person("Simran", "Kaur"), person("Gurpreet", "Singh"))
+	}
+	for i := range 50 {
+		whole = append(whole, person("Simran", fmt.Sprint("X", i)), person(fmt.Sprint("Y", i), "Kaur"))
+	}
+	whole = append(whole, person("Gurpreet", "Kaur"))
+	m.FitTF(whole)
+	often := m.Score(person("Simran", "Kaur"), person("Simran", "Kaur"))
+	once := m.Score(person("Gurpreet", "Kaur"), person("Gurpreet", "Kaur"))
+	if often.Weight >= once.Weight {
+		t.Errorf("a common whole name %v should weigh less than a rare one %v", often.Reasons, once.Reasons)
 	}
 	// A variant of a common name weighs no more than the name itself.
 	m.FitTF(append(records, person("Mohammed", "X"), person("Mohammed", "Y"), person("Mohammed", "Z")))

@@ -54,8 +54,8 @@ func (t *TFTable) check() string {
 		return fmt.Sprintf("A table keeps at most %d terms", MaxTFTerms)
 	}
 	for k, v := range t.Terms {
-		if k == "" || len(k) > MaxTextLen || v < 1 || v > t.Total {
-			return "Each term must be 1 to 64 bytes, counted between 1 and the total"
+		if k == "" || len(k) > 2*MaxTextLen+1 || v < 1 || v > t.Total {
+			return "Each term must be 1 to 129 bytes, counted between 1 and the total"
 		}
 	}
 	return ""
@@ -120,16 +120,22 @@ func (c *tfCounter) table() *TFTable {
 }
 
 // FitTF builds the term-frequency tables from the records held: the first
-// word of each given name, each family name, each alias and each postcode,
-// each counted once per record. A postcode many records give (a hostel, a
+// word of each given name, each family name, each whole name (the two
+// together), each alias and each postcode, each counted once per record. A postcode many records give (a hostel, a
 // police station) then counts for less, as a common name does.
 func (m *Model) FitTF(records []Record) {
 	m.ensure()
-	g, f, a, pc := newTFCounter(), newTFCounter(), newTFCounter(), newTFCounter()
+	g, f, a, pc, full := newTFCounter(), newTFCounter(), newTFCounter(), newTFCounter(), newTFCounter()
 	for _, r := range records {
 		p := Prepare(r)
-		var gs, fs []string
+		var gs, fs, ns []string
 		for _, n := range p.names {
+			if n.givenFirst != "" && !n.initial && n.family != "" {
+				if k := n.givenFirst + " " + n.family; !contains(ns, k) {
+					ns = append(ns, k)
+					full.add(k)
+				}
+			}
 			if n.givenFirst != "" && !n.initialOnly() && !contains(gs, n.givenFirst) {
 				gs = append(gs, n.givenFirst)
 				g.add(n.givenFirst)
@@ -147,7 +153,7 @@ func (m *Model) FitTF(records []Record) {
 		}
 	}
 	m.TF = map[string]*TFTable{}
-	for name, c := range map[string]*tfCounter{"given": g, "family": f, "alias": a, "postcode": pc} {
+	for name, c := range map[string]*tfCounter{"given": g, "family": f, "alias": a, "postcode": pc, "name": full} {
 		if c.total > 0 {
 			m.TF[name] = c.table()
 		}
@@ -164,4 +170,23 @@ func (m *Model) tfAdjust(table string, c, level int, v string) float64 {
 		return 0
 	}
 	return math.Log2(m.Comparisons[c].Levels[level].U / f)
+}
+
+// tfAdjustWhole is the adjustment of an exact match on both names: log2 of
+// the chance of both at random over the whole name's frequency.
+//
+// The pair's own records are among those counted, so one is taken off the
+// count: a name only this pair has is as rare as a name can be, whereas
+// counting both would halve its weight for being recorded twice.
+func (m *Model) tfAdjustWhole(given, family string) float64 {
+	t := m.TF["name"]
+	if t == nil || t.Total <= 0 {
+		return 0
+	}
+	n, ok := t.Terms[given+" "+family]
+	if !ok || n < t.Floor {
+		n = max(t.Floor, 1)
+	}
+	f := float64(max(n-1, 1)) / float64(t.Total)
+	return math.Log2(m.Comparisons[cGiven].Levels[gExact].U * m.Comparisons[cFamily].Levels[fExact].U / f)
 }

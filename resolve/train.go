@@ -116,9 +116,8 @@ const (
 // whose given and family names share phonetic keys (names not estimated),
 // and pairs born on the same day (date of birth not estimated); each uses at
 // most maxPairs pairs, a sample the same for the same seed. The prior is then
-// estimated as Splink's probability_two_random_records_match, from the
-// share of pairs under the blocking keys that match (EM with m and u fixed)
-// over all pairs there are.
+// estimated from the second session (see the code). Term frequencies are
+// not used in EM, as in Splink.
 func (m *Model) EstimateM_EM(records []Record, maxPairs int, seed int64) (EMReport, error) {
 	var rep EMReport
 	if len(records) < 2 || maxPairs < 1 {
@@ -181,14 +180,25 @@ func (m *Model) EstimateM_EM(records []Record, maxPairs int, seed int64) (EMRepo
 		}
 	}
 	m.refresh()
-	// The prior: the share of the production blocks' pairs that match,
-	// scaled to all pairs.
-	ix := newBlockIndex(ps, (*Prepared).BlockingKeys, MaxBlockSize)
-	lambda, iters, total, sampled := m.blockedLambda(ps, ix, maxPairs, seed+99)
-	rep.Sessions = append(rep.Sessions, EMSession{Blocking: "the blocking keys (prior only)", Pairs: total, Sampled: sampled, Iterations: iters, Lambda: lambda})
-	n := float64(len(ps))
-	if prior := lambda * float64(total) / (n * (n - 1) / 2); prior > 0 && prior < 1 {
-		m.Prior = min(max(prior, 1e-12), 0.5)
+	// The prior (Splink's probability_two_random_records_match), from a
+	// deterministic rule whose recall the model knows: pairs born on the
+	// same day. The date-of-birth session estimated how many of its pairs
+	// match (names decide that well, not being blocked on); those are the
+	// matches whose dates agree exactly, a share m(exact) × q² of all
+	// matches, q being the share of records with a date or year of birth.
+	q := 0.0
+	for _, p := range ps {
+		if p.year != 0 {
+			q++
+		}
+	}
+	q /= float64(len(ps))
+	dobSession := rep.Sessions[1]
+	mExact := m.Comparisons[cDOB].Levels[dExact].M
+	if matches := dobSession.Lambda * float64(dobSession.Pairs); matches > 0 && q > 0 {
+		n := float64(len(ps))
+		total := matches / (mExact * q * q)
+		m.Prior = min(max(total/(n*(n-1)/2), 1e-12), 0.5)
 	}
 	rep.Prior = m.Prior
 	return rep, nil
@@ -209,53 +219,6 @@ func childPrefix(p *Prepared) string {
 		return "c"
 	}
 	return ""
-}
-
-// blockedLambda estimates the share of blocked pairs that match, by EM
-// with m, u and the term frequencies fixed: each pair's weight is its
-// score's without the prior, as Score weighs it.
-func (m *Model) blockedLambda(ps []*Prepared, ix *blockIndex, maxPairs int, seed int64) (float64, int, int64, int64) {
-	workers := runtime.GOMAXPROCS(0)
-	counts := make([]int64, workers)
-	ix.eachPair(func(w, _, _ int) { counts[w]++ })
-	var total int64
-	for _, c := range counts {
-		total += c
-	}
-	rate := 1.0
-	if total > int64(maxPairs) {
-		rate = float64(maxPairs) / float64(total)
-	}
-	weights := make([][]float32, workers)
-	prior := m.priorWeight()
-	ix.eachPair(func(w, i, j int) {
-		if pairKeep(i, j, seed, rate) {
-			wt, _ := m.weightOf(ps[i], ps[j])
-			weights[w] = append(weights[w], float32(wt-prior))
-		}
-	})
-	var all []float32
-	for _, ws := range weights {
-		all = append(all, ws...)
-	}
-	if len(all) == 0 {
-		return 0, 0, total, 0
-	}
-	lambda, it := 0.1, 0
-	for it = 1; it <= emIterations; it++ {
-		logit := math.Log2(lambda / (1 - lambda))
-		sum := 0.0
-		for _, w := range all {
-			sum += probability(float64(w) + logit)
-		}
-		next := min(max(sum/float64(len(all)), 1e-9), 1-1e-9)
-		done := math.Abs(next-lambda) < emTolerance
-		lambda = next
-		if done {
-			break
-		}
-	}
-	return lambda, min(it, emIterations), total, int64(len(all))
 }
 
 // patterns counts the levels of (a sample of at most maxPairs of) the
