@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"lantern"
 	"lantern/match"
@@ -45,7 +46,7 @@ func givenLevel(a, b pname) int {
 		}
 		return gElse
 	}
-	if Variants(a.givenFirst, b.givenFirst) {
+	if sharedGroup(a.groups, b.groups) {
 		return gVariant
 	}
 	switch s := similarity(a.givenFirst, b.givenFirst); {
@@ -87,7 +88,8 @@ func closeFamily(l int) bool { return l == fExact || l == fJW92 || l == fJW88 }
 // swapped is a name with its given and family names the other way round.
 func swapped(n pname) pname {
 	s := pname{given: n.family, givenFirst: n.family, family: strings.ReplaceAll(n.given, " ", "")}
-	s.initial = len([]rune(s.givenFirst)) == 1
+	s.initial = utf8.RuneCountInString(s.givenFirst) == 1
+	s.groups = variantOf[s.givenFirst]
 	return s
 }
 
@@ -129,10 +131,10 @@ func (m *Model) compare(a, b *Prepared) gammas {
 					out.setNames(gl, fl, na, nb)
 				}
 			}
-			if na.given == "" || na.family == "" || nb.given == "" || nb.family == "" {
+			if na.swap == nil || nb.swap == nil {
 				continue
 			}
-			x := swapped(nb)
+			x := *nb.swap
 			if closeGiven(givenLevel(na, x)) && closeFamily(familyLevel(na.family, x.family)) {
 				if w := m.weight(cGiven, gSwapped); w > best {
 					best = w

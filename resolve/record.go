@@ -174,10 +174,12 @@ func postcodeSector(pc string) string {
 
 // pname is one prepared name.
 type pname struct {
-	given      string // normalised, as written
-	givenFirst string // its first word
-	family     string // normalised, spaces removed
-	initial    bool   // the given name is a single letter
+	given      string   // normalised, as written
+	givenFirst string   // its first word
+	family     string   // normalised, spaces removed
+	initial    bool     // the given name is a single letter
+	groups     []uint16 // the variant groups of givenFirst
+	swap       *pname   // the name the other way round, if both parts are known
 }
 
 // Prepared is a record normalised once for scoring many pairs: names
@@ -224,6 +226,11 @@ func Prepare(r Record) *Prepared {
 			pn.givenFirst = pn.given[:i]
 		}
 		pn.initial = utf8.RuneCountInString(pn.given) == 1
+		pn.groups = variantOf[pn.givenFirst]
+		if pn.given != "" && pn.family != "" {
+			sw := swapped(pn)
+			pn.swap = &sw
+		}
 		p.names = append(p.names, pn)
 	}
 	for i, a := range r.Aliases {

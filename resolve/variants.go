@@ -77,7 +77,10 @@ func Variants(a, b string) bool {
 	if a == b {
 		return false
 	}
-	ga, gb := variantOf[a], variantOf[b]
+	return sharedGroup(variantOf[a], variantOf[b])
+}
+
+func sharedGroup(ga, gb []uint16) bool {
 	for _, x := range ga {
 		for _, y := range gb {
 			if x == y {
