@@ -643,3 +643,34 @@ type IntelResult struct {
 	// could be.
 	Exact bool `json:"exact,omitempty"`
 }
+
+// PersonCandidate is another person held who may be the same person, with
+// the weights behind the score.
+type PersonCandidate struct {
+	PersonID    string  `json:"person_id"`
+	Label       string  `json:"label"`
+	Probability float64 `json:"probability"`
+	// Weight is the evidence in bits, the prior's included.
+	Weight float64 `json:"weight"`
+	// Reasons are the weights in words: "Family name: exact (+6.2)".
+	Reasons  []string          `json:"reasons"`
+	Weights  []CandidateWeight `json:"weights"`
+	Decision string            `json:"decision"` // autolink, review or none
+}
+
+// CandidateWeight is what one comparison gave a pair.
+type CandidateWeight struct {
+	Comparison string  `json:"comparison"`
+	Level      string  `json:"level"`
+	Weight     float64 `json:"weight"`
+}
+
+// PersonPair is a pair of persons on the review list: are they one?
+type PersonPair struct {
+	ID          string    `json:"id"`
+	PersonA     string    `json:"person_a"`
+	PersonB     string    `json:"person_b"`
+	Probability float64   `json:"probability"`
+	Reasons     []string  `json:"reasons"`
+	FoundAt     time.Time `json:"found_at"`
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
-	"strings"
 
 	"lantern"
 	"lantern/match"
@@ -53,6 +51,10 @@ func (s *Store) CreatePerson(ctx context.Context, p *lantern.PersonOfConcern) (*
 	if err != nil {
 		return nil, err
 	}
+	// The same person held twice: filed, compared, merged or listed for review.
+	if err := s.resolvePerson(ctx, p.ID); err != nil {
+		s.log.Error("resolve person", "person", p.ID, "err", err)
+	}
 	return p, nil
 }
 
@@ -75,11 +77,6 @@ func (s *Store) writePersonParts(ctx context.Context, tx *tx, p *lantern.PersonO
 		if _, err := tx.ExecContext(ctx, `INSERT INTO intel_person_addresses (person_id, seq, address, postcode) VALUES ($1, $2, $3, $4)`,
 			p.ID, i, a.Address, a.Postcode); err != nil {
 			return internal("person address", err)
-		}
-	}
-	for _, k := range personKeys(p) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO intel_person_keys (key, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, k, p.ID); err != nil {
-			return internal("person key", err)
 		}
 	}
 	return nil
@@ -487,37 +484,4 @@ func (s *Store) degrees(ctx context.Context, q querier, ids []string) (map[strin
 		}
 	}
 	return out, nil
-}
-
-// personKeys are a person's blocking keys: those who share one are compared
-// when looking for the same person held twice.
-func personKeys(p *lantern.PersonOfConcern) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(k string) {
-		if k != "" && !seen[k] && len(out) < 64 {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	for _, n := range p.Names {
-		if fk := match.FamilyKey(n.Family); fk != "" {
-			if p.BirthYear != 0 {
-				add("fam:" + fk + ":" + strconv.Itoa(p.BirthYear))
-			} else {
-				add("fam:" + fk)
-			}
-		}
-	}
-	for _, a := range p.Aliases {
-		if na := match.Normalise(a); na != "" {
-			add("alias:" + na)
-		}
-	}
-	for _, a := range p.Addresses {
-		if a.Postcode != "" {
-			add("pc:" + strings.ReplaceAll(a.Postcode, " ", ""))
-		}
-	}
-	return out
 }

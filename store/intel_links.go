@@ -98,6 +98,13 @@ func (s *Store) CreateLink(ctx context.Context, l *lantern.Link) (*lantern.Link,
 	if err != nil {
 		return nil, err
 	}
+	// A registration or number joins a person's keys, and may show them to
+	// be a person already held.
+	if l.From.Type == lantern.EntityPerson && (l.Kind == lantern.LinkUsesVehicle || l.Kind == lantern.LinkUsesPhone) {
+		if err := s.resolvePerson(ctx, l.From.ID); err != nil {
+			s.log.Error("resolve person", "person", l.From.ID, "err", err)
+		}
+	}
 	return l, nil
 }
 

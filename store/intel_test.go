@@ -304,3 +304,121 @@ func TestIntelHubRule(t *testing.T) {
 		}
 	})
 }
+
+// TestIntelResolution: the same person held twice is found, with the
+// weights behind it; sharing a car at 0.99 merges them, a father and son of
+// one name never merge by themselves; the review list's answers merge or
+// keep apart, and a merge is undone.
+func TestIntelResolution(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		w := newIntelWorld(t, s)
+		dob := &lantern.Date{Year: 1994, Month: 5, Day: 6}
+		person := func(given, family string, dob *lantern.Date, postcode string, aliases ...string) *lantern.PersonOfConcern {
+			t.Helper()
+			p := &lantern.PersonOfConcern{Names: []lantern.PersonName{{Given: given, Family: family}}, Aliases: aliases, DateOfBirth: dob, Sex: "male"}
+			if postcode != "" {
+				p.Addresses = []lantern.EntityAddress{{Address: "1 Example Street", Postcode: postcode}}
+			}
+			out, err := s.CreatePerson(w.asPolice, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		a := person("Mohammed", "Exampleton", dob, "NM1 1ZZ", "Mo")
+		b := person("Muhammad", "Exampleton", dob, "NM1 1ZZ")
+		cs, err := s.Candidates(w.asPolice, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 || cs[0].PersonID != a.ID || cs[0].Probability < 0.8 || len(cs[0].Reasons) == 0 {
+			t.Fatalf("candidates of Muhammad = %+v", cs)
+		}
+		if _, err := s.Candidates(w.asSchool, b.ID); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("school asks: %v", err)
+		}
+		// Both use one car: merged, the newer into the older.
+		car, _, err := s.CreateVehicle(w.asPolice, &lantern.Vehicle{VRM: "NM70 XYZ"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []*lantern.PersonOfConcern{a, b} {
+			if _, err := s.CreateLink(w.asPolice, &lantern.Link{From: ref(lantern.EntityPerson, p.ID), To: ref(lantern.EntityVehicle, car.ID),
+				Kind: lantern.LinkUsesVehicle, Source: "ANPR"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Person(w.asPolice, b.ID)
+		if err != nil || got.MergedInto != a.ID {
+			t.Fatalf("after sharing the car, Muhammad = %+v %v", got, err)
+		}
+		// Undone: apart again.
+		if err := s.UnmergePerson(w.asPolice, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Person(w.asPolice, b.ID); got.MergedInto != "" {
+			t.Fatalf("after undoing, merged into %q", got.MergedInto)
+		}
+		// Father and son of one name at one address, one car: never merged by themselves.
+		snr := person("John", "Testwood Snr", &lantern.Date{Year: 1970, Month: 2, Day: 3}, "NM3 3ZZ")
+		jnr := person("John", "Testwood Jnr", &lantern.Date{Year: 1998, Month: 2, Day: 3}, "NM3 3ZZ")
+		van, _, _ := s.CreateVehicle(w.asPolice, &lantern.Vehicle{VRM: "NM71 VAN"})
+		for _, p := range []*lantern.PersonOfConcern{snr, jnr} {
+			if _, err := s.CreateLink(w.asPolice, &lantern.Link{From: ref(lantern.EntityPerson, p.ID), To: ref(lantern.EntityVehicle, van.ID),
+				Kind: lantern.LinkUsesVehicle, Source: "ANPR"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, _ := s.Person(w.asPolice, jnr.ID); got.MergedInto != "" {
+			t.Fatal("a father and son were merged automatically")
+		}
+		// The review list: the police and analysts answer it.
+		if _, err := s.ReviewPairs(w.asSchool); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("school reviews: %v", err)
+		}
+		c := person("Mohamed", "Exampleton", &lantern.Date{Year: 1994, Month: 6, Day: 5}, "")
+		pairs, err := s.ReviewPairs(storetest.As(w.analyst))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pair *lantern.PersonPair
+		for _, p := range pairs {
+			if p.PersonA == c.ID || p.PersonB == c.ID {
+				pair = p
+			}
+		}
+		if pair == nil {
+			t.Fatalf("Mohamed is not on the review list: %+v", pairs)
+		}
+		if err := s.AnswerPair(storetest.As(w.analyst), pair.ID, "maybe"); lantern.ErrorCode(err) != lantern.EINVALID {
+			t.Fatalf("bad answer: %v", err)
+		}
+		if err := s.AnswerPair(storetest.As(w.analyst), pair.ID, "same"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AnswerPair(storetest.As(w.analyst), pair.ID, "different"); lantern.ErrorCode(err) != lantern.EINVALID {
+			t.Fatalf("answered twice: %v", err)
+		}
+		got, _ = s.Person(w.asPolice, c.ID)
+		other := pair.PersonA
+		if other == c.ID {
+			other = pair.PersonB
+		}
+		if got.MergedInto == "" {
+			t.Fatalf("answered same, not merged: %+v", got)
+		}
+		// A link to the merged record shows the person it was merged into.
+		if _, err := s.CreateLink(w.asPolice, &lantern.Link{From: ref(lantern.EntityChild, w.child.ID), To: ref(lantern.EntityPerson, c.ID),
+			Kind: lantern.LinkAssociate, Source: "Return interview"}); err != nil {
+			t.Fatal(err)
+		}
+		net, err := s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(net.Nodes) != 2 || net.Nodes[1].ID != got.MergedInto {
+			t.Fatalf("network shows %+v, want the person %s", net.Nodes, got.MergedInto)
+		}
+		_ = other
+	})
+}

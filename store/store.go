@@ -71,6 +71,7 @@ type Store struct {
 	profile      string // the timescale profile that sets new tasks
 	calendar     string // the bank-holiday region
 	local        *clocks.Local
+	models       modelCache // the entity-resolution model (intel_resolve.go)
 }
 
 // SQLiteFile is the database file's name in the data folder.

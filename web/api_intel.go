@@ -30,6 +30,7 @@ func (s *Server) intelAPIRoutes() {
 	s.handle("POST /api/v1/links/{lid}/withdraw", s.apiWithdrawLink)
 	s.handle("GET /api/v1/children/{id}/network", s.apiNetwork)
 	s.handle("GET /api/v1/intelligence/search", s.apiIntelSearch)
+	s.intelResolveRoutes()
 }
 
 // PersonRequest is the body of POST /api/v1/persons. An age estimated in a
@@ -403,4 +404,88 @@ func (s *Server) apiIntelSearch(w http.ResponseWriter, r *http.Request) {
 		rs = []lantern.IntelResult{}
 	}
 	writeJSON(w, http.StatusOK, IntelSearchResponse{Results: rs})
+}
+
+func (s *Server) intelResolveRoutes() {
+	s.handle("GET /api/v1/persons/{xid}/candidates", s.apiCandidates)
+	s.handle("POST /api/v1/persons/{xid}/merge", s.apiMergePerson)
+	s.handle("POST /api/v1/persons/{xid}/unmerge", s.apiUnmergePerson)
+	s.handle("GET /api/v1/intelligence/reviews", s.apiReviewPairs)
+	s.handle("POST /api/v1/intelligence/reviews/{pid}", s.apiAnswerPair)
+}
+
+// CandidatesResponse is the persons who may be the same person.
+type CandidatesResponse struct {
+	Candidates []lantern.PersonCandidate `json:"candidates"`
+}
+
+func (s *Server) apiCandidates(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.st.Candidates(r.Context(), r.PathValue("xid"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, CandidatesResponse{Candidates: cs})
+}
+
+// PersonMergeRequest is the body of POST /api/v1/persons/{xid}/merge.
+type PersonMergeRequest struct {
+	Into string `json:"into"`
+}
+
+func (s *Server) apiMergePerson(w http.ResponseWriter, r *http.Request) {
+	var req PersonMergeRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if strings.TrimSpace(req.Into) == "" {
+		s.error(w, r, lantern.Invalid(lantern.FieldError{Field: "into", Message: "Say which person this one is"}))
+		return
+	}
+	if err := s.st.MergePersons(r.Context(), r.PathValue("xid"), req.Into); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.apiPerson(w, r)
+}
+
+func (s *Server) apiUnmergePerson(w http.ResponseWriter, r *http.Request) {
+	if err := s.st.UnmergePerson(r.Context(), r.PathValue("xid")); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.apiPerson(w, r)
+}
+
+// ReviewPairsResponse is the review list.
+type ReviewPairsResponse struct {
+	Pairs []*lantern.PersonPair `json:"pairs"`
+}
+
+func (s *Server) apiReviewPairs(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.st.ReviewPairs(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ReviewPairsResponse{Pairs: ps})
+}
+
+// PairAnswerRequest is the body of POST /api/v1/intelligence/reviews/{pid}.
+type PairAnswerRequest struct {
+	Answer string `json:"answer"`
+}
+
+func (s *Server) apiAnswerPair(w http.ResponseWriter, r *http.Request) {
+	var req PairAnswerRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.st.AnswerPair(r.Context(), r.PathValue("pid"), req.Answer); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -530,6 +530,36 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			}
 			return l.ID
 		},
+		"pid": func() string {
+			// Two records of one man: the second is put on the review list.
+			ctx := storetest.As(w.builder)
+			n := fmt.Sprint(w.seq.Add(1))
+			mk := func(given string) *lantern.PersonOfConcern {
+				p, err := w.st.CreatePerson(ctx, &lantern.PersonOfConcern{Names: []lantern.PersonName{{Given: given, Family: "Pairson" + n}},
+					DateOfBirth: &lantern.Date{Year: 1990, Month: 3, Day: 4}, Sex: "male"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p
+			}
+			mk("Mohammed")
+			b := mk("Muhammad")
+			for _, q := range w.principals {
+				if q.u.Has(lantern.RolePolice) {
+					pairs, err := w.st.ReviewPairs(storetest.As(q.u))
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, pr := range pairs {
+						if pr.PersonA == b.ID || pr.PersonB == b.ID {
+							return pr.ID
+						}
+					}
+				}
+			}
+			t.Fatalf("no review pair for %s", pattern)
+			return ""
+		},
 		"$": func() string { return "" },
 	}
 	path = regexp.MustCompile(`\{([a-z_$]+)\}`).ReplaceAllStringFunc(path, func(m string) string {
