@@ -190,6 +190,22 @@ func TestIntelAPI(t *testing.T) {
 				t.Fatalf("social worker's network: %d", r.status)
 			}
 
+			// Candidates: another record of the same man, with the reasons.
+			mo := want(e.as(police, "POST", "/api/v1/persons", `{"names": [{"given": "Mohammed", "family": "Candidateson"}], "date_of_birth": "1991-07-08", "sex": "male"}`), 201, "Mohammed")
+			mu := want(e.as(police, "POST", "/api/v1/persons", `{"names": [{"given": "Muhammad", "family": "Candidateson"}], "date_of_birth": "1991-07-08", "sex": "male"}`), 201, "Muhammad")
+			cands := want(e.as(police, "GET", "/api/v1/persons/"+mu["id"].(string)+"/candidates", ""), 200, "candidates")
+			list, _ := cands["candidates"].([]any)
+			if len(list) == 0 {
+				t.Fatalf("candidates = %v", cands)
+			}
+			first := list[0].(map[string]any)
+			if first["person_id"] != mo["id"] || first["probability"].(float64) < 0.8 || len(first["reasons"].([]any)) == 0 {
+				t.Fatalf("first candidate = %v", first)
+			}
+			if r := e.as(f.Teacher, "GET", "/api/v1/persons/"+mu["id"].(string)+"/candidates", ""); r.status != http.StatusForbidden {
+				t.Fatalf("teacher's candidates: %d", r.status)
+			}
+
 			// Search.
 			search := func(q string) []any {
 				t.Helper()
