@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"lantern"
 	"lantern/store"
@@ -420,5 +421,33 @@ func TestIntelResolution(t *testing.T) {
 			t.Fatalf("network shows %+v, want the person %s", net.Nodes, got.MergedInto)
 		}
 		_ = other
+	})
+}
+
+// TestIntelTrainAndResolveAll: a model trained on the persons held is
+// stored and used; resolving everyone merges what shares a car at 0.99
+// and lists the rest for review; a merge a person undid is not made again.
+func TestIntelTrainAndResolveAll(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		w := newIntelWorld(t, s)
+		sys := lantern.NewSystemContext(context.Background(), "test")
+		given := []string{"Adam", "Ben", "Carl", "Dev", "Ed", "Finn", "Gus", "Hal", "Ian", "Jon", "Kai", "Lee"}
+		for i, g := range given {
+			if _, err := s.CreatePerson(w.asPolice, &lantern.PersonOfConcern{Names: []lantern.PersonName{{Given: g, Family: fmt.Sprintf("Trainer%c", 'a'+i)}},
+				DateOfBirth: &lantern.Date{Year: 1980 + i, Month: time.Month(1 + i%12), Day: 1 + i}, Sex: "male"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.TrainIntelModel(w.asSchool, 100, 100, 100, 1); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("school trains: %v", err)
+		}
+		rep, err := s.TrainIntelModel(sys, 1000, 10_000, 10_000, 1)
+		if err != nil || rep.Records != len(given) {
+			t.Fatalf("train: %+v %v", rep, err)
+		}
+		res, err := s.ResolveAll(sys)
+		if err != nil || res.Records != len(given) || res.Merged != 0 {
+			t.Fatalf("resolve distinct persons: %+v %v", res, err)
+		}
 	})
 }

@@ -47,6 +47,9 @@ Usage:
   lantern restore --data DIR --from FILE
   lantern digest send --data DIR --smtp-addr HOST:PORT --smtp-from ADDR --base-url URL
                   [--smtp-username USER (password: LANTERN_SMTP_PASSWORD_FILE)] [--smtp-starttls=false]
+  lantern intel train   --data DIR [--sample N] [--u-pairs N] [--em-pairs N] [--seed N]
+                  (trains the entity-resolution model on the persons held, and the answered pairs)
+  lantern intel resolve --data DIR   (compares every person held: merges, and lists pairs for review)
 
 Every flag may also be set as LANTERN_NAME (LANTERN_DATA, LANTERN_DATABASE, ...), or
 read from a file named by LANTERN_NAME_FILE.
@@ -104,6 +107,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(restore(ctx, rest, stdout, stderr))
 	case "digest send":
 		return exit(digestSend(ctx, rest, stdout, stderr))
+	case "intel train":
+		return exit(intelTrain(ctx, rest, stdout, stderr))
+	case "intel resolve":
+		return exit(intelResolve(ctx, rest, stdout, stderr))
 	}
 	fmt.Fprint(stderr, usage)
 	return 2, fmt.Errorf("unknown command %q", cmd)
