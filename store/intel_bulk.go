@@ -218,3 +218,21 @@ func (s *Store) undoneMerges(ctx context.Context) (map[string]bool, error) {
 	}
 	return out, nil
 }
+
+// PersonClusters says, for every person held, the person they are merged
+// into (themselves when not merged), and lists the pairs waiting for review.
+func (s *Store) PersonClusters(ctx context.Context) (map[string]string, [][2]string, error) {
+	if err := mayResolveAll(ctx); err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.pairs(ctx, `SELECT id, COALESCE(merged_into, id) FROM intel_persons`)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r[0]] = r[1]
+	}
+	review, err := s.pairs(ctx, `SELECT person_a, person_b FROM intel_person_pairs WHERE answer = ''`)
+	return out, review, err
+}

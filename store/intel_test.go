@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/intelgen"
 	"lantern/store"
 	"lantern/store/storetest"
 )
@@ -448,6 +449,50 @@ func TestIntelTrainAndResolveAll(t *testing.T) {
 		res, err := s.ResolveAll(sys)
 		if err != nil || res.Records != len(given) || res.Merged != 0 {
 			t.Fatalf("resolve distinct persons: %+v %v", res, err)
+		}
+	})
+}
+
+// TestIntelImport: a generated set imports on both databases, its links
+// make networks, and its registrations are found.
+func TestIntelImport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		w := newIntelWorld(t, s)
+		sys := lantern.NewSystemContext(context.Background(), "test")
+		set := intelgen.Generate(5, 0.0005)
+		var vs []lantern.Vehicle
+		for _, v := range set.Vehicles {
+			vs = append(vs, lantern.Vehicle{VRM: v.VRM})
+		}
+		ids, err := s.ImportIntel(sys, &store.IntelImport{Persons: set.Persons, Vehicles: vs, Phones: set.Phones}, w.police.ID, w.policeAgency.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportIntel(w.asPolice, &store.IntelImport{}, w.police.ID, w.policeAgency.ID); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("a user imports: %v", err)
+		}
+		var links []store.ImportLink
+		for _, l := range set.Links {
+			if l.From.Kind == intelgen.KindPerson && l.To.Kind == intelgen.KindVehicle {
+				links = append(links, store.ImportLink{From: ref(lantern.EntityPerson, ids.Persons[l.From.Idx]), To: ref(lantern.EntityVehicle, ids.Vehicles[l.To.Idx]),
+					Kind: l.Kind, Grading: intelgen.Grades[l.Grade], Source: "Generated"})
+			}
+		}
+		links = append(links, store.ImportLink{From: ref(lantern.EntityChild, w.child.ID), To: ref(lantern.EntityPerson, links[0].From.ID), Kind: lantern.LinkAssociate, Source: "Generated"})
+		if err := s.ImportLinks(sys, links, w.police.ID, w.policeAgency.ID); err != nil {
+			t.Fatal(err)
+		}
+		bad := []store.ImportLink{{From: links[0].From, To: links[0].To, Kind: lantern.LinkUsesVehicle}}
+		if err := s.ImportLinks(sys, bad, w.police.ID, w.policeAgency.ID); lantern.ErrorCode(err) != lantern.EINVALID {
+			t.Fatalf("a link with no source imported: %v", err)
+		}
+		net, err := s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 2})
+		if err != nil || len(net.Nodes) < 3 {
+			t.Fatalf("network of the imported: %+v %v", net, err)
+		}
+		vrm, _, _ := lantern.NormaliseVRM(set.Vehicles[0].VRM)
+		if rs, err := s.SearchVRM(w.asPolice, vrm); err != nil || len(rs) != 1 || rs[0].ID != ids.Vehicles[0] {
+			t.Fatalf("search the imported: %+v %v", rs, err)
 		}
 	})
 }

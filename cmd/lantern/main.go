@@ -47,9 +47,13 @@ Usage:
   lantern restore --data DIR --from FILE
   lantern digest send --data DIR --smtp-addr HOST:PORT --smtp-from ADDR --base-url URL
                   [--smtp-username USER (password: LANTERN_SMTP_PASSWORD_FILE)] [--smtp-starttls=false]
+  lantern demo generate --data DIR [--scale 0.01] [--seed 1] [--truth FILE]
+                  (a national-scale synthetic set of intelligence: 2 million entities and 10 million
+                  links at scale 1; --truth writes who is who, to measure entity resolution)
   lantern intel train   --data DIR [--sample N] [--u-pairs N] [--em-pairs N] [--seed N]
                   (trains the entity-resolution model on the persons held, and the answered pairs)
   lantern intel resolve --data DIR   (compares every person held: merges, and lists pairs for review)
+  lantern intel evaluate --data DIR --truth FILE   (precision and recall of the merges against a truth file)
 
 Every flag may also be set as LANTERN_NAME (LANTERN_DATA, LANTERN_DATABASE, ...), or
 read from a file named by LANTERN_NAME_FILE.
@@ -107,10 +111,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(restore(ctx, rest, stdout, stderr))
 	case "digest send":
 		return exit(digestSend(ctx, rest, stdout, stderr))
+	case "demo generate":
+		return exit(demoGenerate(ctx, rest, stdout, stderr))
 	case "intel train":
 		return exit(intelTrain(ctx, rest, stdout, stderr))
 	case "intel resolve":
 		return exit(intelResolve(ctx, rest, stdout, stderr))
+	case "intel evaluate":
+		return exit(intelEvaluate(ctx, rest, stdout, stderr))
 	}
 	fmt.Fprint(stderr, usage)
 	return 2, fmt.Errorf("unknown command %q", cmd)
