@@ -39,17 +39,19 @@ type intelKind struct {
 	Title  string // the heading of the form that records one
 	// Letter is drawn in the record's shape on the network's drawing.
 	Letter string
+	// Caption names the kind over a record's heading.
+	Caption string
 }
 
 var intelKinds = []intelKind{
-	{lantern.EntityPerson, "persons", "person", "Record a person of concern", "P"},
-	{lantern.EntityVehicle, "vehicles", "vehicle", "Record a vehicle", "V"},
-	{lantern.EntityPhone, "phones", "phone number", "Record a phone number", "T"},
-	{lantern.EntityPlace, "places", "place", "Record a place", "L"},
-	{lantern.EntityAccount, "accounts", "online account", "Record an online account", "A"},
+	{lantern.EntityPerson, "persons", "person", "Record a person of concern", "P", "Person of concern"},
+	{lantern.EntityVehicle, "vehicles", "vehicle", "Record a vehicle", "V", "Vehicle"},
+	{lantern.EntityPhone, "phones", "phone number", "Record a phone number", "T", "Phone number"},
+	{lantern.EntityPlace, "places", "place", "Record a place", "L", "Place"},
+	{lantern.EntityAccount, "accounts", "online account", "Record an online account", "A", "Online account"},
 }
 
-var childKind = intelKind{lantern.EntityChild, "", "child", "", "C"}
+var childKind = intelKind{lantern.EntityChild, "", "child", "", "C", "Child"}
 
 // kindOf is the kind of an entity type; the child's for a child.
 func kindOf(t lantern.EntityType) intelKind {

@@ -60,7 +60,10 @@ type drawEdge struct {
 // networkDrawing is the SVG: concentric rings, one for each hop, with the
 // child at the centre.
 type networkDrawing struct {
-	Size  int
+	Size int
+	// Font is the labels' size, larger as the drawing is: it is scaled
+	// down to the page's width.
+	Font  int
 	Rings []drawRing
 	Nodes []drawNode
 	Edges []drawEdge
@@ -95,7 +98,7 @@ type networkFilters struct {
 
 const (
 	netSize   = 1000
-	netRing   = 140 // the distance between hops
+	netRing   = 110 // the distance between hops
 	netLabels = 24  // a ring with more nodes than this has no labels, which would overlap
 )
 
@@ -226,10 +229,9 @@ func typeRank(t lantern.EntityType) int { return slices.Index(lantern.EntityType
 // drawNetwork lays the nodes out on rings by hop, each ring's nodes evenly
 // spaced in the order given (so the same network is always drawn the same).
 func drawNetwork(c *lantern.Child, byHop map[int][]*lantern.NetworkNode, maxHop int, edges []*lantern.NetworkEdge) *networkDrawing {
-	size := 2*(maxHop*netRing) + 260
-	size = max(size, 400)
+	size := max(2*(maxHop*netRing)+220, 360)
 	ctr := size / 2
-	d := &networkDrawing{Size: size}
+	d := &networkDrawing{Size: size, Font: max(14, size/45)}
 	pos := map[string][2]int{}
 	counts := map[lantern.EntityType]int{}
 	for hop := 0; hop <= maxHop; hop++ {
