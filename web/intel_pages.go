@@ -758,7 +758,7 @@ func (s *Server) createLinkPage(w http.ResponseWriter, r *http.Request) {
 	l := &lantern.Link{From: lantern.EntityRef{Type: lantern.EntityType(form.Get("from.type")), ID: form.Get("from.id")},
 		To: lantern.EntityRef{Type: lantern.EntityType(form.Get("to.type")), ID: form.Get("to.id")}, Kind: lantern.LinkKind(form.Get("kind")),
 		Source: form.Get("source"), HowKnown: form.Get("how_known"), LegacyGrade: form.Get("legacy_grading")}
-	if form.Get("kind") != "" && !l.Kind.Valid() || form.Get("kind") == "" {
+	if !l.Kind.Valid() {
 		own.Add("kind", "Choose what the link says")
 	}
 	if d := formDate(&own, form, "seen_from", "observed_from", "date it was first seen"); !d.IsZero() {
