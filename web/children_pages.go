@@ -177,16 +177,19 @@ type childView struct {
 	// CanStatutory says the viewer may record children's social care's
 	// statutory work (s47 enquiries, social work assessments).
 	CanStatutory bool
-	Chart        *chart // nil without assessments
-	Assessments  []*toolkit.Assessment
-	Concerns     []*lantern.Concern
-	Meetings     []*lantern.MeetingSummary
-	Tasks        []*lantern.Task
-	Now          time.Time
-	Missing      lantern.Patterns
-	Episodes     []*lantern.MissingEpisode
-	Events       *lantern.ChildEvents
-	Lists        *lantern.ChildLists
+	// CanIntel says the viewer may record intelligence about the child;
+	// CanNetwork, see the network around them.
+	CanIntel, CanNetwork bool
+	Chart                *chart // nil without assessments
+	Assessments          []*toolkit.Assessment
+	Concerns             []*lantern.Concern
+	Meetings             []*lantern.MeetingSummary
+	Tasks                []*lantern.Task
+	Now                  time.Time
+	Missing              lantern.Patterns
+	Episodes             []*lantern.MissingEpisode
+	Events               *lantern.ChildEvents
+	Lists                *lantern.ChildLists
 }
 
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
@@ -232,6 +235,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	p.Data = childView{Child: c, Age: lantern.AgeOn(c.DateOfBirth, today), CanEdit: lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
 		CanMerge: lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), CanAllocate: lantern.Allowed(p.User, lantern.ResChild, lantern.ActAllocate, rel),
 		CanStatutory: lantern.Allowed(p.User, lantern.ResStatutory, lantern.ActCreate, rel),
+		CanIntel:     lantern.Allowed(p.User, lantern.ResIntel, lantern.ActCreate, lantern.RelArea),
+		CanNetwork:   lantern.Allowed(p.User, lantern.ResNetwork, lantern.ActRead, rel),
 		Lists:        rec.Lists, Events: rec.Events,
 		Concerns: rec.Concerns, Assessments: assessments, Tasks: rec.Tasks, Now: now, SocialWorker: swName,
 		Chart: levelChart(assessments), Missing: lantern.EpisodePatterns(episodes, now), Episodes: episodes, Meetings: rec.Meetings}

@@ -174,6 +174,7 @@ var navigation = map[string][2]string{
 	"figures":      {string(lantern.ResFigures), string(lantern.ActRead)},
 	"front-door":   {string(lantern.ResFrontDoor), string(lantern.ActList)},
 	"requests":     {string(lantern.ResInfoRequest), string(lantern.ActList)},
+	"intelligence": {string(lantern.ResIntel), string(lantern.ActRead)},
 }
 
 // Can reports whether the user may reach an area, for the navigation.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/url"
 	"reflect"
 	"sort"
 	"strings"
@@ -20,6 +21,11 @@ var (
 	sampleChild     = &lantern.Child{ID: "c1", GivenName: "Ana", FamilyName: "Sample"}
 	sampleMeeting   = &lantern.Meeting{ID: "m1", Kind: "cse-strategy", Status: "scheduled"}
 	sampleEventForm = eventFormView{Child: sampleChild, Action: "/children/c1/referrals/new"}
+	sampleNetwork   = &lantern.Network{ChildID: "c1", Hops: 2, Nodes: []*lantern.NetworkNode{{Type: lantern.EntityChild, ID: "c1", Label: "Ana Sample"},
+		{Type: lantern.EntityPerson, ID: "p1", Label: "Dee", Hop: 1, Links: 2}, {Type: lantern.EntityPlace, ID: "x1", Label: "Chicken Shack", Hop: 2, Links: 250, Hub: true, Hotspot: true}},
+		Edges: []*lantern.NetworkEdge{{ID: "l1", From: lantern.EntityRef{Type: lantern.EntityPerson, ID: "p1"}, To: lantern.EntityRef{Type: lantern.EntityChild, ID: "c1"}, Kind: lantern.LinkAssociate},
+			{ID: "l2", From: lantern.EntityRef{Type: lantern.EntityPerson, ID: "p1"}, To: lantern.EntityRef{Type: lantern.EntityPlace, ID: "x1"}, Kind: lantern.LinkSeenAt, Grading: &lantern.Grading{Source: "1", Intelligence: "B", Handling: "P"}}},
+		HiddenChildren: 2, Truncated: true}
 )
 
 // viewModels maps each page template to a sample of the view model its
@@ -84,6 +90,14 @@ var viewModels = map[string]any{
 	"directory":               directoryView{},
 	"directory_form":          directoryFormView{},
 	"held_form":               heldFormView{},
+	"intel":                   intelView{CanRead: true, By: "q", Results: []intelResultRow{{Noun: "person", Label: "Dee", Href: "/intelligence/persons/p1"}}, Kinds: intelKinds, Recorded: "Person recorded", Child: "c1"},
+	"intel_entity": intelEntityView{Kind: intelKinds[0], Ref: "person:p1", Label: "Dee", Facts: []intelFact{{Key: "Names", Value: "Dee Sample", Tag: "Estimated"}},
+		Links: []intelLinkRow{{ID: "l1", From: intelEnd{Label: "This person", Self: true}, To: intelEnd{Label: "Ana Sample", Href: "/children/c1"}, KindLabel: "Associate of",
+			Grading: "1B P", Graded: true, Final: true, Legacy: "B2", Conditions: "None", SourceText: "Log 1", HowKnown: "Seen"}},
+		Police: true, Grader: true, Grades: grades, MergedInto: "p2"},
+	"intel_form":      intelFormView{Kind: intelKinds[0]},
+	"intel_link_form": linkFormView{From: &linkEndView{Ref: "child:c1", Noun: "child", Label: "Ana Sample"}, Record: intelKinds, Grades: grades},
+	"network":         buildNetworkView(sampleChild, sampleNetwork, url.Values{"hops": {"2"}}),
 }
 
 // TestViewModelFields checks every field path a page's templates read
