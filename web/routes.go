@@ -93,6 +93,8 @@ var (
 	consult     = lantern.ResConsultation
 	intel       = lantern.ResIntel
 	network     = lantern.ResNetwork
+	disruption  = lantern.ResDisruption
+	intelShare  = lantern.ResIntelShare
 
 	list      = lantern.ActList
 	read      = lantern.ActRead
@@ -394,4 +396,18 @@ var routeTable = map[string]route{
 	"POST /api/v1/links/{lid}/withdraw": {intel, approve, onArea},
 	"GET /api/v1/children/{id}/network": {network, read, onChild},
 	"GET /api/v1/intelligence/search":   {intel, read, onArea},
+
+	"POST /api/v1/disruptions":               {disruption, create, onArea},
+	"GET /api/v1/disruptions":                {disruption, list, onArea},
+	"GET /api/v1/persons/{xid}/disruptions":  {disruption, list, onArea},
+	"GET /api/v1/children/{id}/disruptions":  {disruption, read, onChild},
+	"GET /api/v1/reports/disruption":         {figures, read, onArea},
+	"GET /intelligence/disruption":           {disruption, list, onArea},
+	"GET /intelligence/disruption.csv":       {disruption, list, onArea},
+	"GET /intelligence/disruption/new":       {disruption, create, onArea},
+	"POST /intelligence/disruption/new":      {disruption, create, onArea},
+	"GET /children/{id}/police-form":         {intelShare, create, onChild},
+	"POST /children/{id}/police-form":        {intelShare, create, onChild},
+	"GET /api/v1/children/{id}/police-form":  {intelShare, create, onChild},
+	"POST /api/v1/children/{id}/police-form": {intelShare, create, onChild},
 }
