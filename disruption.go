@@ -124,11 +124,14 @@ type Disruption struct {
 	Notes     string            `json:"notes,omitempty"`
 	Reference string            `json:"reference,omitempty"`
 	// PersonLabel and PlaceLabel say who and what it is against (read only).
-	PersonLabel string    `json:"person_label,omitempty"`
-	PlaceLabel  string    `json:"place_label,omitempty"`
-	RecordedBy  string    `json:"recorded_by,omitempty"`
-	AgencyID    string    `json:"agency_id,omitempty"`
-	RecordedAt  time.Time `json:"recorded_at"`
+	PersonLabel string `json:"person_label,omitempty"`
+	PlaceLabel  string `json:"place_label,omitempty"`
+	// ChildrenNotShown counts the children it names whom the reader may not
+	// see: neither named nor linked to.
+	ChildrenNotShown int       `json:"children_not_shown,omitempty"`
+	RecordedBy       string    `json:"recorded_by,omitempty"`
+	AgencyID         string    `json:"agency_id,omitempty"`
+	RecordedAt       time.Time `json:"recorded_at"`
 }
 
 // CheckDisruption checks a disruption's own fields, needing no database, and

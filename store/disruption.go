@@ -302,11 +302,12 @@ func (s *Store) fillDisruptions(ctx context.Context, l *DisruptionList) error {
 		return err
 	}
 	for _, n := range all {
+		d := byID[n.disruption]
 		if hidden[n.child] {
 			l.HiddenChildren++
+			d.ChildrenNotShown++
 			continue
 		}
-		d := byID[n.disruption]
 		d.Children = append(d.Children, lantern.DisruptionChild{ChildID: n.child, Role: n.role, Name: labels[n.child]})
 	}
 	for _, d := range l.Disruptions {

@@ -190,7 +190,7 @@ func TestDisruptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		l, err = s.Disruptions(w.asPolice, lantern.DisruptionFilter{Kind: "charge"})
-		if err != nil || len(l.Disruptions) != 1 || len(l.Disruptions[0].Children) != 1 || l.HiddenChildren != 1 {
+		if err != nil || len(l.Disruptions) != 1 || len(l.Disruptions[0].Children) != 1 || l.HiddenChildren != 1 || l.Disruptions[0].ChildrenNotShown != 1 {
 			t.Fatalf("a child no longer seen: %+v %v", l, err)
 		}
 		if b, _ := json.Marshal(l); strings.Contains(string(b), older.ID) || strings.Contains(string(b), "Cara") {

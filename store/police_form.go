@@ -19,7 +19,9 @@ import (
 // else. The source's identity, who
 // recorded a link and handling C's conditions are never on it; handling-C
 // links are offered to the police alone. Each form produced is recorded as
-// an information share (what 'police-form'), with the ids of its items.
+// an information share (what 'police-form', the force its recipient), with
+// the ids of its items. The force is not made involved with the child by
+// it: the form goes to the force, not a link to the record.
 
 // PoliceFormChoices is what a form about a child may hold, the forces it
 // may go to, and the forms produced before.
@@ -109,8 +111,8 @@ func (s *Store) ProducePoliceForm(ctx context.Context, childID string, req lante
 		form.Force.ID = req.AgencyID
 		if _, err := tx.ExecContext(ctx, `INSERT INTO information_shares (id, child_id, meeting_id, what, assessment_id, recipient_name,
 			recipient_email, recipient_agency, recipient_role, purpose, shared_at, shared_by, sent_at, recipient_agency_id)
-			VALUES ($1, $2, '', $3, '', $4, '', $5, '', $6, $7, $8, $9, $10)`,
-			form.ID, c.ID, ShareWhatPoliceForm, form.Force.Name, form.Force.Name, form.Purpose, s.d.ts(now), u.ID, s.d.ts(now), form.Force.ID); err != nil {
+			VALUES ($1, $2, '', $3, '', $4, '', '', '', $5, $6, $7, $8, $9)`,
+			form.ID, c.ID, ShareWhatPoliceForm, form.Force.Name, form.Purpose, s.d.ts(now), u.ID, s.d.ts(now), form.Force.ID); err != nil {
 			return internal("record police form", err)
 		}
 		for i, it := range chosen {
@@ -146,7 +148,7 @@ func (s *Store) policeForces(ctx context.Context, q querier) ([]lantern.PoliceFo
 // policeFormShares lists the forms produced about a child, newest first,
 // with the ids of what each held.
 func (s *Store) policeFormShares(ctx context.Context, childID string) ([]*lantern.PoliceFormShare, error) {
-	shares, err := collect(ctx, s.db, "police form shares", `SELECT s.id, s.child_id, s.recipient_agency_id, s.recipient_agency, s.purpose, s.shared_at,
+	shares, err := collect(ctx, s.db, "police form shares", `SELECT s.id, s.child_id, s.recipient_agency_id, s.recipient_name, s.purpose, s.shared_at,
 		s.shared_by, COALESCE(u.name, '') FROM information_shares s LEFT JOIN users u ON u.id = s.shared_by
 		WHERE s.child_id = $1 AND s.what = $2 ORDER BY s.shared_at DESC, s.id`,
 		func(r scanner) (*lantern.PoliceFormShare, error) {

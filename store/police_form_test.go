@@ -165,7 +165,7 @@ func TestPoliceForm(t *testing.T) {
 			t.Errorf("%d audit entries of the share", n)
 		}
 		items, err := s.Chronology(sw, w.child.ID, lantern.ChronologyFilter{lantern.ChronShare})
-		if err != nil || len(items) != 1 || !strings.Contains(items[0].Summary, "Partner intelligence form shared with Northmoor Police") {
+		if err != nil || len(items) != 1 || !strings.HasPrefix(items[0].Summary, "Partner intelligence form shared with Northmoor Police. Purpose: To prevent harm") {
 			t.Errorf("chronology: %+v %v", items, err)
 		}
 	})

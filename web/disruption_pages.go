@@ -120,10 +120,7 @@ func (s *Server) disruptionsCSV(w http.ResponseWriter, r *http.Request) {
 			exp = d.Expires.String()
 		}
 		rows[i] = []string{d.ID, string(d.Kind), d.Name, d.Outcome, d.Date.String(), exp, d.PersonID, d.PersonLabel, d.PlaceID, d.PlaceLabel,
-			strings.Join(cs, " "), "", d.Offence, d.Reference, d.RecordedAt.Format("2006-01-02T15:04:05Z07:00")}
-	}
-	if len(rows) > 0 {
-		rows[0][11] = strconv.Itoa(l.HiddenChildren)
+			strings.Join(cs, " "), strconv.Itoa(d.ChildrenNotShown), d.Offence, d.Reference, d.RecordedAt.Format("2006-01-02T15:04:05Z07:00")}
 	}
 	writeCSV(w, "disruption.csv", disruptionCSVHeader, rows)
 }
