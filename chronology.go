@@ -171,6 +171,8 @@ func ShareWhatLabel(what string, k MeetingKind) string {
 		return "Meeting minutes"
 	case "toolkit":
 		return "Toolkit assessment"
+	case "police-form":
+		return "Partner intelligence form"
 	}
 	return "Information"
 }

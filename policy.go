@@ -49,6 +49,8 @@ const (
 	ResIntel          Resource = "intelligence"        // persons of concern, vehicles, phones, places, accounts and the links between them
 	ResIntelSource    Resource = "intelligence-source" // who a link came from, and links whose handling code (C) sets conditions
 	ResNetwork        Resource = "network"             // the network around a child: what intelligence links to them
+	ResDisruption     Resource = "disruption"          // warning notices, civil orders, arrests, charges and court outcomes against persons of concern
+	ResIntelShare     Resource = "intelligence-share"  // the partner intelligence form: chosen intelligence about a child, sent to the police
 )
 
 // Action is what is done to a resource.
@@ -289,6 +291,18 @@ var Policy = []Rule{
 	// child they may see (any other child is not found).
 	{ResNetwork, ActRead, []Grant{{Roles: []Role{RolePolice, RoleAnalyst}, Rels: anyRel}, {Roles: coord, Rels: anyRel}},
 		"Only the police, analysts and the CSE coordinator see the network around a child"},
+	// Disruption and prosecution: the police record what they did; those who
+	// read intelligence read it, with the children it names only where they
+	// may see them. The partnership's counts are figures (ResFigures).
+	{ResDisruption, ActCreate, inArea(RolePolice), "Only the police record disruption and prosecution"},
+	{ResDisruption, ActList, inArea(intelRoles...), "Only the police, analysts and the CSE coordinator see disruption and prosecution"},
+	{ResDisruption, ActRead, []Grant{{Roles: intelRoles, Rels: anyRel}},
+		"Only the police, analysts and the CSE coordinator see disruption and prosecution"},
+	// The partner intelligence form: those who may record intelligence send
+	// the police what they know about a child they may see. The source's
+	// identity stays in Lantern.
+	{ResIntelShare, ActCreate, []Grant{{Roles: append(slices.Clone(editRoles), RoleAnalyst), Rels: anyRel}},
+		"You cannot send intelligence to the police"},
 	{ResAccount, ActRead, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 	{ResAccount, ActChange, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 }

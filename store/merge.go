@@ -103,6 +103,8 @@ var mergeTables = []mergeTable{
 		why: "a meeting decides once about each child: where it decided about both records, the kept record's decision stands and the duplicate keeps its own"},
 	// What was shared about the child stays part of their history.
 	{table: "information_shares", columns: []string{"child_id"}, how: mergeMove},
+	{table: "disruption_children", columns: []string{"child_id"}, how: mergeMoveUnlessDuplicate, key: "disruption_id", dropUnmoved: true,
+		why: "a disruption that named both records names the kept one, once"},
 	{table: "involvements", columns: []string{"child_id"}, how: mergeCopy,
 		why: "an agency involved with either record is involved with the child, by the same source, which ends both when it ends; the duplicate's agencies still see it, to follow it to the kept record",
 		sql: []mergeStatement{{sql: `INSERT INTO involvements (id, child_id, agency_id, source, source_id, reason, started_at, started_by)

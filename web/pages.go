@@ -34,6 +34,7 @@ func (s *Server) pageRoutes() {
 
 	s.concernPageRoutes()
 	s.missingPageRoutes()
+	s.disruptionPageRoutes()
 	s.eventPageRoutes()
 	s.frontDoorPageRoutes()
 	s.chronologyPageRoutes()

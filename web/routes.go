@@ -93,6 +93,8 @@ var (
 	consult     = lantern.ResConsultation
 	intel       = lantern.ResIntel
 	network     = lantern.ResNetwork
+	disruption  = lantern.ResDisruption
+	intelShare  = lantern.ResIntelShare
 
 	list      = lantern.ActList
 	read      = lantern.ActRead
@@ -428,4 +430,17 @@ var routeTable = map[string]route{
 	"POST /intelligence/links/{lid}/grading":     {intel, approve, onArea},
 	"POST /intelligence/links/{lid}/withdraw":    {intel, approve, onArea},
 	"GET /children/{id}/network":                 {network, read, onChild},
+	"POST /api/v1/disruptions":                   {disruption, create, onArea},
+	"GET /api/v1/disruptions":                    {disruption, list, onArea},
+	"GET /api/v1/persons/{xid}/disruptions":      {disruption, list, onArea},
+	"GET /api/v1/children/{id}/disruptions":      {disruption, read, onChild},
+	"GET /api/v1/reports/disruption":             {figures, read, onArea},
+	"GET /intelligence/disruption":               {disruption, list, onArea},
+	"GET /intelligence/disruption.csv":           {disruption, list, onArea},
+	"GET /intelligence/disruption/new":           {disruption, create, onArea},
+	"POST /intelligence/disruption/new":          {disruption, create, onArea},
+	"GET /children/{id}/police-form":             {intelShare, create, onChild},
+	"POST /children/{id}/police-form":            {intelShare, create, onChild},
+	"GET /api/v1/children/{id}/police-form":      {intelShare, create, onChild},
+	"POST /api/v1/children/{id}/police-form":     {intelShare, create, onChild},
 }

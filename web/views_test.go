@@ -98,6 +98,17 @@ var viewModels = map[string]any{
 	"intel_form":      intelFormView{Kind: intelKinds[0]},
 	"intel_link_form": linkFormView{From: &linkEndView{Ref: "child:c1", Noun: "child", Label: "Ana Sample"}, Record: intelKinds, Grades: grades},
 	"network":         buildNetworkView(sampleChild, sampleNetwork, url.Values{"hops": {"2"}}),
+	"disruptions": disruptionsView{List: &store.DisruptionList{Disruptions: []*lantern.Disruption{{ID: "d", Kind: "cawn", Expires: &lantern.Date{Year: 2027, Month: 1, Day: 1},
+		Children: []lantern.DisruptionChild{{ChildID: "c1", Role: "protected", Name: "Ana Sample"}}}}, HiddenChildren: 1}},
+	"disruption_form": disruptionFormView{Rows: []int{0, 1}},
+	"police_form_choose": policeFormView{Child: sampleChild, Groups: []policeFormGroup{{Type: "link", Title: "Links",
+		Items: []lantern.PoliceFormItem{{Type: "link", ID: "l", Label: "A: seen at B", Link: &lantern.PoliceFormLink{}}}}},
+		Forces: []lantern.PoliceFormAgency{{ID: "f", Name: "Moor Police"}}, Shares: []*lantern.PoliceFormShare{{ID: "s"}}},
+	"police_form": policeFormPrintView{Form: &lantern.PoliceForm{}, Groups: []policeFormGroup{{Type: "person", Title: "Persons",
+		Items: []lantern.PoliceFormItem{{Type: "person", ID: "p", Person: &lantern.PersonOfConcern{Aliases: []string{"T"}}},
+			{Type: "link", ID: "l", Link: &lantern.PoliceFormLink{Grading: &lantern.Grading{Source: "1", Intelligence: "A", Handling: "P"}}},
+			{Type: "vehicle", ID: "v", Vehicle: &lantern.Vehicle{VRM: "AB1"}}, {Type: "phone", ID: "ph", Phone: &lantern.Phone{}},
+			{Type: "place", ID: "pl", Place: &lantern.Place{Name: "P"}}, {Type: "account", ID: "a", Account: &lantern.Account{}}}}}},
 }
 
 // TestViewModelFields checks every field path a page's templates read
