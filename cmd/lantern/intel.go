@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 
+	"lantern/intelgen"
 	"lantern/store"
 )
 
@@ -92,9 +93,9 @@ func intelEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer)
 					cluster[id] = uf.find(id)
 				}
 			}
-			m := pairMetrics(cluster, entity, origin)
+			m := intelgen.PairMetrics(cluster, entity, origin)
 			fmt.Fprintf(stdout, "%s: precision %.4f recall %.4f (true pairs %d, predicted %d, correct %d)\n", rule,
-				m[""].precision(), m[""].recall(), m[""].truePairs, m[""].predicted, m[""].correct)
+				m[""].Precision(), m[""].Recall(), m[""].TruePairs, m[""].Predicted, m[""].Correct)
 			var names []string
 			for o := range m {
 				if o != "" {
@@ -103,66 +104,11 @@ func intelEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer)
 			}
 			sort.Strings(names)
 			for _, o := range names {
-				fmt.Fprintf(stdout, "  %-18s precision %.4f recall %.4f (true pairs %d)\n", o, m[o].precision(), m[o].recall(), m[o].truePairs)
+				fmt.Fprintf(stdout, "  %-18s precision %.4f recall %.4f (true pairs %d)\n", o, m[o].Precision(), m[o].Recall(), m[o].TruePairs)
 			}
 		}
 		return nil
 	})
-}
-
-type metric struct{ truePairs, predicted, correct int64 }
-
-func (m metric) precision() float64 {
-	if m.predicted == 0 {
-		return 1
-	}
-	return float64(m.correct) / float64(m.predicted)
-}
-
-func (m metric) recall() float64 {
-	if m.truePairs == 0 {
-		return 1
-	}
-	return float64(m.correct) / float64(m.truePairs)
-}
-
-// pairMetrics counts pairs: of records of one person (true), put in one
-// cluster (predicted), and both (correct); overall ("") and by the origin
-// of the person (true and correct) or of the cluster's first record.
-func pairMetrics(cluster, entity, origin map[string]string) map[string]metric {
-	out := map[string]metric{}
-	byEntity, byCluster := map[string][]string{}, map[string][]string{}
-	for id := range entity {
-		byEntity[entity[id]] = append(byEntity[entity[id]], id)
-		if c, ok := cluster[id]; ok {
-			byCluster[c] = append(byCluster[c], id)
-		}
-	}
-	bump := func(o string, f func(*metric)) {
-		m := out[o]
-		f(&m)
-		out[o] = m
-		m = out[""]
-		f(&m)
-		out[""] = m
-	}
-	for _, ids := range byEntity {
-		n := int64(len(ids))
-		bump(origin[ids[0]], func(m *metric) { m.truePairs += n * (n - 1) / 2 })
-		// Correct: pairs of this person's records in one cluster.
-		per := map[string]int64{}
-		for _, id := range ids {
-			per[cluster[id]]++
-		}
-		for _, k := range per {
-			bump(origin[ids[0]], func(m *metric) { m.correct += k * (k - 1) / 2 })
-		}
-	}
-	for _, ids := range byCluster {
-		n := int64(len(ids))
-		bump(origin[ids[0]], func(m *metric) { m.predicted += n * (n - 1) / 2 })
-	}
-	return out
 }
 
 type unionFind struct{ parent map[string]string }
