@@ -69,7 +69,7 @@ var (
 // Names: quoted, or after words that say what someone is called.
 var (
 	quotedRE  = regexp.MustCompile(`[“"]([^“”"\n]{1,40})[”"]`)
-	calledRE  = regexp.MustCompile(`(?i)\b(?:known as|goes by|go by|nicknamed|aka|a\.k\.a\.?|street name(?: is|:)?|calls? (?:him|her|them)sel(?:f|ves)|(?:she|he|they|i|we|you) calls? (?:him |her |them )?)\s*`)
+	calledRE  = regexp.MustCompile(`(?i)\b(?:known as|goes by|go by|nicknamed|aka|a\.k\.a\.?|street name(?: is|:)?|calls? (?:him|her|them)sel(?:f|ves)|(?:she|he|they|i|we|you) calls? (?:him |her |them )?|(?:man|male|woman|female|boy|girl|lad|guy|bloke|friend|person|someone) called)\s*`)
 	namedRE   = regexp.MustCompile(`(?i)\b(?:named|name is|called himself|called herself)\s+`)
 	capsRE    = regexp.MustCompile(`^[\p{Lu}][\p{L}'’\-]*(?: [\p{Lu}][\p{L}'’\-]*){0,2}`)
 	handleRE  = regexp.MustCompile(`@[A-Za-z0-9._]{2,30}`)

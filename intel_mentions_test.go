@@ -49,6 +49,7 @@ func TestMentions(t *testing.T) {
 			[]string{"person:Shorty", "person:Big T", "person:Kane"}},
 		{"speech in quotes is not a name", "She said \"leave me alone\" and 'he is my boyfriend'.", nil},
 		{"a name after named", "A man named Kyle Brennan picked her up.", []string{"person:Kyle Brennan"}},
+		{"a man called", "Found with a man called Kane; she called Mum.", []string{"person:Kane"}},
 		{"streets", "Last seen on Mill Lane near 14 Canal Street.", []string{"place:Mill Lane", "place:14 Canal Street"}},
 		{"the same thing twice is one mention", "07700 900123 again: 07700900123, WX19 AXK and wx19axk.", []string{"phone:+447700900123", "vehicle:WX19AXK"}},
 		{"nothing", "", nil},

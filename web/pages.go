@@ -43,6 +43,7 @@ func (s *Server) pageRoutes() {
 	s.meetingPageRoutes()
 	s.directoryPageRoutes()
 	s.meetingFiguresPageRoutes()
+	s.intakeRoutes()
 
 	s.handle("GET /admin/users", s.usersPage)
 	s.handle("GET /admin/users/new", s.newUserPage)

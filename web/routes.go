@@ -394,4 +394,10 @@ var routeTable = map[string]route{
 	"POST /api/v1/links/{lid}/withdraw": {intel, approve, onArea},
 	"GET /api/v1/children/{id}/network": {network, read, onChild},
 	"GET /api/v1/intelligence/search":   {intel, read, onArea},
+	// Intelligence from a child's record: for those who may record it, on a
+	// child they may see; the record must be the child's.
+	"GET /children/{id}/intelligence-from/{stype}/{srcid}":         {intel, create, onChild},
+	"POST /children/{id}/intelligence-from/{stype}/{srcid}":        {intel, create, onChild},
+	"GET /api/v1/children/{id}/intelligence-from/{stype}/{srcid}":  {intel, create, onChild},
+	"POST /api/v1/children/{id}/intelligence-from/{stype}/{srcid}": {intel, create, onChild},
 }
