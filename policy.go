@@ -279,7 +279,10 @@ var Policy = []Rule{
 	// analyst records what they find); the police, analysts and the CSE
 	// coordinator read it. The final grade is the police's; deciding that two
 	// records are one person is the police's and analysts'.
-	{ResIntel, ActCreate, inArea(append(slices.Clone(editRoles), RoleAnalyst)...), "You cannot record intelligence"},
+	// On a child (intelligence from a concern, referral, meeting or missing
+	// episode): any child they may see.
+	{ResIntel, ActCreate, []Grant{{Roles: append(slices.Clone(editRoles), RoleAnalyst), Rels: []Relation{RelArea, RelInvolved, RelOther}}},
+		"You cannot record intelligence"},
 	{ResIntel, ActList, inArea(intelRoles...), "Only the police, analysts and the CSE coordinator see intelligence"},
 	{ResIntel, ActRead, inArea(intelRoles...), "Only the police, analysts and the CSE coordinator see intelligence"},
 	{ResIntel, ActApprove, inArea(RolePolice), "Only the police give intelligence its final grade"},

@@ -46,6 +46,9 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkPromptDecisions(ctx, childID, in.Prompts, in.Answers.Indicators); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	var a *toolkit.Assessment
 	err = s.write(ctx, func(tx *tx) error {
@@ -89,6 +92,15 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 				return lantern.Invalid(lantern.FieldError{Field: "concern_id", Message: "The concern is not one of this child's"})
 			}
 			return internal("insert assessment", err)
+		}
+		// What was decided about the suggestions from intelligence.
+		for _, d := range in.Prompts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assessment_intel_prompts (assessment_id, indicator, link_id, decision, reason, decided_by, decided_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ID, d.Indicator, d.LinkID, d.Decision, d.Reason, u.ID, s.d.ts(now)); err != nil {
+				return internal("assessment prompt", err)
+			}
+			tx.audit(auditEntry{Action: "assessment.prompt." + d.Decision, Entity: "assessment", EntityID: a.ID, ChildID: childID,
+				Detail: d.Indicator + " link=" + d.LinkID})
 		}
 		if err := s.attachAssessment(ctx, tx, childID, a.ConcernID, a.ID, now); err != nil {
 			return err

@@ -31,24 +31,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *lantern.PersonOfConcern) (*
 		return nil, err
 	}
 	p.ID, p.CreatedAt = newID(), now
-	uid, aid := createdBy(ctx)
-	err := s.write(ctx, func(tx *tx) error {
-		var dob any
-		if p.DateOfBirth != nil {
-			dob = *p.DateOfBirth
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO intel_persons (id, sex, date_of_birth, birth_year, birth_estimated, description,
-			created_at, created_by, agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			p.ID, p.Sex, dob, p.BirthYear, p.Estimated, p.Description, s.d.ts(now), uid, aid); err != nil {
-			return internal("create person", err)
-		}
-		if err := s.writePersonParts(ctx, tx, p); err != nil {
-			return err
-		}
-		tx.audit(auditEntry{Action: "intel.person.create", Entity: "person", EntityID: p.ID})
-		return nil
-	})
-	if err != nil {
+	if err := s.write(ctx, func(tx *tx) error { return s.insertPerson(ctx, tx, p) }); err != nil {
 		return nil, err
 	}
 	// The same person held twice: filed, compared, merged or listed for review.
@@ -56,6 +39,25 @@ func (s *Store) CreatePerson(ctx context.Context, p *lantern.PersonOfConcern) (*
 		s.log.Error("resolve person", "person", p.ID, "err", err)
 	}
 	return p, nil
+}
+
+// insertPerson stores a checked person with its id and time set.
+func (s *Store) insertPerson(ctx context.Context, tx *tx, p *lantern.PersonOfConcern) error {
+	uid, aid := createdBy(ctx)
+	var dob any
+	if p.DateOfBirth != nil {
+		dob = *p.DateOfBirth
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO intel_persons (id, sex, date_of_birth, birth_year, birth_estimated, description,
+		created_at, created_by, agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		p.ID, p.Sex, dob, p.BirthYear, p.Estimated, p.Description, s.d.ts(p.CreatedAt), uid, aid); err != nil {
+		return internal("create person", err)
+	}
+	if err := s.writePersonParts(ctx, tx, p); err != nil {
+		return err
+	}
+	tx.audit(auditEntry{Action: "intel.person.create", Entity: "person", EntityID: p.ID})
+	return nil
 }
 
 // writePersonParts stores a person's names, aliases, addresses and
@@ -184,35 +186,41 @@ func (s *Store) CreateVehicle(ctx context.Context, v *lantern.Vehicle) (*lantern
 	}
 	now := s.now()
 	v.ID, v.CreatedAt = newID(), now
-	uid, aid := createdBy(ctx)
 	created := false
-	err := s.write(ctx, func(tx *tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO intel_vehicles (id, vrm, vrm_rev, partial, colour, make, model, created_at, created_by, agency_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (vrm) DO NOTHING`,
-			v.ID, v.VRM, reverse(v.VRM), v.Partial, v.Colour, v.Make, v.Model, s.d.ts(now), uid, aid)
-		if err != nil {
-			return internal("create vehicle", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			created = true
-			tx.audit(auditEntry{Action: "intel.vehicle.create", Entity: "vehicle", EntityID: v.ID})
-			return nil
-		}
-		held, err := s.vehicles(ctx, tx, `v.vrm = $1`, v.VRM)
-		if err != nil {
-			return err
-		}
-		if len(held) == 0 {
-			return internal("vehicle held", errors.New("conflict on vrm but no row"))
-		}
-		*v = *held[0]
-		tx.audit(auditEntry{Action: "intel.vehicle.found", Entity: "vehicle", EntityID: v.ID})
-		return nil
+	err := s.write(ctx, func(tx *tx) (err error) {
+		created, err = s.upsertVehicle(ctx, tx, v)
+		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	return v, created, nil
+}
+
+// upsertVehicle stores a checked vehicle, or makes v the one already held
+// with its registration.
+func (s *Store) upsertVehicle(ctx context.Context, tx *tx, v *lantern.Vehicle) (bool, error) {
+	uid, aid := createdBy(ctx)
+	res, err := tx.ExecContext(ctx, `INSERT INTO intel_vehicles (id, vrm, vrm_rev, partial, colour, make, model, created_at, created_by, agency_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (vrm) DO NOTHING`,
+		v.ID, v.VRM, reverse(v.VRM), v.Partial, v.Colour, v.Make, v.Model, s.d.ts(v.CreatedAt), uid, aid)
+	if err != nil {
+		return false, internal("create vehicle", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		tx.audit(auditEntry{Action: "intel.vehicle.create", Entity: "vehicle", EntityID: v.ID})
+		return true, nil
+	}
+	held, err := s.vehicles(ctx, tx, `v.vrm = $1`, v.VRM)
+	if err != nil {
+		return false, err
+	}
+	if len(held) == 0 {
+		return false, internal("vehicle held", errors.New("conflict on vrm but no row"))
+	}
+	*v = *held[0]
+	tx.audit(auditEntry{Action: "intel.vehicle.found", Entity: "vehicle", EntityID: v.ID})
+	return false, nil
 }
 
 func reverse(s string) string {
@@ -261,34 +269,38 @@ func (s *Store) CreatePhone(ctx context.Context, number string) (*lantern.Phone,
 	}
 	now := s.now()
 	p.ID, p.CreatedAt = newID(), now
-	uid, aid := createdBy(ctx)
 	created := false
-	err = s.write(ctx, func(tx *tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO intel_phones (id, e164, fictional, created_at, created_by, agency_id)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (e164) DO NOTHING`, p.ID, p.E164, p.Fictional, s.d.ts(now), uid, aid)
-		if err != nil {
-			return internal("create phone", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			created = true
-			tx.audit(auditEntry{Action: "intel.phone.create", Entity: "phone", EntityID: p.ID})
-			return nil
-		}
-		held, err := s.phones(ctx, tx, `p.e164 = $1`, p.E164)
-		if err != nil {
-			return err
-		}
-		if len(held) == 0 {
-			return internal("phone held", errors.New("conflict on e164 but no row"))
-		}
-		p = held[0]
-		tx.audit(auditEntry{Action: "intel.phone.found", Entity: "phone", EntityID: p.ID})
-		return nil
+	err = s.write(ctx, func(tx *tx) (err error) {
+		p, created, err = s.upsertPhone(ctx, tx, p)
+		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	return p, created, nil
+}
+
+// upsertPhone stores a checked number, or answers the one already held.
+func (s *Store) upsertPhone(ctx context.Context, tx *tx, p *lantern.Phone) (*lantern.Phone, bool, error) {
+	uid, aid := createdBy(ctx)
+	res, err := tx.ExecContext(ctx, `INSERT INTO intel_phones (id, e164, fictional, created_at, created_by, agency_id)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (e164) DO NOTHING`, p.ID, p.E164, p.Fictional, s.d.ts(p.CreatedAt), uid, aid)
+	if err != nil {
+		return nil, false, internal("create phone", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		tx.audit(auditEntry{Action: "intel.phone.create", Entity: "phone", EntityID: p.ID})
+		return p, true, nil
+	}
+	held, err := s.phones(ctx, tx, `p.e164 = $1`, p.E164)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(held) == 0 {
+		return nil, false, internal("phone held", errors.New("conflict on e164 but no row"))
+	}
+	tx.audit(auditEntry{Action: "intel.phone.found", Entity: "phone", EntityID: held[0].ID})
+	return held[0], false, nil
 }
 
 func (s *Store) phones(ctx context.Context, q querier, where string, args ...any) ([]*lantern.Phone, error) {
@@ -328,20 +340,22 @@ func (s *Store) CreatePlace(ctx context.Context, p *lantern.Place) (*lantern.Pla
 	}
 	now := s.now()
 	p.ID, p.CreatedAt = newID(), now
-	uid, aid := createdBy(ctx)
-	err := s.write(ctx, func(tx *tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO intel_places (id, name, name_norm, address, postcode, lat, lon, hotspot, hotspot_reason,
-			created_at, created_by, agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			p.ID, p.Name, match.Normalise(p.Name), p.Address, p.Postcode, p.Lat, p.Lon, p.Hotspot, p.HotspotReason, s.d.ts(now), uid, aid); err != nil {
-			return internal("create place", err)
-		}
-		tx.audit(auditEntry{Action: "intel.place.create", Entity: "place", EntityID: p.ID})
-		return nil
-	})
-	if err != nil {
+	if err := s.write(ctx, func(tx *tx) error { return s.insertPlace(ctx, tx, p) }); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// insertPlace stores a checked place.
+func (s *Store) insertPlace(ctx context.Context, tx *tx, p *lantern.Place) error {
+	uid, aid := createdBy(ctx)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO intel_places (id, name, name_norm, address, postcode, lat, lon, hotspot, hotspot_reason,
+		created_at, created_by, agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		p.ID, p.Name, match.Normalise(p.Name), p.Address, p.Postcode, p.Lat, p.Lon, p.Hotspot, p.HotspotReason, s.d.ts(p.CreatedAt), uid, aid); err != nil {
+		return internal("create place", err)
+	}
+	tx.audit(auditEntry{Action: "intel.place.create", Entity: "place", EntityID: p.ID})
+	return nil
 }
 
 func (s *Store) places(ctx context.Context, q querier, where string, args ...any) ([]*lantern.Place, error) {
@@ -387,35 +401,39 @@ func (s *Store) CreateAccount(ctx context.Context, a *lantern.Account) (*lantern
 	}
 	now := s.now()
 	a.ID, a.CreatedAt = newID(), now
-	uid, aid := createdBy(ctx)
-	key := lantern.AccountKey(a.Platform, a.Handle)
 	created := false
-	err := s.write(ctx, func(tx *tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO intel_accounts (id, platform, handle, account_key, created_at, created_by, agency_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_key) DO NOTHING`, a.ID, a.Platform, a.Handle, key, s.d.ts(now), uid, aid)
-		if err != nil {
-			return internal("create account", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			created = true
-			tx.audit(auditEntry{Action: "intel.account.create", Entity: "account", EntityID: a.ID})
-			return nil
-		}
-		held, err := s.accounts(ctx, tx, `a.account_key = $1`, key)
-		if err != nil {
-			return err
-		}
-		if len(held) == 0 {
-			return internal("account held", errors.New("conflict on key but no row"))
-		}
-		a = held[0]
-		tx.audit(auditEntry{Action: "intel.account.found", Entity: "account", EntityID: a.ID})
-		return nil
+	err := s.write(ctx, func(tx *tx) (err error) {
+		a, created, err = s.upsertAccount(ctx, tx, a)
+		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	return a, created, nil
+}
+
+// upsertAccount stores a checked account, or answers the one already held.
+func (s *Store) upsertAccount(ctx context.Context, tx *tx, a *lantern.Account) (*lantern.Account, bool, error) {
+	uid, aid := createdBy(ctx)
+	key := lantern.AccountKey(a.Platform, a.Handle)
+	res, err := tx.ExecContext(ctx, `INSERT INTO intel_accounts (id, platform, handle, account_key, created_at, created_by, agency_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_key) DO NOTHING`, a.ID, a.Platform, a.Handle, key, s.d.ts(a.CreatedAt), uid, aid)
+	if err != nil {
+		return nil, false, internal("create account", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		tx.audit(auditEntry{Action: "intel.account.create", Entity: "account", EntityID: a.ID})
+		return a, true, nil
+	}
+	held, err := s.accounts(ctx, tx, `a.account_key = $1`, key)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(held) == 0 {
+		return nil, false, internal("account held", errors.New("conflict on key but no row"))
+	}
+	tx.audit(auditEntry{Action: "intel.account.found", Entity: "account", EntityID: held[0].ID})
+	return held[0], false, nil
 }
 
 func (s *Store) accounts(ctx context.Context, q querier, where string, args ...any) ([]*lantern.Account, error) {

@@ -72,28 +72,11 @@ func (s *Store) CreateLink(ctx context.Context, l *lantern.Link) (*lantern.Link,
 		if err := p.Err(); err != nil {
 			return err
 		}
-		g := lantern.Grading{}
-		if l.Grading != nil {
-			g = *l.Grading
-		}
-		var gradedBy any
-		if l.Final {
-			gradedBy = u.ID
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO intel_links (id, from_type, from_id, to_type, to_id, kind, observed_from, observed_to,
-			source, source_type, source_id, how_known, grade_source, grade_intel, grade_handling, conditions, legacy_grade, final, graded_by,
-			recorded_by, agency_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-			l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, dateArg(l.ObservedFrom), dateArg(l.ObservedTo),
-			l.Source, srcType, srcID, l.HowKnown, g.Source, g.Intelligence, g.Handling, g.Conditions, l.LegacyGrade, l.Final, gradedBy,
-			u.ID, u.AgencyID, s.d.ts(now)); err != nil {
-			return internal("create link", err)
-		}
-		e := auditEntry{Action: "intel.link.create", Entity: "link", EntityID: l.ID}
+		childID := ""
 		if len(childIDs) > 0 {
-			e.ChildID = childIDs[0]
+			childID = childIDs[0]
 		}
-		tx.audit(e)
-		return nil
+		return s.insertLink(ctx, tx, l, childID)
 	})
 	if err != nil {
 		return nil, err
@@ -106,6 +89,33 @@ func (s *Store) CreateLink(ctx context.Context, l *lantern.Link) (*lantern.Link,
 		}
 	}
 	return l, nil
+}
+
+// insertLink stores a checked link whose ends and source are held, its
+// id, recorder and time set, audited on the child at one end.
+func (s *Store) insertLink(ctx context.Context, tx *tx, l *lantern.Link, childID string) error {
+	var srcType, srcID string
+	if l.SourceRecord != nil {
+		srcType, srcID = string(l.SourceRecord.Type), l.SourceRecord.ID
+	}
+	g := lantern.Grading{}
+	if l.Grading != nil {
+		g = *l.Grading
+	}
+	var gradedBy any
+	if l.Final {
+		gradedBy = l.RecordedBy
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO intel_links (id, from_type, from_id, to_type, to_id, kind, observed_from, observed_to,
+		source, source_type, source_id, how_known, grade_source, grade_intel, grade_handling, conditions, legacy_grade, final, graded_by,
+		recorded_by, agency_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+		l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, dateArg(l.ObservedFrom), dateArg(l.ObservedTo),
+		l.Source, srcType, srcID, l.HowKnown, g.Source, g.Intelligence, g.Handling, g.Conditions, l.LegacyGrade, l.Final, gradedBy,
+		l.RecordedBy, l.AgencyID, s.d.ts(l.RecordedAt)); err != nil {
+		return internal("create link", err)
+	}
+	tx.audit(auditEntry{Action: "intel.link.create", Entity: "link", EntityID: l.ID, ChildID: childID})
+	return nil
 }
 
 func dateArg(d *lantern.Date) any {

@@ -19,6 +19,10 @@ type AssessmentInput struct {
 	RecordedLevel     Level
 	OverrideRationale string
 	ConcernID         string
+	// Prompts are the decisions on the suggestions from intelligence
+	// (lantern.IntelPrompt): kept with the assessment, never ticking an
+	// indicator themselves.
+	Prompts []lantern.PromptDecision
 }
 
 // Assessment is a completed toolkit kept on a child's record, tied to the

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,6 +55,39 @@ func AssessmentForm(form url.Values, today lantern.Date) (toolkit.AssessmentInpu
 		if id, ok := strings.CutPrefix(k, "evidence."); ok && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
 			in.Evidence[id] = vs[0]
 		}
+	}
+	// The suggestions from intelligence: confirming one ticks its
+	// indicator; declining one needs a reason; one left alone is nothing.
+	var keys []string
+	for k := range form {
+		if strings.HasPrefix(k, "prompt.") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		// prompt.LINK.INDICATOR: a link's id holds no dot; an indicator's may.
+		link, ind, ok := strings.Cut(strings.TrimPrefix(k, "prompt."), ".")
+		if !ok || ind == "" || link == "" || len(keys) > 50 {
+			continue
+		}
+		d := lantern.PromptDecision{Indicator: ind, LinkID: link, Reason: form.Get("prompt-reason." + link + "." + ind)}
+		switch form.Get(k) {
+		case "confirm":
+			d.Decision, d.Reason = lantern.PromptConfirmed, ""
+			if !slices.Contains(in.Answers.Indicators, ind) {
+				in.Answers.Indicators = append(in.Answers.Indicators, ind)
+				form["indicators"] = append(form["indicators"], ind)
+			}
+		case "decline":
+			d.Decision = lantern.PromptDeclined
+			if strings.TrimSpace(d.Reason) == "" {
+				p.Add("prompt-reason."+link+"."+ind, "Say why you decline the suggestion")
+			}
+		default:
+			continue
+		}
+		in.Prompts = append(in.Prompts, d)
 	}
 	// Evidence typed for a box later unticked is dropped, not refused: the
 	// box was hidden when it was unticked.
@@ -127,6 +162,9 @@ type assessmentFormView struct {
 	Under13  bool
 	Siblings []*lantern.Child
 	Levels   []toolkit.Level
+	// Prompts are the suggestions from intelligence, by indicator: shown
+	// beside it, never ticking it.
+	Prompts map[string][]lantern.IntelPrompt
 }
 
 // renderAssessmentFormFor shows the form for a child and toolkit already
@@ -149,8 +187,17 @@ func (s *Server) renderAssessmentFormFor(w http.ResponseWriter, r *http.Request,
 		ticked[id] = true
 	}
 	today := lantern.Today(s.stNow())
+	ps, err := s.st.IntelPrompts(ctx, child.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	prompts := map[string][]lantern.IntelPrompt{}
+	for _, pr := range ps {
+		prompts[pr.Indicator] = append(prompts[pr.Indicator], pr)
+	}
 	p.Data = assessmentFormView{Child: child, Toolkit: def, Groups: groups(def), Ticked: ticked, Result: res,
-		Under13: lantern.AgeOn(child.DateOfBirth, today) < 13, Siblings: siblings, Levels: toolkit.Levels}
+		Under13: lantern.AgeOn(child.DateOfBirth, today) < 13, Siblings: siblings, Levels: toolkit.Levels, Prompts: prompts}
 	s.render(w, r, st, "assessment_form", p)
 }
 
@@ -205,7 +252,14 @@ func (s *Server) postAssessmentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.st.CreateAssessment(ctx, id, form.Get("toolkit"), in)
 	if lantern.ErrorCode(err) == lantern.EINVALID {
-		s.renderAssessmentForm(w, r, http.StatusUnprocessableEntity, form, lantern.ErrorFields(err), nil)
+		errs := lantern.ErrorFields(err)
+		for i := range errs { // prompts[2] is the third decision's radios
+			var n int
+			if k, _ := fmt.Sscanf(errs[i].Field, "prompts[%d]", &n); k == 1 && n >= 0 && n < len(in.Prompts) {
+				errs[i].Field = "prompt." + in.Prompts[n].LinkID + "." + in.Prompts[n].Indicator
+			}
+		}
+		s.renderAssessmentForm(w, r, http.StatusUnprocessableEntity, form, errs, nil)
 		return
 	} else if err != nil {
 		s.error(w, r, err)

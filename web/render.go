@@ -97,6 +97,11 @@ var funcs = template.FuncMap{
 	},
 	"roleLabel": func(r lantern.Role) string { return r.Label() },
 	"kindLabel": func(k lantern.AgencyKind) string { return k.Label() },
+	// mayRecordIntel: the caller records intelligence (the store checks the
+	// child too).
+	"mayRecordIntel": func(u *lantern.User) bool {
+		return lantern.Allowed(u, lantern.ResIntel, lantern.ActCreate, lantern.RelArea)
+	},
 }
 
 // parsePages parses the layout with each page, once, at start.

@@ -443,4 +443,10 @@ var routeTable = map[string]route{
 	"POST /children/{id}/police-form":            {intelShare, create, onChild},
 	"GET /api/v1/children/{id}/police-form":      {intelShare, create, onChild},
 	"POST /api/v1/children/{id}/police-form":     {intelShare, create, onChild},
+	// Intelligence from a child's record: for those who may record it, on a
+	// child they may see; the record must be the child's.
+	"GET /children/{id}/intelligence-from/{stype}/{srcid}":         {intel, create, onChild},
+	"POST /children/{id}/intelligence-from/{stype}/{srcid}":        {intel, create, onChild},
+	"GET /api/v1/children/{id}/intelligence-from/{stype}/{srcid}":  {intel, create, onChild},
+	"POST /api/v1/children/{id}/intelligence-from/{stype}/{srcid}": {intel, create, onChild},
 }
