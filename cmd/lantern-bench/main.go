@@ -71,6 +71,8 @@ type options struct {
 	drive      string
 	token      string
 	children   int
+	scale      float64
+	seed       int64
 }
 
 func main() {
@@ -83,12 +85,22 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
-	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) or front-door (frontdoor.go)")
+	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go) or intel (intel.go)")
 	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology and front-door scenarios' load process)")
 	flag.StringVar(&o.token, "token", "", "internal: the API token for -drive")
 	flag.IntVar(&o.children, "children", 100000, "children seeded for -scenario children")
 	serve := flag.String("serve-children", "", "(internal) serve the children scenario's Lantern from this folder")
+	serveIntelDir := flag.String("serve-intel", "", "(internal) serve the intelligence scenario's Lantern from this folder")
+	flag.Float64Var(&o.scale, "scale", 0.01, "-scenario intel: the generated set's scale (1 is 2 million entities, 10 million links)")
+	flag.Int64Var(&o.seed, "seed", 1, "-scenario intel: the generator's seed")
 	flag.Parse()
+	if *serveIntelDir != "" {
+		if err := serveIntel(*serveIntelDir, o.database); err != nil {
+			fmt.Fprintln(os.Stderr, "lantern-bench: server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *serve != "" {
 		if err := serveChildren(*serve, o.database, o.children); err != nil {
 			fmt.Fprintln(os.Stderr, "lantern-bench: server:", err)
@@ -115,6 +127,8 @@ func main() {
 		runner = runFrontDoor
 	case o.scenario == "chronology":
 		runner = runChronology
+	case o.scenario == "intel":
+		runner = runIntel
 	case o.scenario != "read":
 		fmt.Fprintln(os.Stderr, "lantern-bench: unknown -scenario "+o.scenario)
 		os.Exit(2)
@@ -363,7 +377,9 @@ func fetch(url, token string) ([]byte, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if token != "" {
+	if cookie, ok := strings.CutPrefix(token, "session:"); ok {
+		req.Header.Set("Cookie", "lantern_session="+cookie)
+	} else if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
@@ -520,7 +536,9 @@ func load(name, url, token string, o options, profile, tracefile string, auditSt
 				cr.firstErr = err
 				return
 			}
-			if token != "" {
+			if cookie, ok := strings.CutPrefix(token, "session:"); ok {
+				req.Header.Set("Cookie", "lantern_session="+cookie)
+			} else if token != "" {
 				req.Header.Set("Authorization", "Bearer "+token)
 			}
 			for {
