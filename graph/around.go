@@ -1,0 +1,194 @@
+package graph
+
+import "slices"
+
+// Defaults for Options left at zero.
+const (
+	DefaultHops      = 2   // Around and Shared
+	MaxAroundHops    = 3   // beyond three hops the network is most of the county
+	DefaultMaxDegree = 200 // the hub rule
+	DefaultMaxNodes  = 500 // Around's cap
+	SharedMaxNodes   = 10000
+	MaxPathHops      = 6
+)
+
+// Options shape a walk. The zero value walks DefaultHops with the hub rule
+// and cap at their defaults.
+type Options struct {
+	// Hops is how far to walk: Around and Shared 1 to 3 (0 is DefaultHops),
+	// ShortestPath the longest path, 1 to 6 (0 is 6).
+	Hops int
+	// MaxDegree is the hub rule: a node with more links than this is
+	// included but not walked through, unless it is in Expand. 0 is
+	// DefaultMaxDegree; a negative value turns the rule off. Degree counts
+	// every link, filtered or not.
+	MaxDegree int
+	// Expand lists hubs to walk through all the same.
+	Expand []Node
+	// MaxNodes stops the walk when this many nodes are included (Around: 0
+	// is DefaultMaxNodes; Shared, per start: 0 is SharedMaxNodes;
+	// ShortestPath: nodes visited, 0 for no limit).
+	MaxNodes int
+	// Filter says which edges may be walked and shown.
+	Filter Filter
+	// Skip says which nodes the caller may not see: they are neither
+	// included nor walked through. It is asked at most once a node a query.
+	Skip func(Node) bool
+}
+
+func (o Options) norm(hops, maxHops, maxNodes int) Options {
+	if o.Hops == 0 {
+		o.Hops = hops
+	}
+	o.Hops = min(max(o.Hops, 1), maxHops)
+	if o.MaxDegree == 0 {
+		o.MaxDegree = DefaultMaxDegree
+	}
+	if o.MaxNodes <= 0 {
+		o.MaxNodes = maxNodes
+	}
+	return o
+}
+
+// hub reports whether the hub rule stops a walk at u, and u's degree.
+func (g view) hub(u Node, o *Options) (bool, int) {
+	deg := g.degree(u)
+	if o.MaxDegree < 0 || deg <= o.MaxDegree {
+		return false, deg
+	}
+	return !slices.Contains(o.Expand, u), deg
+}
+
+// Reached is a node found by a walk, with its distance in hops from the
+// nearest start.
+type Reached struct {
+	Node Node
+	Hop  int
+}
+
+// Hub is a node included but not walked through under the hub rule.
+type Hub struct {
+	Node   Node
+	Degree int
+}
+
+// Link is an edge in a result: its ID, to fetch its details by, and its ends.
+type Link struct {
+	ID   uint32
+	A, B Node
+}
+
+// Network is what Around finds.
+type Network struct {
+	// Nodes are in the order found: the starts (hop 0), then each hop's.
+	Nodes []Reached
+	// Links are the edges among Nodes that pass the filter, each once.
+	Links []Link
+	// Hubs are the nodes of Nodes the hub rule kept from being walked
+	// through (whatever their hop), with their degree: the tool can offer to
+	// expand them.
+	Hubs []Hub
+	// Truncated says the walk stopped at MaxNodes nodes: the last hop in
+	// Nodes is incomplete, the ones before it complete.
+	Truncated bool
+}
+
+// skipped marks, in a walk's table, a node Skip refused.
+const skipped = ^uint32(0)
+
+// walk is the breadth-first search under Around and Shared. It appends the
+// nodes found to nodes, and leaves in sc.seen each one's index in nodes (or
+// skipped).
+func (g view) walk(starts []Node, o *Options, sc *scratch, nodes []Reached) ([]Reached, bool) {
+	seen := &sc.seen
+	for _, s := range starts {
+		if _, ok := seen.get(s); ok {
+			continue
+		}
+		if o.Skip != nil && o.Skip(s) {
+			seen.put(s, skipped)
+			continue
+		}
+		if len(nodes) == o.MaxNodes {
+			return nodes, true
+		}
+		seen.put(s, uint32(len(nodes)))
+		nodes = append(nodes, Reached{s, 0})
+	}
+	lo := 0
+	for hop := 1; hop <= o.Hops && lo < len(nodes); hop++ {
+		hi := len(nodes)
+		for i := lo; i < hi; i++ {
+			u := nodes[i].Node
+			if h, _ := g.hub(u, o); h {
+				continue
+			}
+			for _, h := range g.halves(u, o.Filter, &sc.buf) {
+				v := h.To
+				if _, ok := seen.get(v); ok {
+					continue
+				}
+				if o.Skip != nil && o.Skip(v) {
+					seen.put(v, skipped)
+					continue
+				}
+				if len(nodes) == o.MaxNodes {
+					return nodes, true
+				}
+				seen.put(v, uint32(len(nodes)))
+				nodes = append(nodes, Reached{v, hop})
+			}
+		}
+		lo = hi
+	}
+	return nodes, false
+}
+
+// Around walks breadth first from the starts (see Options): the network
+// around a child. A start is subject to Skip and the hub rule like any node.
+func (g view) around(starts []Node, o Options) Network {
+	o = o.norm(DefaultHops, MaxAroundHops, DefaultMaxNodes)
+	sc := getScratch()
+	defer putScratch(sc)
+	var net Network
+	net.Nodes, net.Truncated = g.walk(starts, &o, sc, make([]Reached, 0, min(o.MaxNodes, 64)))
+
+	// The links among the nodes: each node's list is read, but an
+	// unwalked hub's is not (it may be thousands long); its links to the
+	// others are found from their side, and only when two hubs are in the
+	// network are hubs' lists read, for the links between hubs.
+	isHub := make([]bool, len(net.Nodes))
+	for i, r := range net.Nodes {
+		if h, deg := g.hub(r.Node, &o); h {
+			isHub[i] = true
+			net.Hubs = append(net.Hubs, Hub{r.Node, deg})
+		}
+	}
+	for i, r := range net.Nodes {
+		if isHub[i] {
+			continue
+		}
+		u := r.Node
+		for _, h := range g.halves(u, o.Filter, &sc.buf) {
+			j, ok := sc.seen.get(h.To)
+			if ok && j != skipped && (u < h.To || isHub[j]) {
+				net.Links = append(net.Links, Link{h.ID, u, h.To})
+			}
+		}
+	}
+	if len(net.Hubs) >= 2 {
+		for i, r := range net.Nodes {
+			if !isHub[i] {
+				continue
+			}
+			u := r.Node
+			for _, h := range g.halves(u, o.Filter, &sc.buf) {
+				j, ok := sc.seen.get(h.To)
+				if ok && j != skipped && isHub[j] && u < h.To {
+					net.Links = append(net.Links, Link{h.ID, u, h.To})
+				}
+			}
+		}
+	}
+	return net
+}
