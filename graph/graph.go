@@ -32,7 +32,9 @@ func (ix *Index) Shared(starts []Node, o Options) SharedResult { return view{ix:
 // Components is the graph's connected components over the edges f passes (nil
 // for all); with maxDegree > 0, nodes with more links stand alone and join
 // nothing. It reads the whole graph.
-func (ix *Index) Components(f Filter, maxDegree int) *Parts { return view{ix: ix}.components(f, maxDegree) }
+func (ix *Index) Components(f Filter, maxDegree int) *Parts {
+	return view{ix: ix}.components(f, maxDegree)
+}
 
 // TopDegree is the k nodes with the most links among those keep accepts (nil
 // for all), counting only the edges f passes (nil for all).

@@ -124,6 +124,10 @@ func Build(nodes int, edges []Edge) (*Index, error) {
 	cur := off[:nodes]
 	for i := range edges {
 		e := &edges[i]
+		if e.A == e.B {
+			ix.loops++
+			continue
+		}
 		w, b := e.ID/64, uint64(1)<<(e.ID%64)
 		if ix.has[w]&b != 0 {
 			return nil, fmt.Errorf("%w: %d", ErrDuplicate, e.ID)
@@ -132,10 +136,6 @@ func Build(nodes int, edges []Edge) (*Index, error) {
 		ix.attr[e.ID] = e.Attr
 		if ix.day != nil {
 			ix.day[e.ID] = e.Day
-		}
-		if e.A == e.B {
-			ix.loops++
-			continue
 		}
 		ix.adj[cur[e.A]] = Half{e.B, e.ID}
 		cur[e.A]++

@@ -34,7 +34,7 @@ func NewLive(ix *Index) *Live { return &Live{ix: ix, d: newDelta(ix)} }
 // xhalf is one direction of an added edge, with its attributes: the delta has
 // no per-ID arrays.
 type xhalf struct {
-	To             Node
+	To            Node
 	ID, Attr, Day uint32
 }
 

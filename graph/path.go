@@ -16,19 +16,18 @@ type Path struct {
 // step is one node of a path search: which side found it (0 from a, 1 from
 // b, 2 barred), from which step, by which edge, at what depth.
 type step struct {
-	node   Node
-	from   int32
-	id     uint32
-	depth  uint8
-	side   uint8
+	node  Node
+	from  int32
+	id    uint32
+	depth uint8
+	side  uint8
 }
 
 const barred = 2
 
 // shortestPath is a bidirectional breadth-first search: it grows, a whole
-// level at a time, whichever side has the fewer links to read, and stops at
-// the first level in which the sides meet, taking the shortest of that
-// level's meetings (which is a shortest path). Under the hub rule a hub is
+// level at a time, whichever side has the fewer links to read, and stops
+// where the sides first meet. Under the hub rule a hub is
 // never a path's inner node, though a or b may be one.
 func (g view) shortestPath(a, b Node, o Options) Path {
 	o = o.norm(MaxPathHops, MaxPathHops, 0)
@@ -60,14 +59,20 @@ func (g view) shortestPath(a, b Node, o Options) Path {
 			return Path{}
 		}
 		next, work[s] = next[:0], 0
-		best, bu, bv, bid := o.Hops+1, int32(-1), int32(-1), uint32(0)
 		for _, ui := range front[s] {
 			u := steps[ui].node
 			for _, h := range g.halves(u, o.Filter, &sc.buf) {
 				v := h.To
 				if j, ok := sc.seen.get(v); ok {
-					if t := &steps[j]; t.side == uint8(1-s) && int(steps[ui].depth)+1+int(t.depth) < best {
-						best, bu, bv, bid = int(steps[ui].depth)+1+int(t.depth), ui, int32(j), h.ID
+					if steps[j].side == uint8(1-s) {
+						// The first meeting is a shortest: every node the
+						// other side found before its last level has had
+						// its links read, so met nodes are all of its last
+						// level.
+						if s == 1 {
+							return path(steps, int32(j), ui, h.ID)
+						}
+						return path(steps, ui, int32(j), h.ID)
 					}
 					continue
 				}
@@ -86,12 +91,6 @@ func (g view) shortestPath(a, b Node, o Options) Path {
 					work[s] += deg
 				}
 			}
-		}
-		if bu >= 0 {
-			if s == 1 {
-				bu, bv = bv, bu
-			}
-			return path(steps, bu, bv, bid)
 		}
 		front[s], next = next, front[s]
 		depth[s]++
