@@ -97,10 +97,26 @@ type Network struct {
 const skipped = ^uint32(0)
 
 // walk is the breadth-first search under Around and Shared. It appends the
-// nodes found to nodes, and leaves in sc.seen each one's index in nodes (or
-// skipped).
-func (g view) walk(starts []Node, o *Options, sc *scratch, nodes []Reached) ([]Reached, bool) {
+// nodes found to w.nodes, and leaves in sc.seen each one's index in w.nodes
+// (or skipped).
+type walk struct {
+	nodes     []Reached
+	hub       []bool // nodes[i] is held by the hub rule
+	full      []bool // nodes[i]'s list has been read to the end
+	links     []Link // with want, the links read from full nodes' lists
+	want      bool
+	truncated bool
+}
+
+func (g view) walk(starts []Node, o *Options, sc *scratch, w *walk) {
 	seen := &sc.seen
+	include := func(v Node, hop int) {
+		seen.put(v, uint32(len(w.nodes)))
+		w.nodes = append(w.nodes, Reached{v, hop})
+		h, _ := g.hub(v, o)
+		w.hub = append(w.hub, h)
+		w.full = append(w.full, false)
+	}
 	for _, s := range starts {
 		if _, ok := seen.get(s); ok {
 			continue
@@ -109,39 +125,50 @@ func (g view) walk(starts []Node, o *Options, sc *scratch, nodes []Reached) ([]R
 			seen.put(s, skipped)
 			continue
 		}
-		if len(nodes) == o.MaxNodes {
-			return nodes, true
+		if len(w.nodes) == o.MaxNodes {
+			w.truncated = true
+			return
 		}
-		seen.put(s, uint32(len(nodes)))
-		nodes = append(nodes, Reached{s, 0})
+		include(s, 0)
 	}
 	lo := 0
-	for hop := 1; hop <= o.Hops && lo < len(nodes); hop++ {
-		hi := len(nodes)
+	for hop := 1; hop <= o.Hops && lo < len(w.nodes); hop++ {
+		hi := len(w.nodes)
 		for i := lo; i < hi; i++ {
-			u := nodes[i].Node
-			if h, _ := g.hub(u, o); h {
+			if w.hub[i] {
 				continue
 			}
+			u := w.nodes[i].Node
+			mark := len(w.links)
 			for _, h := range g.halves(u, o.Filter, &sc.buf) {
 				v := h.To
-				if _, ok := seen.get(v); ok {
+				j, ok := seen.get(v)
+				if !ok {
+					if o.Skip != nil && o.Skip(v) {
+						seen.put(v, skipped)
+						continue
+					}
+					if len(w.nodes) == o.MaxNodes {
+						// u's list is read again with the last level's.
+						w.links = w.links[:mark]
+						w.truncated = true
+						return
+					}
+					j = uint32(len(w.nodes))
+					include(v, hop)
+				} else if j == skipped {
 					continue
 				}
-				if o.Skip != nil && o.Skip(v) {
-					seen.put(v, skipped)
-					continue
+				// Each link once: from its smaller end, or from the end
+				// that is not a hub, whose list is read.
+				if w.want && (u < v || w.hub[j]) {
+					w.links = append(w.links, Link{h.ID, u, v})
 				}
-				if len(nodes) == o.MaxNodes {
-					return nodes, true
-				}
-				seen.put(v, uint32(len(nodes)))
-				nodes = append(nodes, Reached{v, hop})
 			}
+			w.full[i] = true
 		}
 		lo = hi
 	}
-	return nodes, false
 }
 
 // Around walks breadth first from the starts (see Options): the network
@@ -150,43 +177,44 @@ func (g view) around(starts []Node, o Options) Network {
 	o = o.norm(DefaultHops, MaxAroundHops, DefaultMaxNodes)
 	sc := getScratch()
 	defer putScratch(sc)
-	var net Network
-	net.Nodes, net.Truncated = g.walk(starts, &o, sc, make([]Reached, 0, min(o.MaxNodes, 64)))
+	w := walk{want: true}
+	g.walk(starts, &o, sc, &w)
+	net := Network{Nodes: w.nodes, Links: w.links, Truncated: w.truncated}
 
-	// The links among the nodes: each node's list is read, but an
-	// unwalked hub's is not (it may be thousands long); its links to the
-	// others are found from their side, and only when two hubs are in the
-	// network are hubs' lists read, for the links between hubs.
-	isHub := make([]bool, len(net.Nodes))
-	for i, r := range net.Nodes {
-		if h, deg := g.hub(r.Node, &o); h {
-			isHub[i] = true
-			net.Hubs = append(net.Hubs, Hub{r.Node, deg})
+	// The links among the nodes whose lists the walk did not read (the last
+	// hop's), each once as above; an unwalked hub's list (it may be
+	// thousands long) is not read, but searched for the other hubs.
+	var hubs []int
+	for i, r := range w.nodes {
+		if w.hub[i] {
+			hubs = append(hubs, i)
+			net.Hubs = append(net.Hubs, Hub{r.Node, g.degree(r.Node)})
+			continue
 		}
-	}
-	for i, r := range net.Nodes {
-		if isHub[i] {
+		if w.full[i] {
 			continue
 		}
 		u := r.Node
 		for _, h := range g.halves(u, o.Filter, &sc.buf) {
 			j, ok := sc.seen.get(h.To)
-			if ok && j != skipped && (u < h.To || isHub[j]) {
+			if ok && j != skipped && (u < h.To || w.hub[j]) {
 				net.Links = append(net.Links, Link{h.ID, u, h.To})
 			}
 		}
 	}
-	if len(net.Hubs) >= 2 {
-		for i, r := range net.Nodes {
-			if !isHub[i] {
-				continue
+	for x, i := range hubs {
+		u := w.nodes[i].Node
+		if 8*(len(hubs)-x-1) < g.degree(u) {
+			for _, j := range hubs[x+1:] {
+				v := w.nodes[j].Node
+				g.between(u, v, o.Filter, func(id uint32) { net.Links = append(net.Links, Link{id, u, v}) })
 			}
-			u := r.Node
-			for _, h := range g.halves(u, o.Filter, &sc.buf) {
-				j, ok := sc.seen.get(h.To)
-				if ok && j != skipped && isHub[j] && u < h.To {
-					net.Links = append(net.Links, Link{h.ID, u, h.To})
-				}
+			continue
+		}
+		// Many hubs (a low MaxDegree): reading the list is quicker.
+		for _, h := range g.halves(u, o.Filter, &sc.buf) {
+			if j, ok := sc.seen.get(h.To); ok && j != skipped && w.hub[j] && int(j) > i {
+				net.Links = append(net.Links, Link{h.ID, u, h.To})
 			}
 		}
 	}

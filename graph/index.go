@@ -18,10 +18,12 @@
 package graph
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Node is a dense node id, 0 to the node count less one. A node the index has
@@ -147,7 +149,21 @@ func Build(nodes int, edges []Edge) (*Index, error) {
 	if nodes > 0 {
 		off[0] = 0
 	}
+	for u := range nodes {
+		sortLong(ix.adj[off[u]:off[u+1]])
+	}
 	return ix, nil
+}
+
+// sortedAbove is the degree above which a node's list is sorted by
+// neighbour: the few long lists (hubs') are searched rather than read
+// (Around's links between hubs); short ones are read.
+const sortedAbove = 256
+
+func sortLong(l []Half) {
+	if len(l) > sortedAbove {
+		slices.SortFunc(l, func(x, y Half) int { return cmp.Or(cmp.Compare(x.To, y.To), cmp.Compare(x.ID, y.ID)) })
+	}
 }
 
 // Nodes is the node count.

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -193,6 +194,9 @@ func merge(ix *Index, d *delta) *Index {
 		for _, x := range d.add[Node(u)] {
 			out = append(out, Half{x.To, x.ID})
 		}
+		if len(d.add[Node(u)]) > 0 {
+			sortLong(out)
+		}
 	}
 	return nx
 }
@@ -263,6 +267,41 @@ func (g view) halves(u Node, f Filter, buf *[]Half) []Half {
 	}
 	*buf = out
 	return out
+}
+
+// between calls fn for each edge between u and v that f passes and is not
+// masked. A long list is searched, a short one read.
+func (g view) between(u, v Node, f Filter, fn func(id uint32)) {
+	if g.degree(v) < g.degree(u) {
+		u, v = v, u
+	}
+	ix := g.ix
+	pass := func(h Half) {
+		if g.d != nil && g.d.isRemoved(h.ID) || f != nil && !f(ix.attr[h.ID], ix.dayOf(h.ID)) {
+			return
+		}
+		fn(h.ID)
+	}
+	l := ix.Neighbours(u)
+	if len(l) > sortedAbove {
+		i, _ := slices.BinarySearchFunc(l, v, func(h Half, v Node) int { return cmp.Compare(h.To, v) })
+		for ; i < len(l) && l[i].To == v; i++ {
+			pass(l[i])
+		}
+	} else {
+		for _, h := range l {
+			if h.To == v {
+				pass(h)
+			}
+		}
+	}
+	if g.d != nil {
+		for _, x := range g.d.add[u] {
+			if x.To == v && (f == nil || f(x.Attr, x.Day)) {
+				fn(x.ID)
+			}
+		}
+	}
 }
 
 // Add adds an edge, visible to the next query. It fails on an ID already

@@ -180,6 +180,9 @@ func checkAround(t *testing.T, g Graph, m *naive, starts []Node, o Options) {
 	net := g.Around(starts, o)
 	o = o.norm(DefaultHops, MaxAroundHops, DefaultMaxNodes)
 	want := m.dists(starts, o)
+	if len(want) > 1 {
+		checkTruncated(t, g, m, starts, o, want)
+	}
 	got := map[Node]int{}
 	for _, r := range net.Nodes {
 		if _, dup := got[r.Node]; dup {
@@ -190,6 +193,52 @@ func checkAround(t *testing.T, g Graph, m *naive, starts []Node, o Options) {
 	if !mapsEqual(got, want) || net.Truncated {
 		t.Fatalf("Around(%v, hops %d, maxdeg %d, expand %v) = %v (truncated %v), want %v", starts, o.Hops, o.MaxDegree, o.Expand, got, net.Truncated, want)
 	}
+	checkLinks(t, m, net, want, o)
+	wantHubs := map[Node]int{}
+	for u := range want {
+		if m.hub(u, o) {
+			wantHubs[u] = m.degree(u)
+		}
+	}
+	gotHubs := map[Node]int{}
+	for _, h := range net.Hubs {
+		gotHubs[h.Node] = h.Degree
+	}
+	if !mapsEqual(gotHubs, wantHubs) {
+		t.Fatalf("Around(%v) hubs %v, want %v", starts, gotHubs, wantHubs)
+	}
+}
+
+// checkTruncated checks a capped walk: exactly MaxNodes nodes, each at its
+// true distance, every level but the last whole, and the links among them.
+func checkTruncated(t *testing.T, g Graph, m *naive, starts []Node, o Options, want map[Node]int) {
+	t.Helper()
+	o.MaxNodes = 1 + len(want)*int(starts[0]+1)/(m.n+1)
+	if o.MaxNodes >= len(want) {
+		o.MaxNodes = len(want) - 1
+	}
+	net := g.Around(starts, o)
+	got := hops(net)
+	if !net.Truncated || len(got) != o.MaxNodes || len(net.Nodes) != o.MaxNodes {
+		t.Fatalf("Around(%v, MaxNodes %d of %d) = %v truncated %v", starts, o.MaxNodes, len(want), net.Nodes, net.Truncated)
+	}
+	last := 0
+	for u, h := range got {
+		if want[u] != h {
+			t.Fatalf("Around(%v, MaxNodes %d): %d at hop %d, want %d", starts, o.MaxNodes, u, h, want[u])
+		}
+		last = max(last, h)
+	}
+	for u, h := range want {
+		if _, ok := got[u]; !ok && h < last {
+			t.Fatalf("Around(%v, MaxNodes %d): %d at hop %d missing, hop %d reached", starts, o.MaxNodes, u, h, last)
+		}
+	}
+	checkLinks(t, m, net, got, o)
+}
+
+func checkLinks(t *testing.T, m *naive, net Network, want map[Node]int, o Options) {
+	t.Helper()
 	var wantLinks []uint32
 	for _, id := range m.ids() {
 		e := m.edges[id]
@@ -209,20 +258,7 @@ func checkAround(t *testing.T, g Graph, m *naive, starts []Node, o Options) {
 	}
 	slices.Sort(gotLinks)
 	if !slices.Equal(gotLinks, wantLinks) {
-		t.Fatalf("Around(%v) links %v, want %v", starts, gotLinks, wantLinks)
-	}
-	wantHubs := map[Node]int{}
-	for u := range want {
-		if m.hub(u, o) {
-			wantHubs[u] = m.degree(u)
-		}
-	}
-	gotHubs := map[Node]int{}
-	for _, h := range net.Hubs {
-		gotHubs[h.Node] = h.Degree
-	}
-	if !mapsEqual(gotHubs, wantHubs) {
-		t.Fatalf("Around(%v) hubs %v, want %v", starts, gotHubs, wantHubs)
+		t.Fatalf("Around(%v) links %v, want %v", net.Nodes, gotLinks, wantLinks)
 	}
 }
 
@@ -432,5 +468,68 @@ func sameIndex(t *testing.T, ix *Index, m *naive) {
 		if ok1 != ok2 || a1 != a2 || d1 != d2 {
 			t.Fatalf("compacted edge %d: %d %d %v, built: %d %d %v", id, a1, d1, ok1, a2, d2, ok2)
 		}
+	}
+}
+
+// TestAgainstNaiveHubs is the same on larger graphs with hubs long enough
+// for their lists to be sorted and searched.
+func TestAgainstNaiveHubs(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	rounds := 6
+	if testing.Short() {
+		rounds = 2
+	}
+	for range rounds {
+		n := 200 + r.IntN(100)
+		edges := randomEdges(r, n, 300, true)
+		hubs := []Node{Node(r.IntN(n)), Node(r.IntN(n)), Node(r.IntN(n))}
+		for i := range 1200 {
+			e := Edge{A: hubs[i%3], B: Node(r.IntN(n)), ID: uint32(5000 + i), Attr: uint32(r.IntN(4))}
+			if i%50 == 0 {
+				e.B = hubs[(i+1)%3] // links between the hubs, some repeated
+			}
+			edges = append(edges, e)
+		}
+		m := &naive{n: n, edges: map[uint32]Edge{}}
+		for _, e := range edges {
+			if e.A != e.B {
+				m.edges[e.ID] = e
+			}
+		}
+		k := len(edges) - 100
+		ix, err := Build(n, edges[:k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := NewLive(ix)
+		for _, e := range edges[k:] {
+			if err := l.Add(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, id := range m.ids() {
+			if i%17 == 0 {
+				if err := l.Remove(m.edges[id]); err != nil {
+					t.Fatal(err)
+				}
+				delete(m.edges, id)
+			}
+		}
+		for _, g := range []Graph{l, nil} {
+			if g == nil {
+				l.Compact()
+				g = l
+			}
+			for range 10 {
+				o := randomOptions(r, n)
+				o.MaxDegree = []int{-1, 0, 8, 20, 300}[r.IntN(5)]
+				starts := []Node{hubs[r.IntN(3)], Node(r.IntN(n))}
+				checkAround(t, g, m, starts, o)
+				checkPath(t, g, m, starts[1], Node(r.IntN(n)), o)
+				checkShared(t, g, m, []Node{Node(r.IntN(n)), starts[1], Node(r.IntN(n))}, o)
+			}
+			checkComponents(t, g, m, nil, 0)
+		}
+		sameIndex(t, l.Index(), m)
 	}
 }

@@ -44,16 +44,16 @@ func (g view) shared(starts []Node, o Options) SharedResult {
 	defer putScratch(sc)
 	masks := &sc.aux // node → index in found
 	var found []SharedNode
-	var nodes []Reached
+	var w walk
 	for i, s := range starts {
 		if slices.Index(starts, s) < i {
 			continue
 		}
 		sc.seen.reset()
-		var trunc bool
-		nodes, trunc = g.walk([]Node{s}, &o, sc, nodes[:0])
-		res.Truncated = res.Truncated || trunc
-		for _, r := range nodes {
+		w = walk{nodes: w.nodes[:0], hub: w.hub[:0], full: w.full[:0]}
+		g.walk([]Node{s}, &o, sc, &w)
+		res.Truncated = res.Truncated || w.truncated
+		for _, r := range w.nodes {
 			if r.Node == s {
 				continue
 			}
