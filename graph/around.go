@@ -1,6 +1,10 @@
 package graph
 
-import "slices"
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
 
 // Defaults for Options left at zero.
 const (
@@ -184,10 +188,8 @@ func (g view) around(starts []Node, o Options) Network {
 	// The links among the nodes whose lists the walk did not read (the last
 	// hop's), each once as above; an unwalked hub's list (it may be
 	// thousands long) is not read, but searched for the other hubs.
-	var hubs []int
 	for i, r := range w.nodes {
 		if w.hub[i] {
-			hubs = append(hubs, i)
 			net.Hubs = append(net.Hubs, Hub{r.Node, g.degree(r.Node)})
 			continue
 		}
@@ -202,18 +204,33 @@ func (g view) around(starts []Node, o Options) Network {
 			}
 		}
 	}
+	hubs := make([]int, len(net.Hubs)) // indices in net.Hubs, by degree
+	for i := range hubs {
+		hubs[i] = i
+	}
+	// Each pair of hubs from the one with the fewer links: its list read, or
+	// searched for each of the others when that is fewer steps.
+	slices.SortFunc(hubs, func(x, y int) int {
+		return cmp.Or(cmp.Compare(net.Hubs[x].Degree, net.Hubs[y].Degree), cmp.Compare(x, y))
+	})
+	// hubRank: by node index (hubs only), the place in that order.
+	hubRank := make(map[uint32]int, len(hubs))
 	for x, i := range hubs {
-		u := w.nodes[i].Node
-		if 8*(len(hubs)-x-1) < g.degree(u) {
-			for _, j := range hubs[x+1:] {
-				v := w.nodes[j].Node
+		j, _ := sc.seen.get(net.Hubs[i].Node)
+		hubRank[j] = x
+	}
+	for x, i := range hubs {
+		u, deg := net.Hubs[i].Node, net.Hubs[i].Degree
+		later := hubs[x+1:]
+		if deg > sortedAbove && len(later)*bits.Len(uint(deg)) < deg {
+			for _, j := range later {
+				v := net.Hubs[j].Node
 				g.between(u, v, o.Filter, func(id uint32) { net.Links = append(net.Links, Link{id, u, v}) })
 			}
 			continue
 		}
-		// Many hubs (a low MaxDegree): reading the list is quicker.
 		for _, h := range g.halves(u, o.Filter, &sc.buf) {
-			if j, ok := sc.seen.get(h.To); ok && j != skipped && w.hub[j] && int(j) > i {
+			if j, ok := sc.seen.get(h.To); ok && j != skipped && w.hub[j] && hubRank[j] > x {
 				net.Links = append(net.Links, Link{h.ID, u, h.To})
 			}
 		}

@@ -108,15 +108,19 @@ func BenchmarkBuild(b *testing.B) {
 func aroundBench(b *testing.B, hops int, f graph.Filter) {
 	bigGraph(b)
 	r := rand.New(rand.NewPCG(1, 1))
-	nodes, truncated := 0, 0
+	nodes, truncated, hubs, links := 0, 0, 0, 0
 	timed(b, func(int) {
 		net := big.ix.Around([]graph.Node{big.children[r.IntN(len(big.children))]}, graph.Options{Hops: hops, Filter: f})
 		nodes += len(net.Nodes)
+		hubs += len(net.Hubs)
+		links += len(net.Links)
 		if net.Truncated {
 			truncated++
 		}
 	})
 	b.ReportMetric(float64(nodes)/float64(b.N), "nodes")
+	b.ReportMetric(float64(hubs)/float64(b.N), "hubs")
+	b.ReportMetric(float64(links)/float64(b.N), "links")
 	b.ReportMetric(float64(truncated)/float64(b.N), "truncated")
 }
 

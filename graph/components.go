@@ -67,7 +67,18 @@ func (g view) components(f Filter, maxDegree int) *Parts {
 		}
 		parent[x] = y // the larger root under the smaller
 	}
-	hub := func(u Node) bool { return maxDegree > 0 && g.degree(u) > maxDegree }
+	// The hubs, a bit each, so that the rule costs no look at a list's length
+	// for every link.
+	var hubs []uint64
+	if maxDegree > 0 {
+		hubs = make([]uint64, (n+63)/64)
+		for u := range n {
+			if g.degree(Node(u)) > maxDegree {
+				hubs[u/64] |= 1 << (u % 64)
+			}
+		}
+	}
+	hub := func(u Node) bool { return hubs != nil && hubs[u/64]&(1<<(u%64)) != 0 }
 	var buf []Half
 	const sample = 2
 	for u := range n {

@@ -141,6 +141,9 @@ func (d *Dict) find(k *Key) (int, bool) {
 func (d *Dict) Lookup(k Key) (Node, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
+	if len(d.slots) == 0 {
+		return 0, false
+	}
 	i, ok := d.find(&k)
 	if !ok {
 		return 0, false

@@ -106,6 +106,9 @@ func TestDict(t *testing.T) {
 		t.Error("a key for a node never given")
 	}
 	var zero Dict
+	if _, ok := zero.Lookup(keys[1]); ok || zero.Len() != 0 {
+		t.Error("a zero Dict finds a key")
+	}
 	if n, added := zero.Add(keys[1]); n != 0 || !added {
 		t.Errorf("a zero Dict: %d %v", n, added)
 	}

@@ -323,6 +323,13 @@ func TestLive(t *testing.T) {
 			t.Errorf("Add(%v) = %v, want %v", tt.e, err, tt.want)
 		}
 	}
+	// Added and removed, a new node stays a node (with no links).
+	if err := l.Add(Edge{A: 0, B: 30, ID: 60}); err != nil || l.Remove(Edge{A: 30, B: 0, ID: 60}) != nil {
+		t.Fatal("adding and removing 0-30")
+	}
+	if l.Nodes() != 31 || l.Degree(30) != 0 || l.Components(nil, 0).Of(30) < 0 {
+		t.Errorf("after adding and removing 0-30: %d nodes", l.Nodes())
+	}
 	if err := l.Remove(Edge{A: 3, B: 2, ID: 2}); err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +354,7 @@ func TestLive(t *testing.T) {
 	if l.Pending() != 0 || !mapsEqual(hops(before), hops(after)) || !slices.Equal(linkIDs(before.Links), linkIDs(after.Links)) {
 		t.Errorf("Compact changed Around: %v %v", before, after)
 	}
-	if a, _, ok := l.Index().Attr(2); !ok || a != 77 || l.Index().Nodes() != 21 || l.Index().Edges() != 9 {
+	if a, _, ok := l.Index().Attr(2); !ok || a != 77 || l.Index().Nodes() != 31 || l.Index().Edges() != 9 {
 		t.Errorf("compacted: attr %d %v, %d nodes, %d edges", a, ok, l.Index().Nodes(), l.Index().Edges())
 	}
 }

@@ -370,7 +370,7 @@ func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
 // the naive reference on random graphs.
 func TestAgainstNaive(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for round := range 300 {
+	for round := range 200 {
 		n := 1 + r.IntN(30)
 		edges := randomEdges(r, n, r.IntN(70), r.IntN(2) == 0)
 		m := &naive{n: n, edges: map[uint32]Edge{}}
@@ -475,7 +475,7 @@ func sameIndex(t *testing.T, ix *Index, m *naive) {
 // for their lists to be sorted and searched.
 func TestAgainstNaiveHubs(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	rounds := 6
+	rounds := 3
 	if testing.Short() {
 		rounds = 2
 	}

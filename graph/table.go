@@ -5,8 +5,9 @@ import "sync"
 // table is an open-addressing hash map from node to a uint32, sized to the
 // query rather than to the graph: a walk of a few hundred nodes stays in the
 // processor's cache, which a per-query array of two million entries would
-// not. An entry is key+1 in the low half and the value in the high half; 0 is
-// empty.
+// not. It is kept at most a quarter full, as most lookups (the links among a
+// network's nodes) are of nodes not in it, and end at an empty slot. An entry
+// is key+1 in the low half and the value in the high half; 0 is empty.
 type table struct {
 	slots []uint64
 	n     int
@@ -47,7 +48,7 @@ func (t *table) get(k Node) (uint32, bool) {
 
 // put sets k's value, adding k if it is new.
 func (t *table) put(k Node, v uint32) {
-	if 2*(t.n+1) > len(t.slots) {
+	if 4*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
 	key := uint32(k) + 1
