@@ -23,7 +23,9 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Node is a dense node id, 0 to the node count less one. A node the index has
@@ -82,7 +84,8 @@ type Index struct {
 // Build indexes edges among nodes 0..nodes-1. An edge from a node to itself
 // says nothing about a network and is left out (SelfLinks counts them). It
 // fails on an endpoint out of range or a repeated ID. The edges slice is not
-// kept.
+// kept. It uses up to four processors: each fills the lists of a range of
+// nodes, so that none writes where another does.
 func Build(nodes int, edges []Edge) (*Index, error) {
 	if nodes < 0 || nodes > maxNode {
 		return nil, fmt.Errorf("%w: %d nodes", ErrRange, nodes)
@@ -91,9 +94,6 @@ func Build(nodes int, edges []Edge) (*Index, error) {
 		return nil, fmt.Errorf("graph: %d edges are more than a uint32 CSR holds", len(edges))
 	}
 	ix := &Index{n: nodes}
-	// Count degrees into off[u+1], so that the prefix sum leaves off[u] the
-	// start of u's list.
-	off := make([]uint32, nodes+1)
 	var maxID uint32
 	dayed := false
 	for i := range edges {
@@ -104,11 +104,10 @@ func Build(nodes int, edges []Edge) (*Index, error) {
 		maxID = max(maxID, e.ID)
 		dayed = dayed || e.Day != 0
 		if e.A == e.B {
-			continue
+			ix.loops++
 		}
-		off[e.A+1]++
-		off[e.B+1]++
 	}
+	ix.edges = len(edges) - ix.loops
 	if len(edges) > 0 {
 		ix.attr = make([]uint32, int(maxID)+1)
 		ix.has = make([]uint64, (int(maxID)+64)/64)
@@ -116,49 +115,105 @@ func Build(nodes int, edges []Edge) (*Index, error) {
 			ix.day = make([]uint32, int(maxID)+1)
 		}
 	}
+	workers := min(runtime.GOMAXPROCS(0), 4, max(1, len(edges)>>16))
+	part := func(k int) (lo, hi Node) { return Node(nodes * k / workers), Node(nodes * (k + 1) / workers) }
+
+	// Count degrees into off[u+1], so that the prefix sum leaves off[u] the
+	// start of u's list.
+	off := make([]uint32, nodes+1)
+	parallel(workers, func(k int) {
+		lo, hi := part(k)
+		for i := range edges {
+			a, b := edges[i].A, edges[i].B
+			if a == b {
+				continue
+			}
+			if a >= lo && a < hi {
+				off[a+1]++
+			}
+			if b >= lo && b < hi {
+				off[b+1]++
+			}
+		}
+	})
 	for u := 1; u <= nodes; u++ {
 		off[u] += off[u-1]
 	}
 	ix.off = off
 	ix.adj = make([]Half, off[nodes])
+
 	// Fill, moving a cursor per node; the cursors end where the next node's
-	// list starts, so off is rebuilt by shifting it back afterwards.
+	// list starts, so off is put back by shifting it afterwards. Meanwhile
+	// the per-ID arrays are written, and repeated IDs looked for.
+	var dup error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range edges {
+			e := &edges[i]
+			if e.A == e.B {
+				continue
+			}
+			w, b := e.ID/64, uint64(1)<<(e.ID%64)
+			if ix.has[w]&b != 0 {
+				dup = fmt.Errorf("%w: %d", ErrDuplicate, e.ID)
+				return
+			}
+			ix.has[w] |= b
+			ix.attr[e.ID] = e.Attr
+			if ix.day != nil {
+				ix.day[e.ID] = e.Day
+			}
+		}
+	}()
 	cur := off[:nodes]
-	for i := range edges {
-		e := &edges[i]
-		if e.A == e.B {
-			ix.loops++
-			continue
+	parallel(workers, func(k int) {
+		lo, hi := part(k)
+		for i := range edges {
+			e := &edges[i]
+			if e.A == e.B {
+				continue
+			}
+			if e.A >= lo && e.A < hi {
+				ix.adj[cur[e.A]] = Half{e.B, e.ID}
+				cur[e.A]++
+			}
+			if e.B >= lo && e.B < hi {
+				ix.adj[cur[e.B]] = Half{e.A, e.ID}
+				cur[e.B]++
+			}
 		}
-		w, b := e.ID/64, uint64(1)<<(e.ID%64)
-		if ix.has[w]&b != 0 {
-			return nil, fmt.Errorf("%w: %d", ErrDuplicate, e.ID)
-		}
-		ix.has[w] |= b
-		ix.attr[e.ID] = e.Attr
-		if ix.day != nil {
-			ix.day[e.ID] = e.Day
-		}
-		ix.adj[cur[e.A]] = Half{e.B, e.ID}
-		cur[e.A]++
-		ix.adj[cur[e.B]] = Half{e.A, e.ID}
-		cur[e.B]++
-		ix.edges++
+	})
+	<-done
+	if dup != nil {
+		return nil, dup
 	}
 	copy(off[1:], off[:nodes])
 	if nodes > 0 {
 		off[0] = 0
 	}
-	for u := range nodes {
-		sortLong(ix.adj[off[u]:off[u+1]])
-	}
+	parallel(workers, func(k int) {
+		lo, hi := part(k)
+		for u := lo; u < hi; u++ {
+			sortLong(ix.adj[off[u]:off[u+1]])
+		}
+	})
 	return ix, nil
+}
+
+// parallel runs f(0) to f(n-1) at once and waits for them.
+func parallel(n int, f func(k int)) {
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Go(func() { f(k) })
+	}
+	wg.Wait()
 }
 
 // sortedAbove is the degree above which a node's list is sorted by
 // neighbour: the few long lists (hubs') are searched rather than read
 // (Around's links between hubs); short ones are read.
-const sortedAbove = 256
+var sortedAbove = 1024 // a variable only so that tests can lower it
 
 func sortLong(l []Half) {
 	if len(l) > sortedAbove {

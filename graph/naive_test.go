@@ -474,6 +474,8 @@ func sameIndex(t *testing.T, ix *Index, m *naive) {
 // TestAgainstNaiveHubs is the same on larger graphs with hubs long enough
 // for their lists to be sorted and searched.
 func TestAgainstNaiveHubs(t *testing.T) {
+	defer func(n int) { sortedAbove = n }(sortedAbove)
+	sortedAbove = 64
 	r := rand.New(rand.NewPCG(5, 6))
 	rounds := 3
 	if testing.Short() {
