@@ -204,6 +204,9 @@ func (g view) around(starts []Node, o Options) Network {
 			}
 		}
 	}
+	if len(net.Hubs) < 2 {
+		return net
+	}
 	hubs := make([]int, len(net.Hubs)) // indices in net.Hubs, by degree
 	for i := range hubs {
 		hubs[i] = i
