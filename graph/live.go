@@ -3,6 +3,7 @@ package graph
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 )
@@ -32,17 +33,23 @@ type change struct {
 // NewLive starts a Live from an Index (which it never changes).
 func NewLive(ix *Index) *Live { return &Live{ix: ix, d: newDelta(ix)} }
 
-// xhalf is one direction of an added edge, with its attributes: the delta has
-// no per-ID arrays.
+// xhalf is one direction of an added edge, with its attributes (the delta
+// has no per-ID arrays), in a list per node threaded through one slice: no
+// allocation per node, and nothing for the garbage collector to trace.
 type xhalf struct {
 	To            Node
 	ID, Attr, Day uint32
+	next          int32 // the node's next added half, -1 for none
 }
+
+// xlist is a node's list of added halves.
+type xlist struct{ first, count int32 }
 
 // delta is what changed since the Index was built.
 type delta struct {
 	n        int // node count: the base's, or more if an added edge names more
-	add      map[Node][]xhalf
+	halves   []xhalf
+	lists    map[Node]xlist
 	byID     map[uint32]Edge // the added edges
 	removed  []uint64        // base IDs masked, a bit each; nil until the first
 	nremoved int
@@ -50,7 +57,7 @@ type delta struct {
 }
 
 func newDelta(ix *Index) *delta {
-	return &delta{n: ix.n, add: map[Node][]xhalf{}, byID: map[uint32]Edge{}, lost: map[Node]int32{}}
+	return &delta{n: ix.n, lists: map[Node]xlist{}, byID: map[uint32]Edge{}, lost: map[Node]int32{}}
 }
 
 func (d *delta) empty() bool { return len(d.byID) == 0 && d.nremoved == 0 }
@@ -59,20 +66,20 @@ func (d *delta) isRemoved(id uint32) bool {
 	return d.removed != nil && d.removed[id/64]&(1<<(id%64)) != 0
 }
 
+// added calls fn for each of u's added halves.
+func (d *delta) added(u Node, fn func(x *xhalf)) {
+	l, ok := d.lists[u]
+	if !ok {
+		return
+	}
+	for i := l.first; i >= 0; i = d.halves[i].next {
+		fn(&d.halves[i])
+	}
+}
+
 func (d *delta) clone() *delta {
-	c := &delta{n: d.n, nremoved: d.nremoved, add: make(map[Node][]xhalf, len(d.add)),
-		byID: make(map[uint32]Edge, len(d.byID)), lost: make(map[Node]int32, len(d.lost))}
-	for k, v := range d.add {
-		c.add[k] = slices.Clone(v)
-	}
-	for k, v := range d.byID {
-		c.byID[k] = v
-	}
-	for k, v := range d.lost {
-		c.lost[k] = v
-	}
-	c.removed = slices.Clone(d.removed)
-	return c
+	return &delta{n: d.n, halves: slices.Clone(d.halves), lists: maps.Clone(d.lists), byID: maps.Clone(d.byID),
+		removed: slices.Clone(d.removed), nremoved: d.nremoved, lost: maps.Clone(d.lost)}
 }
 
 func (d *delta) apply(ix *Index, c change) error {
@@ -93,10 +100,22 @@ func (d *delta) addEdge(ix *Index, e Edge) error {
 		return nil // as Build: a self-link is left out
 	}
 	d.byID[e.ID] = e
-	d.add[e.A] = append(d.add[e.A], xhalf{e.B, e.ID, e.Attr, e.Day})
-	d.add[e.B] = append(d.add[e.B], xhalf{e.A, e.ID, e.Attr, e.Day})
+	d.push(e.A, xhalf{To: e.B, ID: e.ID, Attr: e.Attr, Day: e.Day})
+	d.push(e.B, xhalf{To: e.A, ID: e.ID, Attr: e.Attr, Day: e.Day})
 	d.n = max(d.n, int(e.A)+1, int(e.B)+1)
 	return nil
+}
+
+func (d *delta) push(u Node, x xhalf) {
+	l, ok := d.lists[u]
+	if !ok {
+		l.first = -1
+	}
+	x.next = l.first
+	l.first = int32(len(d.halves))
+	l.count++
+	d.halves = append(d.halves, x)
+	d.lists[u] = l
 }
 
 func (d *delta) removeEdge(ix *Index, e Edge) error {
@@ -104,8 +123,8 @@ func (d *delta) removeEdge(ix *Index, e Edge) error {
 		if !(x.A == e.A && x.B == e.B || x.A == e.B && x.B == e.A) {
 			return fmt.Errorf("%w: %d does not join %d and %d", ErrNotFound, e.ID, e.A, e.B)
 		}
-		d.drop(x.A, x.ID)
-		d.drop(x.B, x.ID)
+		d.unlink(x.A, x.ID)
+		d.unlink(x.B, x.ID)
 		delete(d.byID, e.ID)
 		return nil
 	}
@@ -131,20 +150,32 @@ func (d *delta) removeEdge(ix *Index, e Edge) error {
 	return nil
 }
 
-func (d *delta) drop(u Node, id uint32) {
-	l := d.add[u]
-	i := slices.IndexFunc(l, func(x xhalf) bool { return x.ID == id })
-	l = slices.Delete(l, i, i+1)
-	if len(l) == 0 {
-		delete(d.add, u)
+// unlink takes the half with id out of u's list (its slot stays, unused,
+// until Compact).
+func (d *delta) unlink(u Node, id uint32) {
+	l := d.lists[u]
+	prev := int32(-1)
+	for i := l.first; i >= 0; prev, i = i, d.halves[i].next {
+		if d.halves[i].ID != id {
+			continue
+		}
+		if prev < 0 {
+			l.first = d.halves[i].next
+		} else {
+			d.halves[prev].next = d.halves[i].next
+		}
+		break
+	}
+	if l.count--; l.count == 0 {
+		delete(d.lists, u)
 	} else {
-		d.add[u] = l
+		d.lists[u] = l
 	}
 }
 
 // merge folds a delta into a new Index: each node's base list less the
-// masked edges, then its added ones. It copies lists in order, so it is much
-// quicker than a Build from scratch.
+// masked edges, then its added ones. The lists of nodes the delta leaves
+// alone are copied a run at a time, so it is much quicker than a Build.
 func merge(ix *Index, d *delta) *Index {
 	n := d.n
 	maxID := len(ix.attr) - 1
@@ -154,13 +185,19 @@ func merge(ix *Index, d *delta) *Index {
 		dayed = dayed || e.Day != 0
 	}
 	nx := &Index{n: n, edges: ix.edges - d.nremoved + len(d.byID), loops: ix.loops}
+	change := make([]int32, n)
+	touched := make([]uint64, (n+63)/64)
+	for u, l := range d.lists {
+		change[u] += l.count
+		touched[u/64] |= 1 << (u % 64)
+	}
+	for u, k := range d.lost {
+		change[u] -= k
+		touched[u/64] |= 1 << (u % 64)
+	}
 	off := make([]uint32, n+1)
 	for u := range n {
-		deg := ix.Degree(Node(u))
-		if len(d.lost) > 0 || len(d.add) > 0 {
-			deg += len(d.add[Node(u)]) - int(d.lost[Node(u)])
-		}
-		off[u+1] = off[u] + uint32(deg)
+		off[u+1] = off[u] + uint32(ix.Degree(Node(u))+int(change[u]))
 	}
 	nx.off = off
 	nx.adj = make([]Half, off[n])
@@ -184,19 +221,25 @@ func merge(ix *Index, d *delta) *Index {
 			nx.day[id] = e.Day
 		}
 	}
-	for u := range n {
+	baseOff := func(u int) uint32 { return ix.off[min(u, ix.n)] }
+	for u := 0; u < n; {
+		if touched[u/64]&(1<<(u%64)) == 0 {
+			s := u
+			for u < n && touched[u/64]&(1<<(u%64)) == 0 {
+				u++
+			}
+			copy(nx.adj[off[s]:off[u]], ix.adj[baseOff(s):baseOff(u)])
+			continue
+		}
 		out := nx.adj[off[u]:off[u]]
 		for _, h := range ix.Neighbours(Node(u)) {
 			if !d.isRemoved(h.ID) {
 				out = append(out, h)
 			}
 		}
-		for _, x := range d.add[Node(u)] {
-			out = append(out, Half{x.To, x.ID})
-		}
-		if len(d.add[Node(u)]) > 0 {
-			sortLong(out)
-		}
+		d.added(Node(u), func(x *xhalf) { out = append(out, Half{x.To, x.ID}) })
+		sortLong(out)
+		u++
 	}
 	return nx
 }
@@ -224,7 +267,7 @@ func (g view) nodes() int {
 func (g view) degree(u Node) int {
 	deg := g.ix.Degree(u)
 	if g.d != nil {
-		deg += len(g.d.add[u]) - int(g.d.lost[u])
+		deg += int(g.d.lists[u].count - g.d.lost[u])
 	}
 	return deg
 }
@@ -257,11 +300,11 @@ func (g view) halves(u Node, f Filter, buf *[]Half) []Half {
 		out = append(out, h)
 	}
 	if d != nil {
-		for _, x := range d.add[u] {
+		d.added(u, func(x *xhalf) {
 			if f == nil || f(x.Attr, x.Day) {
 				out = append(out, Half{x.To, x.ID})
 			}
-		}
+		})
 	}
 	*buf = out
 	return out
@@ -294,11 +337,11 @@ func (g view) between(u, v Node, f Filter, fn func(id uint32)) {
 		}
 	}
 	if g.d != nil {
-		for _, x := range g.d.add[u] {
+		g.d.added(u, func(x *xhalf) {
 			if x.To == v && (f == nil || f(x.Attr, x.Day)) {
 				fn(x.ID)
 			}
-		}
+		})
 	}
 }
 
