@@ -157,6 +157,16 @@ func BenchmarkAround3Filtered(b *testing.B) {
 	})
 }
 
+// Walk3 is Around3's walk alone, without finding the links among the nodes:
+// Shared from one start, capped as Around is.
+func BenchmarkWalk3(b *testing.B) {
+	bigGraph(b)
+	r := rand.New(rand.NewPCG(1, 1))
+	timed(b, func(int) {
+		big.ix.Shared([]graph.Node{big.children[r.IntN(len(big.children))]}, graph.Options{Hops: 3, MaxNodes: graph.DefaultMaxNodes})
+	})
+}
+
 func BenchmarkShortestPath(b *testing.B) {
 	bigGraph(b)
 	r := rand.New(rand.NewPCG(2, 2))
@@ -243,7 +253,7 @@ func BenchmarkLiveAdd(b *testing.B) {
 	base := uint32(len(big.g.Edges))
 	b.ResetTimer()
 	c0 := processCPU()
-	defer func() { b.ReportMetric(float64((processCPU() - c0).Nanoseconds())/float64(b.N), "cpu-ns/op") }()
+	defer func() { b.ReportMetric(float64((processCPU()-c0).Nanoseconds())/float64(b.N), "cpu-ns/op") }()
 	for i := range b.N {
 		if err := l.Add(graph.Edge{A: graph.Node(r.IntN(n)), B: graph.Node(r.IntN(n)), ID: base + uint32(i), Attr: 1}); err != nil {
 			b.Fatal(err)

@@ -54,10 +54,25 @@ type delta struct {
 	removed  []uint64        // base IDs masked, a bit each; nil until the first
 	nremoved int
 	lost     map[Node]int32 // masked base halves per node, for Degree
+	// touched has a bit for each node with added or masked halves: the
+	// others' lists are the index's own, with no maps to look in.
+	touched []uint64
+}
+
+func (d *delta) touch(u Node) {
+	if int(u/64) >= len(d.touched) {
+		d.touched = slices.Grow(d.touched, int(u/64)+1-len(d.touched))[:int(u/64)+1]
+	}
+	d.touched[u/64] |= 1 << (u % 64)
+}
+
+func (d *delta) isTouched(u Node) bool {
+	return int(u/64) < len(d.touched) && d.touched[u/64]&(1<<(u%64)) != 0
 }
 
 func newDelta(ix *Index) *delta {
-	return &delta{n: ix.n, lists: map[Node]xlist{}, byID: map[uint32]Edge{}, lost: map[Node]int32{}}
+	return &delta{n: ix.n, lists: map[Node]xlist{}, byID: map[uint32]Edge{}, lost: map[Node]int32{},
+		touched: make([]uint64, (ix.n+63)/64)}
 }
 
 func (d *delta) empty() bool { return len(d.byID) == 0 && d.nremoved == 0 }
@@ -79,7 +94,7 @@ func (d *delta) added(u Node, fn func(x *xhalf)) {
 
 func (d *delta) clone() *delta {
 	return &delta{n: d.n, halves: slices.Clone(d.halves), lists: maps.Clone(d.lists), byID: maps.Clone(d.byID),
-		removed: slices.Clone(d.removed), nremoved: d.nremoved, lost: maps.Clone(d.lost)}
+		removed: slices.Clone(d.removed), nremoved: d.nremoved, lost: maps.Clone(d.lost), touched: slices.Clone(d.touched)}
 }
 
 func (d *delta) apply(ix *Index, c change) error {
@@ -116,6 +131,7 @@ func (d *delta) push(u Node, x xhalf) {
 	l.count++
 	d.halves = append(d.halves, x)
 	d.lists[u] = l
+	d.touch(u)
 }
 
 func (d *delta) removeEdge(ix *Index, e Edge) error {
@@ -147,6 +163,8 @@ func (d *delta) removeEdge(ix *Index, e Edge) error {
 	d.nremoved++
 	d.lost[e.A]++
 	d.lost[e.B]++
+	d.touch(e.A)
+	d.touch(e.B)
 	return nil
 }
 
@@ -266,7 +284,7 @@ func (g view) nodes() int {
 
 func (g view) degree(u Node) int {
 	deg := g.ix.Degree(u)
-	if g.d != nil {
+	if g.d != nil && g.d.isTouched(u) {
 		deg += int(g.d.lists[u].count - g.d.lost[u])
 	}
 	return deg
@@ -282,6 +300,9 @@ func (g view) halves(u Node, f Filter, buf *[]Half) []Half {
 		base = ix.adj[ix.off[u]:ix.off[u+1]]
 	}
 	d := g.d
+	if d != nil && !d.isTouched(u) {
+		d = nil
+	}
 	if f == nil && d == nil {
 		return base
 	}
