@@ -447,3 +447,15 @@ func (l *Live) Neighbours(n Node) []Half {
 	var buf []Half
 	return slices.Clone(view{l.ix, l.d}.halves(n, nil, &buf))
 }
+
+// Attr gives an edge's attribute word and day, whether it was indexed or
+// added since (a masked edge's too: a result read before it was masked may
+// still name it).
+func (l *Live) Attr(id uint32) (attr, day uint32, ok bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if e, found := l.d.byID[id]; found {
+		return e.Attr, e.Day, true
+	}
+	return l.ix.Attr(id)
+}

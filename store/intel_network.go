@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"lantern"
@@ -31,6 +32,12 @@ func (s *Store) Network(ctx context.Context, childID string, q lantern.NetworkQu
 	police := lantern.Allowed(u, lantern.ResIntelSource, lantern.ActRead, lantern.RelArea)
 	if q.Hops < 1 || q.Hops > lantern.MaxNetworkHops {
 		q.Hops = 2
+	}
+	if net, err := s.networkFromGraph(ctx, c, q, police); !errors.Is(err, errGraphNotReady) {
+		if err != nil {
+			return nil, err
+		}
+		return net, s.auditedNetwork(ctx, childID, net)
 	}
 	expand := map[string]bool{}
 	for _, e := range q.Expand {
@@ -175,16 +182,24 @@ func (s *Store) Network(ctx context.Context, childID string, q lantern.NetworkQu
 	if err != nil {
 		return nil, err
 	}
-	var childIDs []string
 	for _, n := range net.Nodes {
 		if d, ok := deg[n.ID]; ok {
 			n.Links = d
 		}
+	}
+	return net, s.auditedNetwork(ctx, childID, net)
+}
+
+// auditedNetwork records the read of a child's network: an entry for each
+// child it showed.
+func (s *Store) auditedNetwork(ctx context.Context, childID string, net *lantern.Network) error {
+	var childIDs []string
+	for _, n := range net.Nodes {
 		if n.Type == lantern.EntityChild {
 			childIDs = append(childIDs, n.ID)
 		}
 	}
-	return net, s.auditedChildren(ctx, auditEntry{Action: "intel.network.read", Entity: "child", EntityID: childID}, childIDs)
+	return s.auditedChildren(ctx, auditEntry{Action: "intel.network.read", Entity: "child", EntityID: childID}, childIDs)
 }
 
 // degreesChunked is degrees over any number of ids.

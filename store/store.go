@@ -72,6 +72,7 @@ type Store struct {
 	calendar     string // the bank-holiday region
 	local        *clocks.Local
 	models       modelCache // the entity-resolution model (intel_resolve.go)
+	graph        intelGraph // the graph index (intel_graph.go)
 }
 
 // SQLiteFile is the database file's name in the data folder.

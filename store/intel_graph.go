@@ -1,0 +1,558 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"lantern"
+	"lantern/graph"
+)
+
+// The graph index (docs/intelligence.md#the-graph-index): every live link
+// held in a compact in-memory index (package graph), so that walks over the
+// whole graph (the network around a child, shortest paths, shared
+// associates, groups, the most connected) read memory, not the database.
+// It is a copy: built from intel_links when the server starts, kept current
+// by the links this replica writes and by reading, every half second, the
+// links any replica wrote or withdrew since; rebuilt when a merge of
+// persons changes who is who. Until it is built, walks read the database.
+
+// graphPoll is how often the index reads what other replicas wrote.
+const graphPoll = 500 * time.Millisecond
+
+// graphLookback is how far back each poll reads again, so that a link
+// committed a little after another replica's clock said is not missed.
+const graphLookback = 30 * time.Second
+
+// Attribute packing: the link kind's index (5 bits), whether graded (1),
+// the source grade 1-3 (2), the intelligence grade A-E as 0-4 (3), and
+// handling C (1).
+const (
+	attrKindBits = 0x1f
+	attrGraded   = 1 << 5
+	attrSrcShift = 6
+	attrIntShift = 8
+	attrHandC    = 1 << 11
+)
+
+func packAttr(kind lantern.LinkKind, src, intel, handling string) uint32 {
+	a := uint32(slices.Index(lantern.LinkKinds, kind)) & attrKindBits
+	if src != "" && intel != "" {
+		a |= attrGraded | uint32(src[0]-'0')<<attrSrcShift | uint32(intel[0]-'A')<<attrIntShift
+	}
+	if handling == "C" {
+		a |= attrHandC
+	}
+	return a
+}
+
+func attrKind(a uint32) lantern.LinkKind {
+	i := int(a & attrKindBits)
+	if i < len(lantern.LinkKinds) {
+		return lantern.LinkKinds[i]
+	}
+	return ""
+}
+
+func attrGrading(a uint32) *lantern.Grading {
+	if a&attrGraded == 0 {
+		return nil
+	}
+	g := &lantern.Grading{Source: string(rune('0' + (a>>attrSrcShift)&3)), Intelligence: string(rune('A' + (a>>attrIntShift)&7)), Handling: "P"}
+	if a&attrHandC != 0 {
+		g.Handling = "C"
+	}
+	return g
+}
+
+// dayNumber counts days from 1970, 0 for none.
+func dayNumber(d lantern.Date) uint32 {
+	if d.IsZero() {
+		return 0
+	}
+	return uint32(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func dayDate(n uint32) *lantern.Date {
+	if n == 0 {
+		return nil
+	}
+	d := lantern.DateOf(time.Unix(int64(n)*86400, 0).UTC())
+	return &d
+}
+
+// intelGraph is the index and what it needs to answer in Lantern's terms.
+type intelGraph struct {
+	ready  atomic.Bool
+	mu     sync.Mutex // the fields below, but the Live's own
+	dict   *graph.Dict
+	live   *graph.Live
+	links  [][16]byte          // edge id -> link id
+	byLink map[[16]byte]uint32 // recent links (this replica's and polled), to add each once
+	next   uint32
+	// root maps a merged person's node to the node of the person they were
+	// merged into.
+	root    map[graph.Node]graph.Node
+	merges  string // the merges' state the index was built with
+	polled  time.Time
+	builtIn time.Duration
+	err     error
+}
+
+func keyOf(t lantern.EntityType, id string) (graph.Key, bool) {
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return graph.Key{}, false
+	}
+	return graph.Key{Kind: graph.KindOf(t), ID: u}, true
+}
+
+// GraphStats says how the index stands.
+type GraphStats struct {
+	Ready        bool
+	Nodes, Edges int
+	BuiltIn      time.Duration
+	Err          string
+}
+
+// GraphStats says how the index stands.
+func (s *Store) GraphStats() GraphStats {
+	g := &s.graph
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	st := GraphStats{Ready: g.ready.Load(), BuiltIn: g.builtIn}
+	if g.err != nil {
+		st.Err = g.err.Error()
+	}
+	if g.live != nil {
+		st.Nodes, st.Edges = g.live.Nodes(), len(g.links)
+	}
+	return st
+}
+
+// KeepGraph builds the index and keeps it current until ctx ends. Call it
+// once, in its own goroutine, when serving.
+func (s *Store) KeepGraph(ctx context.Context) {
+	if err := s.buildGraph(ctx); err != nil {
+		s.log.Error("graph index", "err", err)
+		s.graph.mu.Lock()
+		s.graph.err = err
+		s.graph.mu.Unlock()
+		return
+	}
+	t := time.NewTicker(graphPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.pollGraph(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("graph index poll", "err", err)
+			}
+		}
+	}
+}
+
+// mergeState is a short summary of the persons' merges: when it changes,
+// the index is rebuilt.
+func (s *Store) mergeState(ctx context.Context) (string, error) {
+	var n int
+	var last, undone *string
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), CAST(max(merged_at) AS TEXT), CAST(max(undone_at) AS TEXT) FROM intel_person_merges`).Scan(&n, &last, &undone)
+	if err != nil {
+		return "", internal("merge state", err)
+	}
+	st := itoa(n)
+	if last != nil {
+		st += " " + *last
+	}
+	if undone != nil {
+		st += " " + *undone
+	}
+	return st, nil
+}
+
+// buildGraph reads every live link into a new index.
+func (s *Store) buildGraph(ctx context.Context) error {
+	began := time.Now()
+	state, err := s.mergeState(ctx)
+	if err != nil {
+		return err
+	}
+	polled := s.now()
+	dict := graph.NewDict(1 << 16)
+	root := map[graph.Node]graph.Node{}
+	// Merged persons stand for the person they were merged into.
+	merged, err := s.pairs(ctx, `SELECT id, merged_into FROM intel_persons WHERE merged_into IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	for _, m := range merged {
+		a, ok1 := keyOf(lantern.EntityPerson, m[0])
+		b, ok2 := keyOf(lantern.EntityPerson, m[1])
+		if ok1 && ok2 {
+			na, _ := dict.Add(a)
+			nb, _ := dict.Add(b)
+			root[na] = nb
+		}
+	}
+	var edges []graph.Edge
+	var links [][16]byte
+	rows, err := s.db.QueryContext(ctx, `SELECT id, from_type, from_id, to_type, to_id, kind, grade_source, grade_intel, grade_handling,
+		observed_from, recorded_at FROM intel_links WHERE withdrawn_at IS NULL`)
+	if err != nil {
+		return internal("graph build", err)
+	}
+	for rows.Next() {
+		var id, ft, fid, tt, tid, kind, gs, gi, gh string
+		var obs lantern.Date
+		var rec time.Time
+		if err := rows.Scan(&id, &ft, &fid, &tt, &tid, &kind, &gs, &gi, &gh, &obs, timeScan{&rec}); err != nil {
+			rows.Close()
+			return internal("graph build", err)
+		}
+		e, lid, ok := edgeOf(dict, root, id, lantern.EntityType(ft), fid, lantern.EntityType(tt), tid, lantern.LinkKind(kind), gs, gi, gh, obs, rec)
+		if !ok {
+			continue
+		}
+		e.ID = uint32(len(links))
+		links = append(links, lid)
+		edges = append(edges, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return internal("graph build", err)
+	}
+	ix, err := graph.Build(dict.Len(), edges)
+	if err != nil {
+		return internal("graph build", err)
+	}
+	g := &s.graph
+	g.mu.Lock()
+	g.dict, g.live, g.links, g.root, g.merges, g.polled = dict, graph.NewLive(ix), links, root, state, polled
+	g.byLink, g.next, g.builtIn = map[[16]byte]uint32{}, uint32(len(links)), time.Since(began)
+	g.mu.Unlock()
+	g.ready.Store(true)
+	s.log.Info("graph index built", "links", len(links), "nodes", dict.Len(), "took", time.Since(began))
+	return nil
+}
+
+// edgeOf makes a link an edge (its ID left to the caller), adding its ends
+// to the dictionary; a merged person's end is the person merged into.
+func edgeOf(dict *graph.Dict, root map[graph.Node]graph.Node, id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string,
+	kind lantern.LinkKind, gs, gi, gh string, obs lantern.Date, rec time.Time) (graph.Edge, [16]byte, bool) {
+	lid, err := uuid.Parse(id)
+	if err != nil {
+		return graph.Edge{}, lid, false
+	}
+	ka, ok1 := keyOf(ft, fid)
+	kb, ok2 := keyOf(tt, tid)
+	if !ok1 || !ok2 {
+		return graph.Edge{}, lid, false
+	}
+	a, _ := dict.Add(ka)
+	b, _ := dict.Add(kb)
+	if r, ok := root[a]; ok {
+		a = r
+	}
+	if r, ok := root[b]; ok {
+		b = r
+	}
+	day := dayNumber(obs)
+	if day == 0 {
+		day = dayNumber(lantern.DateOf(rec))
+	}
+	return graph.Edge{A: a, B: b, Attr: packAttr(kind, gs, gi, gh), Day: day}, lid, true
+}
+
+// addLink puts a link this replica wrote in the index at once.
+func (s *Store) addLink(l *lantern.Link) {
+	g := &s.graph
+	if !g.ready.Load() {
+		return
+	}
+	var gs, gi, gh string
+	if l.Grading != nil {
+		gs, gi, gh = l.Grading.Source, l.Grading.Intelligence, l.Grading.Handling
+	}
+	var obs lantern.Date
+	if l.ObservedFrom != nil {
+		obs = *l.ObservedFrom
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.addLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, gs, gi, gh, obs, l.RecordedAt)
+}
+
+func (g *intelGraph) addLocked(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string, kind lantern.LinkKind,
+	gs, gi, gh string, obs lantern.Date, rec time.Time) {
+	e, lid, ok := edgeOf(g.dict, g.root, id, ft, fid, tt, tid, kind, gs, gi, gh, obs, rec)
+	if !ok {
+		return
+	}
+	if _, seen := g.byLink[lid]; seen {
+		return
+	}
+	e.ID = g.next
+	if err := g.live.Add(e); err != nil {
+		return
+	}
+	g.next++
+	g.links = append(g.links, lid)
+	g.byLink[lid] = e.ID
+}
+
+// removeLocked masks a withdrawn link.
+func (g *intelGraph) removeLocked(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string) {
+	lid, err := uuid.Parse(id)
+	if err != nil {
+		return
+	}
+	ka, ok1 := keyOf(ft, fid)
+	kb, ok2 := keyOf(tt, tid)
+	if !ok1 || !ok2 {
+		return
+	}
+	a, ok1 := g.dict.Lookup(ka)
+	b, ok2 := g.dict.Lookup(kb)
+	if !ok1 || !ok2 {
+		return
+	}
+	if r, ok := g.root[a]; ok {
+		a = r
+	}
+	if r, ok := g.root[b]; ok {
+		b = r
+	}
+	for _, h := range g.live.Neighbours(a) {
+		if h.To == b && int(h.ID) < len(g.links) && g.links[h.ID] == lid {
+			_ = g.live.Remove(graph.Edge{A: a, B: b, ID: h.ID})
+			return
+		}
+	}
+}
+
+// pollGraph reads the links written and withdrawn since the last poll
+// (looking back a little), and rebuilds the index when merges changed.
+func (s *Store) pollGraph(ctx context.Context) error {
+	g := &s.graph
+	if !g.ready.Load() {
+		return nil
+	}
+	state, err := s.mergeState(ctx)
+	if err != nil {
+		return err
+	}
+	g.mu.Lock()
+	changed := state != g.merges
+	since := g.polled.Add(-graphLookback)
+	g.mu.Unlock()
+	if changed {
+		return s.buildGraph(ctx)
+	}
+	now := s.now()
+	ls, err := s.links(ctx, s.db, `l.recorded_at > $1 OR l.withdrawn_at > $1`, s.d.ts(since))
+	if err != nil {
+		return err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, l := range ls {
+		var gs, gi, gh string
+		if l.Grading != nil {
+			gs, gi, gh = l.Grading.Source, l.Grading.Intelligence, l.Grading.Handling
+		}
+		var obs lantern.Date
+		if l.ObservedFrom != nil {
+			obs = *l.ObservedFrom
+		}
+		if l.Withdrawn != nil {
+			g.removeLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
+			continue
+		}
+		g.addLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, gs, gi, gh, obs, l.RecordedAt)
+	}
+	// The recent set need hold only what a poll can read again.
+	if len(g.byLink) > 100_000 {
+		g.byLink = map[[16]byte]uint32{}
+	}
+	g.polled = now
+	if g.live.Pending() > 200_000 {
+		go g.live.Compact()
+	}
+	return nil
+}
+
+// errGraphNotReady sends a walk to the database.
+var errGraphNotReady = errors.New("graph index not ready")
+
+// graphFilter is a network query's filter on the packed attributes: kinds,
+// least grading, period, and handling C for the police only.
+func graphFilter(q lantern.NetworkQuery, police bool) graph.Filter {
+	var kinds uint32
+	for _, k := range q.Kinds {
+		kinds |= 1 << uint(slices.Index(lantern.LinkKinds, k))
+	}
+	var from, to uint32
+	if q.From != nil {
+		from = dayNumber(*q.From)
+	}
+	if q.To != nil {
+		to = dayNumber(*q.To)
+	}
+	least := q.Least
+	return func(a, day uint32) bool {
+		if !police && a&attrHandC != 0 {
+			return false
+		}
+		if kinds != 0 && kinds&(1<<(a&attrKindBits)) == 0 {
+			return false
+		}
+		if (from != 0 && day < from) || (to != 0 && day > to) {
+			return false
+		}
+		if least != nil {
+			if a&attrGraded == 0 {
+				return false
+			}
+			src, intel := byte('0'+(a>>attrSrcShift)&3), byte('A'+(a>>attrIntShift)&7)
+			if src > least.Source[0] || intel > least.Intelligence[0] {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// visibleChildNodes is the set of child nodes the caller may see, or nil
+// when they may see every child.
+func (s *Store) visibleChildNodes(ctx context.Context, g *intelGraph) (map[graph.Node]bool, error) {
+	u := lantern.UserFromContext(ctx)
+	if lantern.Allowed(u, lantern.ResChild, lantern.ActRead, lantern.RelOther) {
+		return nil, nil
+	}
+	out := map[graph.Node]bool{}
+	if !lantern.Allowed(u, lantern.ResChild, lantern.ActRead, lantern.RelInvolved) {
+		return out, nil
+	}
+	rows, err := s.pairs(ctx, `SELECT child_id, '' FROM involvements WHERE agency_id = $1 AND ended_at IS NULL`, u.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if k, ok := keyOf(lantern.EntityChild, r[0]); ok {
+			if n, ok := g.dict.Lookup(k); ok {
+				out[n] = true
+			}
+		}
+	}
+	return out, nil
+}
+
+// networkFromGraph is Network read from the index.
+func (s *Store) networkFromGraph(ctx context.Context, c *lantern.Child, q lantern.NetworkQuery, police bool) (*lantern.Network, error) {
+	g := &s.graph
+	if !g.ready.Load() {
+		return nil, errGraphNotReady
+	}
+	g.mu.Lock()
+	dict, live, root := g.dict, g.live, g.root
+	g.mu.Unlock()
+	net := &lantern.Network{ChildID: c.ID, Hops: q.Hops, Nodes: []*lantern.NetworkNode{}, Edges: []*lantern.NetworkEdge{}, Hubs: []*lantern.NetworkNode{}}
+	start := &lantern.NetworkNode{Type: lantern.EntityChild, ID: c.ID, Label: c.FullName()}
+	net.Nodes = append(net.Nodes, start)
+	k, _ := keyOf(lantern.EntityChild, c.ID)
+	sn, ok := dict.Lookup(k)
+	if !ok {
+		return net, nil
+	}
+	visible, err := s.visibleChildNodes(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	childKind := graph.KindOf(lantern.EntityChild)
+	var hidden int
+	skip := func(n graph.Node) bool {
+		if visible == nil || n == sn || dict.Kind(n) != childKind || visible[n] {
+			return false
+		}
+		hidden++
+		return true
+	}
+	var expand []graph.Node
+	for _, e := range q.Expand {
+		if k, ok := keyOf(e.Type, e.ID); ok {
+			if n, ok := dict.Lookup(k); ok {
+				if r, ok := root[n]; ok {
+					n = r
+				}
+				expand = append(expand, n)
+			}
+		}
+	}
+	res := live.Around([]graph.Node{sn}, graph.Options{Hops: q.Hops, Filter: graphFilter(q, police), Skip: skip, Expand: expand,
+		MaxDegree: lantern.HubLinks, MaxNodes: lantern.MaxNetworkNodes})
+	net.Truncated, net.HiddenChildren = res.Truncated, hidden
+	refOf := func(n graph.Node) lantern.EntityRef {
+		k, _ := dict.Key(n)
+		return lantern.EntityRef{Type: graph.TypeOf(k.Kind), ID: uuid.UUID(k.ID).String()}
+	}
+	refs := map[lantern.EntityRef]bool{}
+	for _, r := range res.Nodes {
+		if r.Node != sn {
+			refs[refOf(r.Node)] = true
+		}
+	}
+	labels, _, err := s.labels(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	byNode := map[graph.Node]*lantern.NetworkNode{sn: start}
+	start.Links = min(live.Degree(sn), MaxCounted)
+	for _, r := range res.Nodes {
+		if r.Node == sn {
+			continue
+		}
+		ref := refOf(r.Node)
+		label, ok := labels[ref.ID]
+		if !ok {
+			label = "Not found"
+		}
+		n := &lantern.NetworkNode{Type: ref.Type, ID: ref.ID, Label: label, Hop: r.Hop, Links: min(live.Degree(r.Node), MaxCounted),
+			Hotspot: labels["hotspot:"+ref.ID] != ""}
+		byNode[r.Node] = n
+		net.Nodes = append(net.Nodes, n)
+	}
+	for _, h := range res.Hubs {
+		if n := byNode[h.Node]; n != nil && h.Node != sn {
+			n.Hub = true
+			net.Hubs = append(net.Hubs, n)
+		}
+	}
+	g.mu.Lock()
+	ids := make([][16]byte, len(res.Links))
+	for i, l := range res.Links {
+		if int(l.ID) < len(g.links) {
+			ids[i] = g.links[l.ID]
+		}
+	}
+	g.mu.Unlock()
+	for i, l := range res.Links {
+		a, b := byNode[l.A], byNode[l.B]
+		if a == nil || b == nil {
+			continue
+		}
+		attr, day, _ := live.Attr(l.ID)
+		e := &lantern.NetworkEdge{ID: uuid.UUID(ids[i]).String(), From: a.Ref(), To: b.Ref(), Kind: attrKind(attr), Grading: attrGrading(attr),
+			ObservedFrom: dayDate(day)}
+		net.Edges = append(net.Edges, e)
+	}
+	return net, nil
+}
