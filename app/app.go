@@ -49,6 +49,8 @@ type Main struct {
 	alerts    *alerter  // the alert emails' sender, when email is configured
 	// stopWitness stops logging the audit head, and logs it a last time.
 	stopWitness func()
+	// stopGraphFn stops keeping the graph index current.
+	stopGraphFn func()
 }
 
 // NewLogger logs JSON to w at level.
@@ -228,6 +230,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.startAlerts()
 	m.startAuditWitness()
+	m.startGraph()
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil
@@ -262,6 +265,7 @@ func (m *Main) Wait(ctx context.Context) error {
 func (m *Main) Close() error {
 	m.stopDigests()
 	m.stopAlerts()
+	m.stopGraph()
 	var errs []error
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownIn)

@@ -94,6 +94,7 @@ type intelGraph struct {
 	dict   *graph.Dict
 	live   *graph.Live
 	links  [][16]byte          // edge id -> link id
+	from   []graph.Node        // edge id -> the node at the link's from end
 	byLink map[[16]byte]uint32 // recent links (this replica's and polled), to add each once
 	next   uint32
 	// root maps a merged person's node to the node of the person they were
@@ -205,6 +206,7 @@ func (s *Store) buildGraph(ctx context.Context) error {
 	}
 	var edges []graph.Edge
 	var links [][16]byte
+	var from []graph.Node
 	rows, err := s.db.QueryContext(ctx, `SELECT id, from_type, from_id, to_type, to_id, kind, grade_source, grade_intel, grade_handling,
 		observed_from, recorded_at FROM intel_links WHERE withdrawn_at IS NULL`)
 	if err != nil {
@@ -224,6 +226,7 @@ func (s *Store) buildGraph(ctx context.Context) error {
 		}
 		e.ID = uint32(len(links))
 		links = append(links, lid)
+		from = append(from, e.A)
 		edges = append(edges, e)
 	}
 	rows.Close()
@@ -236,7 +239,7 @@ func (s *Store) buildGraph(ctx context.Context) error {
 	}
 	g := &s.graph
 	g.mu.Lock()
-	g.dict, g.live, g.links, g.root, g.merges, g.polled = dict, graph.NewLive(ix), links, root, state, polled
+	g.dict, g.live, g.links, g.from, g.root, g.merges, g.polled = dict, graph.NewLive(ix), links, from, root, state, polled
 	g.byLink, g.next, g.builtIn = map[[16]byte]uint32{}, uint32(len(links)), time.Since(began)
 	g.mu.Unlock()
 	g.ready.Store(true)
@@ -306,6 +309,7 @@ func (g *intelGraph) addLocked(id string, ft lantern.EntityType, fid string, tt 
 	}
 	g.next++
 	g.links = append(g.links, lid)
+	g.from = append(g.from, e.A)
 	g.byLink[lid] = e.ID
 }
 
@@ -531,20 +535,25 @@ func (s *Store) networkFromGraph(ctx context.Context, c *lantern.Child, q lanter
 		net.Nodes = append(net.Nodes, n)
 	}
 	for _, h := range res.Hubs {
-		if n := byNode[h.Node]; n != nil && h.Node != sn {
+		// A hub at the last hop would not have been walked through anyway.
+		if n := byNode[h.Node]; n != nil && h.Node != sn && n.Hop < q.Hops {
 			n.Hub = true
 			net.Hubs = append(net.Hubs, n)
 		}
 	}
 	g.mu.Lock()
 	ids := make([][16]byte, len(res.Links))
+	froms := make([]graph.Node, len(res.Links))
 	for i, l := range res.Links {
 		if int(l.ID) < len(g.links) {
-			ids[i] = g.links[l.ID]
+			ids[i], froms[i] = g.links[l.ID], g.from[l.ID]
 		}
 	}
 	g.mu.Unlock()
 	for i, l := range res.Links {
+		if froms[i] != l.A { // the link's own direction
+			l.A, l.B = l.B, l.A
+		}
 		a, b := byNode[l.A], byNode[l.B]
 		if a == nil || b == nil {
 			continue
