@@ -187,6 +187,7 @@ func (s *Store) CreateVehicle(ctx context.Context, v *lantern.Vehicle) (*lantern
 	now := s.now()
 	v.ID, v.CreatedAt = newID(), now
 	created := false
+	asked := *v
 	err := s.write(ctx, func(tx *tx) (err error) {
 		created, err = s.upsertVehicle(ctx, tx, v)
 		return err
@@ -194,7 +195,17 @@ func (s *Store) CreateVehicle(ctx context.Context, v *lantern.Vehicle) (*lantern
 	if err != nil {
 		return nil, false, err
 	}
+	if !created && !readsIntel(ctx) {
+		// Held already: a partner learns its id, to link to, and nothing
+		// more of what the police hold.
+		return &lantern.Vehicle{ID: v.ID, VRM: v.VRM, Partial: v.Partial, Colour: asked.Colour, Make: asked.Make, Model: asked.Model}, false, nil
+	}
 	return v, created, nil
+}
+
+// readsIntel reports whether the caller may read intelligence.
+func readsIntel(ctx context.Context) bool {
+	return lantern.Allowed(lantern.UserFromContext(ctx), lantern.ResIntel, lantern.ActRead, lantern.RelArea)
 }
 
 // upsertVehicle stores a checked vehicle, or makes v the one already held
@@ -276,6 +287,9 @@ func (s *Store) CreatePhone(ctx context.Context, number string) (*lantern.Phone,
 	})
 	if err != nil {
 		return nil, false, err
+	}
+	if !created && !readsIntel(ctx) {
+		return &lantern.Phone{ID: p.ID, E164: p.E164, Fictional: p.Fictional}, false, nil
 	}
 	return p, created, nil
 }
@@ -402,12 +416,16 @@ func (s *Store) CreateAccount(ctx context.Context, a *lantern.Account) (*lantern
 	now := s.now()
 	a.ID, a.CreatedAt = newID(), now
 	created := false
+	asked := *a
 	err := s.write(ctx, func(tx *tx) (err error) {
 		a, created, err = s.upsertAccount(ctx, tx, a)
 		return err
 	})
 	if err != nil {
 		return nil, false, err
+	}
+	if !created && !readsIntel(ctx) {
+		return &lantern.Account{ID: a.ID, Platform: asked.Platform, Handle: asked.Handle}, false, nil
 	}
 	return a, created, nil
 }
