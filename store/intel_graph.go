@@ -313,6 +313,77 @@ func (g *intelGraph) addLocked(id string, ft lantern.EntityType, fid string, tt 
 	g.byLink[lid] = e.ID
 }
 
+// graphChanged puts a link this replica graded or withdrew in the index at
+// once.
+func (s *Store) graphChanged(l *lantern.Link) {
+	g := &s.graph
+	if !g.ready.Load() {
+		return
+	}
+	var gs, gi, gh string
+	if l.Grading != nil {
+		gs, gi, gh = l.Grading.Source, l.Grading.Intelligence, l.Grading.Handling
+	}
+	var obs lantern.Date
+	if l.ObservedFrom != nil {
+		obs = *l.ObservedFrom
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.applyLocked(l, gs, gi, gh, obs)
+}
+
+// applyLocked makes the index hold a link as it now stands: out if
+// withdrawn; in, with its attributes, if not (a regraded link is taken out
+// and put back with its new grade).
+func (g *intelGraph) applyLocked(l *lantern.Link, gs, gi, gh string, obs lantern.Date) {
+	if l.Withdrawn != nil {
+		g.removeLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
+		return
+	}
+	if id, held := g.edgeOfLink(l); held {
+		attr, _, _ := g.live.Attr(id)
+		if attr == packAttr(l.Kind, gs, gi, gh) {
+			return
+		}
+		g.removeLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
+		if lid, err := uuid.Parse(l.ID); err == nil {
+			delete(g.byLink, lid)
+		}
+	}
+	g.addLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, gs, gi, gh, obs, l.RecordedAt)
+}
+
+// edgeOfLink finds a link's live edge in the index.
+func (g *intelGraph) edgeOfLink(l *lantern.Link) (uint32, bool) {
+	lid, err := uuid.Parse(l.ID)
+	if err != nil {
+		return 0, false
+	}
+	ka, ok1 := keyOf(l.From.Type, l.From.ID)
+	kb, ok2 := keyOf(l.To.Type, l.To.ID)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	a, ok1 := g.dict.Lookup(ka)
+	b, ok2 := g.dict.Lookup(kb)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	if r, ok := g.root[a]; ok {
+		a = r
+	}
+	if r, ok := g.root[b]; ok {
+		b = r
+	}
+	for _, h := range g.live.Neighbours(a) {
+		if h.To == b && int(h.ID) < len(g.links) && g.links[h.ID] == lid {
+			return h.ID, true
+		}
+	}
+	return 0, false
+}
+
 // removeLocked masks a withdrawn link.
 func (g *intelGraph) removeLocked(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string) {
 	lid, err := uuid.Parse(id)
@@ -362,7 +433,7 @@ func (s *Store) pollGraph(ctx context.Context) error {
 		return s.buildGraph(ctx)
 	}
 	now := s.now()
-	ls, err := s.links(ctx, s.db, `l.recorded_at > $1 OR l.withdrawn_at > $1`, s.d.ts(since))
+	ls, err := s.links(ctx, s.db, `l.recorded_at > $1 OR l.changed_at > $1`, s.d.ts(since))
 	if err != nil {
 		return err
 	}
@@ -377,11 +448,7 @@ func (s *Store) pollGraph(ctx context.Context) error {
 		if l.ObservedFrom != nil {
 			obs = *l.ObservedFrom
 		}
-		if l.Withdrawn != nil {
-			g.removeLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
-			continue
-		}
-		g.addLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, gs, gi, gh, obs, l.RecordedAt)
+		g.applyLocked(l, gs, gi, gh, obs)
 	}
 	// The recent set need hold only what a poll can read again.
 	if len(g.byLink) > 100_000 {

@@ -151,6 +151,21 @@ func TestIntelGraphReplicas(t *testing.T) {
 				}
 			}
 			wait(2, "a link written through the first replica")
+			if _, err := a.GradeLink(w.asPolice, l.ID, lantern.Grading{Source: "1", Intelligence: "A", Handling: "P"}, ""); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				n, err := b.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 1, Least: &lantern.Grading{Source: "1", Intelligence: "A"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(n.Nodes) == 2 && n.Edges[0].Grading.String() == "1A P" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the other replica does not see the new grade: %+v", n)
+				}
+			}
 			if err := a.WithdrawLink(w.asPolice, l.ID); err != nil {
 				t.Fatal(err)
 			}

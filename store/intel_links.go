@@ -142,8 +142,8 @@ func (s *Store) GradeLink(ctx context.Context, id string, g lantern.Grading, leg
 	var out *lantern.Link
 	err := s.write(ctx, func(tx *tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE intel_links SET grade_source = $1, grade_intel = $2, grade_handling = $3, conditions = $4,
-			legacy_grade = CASE WHEN $5 = '' THEN legacy_grade ELSE $5 END, final = $6, graded_by = $7 WHERE id = $8`,
-			g.Source, g.Intelligence, g.Handling, strings.TrimSpace(g.Conditions), legacy, true, u.ID, id)
+			legacy_grade = CASE WHEN $5 = '' THEN legacy_grade ELSE $5 END, final = $6, graded_by = $7, changed_at = $8 WHERE id = $9`,
+			g.Source, g.Intelligence, g.Handling, strings.TrimSpace(g.Conditions), legacy, true, u.ID, s.d.ts(s.now()), id)
 		if err != nil {
 			return internal("grade link", err)
 		}
@@ -158,6 +158,9 @@ func (s *Store) GradeLink(ctx context.Context, id string, g lantern.Grading, leg
 		out = ls[0]
 		return nil
 	})
+	if err == nil {
+		s.graphChanged(out)
+	}
 	return out, err
 }
 
@@ -167,8 +170,14 @@ func (s *Store) WithdrawLink(ctx context.Context, id string) error {
 		return err
 	}
 	u := lantern.UserFromContext(ctx)
+	var out *lantern.Link
+	defer func() {
+		if out != nil {
+			s.graphChanged(out)
+		}
+	}()
 	return s.write(ctx, func(tx *tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE intel_links SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL`,
+		res, err := tx.ExecContext(ctx, `UPDATE intel_links SET withdrawn_at = $1, withdrawn_by = $2, changed_at = $1 WHERE id = $3 AND withdrawn_at IS NULL`,
 			s.d.ts(s.now()), u.ID, id)
 		if err != nil {
 			return internal("withdraw link", err)
@@ -177,6 +186,11 @@ func (s *Store) WithdrawLink(ctx context.Context, id string) error {
 			return lantern.NotFound("Link")
 		}
 		tx.audit(auditEntry{Action: "intel.link.withdraw", Entity: "link", EntityID: id})
+		ls, err := s.links(ctx, tx, `l.id = $1`, id)
+		if err != nil {
+			return err
+		}
+		out = ls[0]
 		return nil
 	})
 }

@@ -134,6 +134,7 @@ CREATE TABLE intel_links (
     recorded_at    TEXT NOT NULL,
     withdrawn_at   TEXT,
     withdrawn_by   TEXT REFERENCES users (id),
+    changed_at     TEXT,
     CHECK (source <> '' OR source_id <> ''),
     CHECK (grade_handling <> 'C' OR conditions <> ''),
     CHECK (from_type <> to_type OR from_id <> to_id)
@@ -141,6 +142,7 @@ CREATE TABLE intel_links (
 CREATE INDEX intel_links_from ON intel_links (from_id);
 CREATE INDEX intel_links_to ON intel_links (to_id);
 CREATE INDEX intel_links_recorded ON intel_links (recorded_at);
+CREATE INDEX intel_links_changed ON intel_links (changed_at);
 
 -- The review list of entity resolution: two persons who may be one, with
 -- the weights behind the score; the answer (same, different, unsure), who
