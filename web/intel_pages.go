@@ -396,7 +396,7 @@ func (s *Server) renderIntelEntity(w http.ResponseWriter, r *http.Request, statu
 	}
 	p.Form = form
 	if k.Type == lantern.EntityPerson {
-		if v.Resolve, err = s.personResolution(ctx, id, merged, errs); err != nil {
+		if v.Resolve, err = s.personResolution(ctx, id, merged, &p.Errors); err != nil {
 			s.error(w, r, err)
 			return
 		}

@@ -64,15 +64,15 @@ type personResolveView struct {
 	Also []intelEnd
 }
 
-// percent writes a probability as a percentage, never rounding up to
-// certainty or down to none.
+// percent writes a probability as a percentage to a tenth, never rounded
+// up to certainty or down to none.
 func percent(p float64) string {
 	switch {
 	case p >= 1:
 		return "100%"
-	case p > 0.999:
+	case p >= 0.9995: // would be written 100.0
 		return "more than 99.9%"
-	case p < 0.001:
+	case p < 0.0005: // would be written 0.0
 		return "less than 0.1%"
 	}
 	return strings.TrimSuffix(strconv.FormatFloat(p*100, 'f', 1, 64), ".0") + "%"
@@ -118,8 +118,9 @@ func candidateRows(cs []lantern.PersonCandidate) []candidateRow {
 
 // personResolution reads what a person's page shows of who else they may
 // be: the person they were merged into, or the candidates and the records
-// merged into them. errs open the merge form they belong to.
-func (s *Server) personResolution(ctx context.Context, id, merged string, errs []lantern.FieldError) (*personResolveView, error) {
+// merged into them. errs open the merge form they belong to; one for a
+// person not among the candidates is put on the list's own, into.
+func (s *Server) personResolution(ctx context.Context, id, merged string, errs *[]lantern.FieldError) (*personResolveView, error) {
 	v := &personResolveView{Merger: canMerge(lantern.UserFromContext(ctx)), MergedInto: merged}
 	if merged != "" {
 		p, err := s.st.Person(ctx, merged)
@@ -134,11 +135,15 @@ func (s *Server) personResolution(ctx context.Context, id, merged string, errs [
 		return nil, err
 	}
 	v.Candidates = candidateRows(cs)
-	for i := range v.Candidates {
-		for _, e := range errs {
+	for j, e := range *errs {
+		found := !strings.HasPrefix(e.Field, "confirm-")
+		for i := range v.Candidates {
 			if e.Field == "confirm-"+v.Candidates[i].ID {
-				v.Candidates[i].Open = true
+				v.Candidates[i].Open, found = true, true
 			}
+		}
+		if !found {
+			(*errs)[j].Field = "into"
 		}
 	}
 	also, err := s.st.MergedInto(ctx, id)
