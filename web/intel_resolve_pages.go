@@ -90,10 +90,13 @@ func bits(w float64) string {
 	return sign + strconv.FormatFloat(math.Abs(w), 'f', 1, 64)
 }
 
+// decisions are the model's, in words: automatic merging needs a shared
+// registration or phone as well as the probability, so a pair more probable
+// than one merged may still be for a person to decide.
 var decisions = map[string]struct{ words, tag string }{
-	"autolink": {"Almost certainly the same person", "govuk-tag--purple"},
-	"review":   {"Possibly the same person", "govuk-tag--yellow"},
-	"none":     {"Less likely", "govuk-tag--grey"},
+	"autolink": {"Alike enough to be merged automatically", "govuk-tag--purple"},
+	"review":   {"For a person to decide", "govuk-tag--yellow"},
+	"none":     {"Below the review list's threshold", "govuk-tag--grey"},
 }
 
 func candidateRows(cs []lantern.PersonCandidate) []candidateRow {

@@ -96,7 +96,7 @@ var viewModels = map[string]any{
 			Grading: "1B P", Graded: true, Final: true, Legacy: "B2", Conditions: "None", SourceText: "Log 1", HowKnown: "Seen"}},
 		Police: true, Grader: true, Grades: grades, MergedInto: "p2",
 		Resolve: &personResolveView{Merger: true, Also: []intelEnd{{Label: "Dee S", Href: "/intelligence/persons/p3", Ref: "person:p3"}},
-			Candidates: []candidateRow{{ID: "p4", Label: "D Sample", Href: "/intelligence/persons/p4", Percent: "87.5%", Likelihood: "Possibly the same person",
+			Candidates: []candidateRow{{ID: "p4", Label: "D Sample", Href: "/intelligence/persons/p4", Percent: "87.5%", Likelihood: "For a person to decide",
 				TagClass: "govuk-tag--yellow", Total: "+2.8", Open: true, Weights: []weightRow{{Comparison: "Family name", Found: "exact", Bits: "+6.2", For: true}}}}}},
 	"intel_reviews": reviewsView{Waiting: "1 pair", More: true, Answers: pairAnswers, Pairs: []reviewPairRow{{ID: "pr1", A: intelEnd{Label: "Dee", Href: "/intelligence/persons/p1"},
 		B: intelEnd{Label: "D", Href: "/intelligence/persons/p2"}, Facts: []reviewFact{{Key: "Names", A: "Dee Sample", B: "D Sample"}}, Chance: "85%",
