@@ -29,6 +29,7 @@ func (s *Server) intelPageRoutes() {
 	s.handle("POST /intelligence/links/{lid}/grading", s.gradeLinkPage)
 	s.handle("POST /intelligence/links/{lid}/withdraw", s.withdrawLinkPage)
 	s.handle("GET /children/{id}/network", s.networkPage)
+	s.intelResolvePageRoutes()
 }
 
 // intelKind is one kind of intelligence record, as the pages name it.
@@ -101,6 +102,8 @@ type intelView struct {
 	Recorded string // what was just recorded, in words, for the panel
 	// Child is the child whose page a partner came from, to go back to.
 	Child string
+	// CanReview: the police and analysts, who answer the review list.
+	CanReview bool
 }
 
 func (s *Server) intelPage(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +111,7 @@ func (s *Server) intelPage(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "intelligence"
 	q := r.URL.Query()
 	p.Form = formMap(q)
-	v := intelView{CanRead: canReadIntel(p.User), Kinds: intelKinds}
+	v := intelView{CanRead: canReadIntel(p.User), Kinds: intelKinds, CanReview: canMerge(p.User)}
 	status := http.StatusOK
 	if v.CanRead {
 		var rs []lantern.IntelResult
@@ -205,6 +208,8 @@ type intelEntityView struct {
 	Police, Grader bool
 	Grades         gradeOptions
 	Path           string
+	// Resolve is who else a person may be (nil for any other record).
+	Resolve *personResolveView
 }
 
 // gradeOptions are the 3×5×2 grading's radios.
@@ -390,6 +395,12 @@ func (s *Server) renderIntelEntity(w http.ResponseWriter, r *http.Request, statu
 		}
 	}
 	p.Form = form
+	if k.Type == lantern.EntityPerson {
+		if v.Resolve, err = s.personResolution(ctx, id, merged, &p.Errors); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
 	for i := range v.Links {
 		for _, e := range errs {
 			if strings.HasSuffix(e.Field, "-"+v.Links[i].ID) {
@@ -409,6 +420,10 @@ func (s *Server) renderIntelEntity(w http.ResponseWriter, r *http.Request, statu
 			p.Notice = "The link's final grade has been recorded"
 		case "withdrawn":
 			p.Notice = "The link has been withdrawn: it stays on record, out of every network"
+		case "merged":
+			p.Notice = "The two records are now one person: the links of both are shown here"
+		case "unmerged":
+			p.Notice = "The merge has been undone: this record stands apart again"
 		}
 	}
 	p.Data = v

@@ -449,4 +449,11 @@ var routeTable = map[string]route{
 	"POST /children/{id}/intelligence-from/{stype}/{srcid}":        {intel, create, onChild},
 	"GET /api/v1/children/{id}/intelligence-from/{stype}/{srcid}":  {intel, create, onChild},
 	"POST /api/v1/children/{id}/intelligence-from/{stype}/{srcid}": {intel, create, onChild},
+
+	// Who else a person may be: the police and analysts merge, undo, and
+	// answer the review list.
+	"POST /intelligence/persons/{xid}/merge":   {intel, merge, onArea},
+	"POST /intelligence/persons/{xid}/unmerge": {intel, merge, onArea},
+	"GET /intelligence/reviews":                {intel, merge, onArea},
+	"POST /intelligence/reviews/{pid}":         {intel, merge, onArea},
 }
