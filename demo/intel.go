@@ -85,4 +85,11 @@ func (b *story) intelligence() {
 	link(sam, child("tia"), person, lantern.LinkAssociate, 150, "Return interview", "Tia's own account", grade("2", "B", "P", ""))
 	link(b.as("jay"), child("lacey"), person, lantern.LinkAssociate, 33, "Referral order session", "Lacey's own account", grade("2", "C", "P", ""))
 	link(b.as("hollis"), child("lacey"), vehicle, lantern.LinkCollectedFrom, 28, "Housing officer: the mother's report", "The mother saw the car", nil)
+	// The youth worker records "D-Money" from Ruby's drop-in, not knowing
+	// he is held: the same man twice, for the police or an analyst to decide.
+	if b.err == nil {
+		_, err := b.st.CreatePerson(b.as("val"), &lantern.PersonOfConcern{Aliases: []string{"D-Money"}, Sex: "male", BirthYear: year - 24, Estimated: true,
+			Description: "Older lad, early twenties, gives girls lifts in a silver car near the drop-in."})
+		b.fail("person", err)
+	}
 }

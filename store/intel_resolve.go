@@ -164,9 +164,11 @@ func (s *Store) fileKeys(ctx context.Context, q *tx, r resolve.Record) error {
 const (
 	maxCompared   = 5000
 	MaxCandidates = 20
-	// candidateFloor is the least probability a candidate is shown at: below
-	// the review threshold, a pair is shown only as a candidate, never kept.
-	candidateFloor = 0.5
+	// candidateFloor is the least probability a candidate is shown at: a
+	// lead worth a look (a rare street name shared says little else), shown
+	// with its weights; below the review threshold a pair is only shown,
+	// never kept.
+	candidateFloor = 0.05
 )
 
 // Candidate is another person who may be the same person.
