@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -274,6 +275,9 @@ func (m *Model) em(pats map[pattern]float64, active [numComparisons]bool, lambda
 		list = append(list, pc{p, n})
 		total += n
 	}
+	// In one order, so the sums, and so the estimates, are the same every
+	// time.
+	slices.SortFunc(list, func(a, b pc) int { return slices.Compare(a.p[:], b.p[:]) })
 	if total == 0 {
 		return 0, 0
 	}
