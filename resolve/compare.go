@@ -351,8 +351,9 @@ func (m *Model) Score(a, b Record) Scored { return m.ScorePrepared(Prepare(a), P
 // ScorePrepared compares two prepared records: Score for many pairs.
 func (m *Model) ScorePrepared(a, b *Prepared) Scored {
 	if a.child != b.child {
-		return Scored{Excluded: true, Weight: math.Inf(-1),
-			Reasons: []Reason{{Comparison: "Not a candidate", Level: "a child is never matched with an adult", Weight: math.Inf(-1)}}}
+		// Weight 0 rather than -Inf, so a Scored always encodes as JSON;
+		// Excluded and the probability 0 say it all.
+		return Scored{Excluded: true, Reasons: []Reason{{Comparison: "Not a candidate", Level: "a child is never matched with an adult"}}}
 	}
 	g := m.compare(a, b)
 	s := Scored{Weight: m.priorWeight()}

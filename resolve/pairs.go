@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"hash/maphash"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -45,7 +44,16 @@ type blockIndex struct {
 	blocks map[uint64][]int32 // records under each usable key
 }
 
-var keySeed = maphash.MakeSeed()
+// keyHash is FNV-1a: fixed, so the same records give the same pairs on
+// every run.
+func keyHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
 
 // newBlockIndex files the records under keysOf, dropping keys shared by more
 // than maxBlock records.
@@ -55,7 +63,7 @@ func newBlockIndex(ps []*Prepared, keysOf func(*Prepared) []string, maxBlock int
 		ks := keysOf(ps[i])
 		hs := make([]uint64, len(ks))
 		for j, k := range ks {
-			hs[j] = maphash.String(keySeed, k)
+			hs[j] = keyHash(k)
 		}
 		ix.keys[i] = hs
 	})

@@ -232,6 +232,9 @@ func TestChildNeverCandidateOfAdult(t *testing.T) {
 	if d := Decide(s, adult, child); d != None {
 		t.Errorf("child and adult: %s", d)
 	}
+	if _, err := json.Marshal(s); err != nil {
+		t.Errorf("an excluded pair's score does not encode: %v", err)
+	}
 	// Even a certain score does not make them a candidate.
 	if d := Decide(Scored{Probability: 1}, adult, child); d != None {
 		t.Errorf("child and adult with p=1: %s", d)

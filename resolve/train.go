@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -113,9 +114,12 @@ const (
 // EstimateM_EM estimates m by expectation maximisation over blocked pairs,
 // with u fixed (EstimateU first), as Splink's
 // estimate_parameters_using_expectation_maximisation. Two sessions: pairs
-// whose given and family names share phonetic keys (names not estimated),
-// and pairs born on the same day (date of birth not estimated); each uses at
-// most maxPairs pairs, a sample the same for the same seed. The prior is then
+// with a postcode in common (postcode not estimated), and pairs born on the
+// same day (date of birth not estimated); each uses at most maxPairs pairs,
+// a sample the same for the same seed, from keys shared by at most
+// MaxBlockSize records. Neither is blocked on names: pairs of namesakes are
+// so many among a large set that EM then takes "the same name" for the
+// thing to learn, and its m are worthless (seen at 2 million records). The prior is then
 // estimated from the second session (see the code). Term frequencies are
 // not used in EM, as in Splink.
 func (m *Model) EstimateM_EM(records []Record, maxPairs int, seed int64) (EMReport, error) {
@@ -138,11 +142,11 @@ func (m *Model) EstimateM_EM(records []Record, maxPairs int, seed int64) (EMRepo
 	// are too few, and too often a father and his son, to learn from.
 	trained := all
 	trained[cGeneration] = false
-	names, dob := trained, trained
-	names[cGiven], names[cFamily] = false, false
+	address, dob := trained, trained
+	address[cPostcode] = false
 	dob[cDOB] = false
 	sessions := []session{
-		{"given and family names' phonetic keys", func(p *Prepared) []string { return prefixed(p.BlockingKeys(), "s:") }, names},
+		{"postcode", func(p *Prepared) []string { return prefixed(p.BlockingKeys(), "z:") }, address},
 		{"date of birth", func(p *Prepared) []string {
 			if p.dob.IsZero() {
 				return nil
@@ -274,6 +278,9 @@ func (m *Model) em(pats map[pattern]float64, active [numComparisons]bool, lambda
 		list = append(list, pc{p, n})
 		total += n
 	}
+	// In one order, so the sums, and so the estimates, are the same every
+	// time.
+	slices.SortFunc(list, func(a, b pc) int { return slices.Compare(a.p[:], b.p[:]) })
 	if total == 0 {
 		return 0, 0
 	}

@@ -156,7 +156,10 @@ Ellis Elis|Dacres Dacre|Blake Blayke|Ferguson Fergusson`,
 }
 
 // Parts of rarer family names for the long tail, by origin: Ash+worth,
-// Kowal+ewski. Drawn for some people instead of the common names.
+// Kowal+ewski. Drawn for some people instead of the common names (tailShare):
+// the common names above are a few dozen per origin, where real ones run to
+// thousands. Somali, Kurdish, Sikh and South Asian Muslim family names are
+// left concentrated, as they are: patronymics and a few very common names.
 var tails = map[string][2][]string{
 	"english": {strings.Fields(`Ash Bar Black Brad Brock Cald Car Chad Cliff Crom Dal Dun East Fair Farn Gold Grim Hart Haw
 Holl Horn Kirk Lang Lind Mar Mill Moss North Pen Rad Rock Sal Sand Shel Stan Stock Thorn War Wel West Whit Wick Win Wor`),
@@ -167,6 +170,13 @@ Holl Horn Kirk Lang Lind Mar Mill Moss North Pen Rad Rock Sal Sand Shel Stan Sto
 	"scottish": {strings.Fields(`Mac Mc`), strings.Fields(`Intyre Allister Kinnon Farlane Dougall Innes Lennan Crae Phail Taggart Niven Quarrie`)},
 	"irish":    {strings.Fields(`O' Mac Mc`), strings.Fields(`Hanlon Keeffe Driscoll Donovan Halloran Grady Mahony Dwyer Shea Toole Hare Rourke`)},
 }
+
+// tailShare is the share of people of each origin with a rarer family name.
+var tailShare = map[string]float64{"english": 0.6, "welsh": 0.3, "scottish": 0.5, "irish": 0.5, "caribbean": 0.5,
+	"polish": 0.6, "romanian": 0.5}
+
+// tailOf is the origin whose parts a rarer name is made of.
+var tailOf = map[string]string{"welsh": "english", "caribbean": "english"}
 
 // Street names and nicknames: a root alone ("Tiny"), with a word before it
 // ("Lil Ghost"), or the first letter of a given name hyphened on ("D-Money").

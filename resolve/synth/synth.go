@@ -62,7 +62,7 @@ type entity struct {
 // The share of people with each thing, and of records that say it.
 const (
 	shareChild      = 0.05
-	shareFatherSon  = 0.02 // of adult men: a son of the same name
+	shareFatherSon  = 0.06 // of adult men: a son of the same name
 	shareAliases    = 0.30
 	shareVehicle    = 0.30
 	shareSharedCar  = 0.05 // of vehicles: one an associate also uses
@@ -160,7 +160,11 @@ func (g *gen) person(id int) *entity {
 		e.familyIx = g.rng.IntN(len(e.family.spellings))
 	}
 	// The long tail of rarer family names.
-	if t, ok := tails[e.origin]; ok && g.chance(0.35) {
+	from := e.origin
+	if o, ok := tailOf[from]; ok {
+		from = o
+	}
+	if t, ok := tails[from]; ok && g.chance(tailShare[e.origin]) {
 		e.tailName = t[0][g.rng.IntN(len(t[0]))] + t[1][g.rng.IntN(len(t[1]))]
 	}
 	year := 1965 + int(math.Round(g.rng.NormFloat64()*8+27))

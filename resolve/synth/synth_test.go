@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strconv"
@@ -106,6 +107,9 @@ func TestOriginStable(t *testing.T) {
 // TestEvaluateSmall trains and resolves a small set and holds it to the
 // targets, loosened for its size.
 func TestEvaluateSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains and resolves 20,000 records")
+	}
 	records, truth := Generate(3, 20_000)
 	rep := Evaluate(records, truth, nil)
 	t.Log("\n" + rep.String())
@@ -132,7 +136,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		rep := Evaluate(records, truth, nil)
-		b.Log("\n" + rep.String())
+		fmt.Fprintln(os.Stderr, rep.String()) // b.Log would cut it short
 		b.ReportMetric(float64(rep.Pairs), "pairs")
 		b.ReportMetric(rep.Results[0].Overall.Precision, "precision")
 		b.ReportMetric(rep.Results[0].Overall.Recall, "recall")
