@@ -23,18 +23,28 @@ func (s *Server) intelToolAPIRoutes() {
 	s.handle("GET /api/v1/intelligence/hotspots", s.apiHotspots)
 }
 
-// toolFilters reads the filters the graph tools share with the network
-// (kind, from, to, least), leaving out what each tool reads itself.
+// toolFilters reads the filters the graph tools share with the network:
+// kind, least, and the period as seen_from and seen_to (from and to name
+// the path's ends).
 func toolFilters(q url.Values) (lantern.NetworkQuery, error) {
 	f := url.Values{}
-	for _, k := range []string{"kind", "from", "to", "least"} {
+	for k, as := range map[string]string{"kind": "kind", "least": "least", "seen_from": "from", "seen_to": "to"} {
 		if v, ok := q[k]; ok {
-			f[k] = v
+			f[as] = v
 		}
 	}
 	nq, err := lantern.ParseNetworkQuery(f)
 	nq.Hops = 0
-	return nq, err
+	if err != nil {
+		fs := lantern.ErrorFields(err)
+		for i := range fs {
+			if fs[i].Field == "from" || fs[i].Field == "to" {
+				fs[i].Field = "seen_" + fs[i].Field
+			}
+		}
+		return nq, lantern.Invalid(fs...)
+	}
+	return nq, nil
 }
 
 // pathQuery is a path's request: from, to, hops and the filters.
