@@ -36,6 +36,7 @@ func (s *Server) apiRoutes() {
 	s.childListRoutes()
 	s.frontDoorAPIRoutes()
 	s.intelAPIRoutes()
+	s.intelToolAPIRoutes()
 	s.disruptionAPIRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))

@@ -45,6 +45,7 @@ func (s *Server) pageRoutes() {
 	s.directoryPageRoutes()
 	s.meetingFiguresPageRoutes()
 	s.intelPageRoutes()
+	s.intelToolPageRoutes()
 	s.intakeRoutes()
 
 	s.handle("GET /admin/users", s.usersPage)

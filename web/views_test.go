@@ -101,9 +101,16 @@ var viewModels = map[string]any{
 	"intel_reviews": reviewsView{Waiting: "1 pair", More: true, Answers: pairAnswers, Pairs: []reviewPairRow{{ID: "pr1", A: intelEnd{Label: "Dee", Href: "/intelligence/persons/p1"},
 		B: intelEnd{Label: "D", Href: "/intelligence/persons/p2"}, Facts: []reviewFact{{Key: "Names", A: "Dee Sample", B: "D Sample"}}, Chance: "85%",
 		Why: []string{"Family name: exact (+6.2)"}, Found: "1 May 2026, 10:00", OneAlready: true}}},
-	"intel_form":      intelFormView{Kind: intelKinds[0]},
-	"intel_link_form": linkFormView{From: &linkEndView{Ref: "child:c1", Noun: "child", Label: "Ana Sample"}, Record: intelKinds, Grades: grades},
-	"network":         buildNetworkView(sampleChild, sampleNetwork, url.Values{"hops": {"2"}}),
+	"intel_form":           intelFormView{Kind: intelKinds[0]},
+	"intel_link_form":      linkFormView{From: &linkEndView{Ref: "child:c1", Noun: "child", Label: "Ana Sample"}, Record: intelKinds, Grades: grades},
+	"network":              buildNetworkView(sampleChild, sampleNetwork, url.Values{"hops": {"2"}}),
+	"intel_tools":          toolsView{Tools: intelTools},
+	"intel_path":           samplePathView(),
+	"intel_shared":         sharedView{Asked: true, Children: []networkNodeRow{{Ref: "child:c1", Label: "Ana Sample", Href: "/children/c1"}}, Rows: []sharedRow{{Node: networkNodeRow{Ref: "person:p1", Noun: "person", Label: "Dee", Hotspot: true}, Children: []string{"Ana Sample", "Bea Sample"}}}, Truncated: true},
+	"intel_groups":         groupsView{Rows: []groupRow{{Rank: 1, Size: 5, Children: 2, Persons: 2, Places: 1, Top: []networkNodeRow{{Ref: "person:p1", Noun: "person", Label: "Dee", Links: 3}}}}, Total: 1, CSV: "/intelligence/groups.csv?"},
+	"intel_most_connected": mostConnectedView{Types: []eventOption{{Value: "", Label: "Every kind"}}, Rows: []rankedRow{{Rank: 1, Node: networkNodeRow{Ref: "person:p1", Noun: "person", Label: "Dee", Links: 3, Hotspot: true}}}, CSV: "/x"},
+	"intel_timeline":       sampleTimelineView(),
+	"intel_hotspots":       sampleHotspotsView(),
 	"disruptions": disruptionsView{List: &store.DisruptionList{Disruptions: []*lantern.Disruption{{ID: "d", Kind: "cawn", Expires: &lantern.Date{Year: 2027, Month: 1, Day: 1},
 		Children: []lantern.DisruptionChild{{ChildID: "c1", Role: "protected", Name: "Ana Sample"}}}}, HiddenChildren: 1}},
 	"intel_intake": intakeView{Child: sampleChild, Source: &lantern.IntakeSource{Type: "concern", ID: "k1", Label: "Concern recorded 2026-11-30", Text: "Dee"},
@@ -551,4 +558,27 @@ func rangeTypes(v *vtype) (key, elem *vtype) {
 		return known(t), known(t)
 	}
 	return nil, nil
+}
+
+func samplePathView() pathView {
+	d1, d2 := lantern.Date{Year: 2026, Month: 3, Day: 1}, lantern.Date{Year: 2026, Month: 5, Day: 1}
+	res := &lantern.IntelPath{Found: true, Nodes: []*lantern.NetworkNode{{Type: lantern.EntityChild, ID: "c1", Label: "Ana Sample"}, {Type: lantern.EntityPerson, ID: "p1", Label: "Dee", Hop: 1}},
+		Edges: []*lantern.NetworkEdge{{ID: "l1", From: lantern.EntityRef{Type: lantern.EntityChild, ID: "c1"}, To: lantern.EntityRef{Type: lantern.EntityPerson, ID: "p1"}, Kind: lantern.LinkAssociate, ObservedFrom: &d1, ObservedTo: &d2}}}
+	steps, d := pathSteps(res)
+	return pathView{Asked: true, Found: true, Steps: steps, Drawing: d, Searched: true, Results: []pathSearchRow{{Noun: "person", Label: "Dee", Ref: "person:p1", FromHref: "/a", ToHref: "/b"}},
+		Hops: []eventOption{{Value: "6", Label: "6 links"}}, MaxHops: 6}
+}
+
+func sampleTimelineView() timelineView {
+	l := &lantern.Link{ID: "l1", Kind: lantern.LinkSeenAt, Grading: &lantern.Grading{Source: "1", Intelligence: "B", Handling: "P"}}
+	return buildTimelineView(&lantern.Timeline{Entity: &lantern.NetworkNode{Type: lantern.EntityPerson, ID: "p1", Label: "Dee"}, Truncated: true,
+		Items: []*lantern.TimelineItem{{Date: lantern.Date{Year: 2025, Month: 11, Day: 3}, Observed: true, Link: l, Other: lantern.EntityRef{Type: lantern.EntityPlace, ID: "x1"}, OtherLabel: "Shop"},
+			{Date: lantern.Date{Year: 2026, Month: 2, Day: 3}, Link: l, Other: lantern.EntityRef{Type: lantern.EntityChild, ID: "c1"}, OtherLabel: "Ana Sample"}}})
+}
+
+func sampleHotspotsView() hotspotsView {
+	lat, lon := 53.5, -2.2
+	return buildHotspotsView(&lantern.Hotspots{From: lantern.Date{Year: 2026, Month: 1, Day: 1}, To: lantern.Date{Year: 2026, Month: 2, Day: 28}, Months: []string{"2026-01", "2026-02"}, Truncated: true,
+		Places: []*lantern.Hotspot{{Place: &lantern.NetworkNode{Type: lantern.EntityPlace, ID: "x1", Label: "Shop", Hotspot: true}, Lat: &lat, Lon: &lon, Items: 3, Children: 2, HiddenChildren: 1, Persons: 1,
+			Months: []lantern.MonthCount{{Month: "2026-02", Items: 3}}}, {Place: &lantern.NetworkNode{Type: lantern.EntityPlace, ID: "x2", Label: "Park"}, Items: 1}}}, "/intelligence/hotspots.csv?")
 }
