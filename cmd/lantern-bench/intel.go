@@ -275,6 +275,19 @@ func intelTargets(ctx context.Context, st *store.Store, set *intelgen.Set, loade
 			best3, best3N = id, len(n3.Nodes)
 		}
 	}
+	// A far node of the largest three-hop network, for the path.
+	n3, err := st.Network(as, best3, lantern.NetworkQuery{Hops: 3})
+	if err != nil {
+		return nil, err
+	}
+	far := n3.Nodes[len(n3.Nodes)-1]
+	second := best3
+	if second == best {
+		second = loaded.Children[0]
+		if second == best {
+			second = loaded.Children[1]
+		}
+	}
 	vrm, _, _ := lantern.NormaliseVRM(set.Vehicles[len(set.Vehicles)/2].VRM)
 	partial := vrm[:2] + "??" + vrm[4:]
 	phone := set.Phones[len(set.Phones)/3]
@@ -292,6 +305,11 @@ func intelTargets(ctx context.Context, st *store.Store, set *intelgen.Set, loade
 		{name: "phone, exact", path: "/api/v1/intelligence/search?phone=" + strings.ReplaceAll(strings.ReplaceAll(phone, " ", "%20"), "+", "%2B"), size: "1", goal: 10 * time.Millisecond},
 		{name: "registration, partial", path: "/api/v1/intelligence/search?vrm=" + strings.ReplaceAll(partial, "?", "%3F"), size: fmt.Sprintf("%d found", len(rs)), goal: 200 * time.Millisecond},
 		{name: "a person's candidates", path: "/api/v1/persons/" + person + "/candidates", size: "-", goal: 200 * time.Millisecond},
+		{name: "shortest path, up to 6 hops", path: "/api/v1/intelligence/path?from=child:" + best3 + "&to=" + string(far.Type) + ":" + far.ID + "&hops=6",
+			size: fmt.Sprintf("hop %d", far.Hop), goal: 200 * time.Millisecond},
+		{name: "shared associates, 2 children", path: "/api/v1/intelligence/shared?child=" + best + "&child=" + second + "&hops=2", size: "-", goal: 50 * time.Millisecond},
+		{name: "groups, whole graph", path: "/api/v1/intelligence/groups?limit=20", size: "-", goal: 30 * time.Second},
+		{name: "most connected", path: "/api/v1/intelligence/most-connected?limit=25", size: "-"},
 	}, nil
 }
 
