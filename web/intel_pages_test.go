@@ -11,6 +11,7 @@ import (
 	"lantern"
 	"lantern/app/apptest"
 	"lantern/store/storetest"
+	"lantern/web/assets"
 )
 
 // wantErrors fails unless the page is a 422 whose error summary links to
@@ -231,6 +232,10 @@ func TestIntelPages(t *testing.T) {
 			if strings.Contains(string(r.body), "Denchild") || strings.Contains(string(r.body), hidden.ID) {
 				t.Error("the network shows a child the police may not see")
 			}
+			// The interactive drawing's data and scripts, which the CSP
+			// allows: a JSON block (not run) and hashed files of our own.
+			wantPage(t, r, 200, `<script type="application/json" id="network-data">`, `"id":"vehicle:`+vid+`"`,
+				`<script src="`+assets.Path(assets.CytoscapeJS)+`" defer></script>`, `<script type="module" src="`+assets.Path(assets.NetworkJS)+`"></script>`)
 			if got := strings.Count(string(r.body), `<g class="app-net-node`); got != 3 {
 				t.Errorf("%d nodes drawn, want 3", got)
 			}

@@ -69,6 +69,37 @@ type networkDrawing struct {
 	Edges []drawEdge
 	// Desc says in words what the drawing shows.
 	Desc string
+	// Graph is the same drawing as data, for the interactive one.
+	Graph networkGraph
+}
+
+// networkGraph is the drawing as data for the interactive drawing that
+// network.js makes with Cytoscape.js when scripts run: the same nodes and
+// links, placed where the SVG places them. The page carries it in a
+// <script type="application/json"> block, which the CSP allows (it is not
+// run).
+type networkGraph struct {
+	Nodes []graphNode `json:"nodes"`
+	Edges []graphEdge `json:"edges"`
+}
+
+type graphNode struct {
+	ID      string `json:"id"` // type:id, as data-ref in the SVG and the tables
+	Type    string `json:"type"`
+	Letter  string `json:"letter"`
+	Label   string `json:"label"`
+	Href    string `json:"href"`
+	X       int    `json:"x"`
+	Y       int    `json:"y"`
+	Hub     bool   `json:"hub,omitempty"`
+	Hotspot bool   `json:"hotspot,omitempty"`
+	Centre  bool   `json:"centre,omitempty"`
+}
+
+type graphEdge struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Kind string `json:"kind"`
 }
 
 type drawRing struct{ C, R int }
@@ -262,6 +293,10 @@ func drawNetwork(c *lantern.Child, byHop map[int][]*lantern.NetworkNode, maxHop 
 				dn.Label = shorten(n.Label, 22)
 			}
 			d.Nodes = append(d.Nodes, dn)
+			// The interactive drawing labels every node: it hides labels
+			// too small to read until one zooms in.
+			d.Graph.Nodes = append(d.Graph.Nodes, graphNode{ID: dn.Ref, Type: string(n.Type), Letter: k.Letter, Label: shorten(n.Label, 22),
+				Href: entityHref(n.Ref()), X: x, Y: y, Hub: n.Hub, Hotspot: n.Hotspot, Centre: dn.Centre})
 		}
 	}
 	for _, e := range edges {
@@ -269,6 +304,7 @@ func drawNetwork(c *lantern.Child, byHop map[int][]*lantern.NetworkNode, maxHop 
 		b, ok2 := pos[e.To.ID]
 		if ok1 && ok2 {
 			d.Edges = append(d.Edges, drawEdge{e.From.String(), e.To.String(), a[0], a[1], b[0], b[1]})
+			d.Graph.Edges = append(d.Graph.Edges, graphEdge{From: e.From.String(), To: e.To.String(), Kind: e.Kind.Label()})
 		}
 	}
 	var parts []string

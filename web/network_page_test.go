@@ -76,6 +76,25 @@ func TestNetworkView(t *testing.T) {
 	if !v.Filters.Kinds[4].Checked || v.Filters.Kinds[0].Checked {
 		t.Errorf("the kinds ticked: %+v", v.Filters.Kinds)
 	}
+	// The interactive drawing's data is the same drawing: the same nodes
+	// in the same places, the same links, and what it needs to mark hubs
+	// and hotspots and follow a node to its page.
+	g := v.Drawing.Graph
+	if len(g.Nodes) != len(v.Drawing.Nodes) || len(g.Edges) != len(v.Drawing.Edges) {
+		t.Fatalf("the graph has %d nodes and %d links, the drawing %d and %d", len(g.Nodes), len(g.Edges), len(v.Drawing.Nodes), len(v.Drawing.Edges))
+	}
+	for i, n := range g.Nodes {
+		d := v.Drawing.Nodes[i]
+		if n.ID != d.Ref || n.X != d.X || n.Y != d.Y || n.Letter != d.Letter || n.Hub != d.Hub || n.Centre != d.Centre {
+			t.Errorf("graph node %+v, drawn %+v", n, d)
+		}
+	}
+	if n := g.Nodes[2]; n.Href != "/intelligence/places/x1" || !n.Hotspot || !n.Hub || n.Type != "place" || n.Label != "Chicken Shack" {
+		t.Errorf("the hotspot hub in the graph: %+v", n)
+	}
+	if e := g.Edges[1]; e.From != "person:p1" || e.To != "place:x1" || e.Kind != lantern.LinkSeenAt.Label() {
+		t.Errorf("graph link %+v", e)
+	}
 	// Shapes tell types apart without colour: no two types share one.
 	seen := map[string]lantern.EntityType{}
 	for _, ty := range lantern.EntityTypes {

@@ -1,5 +1,5 @@
 // Package assets embeds Lantern's static files (app CSS/JS and the vendored
-// GOV.UK Frontend and MoJ Frontend builds) and serves them under
+// GOV.UK Frontend, MoJ Frontend and Cytoscape.js builds) and serves them under
 // content-hashed URLs that may be cached forever:
 //
 //	/assets/<hash>/<name>
@@ -82,6 +82,20 @@ var LayoutNames = []string{
 	GovUKCSS, MoJCSS, AppCSS, AppJS, GovUKJS, MoJJS,
 	Favicon, FaviconSVG, MaskIcon, AppleTouchIcon, Manifest, OpenGraphImage,
 }
+
+// Names of files only some pages load (from their own templates). All of
+// them are checked to exist by the package tests.
+const (
+	// Cytoscape.js, the minified UMD build: a classic script that defines
+	// window.cytoscape. <script defer>, before NetworkJS.
+	CytoscapeJS = "vendor/cytoscape/cytoscape.min.js"
+	// The network page's interactive drawing, made with CytoscapeJS.
+	// <script type="module">.
+	NetworkJS = "network.js"
+)
+
+// PageNames lists every name declared above for single pages.
+var PageNames = []string{CytoscapeJS, NetworkJS}
 
 type file struct {
 	name  string

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func body(t *testing.T, resp *http.Response) string {
 }
 
 func TestLayoutNamesExist(t *testing.T) {
-	for _, name := range LayoutNames {
+	for _, name := range append(slices.Clone(LayoutNames), PageNames...) {
 		if !Exists(name) {
 			t.Errorf("layout asset %q is not embedded", name)
 			continue
