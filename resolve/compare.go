@@ -401,12 +401,15 @@ func (m *Model) levelWeight(c, l int, g *gammas) (float64, string) {
 		// by each name's frequency alone, since names are not independent
 		// (a given name rare overall may be common with this family name).
 		adj = m.tfAdjustWhole(g.given, g.family)
-		note := ""
-		switch {
-		case adj <= -1:
-			note = ", a common whole name"
-		case adj >= 1:
-			note = ", a rare whole name"
+		// Say how many other records have the name: plainer than "common"
+		// (an adjustment below 0 can come of a name no one else has, in a
+		// small set, the count never being taken below one).
+		note := ", the whole name on no other record"
+		switch others := m.TF["name"].count(g.given+" "+g.family) - 2; {
+		case others == 1:
+			note = ", the whole name on 1 other record"
+		case others > 1:
+			note = fmt.Sprintf(", the whole name on %d other records", others)
 		}
 		return w + adj, note
 	case c == cGiven && l == gExact:

@@ -302,6 +302,12 @@ func TestTFCommonWeighsLess(t *testing.T) {
 	if often.Weight >= once.Weight {
 		t.Errorf("a common whole name %v should weigh less than a rare one %v", often.Reasons, once.Reasons)
 	}
+	if got := fw(often).String(); !strings.Contains(got, "the whole name on 48 other records") {
+		t.Errorf("reason %q", got)
+	}
+	if got := fw(once).String(); !strings.Contains(got, "the whole name on no other record") {
+		t.Errorf("reason %q", got)
+	}
 	// A variant of a common name weighs no more than the name itself.
 	m.FitTF(append(records, person("Mohammed", "X"), person("Mohammed", "Y"), person("Mohammed", "Z")))
 	exact := m.Score(person("Mohammed", "Smith"), person("Mohammed", "Smith"))

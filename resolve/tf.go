@@ -44,6 +44,18 @@ func (t *TFTable) freq(v string) float64 {
 	return float64(n) / float64(t.Total)
 }
 
+// count is how many records have v: the floor for one not kept.
+func (t *TFTable) count(v string) int64 {
+	if t == nil {
+		return 0
+	}
+	n, ok := t.Terms[v]
+	if !ok || n < t.Floor {
+		n = max(t.Floor, 1)
+	}
+	return n
+}
+
 func (t *TFTable) check() string {
 	switch {
 	case t.Total < 1 || t.Total > 1<<40:
@@ -183,10 +195,6 @@ func (m *Model) tfAdjustWhole(given, family string) float64 {
 	if t == nil || t.Total <= 0 {
 		return 0
 	}
-	n, ok := t.Terms[given+" "+family]
-	if !ok || n < t.Floor {
-		n = max(t.Floor, 1)
-	}
-	f := float64(max(n-1, 1)) / float64(t.Total)
+	f := float64(max(t.count(given+" "+family)-1, 1)) / float64(t.Total)
 	return math.Log2(m.Comparisons[cGiven].Levels[gExact].U * m.Comparisons[cFamily].Levels[fExact].U / f)
 }
