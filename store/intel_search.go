@@ -62,7 +62,8 @@ func (s *Store) SearchVRM(ctx context.Context, raw string) ([]lantern.IntelResul
 		add(vs)
 	}
 	// Partial registrations held that this one could be.
-	vs, err := s.vehicles(ctx, s.db, `v.partial = $1 AND length(v.vrm) = $2 LIMIT $3`, true, len(vrm), maxPartialScan)
+	// The partial index serves only a literal condition, not a parameter.
+	vs, err := s.vehicles(ctx, s.db, s.d.isTrue("v.partial")+` AND length(v.vrm) = $1 LIMIT $2`, len(vrm), maxPartialScan)
 	if err != nil {
 		return nil, err
 	}

@@ -159,6 +159,12 @@ func runIntel(o options) error {
 	cmd.Wait()
 	fmt.Printf("load average (1, 5, 15 min) at the load's start: %s; at its end: %s\n\n", loadStart, loadAvg())
 
+	if !o.resolve {
+		if len(failed) > 0 {
+			return fmt.Errorf("%s", strings.Join(failed, "; "))
+		}
+		return nil
+	}
 	// Every person resolved again, against the truth.
 	m, err = openIn(ctx, dir, o.database)
 	if err != nil {

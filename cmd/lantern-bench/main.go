@@ -73,6 +73,7 @@ type options struct {
 	children   int
 	scale      float64
 	seed       int64
+	resolve    bool
 }
 
 func main() {
@@ -93,6 +94,7 @@ func main() {
 	serveIntelDir := flag.String("serve-intel", "", "(internal) serve the intelligence scenario's Lantern from this folder")
 	flag.Float64Var(&o.scale, "scale", 0.01, "-scenario intel: the generated set's scale (1 is 2 million entities, 10 million links)")
 	flag.Int64Var(&o.seed, "seed", 1, "-scenario intel: the generator's seed")
+	flag.BoolVar(&o.resolve, "resolve", true, "-scenario intel: train and resolve everyone again at the end, against the truth")
 	flag.Parse()
 	if *serveIntelDir != "" {
 		if err := serveIntel(*serveIntelDir, o.database); err != nil {
