@@ -91,15 +91,6 @@ func (d dialect) vrmPatternArg(pattern string) string {
 	return pattern
 }
 
-// isTrue is a literal condition that a boolean column is true, in the form
-// each dialect's partial indexes are written with.
-func (d dialect) isTrue(col string) string {
-	if d == postgres {
-		return col
-	}
-	return col + " = 1"
-}
-
 // groupConcat joins a column's values, in order, with commas.
 func (d dialect) groupConcat(expr, orderBy string) string {
 	if d == postgres {

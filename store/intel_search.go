@@ -17,9 +17,6 @@ import (
 // MaxIntelResults bounds a search's answer.
 const MaxIntelResults = 100
 
-// maxPartialScan bounds the partial registrations compared one by one.
-const maxPartialScan = 50_000
-
 // IntelResult is one thing a search found.
 type IntelResult = lantern.IntelResult
 
@@ -61,9 +58,14 @@ func (s *Store) SearchVRM(ctx context.Context, raw string) ([]lantern.IntelResul
 		}
 		add(vs)
 	}
-	// Partial registrations held that this one could be.
-	// The partial index serves only a literal condition, not a parameter.
-	vs, err := s.vehicles(ctx, s.db, s.d.isTrue("v.partial")+` AND length(v.vrm) = $1 LIMIT $2`, len(vrm), maxPartialScan)
+	// Partial registrations held that this one could be: each is this one
+	// with some characters written ?, so every such pattern is looked up by
+	// the index (at most 2^8 of them), rather than every partial one read.
+	var args []any
+	for _, pat := range partialPatterns(vrm) {
+		args = append(args, pat)
+	}
+	vs, err := s.vehicles(ctx, s.db, `v.vrm IN (`+placeholders(1, len(args))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +196,35 @@ func (s *Store) SearchWords(ctx context.Context, q string) ([]lantern.IntelResul
 	}
 	sortResults(out)
 	return s.searched(ctx, "words", out)
+}
+
+// partialPatterns are the registrations with ? that vrm could be written
+// as: each character kept or unknown, but not all unknown (and not vrm
+// itself, looked up already when it is whole).
+func partialPatterns(vrm string) []string {
+	n := len(vrm)
+	var out []string
+	for mask := 1; mask < 1<<n; mask++ {
+		b := []byte(vrm)
+		for i := range n {
+			if mask&(1<<i) != 0 {
+				b[i] = '?'
+			}
+		}
+		if p := string(b); p != vrm && strings.Count(p, "?") < n {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// placeholders is "$from, $from+1, ..." for n parameters.
+func placeholders(from, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = "$" + itoa(from+i)
+	}
+	return strings.Join(ph, ", ")
 }
 
 // escapeLikeText makes s match itself in a LIKE with \ as the escape...
