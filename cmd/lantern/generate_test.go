@@ -9,31 +9,31 @@ import (
 	"testing"
 )
 
-// TestDemoGenerate: a small national set imports, trains, resolves and is
-// measured against its truth; the same seed gives the same set.
+// TestDemoGenerate: the 1% national set (20,000 entities, 100,000 links)
+// imports, trains, resolves and is measured against its truth.
 func TestDemoGenerate(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
 	truth := filepath.Join(dir, "truth.csv")
-	r := lanternCmd(t, "", "demo", "generate", "--data", filepath.Join(dir, "data"), "--scale", "0.002", "--seed", "3", "--truth", truth)
+	r := lanternCmd(t, "", "demo", "generate", "--data", filepath.Join(dir, "data"), "--scale", "0.01", "--seed", "3", "--truth", truth)
 	if r.code != 0 || !strings.Contains(r.stdout, "imported in") {
 		t.Fatalf("generate: %d %s %s", r.code, r.stdout, r.msg())
 	}
-	if !strings.Contains(r.stdout, "1600 persons") || !strings.Contains(r.stdout, "20000 links") {
+	if !strings.Contains(r.stdout, "8000 persons") || !strings.Contains(r.stdout, "100000 links") {
 		t.Fatalf("generate said %s", r.stdout)
 	}
 	b, err := os.ReadFile(truth)
-	if err != nil || strings.Count(string(b), "\n") != 1601 {
+	if err != nil || strings.Count(string(b), "\n") != 8001 {
 		t.Fatalf("truth: %d lines, %v", strings.Count(string(b), "\n"), err)
 	}
 	if r := lanternCmd(t, "", "demo", "generate", "--data", filepath.Join(dir, "other"), "--scale", "0"); r.code == 0 || !strings.Contains(r.msg(), "scale") {
 		t.Fatalf("scale 0: %d %s", r.code, r.msg())
 	}
-	if r := lanternCmd(t, "", "intel", "train", "--data", filepath.Join(dir, "data"), "--u-pairs", "20000", "--em-pairs", "20000"); r.code != 0 {
+	if r := lanternCmd(t, "", "intel", "train", "--data", filepath.Join(dir, "data"), "--u-pairs", "200000", "--em-pairs", "200000"); r.code != 0 {
 		t.Fatalf("train: %s", r.msg())
 	}
 	r = lanternCmd(t, "", "intel", "resolve", "--data", filepath.Join(dir, "data"))
-	if r.code != 0 || !strings.Contains(r.stdout, "resolved 1600 persons") {
+	if r.code != 0 || !strings.Contains(r.stdout, "resolved 8000 persons") {
 		t.Fatalf("resolve: %s %s", r.stdout, r.msg())
 	}
 	r = lanternCmd(t, "", "intel", "evaluate", "--data", filepath.Join(dir, "data"), "--truth", truth)
