@@ -341,12 +341,12 @@ func (g *intelGraph) applyLocked(l *lantern.Link, gs, gi, gh string, obs lantern
 		g.removeLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
 		return
 	}
-	if id, held := g.edgeOfLink(l); held {
-		attr, _, _ := g.live.Attr(id)
+	if e, held := g.edgeOfLink(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID); held {
+		attr, _, _ := g.live.Attr(e.ID)
 		if attr == packAttr(l.Kind, gs, gi, gh) {
 			return
 		}
-		g.removeLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
+		_ = g.live.Remove(e)
 		if lid, err := uuid.Parse(l.ID); err == nil {
 			delete(g.byLink, lid)
 		}
@@ -354,51 +354,21 @@ func (g *intelGraph) applyLocked(l *lantern.Link, gs, gi, gh string, obs lantern
 	g.addLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, gs, gi, gh, obs, l.RecordedAt)
 }
 
-// edgeOfLink finds a link's live edge in the index.
-func (g *intelGraph) edgeOfLink(l *lantern.Link) (uint32, bool) {
-	lid, err := uuid.Parse(l.ID)
-	if err != nil {
-		return 0, false
-	}
-	ka, ok1 := keyOf(l.From.Type, l.From.ID)
-	kb, ok2 := keyOf(l.To.Type, l.To.ID)
-	if !ok1 || !ok2 {
-		return 0, false
-	}
-	a, ok1 := g.dict.Lookup(ka)
-	b, ok2 := g.dict.Lookup(kb)
-	if !ok1 || !ok2 {
-		return 0, false
-	}
-	if r, ok := g.root[a]; ok {
-		a = r
-	}
-	if r, ok := g.root[b]; ok {
-		b = r
-	}
-	for _, h := range g.live.Neighbours(a) {
-		if h.To == b && int(h.ID) < len(g.links) && g.links[h.ID] == lid {
-			return h.ID, true
-		}
-	}
-	return 0, false
-}
-
-// removeLocked masks a withdrawn link.
-func (g *intelGraph) removeLocked(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string) {
+// edgeOfLink finds a link's live edge in the index, and its ends' nodes.
+func (g *intelGraph) edgeOfLink(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string) (graph.Edge, bool) {
 	lid, err := uuid.Parse(id)
 	if err != nil {
-		return
+		return graph.Edge{}, false
 	}
 	ka, ok1 := keyOf(ft, fid)
 	kb, ok2 := keyOf(tt, tid)
 	if !ok1 || !ok2 {
-		return
+		return graph.Edge{}, false
 	}
 	a, ok1 := g.dict.Lookup(ka)
 	b, ok2 := g.dict.Lookup(kb)
 	if !ok1 || !ok2 {
-		return
+		return graph.Edge{}, false
 	}
 	if r, ok := g.root[a]; ok {
 		a = r
@@ -408,9 +378,16 @@ func (g *intelGraph) removeLocked(id string, ft lantern.EntityType, fid string, 
 	}
 	for _, h := range g.live.Neighbours(a) {
 		if h.To == b && int(h.ID) < len(g.links) && g.links[h.ID] == lid {
-			_ = g.live.Remove(graph.Edge{A: a, B: b, ID: h.ID})
-			return
+			return graph.Edge{A: a, B: b, ID: h.ID}, true
 		}
+	}
+	return graph.Edge{}, false
+}
+
+// removeLocked masks a withdrawn link.
+func (g *intelGraph) removeLocked(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string) {
+	if e, ok := g.edgeOfLink(id, ft, fid, tt, tid); ok {
+		_ = g.live.Remove(e)
 	}
 }
 
