@@ -91,6 +91,16 @@ func (d dialect) vrmPatternArg(pattern string) string {
 	return pattern
 }
 
+// linkDay is an intelligence link's day as days since 1970: the day it was
+// first seen, or, with no date, the day (UTC) it was recorded; as
+// dayNumber works it out in Go.
+func (d dialect) linkDay() string {
+	if d == postgres {
+		return `(COALESCE(observed_from, (recorded_at AT TIME ZONE 'UTC')::date) - DATE '1970-01-01')`
+	}
+	return `CAST(julianday(COALESCE(observed_from, substr(recorded_at, 1, 10))) - 2440587.5 AS INTEGER)`
+}
+
 // groupConcat joins a column's values, in order, with commas.
 func (d dialect) groupConcat(expr, orderBy string) string {
 	if d == postgres {
