@@ -287,25 +287,6 @@ func edgeOf(dict *graph.Dict, root map[graph.Node]graph.Node, id string, ft lant
 	return graph.Edge{A: a, B: b, Attr: packAttr(kind, gs, gi, gh), Day: day}, lid, true
 }
 
-// addLink puts a link this replica wrote in the index at once.
-func (s *Store) addLink(l *lantern.Link) {
-	g := &s.graph
-	if !g.ready.Load() {
-		return
-	}
-	var gs, gi, gh string
-	if l.Grading != nil {
-		gs, gi, gh = l.Grading.Source, l.Grading.Intelligence, l.Grading.Handling
-	}
-	var obs lantern.Date
-	if l.ObservedFrom != nil {
-		obs = *l.ObservedFrom
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.addLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, gs, gi, gh, obs, l.RecordedAt)
-}
-
 func (g *intelGraph) addLocked(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string, kind lantern.LinkKind,
 	gs, gi, gh string, obs lantern.Date, rec time.Time) {
 	e, lid, ok := edgeOf(g.dict, g.root, id, ft, fid, tt, tid, kind, gs, gi, gh, obs, rec)
@@ -325,13 +306,22 @@ func (g *intelGraph) addLocked(id string, ft lantern.EntityType, fid string, tt 
 	g.byLink[lid] = e.ID
 }
 
-// graphChanged puts a link this replica graded or withdrew in the index at
-// once.
+// graphChanged puts a link this replica wrote, graded or withdrew in the
+// index at once (other replicas' come with the poll).
 func (s *Store) graphChanged(l *lantern.Link) {
 	g := &s.graph
 	if !g.ready.Load() {
 		return
 	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.applyLocked(l)
+}
+
+// applyLocked makes the index hold a link as it now stands: out if
+// withdrawn; in, with its attributes, if not (a regraded link is taken out
+// and put back with its new grade).
+func (g *intelGraph) applyLocked(l *lantern.Link) {
 	var gs, gi, gh string
 	if l.Grading != nil {
 		gs, gi, gh = l.Grading.Source, l.Grading.Intelligence, l.Grading.Handling
@@ -340,15 +330,6 @@ func (s *Store) graphChanged(l *lantern.Link) {
 	if l.ObservedFrom != nil {
 		obs = *l.ObservedFrom
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.applyLocked(l, gs, gi, gh, obs)
-}
-
-// applyLocked makes the index hold a link as it now stands: out if
-// withdrawn; in, with its attributes, if not (a regraded link is taken out
-// and put back with its new grade).
-func (g *intelGraph) applyLocked(l *lantern.Link, gs, gi, gh string, obs lantern.Date) {
 	if l.Withdrawn != nil {
 		g.removeLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
 		return
@@ -429,15 +410,7 @@ func (s *Store) pollGraph(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, l := range ls {
-		var gs, gi, gh string
-		if l.Grading != nil {
-			gs, gi, gh = l.Grading.Source, l.Grading.Intelligence, l.Grading.Handling
-		}
-		var obs lantern.Date
-		if l.ObservedFrom != nil {
-			obs = *l.ObservedFrom
-		}
-		g.applyLocked(l, gs, gi, gh, obs)
+		g.applyLocked(l)
 	}
 	// The recent set need hold only what a poll can read again.
 	if len(g.byLink) > 100_000 {

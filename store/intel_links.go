@@ -81,7 +81,7 @@ func (s *Store) CreateLink(ctx context.Context, l *lantern.Link) (*lantern.Link,
 	if err != nil {
 		return nil, err
 	}
-	s.addLink(l)
+	s.graphChanged(l)
 	// A registration or number joins a person's keys, and may show them to
 	// be a person already held.
 	if l.From.Type == lantern.EntityPerson && (l.Kind == lantern.LinkUsesVehicle || l.Kind == lantern.LinkUsesPhone) {

@@ -539,15 +539,27 @@ func (s *Store) ReviewedPairs(ctx context.Context, limit int) ([]resolve.Reviewe
 	if err != nil {
 		return nil, err
 	}
+	// Every pair's persons read at once, not a read a pair.
+	var ids []string
+	for _, r := range rows {
+		a, b, _ := strings.Cut(r[0], " ")
+		ids = append(ids, a, b)
+	}
+	recs, err := s.personRecords(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]resolve.Record, len(recs))
+	for _, r := range recs {
+		byID[r.ID] = r
+	}
 	var out []resolve.Reviewed
 	for _, r := range rows {
 		a, b, _ := strings.Cut(r[0], " ")
-		recs, err := s.personRecords(ctx, s.db, []string{a, b})
-		if err != nil {
-			return nil, err
-		}
-		if len(recs) == 2 {
-			out = append(out, resolve.Reviewed{A: recs[0], B: recs[1], Answer: r[1]})
+		ra, okA := byID[a]
+		rb, okB := byID[b]
+		if okA && okB {
+			out = append(out, resolve.Reviewed{A: ra, B: rb, Answer: r[1]})
 		}
 	}
 	return out, nil

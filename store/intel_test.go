@@ -401,6 +401,12 @@ func TestIntelResolution(t *testing.T) {
 		if err := s.AnswerPair(storetest.As(w.analyst), pair.ID, "different"); lantern.ErrorCode(err) != lantern.EINVALID {
 			t.Fatalf("answered twice: %v", err)
 		}
+		// The answer is kept for training, with both records.
+		reviewed, err := s.ReviewedPairs(lantern.NewSystemContext(context.Background(), "test"), 10)
+		if err != nil || len(reviewed) != 1 || reviewed[0].Answer != "same" ||
+			!((reviewed[0].A.ID == pair.PersonA && reviewed[0].B.ID == pair.PersonB) || (reviewed[0].A.ID == pair.PersonB && reviewed[0].B.ID == pair.PersonA)) {
+			t.Fatalf("reviewed pairs for training: %+v %v", reviewed, err)
+		}
 		got, _ = s.Person(w.asPolice, c.ID)
 		other := pair.PersonA
 		if other == c.ID {
