@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -90,19 +92,24 @@ func dayDate(n uint32) *lantern.Date {
 
 // intelGraph is the index and what it needs to answer in Lantern's terms.
 type intelGraph struct {
-	ready  atomic.Bool
-	mu     sync.Mutex // the fields below, but the Live's own
-	dict   *graph.Dict
-	live   *graph.Live
-	links  [][16]byte          // edge id -> link id
-	from   []graph.Node        // edge id -> the node at the link's from end
-	byLink map[[16]byte]uint32 // recent links (this replica's and polled), to add each once
-	next   uint32
+	ready atomic.Bool
+	mu    sync.Mutex // the fields below, but the Live's own
+	dict  *graph.Dict
+	live  *graph.Live
+	links [][16]byte   // edge id -> link id
+	from  []graph.Node // edge id -> the node at the link's from end
+	// recent and older are the links added or seen in the last two
+	// lookbacks (by link id, their edge), so that a poll need read again
+	// only what it has not seen; each lookback, older is dropped.
+	recent, older map[[16]byte]uint32
+	rotated       time.Time
+	next          uint32
 	// root maps a merged person's node to the node of the person they were
 	// merged into.
 	root    map[graph.Node]graph.Node
 	merges  string // the merges' state the index was built with
 	polled  time.Time
+	swept   time.Time // when a poll last looked back graphLookback
 	builtIn time.Duration
 	err     error
 }
@@ -208,35 +215,40 @@ func (s *Store) buildGraph(ctx context.Context) error {
 	var edges []graph.Edge
 	var links [][16]byte
 	var from []graph.Node
-	// Ten million rows at national scale: read into reused buffers, the
-	// day worked out by the database.
-	rows, err := s.db.QueryContext(ctx, `SELECT id, from_type, from_id, to_type, to_id, kind, grade_source, grade_intel, grade_handling, `+
-		s.d.linkDay()+` FROM intel_links WHERE withdrawn_at IS NULL`)
+	// Ten million rows at national scale: each row is read as one text, its
+	// fields joined by the database, because the SQLite driver locks its
+	// connection for every column read, and ten columns a row cost most of
+	// the build (docs/intelligence.md#the-graph-index).
+	rows, err := s.db.QueryContext(ctx, `SELECT `+graphRowSQL(s.d)+` FROM intel_links WHERE withdrawn_at IS NULL`)
 	if err != nil {
 		return internal("graph build", err)
 	}
-	var id, ft, fid, tt, tid, kind, gs, gi, gh sql.RawBytes
-	var day int64
+	var raw sql.RawBytes
+	var f [graphRowFields][]byte
 	for rows.Next() {
-		if err := rows.Scan(&id, &ft, &fid, &tt, &tid, &kind, &gs, &gi, &gh, &day); err != nil {
+		if err := rows.Scan(&raw); err != nil {
 			rows.Close()
 			return internal("graph build", err)
 		}
-		lid, err1 := uuid.ParseBytes(id)
-		a, err2 := uuid.ParseBytes(fid)
-		b, err3 := uuid.ParseBytes(tid)
-		if err1 != nil || err2 != nil || err3 != nil {
+		if !splitGraphRow(raw, &f) {
 			continue
 		}
-		na, _ := dict.Add(graph.Key{Kind: graph.KindOf(lantern.EntityType(ft)), ID: a})
-		nb, _ := dict.Add(graph.Key{Kind: graph.KindOf(lantern.EntityType(tt)), ID: b})
+		lid, err1 := uuid.ParseBytes(f[0])
+		a, err2 := uuid.ParseBytes(f[2])
+		b, err3 := uuid.ParseBytes(f[4])
+		day, err4 := strconv.ParseInt(string(f[9]), 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+			continue
+		}
+		na, _ := dict.Add(graph.Key{Kind: graph.KindOf(lantern.EntityType(f[1])), ID: a})
+		nb, _ := dict.Add(graph.Key{Kind: graph.KindOf(lantern.EntityType(f[3])), ID: b})
 		if r, ok := root[na]; ok {
 			na = r
 		}
 		if r, ok := root[nb]; ok {
 			nb = r
 		}
-		e := graph.Edge{A: na, B: nb, ID: uint32(len(links)), Attr: packAttr(lantern.LinkKind(kind), string(gs), string(gi), string(gh)), Day: uint32(max(day, 0))}
+		e := graph.Edge{A: na, B: nb, ID: uint32(len(links)), Attr: packAttr(lantern.LinkKind(f[5]), string(f[6]), string(f[7]), string(f[8])), Day: uint32(max(day, 0))}
 		links = append(links, lid)
 		from = append(from, e.A)
 		edges = append(edges, e)
@@ -252,11 +264,36 @@ func (s *Store) buildGraph(ctx context.Context) error {
 	g := &s.graph
 	g.mu.Lock()
 	g.dict, g.live, g.links, g.from, g.root, g.merges, g.polled = dict, graph.NewLive(ix), links, from, root, state, polled
-	g.byLink, g.next, g.builtIn = map[[16]byte]uint32{}, uint32(len(links)), time.Since(began)
+	g.recent, g.older, g.rotated, g.swept = map[[16]byte]uint32{}, map[[16]byte]uint32{}, polled, polled
+	g.next, g.builtIn = uint32(len(links)), time.Since(began)
 	g.mu.Unlock()
 	g.ready.Store(true)
 	s.log.Info("graph index built", "links", len(links), "nodes", dict.Len(), "took", time.Since(began))
 	return nil
+}
+
+// graphRowFields are the fields of a link's row as the index reads it.
+const graphRowFields = 10
+
+// graphRowSQL is a link's row as one text: id, from type, from id, to type,
+// to id, kind, the grading's three parts and the day, joined by "|" (which
+// none of them holds).
+func graphRowSQL(d dialect) string {
+	return `id || '|' || from_type || '|' || from_id || '|' || to_type || '|' || to_id || '|' || kind || '|' || COALESCE(grade_source, '') || '|' || ` +
+		`COALESCE(grade_intel, '') || '|' || COALESCE(grade_handling, '') || '|' || CAST(` + d.linkDay() + ` AS TEXT)`
+}
+
+// splitGraphRow splits a row read by graphRowSQL into f, without copying.
+func splitGraphRow(raw []byte, f *[graphRowFields][]byte) bool {
+	for i := range graphRowFields - 1 {
+		j := bytes.IndexByte(raw, '|')
+		if j < 0 {
+			return false
+		}
+		f[i], raw = raw[:j], raw[j+1:]
+	}
+	f[graphRowFields-1] = raw
+	return true
 }
 
 // edgeOf makes a link an edge (its ID left to the caller), adding its ends
@@ -287,13 +324,29 @@ func edgeOf(dict *graph.Dict, root map[graph.Node]graph.Node, id string, ft lant
 	return graph.Edge{A: a, B: b, Attr: packAttr(kind, gs, gi, gh), Day: day}, lid, true
 }
 
+// seenLocked is the edge of a link added or seen lately.
+func (g *intelGraph) seenLocked(lid [16]byte) (uint32, bool) {
+	if e, ok := g.recent[lid]; ok {
+		return e, true
+	}
+	e, ok := g.older[lid]
+	return e, ok
+}
+
+func (g *intelGraph) markLocked(lid [16]byte, e uint32) { g.recent[lid] = e }
+
+func (g *intelGraph) forgetLocked(lid [16]byte) {
+	delete(g.recent, lid)
+	delete(g.older, lid)
+}
+
 func (g *intelGraph) addLocked(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string, kind lantern.LinkKind,
 	gs, gi, gh string, obs lantern.Date, rec time.Time) {
 	e, lid, ok := edgeOf(g.dict, g.root, id, ft, fid, tt, tid, kind, gs, gi, gh, obs, rec)
 	if !ok {
 		return
 	}
-	if _, seen := g.byLink[lid]; seen {
+	if _, seen := g.seenLocked(lid); seen {
 		return
 	}
 	e.ID = g.next
@@ -303,7 +356,7 @@ func (g *intelGraph) addLocked(id string, ft lantern.EntityType, fid string, tt 
 	g.next++
 	g.links = append(g.links, lid)
 	g.from = append(g.from, e.A)
-	g.byLink[lid] = e.ID
+	g.markLocked(lid, e.ID)
 }
 
 // graphChanged puts a link this replica wrote, graded or withdrew in the
@@ -320,7 +373,8 @@ func (s *Store) graphChanged(l *lantern.Link) {
 
 // applyLocked makes the index hold a link as it now stands: out if
 // withdrawn; in, with its attributes, if not (a regraded link is taken out
-// and put back with its new grade).
+// and put back with its new grade; one held at the wrong ends, as after a
+// merge that raced it, is moved).
 func (g *intelGraph) applyLocked(l *lantern.Link) {
 	var gs, gi, gh string
 	if l.Grading != nil {
@@ -330,21 +384,45 @@ func (g *intelGraph) applyLocked(l *lantern.Link) {
 	if l.ObservedFrom != nil {
 		obs = *l.ObservedFrom
 	}
-	if l.Withdrawn != nil {
-		g.removeLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
+	lid, err := uuid.Parse(l.ID)
+	if err != nil {
 		return
 	}
-	if e, held := g.edgeOfLink(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID); held {
+	e, held := g.edgeOfLink(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID)
+	if l.Withdrawn != nil {
+		if held {
+			_ = g.live.Remove(e)
+		} else if eid, ok := g.seenLocked(lid); ok {
+			g.removeEdgeLocked(eid)
+		}
+		return
+	}
+	if held {
 		attr, _, _ := g.live.Attr(e.ID)
 		if attr == packAttr(l.Kind, gs, gi, gh) {
+			g.markLocked(lid, e.ID)
 			return
 		}
 		_ = g.live.Remove(e)
-		if lid, err := uuid.Parse(l.ID); err == nil {
-			delete(g.byLink, lid)
+	} else if eid, ok := g.seenLocked(lid); ok {
+		g.removeEdgeLocked(eid)
+	}
+	g.forgetLocked(lid)
+	g.addLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, gs, gi, gh, obs, l.RecordedAt)
+}
+
+// removeEdgeLocked masks an edge by its id wherever it is, if it is live.
+func (g *intelGraph) removeEdgeLocked(eid uint32) {
+	if int(eid) >= len(g.from) {
+		return
+	}
+	a := g.from[eid]
+	for _, h := range g.live.Neighbours(a) {
+		if h.ID == eid {
+			_ = g.live.Remove(graph.Edge{A: a, B: h.To, ID: eid})
+			return
 		}
 	}
-	g.addLocked(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, gs, gi, gh, obs, l.RecordedAt)
 }
 
 // edgeOfLink finds a link's live edge in the index, and its ends' nodes.
@@ -377,50 +455,184 @@ func (g *intelGraph) edgeOfLink(id string, ft lantern.EntityType, fid string, tt
 	return graph.Edge{}, false
 }
 
-// removeLocked masks a withdrawn link.
-func (g *intelGraph) removeLocked(id string, ft lantern.EntityType, fid string, tt lantern.EntityType, tid string) {
-	if e, ok := g.edgeOfLink(id, ft, fid, tt, tid); ok {
-		_ = g.live.Remove(e)
-	}
-}
+// graphRecentLookback is how far back each poll reads the links recorded:
+// enough for a write that took a while to commit. Every graphLookback, a
+// poll looks back that far, for one that took longer still.
+const (
+	graphRecentLookback = 3 * time.Second
+	graphSweep          = 10 * time.Second
+)
 
 // pollGraph reads the links written and withdrawn since the last poll
-// (looking back a little), and rebuilds the index when merges changed.
+// (looking back a little), and moves the links of persons whose merges
+// changed. It reads the ids of the links recorded first, and whole links
+// only for those it has not seen: a bulk import elsewhere would otherwise
+// have each poll read tens of thousands of links again.
 func (s *Store) pollGraph(ctx context.Context) error {
 	g := &s.graph
 	if !g.ready.Load() {
 		return nil
 	}
-	state, err := s.mergeState(ctx)
+	if err := s.syncGraphMerges(ctx); err != nil {
+		return err
+	}
+	now := s.now()
+	g.mu.Lock()
+	back := graphRecentLookback
+	sweep := now.Sub(g.swept) >= graphSweep
+	if sweep {
+		back = graphLookback
+	}
+	since := g.polled.Add(-back)
+	if now.Sub(g.rotated) >= graphLookback {
+		g.older, g.recent, g.rotated = g.recent, map[[16]byte]uint32{}, now
+	}
+	g.mu.Unlock()
+	ids, err := collect(ctx, s.db, "graph poll", `SELECT id FROM intel_links WHERE recorded_at > $1`, func(r scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	}, s.d.ts(since))
 	if err != nil {
 		return err
 	}
+	var unseen []any
 	g.mu.Lock()
-	changed := state != g.merges
-	since := g.polled.Add(-graphLookback)
-	g.mu.Unlock()
-	if changed {
-		return s.buildGraph(ctx)
+	for _, id := range ids {
+		if lid, err := uuid.Parse(id); err == nil {
+			if _, ok := g.seenLocked(lid); !ok {
+				unseen = append(unseen, id)
+			}
+		}
 	}
-	now := s.now()
-	ls, err := s.links(ctx, s.db, `l.recorded_at > $1 OR l.changed_at > $1`, s.d.ts(since))
+	g.mu.Unlock()
+	var ls []*lantern.Link
+	for start := 0; start < len(unseen); start += importRows {
+		part := unseen[start:min(start+importRows, len(unseen))]
+		got, err := s.links(ctx, s.db, `l.id IN (`+placeholders(1, len(part))+`)`, part...)
+		if err != nil {
+			return err
+		}
+		ls = append(ls, got...)
+	}
+	// Withdrawals and regrades are few: read whole.
+	changed, err := s.links(ctx, s.db, `l.changed_at > $1`, s.d.ts(since))
 	if err != nil {
 		return err
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for _, l := range ls {
+	for _, l := range append(ls, changed...) {
 		g.applyLocked(l)
 	}
-	// The recent set need hold only what a poll can read again.
-	if len(g.byLink) > 100_000 {
-		g.byLink = map[[16]byte]uint32{}
-	}
 	g.polled = now
+	if sweep {
+		g.swept = now
+	}
 	if g.live.Pending() > 200_000 {
 		go g.live.Compact()
 	}
 	return nil
+}
+
+// graphRebuildAbove is how many persons' merges may change at once before
+// the index is built again rather than changed person by person.
+const graphRebuildAbove = 20_000
+
+// syncGraphMerges brings the index's merged persons in line with the
+// database's: for each person now merged into another, or no longer, their
+// links are taken from the node they stood at and put at the one they
+// stand at now. A merge made here calls it at once; other replicas' come
+// with the poll. One runs at a time.
+func (s *Store) syncGraphMerges(ctx context.Context) error {
+	g := &s.graph
+	if !g.ready.Load() {
+		return nil
+	}
+	s.graphSync.Lock()
+	defer s.graphSync.Unlock()
+	state, err := s.mergeState(ctx)
+	if err != nil {
+		return err
+	}
+	g.mu.Lock()
+	same := state == g.merges
+	g.mu.Unlock()
+	if same {
+		return nil
+	}
+	merged, err := s.pairs(ctx, `SELECT id, merged_into FROM intel_persons WHERE merged_into IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	g.mu.Lock()
+	root := make(map[graph.Node]graph.Node, len(merged))
+	for _, m := range merged {
+		a, ok1 := keyOf(lantern.EntityPerson, m[0])
+		b, ok2 := keyOf(lantern.EntityPerson, m[1])
+		if ok1 && ok2 {
+			na, _ := g.dict.Add(a)
+			nb, _ := g.dict.Add(b)
+			root[na] = nb
+		}
+	}
+	var moved []any
+	for n, r := range root {
+		if g.root[n] != r {
+			moved = append(moved, g.personID(n))
+		}
+	}
+	for n := range g.root {
+		if _, ok := root[n]; !ok {
+			moved = append(moved, g.personID(n))
+		}
+	}
+	g.mu.Unlock()
+	if len(moved) > graphRebuildAbove {
+		return s.buildGraph(ctx)
+	}
+	var ls []*lantern.Link
+	seen := map[string]bool{}
+	for start := 0; start < len(moved); start += importRows / 2 {
+		part := moved[start:min(start+importRows/2, len(moved))]
+		in := placeholders(1, len(part))
+		got, err := s.links(ctx, s.db, `l.withdrawn_at IS NULL AND ((l.from_type = 'person' AND l.from_id IN (`+in+`)) OR (l.to_type = 'person' AND l.to_id IN (`+in+`)))`, part...)
+		if err != nil {
+			return err
+		}
+		for _, l := range got {
+			if !seen[l.ID] {
+				seen[l.ID] = true
+				ls = append(ls, l)
+			}
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	// Out from where each stood, with the old merges...
+	for _, l := range ls {
+		if e, ok := g.edgeOfLink(l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID); ok {
+			_ = g.live.Remove(e)
+		} else if lid, err := uuid.Parse(l.ID); err == nil {
+			if eid, ok := g.seenLocked(lid); ok {
+				g.removeEdgeLocked(eid)
+			}
+		}
+	}
+	// ...and in where each stands, with the new.
+	g.root, g.merges = root, state
+	for _, l := range ls {
+		if lid, err := uuid.Parse(l.ID); err == nil {
+			g.forgetLocked(lid)
+		}
+		g.applyLocked(l)
+	}
+	return nil
+}
+
+// personID is a node's person id, as text.
+func (g *intelGraph) personID(n graph.Node) string {
+	k, _ := g.dict.Key(n)
+	return uuid.UUID(k.ID).String()
 }
 
 // errGraphNotReady sends a walk to the database.

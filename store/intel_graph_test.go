@@ -173,3 +173,90 @@ func TestIntelGraphReplicas(t *testing.T) {
 		})
 	}
 }
+
+// TestIntelGraphMerges: a merge or unmerge made through a replica moves the
+// links in its own index at once, and in another's with its poll; each
+// index then gives the network the database gives, through chains of
+// merges and their undoing.
+func TestIntelGraphMerges(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			rs := storetest.Replicas(t, storetest.Config(t, d), 3)
+			db, a, b := rs[0], rs[1], rs[2] // db has no index: it reads the database
+			w := newIntelWorld(t, db)
+			keepGraph(t, a)
+			keepGraph(t, b)
+			mk := func(alias string) string {
+				p, err := a.CreatePerson(w.asPolice, &lantern.PersonOfConcern{Aliases: []string{alias}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p.ID
+			}
+			link := func(from, to lantern.EntityRef, k lantern.LinkKind) {
+				if _, err := a.CreateLink(w.asPolice, &lantern.Link{From: from, To: to, Kind: k, Source: "Test"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p1, p2, p3 := mk("Dee"), mk("D-Money"), mk("Kez")
+			car, _, err := a.CreateVehicle(w.asPolice, &lantern.Vehicle{VRM: "NM11 AAB"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			shop, err := a.CreatePlace(w.asPolice, &lantern.Place{Name: "Shop"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			person := func(id string) lantern.EntityRef { return ref(lantern.EntityPerson, id) }
+			link(ref(lantern.EntityChild, w.child.ID), person(p1), lantern.LinkAssociate)
+			link(person(p2), ref(lantern.EntityVehicle, car.ID), lantern.LinkUsesVehicle)
+			link(person(p2), person(p3), lantern.LinkAssociate)
+			link(person(p3), ref(lantern.EntityPlace, shop.ID), lantern.LinkSeenAt)
+			link(person(p1), person(p2), lantern.LinkAssociate) // a self-link once they are one
+			q := lantern.NetworkQuery{Hops: 3}
+			read := func(s *store.Store) string {
+				n, err := s.Network(w.asPolice, w.child.ID, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return shape(n)
+			}
+			check := func(what string) {
+				t.Helper()
+				want := read(db)
+				if got := read(a); got != want {
+					t.Errorf("%s: the replica that made it, at once:\n%s\nthe database:\n%s", what, got, want)
+				}
+				for deadline := time.Now().Add(10 * time.Second); read(b) != want; time.Sleep(50 * time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("%s: the other replica:\n%s\nthe database:\n%s", what, read(b), want)
+					}
+				}
+			}
+			check("before any merge")
+			before := read(db)
+			if err := a.MergePersons(w.asPolice, p2, p1); err != nil {
+				t.Fatal(err)
+			}
+			if read(db) == before {
+				t.Fatal("the merge changed nothing in the database's network: the test proves nothing")
+			}
+			check("D-Money merged into Dee")
+			if err := a.MergePersons(w.asPolice, p1, p3); err != nil {
+				t.Fatal(err)
+			}
+			check("Dee (with D-Money) merged into Kez")
+			if err := a.UnmergePerson(w.asPolice, p1); err != nil {
+				t.Fatal(err)
+			}
+			check("Dee (with D-Money) apart from Kez again")
+			if err := a.UnmergePerson(w.asPolice, p2); err != nil {
+				t.Fatal(err)
+			}
+			check("D-Money apart from Dee again")
+			if got := read(db); got != before {
+				t.Errorf("after undoing both merges:\n%s\nbefore them:\n%s", got, before)
+			}
+		})
+	}
+}

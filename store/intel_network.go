@@ -52,11 +52,7 @@ func (s *Store) Network(ctx context.Context, childID string, q lantern.NetworkQu
 	frontier := []*lantern.NetworkNode{start}
 	for hop := 1; hop <= q.Hops && len(frontier) > 0 && !net.Truncated; hop++ {
 		// The hub rule: count the frontier's links first.
-		ids := make([]string, 0, len(frontier))
-		for _, n := range frontier {
-			ids = append(ids, n.ID)
-		}
-		deg, err := s.degreesChunked(ctx, ids)
+		deg, err := s.networkDegrees(ctx, frontier)
 		if err != nil {
 			return nil, err
 		}
@@ -172,13 +168,13 @@ func (s *Store) Network(ctx context.Context, childID string, q lantern.NetworkQu
 		frontier = next
 	}
 	// The last hop's nodes were not walked: count their links too.
-	var last []string
+	var last []*lantern.NetworkNode
 	for _, n := range net.Nodes {
 		if n.Links == 0 {
-			last = append(last, n.ID)
+			last = append(last, n)
 		}
 	}
-	deg, err := s.degreesChunked(ctx, last)
+	deg, err := s.networkDegrees(ctx, last)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +196,51 @@ func (s *Store) auditedNetwork(ctx context.Context, childID string, net *lantern
 		}
 	}
 	return s.auditedChildren(ctx, auditEntry{Action: "intel.network.read", Entity: "child", EntityID: childID}, childIDs)
+}
+
+// networkDegrees is each node's count of links, a person counting the
+// links of everyone merged into them less those between them, as the graph
+// index counts.
+func (s *Store) networkDegrees(ctx context.Context, ns []*lantern.NetworkNode) (map[string]int, error) {
+	ids := make([]string, 0, len(ns))
+	var persons []string
+	for _, n := range ns {
+		ids = append(ids, n.ID)
+		if n.Type == lantern.EntityPerson {
+			persons = append(persons, n.ID)
+		}
+	}
+	members := map[string][]string{}
+	for chunk := range slices.Chunk(persons, 500) {
+		ms, err := s.mergedMembers(ctx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for root, m := range ms {
+			members[root] = m
+			ids = append(ids, m...)
+		}
+	}
+	deg, err := s.degreesChunked(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for root, ms := range members {
+		cluster := append([]string{root}, ms...)
+		var args []any
+		in := inList(&args, cluster)
+		var inside int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM intel_links WHERE from_id IN (`+in+`) AND to_id IN (`+in+`) AND withdrawn_at IS NULL`,
+			args...).Scan(&inside); err != nil {
+			return nil, internal("degrees", err)
+		}
+		n := deg[root] - 2*inside
+		for _, m := range ms {
+			n += deg[m]
+		}
+		deg[root] = min(max(n, 0), MaxCounted)
+	}
+	return deg, nil
 }
 
 // degreesChunked is degrees over any number of ids.

@@ -303,7 +303,7 @@ func (s *Store) resolvePerson(ctx context.Context, id string) error {
 		return err
 	}
 	now := s.now()
-	return s.write(ctx, func(tx *tx) error {
+	return s.afterMerges(ctx, s.write(ctx, func(tx *tx) error {
 		for _, c := range cs {
 			switch resolve.Decision(c.Decision) {
 			case resolve.AutoLink:
@@ -337,7 +337,7 @@ func (s *Store) resolvePerson(ctx context.Context, id string) error {
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // merge puts from into into (both roots), keeping both records; everyone
@@ -362,6 +362,18 @@ func (s *Store) merge(ctx context.Context, tx *tx, from, into string, automatic 
 	return nil
 }
 
+// afterMerges brings this replica's graph index in line at once after a
+// write that may have merged or unmerged persons (other replicas' follow
+// with their poll).
+func (s *Store) afterMerges(ctx context.Context, err error) error {
+	if err == nil {
+		if e := s.syncGraphMerges(context.WithoutCancel(ctx)); e != nil {
+			s.log.Error("graph index merges", "err", e)
+		}
+	}
+	return err
+}
+
 // MergePersons records that from is the same person as into (a decision of
 // the police or an analyst).
 func (s *Store) MergePersons(ctx context.Context, from, into string) error {
@@ -371,7 +383,7 @@ func (s *Store) MergePersons(ctx context.Context, from, into string) error {
 	if from == into {
 		return lantern.Invalid(lantern.FieldError{Field: "into", Message: "A person cannot be merged into themselves"})
 	}
-	return s.write(ctx, func(tx *tx) error {
+	return s.afterMerges(ctx, s.write(ctx, func(tx *tx) error {
 		roots := map[string]string{}
 		for _, id := range []string{from, into} {
 			var m *string
@@ -401,7 +413,7 @@ func (s *Store) MergePersons(ctx context.Context, from, into string) error {
 			return lantern.Invalid(lantern.FieldError{Field: "into", Message: "A child is never merged with an adult"})
 		}
 		return s.merge(ctx, tx, roots[from], roots[into], false, s.now())
-	})
+	}))
 }
 
 // UnmergePerson undoes the merge that put id into another person: id, and
@@ -411,7 +423,7 @@ func (s *Store) UnmergePerson(ctx context.Context, id string) error {
 		return err
 	}
 	u := lantern.UserFromContext(ctx)
-	return s.write(ctx, func(tx *tx) error {
+	return s.afterMerges(ctx, s.write(ctx, func(tx *tx) error {
 		var mid string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM intel_person_merges WHERE person_id = $1 AND undone_at IS NULL ORDER BY merged_at DESC, id DESC LIMIT 1`, id).Scan(&mid)
 		if isNoRows(err) {
@@ -433,7 +445,7 @@ func (s *Store) UnmergePerson(ctx context.Context, id string) error {
 		}
 		tx.audit(auditEntry{Action: "intel.person.unmerge", Entity: "person", EntityID: id})
 		return nil
-	})
+	}))
 }
 
 // MaxReviewPairs bounds the review list.
@@ -482,7 +494,7 @@ func (s *Store) AnswerPair(ctx context.Context, pairID, answer string) error {
 	}
 	u := lantern.UserFromContext(ctx)
 	now := s.now()
-	return s.write(ctx, func(tx *tx) error {
+	return s.afterMerges(ctx, s.write(ctx, func(tx *tx) error {
 		ps, err := collect(ctx, tx, "pair", `SELECT id, person_a, person_b, probability, reasons, found_at FROM intel_person_pairs WHERE id = $1`, scanPair, pairID)
 		if err != nil {
 			return err
@@ -515,7 +527,7 @@ func (s *Store) AnswerPair(ctx context.Context, pairID, answer string) error {
 			from, into = into, from
 		}
 		return s.merge(ctx, tx, from, into, false, now)
-	})
+	}))
 }
 
 func (s *Store) rootsIn(ctx context.Context, q querier, ids ...string) ([]string, error) {

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
@@ -73,6 +74,7 @@ type Store struct {
 	local        *clocks.Local
 	models       modelCache // the entity-resolution model (intel_resolve.go)
 	graph        intelGraph // the graph index (intel_graph.go)
+	graphSync    sync.Mutex // one merge sync of the index at a time
 }
 
 // SQLiteFile is the database file's name in the data folder.
