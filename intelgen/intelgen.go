@@ -175,13 +175,13 @@ func Generate(seed int64, scale float64) *Set {
 	for i := range nAccounts {
 		s.Accounts = append(s.Accounts, Account{Platform: pick(rng, platforms), Handle: fmt.Sprintf("user_%d_%s", i, letters(rng, 3))})
 	}
-	for i := range nChildren {
+	for range nChildren {
 		g := pick(rng, genders)
 		names := girls
 		if g == "male" {
 			names = boys
 		}
-		s.Children = append(s.Children, Child{Given: pick(rng, names), Family: fmt.Sprintf("Synthson%d", i),
+		s.Children = append(s.Children, Child{Given: pick(rng, names), Family: pick(rng, childStarts) + pick(rng, childEnds),
 			DateOfBirth: lantern.Date{Year: 2009 + rng.IntN(8), Month: time.Month(1 + rng.IntN(12)), Day: 1 + rng.IntN(28)}, Gender: g})
 	}
 	// Communities: persons, places and children in groups of about 50, so
@@ -312,7 +312,17 @@ var (
 	makes      = []string{"Vauxhall", "Ford", "Volkswagen", "BMW", "Audi", "Toyota", "Nissan"}
 	placeKinds = []string{"Takeaway", "Park", "Car park", "Hotel", "Flat", "Shop", "Taxi rank", "Garage"}
 	platforms  = []string{"Snapchat", "Instagram", "TikTok", "WhatsApp", "Facebook"}
-	girls      = []string{"Amira", "Bella", "Chloe", "Daisy", "Ella", "Freya", "Grace", "Holly", "Isla", "Jade"}
-	boys       = []string{"Kyle", "Liam", "Mason", "Noah", "Owen"}
-	genders    = []string{"female", "female", "female", "male"}
+	girls      = []string{"Amira", "Bella", "Chloe", "Daisy", "Ella", "Freya", "Grace", "Holly", "Isla", "Jade", "Keira", "Layla", "Maya", "Nadia",
+		"Olivia", "Poppy", "Ruby", "Sana", "Tia", "Zara", "Aisha", "Erin", "Hana", "Iqra", "Lily", "Megan", "Niamh", "Phoebe", "Rosie", "Skye"}
+	boys = []string{"Kyle", "Liam", "Mason", "Noah", "Owen", "Adam", "Bilal", "Callum", "Dylan", "Ethan", "Finn", "Harvey", "Ibrahim", "Jack",
+		"Kai", "Leo", "Musa", "Nathan", "Oscar", "Reece", "Sami", "Theo", "Tyler", "Yusuf", "Zain", "Aaron", "Connor", "Jayden", "Rhys", "Toby"}
+	// Children's family names are made of two parts, five hundred in all,
+	// so that as few share a name and a birthday as in a real area: a
+	// single sound-alike family name gave every child dozens of possible
+	// duplicates.
+	childStarts = []string{"Ash", "Brad", "Carr", "Dun", "Ell", "Fair", "Gold", "Hart", "Ing", "Jer", "Kirk", "Lang", "Mor", "Nor", "Ock",
+		"Pen", "Quill", "Rad", "Sum", "Thorn", "Ull", "Vard", "Wick", "Yar", "Zell"}
+	childEnds = []string{"ford", "ley", "ton", "by", "well", "wood", "field", "ham", "more", "den", "croft", "stone", "brook", "bury", "dale",
+		"wick", "worth", "gate", "mere", "shaw"}
+	genders = []string{"female", "female", "female", "male"}
 )

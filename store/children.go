@@ -62,49 +62,72 @@ func checkSocialWorker(ctx context.Context, q querier, id string) error {
 // with the child, so its people see the record, unless the creator sees
 // every child already (by their role or agency), when it involves no one.
 func (s *Store) CreateChild(ctx context.Context, in lantern.ChildInput) (*lantern.Child, error) {
+	cs, err := s.CreateChildren(ctx, []lantern.ChildInput{in})
+	if err != nil {
+		return nil, err
+	}
+	return cs[0], nil
+}
+
+// CreateChildren makes several children in one transaction, each checked,
+// involved, audited and searched for duplicates as CreateChild does: one
+// that fails fails them all. A bulk import (lantern demo generate) makes
+// thousands without a commit each.
+func (s *Store) CreateChildren(ctx context.Context, ins []lantern.ChildInput) ([]*lantern.Child, error) {
 	u := lantern.UserFromContext(ctx)
 	if err := may(ctx, lantern.ResChild, lantern.ActCreate); err != nil {
 		return nil, err
 	}
 	now := s.now()
-	in.Normalise()
-	if err := in.Validate(lantern.Today(now)); err != nil {
-		return nil, err
-	}
-	if err := allocationProblems(ctx, nil, in); err != nil {
-		return nil, err
-	}
-	c := &lantern.Child{ID: newID(), GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth,
-		Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{},
-		ChildDetails: in.ChildDetails}
 	involve := !lantern.Allowed(u, lantern.ResChild, lantern.ActRead, lantern.RelOther)
-	if involve {
-		c.AgencyIDs = []string{u.AgencyID}
-	}
-	c.UpdatedAt = c.CreatedAt
-	err := s.write(ctx, func(tx *tx) error {
-		if err := checkSocialWorker(ctx, tx, in.AllocatedSocialWorkerID); err != nil {
-			return err
+	cs := make([]*lantern.Child, len(ins))
+	for i := range ins {
+		in := &ins[i]
+		in.Normalise()
+		if err := in.Validate(lantern.Today(now)); err != nil {
+			return nil, err
 		}
-		args := append([]any{c.ID, c.GivenName, c.FamilyName, c.DateOfBirth, c.Gender, s.d.ts(now), u.ID}, detailArgs(in)...)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, version, created_at, created_by, updated_at, updated_by,
-			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
-			return internal("insert child", err)
+		if err := allocationProblems(ctx, nil, *in); err != nil {
+			return nil, err
 		}
-		tx.audit(auditEntry{Action: "child.create", Entity: "child", EntityID: c.ID, ChildID: c.ID})
+		c := &lantern.Child{ID: newID(), GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth,
+			Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{},
+			ChildDetails: in.ChildDetails}
 		if involve {
-			if err := s.involve(ctx, tx, c.ID, u.AgencyID, lantern.SourceRecordCreated, c.ID, "", now); err != nil {
+			c.AgencyIDs = []string{u.AgencyID}
+		}
+		c.UpdatedAt = c.CreatedAt
+		cs[i] = c
+	}
+	err := s.write(ctx, func(tx *tx) error {
+		for i, c := range cs {
+			in := ins[i]
+			if err := checkSocialWorker(ctx, tx, in.AllocatedSocialWorkerID); err != nil {
+				return err
+			}
+			args := append([]any{c.ID, c.GivenName, c.FamilyName, c.DateOfBirth, c.Gender, s.d.ts(now), u.ID}, detailArgs(in)...)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, version, created_at, created_by, updated_at, updated_by,
+			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
+				return internal("insert child", err)
+			}
+			tx.audit(auditEntry{Action: "child.create", Entity: "child", EntityID: c.ID, ChildID: c.ID})
+			if involve {
+				if err := s.involve(ctx, tx, c.ID, u.AgencyID, lantern.SourceRecordCreated, c.ID, "", now); err != nil {
+					return err
+				}
+			}
+			// Every record searched, whatever the maker may see; the answer is
+			// the same whatever is found (store/duplicates.go).
+			if err := s.recordDuplicates(ctx, tx, c.ID, match.Query{GivenName: c.GivenName, FamilyName: c.FamilyName, DateOfBirth: c.DateOfBirth}, now); err != nil {
 				return err
 			}
 		}
-		// Every record searched, whatever the maker may see; the answer is
-		// the same whatever is found (store/duplicates.go).
-		return s.recordDuplicates(ctx, tx, c.ID, match.Query{GivenName: c.GivenName, FamilyName: c.FamilyName, DateOfBirth: c.DateOfBirth}, now)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return cs, nil
 }
 
 // findChild reads a child the caller may see, or ENOTFOUND. Reads made

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"lantern"
@@ -44,18 +45,55 @@ type ImportedIDs struct {
 const importRows = 500
 
 // insertRows inserts rows (each of cols values) into table, importRows at a
-// time, with onConflict appended (such as ON CONFLICT DO NOTHING).
+// time, with onConflict appended (such as ON CONFLICT DO NOTHING). The
+// statement for a full chunk is prepared once: parsing an INSERT of 500
+// rows cost as much as running it.
 func (s *Store) insertRows(ctx context.Context, tx *tx, table string, cols []string, rows [][]any, onConflict string) error {
 	head := "INSERT INTO " + table + " (" + joinCols(cols) + ") VALUES "
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, importRows*len(cols))
 	for start := 0; start < len(rows); start += importRows {
 		end := min(len(rows), start+importRows)
-		args := make([]any, 0, (end-start)*len(cols))
+		args = args[:0]
 		for _, r := range rows[start:end] {
 			args = append(args, r...)
 		}
-		if _, err := tx.ExecContext(ctx, head+s.d.values(end-start, len(cols))+" "+onConflict, args...); err != nil {
+		var err error
+		if end-start == importRows {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, head+s.d.values(importRows, len(cols))+" "+onConflict); err != nil {
+					return internal("import "+table, err)
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, head+s.d.values(end-start, len(cols))+" "+onConflict, args...)
+		}
+		if err != nil {
 			return internal("import "+table, err)
 		}
+	}
+	return nil
+}
+
+// importCacheKiB is the SQLite writer's page cache while it imports. At the
+// default 2 MiB, inserts into ten million links' indexes spilled and wrote
+// the same pages to the log again and again; the writer is one connection,
+// so this is the most it holds (an operator's import, not the server's).
+const importCacheKiB = 256 << 10
+
+// bulkCache gives the SQLite writer a page cache fit for an import.
+func (s *Store) bulkCache(ctx context.Context, tx *tx) error {
+	if s.d != sqlite {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+itoa(importCacheKiB)); err != nil {
+		return internal("import cache", err)
 	}
 	return nil
 }
@@ -163,6 +201,9 @@ func (s *Store) ImportIntel(ctx context.Context, in *IntelImport, asUser, asAgen
 		ids.Accounts = append(ids.Accounts, id)
 	}
 	err = s.write(ctx, func(tx *tx) error {
+		if err := s.bulkCache(ctx, tx); err != nil {
+			return err
+		}
 		for _, step := range []struct {
 			table, conflict string
 			cols            []string
@@ -217,6 +258,9 @@ func (s *Store) ImportLinks(ctx context.Context, in []ImportLink, asUser, asAgen
 			g.Conditions, g.Source != "", ts, asUser, asAgency})
 	}
 	return s.write(ctx, func(tx *tx) error {
+		if err := s.bulkCache(ctx, tx); err != nil {
+			return err
+		}
 		if err := s.insertRows(ctx, tx, "intel_links", []string{"id", "from_type", "from_id", "to_type", "to_id", "kind", "observed_from", "source",
 			"grade_source", "grade_intel", "grade_handling", "conditions", "final", "recorded_at", "recorded_by", "agency_id"}, rows, ""); err != nil {
 			return err

@@ -39,7 +39,7 @@ func runIntel(o options) error {
 	fmt.Printf("machine: %d CPUs, CPU %s; %s\n", runtime.NumCPU(), cpuModel(), uptime())
 
 	// Import, into a store no server holds.
-	m, err := openIn(ctx, dir, o.database)
+	st, err := importStore(ctx, dir, o.database)
 	if err != nil {
 		return err
 	}
@@ -47,37 +47,37 @@ func runIntel(o options) error {
 	began := time.Now()
 	set := intelgen.Generate(o.seed, o.scale)
 	generated := time.Since(began)
-	police, coord, err := intelgen.Accounts(sys, m.Store)
+	police, coord, err := intelgen.Accounts(sys, st)
 	if err != nil {
-		m.Close()
+		st.Close()
 		return err
 	}
 	began = time.Now()
-	loaded, err := intelgen.Load(ctx, sys, m.Store, set, police, coord, io.Discard)
+	loaded, err := intelgen.Load(ctx, sys, st, set, police, coord, io.Discard)
 	if err != nil {
-		m.Close()
+		st.Close()
 		return fmt.Errorf("import: %w", err)
 	}
 	imported := time.Since(began)
 	fmt.Printf("scale %g: %d entities (%d persons), %d children, %d links; generated in %s, imported in %s (%s)\n",
 		o.scale, len(set.Persons)+len(set.Vehicles)+len(set.Phones)+len(set.Places)+len(set.Accounts), len(set.Persons), len(set.Children),
-		len(set.Links), generated.Round(time.Millisecond), imported.Round(time.Millisecond), m.Store.Dialect())
-	targets, err := intelTargets(ctx, m.Store, set, loaded, coord)
+		len(set.Links), generated.Round(time.Millisecond), imported.Round(time.Millisecond), st.Dialect())
+	targets, err := intelTargets(ctx, st, set, loaded, coord)
 	if err != nil {
-		m.Close()
+		st.Close()
 		return err
 	}
-	token, _, err := m.Store.CreateToken(sys, coord.ID, "lantern-bench", 2*time.Hour)
+	token, _, err := st.CreateToken(sys, coord.ID, "lantern-bench", 2*time.Hour)
 	if err != nil {
-		m.Close()
+		st.Close()
 		return err
 	}
-	session, err := m.Store.StartSession(ctx, coord.ID, store.StageSignedIn, "")
+	session, err := st.StartSession(ctx, coord.ID, store.StageSignedIn, "")
 	if err != nil {
-		m.Close()
+		st.Close()
 		return err
 	}
-	m.Close()
+	st.Close()
 
 	// Start: a separate process, timed to ready, its memory read.
 	self, err := os.Executable()
@@ -166,25 +166,25 @@ func runIntel(o options) error {
 		return nil
 	}
 	// Every person resolved again, against the truth.
-	m, err = openIn(ctx, dir, o.database)
+	st, err = importStore(ctx, dir, o.database)
 	if err != nil {
 		return err
 	}
-	defer m.Close()
+	defer st.Close()
 	began = time.Now()
-	trep, err := m.Store.TrainIntelModel(sys, 500_000, 2_000_000, 2_000_000, 1)
+	trep, err := st.TrainIntelModel(sys, 500_000, 2_000_000, 2_000_000, 1)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("training on %d persons: %s\n", trep.Records, time.Since(began).Round(time.Millisecond))
 	began = time.Now()
-	rep, err := m.Store.ResolveAll(sys)
+	rep, err := st.ResolveAll(sys)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("re-resolving %d persons: %s (%d pairs scored, %d merged, %d for review)\n", rep.Records, time.Since(began).Round(time.Millisecond),
 		rep.Pairs, rep.Merged, rep.Review)
-	roots, review, err := m.Store.PersonClusters(sys)
+	roots, review, err := st.PersonClusters(sys)
 	if err != nil {
 		return err
 	}
@@ -330,6 +330,22 @@ func openIn(ctx context.Context, dir, database string) (*app.Main, error) {
 		return nil, fmt.Errorf("start Lantern: %w", err)
 	}
 	return m, nil
+}
+
+// importStore opens the store alone, as "lantern demo generate" does: no
+// server, so nothing else reads the links while they go in.
+func importStore(ctx context.Context, dir, database string) (*store.Store, error) {
+	c := app.Defaults()
+	c.DataDir, c.Database = dir, database
+	st, err := app.OpenStore(ctx, c, app.NewLogger(io.Discard, "error"))
+	if err != nil {
+		return nil, fmt.Errorf("open the store: %w", err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // serveIntel is the server process: it opens Lantern on dir, says how long
