@@ -135,6 +135,17 @@ func (d dialect) values(rows, cols int) string {
 	return b.String()
 }
 
+// unindexed is a column in a term that should not choose the index: SQLite
+// with no statistics takes "merged_into IS NULL" (true of almost every
+// child) for as narrow as a date of birth, and walked every child to find
+// a duplicate. A unary plus stops it; PostgreSQL keeps statistics.
+func (d dialect) unindexed(col string) string {
+	if d == sqlite {
+		return "+" + col
+	}
+	return col
+}
+
 // inList appends values to args and returns their parameters, for an IN
 // list: "$3, $4, $5".
 func inList[T any](args *[]any, values []T) string {

@@ -149,7 +149,7 @@ func (s *Store) scoreCandidates(ctx context.Context, db querier, q match.Query, 
 		return conds
 	}
 	const cols = `SELECT c.id, c.given_name, c.family_name, c.date_of_birth FROM `
-	from := cols + `children c WHERE c.merged_into IS NULL AND ` + visible + ` AND `
+	from := cols + `children c WHERE ` + s.d.unindexed("c.merged_into") + ` IS NULL AND ` + visible + ` AND `
 	var branches []string
 	for _, cond := range dobConds(match.AnyNameDOBRanges(q.DateOfBirth)) {
 		branches = append(branches, from+cond)
@@ -175,7 +175,7 @@ func (s *Store) scoreCandidates(ctx context.Context, db querier, q match.Query, 
 		}
 	}
 	if len(nameKeys) > 0 {
-		branches = append(branches, cols+`child_names n JOIN children c ON c.id = n.child_id WHERE c.merged_into IS NULL AND `+
+		branches = append(branches, cols+`child_names n JOIN children c ON c.id = n.child_id WHERE `+s.d.unindexed("c.merged_into")+` IS NULL AND `+
 			visible+` AND n.name_key IN (`+strings.Join(nameKeys, ", ")+`) AND (`+strings.Join(keyed, " OR ")+`)`)
 	}
 	query := `SELECT m.id, m.given_name, m.family_name, m.date_of_birth, o.name FROM (` +
