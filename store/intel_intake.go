@@ -252,8 +252,9 @@ func (s *Store) RecordIntake(ctx context.Context, childID string, src *lantern.I
 		if _, err := s.findChild(ctx, tx, childID, true); err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+sourceTables[src.Type]+` WHERE id = $1`, src.ID).Scan(&n); err != nil || n == 0 {
+		if ok, err := s.sourceVisible(ctx, tx, string(src.Type), src.ID); err != nil {
+			return err
+		} else if !ok {
 			return lantern.NotFound("Record")
 		}
 		seen := map[string]bool{}

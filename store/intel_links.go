@@ -61,11 +61,11 @@ func (s *Store) CreateLink(ctx context.Context, l *lantern.Link) (*lantern.Link,
 		var srcType, srcID string
 		if l.SourceRecord != nil {
 			srcType, srcID = string(l.SourceRecord.Type), l.SourceRecord.ID
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+sourceTables[srcType]+` WHERE id = $1`, srcID).Scan(&n); err != nil {
-				return internal("link source", err)
+			ok, err := s.sourceVisible(ctx, tx, srcType, srcID)
+			if err != nil {
+				return err
 			}
-			if n == 0 {
+			if !ok {
 				p.Add("source_record", "No "+srcType+" is held with this id")
 			}
 		}
@@ -90,6 +90,38 @@ func (s *Store) CreateLink(ctx context.Context, l *lantern.Link) (*lantern.Link,
 		}
 	}
 	return l, nil
+}
+
+// sourceVisible says whether a record a link comes from is held and is one
+// the caller may see: the record of a child they may see (for a meeting,
+// of one of its children). One they may not see is answered as one not
+// held, so that a link cannot be used to learn what exists.
+func (s *Store) sourceVisible(ctx context.Context, q querier, srcType, srcID string) (bool, error) {
+	table, ok := sourceTables[srcType]
+	if !ok {
+		return false, nil
+	}
+	query := `SELECT child_id FROM ` + table + ` WHERE id = $1`
+	if srcType == "meeting" {
+		query = `SELECT child_id FROM meeting_children WHERE meeting_id = $1`
+	}
+	children, err := collect(ctx, q, "link source", query, func(r scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	}, srcID)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range children {
+		_, err := s.findChild(ctx, q, id, false)
+		if err == nil {
+			return true, nil
+		}
+		if lantern.ErrorCode(err) != lantern.ENOTFOUND {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 // insertLink stores a checked link whose ends and source are held, its

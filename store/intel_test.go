@@ -502,3 +502,42 @@ func TestIntelImport(t *testing.T) {
 		}
 	})
 }
+
+// TestIntelLinkSourceVisible: a link may come from a record of a child the
+// recorder may see; one of a child they may not see is answered as one not
+// held, naming source_record, and nothing is stored.
+func TestIntelLinkSourceVisible(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		w := newIntelWorld(t, s)
+		sw := storetest.As(w.f.SocialWorker)
+		concern := func(c *lantern.Child) string {
+			k, err := s.CreateConcern(sw, c.ID, lantern.ConcernInput{RaisedAt: clock.Now().Add(-time.Hour), Summary: "Seen getting into a car"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return k.ID
+		}
+		mine, theirs := concern(w.child), concern(w.other) // the police are involved with w.child only
+		p, err := s.CreatePerson(w.asPolice, &lantern.PersonOfConcern{Aliases: []string{"Dee"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := func(src string) error {
+			_, err := s.CreateLink(w.asPolice, &lantern.Link{From: ref(lantern.EntityPerson, p.ID), To: ref(lantern.EntityChild, w.child.ID),
+				Kind: lantern.LinkAssociate, Source: "Concern", SourceRecord: &lantern.EntityRef{Type: "concern", ID: src}})
+			return err
+		}
+		for name, src := range map[string]string{"another child's concern": theirs, "no concern": "01a23700-0000-7000-8000-000000000000"} {
+			err := link(src)
+			if lantern.ErrorCode(err) != lantern.EINVALID || lantern.ErrorFields(err)[0].Field != "source_record" {
+				t.Errorf("%s: %v, want invalid naming source_record", name, err)
+			}
+		}
+		if ls, _, err := s.EntityLinks(w.asPolice, ref(lantern.EntityPerson, p.ID)); err != nil || len(ls) != 0 {
+			t.Fatalf("after refusals: %d links, %v", len(ls), err)
+		}
+		if err := link(mine); err != nil {
+			t.Fatalf("the child's own concern: %v", err)
+		}
+	})
+}
