@@ -440,6 +440,14 @@ func (l *Live) Degree(n Node) int {
 	return l.view().degree(n)
 }
 
+// DegreeWhere is the number of links at n now that pass f.
+func (l *Live) DegreeWhere(n Node, f Filter) int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	var buf []Half
+	return len(view{l.ix, l.d}.halves(n, f, &buf))
+}
+
 // Neighbours lists n's links now, in a new slice.
 func (l *Live) Neighbours(n Node) []Half {
 	l.mu.RLock()

@@ -494,6 +494,12 @@ const MaxCounted = 10_000
 
 // degrees counts the live links of each id, up to MaxCounted.
 func (s *Store) degrees(ctx context.Context, q querier, ids []string) (map[string]int, error) {
+	return s.degreesWhere(ctx, q, ids, "")
+}
+
+// degreesWhere is degrees counting only the links that meet cond as well
+// (a condition on intel_links' columns, or "" for all).
+func (s *Store) degreesWhere(ctx context.Context, q querier, ids []string, cond string) (map[string]int, error) {
 	out := make(map[string]int, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -501,7 +507,7 @@ func (s *Store) degrees(ctx context.Context, q querier, ids []string) (map[strin
 	for _, col := range []string{"from_id", "to_id"} {
 		var args []any
 		in := inList(&args, ids)
-		rows, err := q.QueryContext(ctx, `SELECT `+col+`, count(*) FROM intel_links WHERE `+col+` IN (`+in+`) AND withdrawn_at IS NULL GROUP BY `+col, args...)
+		rows, err := q.QueryContext(ctx, `SELECT `+col+`, count(*) FROM intel_links WHERE `+col+` IN (`+in+`) AND withdrawn_at IS NULL`+cond+` GROUP BY `+col, args...)
 		if err != nil {
 			return nil, internal("degrees", err)
 		}

@@ -828,8 +828,15 @@ func (s *Store) networkFromGraph(ctx context.Context, c *lantern.Child, q lanter
 	if err != nil {
 		return nil, err
 	}
+	// A reader not of the police sees counts without the handling-C links
+	// they may not see.
+	degree := live.Degree
+	if !police {
+		noC := func(a, _ uint32) bool { return a&attrHandC == 0 }
+		degree = func(n graph.Node) int { return live.DegreeWhere(n, noC) }
+	}
 	byNode := map[graph.Node]*lantern.NetworkNode{sn: start}
-	start.Links = min(live.Degree(sn), MaxCounted)
+	start.Links = min(degree(sn), MaxCounted)
 	for _, r := range res.Nodes {
 		if r.Node == sn {
 			continue
@@ -839,7 +846,7 @@ func (s *Store) networkFromGraph(ctx context.Context, c *lantern.Child, q lanter
 		if !ok {
 			label = "Not found"
 		}
-		n := &lantern.NetworkNode{Type: ref.Type, ID: ref.ID, Label: label, Hop: r.Hop, Links: min(live.Degree(r.Node), MaxCounted),
+		n := &lantern.NetworkNode{Type: ref.Type, ID: ref.ID, Label: label, Hop: r.Hop, Links: min(degree(r.Node), MaxCounted),
 			Hotspot: labels["hotspot:"+ref.ID] != ""}
 		byNode[r.Node] = n
 		net.Nodes = append(net.Nodes, n)

@@ -52,7 +52,7 @@ func (s *Store) Network(ctx context.Context, childID string, q lantern.NetworkQu
 	frontier := []*lantern.NetworkNode{start}
 	for hop := 1; hop <= q.Hops && len(frontier) > 0 && !net.Truncated; hop++ {
 		// The hub rule: count the frontier's links first.
-		deg, err := s.networkDegrees(ctx, frontier)
+		deg, err := s.networkDegrees(ctx, frontier, true) // the hub rule counts every link
 		if err != nil {
 			return nil, err
 		}
@@ -167,21 +167,21 @@ func (s *Store) Network(ctx context.Context, childID string, q lantern.NetworkQu
 		}
 		frontier = next
 	}
-	// The last hop's nodes were not walked: count their links too.
+	// The last hop's nodes were not walked: count their links too; and a
+	// reader not of the police sees counts without the handling-C links
+	// they may not see.
 	var last []*lantern.NetworkNode
 	for _, n := range net.Nodes {
-		if n.Links == 0 {
+		if n.Links == 0 || !police {
 			last = append(last, n)
 		}
 	}
-	deg, err := s.networkDegrees(ctx, last)
+	deg, err := s.networkDegrees(ctx, last, police)
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range net.Nodes {
-		if d, ok := deg[n.ID]; ok {
-			n.Links = d
-		}
+	for _, n := range last {
+		n.Links = deg[n.ID]
 	}
 	return net, s.auditedNetwork(ctx, childID, net)
 }
@@ -198,10 +198,13 @@ func (s *Store) auditedNetwork(ctx context.Context, childID string, net *lantern
 	return s.auditedChildren(ctx, auditEntry{Action: "intel.network.read", Entity: "child", EntityID: childID}, childIDs)
 }
 
+// notHandlingC leaves out links of handling C, which only the police see.
+const notHandlingC = ` AND grade_handling <> 'C'`
+
 // networkDegrees is each node's count of links, a person counting the
 // links of everyone merged into them less those between them, as the graph
 // index counts.
-func (s *Store) networkDegrees(ctx context.Context, ns []*lantern.NetworkNode) (map[string]int, error) {
+func (s *Store) networkDegrees(ctx context.Context, ns []*lantern.NetworkNode, police bool) (map[string]int, error) {
 	ids := make([]string, 0, len(ns))
 	var persons []string
 	for _, n := range ns {
@@ -221,7 +224,11 @@ func (s *Store) networkDegrees(ctx context.Context, ns []*lantern.NetworkNode) (
 			ids = append(ids, m...)
 		}
 	}
-	deg, err := s.degreesChunked(ctx, ids)
+	cond := ""
+	if !police {
+		cond = notHandlingC
+	}
+	deg, err := s.degreesChunked(ctx, ids, cond)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +237,7 @@ func (s *Store) networkDegrees(ctx context.Context, ns []*lantern.NetworkNode) (
 		var args []any
 		in := inList(&args, cluster)
 		var inside int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM intel_links WHERE from_id IN (`+in+`) AND to_id IN (`+in+`) AND withdrawn_at IS NULL`,
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM intel_links WHERE from_id IN (`+in+`) AND to_id IN (`+in+`) AND withdrawn_at IS NULL`+cond,
 			args...).Scan(&inside); err != nil {
 			return nil, internal("degrees", err)
 		}
@@ -244,10 +251,10 @@ func (s *Store) networkDegrees(ctx context.Context, ns []*lantern.NetworkNode) (
 }
 
 // degreesChunked is degrees over any number of ids.
-func (s *Store) degreesChunked(ctx context.Context, ids []string) (map[string]int, error) {
+func (s *Store) degreesChunked(ctx context.Context, ids []string, cond string) (map[string]int, error) {
 	out := map[string]int{}
 	for chunk := range slices.Chunk(ids, 500) {
-		d, err := s.degrees(ctx, s.db, chunk)
+		d, err := s.degreesWhere(ctx, s.db, chunk, cond)
 		if err != nil {
 			return nil, err
 		}
