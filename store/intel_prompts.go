@@ -206,6 +206,15 @@ func (s *Store) checkPromptDecisions(ctx context.Context, childID string, ds []l
 	for i := range ds {
 		d := &ds[i]
 		field := "prompts[" + itoa(i) + "]"
+		if d.Indicator == "" || d.LinkID == "" {
+			if d.Indicator == "" {
+				p.Add(field+".indicator", "Name the indicator the suggestion is for")
+			}
+			if d.LinkID == "" {
+				p.Add(field+".link_id", "Name the link the suggestion came from")
+			}
+			continue
+		}
 		if seen[d.Indicator+" "+d.LinkID] {
 			p.Add(field, "Decide each suggestion once")
 			continue
