@@ -1,6 +1,9 @@
 package lantern
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // The toolkit's prompts from intelligence (issue 14, item 7): a link from a
 // child to a person of concern, or to a hotspot, suggests an indicator on
@@ -50,7 +53,7 @@ type PromptDecision struct {
 }
 
 // CheckPromptDecision checks a decision: confirmed, or declined with a
-// reason.
+// reason. Problems are named under field: field.decision, field.reason.
 func CheckPromptDecision(d *PromptDecision, field string) error {
 	var p Problems
 	d.Reason = strings.TrimSpace(d.Reason)
@@ -58,11 +61,54 @@ func CheckPromptDecision(d *PromptDecision, field string) error {
 	case PromptConfirmed:
 	case PromptDeclined:
 		if d.Reason == "" {
-			p.Add(field, "Say why you decline the suggestion")
+			p.Add(field+".reason", "Say why you decline the suggestion")
 		}
 	default:
-		p.Add(field, "Confirm or decline the suggestion")
+		p.Add(field+".decision", "Confirm or decline the suggestion")
 	}
-	checkText(&p, field, "reason", d.Reason, 2000)
+	checkText(&p, field+".reason", "reason", d.Reason, 2000)
 	return p.Err()
+}
+
+// PromptText says what intelligence holds about a suggestion, in words the
+// caller may read. To someone who reads intelligence: the person or place
+// (and the phone, vehicle or account between, if any), the kind of link
+// and when it was recorded. To anyone else: only that intelligence links
+// the child to a person of concern or a hotspot, and when.
+func PromptText(indicator string, recordedOn Date, kind LinkKind, reader bool, label, via string) string {
+	if !reader {
+		what := "a person of concern"
+		if indicator == IndicatorHotspotAreas {
+			what = "a place known as a hotspot"
+		}
+		return "Intelligence held links this child to " + what + " (recorded " + recordedOn.String() + ")"
+	}
+	t := "Intelligence links this child to " + label
+	if via != "" {
+		t += " through " + via
+	}
+	return t + ": " + kind.Label() + " (recorded " + recordedOn.String() + ")"
+}
+
+// AssessmentPrompt is a decision on a suggestion, kept with an assessment:
+// what was decided, by whom and when, and the link the suggestion came
+// from, said as IntelPrompt says it to the caller. A decision on a link
+// of handling C is the police's: no one else is shown it.
+type AssessmentPrompt struct {
+	AssessmentID  string    `json:"-"`
+	Indicator     string    `json:"indicator"`
+	LinkID        string    `json:"link_id"`
+	Decision      string    `json:"decision"`
+	Reason        string    `json:"reason"`
+	DecidedBy     string    `json:"decided_by"`
+	DecidedByName string    `json:"decided_by_name"`
+	DecidedAt     time.Time `json:"decided_at"`
+	RecordedOn    Date      `json:"recorded_on"`
+	Text          string    `json:"text"`
+	// Entity is the other end of the link (the person, place, phone,
+	// vehicle or account), Label its label, and Withdrawn whether the
+	// link has been withdrawn since: for those who read intelligence only.
+	Entity    *EntityRef `json:"entity,omitempty"`
+	Label     string     `json:"label,omitempty"`
+	Withdrawn bool       `json:"withdrawn,omitempty"`
 }

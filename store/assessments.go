@@ -46,8 +46,10 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkPromptDecisions(ctx, childID, in.Prompts, in.Answers.Indicators); err != nil {
-		return nil, err
+	// Problems with the decisions are named with the rest of the form's.
+	promptErr := s.checkPromptDecisions(ctx, childID, in.Prompts, in.Answers.Indicators)
+	if lantern.ErrorCode(promptErr) != lantern.EINVALID && promptErr != nil {
+		return nil, promptErr
 	}
 	now := s.now()
 	var a *toolkit.Assessment
@@ -72,7 +74,13 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 		in.Answers.FillFromRecord(toolkit.Record{DateOfBirth: child.DateOfBirth, OpenCase: child.OpenCase,
 			LearningDisability: child.LearningDisability, MissingEpisodes90d: missing})
 		if a, err = def.Assess(in, lantern.Today(now)); err != nil {
+			if promptErr != nil && lantern.ErrorCode(err) == lantern.EINVALID {
+				return lantern.Invalid(append(lantern.ErrorFields(err), lantern.ErrorFields(promptErr)...)...)
+			}
 			return err
+		}
+		if promptErr != nil {
+			return promptErr
 		}
 		a.ID, a.ChildID, a.CreatedBy, a.CreatedByName, a.AgencyID = newID(), childID, u.ID, u.Name, u.AgencyID
 		a.CreatedAt = now.UTC().Truncate(time.Microsecond)
@@ -129,7 +137,34 @@ func (s *Store) CreateAssessment(ctx context.Context, childID, toolkitID string,
 	if err != nil {
 		return nil, err
 	}
+	a.Prompts = []lantern.AssessmentPrompt{}
+	if len(in.Prompts) > 0 {
+		if a.Prompts, err = s.AssessmentPrompts(ctx, childID, a.ID); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
+}
+
+// Assessment is one assessment of a child the caller may see, with the
+// decisions on suggestions from intelligence kept with it (as
+// AssessmentPrompts shows them). The read is audited.
+func (s *Store) Assessment(ctx context.Context, childID, assessmentID string) (*toolkit.Assessment, error) {
+	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
+		return nil, err
+	}
+	a, err := scanAssessment(s.db.QueryRowContext(ctx, `SELECT `+assessmentCols+` FROM assessments x JOIN users u ON u.id = x.created_by
+		WHERE x.child_id = $1 AND x.id = $2`, childID, assessmentID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lantern.NotFound("Assessment")
+	} else if err != nil {
+		return nil, internal("assessment", err)
+	}
+	if a.Prompts, err = s.assessmentPrompts(ctx, childID, []string{a.ID}); err != nil {
+		return nil, err
+	}
+	return a, s.auditedRead(ctx, s.entry(ctx, auditEntry{Action: "assessment.read", Entity: "assessment", EntityID: a.ID, ChildID: childID}),
+		s.entry(ctx, promptsRead(childID, []string{a.ID}, a.Prompts)))
 }
 
 const assessmentCols = `x.id, x.child_id, COALESCE(x.concern_id, ''), x.toolkit_id, x.assessed_on, x.answers, x.analysis, x.suggested,
@@ -154,6 +189,7 @@ func scanAssessment(r scanner) (*toolkit.Assessment, error) {
 	}
 	a.RecordedLevel = toolkit.Level(rec)
 	a.Tasks = []*lantern.Task{}
+	a.Prompts = []lantern.AssessmentPrompt{}
 	return &a, nil
 }
 

@@ -92,19 +92,10 @@ func (s *Store) intelPrompts(ctx context.Context, childID string) ([]lantern.Int
 		}
 		seen[ind+l.ID] = true
 		p := lantern.IntelPrompt{Indicator: ind, LinkID: l.ID, RecordedOn: lantern.DateOf(l.RecordedAt)}
-		what := "a person of concern"
-		if ind == lantern.IndicatorHotspotAreas {
-			what = "a place known as a hotspot"
-		}
-		p.Text = "Intelligence held links this child to " + what + " (recorded " + p.RecordedOn.String() + ")"
+		p.Text = lantern.PromptText(ind, p.RecordedOn, l.Kind, reader, label, via)
 		if reader {
 			f := far
 			p.Entity, p.Label, p.Via = &f, label, via
-			p.Text = "Intelligence links this child to " + label
-			if via != "" {
-				p.Text += " through " + via
-			}
-			p.Text += ": " + l.Kind.Label() + " (recorded " + p.RecordedOn.String() + ")"
 		}
 		out = append(out, p)
 	}
@@ -215,6 +206,15 @@ func (s *Store) checkPromptDecisions(ctx context.Context, childID string, ds []l
 	for i := range ds {
 		d := &ds[i]
 		field := "prompts[" + itoa(i) + "]"
+		if d.Indicator == "" || d.LinkID == "" {
+			if d.Indicator == "" {
+				p.Add(field+".indicator", "Name the indicator the suggestion is for")
+			}
+			if d.LinkID == "" {
+				p.Add(field+".link_id", "Name the link the suggestion came from")
+			}
+			continue
+		}
 		if seen[d.Indicator+" "+d.LinkID] {
 			p.Add(field, "Decide each suggestion once")
 			continue
@@ -235,17 +235,112 @@ func (s *Store) checkPromptDecisions(ctx context.Context, childID string, ds []l
 	return p.Err()
 }
 
-// AssessmentPrompts lists the decisions on suggestions kept with an
-// assessment of a child the caller may see.
-func (s *Store) AssessmentPrompts(ctx context.Context, childID, assessmentID string) ([]lantern.PromptDecision, error) {
+// AssessmentPrompts lists the decisions on suggestions kept with the named
+// assessments of a child the caller may see (with every one of the
+// child's assessments when none is named), each with the link it came
+// from as the caller may read it: the person, place, phone, vehicle or
+// account at its other end for those who read intelligence, and for
+// anyone else only that intelligence links the child to a person of
+// concern or a hotspot, and when. A decision on a link of handling C is
+// the police's: no one else is shown it. The read is audited, with the
+// links shown.
+func (s *Store) AssessmentPrompts(ctx context.Context, childID string, assessmentIDs ...string) ([]lantern.AssessmentPrompt, error) {
 	if _, err := s.findChild(ctx, s.db, childID, false); err != nil {
 		return nil, err
 	}
-	return collect(ctx, s.db, "assessment prompts", `SELECT p.indicator, p.link_id, p.decision, p.reason FROM assessment_intel_prompts p
-		JOIN assessments x ON x.id = p.assessment_id WHERE x.child_id = $1 AND p.assessment_id = $2 ORDER BY p.indicator, p.link_id`,
-		func(r scanner) (lantern.PromptDecision, error) {
-			var d lantern.PromptDecision
-			err := r.Scan(&d.Indicator, &d.LinkID, &d.Decision, &d.Reason)
+	ps, err := s.assessmentPrompts(ctx, childID, assessmentIDs)
+	if err != nil {
+		return nil, err
+	}
+	return ps, s.audited(ctx, promptsRead(childID, assessmentIDs, ps))
+}
+
+// promptsRead is the audit entry for a read of kept decisions: the
+// assessment (when one is named), and the links shown.
+func promptsRead(childID string, assessmentIDs []string, ps []lantern.AssessmentPrompt) auditEntry {
+	e := auditEntry{Action: "assessment.prompts.read", Entity: "assessment", ChildID: childID}
+	if len(assessmentIDs) == 1 {
+		e.EntityID = assessmentIDs[0]
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.LinkID
+	}
+	e.Detail = itoa(len(ps)) + " decisions"
+	if len(ids) > 0 {
+		e.Detail += ": " + joinIDs(ids)
+	}
+	return e
+}
+
+// assessmentPrompts reads the kept decisions, with no check or audit.
+func (s *Store) assessmentPrompts(ctx context.Context, childID string, assessmentIDs []string) ([]lantern.AssessmentPrompt, error) {
+	u := lantern.UserFromContext(ctx)
+	police := lantern.Allowed(u, lantern.ResIntelSource, lantern.ActRead, lantern.RelArea)
+	reader := lantern.Allowed(u, lantern.ResIntel, lantern.ActRead, lantern.RelArea)
+	args := []any{childID}
+	where := `x.child_id = $1`
+	if len(assessmentIDs) > 0 {
+		where += ` AND p.assessment_id IN (` + inList(&args, assessmentIDs) + `)`
+	}
+	ds, err := collect(ctx, s.db, "assessment prompts", `SELECT p.assessment_id, p.indicator, p.link_id, p.decision, p.reason, p.decided_by, u.name, p.decided_at
+		FROM assessment_intel_prompts p JOIN assessments x ON x.id = p.assessment_id JOIN users u ON u.id = p.decided_by
+		WHERE `+where+` ORDER BY x.assessed_on DESC, x.created_at DESC, p.assessment_id, p.indicator, p.link_id`,
+		func(r scanner) (lantern.AssessmentPrompt, error) {
+			var d lantern.AssessmentPrompt
+			err := r.Scan(&d.AssessmentID, &d.Indicator, &d.LinkID, &d.Decision, &d.Reason, &d.DecidedBy, &d.DecidedByName, timeScan{&d.DecidedAt})
 			return d, err
-		}, childID, assessmentID)
+		}, args...)
+	if err != nil || len(ds) == 0 {
+		return ds, err
+	}
+	// The links the decisions came from, read as they are now.
+	seen := map[string]bool{}
+	var ids []string
+	for _, d := range ds {
+		if !seen[d.LinkID] {
+			seen[d.LinkID] = true
+			ids = append(ids, d.LinkID)
+		}
+	}
+	byID := map[string]*lantern.Link{}
+	far := map[string]lantern.EntityRef{}
+	refs := map[lantern.EntityRef]bool{}
+	for chunk := range slices.Chunk(ids, 500) {
+		var largs []any
+		ls, err := s.links(ctx, s.db, `l.id IN (`+inList(&largs, chunk)+`)`, largs...)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			byID[l.ID] = l
+			f := l.To
+			if f.Type == lantern.EntityChild && l.From.Type != lantern.EntityChild {
+				f = l.From
+			}
+			far[l.ID] = f
+			refs[f] = true
+		}
+	}
+	labels := map[string]string{}
+	if reader {
+		if labels, _, err = s.labels(ctx, refs); err != nil {
+			return nil, err
+		}
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		l := byID[d.LinkID]
+		if l == nil || (l.Restricted() && !police) {
+			continue
+		}
+		d.RecordedOn = lantern.DateOf(l.RecordedAt)
+		d.Text = lantern.PromptText(d.Indicator, d.RecordedOn, l.Kind, reader, labels[far[l.ID].ID], "")
+		if reader {
+			f := far[l.ID]
+			d.Entity, d.Label, d.Withdrawn = &f, labels[f.ID], l.Withdrawn != nil
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }

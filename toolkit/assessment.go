@@ -54,6 +54,10 @@ type Assessment struct {
 	AgencyID           string            `json:"agency_id"`
 	CreatedAt          time.Time         `json:"created_at"`
 	Tasks              []*lantern.Task   `json:"tasks"`
+	// Prompts are the decisions on the suggestions from intelligence kept
+	// with the assessment, as the reader may see them: filled where the
+	// assessment is read for them (Store.Assessment, the API).
+	Prompts []lantern.AssessmentPrompt `json:"prompts"`
 }
 
 // Assess scores the answers and checks what the practitioner must add: an

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,8 @@ func (s *Server) caseRoutes() {
 	s.handle("POST /api/v1/children/{id}/concerns/{cid}/steps", s.apiMoveConcern)
 	s.handle("POST /api/v1/children/{id}/assessments", s.apiCreateAssessment)
 	s.handle("GET /api/v1/children/{id}/assessments", s.apiAssessments)
+	s.handle("GET /api/v1/children/{id}/assessments/{aid}", s.apiAssessment)
+	s.handle("GET /api/v1/children/{id}/toolkit/prompts", s.apiToolkitPrompts)
 	s.handle("GET /api/v1/children/{id}/tasks", s.apiTasks)
 }
 
@@ -157,17 +160,33 @@ type AssessmentRequest struct {
 	OverrideRationale  string            `json:"override_rationale"`
 	ConcernID          string            `json:"concern_id"`
 
+	// Prompts are the decisions on the suggestions from intelligence
+	// (GET /api/v1/children/{id}/toolkit/prompts).
+	Prompts []PromptDecisionRequest `json:"prompts"`
+
 	MissingEpisodes90d json.RawMessage `json:"missing_episodes_90d"`
 	DateOfBirth        json.RawMessage `json:"date_of_birth"`
 	OpenCase           json.RawMessage `json:"open_case"`
 }
 
-func (s *Server) apiCreateAssessment(w http.ResponseWriter, r *http.Request) {
-	var req AssessmentRequest
-	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
-	}
+// PromptDecisionRequest is a decision on one suggestion from intelligence:
+// the suggestion's indicator and link, "confirmed" (its indicator must be
+// ticked in indicators) or "declined" with a reason. The store checks it
+// against the suggestions the child has now.
+type PromptDecisionRequest struct {
+	Indicator string `json:"indicator"`
+	LinkID    string `json:"link_id"`
+	Decision  string `json:"decision"`
+	Reason    string `json:"reason"`
+}
+
+// maxPromptDecisions bounds the decisions one request may carry.
+const maxPromptDecisions = 50
+
+// Input reads the request as an assessment's input. What it cannot read is
+// named with every other problem in one error; what is read is checked by
+// the store.
+func (req *AssessmentRequest) Input() (toolkit.AssessmentInput, error) {
 	var p lantern.Problems
 	given := map[string]json.RawMessage{"missing_episodes_90d": req.MissingEpisodes90d, "date_of_birth": req.DateOfBirth, "open_case": req.OpenCase}
 	for _, f := range toolkit.FromRecord {
@@ -182,7 +201,24 @@ func (s *Server) apiCreateAssessment(w http.ResponseWriter, r *http.Request) {
 		Evidence: req.Evidence, Analysis: req.Analysis, RecordedLevel: toolkit.Level(req.RecordedLevel),
 		OverrideRationale: req.OverrideRationale, ConcernID: req.ConcernID,
 	}
-	if err := p.Err(); err != nil {
+	if len(req.Prompts) > maxPromptDecisions {
+		p.Add("prompts", "Send at most "+strconv.Itoa(maxPromptDecisions)+" decisions on suggestions")
+	} else {
+		for _, d := range req.Prompts {
+			in.Prompts = append(in.Prompts, lantern.PromptDecision{Indicator: d.Indicator, LinkID: d.LinkID, Decision: d.Decision, Reason: d.Reason})
+		}
+	}
+	return in, p.Err()
+}
+
+func (s *Server) apiCreateAssessment(w http.ResponseWriter, r *http.Request) {
+	var req AssessmentRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	in, err := req.Input()
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -205,7 +241,48 @@ func (s *Server) apiAssessments(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	// Each with the decisions on suggestions kept with it, in one read.
+	ps, err := s.st.AssessmentPrompts(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	byID := map[string]*toolkit.Assessment{}
+	for _, a := range as {
+		byID[a.ID] = a
+	}
+	for _, p := range ps {
+		if a := byID[p.AssessmentID]; a != nil {
+			a.Prompts = append(a.Prompts, p)
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"assessments": as})
+}
+
+// apiAssessment is one assessment, with the decisions on suggestions from
+// intelligence kept with it.
+func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) {
+	a, err := s.st.Assessment(r.Context(), r.PathValue("id"), r.PathValue("aid"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+// apiToolkitPrompts are the suggestions intelligence makes now for the
+// child's toolkit, as the caller may read them: what a new assessment's
+// prompts decide.
+func (s *Server) apiToolkitPrompts(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.st.IntelPrompts(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if ps == nil {
+		ps = []lantern.IntelPrompt{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"prompts": ps})
 }
 
 func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) {

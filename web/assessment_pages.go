@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"lantern"
 	"lantern/toolkit"
@@ -253,10 +254,14 @@ func (s *Server) postAssessmentPage(w http.ResponseWriter, r *http.Request) {
 	a, err := s.st.CreateAssessment(ctx, id, form.Get("toolkit"), in)
 	if lantern.ErrorCode(err) == lantern.EINVALID {
 		errs := lantern.ErrorFields(err)
-		for i := range errs { // prompts[2] is the third decision's radios
+		for i := range errs { // prompts[2] is the third decision's radios; prompts[2].reason, its reason
 			var n int
 			if k, _ := fmt.Sscanf(errs[i].Field, "prompts[%d]", &n); k == 1 && n >= 0 && n < len(in.Prompts) {
-				errs[i].Field = "prompt." + in.Prompts[n].LinkID + "." + in.Prompts[n].Indicator
+				d, field := in.Prompts[n], "prompt."
+				if strings.HasSuffix(errs[i].Field, ".reason") {
+					field = "prompt-reason."
+				}
+				errs[i].Field = field + d.LinkID + "." + d.Indicator
 			}
 		}
 		s.renderAssessmentForm(w, r, http.StatusUnprocessableEntity, form, errs, nil)
@@ -279,6 +284,40 @@ type assessmentView struct {
 	Prev    *toolkit.Assessment
 	Change  *toolkit.Change
 	CanEdit bool // the viewer may complete the toolkit again
+	// Prompts are the decisions on the suggestions from intelligence, as
+	// the viewer may see them.
+	Prompts []promptDecisionRow
+}
+
+// promptDecisionRow is one decision on a suggestion from intelligence: the
+// indicator, the link it came from (with its page, for those who read
+// intelligence), what was decided, by whom and when.
+type promptDecisionRow struct {
+	Indicator string // its text in the toolkit
+	Text      string // what intelligence holds, in words the viewer may read
+	Href      string // the page of the link's other end; "" for those who may not read it
+	Noun      string // what is at that end: person, place, phone number...
+	Withdrawn bool   // the link has been withdrawn since
+	Confirmed bool
+	Reason    string
+	DecidedBy string
+	DecidedAt time.Time
+}
+
+func promptDecisionRows(def *toolkit.Definition, ps []lantern.AssessmentPrompt) []promptDecisionRow {
+	rows := make([]promptDecisionRow, 0, len(ps))
+	for _, p := range ps {
+		row := promptDecisionRow{Indicator: p.Indicator, Text: p.Text, Withdrawn: p.Withdrawn, Confirmed: p.Decision == lantern.PromptConfirmed,
+			Reason: p.Reason, DecidedBy: p.DecidedByName, DecidedAt: p.DecidedAt}
+		if ind := def.Indicator(p.Indicator); ind != nil {
+			row.Indicator = ind.Text
+		}
+		if p.Entity != nil {
+			row.Href, row.Noun = entityHref(*p.Entity), kindOf(p.Entity.Type).Noun
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) {
@@ -311,12 +350,18 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	ps, err := s.st.AssessmentPrompts(ctx, child.ID, a.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	p := s.newPage(r, "Toolkit assessment for "+child.FullName())
 	p.Nav = "children"
 	if r.URL.Query().Get("done") == "recorded" {
 		p.Notice = "The assessment has been recorded"
 	}
-	v := assessmentView{Child: child, A: a, Toolkit: def, Prev: prev, CanEdit: lantern.Allowed(p.User, lantern.ResAssessment, lantern.ActCreate, lantern.ChildRelation(p.User, child.AgencyIDs))}
+	v := assessmentView{Child: child, A: a, Toolkit: def, Prev: prev, CanEdit: lantern.Allowed(p.User, lantern.ResAssessment, lantern.ActCreate, lantern.ChildRelation(p.User, child.AgencyIDs)),
+		Prompts: promptDecisionRows(def, ps)}
 	if prev != nil {
 		change := toolkit.Compare(prev, a)
 		v.Change = &change

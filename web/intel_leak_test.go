@@ -67,6 +67,8 @@ func TestIntelSourcesStayWithThePolice(t *testing.T) {
 				"/intelligence/persons/" + p.ID + "/links.csv",
 				"/children/" + child.ID + "/network?hops=3",
 				"/api/v1/children/" + child.ID + "/police-form",
+				"/api/v1/children/" + child.ID + "/toolkit/prompts",
+				"/children/" + child.ID + "/assessments/new",
 			}
 			secret := []string{"CnrySourceP", "CnryHowP", "CnrySourceC", "CnryHowC", "CnryConditions", officer.ID}
 			for _, u := range []*lantern.User{analyst, coord, f.SocialWorker, f.Teacher} {

@@ -232,6 +232,11 @@ var routeTable = map[string]route{
 	"POST /admin/toolkits":                   {toolkit_, change, onArea},
 	"POST /admin/toolkits/current":           {toolkit_, change, onArea},
 
+	// One assessment, with the decisions on suggestions from intelligence;
+	// the suggestions for a new assessment's form.
+	"GET /api/v1/children/{id}/assessments/{aid}": {assessment, read, onChild},
+	"GET /api/v1/children/{id}/toolkit/prompts":   {assessment, create, onChild},
+
 	"GET /api/v1/children/{id}/tasks":                    {task, read, onChild},
 	"POST /api/v1/tasks/{tid}/close":                     {task, close_, onTask},
 	"GET /api/v1/tasks/{tid}":                            {task, read, onTask},

@@ -28,6 +28,12 @@ var (
 		HiddenChildren: 2, Truncated: true}
 )
 
+// samplePromptRows are decisions on suggestions from intelligence, as the
+// assessment's page shows them.
+var samplePromptRows = []promptDecisionRow{{Indicator: "Associating with known CSE perpetrators", Text: "Intelligence links this child to Dee",
+	Href: "/intelligence/persons/p1", Noun: "person", Withdrawn: true, Confirmed: true, DecidedBy: "Sam Sample"},
+	{Indicator: "Linked to hotspot CSE areas", Reason: "She works there"}}
+
 // viewModels maps each page template to a sample of the view model its
 // handlers give it in page.Data; nil for a page that has none.
 var viewModels = map[string]any{
@@ -59,7 +65,7 @@ var viewModels = map[string]any{
 	"concern_form":            concernFormView{Child: sampleChild},
 	"concern":                 concernView{Child: sampleChild, Concern: &lantern.Concern{}},
 	"assessment_form":         assessmentFormView{Child: sampleChild, Toolkit: &toolkit.Definition{}},
-	"assessment":              assessmentView{Child: sampleChild, A: &toolkit.Assessment{Suggested: &toolkit.Result{}}, Toolkit: &toolkit.Definition{}},
+	"assessment":              assessmentView{Child: sampleChild, A: &toolkit.Assessment{Suggested: &toolkit.Result{}}, Toolkit: &toolkit.Definition{}, Prompts: samplePromptRows},
 	"merge":                   mergeView{Child: sampleChild},
 	"child_matches":           childMatchesView{},
 	"duplicates":              duplicatesView{Status: lantern.DuplicateOpen},
