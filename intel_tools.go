@@ -127,6 +127,19 @@ type Hotspot struct {
 	HiddenChildren int          `json:"hidden_children"`
 	Persons        int          `json:"persons"`
 	Months         []MonthCount `json:"months"`
+	// Area is the boundary's area the place is in, when a boundary is
+	// loaded and the place has a position inside one.
+	Area string `json:"area,omitempty"`
+}
+
+// AreaHotspot is what was seen at the places in one area of the boundary
+// in the period (or at places outside every area, or with no position):
+// the places and their links by month.
+type AreaHotspot struct {
+	Area   string       `json:"area"`
+	Places int          `json:"places"`
+	Items  int          `json:"items"`
+	Months []MonthCount `json:"months"`
 }
 
 // Hotspots are the places with most seen there in a period, by children,
@@ -138,6 +151,14 @@ type Hotspots struct {
 	Places []*Hotspot `json:"places"`
 	// Truncated: more places than are listed had links in the period.
 	Truncated bool `json:"truncated"`
+	// With a boundary loaded: the boundary (its areas' names, not their
+	// shapes), what was seen in each of its areas in the file's order,
+	// counting every place with links in the period (not only those
+	// listed), and at the places outside every area or with no position.
+	Boundary   *AreaBoundary  `json:"boundary,omitempty"`
+	Areas      []*AreaHotspot `json:"areas,omitempty"`
+	Outside    *AreaHotspot   `json:"outside,omitempty"`
+	NoPosition *AreaHotspot   `json:"no_position,omitempty"`
 }
 
 // MonthOf is a date's month as 2026-03.

@@ -51,6 +51,7 @@ const (
 	ResNetwork        Resource = "network"             // the network around a child: what intelligence links to them
 	ResDisruption     Resource = "disruption"          // warning notices, civil orders, arrests, charges and court outcomes against persons of concern
 	ResIntelShare     Resource = "intelligence-share"  // the partner intelligence form: chosen intelligence about a child, sent to the police
+	ResAreaBoundary   Resource = "area-boundary"       // the area's boundary: the named areas (wards) the hotspot map is drawn on
 )
 
 // Action is what is done to a resource.
@@ -306,6 +307,12 @@ var Policy = []Rule{
 	// identity stays in Lantern.
 	{ResIntelShare, ActCreate, []Grant{{Roles: append(slices.Clone(editRoles), RoleAnalyst), Rels: anyRel}},
 		"You cannot send intelligence to the police"},
+	// The area's boundary is geography, no one's record: those who read the
+	// hotspots drawn on it read it; the administrator, who keeps the area's
+	// settings, and the analysts and the coordinator, who know which areas
+	// the partnership counts by, load it.
+	{ResAreaBoundary, ActRead, inArea(append(slices.Clone(intelRoles), RoleAdmin)...), "Only the police, analysts, the CSE coordinator and administrators see the area's boundary"},
+	{ResAreaBoundary, ActChange, inArea(RoleAdmin, RoleAnalyst, RoleCSECoordinator), "Only administrators, analysts and the CSE coordinator load the area's boundary"},
 	{ResAccount, ActRead, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 	{ResAccount, ActChange, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 }

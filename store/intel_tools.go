@@ -644,10 +644,63 @@ func (s *Store) Hotspots(ctx context.Context, from, to lantern.Date) (*lantern.H
 		return cmp.Or(cmp.Compare(len(y.children), len(x.children)), cmp.Compare(len(y.persons), len(x.persons)),
 			cmp.Compare(y.items, x.items), strings.Compare(a, b))
 	})
+	// With a boundary, every place is counted in the area it is in.
+	b, bix, err := s.currentBoundary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var pos map[string]lantern.Position
+	if b != nil {
+		if pos, err = s.placePositions(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	areaOf := func(id string) int {
+		p, ok := pos[id]
+		if !ok {
+			return -2
+		}
+		return bix.Area(p[0], p[1])
+	}
+	out := &lantern.Hotspots{From: from, To: to, Months: months, Places: []*lantern.Hotspot{}}
+	if b != nil {
+		out.Boundary = b
+		byArea := make([]map[string]int, len(b.Areas)+2) // the areas, then outside, then no position
+		counts := make([]*lantern.AreaHotspot, len(b.Areas)+2)
+		for i := range counts {
+			counts[i], byArea[i] = &lantern.AreaHotspot{}, map[string]int{}
+			if i < len(b.Areas) {
+				counts[i].Area = b.Areas[i].Name
+			}
+		}
+		for _, id := range ids {
+			i := areaOf(id)
+			switch i {
+			case -1:
+				i = len(b.Areas)
+			case -2:
+				i = len(b.Areas) + 1
+			}
+			tl := byPlace[id]
+			counts[i].Places++
+			counts[i].Items += tl.items
+			for m, n := range tl.months {
+				byArea[i][m] += n
+			}
+		}
+		for i, c := range counts {
+			for _, m := range months {
+				if n := byArea[i][m]; n > 0 {
+					c.Months = append(c.Months, lantern.MonthCount{Month: m, Items: n})
+				}
+			}
+		}
+		out.Areas, out.Outside, out.NoPosition = counts[:len(b.Areas)], counts[len(b.Areas)], counts[len(b.Areas)+1]
+	}
 	if len(ids) > lantern.MaxToolRows {
 		ids, truncated = ids[:lantern.MaxToolRows], true
 	}
-	out := &lantern.Hotspots{From: from, To: to, Months: months, Places: []*lantern.Hotspot{}, Truncated: truncated}
+	out.Truncated = truncated
 	places := map[string]*lantern.Place{}
 	for chunk := range slices.Chunk(ids, 500) {
 		var pargs []any
@@ -666,6 +719,11 @@ func (s *Store) Hotspots(ctx context.Context, from, to lantern.Date) (*lantern.H
 		if p := places[id]; p != nil {
 			h.Place.Label, h.Place.Hotspot, h.Lat, h.Lon = p.Label(), p.Hotspot, p.Lat, p.Lon
 		}
+		if b != nil {
+			if i := areaOf(id); i >= 0 {
+				h.Area = b.Areas[i].Name
+			}
+		}
 		for _, m := range months {
 			if n := tl.months[m]; n > 0 {
 				h.Months = append(h.Months, lantern.MonthCount{Month: m, Items: n})
@@ -673,6 +731,9 @@ func (s *Store) Hotspots(ctx context.Context, from, to lantern.Date) (*lantern.H
 		}
 		out.Places = append(out.Places, h)
 	}
-	return out, s.audited(ctx, auditEntry{Action: "intel.hotspots.read", Entity: "intelligence",
-		Detail: from.String() + " to " + to.String() + ", " + listed(len(ids), "places", ids)})
+	detail := from.String() + " to " + to.String() + ", " + listed(len(ids), "places", ids)
+	if b != nil {
+		detail += ", by the areas of boundary " + b.ID
+	}
+	return out, s.audited(ctx, auditEntry{Action: "intel.hotspots.read", Entity: "intelligence", Detail: detail})
 }

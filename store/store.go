@@ -75,6 +75,9 @@ type Store struct {
 	models       modelCache // the entity-resolution model (intel_resolve.go)
 	graph        intelGraph // the graph index (intel_graph.go)
 	graphSync    sync.Mutex // one merge sync of the index at a time
+
+	// boundary is the area's boundary and its index (area_boundary.go).
+	boundary boundaryCache
 }
 
 // SQLiteFile is the database file's name in the data folder.
