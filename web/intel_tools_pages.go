@@ -1,12 +1,15 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"lantern"
 )
@@ -26,6 +29,7 @@ func (s *Server) intelToolPageRoutes() {
 	s.handle("GET /intelligence/timeline", s.timelinePage)
 	s.handle("GET /intelligence/hotspots", s.hotspotsPage)
 	s.handle("GET /intelligence/hotspots.csv", s.hotspotsCSV)
+	s.handle("GET /intelligence/hotspots/areas.csv", s.hotspotsAreasCSV)
 }
 
 // toolLink is one tool on the tools' page.
@@ -499,6 +503,7 @@ type hotspotRow struct {
 	Items, Children, Hidden, Persons int
 	Cells                            []int
 	Drawn                            bool
+	Area                             string
 }
 
 // mapPoint is a place on the map.
@@ -508,14 +513,31 @@ type mapPoint struct {
 	Ref          string
 }
 
+// mapArea is an area of the boundary on the map: its outline, and its name
+// written at (LX, LY) where it fits without overlapping.
+type mapArea struct {
+	Name, Path string
+	Label      string
+	LX, LY     int
+}
+
 // hotspotMap is the places drawn by latitude and longitude: on the area's
 // boundary when one is loaded, else on a plain frame.
 type hotspotMap struct {
 	Width, Height int
-	Boundary      []string // SVG paths
+	Areas         []mapArea
 	Points        []mapPoint
 	Note          string
 	Desc          string
+}
+
+// areaRow is an area's links by month; Kind is "area", "outside" (the
+// places outside every area) or "none" (the places with no position).
+type areaRow struct {
+	Name          string
+	Kind          string
+	Places, Items int
+	Cells         []int
 }
 
 // hotspotsView is the hotspots' page.
@@ -527,6 +549,11 @@ type hotspotsView struct {
 	CSV       string
 	Truncated bool
 	Undrawn   int
+	// With a boundary: its areas' links by month, and their CSV.
+	Boundary bool
+	AreaRows []areaRow
+	AreasCSV string
+	CanLoad  bool
 }
 
 func (s *Server) hotspotsPage(w http.ResponseWriter, r *http.Request) {
@@ -540,7 +567,7 @@ func (s *Server) hotspotsPage(w http.ResponseWriter, r *http.Request) {
 		hs, err = s.st.Hotspots(r.Context(), from, to)
 	}
 	status := http.StatusOK
-	v := hotspotsView{CSV: "/intelligence/hotspots.csv?" + q.Encode()}
+	v := hotspotsView{}
 	if err != nil {
 		var ok bool
 		if status, ok = s.toolProblem(w, r, p, err); !ok {
@@ -553,8 +580,9 @@ func (s *Server) hotspotsPage(w http.ResponseWriter, r *http.Request) {
 		if p.Form["to"] == "" {
 			p.Form["to"] = to.String()
 		}
-		v = buildHotspotsView(hs, v.CSV)
+		v = buildHotspotsView(hs, q.Encode())
 	}
+	v.CanLoad = lantern.Allowed(p.User, lantern.ResAreaBoundary, lantern.ActChange, lantern.RelArea)
 	p.Data = v
 	s.render(w, r, status, "intel_hotspots", p)
 }
@@ -565,22 +593,35 @@ const (
 	mapLabels  = 10 // the most labelled on the map, which would overlap
 )
 
-func buildHotspotsView(hs *lantern.Hotspots, csv string) hotspotsView {
-	v := hotspotsView{From: hs.From.Format(), To: hs.To.Format(), CSV: csv, Truncated: hs.Truncated}
+// box is a rectangle on the map, to keep labels from overlapping.
+type box struct{ x0, y0, x1, y1 float64 }
+
+func (a box) overlaps(b box) bool { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 }
+
+// buildHotspotsView draws the map and lays out the tables; query is the
+// period asked, for the CSV links.
+func buildHotspotsView(hs *lantern.Hotspots, query string) hotspotsView {
+	v := hotspotsView{From: hs.From.Format(), To: hs.To.Format(), CSV: "/intelligence/hotspots.csv?" + query,
+		AreasCSV: "/intelligence/hotspots/areas.csv?" + query, Truncated: hs.Truncated}
 	for _, m := range hs.Months {
 		v.Months = append(v.Months, monthLabel(m))
+	}
+	cells := func(ms []lantern.MonthCount) []int {
+		by := map[string]int{}
+		for _, m := range ms {
+			by[m.Month] = m.Items
+		}
+		out := make([]int, 0, len(hs.Months))
+		for _, m := range hs.Months {
+			out = append(out, by[m])
+		}
+		return out
 	}
 	minLat, maxLat, minLon, maxLon := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	most := 0
 	for _, h := range hs.Places {
-		row := hotspotRow{Place: nodeRow(h.Place), Items: h.Items, Children: h.Children, Hidden: h.HiddenChildren, Persons: h.Persons, Drawn: h.Lat != nil && h.Lon != nil}
-		by := map[string]int{}
-		for _, m := range h.Months {
-			by[m.Month] = m.Items
-		}
-		for _, m := range hs.Months {
-			row.Cells = append(row.Cells, by[m])
-		}
+		row := hotspotRow{Place: nodeRow(h.Place), Items: h.Items, Children: h.Children, Hidden: h.HiddenChildren, Persons: h.Persons,
+			Drawn: h.Lat != nil && h.Lon != nil, Area: h.Area, Cells: cells(h.Months)}
 		v.Rows = append(v.Rows, row)
 		if row.Drawn {
 			minLat, maxLat = math.Min(minLat, *h.Lat), math.Max(maxLat, *h.Lat)
@@ -590,9 +631,29 @@ func buildHotspotsView(hs *lantern.Hotspots, csv string) hotspotsView {
 			v.Undrawn++
 		}
 	}
+	b := hs.Boundary
 	m := &hotspotMap{Width: mapW, Height: mapH,
 		Note: "No boundary is loaded for the area, so the places are drawn by their latitude and longitude on a plain frame, north at the top. No map is fetched from outside Lantern."}
-	if most > 0 {
+	if b != nil {
+		v.Boundary = true
+		m.Note = fmt.Sprintf("Drawn on the boundary %s (%s), loaded %s: the places by their latitude and longitude, north at the top. No map is fetched from outside Lantern.",
+			b.Name, plural(len(b.Areas), "area", "areas"), localTime(b.LoadedAt))
+		bMinLon, bMinLat, bMaxLon, bMaxLat := b.Extent()
+		minLat, maxLat = math.Min(minLat, bMinLat), math.Max(maxLat, bMaxLat)
+		minLon, maxLon = math.Min(minLon, bMinLon), math.Max(maxLon, bMaxLon)
+		for _, a := range hs.Areas {
+			v.AreaRows = append(v.AreaRows, areaRow{Name: a.Area, Kind: "area", Places: a.Places, Items: a.Items, Cells: cells(a.Months)})
+		}
+		for _, a := range []struct {
+			kind, name string
+			c          *lantern.AreaHotspot
+		}{{"outside", "Outside every area", hs.Outside}, {"none", "No position", hs.NoPosition}} {
+			if a.c != nil {
+				v.AreaRows = append(v.AreaRows, areaRow{Name: a.name, Kind: a.kind, Places: a.c.Places, Items: a.c.Items, Cells: cells(a.c.Months)})
+			}
+		}
+	}
+	if most > 0 || b != nil {
 		// An equirectangular projection, a degree of longitude shortened
 		// by the cosine of the latitude: true enough over a county.
 		k := math.Cos((minLat + maxLat) / 2 * math.Pi / 180)
@@ -600,14 +661,17 @@ func buildHotspotsView(hs *lantern.Hotspots, csv string) hotspotsView {
 		scale := math.Min(float64(mapW-2*mapPad)/spanX, float64(mapH-2*mapPad)/spanY)
 		offX := (float64(mapW) - spanX*scale) / 2
 		offY := (float64(mapH) - spanY*scale) / 2
+		project := func(lon, lat float64) (float64, float64) {
+			return offX + ((lon-minLon)*k)*scale, offY + (maxLat-lat)*scale
+		}
+		var taken []box
 		labelled := 0
 		for i, h := range hs.Places {
 			if h.Lat == nil || h.Lon == nil {
 				continue
 			}
-			x := offX + ((*h.Lon-minLon)*k)*scale
-			y := offY + (maxLat-*h.Lat)*scale
-			pt := mapPoint{X: int(math.Round(x)), Y: int(math.Round(y)), R: 4 + int(math.Round(14*math.Sqrt(float64(h.Items)/float64(most)))),
+			x, y := project(*h.Lon, *h.Lat)
+			pt := mapPoint{X: int(math.Round(x)), Y: int(math.Round(y)), R: 4 + int(math.Round(14*math.Sqrt(float64(h.Items)/float64(max(most, 1))))),
 				Ref: h.Place.Ref().String(), Title: fmt.Sprintf("%s: %s, %s, %s", h.Place.Label, plural(h.Items, "link", "links"),
 					plural(h.Children, "child", "children"), plural(h.Persons, "person", "persons"))}
 			if labelled < mapLabels {
@@ -615,12 +679,84 @@ func buildHotspotsView(hs *lantern.Hotspots, csv string) hotspotsView {
 				labelled++
 			}
 			m.Points = append(m.Points, pt)
+			r := float64(pt.R)
+			taken = append(taken, box{x - r, y - r, x + r, y + r})
+		}
+		if b != nil {
+			m.Areas = boundaryAreas(b, project, taken)
 		}
 	}
 	m.Desc = fmt.Sprintf("%s drawn by position, each circle larger the more links it has; the %d with the most are numbered as in the table. The same numbers are in the table.",
 		plural(len(m.Points), "place", "places"), min(len(m.Points), mapLabels))
+	if b != nil {
+		m.Desc = fmt.Sprintf("The %s of the boundary %s outlined, and ", plural(len(b.Areas), "area", "areas"), b.Name) + m.Desc +
+			" The links in each area are in the table of areas."
+	}
 	v.Map = m
 	return v
+}
+
+// boundaryAreas outlines each area, dropping the points closer than a
+// pixel to the one before, and names it where the name fits inside it
+// without overlapping a place or another name (the largest first).
+func boundaryAreas(b *lantern.AreaBoundary, project func(lon, lat float64) (float64, float64), taken []box) []mapArea {
+	out := make([]mapArea, len(b.Areas))
+	type labelAt struct {
+		i    int
+		size float64
+		box  box
+	}
+	var labels []labelAt
+	for i, a := range b.Areas {
+		var d []byte
+		ext := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+		for _, pg := range a.Polygons {
+			for _, r := range pg {
+				var pts [][2]float64
+				for _, p := range r[:len(r)-1] {
+					x, y := project(p[0], p[1])
+					if n := len(pts); n > 0 && math.Abs(x-pts[n-1][0])+math.Abs(y-pts[n-1][1]) < 1 {
+						continue
+					}
+					pts = append(pts, [2]float64{x, y})
+					ext = box{math.Min(ext.x0, x), math.Min(ext.y0, y), math.Max(ext.x1, x), math.Max(ext.y1, y)}
+				}
+				if len(pts) < 3 {
+					continue // smaller than a pixel or two
+				}
+				for j, p := range pts {
+					if j == 0 {
+						d = append(d, 'M')
+					} else {
+						d = append(d, 'L')
+					}
+					d = strconv.AppendFloat(d, p[0], 'f', 1, 64)
+					d = append(d, ' ')
+					d = strconv.AppendFloat(d, p[1], 'f', 1, 64)
+				}
+				d = append(d, 'Z')
+			}
+		}
+		out[i] = mapArea{Name: a.Name, Path: string(d)}
+		if lon, lat, ok := a.LabelPoint(); ok && len(d) > 0 {
+			x, y := project(lon, lat)
+			w := 6.5*float64(utf8.RuneCountInString(a.Name)) + 4
+			if w <= ext.x1-ext.x0 {
+				labels = append(labels, labelAt{i, (ext.x1 - ext.x0) * (ext.y1 - ext.y0), box{x - w/2, y - 12, x + w/2, y + 4}})
+			}
+		}
+	}
+	slices.SortStableFunc(labels, func(a, b labelAt) int { return cmp.Compare(b.size, a.size) })
+	for _, l := range labels {
+		if l.box.x0 < 0 || l.box.y0 < 0 || l.box.x1 > mapW || l.box.y1 > mapH ||
+			slices.ContainsFunc(taken, func(t box) bool { return t.overlaps(l.box) }) {
+			continue
+		}
+		taken = append(taken, l.box)
+		a := &out[l.i]
+		a.Label, a.LX, a.LY = a.Name, int(math.Round((l.box.x0+l.box.x1)/2)), int(math.Round(l.box.y1-4))
+	}
+	return out
 }
 
 func (s *Server) hotspotsCSV(w http.ResponseWriter, r *http.Request) {
@@ -636,4 +772,42 @@ func (s *Server) hotspotsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	h, rows := hotspotCSV(hs)
 	writeCSV(w, "hotspots.csv", h, rows)
+}
+
+// hotspotsAreasCSV is the links by area and month: a row an area of the
+// boundary, then the places outside every area and with no position. With
+// no boundary loaded, the header alone.
+func (s *Server) hotspotsAreasCSV(w http.ResponseWriter, r *http.Request) {
+	from, to, err := parseHotspotPeriod(r.URL.Query(), lantern.Today(s.stNow()))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	hs, err := s.st.Hotspots(r.Context(), from, to)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	header := append([]string{"area", "kind", "places", "links"}, hs.Months...)
+	var rows [][]string
+	add := func(name, kind string, a *lantern.AreaHotspot) {
+		if a == nil {
+			return
+		}
+		row := []string{name, kind, strconv.Itoa(a.Places), strconv.Itoa(a.Items)}
+		by := map[string]int{}
+		for _, m := range a.Months {
+			by[m.Month] = m.Items
+		}
+		for _, m := range hs.Months {
+			row = append(row, strconv.Itoa(by[m]))
+		}
+		rows = append(rows, row)
+	}
+	for _, a := range hs.Areas {
+		add(a.Area, "area", a)
+	}
+	add("", "outside", hs.Outside)
+	add("", "no-position", hs.NoPosition)
+	writeCSV(w, "hotspot-areas.csv", header, rows)
 }

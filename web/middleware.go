@@ -53,11 +53,12 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBody {
-			s.error(w, r, lantern.Errorf(lantern.ETOOLARGE, "The request body is larger than %d bytes", s.cfg.MaxBody))
+		limit := s.bodyLimit(r)
+		if r.ContentLength > limit {
+			s.error(w, r, lantern.Errorf(lantern.ETOOLARGE, "The request body is larger than %d bytes", limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

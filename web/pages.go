@@ -46,6 +46,7 @@ func (s *Server) pageRoutes() {
 	s.meetingFiguresPageRoutes()
 	s.intelPageRoutes()
 	s.intelToolPageRoutes()
+	s.areaBoundaryRoutes()
 	s.intakeRoutes()
 
 	s.handle("GET /admin/users", s.usersPage)

@@ -95,6 +95,7 @@ var (
 	network     = lantern.ResNetwork
 	disruption  = lantern.ResDisruption
 	intelShare  = lantern.ResIntelShare
+	boundary    = lantern.ResAreaBoundary
 
 	list      = lantern.ActList
 	read      = lantern.ActRead
@@ -451,6 +452,11 @@ var routeTable = map[string]route{
 	"GET /intelligence/timeline":             {intel, read, onArea},
 	"GET /intelligence/hotspots":             {intel, read, onArea},
 	"GET /intelligence/hotspots.csv":         {intel, read, onArea},
+	"GET /intelligence/hotspots/areas.csv":   {intel, read, onArea},
+	"GET /area/boundary":                     {boundary, read, onArea},
+	"POST /area/boundary":                    {boundary, change, onArea},
+	"GET /api/v1/area/boundary":              {boundary, read, onArea},
+	"PUT /api/v1/area/boundary":              {boundary, change, onArea},
 	"GET /children/{id}/network":             {network, read, onChild},
 	"POST /api/v1/disruptions":               {disruption, create, onArea},
 	"GET /api/v1/disruptions":                {disruption, list, onArea},

@@ -117,6 +117,7 @@ var viewModels = map[string]any{
 	"intel_most_connected": mostConnectedView{Types: []eventOption{{Value: "", Label: "Every kind"}}, Rows: []rankedRow{{Rank: 1, Node: networkNodeRow{Ref: "person:p1", Noun: "person", Label: "Dee", Links: 3, Hotspot: true}}}, CSV: "/x"},
 	"intel_timeline":       sampleTimelineView(),
 	"intel_hotspots":       sampleHotspotsView(),
+	"area_boundary":        boundaryView{Loaded: true, Name: "Wards", LoadedAt: "1 May 2026 at 10:00", NamedBy: "Their property name", Areas: []boundaryAreaRow{{Name: "Mill", Vertices: 5}}, Vertices: 5, CanLoad: true},
 	"disruptions": disruptionsView{List: &store.DisruptionList{Disruptions: []*lantern.Disruption{{ID: "d", Kind: "cawn", Expires: &lantern.Date{Year: 2027, Month: 1, Day: 1},
 		Children: []lantern.DisruptionChild{{ChildID: "c1", Role: "protected", Name: "Ana Sample"}}}}, HiddenChildren: 1}},
 	"intel_intake": intakeView{Child: sampleChild, Source: &lantern.IntakeSource{Type: "concern", ID: "k1", Label: "Concern recorded 2026-11-30", Text: "Dee"},
@@ -586,5 +587,18 @@ func sampleHotspotsView() hotspotsView {
 	lat, lon := 53.5, -2.2
 	return buildHotspotsView(&lantern.Hotspots{From: lantern.Date{Year: 2026, Month: 1, Day: 1}, To: lantern.Date{Year: 2026, Month: 2, Day: 28}, Months: []string{"2026-01", "2026-02"}, Truncated: true,
 		Places: []*lantern.Hotspot{{Place: &lantern.NetworkNode{Type: lantern.EntityPlace, ID: "x1", Label: "Shop", Hotspot: true}, Lat: &lat, Lon: &lon, Items: 3, Children: 2, HiddenChildren: 1, Persons: 1,
-			Months: []lantern.MonthCount{{Month: "2026-02", Items: 3}}}, {Place: &lantern.NetworkNode{Type: lantern.EntityPlace, ID: "x2", Label: "Park"}, Items: 1}}}, "/intelligence/hotspots.csv?")
+			Months: []lantern.MonthCount{{Month: "2026-02", Items: 3}}, Area: "Mill"}, {Place: &lantern.NetworkNode{Type: lantern.EntityPlace, ID: "x2", Label: "Park"}, Items: 1}},
+		Boundary: sampleBoundary(), Areas: []*lantern.AreaHotspot{{Area: "Mill", Places: 1, Items: 3, Months: []lantern.MonthCount{{Month: "2026-02", Items: 3}}}, {Area: "Moor"}},
+		Outside: &lantern.AreaHotspot{}, NoPosition: &lantern.AreaHotspot{Places: 1, Items: 1}}, "from=2026-01-01")
+}
+
+// sampleBoundary is two areas about (53.5, -2.2).
+func sampleBoundary() *lantern.AreaBoundary {
+	b, err := lantern.ParseBoundary([]byte(`{"type":"FeatureCollection","features":[
+		{"type":"Feature","properties":{"name":"Mill"},"geometry":{"type":"Polygon","coordinates":[[[-2.3,53.4],[-2.1,53.4],[-2.1,53.6],[-2.3,53.6],[-2.3,53.4]]]}},
+		{"type":"Feature","properties":{"name":"Moor"},"geometry":{"type":"Polygon","coordinates":[[[-2.1,53.4],[-1.9,53.4],[-1.9,53.6],[-2.1,53.6],[-2.1,53.4]]]}}]}`), lantern.BoundaryOptions{})
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
