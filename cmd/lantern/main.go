@@ -42,6 +42,8 @@ Usage:
   lantern token revoke --data DIR --id TOKEN_ID
   lantern toolkit load --data DIR --file DEFINITION.json [--current]
   lantern holidays load --data DIR --file bank-holidays.json   (GOV.UK's published list)
+  lantern area boundary load --data DIR --file FILE.geojson [--name NAME] [--name-property WD23NM]
+                  (the areas the hotspot map is drawn on: GeoJSON in WGS84; replaces any before)
   lantern audit verify --data DIR [--head SEQ:HASH]
   lantern backup  --data DIR --to FILE
   lantern restore --data DIR --from FILE
@@ -103,6 +105,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(toolkitLoad(ctx, rest, stdout, stderr))
 	case "holidays load":
 		return exit(holidaysLoad(ctx, rest, stdout, stderr))
+	case "area boundary":
+		if len(rest) > 0 && rest[0] == "load" {
+			return exit(boundaryLoad(ctx, rest[1:], stdout, stderr))
+		}
 	case "audit verify":
 		return auditVerify(ctx, rest, stdout, stderr)
 	case "backup":
@@ -488,6 +494,38 @@ func toolkitLoad(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 		}
 		fmt.Fprintln(stdout, def.ID)
+		return nil
+	})
+}
+
+// boundaryLoad loads the area's boundary from a GeoJSON file (named by
+// --file, or first), and prints its id and counts.
+func boundaryLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var file, name, prop *string
+	first := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		first, args = args[0], args[1:]
+	}
+	return adminCommand(ctx, "area boundary load", args, stderr, func(fs *flag.FlagSet) {
+		file = fs.String("file", first, "the boundary (GeoJSON, WGS84 longitude and latitude)")
+		name = fs.String("name", "", "the boundary's name (by default the file's own)")
+		prop = fs.String("name-property", "", "the feature property that names each area (by default name, else one ending in NM)")
+	}, func(sys context.Context, st *store.Store) error {
+		if *file == "" {
+			return errors.New("--file: give the boundary file (GeoJSON)")
+		}
+		raw, err := os.ReadFile(*file)
+		if err != nil {
+			return fmt.Errorf("--file: %w", err)
+		}
+		b, err := st.LoadAreaBoundary(sys, raw, lantern.BoundaryOptions{Name: *name, NameProperty: *prop})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %d areas, %d positions\n", b.ID, len(b.Areas), b.Vertices)
+		if b.Note != "" {
+			fmt.Fprintln(stderr, b.Note)
+		}
 		return nil
 	})
 }

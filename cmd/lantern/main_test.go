@@ -139,6 +139,18 @@ func runSteps(t *testing.T, at []string, vars map[string]*string, steps []step) 
 	}
 }
 
+// wardsFile writes a boundary of one ward, ring its outline, and names it.
+func wardsFile(t *testing.T, ring string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "wards.geojson")
+	err := os.WriteFile(p, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Mill"},
+		"geometry":{"type":"Polygon","coordinates":[`+ring+`]}}]}`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // storeFlags are the flags that point a command at cfg's store.
 func storeFlags(cfg store.Config) []string {
 	at := []string{"--data", cfg.DataDir}
@@ -236,6 +248,17 @@ func TestCommands(t *testing.T) {
 				{name: "token create, no lifetime", args: []string{"token", "create", "--email", "terry@riverside.example.org", "--ttl", "0s"}, wantCode: 1, wantMsg: []string{"ttl"}},
 				{name: "audit verify, intact", args: []string{"audit", "verify"}, wantStdout: regexp.MustCompile(`^audit trail intact: [1-9][0-9]* entries verified\n$`),
 					wantStderr: regexp.MustCompile(`^The latest entry is [1-9][0-9]*:[0-9a-f]{64}\. `)},
+				{name: "area boundary load, by position", args: []string{"area", "boundary", "load", wardsFile(t, `[[-2,53],[-1,53],[-1,54],[-2,53]]`)},
+					wantStdout: regexp.MustCompile(`^[0-9a-f-]{36}: 1 areas, 4 positions\n$`), wantStderr: regexp.MustCompile(`named by their "name" property`),
+					check: func(t *testing.T, r result) {
+						b, err := checkStore(t, cfg).AreaBoundary(sys())
+						if err != nil || b == nil || b.Areas[0].Name != "Mill" || !strings.HasPrefix(r.stdout, b.ID+":") {
+							t.Errorf("the boundary after: %+v, %v", b, err)
+						}
+					}},
+				{name: "area boundary load, a ring not closed", args: []string{"area", "boundary", "load", "--file", wardsFile(t, `[[-2,53],[-1,53],[-1,54],[-2,54]]`)},
+					wantCode: 1, wantMsg: []string{"features[0].geometry.coordinates[0]", "closed"}},
+				{name: "area boundary load, no file", args: []string{"area", "boundary", "load"}, wantCode: 1, wantMsg: []string{"--file"}},
 				{name: "migrate", args: []string{"migrate"}, wantStderr: regexp.MustCompile(`(?s).*`)},
 				{name: "migrate again", args: []string{"migrate"}, wantStderr: regexp.MustCompile(`(?s).*`)},
 			})
