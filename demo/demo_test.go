@@ -188,6 +188,20 @@ func TestDemoStory(t *testing.T) {
 				t.Errorf("Keira's network reaches %v, want Tia and Lacey, and Ruby only in free text", linked)
 			}
 
+			// The hotspot map is drawn on the fictional wards, the takeaway in
+			// Millbrook and the bus station in Moor Top.
+			hs, err := s.Hotspots(drew, lantern.Today(s.Now()).AddDays(-300), lantern.Today(s.Now()))
+			if err != nil || hs.Boundary == nil || len(hs.Areas) != 4 {
+				t.Fatalf("the hotspots' boundary: %+v, %v", hs, err)
+			}
+			inArea := map[string]int{}
+			for _, a := range hs.Areas {
+				inArea[a.Area] = a.Places
+			}
+			if inArea["Millbrook ward (fictional)"] != 1 || inArea["Moor Top ward (fictional)"] != 1 || hs.Outside.Places != 0 || hs.NoPosition.Places != 1 {
+				t.Errorf("the places by ward: %v, outside %d, no position %d", inArea, hs.Outside.Places, hs.NoPosition.Places)
+			}
+
 			// Sam's late work, and a meeting next week.
 			work, err := s.MyWork(sam)
 			if err != nil {

@@ -56,6 +56,12 @@ func (b *story) intelligence() {
 		b.fail("place", err)
 		return
 	}
+	blat, blon := 53.7790, -1.6405
+	bus, err := b.st.CreatePlace(drew, &lantern.Place{Name: "Northmoor bus station (fictional)", Postcode: "NM1 1ZZ", Lat: &blat, Lon: &blon})
+	if err != nil {
+		b.fail("place", err)
+		return
+	}
 	child := func(k string) lantern.EntityRef {
 		return lantern.EntityRef{Type: lantern.EntityChild, ID: b.kids[k].id}
 	}
@@ -79,6 +85,7 @@ func (b *story) intelligence() {
 	link(drew, person, ent(lantern.EntityPlace, shack.ID), lantern.LinkSeenAt, 120, "Patrol log, Mill Lane", "Officers saw him there on four evenings", grade("1", "A", "P", ""))
 	link(drew, person, ent(lantern.EntityPerson, kez.ID), lantern.LinkAssociate, 100, "Vehicle stop, Mill Lane", "Passenger in the Astra when stopped", grade("1", "A", "P", ""))
 	link(drew, ent(lantern.EntityPerson, kez.ID), ent(lantern.EntityPlace, park.ID), lantern.LinkSeenAt, 60, "Patrol log", "", grade("1", "B", "P", ""))
+	link(drew, ent(lantern.EntityPerson, kez.ID), ent(lantern.EntityPlace, bus.ID), lantern.LinkSeenAt, 45, "CCTV, bus station (fictional)", "Seen waiting by the stands", grade("1", "B", "P", ""))
 	link(pat, child("keira"), person, lantern.LinkAssociate, 168, "School concern: seen getting into the car at the gates", "Seen by a teacher on duty", grade("2", "C", "P", ""))
 	link(pat, child("keira"), vehicle, lantern.LinkCollectedFrom, 168, "School concern", "Seen by a teacher on duty", nil)
 	link(sam, child("tia"), ent(lantern.EntityPlace, shack.ID), lantern.LinkFoundAt, 150, "Missing episode: found on Mill Lane", "Police found her", grade("1", "A", "P", ""))

@@ -21,6 +21,7 @@ func (b *story) tell() error {
 	b.people()
 	b.pattern()
 	b.intelligence()
+	b.boundary()
 	b.frontDoor()
 	b.everyone()
 	return b.err

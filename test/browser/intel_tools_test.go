@@ -1,10 +1,15 @@
 package browser_test
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"lantern"
 	"lantern/app/apptest"
@@ -128,5 +133,55 @@ func TestIntelTools(t *testing.T) {
 		t.Errorf("the map's note says %q", got)
 	}
 	b.checkPage("hotspots")
+
+	// An analyst loads the area's boundary by its page, the error summary
+	// first; the hotspot map is then drawn on it, each area outlined and
+	// its links in the table of areas.
+	analyst, err := st.CreateUser(sys, lantern.UserInput{Email: "analyst@police.example.org", Name: "Alex Analyst", AgencyID: police.ID,
+		Roles: []lantern.Role{lantern.RoleAnalyst}, Password: storetest.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := openTab(t, srv.URL, nil)
+	a.enrol(analyst.Email, storetest.Password)
+	a.wantStatus("the boundary's page", a.navigate("/area/boundary"), 200)
+	a.checkPage("the boundary, none loaded")
+	a.wantStatus("no file", a.click(`main form button.govuk-button`), 422)
+	a.checkErrorSummary(map[string]string{"#file": "Choose the boundary file"})
+	a.checkPage("the boundary, with an error")
+	file := filepath.Join(t.TempDir(), "wards.geojson")
+	ring := func(lon float64) string {
+		return fmt.Sprintf("[[[%g,53.45],[%g,53.45],[%g,53.55],[%g,53.55],[%g,53.45]]]", lon, lon+0.05, lon+0.05, lon, lon)
+	}
+	if err := os.WriteFile(file, []byte(`{"type":"FeatureCollection","features":[
+		{"type":"Feature","properties":{"name":"Shackleton"},"geometry":{"type":"Polygon","coordinates":`+ring(-2.26)+`}},
+		{"type":"Feature","properties":{"name":"Parkside"},"geometry":{"type":"Polygon","coordinates":`+ring(-2.21)+`}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
+	a.fill("name", "Moor wards")
+	a.wantStatus("the boundary loaded", a.click(`main form button.govuk-button`), 200)
+	if got := a.text("#boundary-areas"); !strings.Contains(got, "Shackleton") || !strings.Contains(got, "Parkside") {
+		t.Errorf("the boundary's areas: %q", got)
+	}
+	a.checkPage("the boundary, loaded")
+
+	b.wantStatus("hotspots on the boundary", b.navigate("/intelligence/hotspots?from=2026-01-01"), 200)
+	outlined := eval[[]string](b, `Array.from(document.querySelectorAll('#hotspot-map g[data-area] path'), p => p.closest('g').dataset.area + (p.getAttribute('d').startsWith('M') ? ' drawn' : ''))`)
+	tabled := eval[[]string](b, `Array.from(document.querySelectorAll('#hotspot-areas tr[data-area]'), r => r.dataset.area + ' drawn')`)
+	if want := []string{"Shackleton drawn", "Parkside drawn"}; !slices.Equal(outlined, want) || !slices.Equal(tabled, want) {
+		t.Errorf("the map outlines %v, the table of areas lists %v; want %v", outlined, tabled, want)
+	}
+	if got := b.text("#hotspot-areas"); !strings.Contains(got, "Outside every area") || !strings.Contains(got, "No position") {
+		t.Errorf("the table of areas: %q", got)
+	}
+	if got := b.text("#map-note"); !strings.Contains(got, "Drawn on the boundary Moor wards (2 areas)") {
+		t.Errorf("the map's note says %q", got)
+	}
+	points = eval[[]string](b, `Array.from(document.querySelectorAll('#hotspot-map [data-ref]'), g => g.dataset.ref).sort()`)
+	if !slices.Equal(points, places) {
+		t.Errorf("on the boundary, the map draws %v, the table lists %v", points, places)
+	}
+	b.checkPage("hotspots on the boundary")
 	b.screenshot("intel-hotspots")
 }
