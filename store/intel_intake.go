@@ -248,7 +248,9 @@ func (s *Store) RecordIntake(ctx context.Context, childID string, src *lantern.I
 		return nil, err
 	}
 	var out []lantern.IntakeRecorded
+	var links []*lantern.Link
 	err = s.write(ctx, func(tx *tx) error {
+		out, links = nil, nil
 		if _, err := s.findChild(ctx, tx, childID, true); err != nil {
 			return err
 		}
@@ -324,6 +326,7 @@ func (s *Store) RecordIntake(ctx context.Context, childID string, src *lantern.I
 			}
 			rec.LinkID = l.ID
 			out = append(out, rec)
+			links = append(links, l)
 		}
 		if err := p.Err(); err != nil {
 			return err
@@ -333,6 +336,9 @@ func (s *Store) RecordIntake(ctx context.Context, childID string, src *lantern.I
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, l := range links { // into this replica's graph index at once
+		s.graphChanged(l)
 	}
 	// New persons are filed for entity resolution, as any person made.
 	for _, r := range out {

@@ -138,10 +138,15 @@ func TestIntelIntake(t *testing.T) {
 				t.Errorf("link not sourced to the concern: %+v", l)
 			}
 		}
-		// The police choose Dee as held.
+		// The police choose Dee as held; the link is in the graph index at
+		// once, not only with the next poll.
+		keepGraph(t, s)
 		got, err = s.RecordIntake(w.asPolice, w.child.ID, src, []lantern.IntakeItem{{Type: lantern.EntityPerson, Kind: lantern.LinkAssociate, Held: dee.ID}})
 		if err != nil || got[0].ID != dee.ID || got[0].Created {
 			t.Fatalf("police held: %+v %v", got, err)
+		}
+		if n, err := s.Network(w.asPolice, w.child.ID, lantern.NetworkQuery{Hops: 1}); err != nil || !strings.Contains(shape(n), dee.ID) {
+			t.Fatalf("Dee is not in the index's network at once: %v\n%s", err, shape(n))
 		}
 
 		// A record of another child is not found through this one.
