@@ -6,9 +6,11 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"lantern"
 	"lantern/match"
@@ -219,6 +221,15 @@ func importText(v any) (*string, error) {
 	return &t, nil
 }
 
+// namesOf lists a record's given and family names.
+func namesOf(r resolve.Record) []string {
+	var out []string
+	for _, n := range r.Names {
+		out = append(out, n.Given, n.Family)
+	}
+	return out
+}
+
 func joinCols(cols []string) string {
 	out := ""
 	for i, c := range cols {
@@ -242,7 +253,14 @@ func (s *Store) ImportIntel(ctx context.Context, in *IntelImport, asUser, asAgen
 	ids := &ImportedIDs{}
 	var err error
 	var persons, names, addrs, keys, vehicles, phones, places, accounts [][]any
-	for _, r := range in.Persons {
+	for i, r := range in.Persons {
+		// SQLite would keep text that is not UTF-8, and PostgreSQL refuse
+		// it: both refuse it here, so the two hold the same.
+		for _, t := range append(slices.Clone(r.Aliases), namesOf(r)...) {
+			if !utf8.ValidString(t) {
+				return nil, lantern.Invalid(lantern.FieldError{Field: "persons[" + itoa(i) + "]", Message: "A name or description is not UTF-8 text"})
+			}
+		}
 		id := newID()
 		ids.Persons = append(ids.Persons, id)
 		var dob any

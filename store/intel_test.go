@@ -8,6 +8,7 @@ import (
 
 	"lantern"
 	"lantern/intelgen"
+	"lantern/resolve"
 	"lantern/store"
 	"lantern/store/storetest"
 )
@@ -473,6 +474,12 @@ func TestIntelImport(t *testing.T) {
 		ids, err := s.ImportIntel(sys, &store.IntelImport{Persons: set.Persons, Vehicles: vs, Phones: set.Phones}, w.police.ID, w.policeAgency.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Half a letter (a byte of "Ł") is refused on either database.
+		half := []resolve.Record{{Names: []resolve.Name{{Given: "\xc5", Family: "Malecki"}}}}
+		if _, err := s.ImportIntel(sys, &store.IntelImport{Persons: half}, w.police.ID, w.policeAgency.ID); lantern.ErrorCode(err) != lantern.EINVALID ||
+			lantern.ErrorFields(err)[0].Field != "persons[0]" {
+			t.Fatalf("a name not UTF-8: %v", err)
 		}
 		if _, err := s.ImportIntel(w.asPolice, &store.IntelImport{}, w.police.ID, w.policeAgency.ID); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
 			t.Fatalf("a user imports: %v", err)

@@ -275,13 +275,13 @@ func (g *gen) alias(e *entity) string {
 	root := aliasRoots[g.rng.IntN(len(aliasRoots))]
 	switch x := g.rng.Float64(); {
 	case x < 0.35:
-		return string(e.given.spellings[0][0]) + "-" + root
+		return initial(e.given.spellings[0]) + "-" + root
 	case x < 0.6:
 		return aliasHeads[g.rng.IntN(len(aliasHeads))] + " " + root
 	case x < 0.7 && e.given.nickname != "":
 		return e.given.nickname
 	case x < 0.75:
-		return string(e.given.spellings[0][0]) // "J"
+		return initial(e.given.spellings[0]) // "J"
 	}
 	return root
 }
@@ -310,7 +310,7 @@ func (g *gen) record(e *entity) resolve.Record {
 		family = g.typo(family)
 	}
 	if g.chance(recordInitial) {
-		given = given[:1]
+		given = initial(given)
 	}
 	if e.suffix != "" && g.chance(0.5) {
 		family += []string{" " + e.suffix, " (" + e.suffix + ")", ", " + strings.ToUpper(e.suffix)}[g.rng.IntN(3)]
@@ -402,6 +402,14 @@ func (g *gen) dobTypo(d lantern.Date) lantern.Date {
 		}
 	}
 	return d
+}
+
+// initial is a name's first letter (a rune: "Ł", not half of it).
+func initial(s string) string {
+	for _, r := range s {
+		return string(r)
+	}
+	return ""
 }
 
 // typo makes one slip of the keyboard: a letter changed, dropped, doubled,
