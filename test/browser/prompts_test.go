@@ -72,6 +72,7 @@ func TestToolkitPrompts(t *testing.T) {
 		}
 	}
 	b.checkPage("toolkit form with suggestions")
+	b.screenshot("toolkit-prompts")
 
 	// Confirm the person (ticking the sign, with its evidence), decline
 	// the place with a reason.
@@ -107,6 +108,7 @@ func TestToolkitPrompts(t *testing.T) {
 		t.Errorf("%d links to the person and place", n)
 	}
 	b.checkPage("assessment with decisions")
+	b.screenshot("assessment-prompts")
 
 	// A social worker: the decisions, not who or where.
 	sw := openTab(t, srv.URL, nil)
