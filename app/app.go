@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 
 	"lantern"
 	"lantern/demo"
@@ -184,8 +185,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Web = h
 	m.srv = &http.Server{
-		Handler:           instrument(reg, m.Log, h),
+		// Refused requests are counted apart and not logged one by one: under
+		// overload, a log line each would add to the load.
+		Handler:           admit(reg, m.Config.MaxInFlight, instrument(reg, m.Log, h)),
 		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -200,6 +204,9 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
+	}
+	if m.Config.MaxConnections > 0 {
+		m.ln = netutil.LimitListener(m.ln, m.Config.MaxConnections)
 	}
 	if m.Config.MetricsAddr != "" {
 		mux := http.NewServeMux()

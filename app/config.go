@@ -33,8 +33,12 @@ type Config struct {
 	TLSKey          string
 	MetricsAddr     string
 	MaxBody         int64
-	LogLevel        string
-	ShutdownIn      time.Duration
+	// MaxInFlight bounds the requests answered at once, past which they are
+	// refused 503 (app/admit.go); MaxConnections bounds open connections.
+	MaxInFlight    int
+	MaxConnections int
+	LogLevel       string
+	ShutdownIn     time.Duration
 	// TrustedProxies are the addresses (CIDR, comma-separated) of proxies
 	// in front of Lantern whose X-Forwarded-For names the client: the
 	// address sign-in limits and the audit trail record.
@@ -58,7 +62,7 @@ type Config struct {
 // Defaults are the settings with no configuration.
 func Defaults() Config {
 	return Config{DataDir: "lantern-data", Addr: "127.0.0.1:8080", Timescales: "wt2023", Holidays: "england-and-wales",
-		MaxBody: 1 << 20, LogLevel: "info", ShutdownIn: 30 * time.Second, DigestTime: "07:00"}
+		MaxBody: 1 << 20, MaxInFlight: DefaultMaxInFlight(), MaxConnections: DefaultMaxConnections, LogLevel: "info", ShutdownIn: 30 * time.Second, DigestTime: "07:00"}
 }
 
 // StoreFlags registers the flags that say where the store is.
@@ -79,6 +83,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "TLS private key file (PEM)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "address for Prometheus metrics on a separate listener (off when empty)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body accepted, in bytes")
+	fs.IntVar(&c.MaxInFlight, "max-in-flight", c.MaxInFlight, "requests answered at once, past which they are refused 503 with Retry-After (0: no bound; health probes are never refused)")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "open connections at most; more wait to be accepted (0: no bound)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownIn, "shutdown-timeout", c.ShutdownIn, "how long to let requests in flight finish at shutdown")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "proxies in front of Lantern (CIDR, comma-separated) whose X-Forwarded-For gives the client's address")
@@ -306,6 +312,12 @@ func (c *Config) Validate() error {
 	}
 	if c.SigninHashes < 0 || c.SigninHashes > 1024 {
 		errs = append(errs, errors.New("--signin-hashes must be from 0 (one per CPU) to 1024"))
+	}
+	if c.MaxInFlight < 0 {
+		errs = append(errs, errors.New("--max-in-flight must be 0 (no bound) or more"))
+	}
+	if c.MaxConnections < 0 {
+		errs = append(errs, errors.New("--max-connections must be 0 (no bound) or more"))
 	}
 	if c.MaxBody < 1024 {
 		errs = append(errs, errors.New("--max-body must be at least 1024 bytes"))
