@@ -52,6 +52,8 @@ type Main struct {
 	stopWitness func()
 	// stopGraphFn stops keeping the graph index current.
 	stopGraphFn func()
+	// stopAuthFn stops keeping checked API tokens.
+	stopAuthFn func()
 }
 
 // NewLogger logs JSON to w at level.
@@ -238,6 +240,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.startAlerts()
 	m.startAuditWitness()
 	m.startGraph()
+	m.startAuthCache()
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil
@@ -273,6 +276,7 @@ func (m *Main) Close() error {
 	m.stopDigests()
 	m.stopAlerts()
 	m.stopGraph()
+	m.stopAuthCache()
 	var errs []error
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownIn)

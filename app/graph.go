@@ -24,3 +24,26 @@ func (m *Main) stopGraph() {
 		m.stopGraphFn = nil
 	}
 }
+
+// startAuthCache keeps checked API tokens in memory (store.KeepAuthCache),
+// reading the authorisation epoch so that a change on any replica drops
+// them everywhere within a quarter second.
+func (m *Main) startAuthCache() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m.Store.KeepAuthCache(ctx)
+	}()
+	m.stopAuthFn = func() {
+		cancel()
+		<-done
+	}
+}
+
+func (m *Main) stopAuthCache() {
+	if m.stopAuthFn != nil {
+		m.stopAuthFn()
+		m.stopAuthFn = nil
+	}
+}

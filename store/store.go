@@ -75,6 +75,7 @@ type Store struct {
 	models       modelCache // the entity-resolution model (intel_resolve.go)
 	graph        intelGraph // the graph index (intel_graph.go)
 	graphSync    sync.Mutex // one merge sync of the index at a time
+	auth         authCache  // checked API tokens (tokens.go)
 
 	// boundary is the area's boundary and its index (area_boundary.go).
 	boundary boundaryCache

@@ -257,7 +257,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, version int, up lante
 	if me := lantern.UserFromContext(ctx); me != nil && me.ID == id && (up.Disabled || !slices.Contains(up.Roles, lantern.RoleAdmin)) {
 		return nil, lantern.Invalid(lantern.FieldError{Field: "roles", Message: "You cannot remove your own administrator role or disable your own account"})
 	}
-	err := s.write(ctx, func(tx *tx) error {
+	err := s.writeAuth(ctx, func(tx *tx) error {
 		cur, err := s.queryUser(ctx, tx, "u.id = $1", id)
 		if err != nil {
 			return err
@@ -354,7 +354,7 @@ func (s *Store) SetPassword(ctx context.Context, id, plain string) error {
 	if me := lantern.UserFromContext(ctx); me != nil && me.ID != id {
 		setBy = sql.NullString{String: me.ID, Valid: true}
 	}
-	return s.write(ctx, func(tx *tx) error {
+	return s.writeAuth(ctx, func(tx *tx) error {
 		if setBy.Valid {
 			if err := s.notBothRecoveries(ctx, tx, id, "mfa_reset_by", setBy.String,
 				"You reset this person's two-factor sign-in and they have not signed in since: another administrator must set their password"); err != nil {
@@ -416,7 +416,7 @@ func (s *Store) ApproveUser(ctx context.Context, id string) error {
 		return err
 	}
 	me := lantern.UserFromContext(ctx)
-	return s.write(ctx, func(tx *tx) error {
+	return s.writeAuth(ctx, func(tx *tx) error {
 		u, err := s.queryUser(ctx, tx, "u.id = $1", id)
 		if err != nil {
 			return err
@@ -463,7 +463,7 @@ func (s *Store) ResetTwoFactor(ctx context.Context, id string) error {
 		return err
 	}
 	me := lantern.UserFromContext(ctx)
-	return s.write(ctx, func(tx *tx) error {
+	return s.writeAuth(ctx, func(tx *tx) error {
 		var by sql.NullString // NULL for the operator at the command line
 		if me != nil {
 			if err := s.notBothRecoveries(ctx, tx, id, "password_set_by", me.ID,
@@ -499,7 +499,7 @@ func (s *Store) SetMFAExempt(ctx context.Context, id string, exempt bool) error 
 	if !lantern.IsSystem(ctx) {
 		return lantern.Errorf(lantern.EFORBIDDEN, "Only the operator can exempt an account from two factors")
 	}
-	return s.write(ctx, func(tx *tx) error {
+	return s.writeAuth(ctx, func(tx *tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_exempt = $1 WHERE id = $2`, exempt, id); err != nil {
 			return internal("mfa exempt", err)
 		}
