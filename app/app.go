@@ -19,9 +19,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/net/netutil"
 
 	"lantern"
+	"lantern/audit"
 	"lantern/demo"
 	"lantern/store"
 	"lantern/web"
@@ -54,6 +56,8 @@ type Main struct {
 	stopGraphFn func()
 	// stopAuthFn stops keeping checked API tokens.
 	stopAuthFn func()
+	// stopTreeFn stops the audit log's sequencer.
+	stopTreeFn func()
 }
 
 // NewLogger logs JSON to w at level.
@@ -123,6 +127,15 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	if m.Out == nil {
 		m.Out = os.Stdout
+	}
+	// The audit key first: a server told to sign that cannot read its key
+	// refuses to start, and says which file.
+	var signer note.Signer
+	if m.Config.AuditKeyFile != "" {
+		var err error
+		if signer, err = audit.LoadSigner(m.Config.AuditKeyFile); err != nil {
+			return fmt.Errorf("--audit-key-file %s: %w", m.Config.AuditKeyFile, err)
+		}
 	}
 	if m.Config.Database == "" {
 		lock, err := LockData(m.Config.DataDir)
@@ -241,6 +254,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.startAuditWitness()
 	m.startGraph()
 	m.startAuthCache()
+	if signer != nil {
+		m.startAuditTree(signer)
+	}
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil
@@ -277,6 +293,7 @@ func (m *Main) Close() error {
 	m.stopAlerts()
 	m.stopGraph()
 	m.stopAuthCache()
+	m.stopAuditTree()
 	var errs []error
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownIn)

@@ -37,8 +37,11 @@ type Config struct {
 	// refused 503 (app/admit.go); MaxConnections bounds open connections.
 	MaxInFlight    int
 	MaxConnections int
-	LogLevel       string
-	ShutdownIn     time.Duration
+	// AuditKeyFile holds the Ed25519 key the audit log's checkpoints are
+	// signed with (lantern audit keygen); with none, no sequencer runs here.
+	AuditKeyFile string
+	LogLevel     string
+	ShutdownIn   time.Duration
 	// TrustedProxies are the addresses (CIDR, comma-separated) of proxies
 	// in front of Lantern whose X-Forwarded-For names the client: the
 	// address sign-in limits and the audit trail record.
@@ -83,6 +86,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "TLS private key file (PEM)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "address for Prometheus metrics on a separate listener (off when empty)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body accepted, in bytes")
+	fs.StringVar(&c.AuditKeyFile, "audit-key-file", c.AuditKeyFile, "the key the audit log's checkpoints are signed with (lantern audit keygen), in a file outside the database; the server refuses to start if it cannot read it")
 	fs.IntVar(&c.MaxInFlight, "max-in-flight", c.MaxInFlight, "requests answered at once, past which they are refused 503 with Retry-After (0: no bound; health probes are never refused)")
 	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "open connections at most; more wait to be accepted (0: no bound)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")

@@ -1,6 +1,13 @@
 package app
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+)
 
 // startGraph builds the intelligence graph index in the background and
 // keeps it current (store.KeepGraph); walks read the database until it is
@@ -46,4 +53,36 @@ func (m *Main) stopAuthCache() {
 		m.stopAuthFn()
 		m.stopAuthFn = nil
 	}
+}
+
+// startAuditTree runs the audit log's sequencer (store.KeepAuditTree) with
+// the signer loaded at start; of several replicas, the one holding the
+// lease integrates.
+func (m *Main) startAuditTree(signer note.Signer) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	holder := fmt.Sprintf("%s/%d/%d", hostname(), os.Getpid(), time.Now().UnixNano())
+	go func() {
+		defer close(done)
+		m.Store.KeepAuditTree(ctx, signer, holder)
+	}()
+	m.stopTreeFn = func() {
+		cancel()
+		<-done
+	}
+}
+
+func (m *Main) stopAuditTree() {
+	if m.stopTreeFn != nil {
+		m.stopTreeFn()
+		m.stopTreeFn = nil
+	}
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "lantern"
+	}
+	return h
 }

@@ -45,6 +45,11 @@ Usage:
   lantern area boundary load --data DIR --file FILE.geojson [--name NAME] [--name-property WD23NM]
                   (the areas the hotspot map is drawn on: GeoJSON in WGS84; replaces any before)
   lantern audit verify --data DIR [--head SEQ:HASH]
+  lantern audit keygen --to FILE   (a new Ed25519 key for signing the audit log's checkpoints,
+                  mode 0600; prints only the public key, base64)
+  lantern audit prove --data DIR --seq N   (entry N's inclusion proof in the latest signed
+                  checkpoint, as JSON)
+  lantern audit check-proof --public-key KEY --proof FILE   (offline: exit 0 valid, 1 not)
   lantern backup  --data DIR --to FILE
   lantern restore --data DIR --from FILE
   lantern digest send --data DIR --smtp-addr HOST:PORT --smtp-from ADDR --base-url URL
@@ -111,6 +116,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	case "audit verify":
 		return auditVerify(ctx, rest, stdout, stderr)
+	case "audit keygen":
+		return exit(auditKeygen(ctx, rest, stdout, stderr))
+	case "audit prove":
+		return exit(auditProve(ctx, rest, stdout, stderr))
+	case "audit check-proof":
+		return auditCheckProof(rest, stdout, stderr)
 	case "backup":
 		return exit(backup(ctx, rest, stderr))
 	case "restore":

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/transparency-dev/merkle/compact"
+	"github.com/transparency-dev/merkle/proof"
+	"golang.org/x/mod/sumdb/note"
+
+	"lantern"
+	"lantern/audit"
+)
+
+// The verifiable audit log's tree (audit/tlog.go, migration 00030). One
+// sequencer at a time, across replicas, holds a lease in the database and
+// integrates the entries appended since the tree's size, in order and in
+// batches, into an RFC 6962 tree; each batch stores the tree's new nodes,
+// its size and root, and a checkpoint signed with the key from
+// --audit-key-file, in one transaction. The integration is not itself
+// audited: it would make an entry to integrate at every turn.
+
+// auditLease is how long a sequencer's lease lasts unrenewed: a replica
+// that dies hands the sequencing to another within it.
+const auditLease = 10 * time.Second
+
+// auditBatch bounds the entries integrated in one transaction.
+const auditBatch = 10_000
+
+var treeRanges = &compact.RangeFactory{Hash: audit.Hasher.HashChildren}
+
+// ErrNotSequencer says another replica holds the sequencer's lease.
+var ErrNotSequencer = errors.New("another replica is the audit sequencer")
+
+// takeAuditLease takes or renews the sequencer's lease for holder.
+func (s *Store) takeAuditLease(ctx context.Context, holder string) (bool, error) {
+	now := s.now()
+	res, err := s.wdb.ExecContext(ctx, `UPDATE audit_sequencer SET holder = $1, until = $2 WHERE id = 1 AND (holder = $1 OR until < $3)`,
+		holder, s.d.ts(now.Add(auditLease)), s.d.ts(now))
+	if err != nil {
+		return false, internal("audit lease", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, nil
+	}
+	res, err = s.wdb.ExecContext(ctx, `INSERT INTO audit_sequencer (id, holder, until) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`,
+		holder, s.d.ts(now.Add(auditLease)))
+	if err != nil {
+		return false, internal("audit lease", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// treeRange is the compact range of the tree's first size leaves, from the
+// stored nodes.
+func (s *Store) treeRange(ctx context.Context, q querier, size uint64) (*compact.Range, error) {
+	ids := compact.RangeNodes(0, size, nil)
+	hashes := make([][]byte, len(ids))
+	for i, id := range ids {
+		h, err := s.treeNode(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		hashes[i] = h
+	}
+	return treeRanges.NewRange(0, size, hashes)
+}
+
+func (s *Store) treeNode(ctx context.Context, q querier, id compact.NodeID) ([]byte, error) {
+	var h string
+	if err := q.QueryRowContext(ctx, `SELECT hash FROM audit_tree_nodes WHERE level = $1 AND idx = $2`, int64(id.Level), int64(id.Index)).Scan(&h); err != nil {
+		return nil, internal(fmt.Sprintf("audit tree node %d/%d", id.Level, id.Index), err)
+	}
+	return hex.DecodeString(h)
+}
+
+// IntegrateAudit is one turn of the sequencer as holder: with the lease, it
+// integrates up to auditBatch entries appended after the tree's size and
+// signs a checkpoint of the new tree. It returns the tree's size, and
+// ErrNotSequencer when another replica holds the lease.
+func (s *Store) IntegrateAudit(ctx context.Context, signer note.Signer, holder string) (uint64, error) {
+	ok, err := s.takeAuditLease(ctx, holder)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, ErrNotSequencer
+	}
+	var size int64
+	if err := s.db.QueryRowContext(ctx, `SELECT size FROM audit_tree WHERE id = 1`).Scan(&size); err != nil {
+		return 0, internal("audit tree", err)
+	}
+	type leaf struct {
+		seq  int64
+		hash string
+	}
+	leaves, err := collect(ctx, s.db, "audit leaves", `SELECT seq, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, func(r scanner) (leaf, error) {
+		var l leaf
+		return l, r.Scan(&l.seq, &l.hash)
+	}, size, auditBatch)
+	if err != nil {
+		return 0, err
+	}
+	// Only entries without a gap before them: one missing is not yet
+	// committed, and the tree takes entries in order.
+	for i, l := range leaves {
+		if l.seq != size+int64(i)+1 {
+			leaves = leaves[:i]
+			break
+		}
+	}
+	if len(leaves) == 0 {
+		return uint64(size), nil
+	}
+	r, err := s.treeRange(ctx, s.db, uint64(size))
+	if err != nil {
+		return 0, err
+	}
+	type node struct {
+		level, idx int64
+		hash       string
+	}
+	var nodes []node
+	visit := func(id compact.NodeID, h []byte) {
+		nodes = append(nodes, node{int64(id.Level), int64(id.Index), hex.EncodeToString(h)})
+	}
+	for _, l := range leaves {
+		lh, err := audit.LeafHash(l.hash)
+		if err != nil {
+			return 0, lantern.Internal(fmt.Errorf("audit entry %d: %w", l.seq, err))
+		}
+		if err := r.Append(lh, visit); err != nil {
+			return 0, lantern.Internal(err)
+		}
+	}
+	root, err := r.GetRootHash(nil)
+	if err != nil {
+		return 0, lantern.Internal(err)
+	}
+	newSize := uint64(size) + uint64(len(leaves))
+	signed, err := audit.SignCheckpoint(signer, newSize, root)
+	if err != nil {
+		return 0, lantern.Internal(err)
+	}
+	err = s.write(ctx, func(tx *tx) error {
+		var h string
+		var until time.Time
+		if err := tx.QueryRowContext(ctx, `SELECT holder, until FROM audit_sequencer WHERE id = 1`).Scan(&h, timeScan{&until}); err != nil {
+			return internal("audit lease", err)
+		}
+		if h != holder || !until.After(s.now()) {
+			return ErrNotSequencer
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE audit_tree SET size = $1, root = $2 WHERE id = 1 AND size = $3`, int64(newSize), hex.EncodeToString(root), size)
+		if err != nil {
+			return internal("audit tree", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotSequencer // another integrated this batch first
+		}
+		rows := make([][]any, len(nodes))
+		for i, n := range nodes {
+			rows[i] = []any{n.level, n.idx, n.hash}
+		}
+		if err := s.insertRows(ctx, tx, "audit_tree_nodes", []string{"level", "idx", "hash"}, rows, "ON CONFLICT DO NOTHING"); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit_checkpoints (size, root, note, signed_at) VALUES ($1, $2, $3, $4)`,
+			int64(newSize), hex.EncodeToString(root), signed, s.d.ts(s.now()))
+		return internal("audit checkpoint", err)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return newSize, nil
+}
+
+// AuditCheckpoint is the latest signed checkpoint, or "" before the first.
+func (s *Store) AuditCheckpoint(ctx context.Context) (string, uint64, error) {
+	var note string
+	var size int64
+	err := s.db.QueryRowContext(ctx, `SELECT note, size FROM audit_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&note, &size)
+	if isNoRows(err) {
+		return "", 0, nil
+	}
+	return note, uint64(size), internal("audit checkpoint", err)
+}
+
+// AuditProof is entry seq's inclusion proof in the latest signed
+// checkpoint, for the operator (lantern audit prove).
+func (s *Store) AuditProof(ctx context.Context, seq int64) (*audit.Proof, error) {
+	if !lantern.IsSystem(ctx) {
+		return nil, lantern.Errorf(lantern.EFORBIDDEN, "Only the operator proves audit entries")
+	}
+	var p audit.Proof
+	var size int64
+	err := s.db.QueryRowContext(ctx, `SELECT note, size, root FROM audit_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&p.Checkpoint, &size, &p.Root)
+	if isNoRows(err) {
+		return nil, lantern.Invalid(lantern.FieldError{Field: "seq", Message: "No checkpoint is signed yet: serve with --audit-key-file"})
+	} else if err != nil {
+		return nil, internal("audit checkpoint", err)
+	}
+	if seq < 1 || seq > size {
+		return nil, lantern.Invalid(lantern.FieldError{Field: "seq", Message: fmt.Sprintf("The latest checkpoint covers entries 1 to %d", size)})
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, seq).Scan(&p.EntryHash); err != nil {
+		return nil, internal("audit entry", err)
+	}
+	p.Seq, p.LeafIndex, p.TreeSize = seq, uint64(seq-1), uint64(size)
+	nodes, err := proof.Inclusion(p.LeafIndex, p.TreeSize)
+	if err != nil {
+		return nil, lantern.Internal(err)
+	}
+	hashes := make([][]byte, len(nodes.IDs))
+	for i, id := range nodes.IDs {
+		if hashes[i], err = s.treeNode(ctx, s.db, id); err != nil {
+			return nil, err
+		}
+	}
+	path, err := nodes.Rehash(hashes, audit.Hasher.HashChildren)
+	if err != nil {
+		return nil, lantern.Internal(err)
+	}
+	for _, h := range path {
+		p.Hashes = append(p.Hashes, hex.EncodeToString(h))
+	}
+	return &p, nil
+}
+
+// KeepAuditTree runs the sequencer until ctx ends: every second, if this
+// replica holds (or can take) the lease, it integrates what was appended.
+func (s *Store) KeepAuditTree(ctx context.Context, signer note.Signer, holder string) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		for {
+			before, err := s.auditTreeSize(ctx)
+			if err != nil {
+				break
+			}
+			after, err := s.IntegrateAudit(ctx, signer, holder)
+			if err != nil {
+				if !errors.Is(err, ErrNotSequencer) && ctx.Err() == nil {
+					s.log.Error("audit sequencer", "err", err)
+				}
+				break
+			}
+			if after == before || after-before < auditBatch {
+				if after > before {
+					s.log.Info("audit checkpoint", "size", after)
+				}
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Store) auditTreeSize(ctx context.Context) (uint64, error) {
+	var size int64
+	err := s.db.QueryRowContext(ctx, `SELECT size FROM audit_tree WHERE id = 1`).Scan(&size)
+	return uint64(size), internal("audit tree", err)
+}

@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+
+	"lantern"
+	"lantern/audit"
+	"lantern/store"
+	"lantern/store/storetest"
+)
+
+// TestAuditTree: the sequencer integrates every entry into the tree and
+// signs a checkpoint; an entry's inclusion proof checks offline with the
+// public key alone, and fails for a tampered entry, another key, another
+// tree or another entry; a second sequencer is refused while the first
+// holds the lease; a proof of an old entry holds in a later checkpoint.
+func TestAuditTree(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		sys := lantern.NewSystemContext(context.Background(), "test")
+		skey, pub, err := audit.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		signer, err := audit.LoadSignerFrom(skey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := audit.NewKeyVerifier(encode(pub))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		size, err := s.IntegrateAudit(ctx, signer, "replica-a")
+		if err != nil || size == 0 {
+			t.Fatalf("integrated %d: %v", size, err)
+		}
+		if _, err := s.IntegrateAudit(ctx, signer, "replica-b"); !errors.Is(err, store.ErrNotSequencer) {
+			t.Fatalf("a second sequencer: %v", err)
+		}
+		for _, seq := range []int64{1, int64(size) / 2, int64(size)} {
+			p, err := s.AuditProof(sys, seq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Check(v); err != nil {
+				t.Fatalf("entry %d's proof: %v", seq, err)
+			}
+		}
+		p, err := s.AuditProof(sys, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, otherPub, _ := audit.GenerateKey()
+		other, _ := audit.NewKeyVerifier(encode(otherPub))
+		for name, bad := range map[string]func(q *audit.Proof) error{
+			"an altered entry": func(q *audit.Proof) error { q.EntryHash = strings.Repeat("ab", 32); return q.Check(v) },
+			"another key":      func(q *audit.Proof) error { return q.Check(other) },
+			"another root":     func(q *audit.Proof) error { q.Root = strings.Repeat("00", 32); return q.Check(v) },
+			"another entry":    func(q *audit.Proof) error { q.Seq, q.LeafIndex = 3, 2; return q.Check(v) },
+			"a forged checkpoint": func(q *audit.Proof) error {
+				q.Checkpoint = strings.Replace(q.Checkpoint, "\n", "\n1", 1)
+				return q.Check(v)
+			},
+			"a shortened path": func(q *audit.Proof) error { q.Hashes = q.Hashes[1:]; return q.Check(v) },
+		} {
+			q := *p
+			q.Hashes = append([]string(nil), p.Hashes...)
+			if err := bad(&q); err == nil {
+				t.Errorf("%s: the proof checked", name)
+			}
+		}
+		if _, err := s.AuditProof(storetest.As(f.Admin), 1); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Errorf("an administrator proved an entry: %v", err)
+		}
+		if _, err := s.AuditProof(sys, int64(size)+1); lantern.ErrorCode(err) != lantern.EINVALID {
+			t.Errorf("an entry past the checkpoint: %v", err)
+		}
+		// More entries; the old entry's proof in the new checkpoint.
+		if _, err := s.CreateChild(storetest.As(f.SocialWorker), lantern.ChildInput{GivenName: "Tia", FamilyName: "Later", DateOfBirth: lantern.Date{Year: 2012, Month: 5, Day: 1}, Gender: "female"}); err != nil {
+			t.Fatal(err)
+		}
+		grown, err := s.IntegrateAudit(ctx, signer, "replica-a")
+		if err != nil || grown <= size {
+			t.Fatalf("integrated %d after %d: %v", grown, size, err)
+		}
+		p, err = s.AuditProof(sys, 2)
+		if err != nil || p.TreeSize != grown {
+			t.Fatalf("proof in the grown tree: %+v %v", p, err)
+		}
+		if err := p.Check(v); err != nil {
+			t.Fatalf("entry 2 in the grown tree: %v", err)
+		}
+	})
+}
+
+func encode(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
