@@ -40,6 +40,9 @@ type Config struct {
 	// AuditKeyFile holds the Ed25519 key the audit log's checkpoints are
 	// signed with (lantern audit keygen); with none, no sequencer runs here.
 	AuditKeyFile string
+	// AuditWitness is a file, on other storage, each signed checkpoint is
+	// appended to.
+	AuditWitness string
 	LogLevel     string
 	ShutdownIn   time.Duration
 	// TrustedProxies are the addresses (CIDR, comma-separated) of proxies
@@ -87,6 +90,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "address for Prometheus metrics on a separate listener (off when empty)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body accepted, in bytes")
 	fs.StringVar(&c.AuditKeyFile, "audit-key-file", c.AuditKeyFile, "the key the audit log's checkpoints are signed with (lantern audit keygen), in a file outside the database; the server refuses to start if it cannot read it")
+	fs.StringVar(&c.AuditWitness, "audit-witness", c.AuditWitness, "a file, on storage other than the database's, each signed audit checkpoint is appended to (lantern audit verify --witness reads it)")
 	fs.IntVar(&c.MaxInFlight, "max-in-flight", c.MaxInFlight, "requests answered at once, past which they are refused 503 with Retry-After (0: no bound; health probes are never refused)")
 	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "open connections at most; more wait to be accepted (0: no bound)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
@@ -316,6 +320,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SigninHashes < 0 || c.SigninHashes > 1024 {
 		errs = append(errs, errors.New("--signin-hashes must be from 0 (one per CPU) to 1024"))
+	}
+	if c.AuditWitness != "" && c.AuditKeyFile == "" {
+		errs = append(errs, errors.New("--audit-witness needs --audit-key-file: only signed checkpoints are witnessed"))
 	}
 	if c.MaxInFlight < 0 {
 		errs = append(errs, errors.New("--max-in-flight must be 0 (no bound) or more"))

@@ -41,6 +41,7 @@ func TestValidate(t *testing.T) {
 		{"tiny body cap", func(c *app.Config) { c.MaxBody = 100 }, []string{"--max-body"}},
 		{"no bounds on requests or connections", func(c *app.Config) { c.MaxInFlight, c.MaxConnections = 0, 0 }, nil},
 		{"negative requests in flight", func(c *app.Config) { c.MaxInFlight = -1 }, []string{"--max-in-flight"}},
+		{"a witness with no key", func(c *app.Config) { c.AuditWitness = "/mnt/other/witness.jsonl" }, []string{"--audit-witness needs --audit-key-file"}},
 		{"negative connections", func(c *app.Config) { c.MaxConnections = -5 }, []string{"--max-connections"}},
 		{"trusted proxies", func(c *app.Config) { c.TrustedProxies = "10.0.0.0/8, 192.0.2.7,2001:db8::/32" }, nil},
 		{"a trusted proxy that is not an address", func(c *app.Config) { c.TrustedProxies = "10.0.0.0/8,proxy.example.org" }, []string{"--trusted-proxies", `"proxy.example.org"`}},

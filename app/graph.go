@@ -64,7 +64,7 @@ func (m *Main) startAuditTree(signer note.Signer) {
 	holder := fmt.Sprintf("%s/%d/%d", hostname(), os.Getpid(), time.Now().UnixNano())
 	go func() {
 		defer close(done)
-		m.Store.KeepAuditTree(ctx, signer, holder)
+		m.Store.KeepAuditTree(ctx, signer, holder, m.Config.AuditWitness)
 	}()
 	m.stopTreeFn = func() {
 		cancel()

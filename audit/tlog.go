@@ -1,14 +1,18 @@
 package audit
 
 import (
+	"bufio"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"time"
 
 	flog "github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/proof"
@@ -182,4 +186,44 @@ func (p *Proof) Check(v note.Verifier) error {
 		return fmt.Errorf("entry %d is not in the tree the checkpoint signs: %w", p.Seq, err)
 	}
 	return nil
+}
+
+// Witnessed is a checkpoint kept in a witness file: a line of JSON each,
+// appended by the sequencer as it signs (--audit-witness), on storage
+// other than the database's.
+type Witnessed struct {
+	At         time.Time `json:"at"`
+	Checkpoint string    `json:"checkpoint"`
+}
+
+// ReadWitness reads a witness file's checkpoints: their sizes and roots as
+// their text says (each signature is checked when a key is given).
+func ReadWitness(r io.Reader, v note.Verifier) ([]flog.Checkpoint, error) {
+	var out []flog.Checkpoint
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var w Witnessed
+		if err := json.Unmarshal(sc.Bytes(), &w); err != nil {
+			return nil, fmt.Errorf("witness line %d is not a checkpoint as the server writes them: %w", line, err)
+		}
+		var cp flog.Checkpoint
+		if v != nil {
+			c, err := OpenCheckpoint(w.Checkpoint, v)
+			if err != nil {
+				return nil, fmt.Errorf("witness line %d: %w", line, err)
+			}
+			cp = *c
+		} else {
+			text, _, _ := strings.Cut(w.Checkpoint, "\n\n")
+			if _, err := cp.Unmarshal([]byte(text + "\n")); err != nil || cp.Origin != Origin {
+				return nil, fmt.Errorf("witness line %d is not a checkpoint of %s", line, Origin)
+			}
+		}
+		out = append(out, cp)
+	}
+	return out, sc.Err()
 }

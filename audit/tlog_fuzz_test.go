@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"testing"
@@ -28,6 +29,22 @@ func FuzzCheckProof(f *testing.F) {
 		}
 		if err := p.Check(v); err == nil {
 			t.Fatalf("a proof no key of ours signed was accepted: %s", b)
+		}
+	})
+}
+
+// FuzzReadWitness: a witness file is read from other storage; whatever it
+// holds, reading it answers and never panics.
+func FuzzReadWitness(f *testing.F) {
+	_, pub, _ := GenerateKey()
+	v, _ := NewKeyVerifier(base64.StdEncoding.EncodeToString(pub))
+	f.Add([]byte(`{"at":"2026-12-02T10:00:00Z","checkpoint":"lantern/audit\n3\nq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=\n\n— lantern-audit AAAA\n"}` + "\n"))
+	f.Add([]byte("\n\n{}\n"))
+	f.Add([]byte(`{"checkpoint":"lantern/audit\n-1\n\n"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = ReadWitness(bytes.NewReader(b), nil)
+		if cps, err := ReadWitness(bytes.NewReader(b), v); err == nil && len(cps) > 0 {
+			t.Fatalf("a checkpoint no key of ours signed was accepted: %q", b)
 		}
 	})
 }

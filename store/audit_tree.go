@@ -1,12 +1,18 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"time"
 
+	flog "github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/proof"
 	"golang.org/x/mod/sumdb/note"
@@ -232,8 +238,10 @@ func (s *Store) AuditProof(ctx context.Context, seq int64) (*audit.Proof, error)
 }
 
 // KeepAuditTree runs the sequencer until ctx ends: every second, if this
-// replica holds (or can take) the lease, it integrates what was appended.
-func (s *Store) KeepAuditTree(ctx context.Context, signer note.Signer, holder string) {
+// replica holds (or can take) the lease, it integrates what was appended,
+// and appends each checkpoint it signs to the witness file when one is
+// named (a line of JSON each, synced).
+func (s *Store) KeepAuditTree(ctx context.Context, signer note.Signer, holder, witness string) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -249,10 +257,18 @@ func (s *Store) KeepAuditTree(ctx context.Context, signer note.Signer, holder st
 				}
 				break
 			}
-			if after == before || after-before < auditBatch {
-				if after > before {
-					s.log.Info("audit checkpoint", "size", after)
+			if after > before {
+				cp, _, err := s.AuditCheckpoint(ctx)
+				if err == nil {
+					s.log.Info("audit checkpoint", "size", after, "checkpoint", cp)
+					if witness != "" {
+						if err := appendWitness(witness, cp, s.now()); err != nil {
+							s.log.Error("audit witness file", "err", err)
+						}
+					}
 				}
+			}
+			if after-before < auditBatch {
 				break
 			}
 		}
@@ -268,4 +284,119 @@ func (s *Store) auditTreeSize(ctx context.Context) (uint64, error) {
 	var size int64
 	err := s.db.QueryRowContext(ctx, `SELECT size FROM audit_tree WHERE id = 1`).Scan(&size)
 	return uint64(size), internal("audit tree", err)
+}
+
+// VerifyAuditTree checks the tree against the entries: each entry's leaf
+// as the tree stored it, and the root at the size of every checkpoint
+// signed (and of every one in witnessed, from a witness file), recomputed
+// from the entries themselves. It returns the size checked, or the first
+// fault as an *audit.Problem: the entry whose leaf differs, else the
+// first checkpoint whose root the entries no longer give.
+func (s *Store) VerifyAuditTree(ctx context.Context, witnessed []flog.Checkpoint) (uint64, error) {
+	type head struct {
+		size uint64
+		root []byte
+		from string
+	}
+	var heads []head
+	cps, err := collect(ctx, s.db, "audit checkpoints", `SELECT size, root FROM audit_checkpoints ORDER BY size`, func(r scanner) (head, error) {
+		var h head
+		var size int64
+		var root string
+		err := r.Scan(&size, &root)
+		h.size, h.from = uint64(size), "the database's checkpoint"
+		h.root, _ = hex.DecodeString(root)
+		return h, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	heads = append(heads, cps...)
+	for _, w := range witnessed {
+		heads = append(heads, head{w.Size, w.Hash, "the witness's checkpoint"})
+	}
+	slices.SortStableFunc(heads, func(a, b head) int { return cmp.Compare(a.size, b.size) })
+	if len(heads) == 0 {
+		return 0, nil
+	}
+	last := heads[len(heads)-1].size
+	r := treeRanges.NewEmptyRange(0)
+	next := 0
+	check := func() error {
+		for next < len(heads) && heads[next].size == r.End() {
+			root, err := r.GetRootHash(nil)
+			if err != nil {
+				return lantern.Internal(err)
+			}
+			if r.End() == 0 {
+				root = audit.Hasher.EmptyRoot()
+			}
+			if !bytes.Equal(root, heads[next].root) {
+				return &audit.Problem{Seq: int64(r.End()), Reason: fmt.Sprintf("the entries up to it do not give the root of %s of %d entries: the log was rewritten at or before it", heads[next].from, heads[next].size)}
+			}
+			next++
+		}
+		return nil
+	}
+	if err := check(); err != nil {
+		return 0, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT l.seq, l.hash, COALESCE(n.hash, '') FROM audit_log l
+		LEFT JOIN audit_tree_nodes n ON n.level = 0 AND n.idx = l.seq - 1 WHERE l.seq <= $1 ORDER BY l.seq`, int64(last))
+	if err != nil {
+		return 0, internal("audit tree", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var hash, stored string
+		if err := rows.Scan(&seq, &hash, &stored); err != nil {
+			return 0, internal("audit tree", err)
+		}
+		if uint64(seq) != r.End()+1 {
+			return 0, &audit.Problem{Seq: int64(r.End()) + 1, Reason: "it is missing from the log the tree holds: entries were removed"}
+		}
+		leaf, err := audit.LeafHash(hash)
+		if err != nil {
+			return 0, &audit.Problem{Seq: seq, Reason: err.Error()}
+		}
+		if stored != "" && stored != hex.EncodeToString(leaf) {
+			return 0, &audit.Problem{Seq: seq, Reason: "it is not the entry the tree took in: it was altered after it was signed"}
+		}
+		if err := r.Append(leaf, nil); err != nil {
+			return 0, lantern.Internal(err)
+		}
+		if err := check(); err != nil {
+			return 0, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, internal("audit tree", err)
+	}
+	if next < len(heads) {
+		return 0, &audit.Problem{Seq: int64(r.End()) + 1, Reason: fmt.Sprintf("it is missing, but %s counts %d entries: entries were removed", heads[next].from, heads[next].size)}
+	}
+	return last, nil
+}
+
+// appendWitness appends a checkpoint to the witness file, synced.
+func appendWitness(path, checkpoint string, at time.Time) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(audit.Witnessed{At: at.UTC(), Checkpoint: checkpoint})
+	if err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -94,6 +96,44 @@ func TestAuditTree(t *testing.T) {
 		}
 		if err := p.Check(v); err != nil {
 			t.Fatalf("entry 2 in the grown tree: %v", err)
+		}
+
+		// verify: the tree agrees with the entries, and with a witness.
+		if n, err := s.VerifyAuditTree(ctx, nil); err != nil || n != grown {
+			t.Fatalf("verify the tree: %d %v", n, err)
+		}
+		cp, _, err := s.AuditCheckpoint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line, _ := json.Marshal(audit.Witnessed{At: clock.Now(), Checkpoint: cp})
+		witnessed, err := audit.ReadWitness(bytes.NewReader(append(line, '\n')), v)
+		if err != nil || len(witnessed) != 1 || witnessed[0].Size != grown {
+			t.Fatalf("the witness file: %+v %v", witnessed, err)
+		}
+		if _, err := audit.ReadWitness(bytes.NewReader(append(line, '\n')), other); err == nil {
+			t.Error("a witness file checked with another key")
+		}
+		if _, err := s.VerifyAuditTree(ctx, witnessed); err != nil {
+			t.Fatalf("verify with the witness: %v", err)
+		}
+		// Someone who can write the database rewrites entry 2...
+		dropGuards(t, s)
+		if _, err := s.DB().Exec(`UPDATE audit_log SET hash = '` + strings.Repeat("cd", 32) + `' WHERE seq = 2`); err != nil {
+			t.Fatal(err)
+		}
+		var pr *audit.Problem
+		if _, err := s.VerifyAuditTree(ctx, nil); !errors.As(err, &pr) || pr.Seq != 2 {
+			t.Fatalf("an entry rewritten: %v", err)
+		}
+		// ...and the tree's own record of it: the witness still catches it.
+		for _, q := range []string{`DELETE FROM audit_tree_nodes`, `DELETE FROM audit_checkpoints`} {
+			if _, err := s.DB().Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.VerifyAuditTree(ctx, witnessed); !errors.As(err, &pr) || pr.Seq != int64(grown) || !strings.Contains(pr.Reason, "witness") {
+			t.Fatalf("rewritten with the tree, against the witness: %v", err)
 		}
 	})
 }

@@ -75,6 +75,20 @@ func TestAuditProofCommands(t *testing.T) {
 	if r := lanternCmd(t, "", "audit", "prove", "--data", data, "--seq", "999"); r.code == 0 {
 		t.Errorf("an entry past the checkpoint was proved")
 	}
+	// verify checks the tree against the entries and a witness file.
+	cp, _, err := st.AuditCheckpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _ := json.Marshal(audit.Witnessed{Checkpoint: cp})
+	witness := filepath.Join(dir, "witness.jsonl")
+	os.WriteFile(witness, append(line, '\n'), 0o600)
+	if r := lanternCmd(t, "", "audit", "verify", "--data", data, "--witness", witness, "--public-key", pub); r.code != 0 || !strings.Contains(r.stdout, "(1 witnessed)") {
+		t.Fatalf("verify with a witness: %d %q %s", r.code, r.stdout, r.msg())
+	}
+	if r := lanternCmd(t, "", "audit", "verify", "--data", data, "--witness", witness, "--public-key", encodeKey(other)); r.code != 1 || !strings.Contains(r.stdout, "NOT intact") {
+		t.Fatalf("a witness checked with another key: %d %q %s", r.code, r.stdout, r.msg())
+	}
 	// A key file that cannot be read: the server does not start.
 	c := app.Defaults()
 	c.Addr, c.DataDir, c.AuditKeyFile = "127.0.0.1:0", filepath.Join(dir, "served"), filepath.Join(dir, "no-such.key")

@@ -21,6 +21,9 @@ import (
 
 	_ "time/tzdata" // Europe/London, whatever the machine has
 
+	flog "github.com/transparency-dev/formats/log"
+	"golang.org/x/mod/sumdb/note"
+
 	"lantern"
 	"lantern/app"
 	"lantern/audit"
@@ -44,7 +47,7 @@ Usage:
   lantern holidays load --data DIR --file bank-holidays.json   (GOV.UK's published list)
   lantern area boundary load --data DIR --file FILE.geojson [--name NAME] [--name-property WD23NM]
                   (the areas the hotspot map is drawn on: GeoJSON in WGS84; replaces any before)
-  lantern audit verify --data DIR [--head SEQ:HASH]
+  lantern audit verify --data DIR [--head SEQ:HASH] [--witness FILE [--public-key KEY]]
   lantern audit keygen --to FILE   (a new Ed25519 key for signing the audit log's checkpoints,
                   mode 0600; prints only the public key, base64)
   lantern audit prove --data DIR --seq N   (entry N's inclusion proof in the latest signed
@@ -392,6 +395,8 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	fs := newFlags("audit verify", stderr)
 	c.StoreFlags(fs)
 	head := fs.String("head", "", "an entry's number and hash as recorded earlier (SEQ:HASH, from this command or the server's log): checks it is still in the trail as it was")
+	witness := fs.String("witness", "", "a witness file of signed checkpoints (--audit-witness): checks the log still gives each one's root")
+	pubKey := fs.String("public-key", "", "with --witness, the public key (as lantern audit keygen printed it): checks each witnessed checkpoint's signature too")
 	if err := parse(fs, args); err != nil {
 		return exit(err)
 	}
@@ -437,7 +442,39 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (
 			return 1, nil
 		}
 	}
-	fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
+	// The tree: each entry's leaf, and the root of every checkpoint signed,
+	// and of every one the witness file holds.
+	var witnessed []flog.Checkpoint
+	if *witness != "" {
+		var v note.Verifier
+		if *pubKey != "" {
+			if v, err = audit.NewKeyVerifier(*pubKey); err != nil {
+				return 1, fmt.Errorf("--public-key: %w", err)
+			}
+		}
+		f, err := os.Open(*witness)
+		if err != nil {
+			return 1, fmt.Errorf("--witness: %w", err)
+		}
+		witnessed, err = audit.ReadWitness(f, v)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(stdout, "audit trail NOT intact: %v\n", err)
+			return 1, nil
+		}
+	}
+	size, err := st.VerifyAuditTree(ctx, witnessed)
+	if errors.As(err, &p) {
+		fmt.Fprintf(stdout, "audit trail NOT intact: first bad entry is %d: %s\n", p.Seq, p.Reason)
+		return 1, nil
+	} else if err != nil {
+		return 1, err
+	}
+	fmt.Fprintf(stdout, "audit trail intact: %d entries verified", n)
+	if size > 0 {
+		fmt.Fprintf(stdout, "; the tree's checkpoints up to %d entries agree (%d witnessed)", size, len(witnessed))
+	}
+	fmt.Fprintln(stdout)
 	if seq, hash, err := st.AuditHead(ctx); err == nil {
 		fmt.Fprintf(stderr, "The latest entry is %d:%s. Kept somewhere else, it lets audit verify --head %d:%s show later that nothing up to it was removed or rewritten.\n", seq, hash, seq, hash)
 	}
