@@ -227,3 +227,34 @@ func ReadWitness(r io.Reader, v note.Verifier) ([]flog.Checkpoint, error) {
 	}
 	return out, sc.Err()
 }
+
+// Consistency proves that the log a checkpoint signs only grew into the
+// log a later one signs, as lantern audit consistency prints it.
+type Consistency struct {
+	From   string   `json:"from"` // the earlier checkpoint, signed
+	To     string   `json:"to"`   // the later one
+	Hashes []string `json:"consistency"`
+}
+
+// Check verifies a consistency proof offline: both checkpoints' signatures
+// under v, and the path from the earlier root to the later.
+func (c *Consistency) Check(v note.Verifier) error {
+	a, err := OpenCheckpoint(c.From, v)
+	if err != nil {
+		return fmt.Errorf("from: %w", err)
+	}
+	b, err := OpenCheckpoint(c.To, v)
+	if err != nil {
+		return fmt.Errorf("to: %w", err)
+	}
+	hashes := make([][]byte, len(c.Hashes))
+	for i, h := range c.Hashes {
+		if hashes[i], err = hex.DecodeString(h); err != nil || len(hashes[i]) != 32 {
+			return fmt.Errorf("consistency hash %d is not 64 hexadecimal digits", i)
+		}
+	}
+	if err := proof.VerifyConsistency(Hasher, a.Size, b.Size, hashes, a.Hash, b.Hash); err != nil {
+		return fmt.Errorf("the log of %d entries is not a prefix of the log of %d: %w", a.Size, b.Size, err)
+	}
+	return nil
+}

@@ -98,6 +98,30 @@ func TestAuditTree(t *testing.T) {
 			t.Fatalf("entry 2 in the grown tree: %v", err)
 		}
 
+		// The log of the first checkpoint only grew into the second's.
+		c, err := s.AuditConsistency(sys, size, grown)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Check(v); err != nil {
+			t.Fatalf("consistency %d to %d: %v", size, grown, err)
+		}
+		swapped := audit.Consistency{From: c.To, To: c.From, Hashes: c.Hashes}
+		if swapped.Check(v) == nil {
+			t.Error("a consistency proof checked backwards")
+		}
+		if len(c.Hashes) > 0 {
+			bent := audit.Consistency{From: c.From, To: c.To, Hashes: append([]string{strings.Repeat("ef", 32)}, c.Hashes[1:]...)}
+			if bent.Check(v) == nil {
+				t.Error("a consistency proof with a changed hash checked")
+			}
+		}
+		if c.Check(other) == nil {
+			t.Error("a consistency proof checked with another key")
+		}
+		if _, err := s.AuditConsistency(sys, size, grown+1); lantern.ErrorCode(err) != lantern.EINVALID {
+			t.Errorf("a size never signed: %v", err)
+		}
 		// verify: the tree agrees with the entries, and with a witness.
 		if n, err := s.VerifyAuditTree(ctx, nil); err != nil || n != grown {
 			t.Fatalf("verify the tree: %d %v", n, err)

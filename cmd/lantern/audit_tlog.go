@@ -63,6 +63,24 @@ func auditProve(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	})
 }
 
+// auditConsistency prints the proof that the log of one signed checkpoint
+// only grew into that of a later one, as JSON.
+func auditConsistency(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var from, to uint64
+	return adminCommand(ctx, "audit consistency", args, stderr, func(fs *flag.FlagSet) {
+		fs.Uint64Var(&from, "from", 0, "the earlier checkpoint's size (its number of entries)")
+		fs.Uint64Var(&to, "to", 0, "the later checkpoint's size")
+	}, func(sys context.Context, st *store.Store) error {
+		c, err := st.AuditConsistency(sys, from, to)
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(c)
+	})
+}
+
 // auditCheckProof checks a proof offline, with the public key alone: exit
 // 0 valid, 1 not, saying why.
 func auditCheckProof(args []string, stdout, stderr io.Writer) (int, error) {
@@ -87,9 +105,26 @@ func auditCheckProof(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 1, fmt.Errorf("--proof: %w", err)
 	}
-	var p audit.Proof
+	// A consistency proof has "consistency"; an inclusion proof has not.
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return 1, fmt.Errorf("--proof: not a proof as lantern audit prove or consistency prints one: %w", err)
+	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
+	if _, ok := probe["consistency"]; ok {
+		var c audit.Consistency
+		if err := dec.Decode(&c); err != nil {
+			return 1, fmt.Errorf("--proof: not a consistency proof as lantern audit consistency prints one: %w", err)
+		}
+		if err := c.Check(v); err != nil {
+			fmt.Fprintf(stdout, "proof NOT valid: %v\n", err)
+			return 1, nil
+		}
+		fmt.Fprintln(stdout, "proof valid: the later checkpoint's log only grew from the earlier's")
+		return 0, nil
+	}
+	var p audit.Proof
 	if err := dec.Decode(&p); err != nil {
 		return 1, fmt.Errorf("--proof: not a proof as lantern audit prove prints one: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -61,6 +62,7 @@ func TestAuditProofCommands(t *testing.T) {
 	bad := filepath.Join(dir, "bad.json")
 	var q audit.Proof
 	b, _ := os.ReadFile(proof)
+	b0 := b
 	json.Unmarshal(b, &q)
 	q.EntryHash = strings.Repeat("ab", 32)
 	b, _ = json.Marshal(q)
@@ -74,6 +76,25 @@ func TestAuditProofCommands(t *testing.T) {
 	}
 	if r := lanternCmd(t, "", "audit", "prove", "--data", data, "--seq", "999"); r.code == 0 {
 		t.Errorf("an entry past the checkpoint was proved")
+	}
+	// Another entry, another checkpoint: the log only grew.
+	if r := lanternCmd(t, "", "agency", "add", "--data", data, "--name", "Northmoor Police", "--kind", "police"); r.code != 0 {
+		t.Fatal(r.msg())
+	}
+	var q0 audit.Proof
+	json.Unmarshal(b0, &q0)
+	grown, err := st.IntegrateAudit(context.Background(), signer, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = lanternCmd(t, "", "audit", "consistency", "--data", data, "--from", strconv.FormatUint(q0.TreeSize, 10), "--to", strconv.FormatUint(grown, 10))
+	if r.code != 0 {
+		t.Fatalf("consistency: %s", r.msg())
+	}
+	cons := filepath.Join(dir, "consistency.json")
+	os.WriteFile(cons, []byte(r.stdout), 0o600)
+	if r := lanternCmd(t, "", "audit", "check-proof", "--public-key", pub, "--proof", cons); r.code != 0 || !strings.Contains(r.stdout, "only grew") {
+		t.Fatalf("check the consistency proof: %d %q %s", r.code, r.stdout, r.msg())
 	}
 	// verify checks the tree against the entries and a witness file.
 	cp, _, err := st.AuditCheckpoint(context.Background())

@@ -52,7 +52,9 @@ Usage:
                   mode 0600; prints only the public key, base64)
   lantern audit prove --data DIR --seq N   (entry N's inclusion proof in the latest signed
                   checkpoint, as JSON)
-  lantern audit check-proof --public-key KEY --proof FILE   (offline: exit 0 valid, 1 not)
+  lantern audit consistency --data DIR --from SIZE --to SIZE   (that the log of the later signed
+                  checkpoint only grew from the earlier's, as JSON)
+  lantern audit check-proof --public-key KEY --proof FILE   (either proof, offline: exit 0 valid, 1 not)
   lantern backup  --data DIR --to FILE
   lantern restore --data DIR --from FILE
   lantern digest send --data DIR --smtp-addr HOST:PORT --smtp-from ADDR --base-url URL
@@ -123,6 +125,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(auditKeygen(ctx, rest, stdout, stderr))
 	case "audit prove":
 		return exit(auditProve(ctx, rest, stdout, stderr))
+	case "audit consistency":
+		return exit(auditConsistency(ctx, rest, stdout, stderr))
 	case "audit check-proof":
 		return auditCheckProof(rest, stdout, stderr)
 	case "backup":
