@@ -60,6 +60,7 @@ const (
 
 type options struct {
 	clients    int
+	conns      int
 	duration   time.Duration
 	warmup     time.Duration
 	rounds     int
@@ -86,7 +87,7 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
-	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go) or intel (intel.go)")
+	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go), intel (intel.go) or overload (overload.go: admission control at twice capacity, from another process)")
 	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology and front-door scenarios' load process)")
 	flag.StringVar(&o.token, "token", "", "internal: the API token for -drive")
 	flag.IntVar(&o.children, "children", 100000, "children seeded for -scenario children")
@@ -94,6 +95,7 @@ func main() {
 	serveIntelDir := flag.String("serve-intel", "", "(internal) serve the intelligence scenario's Lantern from this folder")
 	flag.Float64Var(&o.scale, "scale", 0.01, "-scenario intel: the generated set's scale (1 is 2 million entities, 10 million links)")
 	flag.Int64Var(&o.seed, "seed", 1, "-scenario intel: the generator's seed")
+	flag.IntVar(&o.conns, "conns", 8000, "-scenario overload: connections the doubled load is offered over")
 	flag.BoolVar(&o.resolve, "resolve", true, "-scenario intel: train and resolve everyone again at the end, against the truth")
 	flag.Parse()
 	if *serveIntelDir != "" {
@@ -131,6 +133,8 @@ func main() {
 		runner = runChronology
 	case o.scenario == "intel":
 		runner = runIntel
+	case o.scenario == "overload":
+		runner = runOverload
 	case o.scenario != "read":
 		fmt.Fprintln(os.Stderr, "lantern-bench: unknown -scenario "+o.scenario)
 		os.Exit(2)
