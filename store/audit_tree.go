@@ -221,20 +221,8 @@ func (s *Store) AuditProof(ctx context.Context, seq int64) (*audit.Proof, error)
 	if err != nil {
 		return nil, lantern.Internal(err)
 	}
-	hashes := make([][]byte, len(nodes.IDs))
-	for i, id := range nodes.IDs {
-		if hashes[i], err = s.treeNode(ctx, s.db, id); err != nil {
-			return nil, err
-		}
-	}
-	path, err := nodes.Rehash(hashes, audit.Hasher.HashChildren)
-	if err != nil {
-		return nil, lantern.Internal(err)
-	}
-	for _, h := range path {
-		p.Hashes = append(p.Hashes, hex.EncodeToString(h))
-	}
-	return &p, nil
+	p.Hashes, err = s.proofPath(ctx, nodes)
+	return &p, err
 }
 
 // KeepAuditTree runs the sequencer until ctx ends: every second, if this
@@ -428,18 +416,29 @@ func (s *Store) AuditConsistency(ctx context.Context, from, to uint64) (*audit.C
 	if err != nil {
 		return nil, lantern.Internal(err)
 	}
+	c.Hashes, err = s.proofPath(ctx, nodes)
+	return &c, err
+}
+
+// proofPath reads a proof's nodes from the stored tree and makes its path
+// (the one node a proof may need that no tree stores is worked out from
+// others), as hex.
+func (s *Store) proofPath(ctx context.Context, nodes proof.Nodes) ([]string, error) {
 	hashes := make([][]byte, len(nodes.IDs))
 	for i, id := range nodes.IDs {
-		if hashes[i], err = s.treeNode(ctx, s.db, id); err != nil {
+		h, err := s.treeNode(ctx, s.db, id)
+		if err != nil {
 			return nil, err
 		}
+		hashes[i] = h
 	}
 	path, err := nodes.Rehash(hashes, audit.Hasher.HashChildren)
 	if err != nil {
 		return nil, lantern.Internal(err)
 	}
-	for _, h := range path {
-		c.Hashes = append(c.Hashes, hex.EncodeToString(h))
+	out := make([]string, len(path))
+	for i, h := range path {
+		out[i] = hex.EncodeToString(h)
 	}
-	return &c, nil
+	return out, nil
 }
