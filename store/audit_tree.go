@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	flog "github.com/transparency-dev/formats/log"
@@ -64,24 +65,53 @@ func (s *Store) takeAuditLease(ctx context.Context, holder string) (bool, error)
 // treeRange is the compact range of the tree's first size leaves, from the
 // stored nodes.
 func (s *Store) treeRange(ctx context.Context, q querier, size uint64) (*compact.Range, error) {
-	ids := compact.RangeNodes(0, size, nil)
-	hashes := make([][]byte, len(ids))
-	for i, id := range ids {
-		h, err := s.treeNode(ctx, q, id)
-		if err != nil {
-			return nil, err
-		}
-		hashes[i] = h
+	hashes, err := s.treeNodes(ctx, q, compact.RangeNodes(0, size, nil))
+	if err != nil {
+		return nil, err
 	}
 	return treeRanges.NewRange(0, size, hashes)
 }
 
-func (s *Store) treeNode(ctx context.Context, q querier, id compact.NodeID) ([]byte, error) {
-	var h string
-	if err := q.QueryRowContext(ctx, `SELECT hash FROM audit_tree_nodes WHERE level = $1 AND idx = $2`, int64(id.Level), int64(id.Index)).Scan(&h); err != nil {
-		return nil, internal(fmt.Sprintf("audit tree node %d/%d", id.Level, id.Index), err)
+// treeNodes reads stored nodes of the tree, in one query (a proof needs
+// a few dozen at most), in the order asked.
+func (s *Store) treeNodes(ctx context.Context, q querier, ids []compact.NodeID) ([][]byte, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	return hex.DecodeString(h)
+	var args []any
+	conds := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, int64(id.Level), int64(id.Index))
+		conds[i] = "(level = $" + itoa(len(args)-1) + " AND idx = $" + itoa(len(args)) + ")"
+	}
+	got := map[compact.NodeID][]byte{}
+	rows, err := q.QueryContext(ctx, `SELECT level, idx, hash FROM audit_tree_nodes WHERE `+strings.Join(conds, " OR "), args...)
+	if err != nil {
+		return nil, internal("audit tree nodes", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var level, idx int64
+		var h string
+		if err := rows.Scan(&level, &idx, &h); err != nil {
+			return nil, internal("audit tree nodes", err)
+		}
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			return nil, lantern.Internal(fmt.Errorf("audit tree node %d/%d: %w", level, idx, err))
+		}
+		got[compact.NewNodeID(uint(level), uint64(idx))] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("audit tree nodes", err)
+	}
+	out := make([][]byte, len(ids))
+	for i, id := range ids {
+		if out[i] = got[id]; out[i] == nil {
+			return nil, lantern.Internal(fmt.Errorf("audit tree node %d/%d is missing", id.Level, id.Index))
+		}
+	}
+	return out, nil
 }
 
 // IntegrateAudit is one turn of the sequencer as holder: with the lease, it
@@ -424,13 +454,9 @@ func (s *Store) AuditConsistency(ctx context.Context, from, to uint64) (*audit.C
 // (the one node a proof may need that no tree stores is worked out from
 // others), as hex.
 func (s *Store) proofPath(ctx context.Context, nodes proof.Nodes) ([]string, error) {
-	hashes := make([][]byte, len(nodes.IDs))
-	for i, id := range nodes.IDs {
-		h, err := s.treeNode(ctx, s.db, id)
-		if err != nil {
-			return nil, err
-		}
-		hashes[i] = h
+	hashes, err := s.treeNodes(ctx, s.db, nodes.IDs)
+	if err != nil {
+		return nil, err
 	}
 	path, err := nodes.Rehash(hashes, audit.Hasher.HashChildren)
 	if err != nil {
