@@ -521,3 +521,15 @@ func (s *Store) auditConflict(ctx context.Context, err error) error {
 	}
 	return err
 }
+
+// BenchLimitRead is the least an audited read of a child can cost, for the
+// benchmark's limit handler (cmd/lantern-bench -scenario hold): one indexed
+// read and one durable audit entry through the read audit's group commit.
+// It checks no access rule and no route calls it.
+func (s *Store) BenchLimitRead(ctx context.Context, childID string) (string, error) {
+	var name string
+	if err := s.db.QueryRowContext(ctx, `SELECT given_name FROM children WHERE id = $1`, childID).Scan(&name); err != nil {
+		return "", internal("limit read", err)
+	}
+	return name, s.audited(ctx, auditEntry{Action: "bench.limit", Entity: "child", EntityID: childID, ChildID: childID})
+}

@@ -87,7 +87,7 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
-	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go), intel (intel.go) or overload (overload.go: admission control at twice capacity, from another process)")
+	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go), intel (intel.go), overload (overload.go: admission control at twice capacity, from another process) or hold (hold.go: bare, healthz, me, the child read and the limit handler, the load from another process)")
 	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology and front-door scenarios' load process)")
 	flag.StringVar(&o.token, "token", "", "internal: the API token for -drive")
 	flag.IntVar(&o.children, "children", 100000, "children seeded for -scenario children")
@@ -135,6 +135,8 @@ func main() {
 		runner = runIntel
 	case o.scenario == "overload":
 		runner = runOverload
+	case o.scenario == "hold":
+		runner = runHold
 	case o.scenario != "read":
 		fmt.Fprintln(os.Stderr, "lantern-bench: unknown -scenario "+o.scenario)
 		os.Exit(2)

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime/pprof"
+	"strconv"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"lantern"
+)
+
+// runHold is the benchmark that holds still: Lantern, a bare handler and a
+// limit handler served by this process, the load driven from another (this
+// program with -drive), one target at a time, side by side in one run: the
+// bare handler, /healthz, GET /api/v1/me, the audited child read, and the
+// limit handler (one indexed read and one durable audit entry: the least
+// the audited read can cost). For each: throughput, p50 and p99, this
+// process's CPU per request (the server's alone: the load is elsewhere),
+// and the ratios to the bare handler and to the limit. With -cpuprofile,
+// the child read's first round is profiled.
+func runHold(o options) error {
+	ctx := context.Background()
+	m, stop, err := startApp(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	st := m.Store
+	child, token, err := seed(ctx, st)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	bare := *child
+	sys := lantern.NewSystemContext(ctx, "lantern-bench limit")
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /bare", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(&bare)
+	})
+	mux.HandleFunc("GET /limit", func(w http.ResponseWriter, r *http.Request) {
+		name, err := st.BenchLimitRead(sys, child.ID)
+		if err != nil {
+			http.Error(w, "limit read failed", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"given_name": name})
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	side := "http://" + ln.Addr().String()
+	names := []string{"bare", "healthz", "me", "child read", "limit"}
+	urls := []string{side + "/bare", m.URL() + "/healthz", m.URL() + "/api/v1/me", m.URL() + "/api/v1/children/" + child.ID, side + "/limit"}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("machine: %s; %s; the load from a separate process, %d clients, %s warm-up + %s per target\n", uptime(), st.Dialect(), o.clients, o.warmup, o.duration)
+	type row struct {
+		d   driven
+		cpu time.Duration
+	}
+	for round := 1; round <= o.rounds; round++ {
+		rows := make([]row, len(urls))
+		for i, url := range urls {
+			cmd := exec.Command(self, "-drive", url, "-token", token, "-c", strconv.Itoa(o.clients), "-d", o.duration.String(), "-warmup", o.warmup.String())
+			cmd.Stderr = os.Stderr
+			before := cpuSelf()
+			if o.cpuprofile != "" && names[i] == "child read" && round == 1 {
+				f, err := os.Create(o.cpuprofile)
+				if err != nil {
+					return err
+				}
+				pprof.StartCPUProfile(f)
+				defer f.Close()
+			}
+			out, err := cmd.Output()
+			if o.cpuprofile != "" && names[i] == "child read" && round == 1 {
+				pprof.StopCPUProfile()
+			}
+			cpu := cpuSelf() - before
+			if err != nil {
+				return fmt.Errorf("%s: the load process: %w", names[i], err)
+			}
+			if err := json.Unmarshal(out, &rows[i].d); err != nil {
+				return fmt.Errorf("%s: the load process said %q: %w", names[i], out, err)
+			}
+			if rows[i].d.Errors > 0 {
+				return fmt.Errorf("%s: %d failed, first: %s", names[i], rows[i].d.Errors, rows[i].d.FirstErr)
+			}
+			rows[i].cpu = cpu
+		}
+		rate := func(r row) float64 { return float64(r.d.OK) / r.d.Elapsed.Seconds() }
+		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "target\tround\treq/s\tp50\tp99\tserver CPU/req\tof bare\tof limit\t")
+		for i, r := range rows {
+			// CPU over warm-up and measure alike, per request over both.
+			perReq := time.Duration(float64(r.cpu) / (rate(r) * (o.warmup + o.duration).Seconds()))
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%.3f\t%.3f\t\n", names[i], round, rate(r), ms(r.d.P50), ms(r.d.P99), perReq.Round(time.Microsecond),
+				rate(r)/rate(rows[0]), rate(r)/rate(rows[4]))
+		}
+		tw.Flush()
+		fmt.Printf("goal: the audited child read >= 0.9 of the limit's throughput: %.3f\n\n", rate(rows[3])/rate(rows[4]))
+	}
+	fmt.Printf("machine at the end: %s\n", uptime())
+	return nil
+}
+
+// cpuSelf is this process's CPU time so far (user and system).
+func cpuSelf() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
