@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"os/exec"
 	"runtime/pprof"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -115,7 +118,68 @@ func runHold(o options) error {
 		tw.Flush()
 		fmt.Printf("goal: the audited child read >= 0.9 of the limit's throughput: %.3f\n\n", rate(rows[3])/rate(rows[4]))
 	}
+	if o.replicas > 1 {
+		if err := holdReplicas(ctx, o, self, token, m.URL()+"/api/v1/children/"+child.ID); err != nil {
+			return err
+		}
+	}
 	fmt.Printf("machine at the end: %s\n", uptime())
+	return nil
+}
+
+// holdReplicas measures the audited child read through one replica and
+// then through two at once on the same database (PostgreSQL), the load
+// from separate processes, the clients split between the replicas.
+func holdReplicas(ctx context.Context, o options, self, token, first string) error {
+	if o.database == "" {
+		return fmt.Errorf("-replicas needs -database: replicas share a PostgreSQL")
+	}
+	m2, stop2, err := startApp(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer stop2()
+	second := strings.Replace(first, first[:strings.Index(first, "/api/")], m2.URL(), 1)
+	driveAll := func(urls []string, clients int) ([]driven, error) {
+		out := make([]driven, len(urls))
+		errs := make([]error, len(urls))
+		var wg sync.WaitGroup
+		for i, u := range urls {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cmd := exec.Command(self, "-drive", u, "-token", token, "-c", strconv.Itoa(clients), "-d", o.duration.String(), "-warmup", o.warmup.String())
+				cmd.Stderr = os.Stderr
+				b, err := cmd.Output()
+				if err == nil {
+					err = json.Unmarshal(b, &out[i])
+				}
+				errs[i] = err
+			}()
+		}
+		wg.Wait()
+		return out, errors.Join(errs...)
+	}
+	fmt.Printf("the audited child read, one replica against two on one %s database (%d clients in all):\n", "PostgreSQL", o.clients)
+	for round := 1; round <= o.rounds; round++ {
+		one, err := driveAll([]string{first}, o.clients)
+		if err != nil {
+			return err
+		}
+		two, err := driveAll([]string{first, second}, max(1, o.clients/2))
+		if err != nil {
+			return err
+		}
+		rate := func(d driven) float64 { return float64(d.OK) / d.Elapsed.Seconds() }
+		total := rate(two[0]) + rate(two[1])
+		fmt.Printf("  round %d: one replica %.0f req/s (p99 %s); two replicas %.0f req/s (%.0f + %.0f; p99 %s and %s); two against one: %.3f (goal >= 0.95)\n",
+			round, rate(one[0]), ms(one[0].P99), total, rate(two[0]), rate(two[1]), ms(two[0].P99), ms(two[1].P99), total/rate(one[0]))
+		for _, d := range append(one, two...) {
+			if d.Errors > 0 {
+				return fmt.Errorf("%d failed, first: %s", d.Errors, d.FirstErr)
+			}
+		}
+	}
 	return nil
 }
 

@@ -61,6 +61,7 @@ const (
 type options struct {
 	clients    int
 	conns      int
+	replicas   int
 	duration   time.Duration
 	warmup     time.Duration
 	rounds     int
@@ -95,6 +96,7 @@ func main() {
 	serveIntelDir := flag.String("serve-intel", "", "(internal) serve the intelligence scenario's Lantern from this folder")
 	flag.Float64Var(&o.scale, "scale", 0.01, "-scenario intel: the generated set's scale (1 is 2 million entities, 10 million links)")
 	flag.Int64Var(&o.seed, "seed", 1, "-scenario intel: the generator's seed")
+	flag.IntVar(&o.replicas, "replicas", 1, "-scenario hold with -database: also measure the child read through two replicas at once against one")
 	flag.IntVar(&o.conns, "conns", 8000, "-scenario overload: connections the doubled load is offered over")
 	flag.BoolVar(&o.resolve, "resolve", true, "-scenario intel: train and resolve everyone again at the end, against the truth")
 	flag.Parse()
