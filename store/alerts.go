@@ -111,9 +111,12 @@ func (s *Store) ClaimAlertEmails(ctx context.Context, runner string, n int) ([]l
 	}
 	var out []lantern.Outgoing
 	for _, o := range due {
+		// Due is checked again with the claim: another replica may have
+		// tried it and failed since it was read, leaving it unclaimed but
+		// not due until later.
 		res, err := s.wdb.ExecContext(ctx, `UPDATE alert_emails SET claimed_by = $1, claimed_until = $2
-			WHERE id = $3 AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $4)`,
-			runner, s.d.ts(now.Add(AlertClaim)), o.ID, s.d.ts(now))
+			WHERE id = $3 AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $4) AND next_try_at <= $4 AND attempts < $5`,
+			runner, s.d.ts(now.Add(AlertClaim)), o.ID, s.d.ts(now), MaxAlertAttempts)
 		if err != nil {
 			return out, internal("claim alert email", err)
 		}
