@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"runtime"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -55,7 +56,7 @@ func admit(reg prometheus.Registerer, max int, next http.Handler) http.Handler {
 			h.Set("Cache-Control", "no-store")
 			h.Set("X-Content-Type-Options", "nosniff")
 			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-			if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
+			if strings.HasPrefix(r.URL.Path, "/api/") {
 				h.Set("Content-Type", "application/problem+json")
 				w.WriteHeader(http.StatusServiceUnavailable)
 				_, _ = w.Write([]byte(busyAPI))

@@ -91,23 +91,6 @@ func LoadSigner(path string) (note.Signer, error) {
 	return s, nil
 }
 
-// PublicKey is the base64 of a signer's public key, as keygen prints it.
-func PublicKey(skey string) (string, error) {
-	if _, err := note.NewSigner(strings.TrimSpace(skey)); err != nil {
-		return "", err
-	}
-	// The private key's note form carries the seed: derive the public key.
-	parts := strings.SplitN(strings.TrimSpace(skey), "+", 5) // PRIVATE+KEY+name+hash+key
-	if len(parts) != 5 {
-		return "", errors.New("not an Ed25519 signing key")
-	}
-	b, err := base64.StdEncoding.DecodeString(parts[4])
-	if err != nil || len(b) != 1+ed25519.SeedSize {
-		return "", errors.New("not an Ed25519 signing key")
-	}
-	return base64.StdEncoding.EncodeToString(ed25519.NewKeyFromSeed(b[1:]).Public().(ed25519.PublicKey)), nil
-}
-
 // NewKeyVerifier makes a checkpoint verifier from a public key: the base64
 // keygen printed, or a note verifier key.
 func NewKeyVerifier(key string) (note.Verifier, error) {

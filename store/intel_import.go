@@ -157,8 +157,12 @@ func (s *Store) insertArrays(ctx context.Context, tx *tx, table string, cols []s
 	return nil
 }
 
-// columnTypes are a PostgreSQL table's columns' type names, for casts.
+// columnTypes are a PostgreSQL table's columns' type names, for casts,
+// read once a table for the store's life (an import asks for each batch).
 func (s *Store) columnTypes(ctx context.Context, q querier, table string) (map[string]string, error) {
+	if m, ok := s.colTypes.Load(table); ok {
+		return m.(map[string]string), nil
+	}
 	rows, err := collect(ctx, q, "column types", `SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
 		func(r scanner) ([2]string, error) {
 			var c [2]string
@@ -171,6 +175,7 @@ func (s *Store) columnTypes(ctx context.Context, q querier, table string) (map[s
 	for _, r := range rows {
 		out[r[0]] = r[1]
 	}
+	s.colTypes.Store(table, out)
 	return out, nil
 }
 

@@ -76,6 +76,7 @@ type Store struct {
 	graph        intelGraph // the graph index (intel_graph.go)
 	graphSync    sync.Mutex // one merge sync of the index at a time
 	auth         authCache  // checked API tokens (tokens.go)
+	colTypes     sync.Map   // PostgreSQL column types by table, for imports (intel_import.go)
 
 	// boundary is the area's boundary and its index (area_boundary.go).
 	boundary boundaryCache
