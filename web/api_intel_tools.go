@@ -325,14 +325,8 @@ func hotspotCSV(hs *lantern.Hotspots) ([]string, [][]string) {
 }
 
 func (s *Server) apiHotspots(w http.ResponseWriter, r *http.Request) {
-	from, to, err := parseHotspotPeriod(r.URL.Query(), lantern.Today(s.stNow()))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	hs, err := s.st.Hotspots(r.Context(), from, to)
-	if err != nil {
-		s.error(w, r, err)
+	hs, ok := s.readHotspots(w, r)
+	if !ok {
 		return
 	}
 	if wantsCSV(r) {

@@ -759,15 +759,23 @@ func boundaryAreas(b *lantern.AreaBoundary, project func(lon, lat float64) (floa
 	return out
 }
 
-func (s *Server) hotspotsCSV(w http.ResponseWriter, r *http.Request) {
+// readHotspots is the hotspots for the period the query asks, or false
+// after answering the error.
+func (s *Server) readHotspots(w http.ResponseWriter, r *http.Request) (*lantern.Hotspots, bool) {
 	from, to, err := parseHotspotPeriod(r.URL.Query(), lantern.Today(s.stNow()))
-	if err != nil {
-		s.error(w, r, err)
-		return
+	if err == nil {
+		var hs *lantern.Hotspots
+		if hs, err = s.st.Hotspots(r.Context(), from, to); err == nil {
+			return hs, true
+		}
 	}
-	hs, err := s.st.Hotspots(r.Context(), from, to)
-	if err != nil {
-		s.error(w, r, err)
+	s.error(w, r, err)
+	return nil, false
+}
+
+func (s *Server) hotspotsCSV(w http.ResponseWriter, r *http.Request) {
+	hs, ok := s.readHotspots(w, r)
+	if !ok {
 		return
 	}
 	h, rows := hotspotCSV(hs)
@@ -778,14 +786,8 @@ func (s *Server) hotspotsCSV(w http.ResponseWriter, r *http.Request) {
 // boundary, then the places outside every area and with no position. With
 // no boundary loaded, the header alone.
 func (s *Server) hotspotsAreasCSV(w http.ResponseWriter, r *http.Request) {
-	from, to, err := parseHotspotPeriod(r.URL.Query(), lantern.Today(s.stNow()))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	hs, err := s.st.Hotspots(r.Context(), from, to)
-	if err != nil {
-		s.error(w, r, err)
+	hs, ok := s.readHotspots(w, r)
+	if !ok {
 		return
 	}
 	header := append([]string{"area", "kind", "places", "links"}, hs.Months...)
