@@ -41,13 +41,9 @@ func runHold(o options) error {
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	bare := *child
 	sys := lantern.NewSystemContext(ctx, "lantern-bench limit")
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /bare", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(&bare)
-	})
+	mux.HandleFunc("GET /bare", bareHandler(child))
 	mux.HandleFunc("GET /limit", func(w http.ResponseWriter, r *http.Request) {
 		name, err := st.BenchLimitRead(sys, child.ID)
 		if err != nil {

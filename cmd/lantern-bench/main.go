@@ -168,18 +168,12 @@ func run(o options) error {
 	// durable audit.
 	meURL := m.URL() + "/api/v1/me"
 
-	// The bare handler: a plain net/http server marshalling the same record
-	// (lantern.Child, so the bodies stay alike as the record grows) on every
-	// request.
-	bare := *child
+	// The bare handler, on a server of its own.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	bareSrv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(&bare)
-	}), ReadHeaderTimeout: 10 * time.Second}
+	bareSrv := &http.Server{Handler: bareHandler(child), ReadHeaderTimeout: 10 * time.Second}
 	go bareSrv.Serve(ln)
 	defer bareSrv.Close()
 	bareURL := "http://" + ln.Addr().String() + "/api/v1/children/" + child.ID
@@ -654,6 +648,17 @@ func get(c *http.Client, req *http.Request) error {
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// bareHandler is a plain net/http handler marshalling the same record
+// (lantern.Child, so the bodies stay alike as the record grows) on every
+// request: what the whole stack is compared with.
+func bareHandler(child *lantern.Child) http.HandlerFunc {
+	bare := *child
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(&bare)
+	}
 }
 
 // startApp starts the whole app, as lantern serve starts it, on a free
