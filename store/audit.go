@@ -525,8 +525,12 @@ func (s *Store) auditConflict(ctx context.Context, err error) error {
 // BenchLimitRead is the least an audited read of a child can cost, for the
 // benchmark's limit handler (cmd/lantern-bench -scenario hold): one indexed
 // read and one durable audit entry through the read audit's group commit.
-// It checks no access rule and no route calls it.
+// It checks no access rule, so only the operator may call it (no route
+// does).
 func (s *Store) BenchLimitRead(ctx context.Context, childID string) (string, error) {
+	if !lantern.IsSystem(ctx) {
+		return "", lantern.Errorf(lantern.EFORBIDDEN, "Only the benchmark reads without the access rule")
+	}
 	var name string
 	if err := s.db.QueryRowContext(ctx, `SELECT given_name FROM children WHERE id = $1`, childID).Scan(&name); err != nil {
 		return "", internal("limit read", err)

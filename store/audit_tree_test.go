@@ -163,3 +163,21 @@ func TestAuditTree(t *testing.T) {
 }
 
 func encode(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// TestBenchLimitReadOperatorOnly: the benchmark's limit read checks no
+// access rule, so no user may call it.
+func TestBenchLimitReadOperatorOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		c, err := s.CreateChild(storetest.As(f.SocialWorker), lantern.ChildInput{GivenName: "Tia", FamilyName: "Limit", DateOfBirth: lantern.Date{Year: 2012, Month: 5, Day: 1}, Gender: "female"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.BenchLimitRead(storetest.As(f.Teacher), c.ID); lantern.ErrorCode(err) != lantern.EFORBIDDEN {
+			t.Fatalf("a teacher read through the limit: %v", err)
+		}
+		if name, err := s.BenchLimitRead(lantern.NewSystemContext(context.Background(), "bench"), c.ID); err != nil || name != "Tia" {
+			t.Fatalf("the operator: %q %v", name, err)
+		}
+	})
+}
