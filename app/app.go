@@ -254,9 +254,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.startAuditWitness()
 	m.startGraph()
 	m.startAuthCache()
-	if signer != nil {
-		m.startAuditTree(signer)
-	}
+	m.startAuditTree(signer)
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil

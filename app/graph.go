@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"time"
 
 	"golang.org/x/mod/sumdb/note"
 )
@@ -55,16 +53,15 @@ func (m *Main) stopAuthCache() {
 	}
 }
 
-// startAuditTree runs the audit log's sequencer (store.KeepAuditTree) with
-// the signer loaded at start; of several replicas, the one holding the
-// lease integrates.
+// startAuditTree runs the audit log's sequencer (store.KeepAuditTree), on
+// every server: of several replicas, the one holding the lease chains the
+// queued entries and, with the signer loaded at start, integrates them.
 func (m *Main) startAuditTree(signer note.Signer) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	holder := fmt.Sprintf("%s/%d/%d", hostname(), os.Getpid(), time.Now().UnixNano())
 	go func() {
 		defer close(done)
-		m.Store.KeepAuditTree(ctx, signer, holder, m.Config.AuditWitness)
+		m.Store.KeepAuditTree(ctx, signer, m.Config.AuditWitness)
 	}()
 	m.stopTreeFn = func() {
 		cancel()

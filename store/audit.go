@@ -55,48 +55,50 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, as []auditEntry) er
 	return s.appendEntries(ctx, tx, es)
 }
 
-// appendEntries chains entries onto the head. The head row's lock makes
-// appends from several replicas take turns, so the chain never forks.
+// appendEntries queues entries in the transaction: durable when it
+// commits, and with no lock that every replica takes (audit_queue, 00031).
+// The sequencer chains them onto the log (sequenceAudit).
 func (s *Store) appendEntries(ctx context.Context, tx *sql.Tx, es []*audit.Entry) error {
-	var seq int64
-	var hash string
-	if err := s.inTx(ctx, tx, auditHeadQuery+s.d.forUpdate()).QueryRowContext(ctx).Scan(&seq, &hash); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	seq, hash = audit.Chain(seq, hash, es)
 	// One statement for each group of rows: a batch of reads commits in one go.
 	for start := 0; start < len(es); start += auditInsertRows {
 		batch := es[start:min(start+auditInsertRows, len(es))]
-		args := make([]any, 0, len(batch)*auditCols13)
+		args := make([]any, 0, len(batch)*auditQueueCols)
 		for _, e := range batch {
-			args = append(args, e.Seq, s.d.ts(e.At), e.UserID, e.AgencyID, e.IP, e.Action, e.Entity, e.EntityID, e.ChildID,
-				e.Why, e.Detail, e.PrevHash, e.Hash)
+			e.Normalise()
+			args = append(args, s.d.ts(e.At), e.UserID, e.AgencyID, e.IP, e.Action, e.Entity, e.EntityID, e.ChildID, e.Why, e.Detail)
 		}
 		if _, err := s.inTx(ctx, tx, s.auditInsert(len(batch))).ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("audit insert: %w", err)
+			return fmt.Errorf("audit queue: %w", err)
 		}
 	}
-	_, err := s.inTx(ctx, tx, auditHeadUpdate).ExecContext(ctx, seq, hash)
-	return err
+	return nil
 }
 
 const (
 	auditHeadQuery  = `SELECT seq, hash FROM audit_head WHERE id = 1`
 	auditHeadUpdate = `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`
 	auditCols13     = 13
+	auditQueueCols  = 10
 )
 
-// auditInsert is the INSERT of n audit entries, 1 <= n <= auditInsertRows:
-// each text is built once, when the store opens.
+// auditInsert is the INSERT of n entries into the queue, 1 <= n <=
+// auditInsertRows: each text is built once, when the store opens.
 func (s *Store) auditInsert(n int) string { return s.auditInserts[n] }
 
 func auditInserts(d dialect) []string {
 	qs := make([]string, auditInsertRows+1)
 	for n := 1; n <= auditInsertRows; n++ {
-		qs[n] = `INSERT INTO audit_log (seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash) VALUES ` +
-			d.values(n, auditCols13)
+		qs[n] = `INSERT INTO audit_queue (at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail) VALUES ` +
+			d.values(n, auditQueueCols)
 	}
 	return qs
+}
+
+// auditLogInsert is the INSERT of n chained entries into the log, for the
+// sequencer.
+func (s *Store) auditLogInsert(n int) string {
+	return `INSERT INTO audit_log (seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash) VALUES ` +
+		s.d.values(n, auditCols13)
 }
 
 // stmtOrQuery runs a statement in a transaction: prepared once if it is in
@@ -131,8 +133,6 @@ func (q stmtOrQuery) ExecContext(ctx context.Context, args ...any) (sql.Result, 
 // prepareAudit prepares a batch's audit statements on the write pool before
 // its transaction begins, while the connection is free.
 func (s *Store) prepareAudit(n int) {
-	s.wstmts.stmt(auditHeadQuery + s.d.forUpdate())
-	s.wstmts.stmt(auditHeadUpdate)
 	for start := 0; start < n; start += auditInsertRows {
 		s.wstmts.stmt(s.auditInsert(min(auditInsertRows, n-start)))
 	}
@@ -175,7 +175,7 @@ func newReadAuditor(s *Store) *readAuditor {
 
 const maxReadBatch = 256
 
-// auditInsertRows bounds one INSERT's rows (13 parameters each), well within
+// auditInsertRows bounds one INSERT's rows (13 parameters at most), well within
 // both databases' limits on parameters.
 const auditInsertRows = 64
 
@@ -343,6 +343,9 @@ func (s *Store) SearchAudit(ctx context.Context, f AuditFilter) ([]*audit.Entry,
 	if err := may(ctx, lantern.ResAudit, lantern.ActRead); err != nil {
 		return nil, 0, err
 	}
+	if err := s.SyncAudit(ctx); err != nil {
+		return nil, 0, err
+	}
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -413,6 +416,9 @@ func scanAudit(r scanner) (*audit.Entry, error) {
 // returns the number of entries checked and, if the trail was tampered
 // with, an *audit.Problem naming the first bad entry.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
+	if err := s.SyncAudit(ctx); err != nil {
+		return 0, err
+	}
 	// Entries are only ever appended, so the head read first and the entries
 	// up to it form a consistent cut without holding a lock on writers.
 	headSeq, headHash, err := s.AuditHead(ctx)

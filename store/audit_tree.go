@@ -126,6 +126,9 @@ func (s *Store) IntegrateAudit(ctx context.Context, signer note.Signer, holder s
 	if !ok {
 		return 0, ErrNotSequencer
 	}
+	if err := s.sequenceAll(ctx, holder); err != nil {
+		return 0, err
+	}
 	var size int64
 	if err := s.db.QueryRowContext(ctx, `SELECT size FROM audit_tree WHERE id = 1`).Scan(&size); err != nil {
 		return 0, internal("audit tree", err)
@@ -255,46 +258,85 @@ func (s *Store) AuditProof(ctx context.Context, seq int64) (*audit.Proof, error)
 	return &p, err
 }
 
-// KeepAuditTree runs the sequencer until ctx ends: every second, if this
-// replica holds (or can take) the lease, it integrates what was appended,
-// and appends each checkpoint it signs to the witness file when one is
-// named (a line of JSON each, synced).
-func (s *Store) KeepAuditTree(ctx context.Context, signer note.Signer, holder, witness string) {
-	t := time.NewTicker(time.Second)
+// KeepAuditTree runs the sequencer until ctx ends: if this replica holds
+// (or can take) the lease, it chains what was queued every sequenceEvery
+// and, with a signer, integrates the chain into the tree every second,
+// appending each checkpoint it signs to the witness file when one is named
+// (a line of JSON each, synced). Without a signer it only chains.
+func (s *Store) KeepAuditTree(ctx context.Context, signer note.Signer, witness string) {
+	t := time.NewTicker(sequenceEvery)
 	defer t.Stop()
+	var lease, tree time.Time
 	for {
-		for {
-			before, err := s.auditTreeSize(ctx)
-			if err != nil {
-				break
-			}
-			after, err := s.IntegrateAudit(ctx, signer, holder)
-			if err != nil {
-				if !errors.Is(err, ErrNotSequencer) && ctx.Err() == nil {
+		now := time.Now()
+		if now.Sub(lease) >= time.Second {
+			lease = now
+			if ok, err := s.takeAuditLease(ctx, s.holder); err != nil || !ok {
+				lease = time.Time{} // ask again next turn
+				if err != nil && ctx.Err() == nil {
 					s.log.Error("audit sequencer", "err", err)
 				}
-				break
-			}
-			if after > before {
-				cp, _, err := s.AuditCheckpoint(ctx)
-				if err == nil {
-					s.log.Info("audit checkpoint", "size", after, "checkpoint", cp)
-					if witness != "" {
-						if err := appendWitness(witness, cp, s.now()); err != nil {
-							s.log.Error("audit witness file", "err", err)
-						}
-					}
+				if !sleepCtx(ctx, time.Second) {
+					return
 				}
+				continue
 			}
-			if after-before < auditBatch {
-				break
+		}
+		if left, err := s.queued(ctx, 1<<62); err == nil && left {
+			if err := s.sequenceAll(ctx, s.holder); err != nil && !errors.Is(err, ErrNotSequencer) && ctx.Err() == nil {
+				s.log.Error("audit sequencer", "err", err)
 			}
+		}
+		if signer != nil && now.Sub(tree) >= time.Second {
+			tree = now
+			s.integrateAll(ctx, signer, witness)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// integrateAll integrates the chain into the tree, batch by batch, logging
+// and witnessing each checkpoint signed.
+func (s *Store) integrateAll(ctx context.Context, signer note.Signer, witness string) {
+	for {
+		before, err := s.auditTreeSize(ctx)
+		if err != nil {
+			return
+		}
+		after, err := s.IntegrateAudit(ctx, signer, s.holder)
+		if err != nil {
+			if !errors.Is(err, ErrNotSequencer) && ctx.Err() == nil {
+				s.log.Error("audit sequencer", "err", err)
+			}
+			return
+		}
+		if after > before {
+			cp, _, err := s.AuditCheckpoint(ctx)
+			if err == nil {
+				s.log.Info("audit checkpoint", "size", after, "checkpoint", cp)
+				if witness != "" {
+					if err := appendWitness(witness, cp, s.now()); err != nil {
+						s.log.Error("audit witness file", "err", err)
+					}
+				}
+			}
+		}
+		if after-before < auditBatch {
+			return
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
 	}
 }
 

@@ -322,6 +322,7 @@ func TestChronology(t *testing.T) {
 			t.Errorf("shares: %+v", byKind(items, lantern.ChronShare))
 		}
 		var audited int
+		syncAudit(t, s)
 		if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'child.chronology.read' AND child_id = $1`, f.ava.ID).Scan(&audited); err != nil || audited != 1 {
 			t.Errorf("audited %d times (%v), want once", audited, err)
 		}

@@ -29,9 +29,19 @@ func errFields(err error) []string {
 }
 
 // auditCount counts the trail's entries of an action about an entity id.
+// syncAudit chains every queued audit entry, so the test can count them
+// in audit_log.
+func syncAudit(t *testing.T, s *store.Store) {
+	t.Helper()
+	if err := s.SyncAudit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func auditCount(t *testing.T, s *store.Store, action, entityID string) int {
 	t.Helper()
 	var n int
+	syncAudit(t, s)
 	if err := s.DB().QueryRowContext(context.Background(), `SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2`, action, entityID).Scan(&n); err != nil {
 		t.Fatal(err)
 	}

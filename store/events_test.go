@@ -462,6 +462,7 @@ func TestEventStrategyDiscussionsAndConferences(t *testing.T) {
 		}
 		// Its closing is in the trail by the task's id.
 		var closings int
+		syncAudit(t, s)
 		if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'task.close' AND entity_id = $1 AND child_id = $2`,
 			first.ID, child.ID).Scan(&closings); err != nil || closings != 1 {
 			t.Errorf("audit entries closing task %s: %d (%v), want 1", first.ID, closings, err)

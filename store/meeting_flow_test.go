@@ -19,6 +19,7 @@ import (
 func auditRows(t *testing.T, s *store.Store, action, entityID string) int {
 	t.Helper()
 	var n int
+	syncAudit(t, s)
 	if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2`, action, entityID).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +66,7 @@ func TestMeetingFlow(t *testing.T) {
 		// Who works with a child is part of the record: the suggestion is
 		// audited, and a child the caller may not see is not found.
 		var suggested int
+		syncAudit(t, s)
 		if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'meeting.suggestions' AND child_id = $1`, ava.ID).Scan(&suggested); err != nil || suggested != 1 {
 			t.Errorf("suggestions audited %d times (%v), want 1", suggested, err)
 		}

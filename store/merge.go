@@ -124,6 +124,8 @@ var mergeTables = []mergeTable{
 		why: "a pair names the two records as they were found: the pair merged is marked so, and the duplicate's other open pairs are carried to the kept record (mergeDuplicates)"},
 	{table: "audit_log", columns: []string{"child_id"}, how: mergeLeave,
 		why: "the audit trail is append-only: what was done to the duplicate stays recorded against it"},
+	{table: "audit_queue", columns: []string{"child_id"}, how: mergeLeave,
+		why: "entries waiting to be chained are the audit trail's too, and go onto it as they were written"},
 	{table: "children", columns: []string{"merged_into"}, how: mergeLeave,
 		why: "the duplicate itself is kept, read-only, and marked merged into the kept record below; a record merged into the duplicate before still points at it"},
 }

@@ -76,6 +76,7 @@ type Store struct {
 	graph        intelGraph // the graph index (intel_graph.go)
 	graphSync    sync.Mutex // one merge sync of the index at a time
 	auth         authCache  // checked API tokens (tokens.go)
+	holder       string     // this store's name as the audit sequencer (audit_queue.go)
 	colTypes     sync.Map   // PostgreSQL column types by table, for imports (intel_import.go)
 
 	// boundary is the area's boundary and its index (area_boundary.go).
@@ -89,7 +90,7 @@ const SQLiteFile = "lantern.db"
 // It does not migrate: call Migrate (serve does, at start).
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s := &Store{log: cfg.Logger, now: cfg.Now, profile: cfg.Timescales, calendar: cfg.Holidays, local: cfg.Local,
-		hashes: password.NewGate(cfg.HashSlots, cfg.HashQueue, 0)}
+		hashes: password.NewGate(cfg.HashSlots, cfg.HashQueue, 0), holder: newHolder()}
 	if s.profile == "" {
 		s.profile = "wt2023"
 	}
@@ -217,6 +218,7 @@ func openSQLite(path string) (*sql.DB, error) {
 func (s *Store) Close() error {
 	if s.reads != nil {
 		s.reads.close()
+		s.releaseAudit()
 	}
 	err := s.db.Close()
 	switch {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -175,6 +176,9 @@ func TestS47CompletionAndChronologyAPI(t *testing.T) {
 			checkProblem(t, e.as(e.f.OtherTeacher, "GET", base+"/chronology", ""), 404)
 			checkProblem(t, e.as(e.f.Admin, "GET", base+"/chronology", ""), 404) // an administrator sees no child
 			var audited int
+			if err := e.srv.Store.SyncAudit(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 			if err := e.srv.Store.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'child.chronology.read' AND child_id = $1`, c.ID).Scan(&audited); err != nil || audited != 2 {
 				t.Errorf("chronology audited %d times (%v), want 2", audited, err)
 			}

@@ -461,6 +461,9 @@ func TestBackupAndRestore(t *testing.T) {
 				defer trail.Close()
 				for _, action := range []string{"store.backup", "store.restore"} {
 					var n int
+					if err := trail.SyncAudit(context.Background()); err != nil {
+						t.Fatal(err)
+					}
 					if err := trail.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = $1`, action).Scan(&n); err != nil || n != 1 {
 						t.Errorf("%s audited %d times (%v), want once", action, n, err)
 					}

@@ -2,10 +2,11 @@
 // writes, many times over, and checks after every restart that nothing it
 // acknowledged was lost and that the audit trail is still intact.
 //
-// It runs on the embedded SQLite store only: that is where durability is
-// Lantern's own job (journal mode, synchronous setting, one writer, the
-// group-committing read auditor). On PostgreSQL a killed Lantern process
-// cannot lose a committed transaction; the database server owns that.
+// TestKillDuringWrites runs on the embedded SQLite store, where durability
+// is Lantern's own job (journal mode, synchronous setting, one writer, the
+// group-committing read auditor). TestKillDuringWritesPostgres (pg_test.go)
+// kills one of two replicas, and crashes the database server itself, on a
+// PostgreSQL cluster of its own.
 //
 //	go test -count=1 ./test/crash/ -v
 //	LANTERN_CRASH_ROUNDS=50 LANTERN_CRASH_SEED=123 go test -count=1 ./test/crash/
@@ -55,45 +56,22 @@ func TestKillDuringWrites(t *testing.T) {
 	if testing.Short() {
 		rounds = shortRounds
 	}
-	if v := os.Getenv("LANTERN_CRASH_ROUNDS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("LANTERN_CRASH_ROUNDS=%q: want a whole number, 1 or more", v)
-		}
-		rounds = n
-	}
-	seed := uint64(time.Now().UnixNano())
-	if v := os.Getenv("LANTERN_CRASH_SEED"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			t.Fatalf("LANTERN_CRASH_SEED=%q: %v", v, err)
-		}
-		seed = n
-	}
+	rounds, seed := roundsAndSeed(t, rounds)
 	t.Logf("rounds=%d seed=%d (rerun with LANTERN_CRASH_SEED=%d)", rounds, seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 0x1a27e6))
 
 	bin := buildLantern(t)
 	data := storetest.DataDir(t)
-
-	// Set up as an operator would, with the command line.
-	agencyID := strings.TrimSpace(runCLI(t, bin, "", "agency", "add", "--data", data, "--name", agencyName, "--kind", "childrens-social-care"))
-	if agencyID == "" {
-		t.Fatal("lantern agency add printed no id")
-	}
-	runCLI(t, bin, password+"\n", "user", "add", "--data", data, "--email", email, "--name", "Sam Worker",
-		"--agency", agencyName, "--role", "social-worker", "--password-stdin")
-	token := strings.TrimSpace(runCLI(t, bin, "", "token", "create", "--data", data, "--email", email, "--ttl", "1h"))
-	if !strings.HasPrefix(token, "lantern_") || strings.ContainsAny(token, " \n") {
-		t.Fatalf("lantern token create printed %q, not just a token", token)
-	}
+	tg := target{flags: []string{"--data", data}, driver: "sqlite",
+		dsn: "file:" + filepath.Join(data, store.SQLiteFile) + "?_pragma=busy_timeout(10000)", tag: "lite"}
+	token := setUp(t, bin, tg)
 
 	l := newLedger()
 	start := time.Now()
 	roundsWithWrites := 0
 	for round := 1; round <= rounds; round++ {
 		t0 := time.Now()
-		srv := startServer(t, bin, data)
+		srv := startServer(t, bin, tg)
 		t1 := time.Now()
 		if round > 1 {
 			// The server restarted on what the last one left when killed.
@@ -114,7 +92,7 @@ func TestKillDuringWrites(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				write(t, client, srv.url, token, l, rand.New(rand.NewPCG(seed, uint64(round*100+w))), stop, &transportErrs)
+				write(t, client, srv.url, token, tg.tag, l, rand.New(rand.NewPCG(seed, uint64(round*100+w))), stop, &transportErrs, nil)
 			}()
 		}
 		time.Sleep(delay)
@@ -128,8 +106,8 @@ func TestKillDuringWrites(t *testing.T) {
 			roundsWithWrites++
 		}
 		t3 := time.Now()
-		auditVerify(t, bin, data)
-		checkDatabase(t, data, l)
+		auditVerify(t, bin, tg)
+		checkDatabase(t, tg, l)
 		t.Logf("round %2d: killed after %3dms: acknowledged %3d creates, %3d updates, %3d reads (%d requests cut off); %d children in all; "+
 			"start %s, read back %s, audit verify and database check %s",
 			round, delay.Milliseconds(), d.creates, d.patches, d.reads, transportErrs.Load(), after.children,
@@ -141,11 +119,11 @@ func TestKillDuringWrites(t *testing.T) {
 	}
 
 	// One last restart: everything acknowledged is there, then a clean stop.
-	srv := startServer(t, bin, data)
+	srv := startServer(t, bin, tg)
 	verifyAPI(t, srv.url, token, l)
 	srv.stop(t)
-	auditVerify(t, bin, data)
-	checkDatabase(t, data, l)
+	auditVerify(t, bin, tg)
+	checkDatabase(t, tg, l)
 
 	total := l.snapshot()
 	t.Logf("%d rounds in %s: %d creates, %d updates and %d reads acknowledged; %d children; writes in %d of %d rounds",
@@ -159,6 +137,28 @@ func TestKillDuringWrites(t *testing.T) {
 }
 
 // buildLantern builds the real binary, as it is shipped.
+// roundsAndSeed reads LANTERN_CRASH_ROUNDS (else rounds) and
+// LANTERN_CRASH_SEED (else the time), to repeat a failing run.
+func roundsAndSeed(t *testing.T, rounds int) (int, uint64) {
+	t.Helper()
+	if v := os.Getenv("LANTERN_CRASH_ROUNDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("LANTERN_CRASH_ROUNDS=%q: want a whole number, 1 or more", v)
+		}
+		rounds = n
+	}
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("LANTERN_CRASH_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("LANTERN_CRASH_SEED=%q: %v", v, err)
+		}
+		seed = n
+	}
+	return rounds, seed
+}
+
 func buildLantern(t *testing.T) string {
 	t.Helper()
 	goBin := goCommand(t)
@@ -196,9 +196,37 @@ func runCLI(t *testing.T, bin, stdin string, args ...string) string {
 	return stdout.String()
 }
 
-func auditVerify(t *testing.T, bin, data string) {
+// target is the database a test crashes Lantern on: the command line's
+// flags that name it, how the test opens it itself, and a tag that marks
+// what this run made (a long-lived database holds much else).
+type target struct {
+	flags       []string
+	driver, dsn string
+	tag         string
+}
+
+// setUp makes, as an operator would with the command line, an agency, a
+// social worker and an API token for it, named by tg.tag.
+func setUp(t *testing.T, bin string, tg target) string {
 	t.Helper()
-	cmd := exec.Command(bin, "audit", "verify", "--data", data)
+	name := agencyName + " " + tg.tag
+	mail := strings.Replace(email, "@", "-"+tg.tag+"@", 1)
+	agencyID := strings.TrimSpace(runCLI(t, bin, "", append([]string{"agency", "add", "--name", name, "--kind", "childrens-social-care"}, tg.flags...)...))
+	if agencyID == "" {
+		t.Fatal("lantern agency add printed no id")
+	}
+	runCLI(t, bin, password+"\n", append([]string{"user", "add", "--email", mail, "--name", "Sam Worker",
+		"--agency", name, "--role", "social-worker", "--password-stdin"}, tg.flags...)...)
+	token := strings.TrimSpace(runCLI(t, bin, "", append([]string{"token", "create", "--email", mail, "--ttl", "2h"}, tg.flags...)...))
+	if !strings.HasPrefix(token, "lantern_") || strings.ContainsAny(token, " \n") {
+		t.Fatalf("lantern token create printed %q, not just a token", token)
+	}
+	return token
+}
+
+func auditVerify(t *testing.T, bin string, tg target) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"audit", "verify"}, tg.flags...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Errorf("lantern audit verify: %v\n%s", err, out)
@@ -237,13 +265,13 @@ func freePort(t *testing.T) int {
 
 // startServer runs lantern serve on a fresh port and waits for /readyz. A
 // port taken between choosing and binding is retried with another.
-func startServer(t *testing.T, bin, data string) *server {
+func startServer(t *testing.T, bin string, tg target) *server {
 	t.Helper()
 	var last string
 	for range 5 {
 		addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 		s := &server{url: "http://" + addr, out: &syncBuffer{}, done: make(chan struct{})}
-		s.cmd = exec.Command(bin, "serve", "--data", data, "--addr", addr, "--log-level", "warn")
+		s.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--log-level", "warn"}, tg.flags...)...)
 		s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 		if err := s.cmd.Start(); err != nil {
 			t.Fatalf("start lantern serve: %v", err)
@@ -433,7 +461,10 @@ var names atomic.Int64
 // write sends creates, updates and reads until stop is closed, recording
 // each acknowledgement. A request cut off by the kill is not acknowledged,
 // and may or may not have been committed: either is correct.
-func write(t *testing.T, c *http.Client, base, token string, l *ledger, rng *rand.Rand, stop <-chan struct{}, transportErrs *atomic.Int64) {
+//
+// When dbDown is set, the database itself has been stopped: an answer of
+// 500 or 503 is cut off too, and unacknowledged.
+func write(t *testing.T, c *http.Client, base, token, tag string, l *ledger, rng *rand.Rand, stop <-chan struct{}, transportErrs *atomic.Int64, dbDown *atomic.Bool) {
 	for {
 		select {
 		case <-stop:
@@ -450,7 +481,7 @@ func write(t *testing.T, c *http.Client, base, token string, l *ledger, rng *ran
 		case op < 5 || !ok:
 			n := names.Add(1)
 			method, path, kind, want = http.MethodPost, "/api/v1/children", "create", http.StatusCreated
-			body = map[string]string{"given_name": fmt.Sprintf("Given%d", n), "family_name": fmt.Sprintf("Family%d", n),
+			body = map[string]string{"given_name": fmt.Sprintf("Given%d", n), "family_name": fmt.Sprintf("Family%d-%s", n, tag),
 				"date_of_birth": "2012-03-01", "gender": "female"}
 		case op < 8:
 			method, path, kind = http.MethodPatch, "/api/v1/children/"+id, "patch"
@@ -461,6 +492,10 @@ func write(t *testing.T, c *http.Client, base, token string, l *ledger, rng *ran
 		status, b, err := do(c, method, base+path, token, body)
 		if err != nil {
 			// Cut off by the kill: the server is gone.
+			transportErrs.Add(1)
+			return
+		}
+		if status >= 500 && dbDown != nil && dbDown.Load() {
 			transportErrs.Add(1)
 			return
 		}
@@ -587,9 +622,9 @@ func verifyAPI(t *testing.T, base, token string, l *ledger) {
 // its creation and every update are in the audit trail (they are written in
 // the same transaction), and that every acknowledged read of it was audited
 // (reads are shown only once their audit entry is durable).
-func checkDatabase(t *testing.T, data string, l *ledger) {
+func checkDatabase(t *testing.T, tg target, l *ledger) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, store.SQLiteFile)+"?_pragma=busy_timeout(10000)")
+	db, err := sql.Open(tg.driver, tg.dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -603,7 +638,7 @@ func checkDatabase(t *testing.T, data string, l *ledger) {
 		(SELECT count(*) FROM audit_log l WHERE l.child_id = c.id AND l.action = 'child.create'),
 		(SELECT count(*) FROM audit_log l WHERE l.child_id = c.id AND l.action = 'child.update'),
 		(SELECT count(*) FROM audit_log l WHERE l.child_id = c.id AND l.action = 'child.read')
-		FROM children c`)
+		FROM children c WHERE c.family_name LIKE $1`, "%-"+tg.tag)
 	if err != nil {
 		t.Fatalf("query the database: %v", err)
 	}
