@@ -94,11 +94,15 @@ func auditInserts(d dialect) []string {
 	return qs
 }
 
-// auditLogInsert is the INSERT of n chained entries into the log, for the
-// sequencer.
-func (s *Store) auditLogInsert(n int) string {
-	return `INSERT INTO audit_log (seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash) VALUES ` +
-		s.d.values(n, auditCols13)
+// auditLogInserts are the INSERTs of n chained entries into the log, for
+// the sequencer, by n.
+func auditLogInserts(d dialect) []string {
+	qs := make([]string, auditInsertRows+1)
+	for n := 1; n <= auditInsertRows; n++ {
+		qs[n] = `INSERT INTO audit_log (seq, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail, prev_hash, hash) VALUES ` +
+			d.values(n, auditCols13)
+	}
+	return qs
 }
 
 // stmtOrQuery runs a statement in a transaction: prepared once if it is in
@@ -121,6 +125,13 @@ func (q stmtOrQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row 
 		return q.st.QueryRowContext(ctx, args...)
 	}
 	return q.tx.QueryRowContext(ctx, q.query, args...)
+}
+
+func (q stmtOrQuery) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	if q.st != nil {
+		return q.st.QueryContext(ctx, args...)
+	}
+	return q.tx.QueryContext(ctx, q.query, args...)
 }
 
 func (q stmtOrQuery) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {

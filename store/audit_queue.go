@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -47,12 +48,18 @@ func newHolder() string {
 // exactly one transaction: two sequencing at once take turns, and neither
 // can fork the chain or chain an entry twice.
 func (s *Store) sequenceAudit(ctx context.Context, holder string) (int, error) {
+	// Prepared on the write pool before the transaction holds its one
+	// connection (SQLite): the batch's statements are parsed once a store.
+	full := s.auditLogIns[auditInsertRows]
+	for _, q := range []string{auditLease1, auditHeadQuery + s.d.forUpdate(), auditTake, full, auditHeadUpdate} {
+		s.wstmts.stmt(q)
+	}
 	var n int
 	err := s.write(ctx, func(tx *tx) error {
 		if holder != "" {
 			var h string
 			var until time.Time
-			err := tx.QueryRowContext(ctx, `SELECT holder, until FROM audit_sequencer WHERE id = 1`).Scan(&h, timeScan{&until})
+			err := s.inTx(ctx, tx.Tx, auditLease1).QueryRowContext(ctx).Scan(&h, timeScan{&until})
 			if isNoRows(err) || err == nil && (h != holder || !until.After(s.now())) {
 				return ErrNotSequencer
 			} else if err != nil {
@@ -61,41 +68,53 @@ func (s *Store) sequenceAudit(ctx context.Context, holder string) (int, error) {
 		}
 		var seq int64
 		var hash string
-		if err := tx.QueryRowContext(ctx, auditHeadQuery+s.d.forUpdate()).Scan(&seq, &hash); err != nil {
+		if err := s.inTx(ctx, tx.Tx, auditHeadQuery+s.d.forUpdate()).QueryRowContext(ctx).Scan(&seq, &hash); err != nil {
 			return internal("audit head", err)
 		}
 		type queued struct {
 			id int64
 			e  *audit.Entry
 		}
-		qs, err := collect(ctx, tx, "audit queue", `DELETE FROM audit_queue WHERE id IN (SELECT id FROM audit_queue ORDER BY id LIMIT $1)
-			RETURNING id, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail`, func(r scanner) (queued, error) {
+		rows, err := s.inTx(ctx, tx.Tx, auditTake).QueryContext(ctx, sequenceBatch)
+		if err != nil {
+			return internal("audit queue", err)
+		}
+		var qs []queued
+		for rows.Next() {
 			q := queued{e: &audit.Entry{}}
 			e := q.e
-			return q, r.Scan(&q.id, timeScan{&e.At}, &e.UserID, &e.AgencyID, &e.IP, &e.Action, &e.Entity, &e.EntityID, &e.ChildID, &e.Why, &e.Detail)
-		}, sequenceBatch)
-		if err != nil || len(qs) == 0 {
-			return err
+			if err := rows.Scan(&q.id, timeScan{&e.At}, &e.UserID, &e.AgencyID, &e.IP, &e.Action, &e.Entity, &e.EntityID, &e.ChildID, &e.Why, &e.Detail); err != nil {
+				rows.Close()
+				return internal("audit queue", err)
+			}
+			qs = append(qs, q)
+		}
+		if err := rows.Close(); err != nil {
+			return internal("audit queue", err)
+		}
+		if err := rows.Err(); err != nil || len(qs) == 0 {
+			return internal("audit queue", err)
 		}
 		// RETURNING promises no order.
-		slices.SortFunc(qs, func(a, b queued) int { return int(min(max(a.id-b.id, -1), 1)) })
+		slices.SortFunc(qs, func(a, b queued) int { return cmp.Compare(a.id, b.id) })
 		es := make([]*audit.Entry, len(qs))
 		for i, q := range qs {
 			es[i] = q.e
 		}
 		seq, hash = audit.Chain(seq, hash, es)
+		args := make([]any, 0, auditInsertRows*auditCols13)
 		for start := 0; start < len(es); start += auditInsertRows {
 			batch := es[start:min(start+auditInsertRows, len(es))]
-			args := make([]any, 0, len(batch)*auditCols13)
+			args = args[:0]
 			for _, e := range batch {
 				args = append(args, e.Seq, s.d.ts(e.At), e.UserID, e.AgencyID, e.IP, e.Action, e.Entity, e.EntityID, e.ChildID,
 					e.Why, e.Detail, e.PrevHash, e.Hash)
 			}
-			if _, err := tx.ExecContext(ctx, s.auditLogInsert(len(batch)), args...); err != nil {
+			if _, err := s.inTx(ctx, tx.Tx, s.auditLogIns[len(batch)]).ExecContext(ctx, args...); err != nil {
 				return internal("audit insert", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, auditHeadUpdate, seq, hash); err != nil {
+		if _, err := s.inTx(ctx, tx.Tx, auditHeadUpdate).ExecContext(ctx, seq, hash); err != nil {
 			return internal("audit head", err)
 		}
 		n = len(es)
@@ -103,6 +122,13 @@ func (s *Store) sequenceAudit(ctx context.Context, holder string) (int, error) {
 	})
 	return n, err
 }
+
+const (
+	auditLease1 = `SELECT holder, until FROM audit_sequencer WHERE id = 1`
+	// auditTake hands the oldest queued entries to one transaction.
+	auditTake = `DELETE FROM audit_queue WHERE id IN (SELECT id FROM audit_queue ORDER BY id LIMIT $1)
+		RETURNING id, at, user_id, agency_id, ip, action, entity, entity_id, child_id, why, detail`
+)
 
 // sequenceAll chains every queued entry, batch by batch, as holder.
 func (s *Store) sequenceAll(ctx context.Context, holder string) error {

@@ -68,6 +68,7 @@ type Store struct {
 	hashes       *password.Gate // bounds the password hashes run at once
 	reads        *readAuditor
 	auditInserts []string // by number of rows
+	auditLogIns  []string // by number of rows (the sequencer's)
 	toolkits     toolkitCache
 	profile      string // the timescale profile that sets new tasks
 	calendar     string // the bank-holiday region
@@ -149,6 +150,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.wstmts = newPreparedDB(s.wdb, true)
 	}
 	s.auditInserts = auditInserts(s.d)
+	s.auditLogIns = auditLogInserts(s.d)
 	s.reads = newReadAuditor(s)
 	return s, nil
 }

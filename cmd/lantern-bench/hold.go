@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,7 +164,9 @@ func holdReplicas(ctx context.Context, o options, self, token, first string) err
 		if err != nil {
 			return err
 		}
+		waits, stopWaits := sampleWaits(m2.Store.DB())
 		two, err := driveAll([]string{first, second}, max(1, o.clients/2))
+		stopWaits()
 		if err != nil {
 			return err
 		}
@@ -170,6 +174,7 @@ func holdReplicas(ctx context.Context, o options, self, token, first string) err
 		total := rate(two[0]) + rate(two[1])
 		fmt.Printf("  round %d: one replica %.0f req/s (p99 %s); two replicas %.0f req/s (%.0f + %.0f; p99 %s and %s); two against one: %.3f (goal >= 0.95)\n",
 			round, rate(one[0]), ms(one[0].P99), total, rate(two[0]), rate(two[1]), ms(two[0].P99), ms(two[1].P99), total/rate(one[0]))
+		fmt.Printf("    what the database's sessions waited on while two replicas served (sampled every 20 ms): %s\n", waits)
 		for _, d := range append(one, two...) {
 			if d.Errors > 0 {
 				return fmt.Errorf("%d failed, first: %s", d.Errors, d.FirstErr)
@@ -177,6 +182,78 @@ func holdReplicas(ctx context.Context, o options, self, token, first string) err
 		}
 	}
 	return nil
+}
+
+// waitTally counts, sample by sample, what PostgreSQL's active sessions
+// were waiting on (pg_stat_activity): a lock every replica takes shows as
+// Lock waits that grow with the replicas.
+type waitTally struct {
+	mu      sync.Mutex
+	samples int
+	active  int
+	by      map[string]int
+}
+
+func (w *waitTally) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	keys := make([]string, 0, len(w.by))
+	for k := range w.by {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return w.by[b] - w.by[a] })
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d samples, %d active sessions seen", w.samples, w.active)
+	for i, k := range keys {
+		if i == 6 {
+			break
+		}
+		fmt.Fprintf(&b, "; %s %d", k, w.by[k])
+	}
+	lock := 0
+	for k, n := range w.by {
+		if strings.HasPrefix(k, "Lock/") {
+			lock += n
+		}
+	}
+	fmt.Fprintf(&b, "; heavyweight lock waits in all: %d", lock)
+	return b.String()
+}
+
+// sampleWaits samples pg_stat_activity every 20 ms until stop is called.
+func sampleWaits(db *sql.DB) (*waitTally, func()) {
+	w := &waitTally{by: map[string]int{}}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			rows, err := db.Query(`SELECT COALESCE(wait_event_type, 'CPU'), COALESCE(wait_event, '') FROM pg_stat_activity
+				WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`)
+			if err != nil {
+				continue
+			}
+			w.mu.Lock()
+			w.samples++
+			for rows.Next() {
+				var typ, ev string
+				if rows.Scan(&typ, &ev) == nil {
+					w.active++
+					w.by[typ+"/"+ev]++
+				}
+			}
+			w.mu.Unlock()
+			rows.Close()
+		}
+	}()
+	return w, func() { close(done); <-finished }
 }
 
 // cpuSelf is this process's CPU time so far (user and system).
