@@ -24,6 +24,6 @@ bench:
 fuzz:
 	FUZZTIME='$(FUZZTIME)' scripts/fuzz
 
-## fuzz-long: run each Fuzz* target to 10 million executions (outside CI: hours)
+## fuzz-long: run each Fuzz* target to 10 million executions (outside CI: hours; FUZZCAP=5m caps each target's time)
 fuzz-long:
-	FUZZTIME=10000000x scripts/fuzz
+	FUZZTIME=10000000x FUZZCAP='$(FUZZCAP)' scripts/fuzz
