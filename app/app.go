@@ -58,6 +58,8 @@ type Main struct {
 	stopAuthFn func()
 	// stopTreeFn stops the audit log's sequencer.
 	stopTreeFn func()
+	// stopCosignFn stops sending checkpoints to the witness.
+	stopCosignFn func()
 }
 
 // NewLogger logs JSON to w at level.
@@ -131,9 +133,14 @@ func (m *Main) Open(ctx context.Context) error {
 	// The audit key first: a server told to sign that cannot read its key
 	// refuses to start, and says which file.
 	var signer note.Signer
+	var logKey note.Verifier // the signer's own, to check what a witness cosigns
 	if m.Config.AuditKeyFile != "" {
 		var err error
 		if signer, err = audit.LoadSigner(m.Config.AuditKeyFile); err != nil {
+			return fmt.Errorf("--audit-key-file %s: %w", m.Config.AuditKeyFile, err)
+		}
+		b, _ := os.ReadFile(m.Config.AuditKeyFile)
+		if logKey, err = audit.VerifierOf(string(b)); err != nil {
 			return fmt.Errorf("--audit-key-file %s: %w", m.Config.AuditKeyFile, err)
 		}
 	}
@@ -255,6 +262,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.startGraph()
 	m.startAuthCache()
 	m.startAuditTree(signer)
+	m.startCosign(logKey)
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "store", st.Dialect(), "tls", m.Config.TLSCert != "",
 		"demo", m.Config.Demo, "timescales", m.Config.Timescales, "holidays", m.Config.Holidays)
 	return nil
@@ -291,6 +299,7 @@ func (m *Main) Close() error {
 	m.stopAlerts()
 	m.stopGraph()
 	m.stopAuthCache()
+	m.stopCosign()
 	m.stopAuditTree()
 	var errs []error
 	if m.srv != nil {

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"lantern/audit"
 	"lantern/clocks"
 	"lantern/notify"
 )
@@ -43,8 +45,12 @@ type Config struct {
 	// AuditWitness is a file, on other storage, each signed checkpoint is
 	// appended to.
 	AuditWitness string
-	LogLevel     string
-	ShutdownIn   time.Duration
+	// AuditCosigner is the address of a witness another agency runs (lantern
+	// witness serve) that cosigns each checkpoint; AuditCosignerKey its
+	// cosignature key (lantern witness keygen printed it).
+	AuditCosigner, AuditCosignerKey string
+	LogLevel                        string
+	ShutdownIn                      time.Duration
 	// TrustedProxies are the addresses (CIDR, comma-separated) of proxies
 	// in front of Lantern whose X-Forwarded-For names the client: the
 	// address sign-in limits and the audit trail record.
@@ -91,6 +97,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body accepted, in bytes")
 	fs.StringVar(&c.AuditKeyFile, "audit-key-file", c.AuditKeyFile, "the key the audit log's checkpoints are signed with (lantern audit keygen), in a file outside the database; the server refuses to start if it cannot read it")
 	fs.StringVar(&c.AuditWitness, "audit-witness", c.AuditWitness, "a file, on storage other than the database's, each signed audit checkpoint is appended to (lantern audit verify --witness reads it)")
+	fs.StringVar(&c.AuditCosigner, "audit-cosigner", c.AuditCosigner, "the address (https://...) of a witness another agency runs (lantern witness serve), sent each signed checkpoint to cosign")
+	fs.StringVar(&c.AuditCosignerKey, "audit-cosigner-key", c.AuditCosignerKey, "the witness's key, as lantern witness keygen printed it; its cosignatures are checked with it")
 	fs.IntVar(&c.MaxInFlight, "max-in-flight", c.MaxInFlight, "requests answered at once, past which they are refused 503 with Retry-After (0: no bound; health probes are never refused)")
 	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "open connections at most; more wait to be accepted (0: no bound)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
@@ -323,6 +331,20 @@ func (c *Config) Validate() error {
 	}
 	if c.AuditWitness != "" && c.AuditKeyFile == "" {
 		errs = append(errs, errors.New("--audit-witness needs --audit-key-file: only signed checkpoints are witnessed"))
+	}
+	if (c.AuditCosigner == "") != (c.AuditCosignerKey == "") {
+		errs = append(errs, errors.New("--audit-cosigner and --audit-cosigner-key go together"))
+	}
+	if c.AuditCosigner != "" && c.AuditKeyFile == "" {
+		errs = append(errs, errors.New("--audit-cosigner needs --audit-key-file: only signed checkpoints are cosigned"))
+	}
+	if c.AuditCosignerKey != "" {
+		if _, err := audit.WitnessName(c.AuditCosignerKey); err != nil {
+			errs = append(errs, fmt.Errorf("--audit-cosigner-key: %w", err))
+		}
+	}
+	if u, err := url.Parse(c.AuditCosigner); c.AuditCosigner != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		errs = append(errs, errors.New("--audit-cosigner must be an http:// or https:// address"))
 	}
 	if c.MaxInFlight < 0 {
 		errs = append(errs, errors.New("--max-in-flight must be 0 (no bound) or more"))

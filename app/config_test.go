@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"lantern/app"
+	"lantern/audit"
 )
 
 func TestValidate(t *testing.T) {
@@ -43,6 +44,16 @@ func TestValidate(t *testing.T) {
 		{"negative requests in flight", func(c *app.Config) { c.MaxInFlight = -1 }, []string{"--max-in-flight"}},
 		{"a witness with no key", func(c *app.Config) { c.AuditWitness = "/mnt/other/witness.jsonl" }, []string{"--audit-witness needs --audit-key-file"}},
 		{"negative connections", func(c *app.Config) { c.MaxConnections = -5 }, []string{"--max-connections"}},
+		{"a cosigner with no key of its own", func(c *app.Config) { c.AuditCosigner = "https://witness.example.org" }, []string{"--audit-cosigner and --audit-cosigner-key go together"}},
+		{"a cosigner with no log key", func(c *app.Config) {
+			c.AuditCosigner, c.AuditCosignerKey = "https://witness.example.org", testWitnessKey
+		}, []string{"--audit-cosigner needs --audit-key-file"}},
+		{"a cosigner's key that is not one", func(c *app.Config) {
+			c.AuditCosigner, c.AuditCosignerKey, c.AuditKeyFile = "https://witness.example.org", "police+1234+abc", "/etc/lantern/audit.key"
+		}, []string{"--audit-cosigner-key"}},
+		{"a cosigner that is not an address", func(c *app.Config) {
+			c.AuditCosigner, c.AuditCosignerKey, c.AuditKeyFile = "witness.example.org", testWitnessKey, "/etc/lantern/audit.key"
+		}, []string{"--audit-cosigner must be an http"}},
 		{"trusted proxies", func(c *app.Config) { c.TrustedProxies = "10.0.0.0/8, 192.0.2.7,2001:db8::/32" }, nil},
 		{"a trusted proxy that is not an address", func(c *app.Config) { c.TrustedProxies = "10.0.0.0/8,proxy.example.org" }, []string{"--trusted-proxies", `"proxy.example.org"`}},
 		{"an address that is not host:port", func(c *app.Config) { c.Addr = "nonsense" }, []string{"--addr", `"nonsense"`}},
@@ -209,3 +220,13 @@ func TestStoreFlagsOnly(t *testing.T) {
 		t.Errorf("config %+v", c)
 	}
 }
+
+// testWitnessKey is a witness's cosignature key, as lantern witness keygen
+// prints one.
+var testWitnessKey = func() string {
+	_, v, err := audit.GenerateWitnessKey("police.example.org")
+	if err != nil {
+		panic(err)
+	}
+	return v
+}()

@@ -31,7 +31,17 @@ func auditKeygen(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(*to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err := writeKey(*to, skey); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, encodeKey(pub))
+	return nil
+}
+
+// writeKey writes a private key to a new file, mode 0600: never over
+// another key.
+func writeKey(path, skey string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("--to: %w (a key is never written over)", err)
 	}
@@ -39,11 +49,7 @@ func auditKeygen(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		f.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, encodeKey(pub))
-	return nil
+	return f.Close()
 }
 
 // auditProve prints entry N's inclusion proof in the latest signed

@@ -48,6 +48,7 @@ Usage:
   lantern area boundary load --data DIR --file FILE.geojson [--name NAME] [--name-property WD23NM]
                   (the areas the hotspot map is drawn on: GeoJSON in WGS84; replaces any before)
   lantern audit verify --data DIR [--head SEQ:HASH] [--witness FILE [--public-key KEY]]
+                  [--cosigner WITNESS_KEY --public-key KEY]
   lantern audit keygen --to FILE   (a new Ed25519 key for signing the audit log's checkpoints,
                   mode 0600; prints only the public key, base64)
   lantern audit prove --data DIR --seq N   (entry N's inclusion proof in the latest signed
@@ -55,6 +56,10 @@ Usage:
   lantern audit consistency --data DIR --from SIZE --to SIZE   (that the log of the later signed
                   checkpoint only grew from the earlier's, as JSON)
   lantern audit check-proof --public-key KEY --proof FILE   (either proof, offline: exit 0 valid, 1 not)
+  lantern witness keygen --name NAME --to FILE   (another agency's witness key: prints the key
+                  the log's operator gives serve as --audit-cosigner-key)
+  lantern witness serve --key FILE --log-key KEY --state FILE [--addr 127.0.0.1:8090]
+                  (cosigns Lantern's checkpoints, C2SP tlog-witness; serve --audit-cosigner URL)
   lantern backup  --data DIR --to FILE
   lantern restore --data DIR --from FILE
   lantern digest send --data DIR --smtp-addr HOST:PORT --smtp-from ADDR --base-url URL
@@ -127,6 +132,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(auditProve(ctx, rest, stdout, stderr))
 	case "audit consistency":
 		return exit(auditConsistency(ctx, rest, stdout, stderr))
+	case "witness keygen":
+		return exit(witnessKeygen(rest, stdout, stderr))
+	case "witness serve":
+		return exit(witnessServe(ctx, rest, stderr))
 	case "audit check-proof":
 		return auditCheckProof(rest, stdout, stderr)
 	case "backup":
@@ -401,6 +410,7 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	head := fs.String("head", "", "an entry's number and hash as recorded earlier (SEQ:HASH, from this command or the server's log): checks it is still in the trail as it was")
 	witness := fs.String("witness", "", "a witness file of signed checkpoints (--audit-witness): checks the log still gives each one's root")
 	pubKey := fs.String("public-key", "", "with --witness, the public key (as lantern audit keygen printed it): checks each witnessed checkpoint's signature too")
+	cosigner := fs.String("cosigner", "", "a witness's key (as lantern witness keygen printed it), with --public-key: checks the latest checkpoint it cosigned is in the log, with both signatures")
 	if err := parse(fs, args); err != nil {
 		return exit(err)
 	}
@@ -466,6 +476,33 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) (
 			fmt.Fprintf(stdout, "audit trail NOT intact: %v\n", err)
 			return 1, nil
 		}
+	}
+	if *cosigner != "" {
+		if *pubKey == "" {
+			return 1, errors.New("--cosigner needs --public-key: a cosigned checkpoint carries the log's signature too")
+		}
+		v, err := audit.NewKeyVerifier(*pubKey)
+		if err != nil {
+			return 1, fmt.Errorf("--public-key: %w", err)
+		}
+		name, err := audit.WitnessName(*cosigner)
+		if err != nil {
+			return 1, fmt.Errorf("--cosigner: %w", err)
+		}
+		cosigned, err := st.LatestCosigned(ctx, name)
+		if err != nil {
+			return 1, err
+		}
+		if cosigned == "" {
+			fmt.Fprintf(stdout, "audit trail NOT intact: no checkpoint cosigned by %s is in the log: its cosignatures were removed, or it never cosigned one\n", name)
+			return 1, nil
+		}
+		size, root, _, err := audit.CheckCosigned(cosigned, v, *cosigner)
+		if err != nil {
+			fmt.Fprintf(stdout, "audit trail NOT intact: the checkpoint cosigned by %s: %v\n", name, err)
+			return 1, nil
+		}
+		witnessed = append(witnessed, flog.Checkpoint{Origin: audit.Origin, Size: size, Hash: root})
 	}
 	size, err := st.VerifyAuditTree(ctx, witnessed)
 	if errors.As(err, &p) {
