@@ -1,12 +1,19 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/transparency-dev/merkle/testonly"
 
 	"lantern"
+	"lantern/audit"
+	"lantern/store"
 	"lantern/store/storetest"
 )
 
@@ -75,4 +82,87 @@ func TestAuditQueueReplicas(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAuditSequencerDies: sequencers that die mid-batch (their context
+// cut at ever later points, each next one a new holder after the lease
+// ran out) leave nothing half done: the next resumes, every entry is
+// chained once, and the tree and its checkpoint are the tree of all the
+// entries, as if none had died.
+func TestAuditSequencerDies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		sys := lantern.NewSystemContext(context.Background(), "test")
+		const entries = 1000
+		for i := range entries {
+			if err := s.RecordOperation(sys, "store.test", fmt.Sprintf("entry %d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		skey, _, err := audit.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		signer, err := audit.LoadSignerFrom(skey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		died := 0
+		for i := 1; ; i++ {
+			clock.Add(11 * time.Second) // the last holder's lease has run out
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i*i)*50*time.Microsecond)
+			size, err := s.IntegrateAudit(ctx, signer, fmt.Sprintf("sequencer-%d", i))
+			cancel()
+			if err == nil && size >= entries {
+				break
+			}
+			if err == nil {
+				continue
+			}
+			died++
+			if i > 400 {
+				t.Fatalf("no sequencer finished: %v", err)
+			}
+		}
+		if died == 0 {
+			t.Log("no sequencer died mid-batch: the machine was quick")
+		}
+		var queued, chained int
+		if err := s.DB().QueryRow(`SELECT (SELECT count(*) FROM audit_queue), (SELECT count(*) FROM audit_log WHERE action = 'store.test')`).Scan(&queued, &chained); err != nil {
+			t.Fatal(err)
+		}
+		if queued != 0 || chained != entries {
+			t.Fatalf("after %d sequencers died: %d chained, %d still queued; want %d and none", died, chained, queued, entries)
+		}
+		// The tree of every entry, made here from the log alone.
+		rows, err := s.DB().Query(`SELECT hash FROM audit_log ORDER BY seq`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree := testonly.New(audit.Hasher)
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				t.Fatal(err)
+			}
+			leaf, err := audit.LeafHash(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tree.Append(leaf)
+		}
+		rows.Close()
+		cp, size, err := s.AuditCheckpoint(context.Background())
+		if err != nil || size != tree.Size() {
+			t.Fatalf("the checkpoint covers %d of %d entries: %v", size, tree.Size(), err)
+		}
+		v, _ := audit.VerifierOf(skey)
+		got, err := audit.OpenCheckpoint(cp, v)
+		if err != nil || !bytes.Equal(got.Hash, tree.Hash()) {
+			t.Fatalf("after %d sequencers died the checkpoint's root is %x, the tree of the entries %x (%v)", died, got.Hash, tree.Hash(), err)
+		}
+		if _, err := s.VerifyAuditTree(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d sequencers died mid-batch before one finished", died)
+	})
 }

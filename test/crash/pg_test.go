@@ -48,7 +48,7 @@ func TestKillDuringWritesPostgres(t *testing.T) {
 	tg := target{flags: []string{"--database", url}, driver: "pgx", dsn: url, tag: tag}
 	bin := buildLantern(t)
 	runCLI(t, bin, "", "migrate", "--database", url)
-	token := setUp(t, bin, tg)
+	token := setUp(t, bin, &tg)
 
 	l := newLedger()
 	replicas := []*server{startServer(t, bin, tg), startServer(t, bin, tg)}
