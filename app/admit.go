@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -32,16 +33,29 @@ const (
 		`<body><main><h1>Lantern is busy</h1><p>Too many requests are being answered at once. Try again in a second: nothing you sent was stored.</p></main></body></html>`
 )
 
-// admit refuses requests past max in flight (0 or less: no bound).
-func admit(reg prometheus.Registerer, max int, next http.Handler) http.Handler {
+// admit refuses requests past max in flight (0 or less: no bound). stop
+// ends its workers; a request that comes after is answered on its own
+// goroutine.
+func admit(reg prometheus.Registerer, max int, next http.Handler) (h http.Handler, stop func()) {
 	if max <= 0 {
-		return next
+		return next, func() {}
 	}
 	shed := prometheus.NewCounter(prometheus.CounterOpts{Name: "lantern_http_shed_total",
 		Help: "Requests refused with 503 because too many were in flight (--max-in-flight)."})
 	inFlight := prometheus.NewGauge(prometheus.GaugeOpts{Name: "lantern_http_in_flight", Help: "Requests being answered now."})
 	reg.MustRegister(shed, inFlight)
 	slots := make(chan struct{}, max)
+	// An admitted request is answered by one of max workers, not on its
+	// connection's goroutine: a handler's calls (the database's above all)
+	// grow the stack of the goroutine they run on, and Go keeps that
+	// stack until a collection shrinks it. On the connections' goroutines,
+	// 8,000 connections kept some 32 KiB each; on the workers' only max do.
+	jobs, quit := make(chan job), make(chan struct{})
+	for range max {
+		go work(jobs, quit, next)
+	}
+	var once sync.Once
+	stop = func() { once.Do(func() { close(quit) }) }
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			next.ServeHTTP(w, r)
@@ -72,6 +86,43 @@ func admit(reg prometheus.Registerer, max int, next http.Handler) http.Handler {
 			inFlight.Dec()
 			<-slots
 		}()
-		next.ServeHTTP(w, r)
-	})
+		done := make(chan any, 1)
+		select {
+		case jobs <- job{w, r, done}:
+		case <-quit:
+			next.ServeHTTP(w, r)
+			return
+		}
+		// The handler has returned when done is sent: only then may the
+		// connection go on. Its panic is raised again here, where net/http
+		// expects it (http.ErrAbortHandler, or one to log).
+		if p := <-done; p != nil {
+			panic(p)
+		}
+	}), stop
+}
+
+type job struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	done chan<- any
+}
+
+// work answers admitted requests until quit.
+func work(jobs <-chan job, quit <-chan struct{}, next http.Handler) {
+	for {
+		select {
+		case j := <-jobs:
+			serveJob(j, next)
+		case <-quit:
+			return
+		}
+	}
+}
+
+func serveJob(j job, next http.Handler) {
+	var p any
+	defer func() { j.done <- p }()
+	defer func() { p = recover() }()
+	next.ServeHTTP(j.w, j.r)
 }

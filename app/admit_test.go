@@ -17,7 +17,7 @@ import (
 func TestAdmit(t *testing.T) {
 	release := make(chan struct{})
 	var entered sync.WaitGroup
-	h := admit(prometheus.NewRegistry(), 2, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h, stop := admit(prometheus.NewRegistry(), 2, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
 			entered.Done()
 			<-release
@@ -26,6 +26,7 @@ func TestAdmit(t *testing.T) {
 	}))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
+	defer stop()
 	get := func(path string) (*http.Response, string) {
 		t.Helper()
 		res, err := http.Get(srv.URL + path)
@@ -72,5 +73,36 @@ func TestAdmit(t *testing.T) {
 	}
 	if res, body := get("/children"); res.StatusCode != 200 || body != "ok" {
 		t.Errorf("after the slots are free: %d %q", res.StatusCode, body)
+	}
+}
+
+// TestAdmitPanic: an admitted request is answered on a worker; a panic
+// there is raised again on the request's own goroutine, as net/http
+// expects (http.ErrAbortHandler cuts the answer off), and the worker and
+// its slot go on to the next request.
+func TestAdmitPanic(t *testing.T) {
+	h, stop := admit(prometheus.NewRegistry(), 1, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/abort" {
+			panic(http.ErrAbortHandler)
+		}
+		io.WriteString(w, "ok")
+	}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	defer stop()
+	if res, err := http.Get(srv.URL + "/abort"); err == nil {
+		res.Body.Close()
+		t.Fatalf("an aborted answer arrived: %d", res.StatusCode)
+	}
+	for range 3 {
+		res, err := http.Get(srv.URL + "/after")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || string(b) != "ok" {
+			t.Fatalf("after the abort: %d %q (the slot was not freed?)", res.StatusCode, b)
+		}
 	}
 }

@@ -60,6 +60,8 @@ type Main struct {
 	stopTreeFn func()
 	// stopCosignFn stops sending checkpoints to the witness.
 	stopCosignFn func()
+	// stopAdmit ends the workers that answer admitted requests.
+	stopAdmit func()
 }
 
 // NewLogger logs JSON to w at level.
@@ -206,10 +208,12 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Web = h
+	admitted, stopAdmit := admit(reg, m.Config.MaxInFlight, instrument(reg, m.Log, h))
+	m.stopAdmit = stopAdmit
 	m.srv = &http.Server{
 		// Refused requests are counted apart and not logged one by one: under
 		// overload, a log line each would add to the load.
-		Handler:           admit(reg, m.Config.MaxInFlight, instrument(reg, m.Log, h)),
+		Handler:           admitted,
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ReadTimeout:       60 * time.Second,
@@ -311,6 +315,9 @@ func (m *Main) Close() error {
 		} else {
 			errs = append(errs, err)
 		}
+	}
+	if m.stopAdmit != nil {
+		m.stopAdmit()
 	}
 	if m.metrics != nil {
 		errs = append(errs, m.metrics.Close())
