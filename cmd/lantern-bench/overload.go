@@ -123,6 +123,17 @@ func runOverload(o options) error {
 	start := time.Now()
 	warmEnd := start.Add(o.warmup + 5*time.Second) // the connections open first
 	end := warmEnd.Add(o.duration)
+	// The CPU each process spent over the measured window: where the two
+	// cores went.
+	var serverCPU, loadCPU time.Duration
+	cpuDone := make(chan struct{})
+	go func() {
+		defer close(cpuDone)
+		time.Sleep(time.Until(warmEnd))
+		s0, l0 := procCPU(cmd.Process.Pid), cpuSelf()
+		time.Sleep(time.Until(end))
+		serverCPU, loadCPU = procCPU(cmd.Process.Pid)-s0, cpuSelf()-l0
+	}()
 	for i := range o.conns {
 		wg.Add(1)
 		go func() {
@@ -169,6 +180,7 @@ func runOverload(o options) error {
 		}()
 	}
 	wg.Wait()
+	<-cpuDone
 	close(stopRSS)
 	var admitted, refused []time.Duration
 	errs, firstErr := 0, ""
@@ -194,8 +206,31 @@ func runOverload(o options) error {
 	fmt.Printf("  refused 503 with Retry-After: %d (%.0f/s): p50 %s, p99 %s   (goal: answered within 10ms)\n", len(refused), float64(len(refused))/secs, pct(refused, 50), pct(refused, 99))
 	fmt.Printf("  failed: %d%s\n", errs, map[bool]string{true: " (first: " + firstErr + ")", false: ""}[errs > 0])
 	fmt.Printf("  server resident memory at its peak: %.0f MiB   (goal: < 300 MiB with %d connections open)\n", float64(peak.Load())/1024, o.conns)
+	fmt.Printf("  CPU over the measured %s: the server %.2f cores, the load (this process) %.2f cores, of %d\n", o.duration,
+		serverCPU.Seconds()/secs, loadCPU.Seconds()/secs, runtime.NumCPU())
 	fmt.Printf("load average (1, 5, 15 min) at the end: %s\n", loadAvg())
 	return nil
+}
+
+// procCPU is a process's CPU time so far (user and system), from /proc.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which is in parentheses.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var utime, stime int64
+	fmt.Sscan(f[11], &utime)
+	fmt.Sscan(f[12], &stime)
+	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
 }
 
 // procRSSKiB is a process's resident memory, from /proc.
