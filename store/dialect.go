@@ -41,7 +41,12 @@ func (d dialect) goose() database.Dialect {
 // write transactions are already exclusive (BEGIN IMMEDIATE).
 func (d dialect) forUpdate() string {
 	if d == postgres {
-		return " FOR UPDATE"
+		// NO KEY: a row locked to change it must not block another
+		// transaction's foreign key check on it (a KEY SHARE lock): two
+		// changes of children that each recorded the other as a possible
+		// duplicate deadlocked on just that. Nothing locks a row to change
+		// its key.
+		return " FOR NO KEY UPDATE"
 	}
 	return ""
 }

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,22 +39,36 @@ func (s *Store) recordDuplicates(ctx context.Context, tx *tx, id string, q match
 	if err != nil {
 		return err
 	}
-	n := 0
+	type pair struct {
+		ids     [2]string
+		other   string
+		score   float64
+		reasons []string
+	}
+	var pairs []pair
 	for _, f := range found {
 		if f.c.ID == id {
 			continue
 		}
-		if n++; n > maxDuplicatesRecorded {
+		if len(pairs) == maxDuplicatesRecorded {
 			break
 		}
-		score := math.Round(f.score*1000) / 1000
-		pid, err := s.insertPair(ctx, tx, lantern.DuplicatePair(id, f.c.ID), score, f.reasons, now)
+		pairs = append(pairs, pair{lantern.DuplicatePair(id, f.c.ID), f.c.ID, math.Round(f.score*1000) / 1000, f.reasons})
+	}
+	// In one order for every transaction: two writes that find each other
+	// wait on a pair the other inserted, never on each other in a circle
+	// (PostgreSQL found deadlocks when each inserted in its own order).
+	slices.SortFunc(pairs, func(a, b pair) int {
+		return cmp.Or(strings.Compare(a.ids[0], b.ids[0]), strings.Compare(a.ids[1], b.ids[1]))
+	})
+	for _, p := range pairs {
+		pid, err := s.insertPair(ctx, tx, p.ids, p.score, p.reasons, now)
 		if err != nil {
 			return err
 		}
 		if pid != "" {
 			tx.audit(auditEntry{Action: "duplicate.found", Entity: "possible-duplicate", EntityID: pid, ChildID: id,
-				Detail: fmt.Sprintf("other=%s score=%.3f", f.c.ID, score), UserID: "system"})
+				Detail: fmt.Sprintf("other=%s score=%.3f", p.other, p.score), UserID: "system"})
 		}
 	}
 	return nil

@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"lantern"
@@ -271,5 +273,65 @@ func TestAllocation(t *testing.T) {
 		}
 		_, err = s.AllocatableWorkers(storetest.As(coord))
 		wantCode(t, err, lantern.EFORBIDDEN)
+	})
+}
+
+// TestDuplicatesConcurrentWrites: many writes at once of records that all
+// find one another (the same name and birth) record their pairs without a
+// deadlock: every transaction inserts its pairs in one order. On
+// PostgreSQL, each inserting in its own order deadlocked.
+func TestDuplicatesConcurrentWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		sw := storetest.As(f.SocialWorker)
+		// Names alike in different degrees, so that each write finds the
+		// others in its own order of score.
+		givens := []string{"Kai", "Kay", "Kaye", "Kye", "Khai", "Kaiden"}
+		families := []string{"Samename", "Samenam", "Sammename", "Samnane", "Sayname"}
+		variant := func(i int) lantern.ChildInput {
+			return lantern.ChildInput{GivenName: givens[i%len(givens)], FamilyName: families[(i/len(givens))%len(families)],
+				DateOfBirth: lantern.Date{Year: 2012, Month: 2, Day: 3}, Gender: "male"}
+		}
+		var kids []*lantern.Child
+		for i := range 30 {
+			c, err := s.CreateChild(sw, variant(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			kids = append(kids, c)
+		}
+		errs := make(chan error, 200)
+		var wg sync.WaitGroup
+		for w := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 12 {
+					var err error
+					if i%2 == 0 {
+						_, err = s.CreateChild(sw, variant(w*7+i))
+					} else {
+						c := kids[(w+i)%len(kids)]
+						var cur *lantern.Child
+						if cur, err = s.FindChildByID(sw, c.ID); err == nil {
+							next := variant(w + i*3)
+							next.GivenName += fmt.Sprint(w % 2)
+							_, err = s.UpdateChild(sw, c.ID, cur.Version, next)
+							if lantern.ErrorCode(err) == lantern.ECONFLICT {
+								err = nil // another writer got there first
+							}
+						}
+					}
+					if err != nil {
+						errs <- err
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("a concurrent write: %v", err)
+		}
 	})
 }

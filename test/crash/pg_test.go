@@ -28,9 +28,10 @@ const defaultPGRounds = 9
 // every acknowledged write, read and audit entry is there and the trail
 // verifies.
 //
-// With LANTERN_CRASH_DATABASE (a URL) it runs the replica kills against
-// that database instead, to try a large, long-lived one; the database is
-// not stopped then.
+// With LANTERN_CRASH_DATABASE (a URL) it runs against that database
+// instead, to try a large, long-lived one: the replica kills only, or, with
+// LANTERN_CRASH_PGDATA naming its cluster's data folder (the test must be
+// able to run pg_ctl on it), the database crashes too.
 func TestKillDuringWritesPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs PostgreSQL's server programs, to run and crash a cluster of its own")
@@ -42,6 +43,10 @@ func TestKillDuringWritesPostgres(t *testing.T) {
 	if url == "" {
 		pg = startCluster(t)
 		url = pg.url
+	} else if data := os.Getenv("LANTERN_CRASH_PGDATA"); data != "" {
+		// The long-lived database's own cluster, which the test may stop
+		// hard and start again (pg_ctl on that data folder).
+		pg = &cluster{bin: pgBin(t), dir: filepath.Dir(data), data: data, url: url, asPostgres: os.Geteuid() == 0}
 	}
 	tag := fmt.Sprintf("pg%d", seed%1_000_000)
 	t.Logf("rounds=%d seed=%d tag=%s own cluster=%v (rerun with LANTERN_CRASH_SEED=%d)", rounds, seed, tag, pg != nil, seed)
