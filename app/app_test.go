@@ -209,7 +209,10 @@ func TestClientThatHangsUpIsNotAServiceFailure(t *testing.T) {
 		}
 		b, _ := io.ReadAll(mr.Body)
 		mr.Body.Close()
-		if metrics = string(b); strings.Contains(metrics, `route="POST /sign-in"`) {
+		// Wait for both: a scrape gathers the counter and the histogram
+		// apart, and can fall between their updates.
+		if metrics = string(b); strings.Contains(metrics, `lantern_http_requests_total{route="POST /sign-in"`) &&
+			strings.Contains(metrics, `lantern_http_request_duration_seconds_count{route="POST /sign-in"}`) {
 			break
 		}
 	}
