@@ -388,6 +388,8 @@ const (
 	AlertInfoRequest AlertKind = "information-request"
 	// AlertInfoChase: the request is late.
 	AlertInfoChase AlertKind = "information-request-late"
+	// AlertBreakGlass: someone broke the glass to read a sealed record.
+	AlertBreakGlass AlertKind = "break-glass"
 )
 
 // Label says the alert in words. None names a child: alerts are emailed.
@@ -399,6 +401,7 @@ func (k AlertKind) Label() string {
 		AlertAlreadyOpen:   "A new referral has been made about a child allocated to you",
 		AlertInfoRequest:   "The front door asks what your agency holds about a child",
 		AlertInfoChase:     "An information request to your agency is late",
+		AlertBreakGlass:    "Someone has broken the glass to read a sealed record: review it",
 	})
 }
 

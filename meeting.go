@@ -145,25 +145,6 @@ func (a Attendance) Label() string {
 	return labelOf(a, map[Attendance]string{Attended: "Attended", SentApologies: "Sent apologies", SentReport: "Sent a report", Absent: "Did not attend"})
 }
 
-// InformationShare is one send of a child's information: to whom, what, why
-// and when.
-type InformationShare struct {
-	ID              string     `json:"id"`
-	ChildID         string     `json:"child_id"`
-	MeetingID       string     `json:"meeting_id,omitempty"`
-	What            string     `json:"what"` // minutes, toolkit
-	AssessmentID    string     `json:"assessment_id,omitempty"`
-	RecipientName   string     `json:"recipient_name"`
-	RecipientEmail  string     `json:"recipient_email"`
-	RecipientAgency string     `json:"recipient_agency"`
-	RecipientRole   string     `json:"recipient_role,omitempty"`
-	Purpose         string     `json:"purpose"`
-	SharedAt        time.Time  `json:"shared_at"`
-	SharedBy        string     `json:"shared_by"`
-	SentAt          *time.Time `json:"sent_at,omitempty"`
-	SendError       string     `json:"send_error,omitempty"`
-}
-
 // MeetingLevels are the levels a strategy meeting decides.
 var MeetingLevels = []string{"emerging", "medium", "high"}
 

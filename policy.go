@@ -52,6 +52,10 @@ const (
 	ResDisruption     Resource = "disruption"          // warning notices, civil orders, arrests, charges and court outcomes against persons of concern
 	ResIntelShare     Resource = "intelligence-share"  // the partner intelligence form: chosen intelligence about a child, sent to the police
 	ResAreaBoundary   Resource = "area-boundary"       // the area's boundary: the named areas (wards) the hotspot map is drawn on
+	ResShare          Resource = "information-share"   // a record of information shared about a child, or of a decision not to share it
+	ResAgreement      Resource = "sharing-agreement"   // the area's information-sharing agreements
+	ResSeal           Resource = "sealed-record"       // sealing a child's record, and its allow-list
+	ResBreakGlass     Resource = "break-glass"         // reading a sealed record in an emergency, and the review of each time it was done
 )
 
 // Action is what is done to a resource.
@@ -254,6 +258,32 @@ var Policy = []Rule{
 	{ResTeam, ActRead, inArea(RoleManager, RoleCSECoordinator), "Only managers see their team's work"},
 	{ResFigures, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleChair), "Only managers, coordinators, analysts and chairs see these figures"},
 	{ResAudit, ActRead, inArea(RoleAuditor), "Only auditors can search the audit trail"},
+
+	// Information sharing (docs/information-governance.md). A share is part
+	// of the child's record, read as the record is and recorded by those
+	// who edit it; an agency lists what was shared with it.
+	{ResShare, ActRead, onChildren(caseRoles), "You cannot see what was shared about this child"},
+	{ResShare, ActCreate, onChildren(editRoles), "You cannot record information shared about this child"},
+	{ResShare, ActList, inArea(caseRoles...), "You cannot see information shared with your agency"},
+	// Agreements are read by everyone who shares, and written by the
+	// information governance lead.
+	{ResAgreement, ActList, inArea(append(slices.Clone(caseRoles), RoleInfoGovernance)...), "You cannot see information-sharing agreements"},
+	{ResAgreement, ActChange, inArea(RoleInfoGovernance), "Only the information governance lead records information-sharing agreements"},
+	// A record is sealed, and its allow-list kept, by children's social
+	// care's managers; those who can see it see that it is sealed.
+	{ResSeal, ActRead, onChildren(caseRoles), "You cannot see this record's seal"},
+	{ResSeal, ActCreate, []Grant{{Roles: managers, Kinds: csc, Rels: anyRel}}, "Only children's social care managers can seal a record"},
+	{ResSeal, ActChange, []Grant{{Roles: managers, Kinds: csc, Rels: anyRel}}, "Only children's social care managers can change a sealed record's allow-list"},
+	// Breaking the glass: children's social care's social workers and
+	// managers, the coordinator and the police, on a child they could see
+	// were it not sealed. Every time is reviewed by the information
+	// governance lead or a children's social care manager.
+	{ResBreakGlass, ActCreate, []Grant{{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel},
+		{Roles: []Role{RolePolice}, Rels: anyRel}}, "You cannot break the glass on a sealed record"},
+	{ResBreakGlass, ActList, []Grant{{Roles: []Role{RoleInfoGovernance}, Rels: area}, {Roles: managers, Kinds: csc, Rels: area}},
+		"Only the information governance lead and children's social care managers review break-glass access"},
+	{ResBreakGlass, ActChange, []Grant{{Roles: []Role{RoleInfoGovernance}, Rels: area}, {Roles: managers, Kinds: csc, Rels: area}},
+		"Only the information governance lead and children's social care managers review break-glass access"},
 	{ResUser, ActRead, inArea(RoleAdmin), "Only administrators can manage users"},
 	{ResUser, ActChange, inArea(RoleAdmin), "Only administrators can manage users"},
 	{ResAgency, ActList, inArea(anyone...), "You cannot see agencies"},

@@ -67,11 +67,14 @@ const (
 	RoleChair          Role = "chair"
 	RoleAuditor        Role = "auditor"
 	RoleAdmin          Role = "admin"
+	// RoleInfoGovernance is the information governance lead: agreements,
+	// and the review of every break-glass access.
+	RoleInfoGovernance Role = "information-governance"
 )
 
 // Roles lists every role, in the order shown to people.
 var Roles = []Role{RolePractitioner, RoleSocialWorker, RoleManager, RoleCSECoordinator,
-	RolePolice, RoleAnalyst, RoleChair, RoleAuditor, RoleAdmin}
+	RolePolice, RoleAnalyst, RoleChair, RoleAuditor, RoleAdmin, RoleInfoGovernance}
 
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
@@ -96,6 +99,8 @@ func (r Role) Label() string {
 		return "Auditor"
 	case RoleAdmin:
 		return "Administrator"
+	case RoleInfoGovernance:
+		return "Information governance lead"
 	}
 	return string(r)
 }

@@ -26,7 +26,7 @@ func (s *Store) Alerts(ctx context.Context) ([]*lantern.Alert, error) {
 		args = append(args, true)
 	}
 	who += `)`
-	visible, ok := childIDVisible(ctx, &args, "l.child_id")
+	visible, ok := s.childIDVisible(ctx, &args, "l.child_id")
 	if !ok {
 		visible = "1 = 0"
 	}
@@ -70,6 +70,8 @@ func alertLink(a *lantern.Alert) string {
 		return "/requests"
 	case a.Kind == lantern.AlertImmediateRisk:
 		return "/front-door"
+	case a.Kind == lantern.AlertBreakGlass:
+		return "/break-glass"
 	case a.ReferralID != "" && a.ChildID != "":
 		return "/children/" + a.ChildID + "/referrals/" + a.ReferralID
 	case a.ChildID != "":

@@ -204,7 +204,7 @@ func (s *Store) loadFamily(ctx context.Context, q querier, childID string) ([]*l
 // rule on alias c, with their agencies: two queries however many.
 func (s *Store) loadSiblings(ctx context.Context, q querier, childID string) ([]*lantern.Child, error) {
 	args := []any{childID}
-	cond, ok := childVisible(ctx, &args)
+	cond, ok := s.childVisible(ctx, &args)
 	if !ok {
 		return []*lantern.Child{}, nil
 	}

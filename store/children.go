@@ -161,7 +161,7 @@ func (s *Store) findChild(ctx context.Context, q querier, id string, lock bool) 
 
 func (s *Store) readChild(ctx context.Context, q querier, id string, lock bool) (*lantern.Child, error) {
 	args := []any{id}
-	cond, ok := childVisible(ctx, &args)
+	cond, ok := s.childVisible(ctx, &args)
 	if !ok {
 		return nil, lantern.NotFound("Child")
 	}

@@ -38,7 +38,7 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 		return nil, 0, lantern.Invalid(lantern.FieldError{Field: "sort", Message: "Choose a sort order this list knows"})
 	}
 	var args []any
-	cond, ok := childVisible(ctx, &args)
+	cond, ok := s.childVisible(ctx, &args)
 	if !ok {
 		return nil, 0, nil
 	}

@@ -21,13 +21,13 @@ import (
 type chronSource struct {
 	kinds []lantern.ChronologyKind
 	res   lantern.Resource
-	query func(ctx context.Context, args *[]any) (string, bool)
+	query func(s *Store, ctx context.Context, args *[]any) (string, bool)
 	scan  func(r scanner, base string, f lantern.ChronologyFilter) ([]lantern.ChronologyItem, error)
 }
 
 // plain is a query needing nothing beyond the child's id.
-func plain(q string) func(context.Context, *[]any) (string, bool) {
-	return func(context.Context, *[]any) (string, bool) { return q, true }
+func plain(q string) func(*Store, context.Context, *[]any) (string, bool) {
+	return func(*Store, context.Context, *[]any) (string, bool) { return q, true }
 }
 
 // chronItem is an item, linked from the child's page base when path is
@@ -281,8 +281,8 @@ var chronSources = []chronSource{
 	// children too only when they may see every one), and the decision each
 	// recorded for this child.
 	{kinds: []lantern.ChronologyKind{lantern.ChronMeeting}, res: lantern.ResMeeting,
-		query: func(ctx context.Context, args *[]any) (string, bool) {
-			cond, ok := meetingVisible(ctx, args, "m.id")
+		query: func(s *Store, ctx context.Context, args *[]any) (string, bool) {
+			cond, ok := s.meetingVisible(ctx, args, "m.id")
 			return `SELECT m.id, m.starts_at, m.kind, m.status, a.name FROM meeting_children mc JOIN meetings m ON m.id = mc.meeting_id
 				JOIN agencies a ON a.id = m.agency_id WHERE mc.child_id = $1 AND ` + cond, ok
 		},
@@ -308,8 +308,8 @@ var chronSources = []chronSource{
 			return []lantern.ChronologyItem{it}, nil
 		}},
 	{kinds: []lantern.ChronologyKind{lantern.ChronMeetingDecision}, res: lantern.ResMeeting,
-		query: func(ctx context.Context, args *[]any) (string, bool) {
-			cond, ok := meetingVisible(ctx, args, "m.id")
+		query: func(s *Store, ctx context.Context, args *[]any) (string, bool) {
+			cond, ok := s.meetingVisible(ctx, args, "m.id")
 			return `SELECT m.id, m.ends_at, m.kind, d.level, d.recommendations FROM meeting_decisions d JOIN meetings m ON m.id = d.meeting_id
 				WHERE d.child_id = $1 AND ` + cond, ok
 		},
@@ -379,7 +379,7 @@ func (s *Store) Chronology(ctx context.Context, childID string, f lantern.Chrono
 			continue
 		}
 		args := []any{child.ID}
-		q, ok := src.query(ctx, &args)
+		q, ok := src.query(s, ctx, &args)
 		if !ok {
 			continue
 		}

@@ -73,7 +73,7 @@ func (s *Store) Dashboard(ctx context.Context) (*Dashboard, error) {
 		}
 	}
 	var args []any
-	if vis, ok := meetingVisible(ctx, &args, "m.id"); ok {
+	if vis, ok := s.meetingVisible(ctx, &args, "m.id"); ok {
 		args = append(args, s.d.ts(now), s.d.ts(now.AddDate(0, 0, 14)))
 		if err := row("meetings soon", fmt.Sprintf(`SELECT count(*) FROM meetings m WHERE %s AND m.status = 'scheduled'
 			AND m.starts_at > $%d AND m.starts_at <= $%d`, vis, len(args)-1, len(args)), args, &d.MeetingsSoon); err != nil {
@@ -81,7 +81,7 @@ func (s *Store) Dashboard(ctx context.Context) (*Dashboard, error) {
 		}
 	}
 	args = nil
-	if vis, ok := childVisible(ctx, &args); ok {
+	if vis, ok := s.childVisible(ctx, &args); ok {
 		if err := row("missing now", `SELECT count(DISTINCT e.child_id) FROM missing_episodes e JOIN children c ON c.id = e.child_id
 			WHERE e.returned_at IS NULL AND c.merged_into IS NULL AND `+vis, args, &d.MissingNow); err != nil {
 			return nil, err

@@ -227,3 +227,13 @@ func (s ntimeScan) Scan(src any) error {
 }
 
 var _, _ sql.Scanner = timeScan{}, ntimeScan{}
+
+// isUniqueViolation reports whether err is a unique index's refusal, in
+// either dialect (SQLite's message, PostgreSQL's SQLSTATE 23505).
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "(SQLSTATE 23505)") || strings.Contains(msg, "duplicate key value")
+}

@@ -109,7 +109,7 @@ func (s *Store) DigestCounts(ctx context.Context, now time.Time) ([]DigestCount,
 			return nil, err
 		}
 		args := []any{u.ID, s.d.ts(now), s.d.ts(endToday), s.d.ts(endWindow)}
-		cond, ok := childIDVisible(lantern.NewContextWithUser(ctx, u), &args, "t.child_id")
+		cond, ok := s.childIDVisible(lantern.NewContextWithUser(ctx, u), &args, "t.child_id")
 		if !ok {
 			continue // they may see no child now, so their work page is empty
 		}

@@ -40,8 +40,11 @@ func (s *Store) shareID(ctx context.Context, tx *tx, sh share) (string, error) {
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO information_shares (id, child_id, meeting_id, what, assessment_id, recipient_name, recipient_email,
-		recipient_agency, recipient_role, purpose, shared_at, shared_by, sent_at, recipient_agency_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		id, sh.child, sh.meeting, sh.what, sh.assessment, sh.to.Name, sh.to.Email, sh.to.Agency, sh.to.Role, sh.purpose, s.d.ts(sh.at), u.ID, sent, agency); err != nil {
+		recipient_agency, recipient_role, purpose, shared_at, shared_by, sent_at, recipient_agency_id, outcome, basis, special_condition, consent, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		id, sh.child, sh.meeting, sh.what, sh.assessment, sh.to.Name, sh.to.Email, sh.to.Agency, sh.to.Role, sh.purpose, s.d.ts(sh.at), u.ID, sent, agency,
+		string(lantern.ShareShared), string(lantern.BasisPublicTask), string(lantern.ConditionSafeguardingChildren), string(lantern.ConsentNotSought),
+		lantern.SystemShareReason); err != nil {
 		return "", internal("record share", err)
 	}
 	if err := s.involve(ctx, tx, sh.child, agency, lantern.SourceShare, id, "", sh.at); err != nil {

@@ -117,11 +117,11 @@ func (s *Store) PossibleDuplicates(ctx context.Context, status lantern.Duplicate
 		return nil, lantern.Invalid(lantern.FieldError{Field: "status", Message: "status must be open, dismissed or merged"})
 	}
 	var args []any
-	visA, ok := childIDVisible(ctx, &args, "p.child_a")
+	visA, ok := s.childIDVisible(ctx, &args, "p.child_a")
 	if !ok {
 		return nil, nil
 	}
-	visB, _ := childIDVisible(ctx, &args, "p.child_b")
+	visB, _ := s.childIDVisible(ctx, &args, "p.child_b")
 	args = append(args, string(status), MaxDuplicatesListed)
 	cond := fmt.Sprintf("p.status = $%d AND %s AND %s", len(args)-1, visA, visB)
 	if status == lantern.DuplicateOpen {
@@ -143,7 +143,7 @@ func (s *Store) PossibleDuplicates(ctx context.Context, status lantern.Duplicate
 		ids = append(ids, it.ChildIDs[0], it.ChildIDs[1])
 	}
 	args = args[:0]
-	visible, _ := childVisible(ctx, &args)
+	visible, _ := s.childVisible(ctx, &args)
 	cs, err := collect(ctx, s.db, "possible duplicates' records", `SELECT `+childCols+` FROM children c WHERE c.id IN (`+inList(&args, ids)+
 		`) AND `+visible, func(r scanner) (*lantern.Child, error) { return scanChild(r) }, args...)
 	if err != nil {
@@ -269,7 +269,7 @@ func (s *Store) leadsTo(ctx context.Context, id string) (string, error) {
 	for range 20 { // a chain is short; a loop cannot be made, but is not followed for ever
 		var next sql.NullString
 		args := []any{id}
-		cond, ok := childVisible(ctx, &args)
+		cond, ok := s.childVisible(ctx, &args)
 		if !ok {
 			return "", lantern.NotFound("Child")
 		}

@@ -218,7 +218,7 @@ func (s *Store) FrontDoor(ctx context.Context, f lantern.FrontDoorFilter) ([]*la
 		return nil, 0, err
 	}
 	var args []any
-	visible, ok := childVisible(ctx, &args)
+	visible, ok := s.childVisible(ctx, &args)
 	if !ok {
 		return []*lantern.FrontDoorItem{}, 0, nil
 	}
@@ -517,6 +517,11 @@ const infoRequestFrom = ` FROM info_requests q JOIN children c ON c.id = q.child
 	LEFT JOIN users ua ON ua.id = q.asked_by LEFT JOIN users ub ON ub.id = q.answered_by`
 
 func (s *Store) infoRequests(ctx context.Context, q querier, where string, args ...any) ([]*lantern.InfoRequest, error) {
+	// The agency asked sees who the child is without seeing the record,
+	// but not once the record is sealed: then it is not found here either.
+	if lantern.UserFromContext(ctx) != nil {
+		where = "(" + where + ") AND " + s.unsealedFor(ctx, &args, "q.child_id")
+	}
 	out, err := collect(ctx, q, "information requests", `SELECT `+infoRequestCols+infoRequestFrom+` WHERE `+where+` ORDER BY q.asked_at DESC, q.id`,
 		func(r scanner) (*lantern.InfoRequest, error) {
 			var v lantern.InfoRequest

@@ -347,7 +347,7 @@ func (s *Store) labelChunk(ctx context.Context, t lantern.EntityType, ids []stri
 	in := inList(&args, ids)
 	switch t {
 	case lantern.EntityChild:
-		cond, ok := childVisible(ctx, &args)
+		cond, ok := s.childVisible(ctx, &args)
 		if !ok {
 			cond = "1 = 0"
 		}

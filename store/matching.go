@@ -57,7 +57,7 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 		return nil, nil
 	}
 	var args []any
-	visible, ok := childVisible(ctx, &args)
+	visible, ok := s.childVisible(ctx, &args)
 	if !ok {
 		return nil, nil
 	}
@@ -74,7 +74,7 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 
 	// The whole records of the matches, read again through the access rule.
 	args = args[:0]
-	visible, _ = childVisible(ctx, &args)
+	visible, _ = s.childVisible(ctx, &args)
 	foundIDs := make([]string, len(found))
 	for i, f := range found {
 		foundIDs[i] = f.c.ID

@@ -449,7 +449,7 @@ func (s *Store) SuggestedInvitees(ctx context.Context, kind lantern.MeetingKind,
 	// Each child's allocated social worker, in one query under the access
 	// rule: a child the caller may not see makes the whole answer not found.
 	args := []any{}
-	cond, ok := childVisible(ctx, &args)
+	cond, ok := s.childVisible(ctx, &args)
 	if !ok {
 		return nil, lantern.NotFound("Child")
 	}

@@ -10,7 +10,7 @@ import (
 // which they may see. The read is audited for each child named.
 func (s *Store) Meetings(ctx context.Context, f lantern.MeetingFilter) ([]*lantern.MeetingSummary, error) {
 	args := []any{}
-	visible, ok := meetingVisible(ctx, &args, "m.id")
+	visible, ok := s.meetingVisible(ctx, &args, "m.id")
 	if !ok {
 		return nil, lantern.NotFound("Meeting")
 	}

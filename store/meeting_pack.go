@@ -85,7 +85,7 @@ func (s *Store) FindMeetingPack(ctx context.Context, id string) (*MeetingPack, e
 		// Actions from other meetings about these children, from those
 		// meetings the caller may see.
 		args := []any{}
-		visible, ok := meetingVisible(ctx, &args, "mt.id")
+		visible, ok := s.meetingVisible(ctx, &args, "mt.id")
 		if !ok {
 			return nil, lantern.NotFound("Meeting")
 		}

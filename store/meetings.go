@@ -154,7 +154,7 @@ func checkWhenWhere(p *lantern.Problems, start, end time.Time, location string) 
 // rule: all its children visible), or ENOTFOUND.
 func (s *Store) meetingChildren(ctx context.Context, q querier, id string) ([]string, error) {
 	args := []any{id}
-	visible, ok := meetingVisible(ctx, &args, "m.id")
+	visible, ok := s.meetingVisible(ctx, &args, "m.id")
 	if !ok {
 		return nil, lantern.NotFound("Meeting")
 	}

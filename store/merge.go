@@ -111,6 +111,18 @@ var mergeTables = []mergeTable{
 			SELECT d.id || '+' || $1, $1, d.agency_id, d.source, d.source_id, d.reason, d.started_at, d.started_by FROM involvements d
 			WHERE d.child_id = $2 AND d.ended_at IS NULL
 			ON CONFLICT (child_id, agency_id, source, source_id) WHERE ended_at IS NULL DO NOTHING`}}},
+	{table: "child_seals", columns: []string{"child_id"}, how: mergeCopy,
+		why: "a seal on either record seals the child: the kept record is sealed too (if it was not), and the duplicate stays sealed",
+		sql: []mergeStatement{{sql: `INSERT INTO child_seals (child_id, reason, review_on, sealed_by, sealed_at)
+			SELECT $1, d.reason, d.review_on, d.sealed_by, d.sealed_at FROM child_seals d WHERE d.child_id = $2
+			ON CONFLICT (child_id) DO NOTHING`}}},
+	{table: "seal_access", columns: []string{"child_id"}, how: mergeCopy,
+		why: "those on the duplicate's allow-list are on the kept record's; a break-glass access stays with the record it opened, and its review",
+		sql: []mergeStatement{{sql: `INSERT INTO seal_access (id, child_id, user_id, kind, reason, granted_by, granted_at)
+			SELECT d.id || '+' || $1, $1, d.user_id, d.kind, d.reason, d.granted_by, d.granted_at FROM seal_access d
+			WHERE d.child_id = $2 AND d.kind = 'allowed' AND d.ended_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM seal_access k WHERE k.child_id = $1 AND k.user_id = d.user_id AND k.kind = 'allowed' AND k.ended_at IS NULL)
+			ON CONFLICT (id) DO NOTHING`}}},
 	{table: "child_siblings", columns: []string{"child_id", "sibling_id"}, how: mergeCopySet,
 		why: "siblings are sets: the kept record gains what it lacks, and the duplicate leaves them",
 		sql: []mergeStatement{

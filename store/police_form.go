@@ -110,9 +110,12 @@ func (s *Store) ProducePoliceForm(ctx context.Context, childID string, req lante
 		}
 		form.Force.ID = req.AgencyID
 		if _, err := tx.ExecContext(ctx, `INSERT INTO information_shares (id, child_id, meeting_id, what, assessment_id, recipient_name,
-			recipient_email, recipient_agency, recipient_role, purpose, shared_at, shared_by, sent_at, recipient_agency_id)
-			VALUES ($1, $2, '', $3, '', $4, '', '', '', $5, $6, $7, $8, $9)`,
-			form.ID, c.ID, ShareWhatPoliceForm, form.Force.Name, form.Purpose, s.d.ts(now), u.ID, s.d.ts(now), form.Force.ID); err != nil {
+			recipient_email, recipient_agency, recipient_role, purpose, shared_at, shared_by, sent_at, recipient_agency_id,
+			outcome, basis, special_condition, consent, reason)
+			VALUES ($1, $2, '', $3, '', $4, '', '', '', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			form.ID, c.ID, ShareWhatPoliceForm, form.Force.Name, form.Purpose, s.d.ts(now), u.ID, s.d.ts(now), form.Force.ID,
+			string(lantern.ShareShared), string(lantern.BasisPublicTask), string(lantern.ConditionSafeguardingChildren), string(lantern.ConsentNotSought),
+			lantern.SystemShareReason); err != nil {
 			return internal("record police form", err)
 		}
 		for i, it := range chosen {

@@ -45,7 +45,7 @@ func scanWork(rows interface {
 func (s *Store) MyWork(ctx context.Context) ([]*WorkItem, error) {
 	u := lantern.UserFromContext(ctx)
 	args := []any{}
-	cond, ok := childVisible(ctx, &args)
+	cond, ok := s.childVisible(ctx, &args)
 	if !ok || u == nil {
 		return nil, nil
 	}
@@ -84,7 +84,7 @@ func (s *Store) TeamLoad(ctx context.Context, now time.Time) ([]*WorkerLoad, err
 	endToday := lantern.EndOfDay(today)
 	endWeek := lantern.EndOfDay(lantern.DateOf(today.Time().AddDate(0, 0, 7)))
 	args := []any{u.AgencyID, s.d.ts(now), s.d.ts(endToday), s.d.ts(endWeek)}
-	cond, ok := childIDVisible(ctx, &args, "t.child_id")
+	cond, ok := s.childIDVisible(ctx, &args, "t.child_id")
 	if !ok {
 		return nil, nil
 	}
@@ -143,7 +143,7 @@ func (s *Store) TeamTasks(ctx context.Context, now time.Time, assigneeID string,
 	}
 	endWeek := lantern.EndOfDay(lantern.DateOf(lantern.Today(now).Time().AddDate(0, 0, 7)))
 	args := []any{u.AgencyID, s.d.ts(endWeek)}
-	cond, ok := childVisible(ctx, &args)
+	cond, ok := s.childVisible(ctx, &args)
 	if !ok {
 		return nil, nil
 	}
@@ -254,7 +254,7 @@ func (s *Store) FlaggedConferences(ctx context.Context) ([]FlaggedConference, er
 		return nil, err
 	}
 	var args []any
-	cond, ok := childVisible(ctx, &args)
+	cond, ok := s.childVisible(ctx, &args)
 	if !ok {
 		return nil, nil
 	}

@@ -38,6 +38,7 @@ func (s *Server) apiRoutes() {
 	s.intelAPIRoutes()
 	s.intelToolAPIRoutes()
 	s.disruptionAPIRoutes()
+	s.sharingAPIRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))
 	})

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -82,6 +83,7 @@ type mxWorld struct {
 	principals []*mxPrincipal
 	mine       map[byte]*mxChild // a child each agency is involved with
 	theirs     *mxChild          // a child only another agency is involved with
+	sealed     *mxChild          // a sealed child, on no principal's allow-list: found by none
 	meetMine   map[byte]*mxMeeting
 	meetTheirs *mxMeeting
 	ctxOwn     map[byte]*mxMeeting // about no child, arranged by the agency
@@ -203,6 +205,22 @@ func newWorld(t *testing.T, d string) *mxWorld {
 			[]lantern.InviteeInput{{ContactID: w.contacts[l].ID}})
 	}
 	w.ctxOther = w.meeting(t, storetest.As(f.OtherTeacher), "Xz", nil, now.Add(-3*time.Hour), f.OtherTeacher, "", nil)
+
+	// A sealed record: a child involved with children's social care (so
+	// that, unsealed, most principals would see it), a meeting about it
+	// with an action for agency a's team, a share, an information request
+	// to agency b; then sealed by a manager who is no principal.
+	w.sealed = w.child(t, "Sa", w.agencies['a'].a.ID)
+	w.meeting(t, storetest.As(w.builder), "Sa", []string{w.sealed.id}, now.Add(-3*time.Hour), practitioner('a'), w.agencies['a'].a.ID, nil)
+	_, err = st.RecordShare(storetest.As(w.builder), w.sealed.id, lantern.ShareRequest{Outcome: lantern.ShareShared, To: w.agencies['b'].a.ID,
+		What: canary("Sa", "sharewhat"), Purpose: canary("Sa", "sharepurpose"), Basis: lantern.BasisPublicTask, Consent: lantern.ConsentGiven})
+	must(err)
+	_, err = st.AskAgency(storetest.As(w.builder), w.sealed.id, w.sealed.referral, lantern.InfoRequestInput{AgencyID: w.agencies['b'].a.ID,
+		Question: canary("Sa", "question"), DueAt: now.Add(72 * time.Hour)})
+	must(err)
+	sealer := user("sealer@csc.example.org", 'a', lantern.RoleManager)
+	_, err = st.SealChild(storetest.As(sealer), w.sealed.id, lantern.SealRequest{Reason: canary("Sa", "sealreason"), ReviewOn: lantern.Today(now).AddDays(30)})
+	must(err)
 	return w
 }
 
@@ -419,6 +437,9 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			return ""
 		},
 		"item_id": func() string {
+			if c == w.sealed {
+				return "an-item" // nothing can be added to it: the child is not found
+			}
 			base := "/api/v1/children/" + c.id
 			n := fmt.Sprint(w.seq.Add(1))
 			for seg, body := range map[string]string{"/names/": `{"name": "Spare ` + n + `", "kind": "alias"}`,
@@ -433,6 +454,9 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			return ""
 		},
 		"sibling_id": func() string {
+			if c == w.sealed {
+				return w.mine['a'].id
+			}
 			sib := w.api(t, "POST", "/api/v1/children", `{"given_name": "Spare", "family_name": "Sibling", "date_of_birth": "2013-01-01", "gender": "male"}`)
 			if _, err := w.st.Involve(storetest.As(w.builder), sib, lantern.InvolvementInput{AgencyID: c.agencyID, Reason: "A sibling"}); err != nil {
 				t.Fatal(err)
@@ -441,6 +465,9 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			return sib
 		},
 		"iid": func() string {
+			if c == w.sealed {
+				return "an-involvement"
+			}
 			v, err := w.st.Involve(storetest.As(w.builder), c.id, lantern.InvolvementInput{AgencyID: w.spare.ID, Reason: "To be ended"})
 			if err != nil {
 				t.Fatal(err)
@@ -564,6 +591,39 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			return ""
 		},
 		"$": func() string { return "" },
+		// An information-sharing agreement, and a break-glass access
+		// waiting for review, made for the route.
+		"agid": func() string {
+			ig, err := w.st.CreateUser(sysCtx(), lantern.UserInput{Email: "ig" + strconv.Itoa(int(w.seq.Add(1))) + "@matrix.example.org", Name: "Ida Governance",
+				AgencyID: w.target.AgencyID, Roles: []lantern.Role{lantern.RoleInfoGovernance}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var agencies []string
+			for _, a := range w.agencies {
+				agencies = append(agencies, a.a.ID)
+			}
+			a, err := w.st.SaveAgreement(storetest.As(ig), "", lantern.AgreementInput{Title: "Matrix agreement", AgencyIDs: agencies, Purposes: "Safeguarding",
+				DataClasses: "Identity", Basis: lantern.BasisPublicTask, Retention: "Seven years", Signatories: "Directors",
+				StartsOn: lantern.Date{Year: 2025, Month: 1, Day: 1}, ReviewOn: lantern.Date{Year: 2027, Month: 1, Day: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		},
+		"bgid": func() string {
+			var child string
+			if err := w.st.DB().QueryRow(`SELECT id FROM children ORDER BY id LIMIT 1`).Scan(&child); err != nil {
+				t.Fatal(err)
+			}
+			id := "bg" + strconv.Itoa(int(w.seq.Add(1)))
+			if _, err := w.st.DB().Exec(`INSERT INTO seal_access (id, child_id, user_id, kind, reason, granted_by, granted_at, expires_at)
+				VALUES ($1, $2, $3, 'break-glass', 'A reason of twenty characters or more', $3, '2026-01-01T10:00:00.000000Z', '2026-01-01T14:00:00.000000Z')`,
+				id, child, w.target.ID); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		},
 	}
 	path = regexp.MustCompile(`\{([a-z_$]+)\}`).ReplaceAllStringFunc(path, func(m string) string {
 		f, ok := fill[m[1:len(m)-1]]
@@ -706,6 +766,25 @@ func (w *mxWorld) run(t *testing.T) int {
 				if len(ls) > 0 {
 					t.Errorf("%s: %d: leaks %q", where, r.status, ls)
 				}
+			}
+		}
+	}
+	// The sealed child's own routes are not found, for every principal
+	// (none is on its allow-list), whatever they could do were it not
+	// sealed. Breaking the glass is tried in its own test.
+	for _, pattern := range routes {
+		if rule, _ := web.RuleOf(pattern); rule.On != "child" || strings.Contains(pattern, "/break-glass") {
+			continue
+		}
+		for _, p := range w.principals {
+			method, path := w.request(t, pattern, mxTarget{name: "a sealed child", child: w.sealed, rel: lantern.RelOther}, p)
+			r := w.send(t, p, method, path)
+			n++
+			if r.status != http.StatusNotFound {
+				t.Errorf("%s as %s on the sealed child (%s %s): %d, want 404: %.300s", pattern, p.name, method, path, r.status, r.body)
+			}
+			if ls := w.leaks(t, p, r); len(ls) > 0 {
+				t.Errorf("%s as %s on the sealed child: leaks %q", pattern, p.name, ls)
 			}
 		}
 	}

@@ -96,6 +96,10 @@ var (
 	disruption  = lantern.ResDisruption
 	intelShare  = lantern.ResIntelShare
 	boundary    = lantern.ResAreaBoundary
+	share       = lantern.ResShare
+	agreement   = lantern.ResAgreement
+	seal        = lantern.ResSeal
+	breakGlass  = lantern.ResBreakGlass
 
 	list      = lantern.ActList
 	read      = lantern.ActRead
@@ -167,7 +171,23 @@ var routeTable = map[string]route{
 	"POST /api/v1/possible-duplicates/dismiss": {duplicate, change, onArea},
 	"GET /children/{id}/chronology":            {child, read, onChild}, // each item as its own resource's read rule allows
 	"GET /api/v1/children/{id}/chronology":     {child, read, onChild},
-	"GET /children.csv":                        {child, list, onArea},
+
+	// Information sharing (docs/information-governance.md).
+	"POST /api/v1/children/{id}/shares":          {share, create, onChild},
+	"GET /api/v1/children/{id}/shares":           {share, read, onChild},
+	"GET /api/v1/shares/received":                {share, list, onArea},
+	"GET /api/v1/reports/not-shared":             {figures, read, onArea},
+	"GET /api/v1/agreements":                     {agreement, list, onArea},
+	"POST /api/v1/agreements":                    {agreement, change, onArea},
+	"PUT /api/v1/agreements/{agid}":              {agreement, change, onArea},
+	"GET /api/v1/children/{id}/seal":             {seal, read, onChild},
+	"POST /api/v1/children/{id}/seal":            {seal, create, onChild},
+	"DELETE /api/v1/children/{id}/seal":          {seal, change, onChild},
+	"POST /api/v1/children/{id}/seal/allow-list": {seal, change, onChild},
+	"POST /api/v1/children/{id}/break-glass":     {breakGlass, create, onChild}, // on a record the caller cannot see: the store checks
+	"GET /api/v1/break-glass":                    {breakGlass, list, onArea},
+	"POST /api/v1/break-glass/{bgid}/review":     {breakGlass, change, onArea},
+	"GET /children.csv":                          {child, list, onArea},
 
 	"GET /children/{id}/names/new":                         {child, change, onChild},
 	"POST /children/{id}/names/new":                        {child, change, onChild},
