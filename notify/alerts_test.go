@@ -97,3 +97,57 @@ func TestAlertsSentOnceRetriedAndNameNoOne(t *testing.T) {
 		}
 	})
 }
+
+// Breaking the glass on a sealed record emails the manager who sealed it
+// and the information governance lead, through a real SMTP server, with a
+// link to the review list and nothing of the child or the reason.
+func TestBreakGlassAlertEmailed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		f := storetest.Seed(t, s)
+		mk := func(email string, role lantern.Role) *lantern.User {
+			u, err := s.CreateUser(sys(), lantern.UserInput{Email: email, Name: "Person " + email, AgencyID: f.CSC.ID, Roles: []lantern.Role{role}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		mgr := mk("manager@csc.example.org", lantern.RoleManager)
+		mk("ig@csc.example.org", lantern.RoleInfoGovernance)
+		coord := mk("coordinator@csc.example.org", lantern.RoleCSECoordinator)
+		dob, _ := lantern.ParseDate("2011-03-03")
+		c, err := s.CreateChild(storetest.As(f.SocialWorker), lantern.ChildInput{GivenName: "Ottoline", FamilyName: "Vantablack", DateOfBirth: dob, Gender: "female"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SealChild(storetest.As(mgr), c.ID, lantern.SealRequest{Reason: "A member of staff's child", ReviewOn: lantern.Today(clock.Now()).AddDays(30)}); err != nil {
+			t.Fatal(err)
+		}
+		reason := "Found with a man named in Operation Larkspur tonight"
+		if _, err := s.BreakGlass(storetest.As(coord), c.ID, lantern.BreakGlassRequest{Reason: reason}); err != nil {
+			t.Fatal(err)
+		}
+		srv := smtptest.Start(t, smtptest.Options{})
+		res, err := notify.SendAlerts(context.Background(), s, mailer(t, srv), notify.AlertOptions{BaseURL: "https://lantern.example.org"})
+		if err != nil || res.Sent != 2 {
+			t.Fatalf("sent %+v, %v; want 2", res, err)
+		}
+		for _, to := range []string{"manager@csc.example.org", "ig@csc.example.org"} {
+			msgs := srv.To(to)
+			if len(msgs) != 1 {
+				t.Fatalf("%s: %d emails", to, len(msgs))
+			}
+			body := msgs[0].Subject(t) + msgs[0].Body(t)
+			if !strings.Contains(body, "broken the glass") || !strings.Contains(body, "https://lantern.example.org/break-glass") {
+				t.Errorf("%s's email says:\n%s", to, body)
+			}
+			for _, secret := range []string{"Ottoline", "Vantablack", c.ID, "Larkspur"} {
+				if strings.Contains(body, secret) {
+					t.Errorf("%s's email holds %q", to, secret)
+				}
+			}
+		}
+		if n := len(srv.To("coordinator@csc.example.org")); n != 0 {
+			t.Errorf("the one who broke the glass was emailed %d times", n)
+		}
+	})
+}
