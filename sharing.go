@@ -430,9 +430,9 @@ type SealAccess struct {
 	ReviewedAt *time.Time `json:"reviewed_at,omitempty"`
 	ReviewedBy string     `json:"reviewed_by,omitempty"`
 	ReviewNote string     `json:"review_note,omitempty"`
-	// ReviewDue is when the review is late after: BreakGlassReviewDays
-	// working days from the grant.
-	ReviewDue *time.Time `json:"review_due,omitempty"`
+	// ReviewBy is the last day to review it: BreakGlassReviewDays working
+	// days after the day of the grant. Late, unreviewed after it.
+	ReviewBy *Date `json:"review_by,omitempty"`
 	Late      bool       `json:"late,omitempty"`
 }
 

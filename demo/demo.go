@@ -65,6 +65,7 @@ var users = []struct {
 	{"jay", "yot.worker@youthjustice.example.org", "Jay Justice", 4, lantern.RolePractitioner},
 	{"hollis", "housing.officer@homes.example.org", "Hollis Housing", 6, lantern.RolePractitioner},
 	{"val", "youth.worker@ypp.example.org", "Val Youthworker", 5, lantern.RolePractitioner},
+	{"ivy", "information.governance@northmoor.example.org", "Ivy Governance", 0, lantern.RoleInfoGovernance},
 }
 
 // ErrNotEmpty refuses demonstration data in a store that holds other data.

@@ -24,6 +24,7 @@ func (b *story) tell() error {
 	b.boundary()
 	b.frontDoor()
 	b.everyone()
+	b.sharing()
 	return b.err
 }
 

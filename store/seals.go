@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"lantern"
@@ -337,9 +338,9 @@ func (s *Store) reviewDue(ctx context.Context, as []*lantern.SealAccess) error {
 		if a.Kind != lantern.AccessBreakGlass {
 			continue
 		}
-		d := cal.AddWorkingDays(lantern.DateOf(a.GrantedAt), lantern.BreakGlassReviewDays).AddDays(1).Time().UTC()
-		a.ReviewDue = &d
-		a.Late = a.ReviewedAt == nil && !now.Before(d)
+		d := cal.AddWorkingDays(lantern.DateOf(a.GrantedAt), lantern.BreakGlassReviewDays)
+		a.ReviewBy = &d
+		a.Late = a.ReviewedAt == nil && lantern.Today(now).After(d)
 	}
 	return nil
 }
@@ -413,4 +414,38 @@ func (s *Store) ReviewBreakGlass(ctx context.Context, id string, req lantern.Rev
 		return nil, err
 	}
 	return out, s.reviewDue(ctx, []*lantern.SealAccess{out})
+}
+
+// AuthorizeBreakGlass checks the caller may break the glass on a child,
+// without saying whether it is sealed: for the form, before the reason is
+// asked for.
+func (s *Store) AuthorizeBreakGlass(ctx context.Context, childID string) error {
+	c, err := s.findChildUnsealed(ctx, s.db, childID)
+	if err != nil {
+		return err
+	}
+	return mayChild(ctx, c, lantern.ResBreakGlass, lantern.ActCreate)
+}
+
+// CaseWorkers lists the people who work with children's records, by name,
+// for a sealed record's allow-list: for those who may change one.
+func (s *Store) CaseWorkers(ctx context.Context) ([]lantern.Person, error) {
+	u := lantern.UserFromContext(ctx)
+	if !lantern.Allowed(u, lantern.ResSeal, lantern.ActChange, lantern.RelOther) && !lantern.Allowed(u, lantern.ResSeal, lantern.ActChange, lantern.RelInvolved) {
+		return nil, lantern.Refusal(lantern.ResSeal, lantern.ActChange)
+	}
+	args := []any{}
+	var in []string
+	for _, r := range lantern.Roles {
+		if lantern.IsCaseRole(r) {
+			args = append(args, string(r))
+			in = append(in, fmt.Sprintf("$%d", len(args)))
+		}
+	}
+	return collect(ctx, s.db, "case workers", `SELECT u.id, u.name || ' (' || a.name || ')' FROM users u JOIN agencies a ON a.id = u.agency_id
+		WHERE NOT u.disabled AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN (`+strings.Join(in, ", ")+`))
+		ORDER BY u.name, u.id LIMIT 2000`, func(r scanner) (lantern.Person, error) {
+		var p lantern.Person
+		return p, r.Scan(&p.ID, &p.Name)
+	}, args...)
 }

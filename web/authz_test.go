@@ -515,7 +515,7 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 				}
 				return p.ID
 			case strings.Contains(path, "/vehicles/"):
-				v, _, err := w.st.CreateVehicle(ctx, &lantern.Vehicle{VRM: "XX" + n + "ABC"})
+				v, _, err := w.st.CreateVehicle(ctx, &lantern.Vehicle{VRM: fmt.Sprintf("XX%02dABC", w.seq.Add(1)%100)})
 				if err != nil {
 					t.Fatal(err)
 				}

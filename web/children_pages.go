@@ -190,6 +190,12 @@ type childView struct {
 	Episodes             []*lantern.MissingEpisode
 	Events               *lantern.ChildEvents
 	Lists                *lantern.ChildLists
+	// Shares are what was shared about the child and what was not;
+	// Seal, the record's seal when it is sealed. CanShare says the viewer
+	// may record a share; CanSeal, seal the record or change its seal.
+	Shares            []*lantern.InformationShare
+	Seal              *lantern.Seal
+	CanShare, CanSeal bool
 }
 
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
@@ -231,8 +237,26 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 			swName = sw.Name
 		}
 	}
+	switch r.URL.Query().Get("done") {
+	case "shared":
+		p.Notice = "The record of what was shared has been saved"
+	case "unsealed":
+		p.Notice = "The seal has been lifted"
+	}
+	shares, err := s.st.ChildShares(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	seal, err := s.st.SealOf(ctx, c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	rel := lantern.ChildRelation(p.User, c.AgencyIDs)
-	p.Data = childView{Child: c, Age: lantern.AgeOn(c.DateOfBirth, today), CanEdit: lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
+	p.Data = childView{Shares: shares, Seal: seal, CanShare: lantern.Allowed(p.User, lantern.ResShare, lantern.ActCreate, rel),
+		CanSeal: lantern.Allowed(p.User, lantern.ResSeal, lantern.ActChange, rel),
+		Child:   c, Age: lantern.AgeOn(c.DateOfBirth, today), CanEdit: lantern.Allowed(p.User, lantern.ResChild, lantern.ActChange, rel),
 		CanMerge: lantern.Allowed(p.User, lantern.ResChild, lantern.ActMerge, rel), CanAllocate: lantern.Allowed(p.User, lantern.ResChild, lantern.ActAllocate, rel),
 		CanStatutory: lantern.Allowed(p.User, lantern.ResStatutory, lantern.ActCreate, rel),
 		CanIntel:     lantern.Allowed(p.User, lantern.ResIntel, lantern.ActCreate, lantern.RelArea),

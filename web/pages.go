@@ -38,6 +38,7 @@ func (s *Server) pageRoutes() {
 	s.eventPageRoutes()
 	s.frontDoorPageRoutes()
 	s.chronologyPageRoutes()
+	s.sharingPageRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
 	s.calendarRoutes()

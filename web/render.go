@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -180,6 +181,9 @@ var navigation = map[string][2]string{
 	"front-door":   {string(lantern.ResFrontDoor), string(lantern.ActList)},
 	"requests":     {string(lantern.ResInfoRequest), string(lantern.ActList)},
 	"intelligence": {string(lantern.ResIntel), string(lantern.ActRead)},
+	"break-glass":  {string(lantern.ResBreakGlass), string(lantern.ActList)},
+	"agreements":   {string(lantern.ResAgreement), string(lantern.ActList)},
+	"shares":       {string(lantern.ResShare), string(lantern.ActList)},
 }
 
 // Can reports whether the user may reach an area, for the navigation.
@@ -227,12 +231,21 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 type errorView struct {
 	Status  int
 	Message string
+	// BreakGlass is the page breaking the glass on the child the missing
+	// page names, for someone who may break it: offered whether or not the
+	// record exists or is sealed, so that it reveals nothing.
+	BreakGlass string
 }
 
 // errorPage shows an error to a person, saying nothing of its cause.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, st int, err error) {
 	p := s.newPage(r, "")
-	p.Data = errorView{Status: st, Message: lantern.ErrorMessage(err)}
+	v := errorView{Status: st, Message: lantern.ErrorMessage(err)}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/children/"); ok && st == http.StatusNotFound && r.Method == http.MethodGet && id != "" && !strings.Contains(id, "/") &&
+		(lantern.Allowed(p.User, lantern.ResBreakGlass, lantern.ActCreate, lantern.RelOther) || lantern.Allowed(p.User, lantern.ResBreakGlass, lantern.ActCreate, lantern.RelInvolved)) {
+		v.BreakGlass = "/children/" + url.PathEscape(id) + "/break-glass"
+	}
+	p.Data = v
 	switch st {
 	case http.StatusNotFound:
 		p.Title = "Page not found"

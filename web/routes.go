@@ -173,6 +173,22 @@ var routeTable = map[string]route{
 	"GET /api/v1/children/{id}/chronology":     {child, read, onChild},
 
 	// Information sharing (docs/information-governance.md).
+	"GET /children/{id}/shares/new":              {share, create, onChild},
+	"POST /children/{id}/shares":                 {share, create, onChild},
+	"GET /children/{id}/seal":                    {seal, read, onChild},
+	"POST /children/{id}/seal":                   {seal, create, onChild},
+	"POST /children/{id}/seal/allow-list":        {seal, change, onChild},
+	"POST /children/{id}/unseal":                 {seal, change, onChild},
+	"GET /children/{id}/break-glass":             {breakGlass, create, onChild}, // on a record the caller cannot see: the store checks
+	"POST /children/{id}/break-glass":            {breakGlass, create, onChild},
+	"GET /break-glass":                           {breakGlass, list, onArea},
+	"POST /break-glass/{bgid}/review":            {breakGlass, change, onArea},
+	"GET /agreements":                            {agreement, list, onArea},
+	"GET /agreements/new":                        {agreement, change, onArea},
+	"POST /agreements":                           {agreement, change, onArea},
+	"GET /agreements/{agid}/edit":                {agreement, change, onArea},
+	"POST /agreements/{agid}":                    {agreement, change, onArea},
+	"GET /shares/received":                       {share, list, onArea},
 	"POST /api/v1/children/{id}/shares":          {share, create, onChild},
 	"GET /api/v1/children/{id}/shares":           {share, read, onChild},
 	"GET /api/v1/shares/received":                {share, list, onArea},
