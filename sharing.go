@@ -433,7 +433,7 @@ type SealAccess struct {
 	// ReviewBy is the last day to review it: BreakGlassReviewDays working
 	// days after the day of the grant. Late, unreviewed after it.
 	ReviewBy *Date `json:"review_by,omitempty"`
-	Late      bool       `json:"late,omitempty"`
+	Late     bool  `json:"late,omitempty"`
 }
 
 // BreakGlassMinReason is the fewest characters a break-glass reason may have.

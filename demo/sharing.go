@@ -19,12 +19,12 @@ func (b *story) sharing() {
 		all = append(all, b.ag[k])
 	}
 	in := lantern.AgreementInput{Title: "Northmoor child sexual exploitation information-sharing agreement", AgencyIDs: all,
-		Purposes: "To identify children at risk of sexual exploitation early; to plan and review multi-agency support; to disrupt and prosecute those who exploit them; to map patterns across the area.",
+		Purposes:    "To identify children at risk of sexual exploitation early; to plan and review multi-agency support; to disrupt and prosecute those who exploit them; to map patterns across the area.",
 		DataClasses: "Identity and contact details; concerns and disclosures; toolkit assessments; missing episodes and return interviews; meeting minutes; intelligence about persons of concern, vehicles and places.",
-		Basis: lantern.BasisPublicTask, Condition: lantern.ConditionSafeguardingChildren,
-		Retention: "Until the child's 25th birthday, or 6 years after the last contact if later; then securely destroyed.",
+		Basis:       lantern.BasisPublicTask, Condition: lantern.ConditionSafeguardingChildren,
+		Retention:   "Until the child's 25th birthday, or 6 years after the last contact if later; then securely destroyed.",
 		Signatories: "The directors of children's services, the police area commander, the health trust's named nurse, the head teachers and the heads of service of every party (fictional).",
-		StartsOn: b.today.AddDays(-730), ReviewOn: b.today.AddDays(-370)}
+		StartsOn:    b.today.AddDays(-730), ReviewOn: b.today.AddDays(-370)}
 	ig := b.as("ivy")
 	a, err := b.st.SaveAgreement(ig, "", in)
 	if b.fail("agreement", err); b.err != nil {
