@@ -33,6 +33,9 @@ type Child struct {
 	AgencyIDs []string `json:"agency_ids"`
 	ChildDetails
 	MergedInto string `json:"merged_into,omitempty"`
+	// Withheld names the restricted fields left out for the reader
+	// (RestrictedFields).
+	Withheld []string `json:"withheld,omitempty"`
 }
 
 // ChildDetails are the parts of the record beyond the name and birth.

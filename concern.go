@@ -93,6 +93,9 @@ type Concern struct {
 	// any, and Referral what the front door decided on it.
 	ReferralID string           `json:"referral_id,omitempty"`
 	Referral   *ConcernReferral `json:"referral,omitempty"`
+	// Withheld names the restricted fields left out for the reader
+	// (RestrictedFields).
+	Withheld []string `json:"withheld,omitempty"`
 }
 
 // ConcernReferral is what the referrer sees of the front door's decision.

@@ -144,19 +144,6 @@ func NotHeldLabel(r string) string {
 	return labelOf(r, map[string]string{"declined": "The young person declined it", "not-reachable": "The young person could not be reached"})
 }
 
-// CanReadRestricted reports whether u may read what a child said in a
-// return interview: children's social care's social workers and managers,
-// and the CSE coordinator.
-func CanReadRestricted(u *User) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	if u.Has(RoleCSECoordinator) {
-		return true
-	}
-	return u.AgencyKind == KindChildrensSocialCare && u.HasAny(RoleSocialWorker, RoleManager)
-}
-
 // Patterns summarise a child's episodes for the child's page.
 type Patterns struct {
 	Last30  int  `json:"last_30_days"`

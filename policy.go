@@ -56,7 +56,29 @@ const (
 	ResAgreement      Resource = "sharing-agreement"   // the area's information-sharing agreements
 	ResSeal           Resource = "sealed-record"       // sealing a child's record, and its allow-list
 	ResBreakGlass     Resource = "break-glass"         // reading a sealed record in an emergency, and the review of each time it was done
+	ResDisclosure     Resource = "disclosure-words"    // a restricted field: the young person's own words in a disclosure
+	ResHealth         Resource = "health-details"      // a restricted field: a child's health and disability details
 )
+
+// RestrictedField is a field of a record that only some of those who read
+// the record may read, or write: its Resource's read rule decides who reads
+// it, its change rule who writes it. The store leaves it out for anyone
+// else, from every page, JSON answer, export, search and audit detail, and
+// says so in the record's "withheld" list; writing it is refused.
+type RestrictedField struct {
+	Field    string // as the API names it: record.field
+	Resource Resource
+}
+
+// RestrictedFields are the restricted fields, each governed by a rule in
+// the table below (docs/information-governance.md#restricted-fields).
+var RestrictedFields = []RestrictedField{
+	{"concern.disclosure_words", ResDisclosure},
+	{"return_interview.child_said", ResReturnAccount},
+	{"child.disability", ResHealth},
+	{"link.source", ResIntelSource},
+	{"link.grading", ResIntelSource},
+}
 
 // Action is what is done to a resource.
 type Action string
@@ -258,6 +280,21 @@ var Policy = []Rule{
 	{ResTeam, ActRead, inArea(RoleManager, RoleCSECoordinator), "Only managers see their team's work"},
 	{ResFigures, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleChair), "Only managers, coordinators, analysts and chairs see these figures"},
 	{ResAudit, ActRead, inArea(RoleAuditor), "Only auditors can search the audit trail"},
+
+	// Restricted fields (RestrictedFields). The young person's words in a
+	// disclosure: the agency that recorded them (own), children's social
+	// care's social workers and managers, the coordinator, and the police
+	// on children they work with; written by whoever records the concern.
+	{ResDisclosure, ActRead, []Grant{{Roles: caseRoles, Rels: own}, {Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: anyRel},
+		{Roles: coord, Rels: anyRel}, {Roles: []Role{RolePolice}, Rels: involved}}, "You cannot read the young person's words"},
+	{ResDisclosure, ActChange, []Grant{{Roles: editRoles, Rels: []Relation{RelOwn, RelInvolved}}, {Roles: editRoles, Kinds: csc, Rels: anyRel},
+		{Roles: coord, Rels: anyRel}}, "You cannot record the young person's words"},
+	// Health and disability details: children's social care, the
+	// coordinator, and health and education on children they work with.
+	{ResHealth, ActRead, []Grant{{Roles: caseRoles, Kinds: []AgencyKind{KindHealth, KindEducation}, Rels: involved},
+		{Roles: caseRoles, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}}, "You cannot see this child's health details"},
+	{ResHealth, ActChange, []Grant{{Roles: editRoles, Kinds: []AgencyKind{KindHealth, KindEducation}, Rels: involved},
+		{Roles: editRoles, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}}, "You cannot record a child's health details"},
 
 	// Information sharing (docs/information-governance.md). A share is part
 	// of the child's record, read as the record is and recorded by those
@@ -519,4 +556,44 @@ func (c AccountChange) NeedsApproval() bool {
 // involved with.
 func SeesEveryChild(roles []Role, k AgencyKind) bool {
 	return Allowed(&User{Roles: roles, AgencyKind: k}, ResChild, ActRead, RelOther)
+}
+
+// SeenAs is the relation under which u sees a child they may see: another
+// agency's for those who may see every child, else involved, the only way
+// anyone else sees one (store.childIDVisible).
+func SeenAs(u *User) Relation {
+	if Allowed(u, ResChild, ActRead, RelOther) {
+		return RelOther
+	}
+	return RelInvolved
+}
+
+// MayReadField reports whether u, who may see a record, may read its
+// restricted field governed by res (RestrictedFields); own when the record
+// is u's agency's own. No user (the system at work) reads everything.
+func MayReadField(u *User, res Resource, own bool) bool {
+	return u == nil || own && Allowed(u, res, ActRead, RelOwn) || Allowed(u, res, ActRead, SeenAs(u))
+}
+
+// MayWriteField is MayReadField for writing.
+func MayWriteField(u *User, res Resource, own bool) bool {
+	return u == nil || own && Allowed(u, res, ActChange, RelOwn) || Allowed(u, res, ActChange, SeenAs(u))
+}
+
+// WithholdChild leaves out of a child's record the restricted fields u may
+// not read, naming them in Withheld.
+func WithholdChild(u *User, c *Child) {
+	if c.Disability != "" && !MayReadField(u, ResHealth, false) {
+		c.Disability = ""
+		c.Withheld = append(c.Withheld, "disability")
+	}
+}
+
+// WithholdConcern leaves out of a concern the restricted fields u may not
+// read, naming them in Withheld.
+func WithholdConcern(u *User, k *Concern) {
+	if k.DisclosureWords != "" && !MayReadField(u, ResDisclosure, u != nil && k.AgencyID == u.AgencyID) {
+		k.DisclosureWords = ""
+		k.Withheld = append(k.Withheld, "disclosure_words")
+	}
 }

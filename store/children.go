@@ -16,13 +16,16 @@ const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.gender,
 	c.dob_estimated, c.ethnicity, c.first_language, c.interpreter_needed, c.disability, c.learning_disability, c.looked_after,
 	c.placing_authority, c.open_case, COALESCE(c.allocated_social_worker_id, ''), c.lead_professional, COALESCE(c.merged_into, '')`
 
-func scanChild(r scanner, extra ...any) (*lantern.Child, error) {
+func scanChild(ctx context.Context, r scanner, extra ...any) (*lantern.Child, error) {
 	var c lantern.Child
 	d := &c.ChildDetails
 	err := r.Scan(append([]any{&c.ID, &c.GivenName, &c.FamilyName, &c.DateOfBirth, &c.Gender, &c.Version,
 		timeScan{&c.CreatedAt}, &c.CreatedBy, timeScan{&c.UpdatedAt}, &c.UpdatedBy,
 		&d.DOBEstimated, &d.Ethnicity, &d.FirstLanguage, &d.InterpreterNeeded, &d.Disability, &d.LearningDisability, &d.LookedAfter,
 		&d.PlacingAuthority, &d.OpenCase, &d.AllocatedSocialWorkerID, &d.LeadProfessional, &c.MergedInto}, extra...)...)
+	// Restricted fields the reader may not read are left out here, where
+	// every read of a child passes (lantern.RestrictedFields).
+	lantern.WithholdChild(lantern.UserFromContext(ctx), &c)
 	return &c, err
 }
 
@@ -89,6 +92,9 @@ func (s *Store) CreateChildren(ctx context.Context, ins []lantern.ChildInput) ([
 		}
 		if err := allocationProblems(ctx, nil, *in); err != nil {
 			return nil, err
+		}
+		if in.Disability != "" && !lantern.MayWriteField(u, lantern.ResHealth, false) {
+			return nil, lantern.Invalid(lantern.FieldError{Field: "disability", Message: lantern.Refusal(lantern.ResHealth, lantern.ActChange).Message})
 		}
 		c := &lantern.Child{ID: newID(), GivenName: in.GivenName, FamilyName: in.FamilyName, DateOfBirth: in.DateOfBirth,
 			Gender: in.Gender, Version: 1, CreatedAt: now.UTC().Truncate(1000), CreatedBy: u.ID, UpdatedBy: u.ID, AgencyIDs: []string{},
@@ -173,7 +179,7 @@ func (s *Store) readChild(ctx context.Context, q querier, id string, lock bool) 
 		query += s.d.forUpdate()
 	}
 	var agencies string
-	c, err := scanChild(q.QueryRowContext(ctx, query, args...), &agencies)
+	c, err := scanChild(ctx, q.QueryRowContext(ctx, query, args...), &agencies)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lantern.NotFound("Child")
 	} else if err != nil {
@@ -309,6 +315,17 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 		}
 		if cur.Version != version {
 			return &lantern.Error{Code: lantern.ECONFLICT, Message: "Someone else changed this record while you were editing it", Current: cur}
+		}
+		if !lantern.MayWriteField(u, lantern.ResHealth, false) {
+			// A field the writer may not write: refused if sent, kept as
+			// stored if left empty (it was withheld from them).
+			if in.Disability != "" {
+				return lantern.Invalid(lantern.FieldError{Field: "disability", Message: lantern.Refusal(lantern.ResHealth, lantern.ActChange).Message})
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT disability FROM children WHERE id = $1`, id).Scan(&in.Disability); err != nil {
+				return internal("kept field", err)
+			}
+			cur.Disability = in.Disability
 		}
 		if err := allocationProblems(ctx, cur, in); err != nil {
 			return err

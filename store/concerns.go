@@ -124,6 +124,7 @@ func (s *Store) concerns(ctx context.Context, q querier, where string, args ...a
 			return nil, internal("scan concern", err)
 		}
 		c.Steps = []lantern.ConcernMove{}
+		lantern.WithholdConcern(lantern.UserFromContext(ctx), c)
 		cs = append(cs, c)
 		byID[c.ID] = c
 	}

@@ -658,8 +658,16 @@ func (w *mxWorld) send(t *testing.T, p *mxPrincipal, method, path string) respon
 	return w.e.do(method, path, auth, body, hdr...)
 }
 
-// sees reports whether p may see the records of a canary key.
-func (w *mxWorld) sees(p *mxPrincipal, key string) bool {
+// restrictedCanaries are the canary fields written into restricted fields
+// (lantern.RestrictedFields), and the rule that decides who reads each.
+var restrictedCanaries = map[string]lantern.Resource{
+	"words":      lantern.ResDisclosure,
+	"childsaid":  lantern.ResReturnAccount,
+	"disability": lantern.ResHealth,
+}
+
+// sees reports whether p may see the field of the records of a canary key.
+func (w *mxWorld) sees(p *mxPrincipal, key, field string) bool {
 	u, kind, letter := p.u, key[0], key[1]
 	switch kind {
 	case 'M', 'T':
@@ -667,7 +675,16 @@ func (w *mxWorld) sees(p *mxPrincipal, key string) bool {
 		if letter == p.letter {
 			rel = lantern.RelInvolved
 		}
-		return lantern.Allowed(u, lantern.ResChild, lantern.ActRead, rel)
+		if !lantern.Allowed(u, lantern.ResChild, lantern.ActRead, rel) {
+			return false
+		}
+		if res, ok := restrictedCanaries[field]; ok {
+			if field == "words" && u.AgencyID == w.builder.AgencyID {
+				rel = lantern.RelOwn // the builder's agency recorded the concern
+			}
+			return lantern.Allowed(u, res, lantern.ActRead, rel)
+		}
+		return true
 	case 'O', 'I', 'X':
 		rel := lantern.RelOther
 		if letter == p.letter {
@@ -691,7 +708,7 @@ func (w *mxWorld) leaks(t *testing.T, p *mxPrincipal, r response) []string {
 	}
 	var out []string
 	for _, m := range canaryRE.FindAllStringSubmatch(text, -1) {
-		if p == nil || !w.sees(p, m[1]) {
+		if p == nil || !w.sees(p, m[1], m[2]) {
 			out = append(out, m[0])
 		}
 	}

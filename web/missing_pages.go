@@ -55,7 +55,7 @@ var interviewOutcomes = []eventOption{
 }
 
 // RestrictedReaders says who may read what a young person said in a
-// return interview (lantern.CanReadRestricted).
+// return interview (lantern.ResReturnAccount, a restricted field).
 const RestrictedReaders = "Only social workers and managers in children's social care, and the CSE coordinator, can read this."
 
 // StaleEpisode is what the episode page says when someone else changed
