@@ -76,7 +76,11 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (*store.Store, e
 	if err := c.ValidateStore(); err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log})
+	kek, err := c.KEK()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log, KEK: kek})
 }
 
 // ErrDemoStore refuses to serve a demonstration's store as a real one:
@@ -157,8 +161,15 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("--local-timescales: %w", err)
 	}
+	kek, err := m.Config.KEK()
+	if err != nil {
+		return err
+	}
+	if kek == nil {
+		m.Log.Warn("restricted fields and two-factor secrets are stored unencrypted: start with --kek-file (lantern keys init makes one)")
+	}
 	st, err := store.Open(ctx, store.Config{Postgres: m.Config.Database, DataDir: m.Config.DataDir, Logger: m.Log, Now: m.Now,
-		Timescales: m.Config.Timescales, Holidays: m.Config.Holidays, HashSlots: m.Config.SigninHashes, Local: local})
+		Timescales: m.Config.Timescales, Holidays: m.Config.Holidays, HashSlots: m.Config.SigninHashes, Local: local, KEK: kek})
 	if err != nil {
 		return err
 	}

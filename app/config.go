@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"lantern/vault"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -22,9 +23,12 @@ import (
 
 // Config is the whole of a deployment's settings.
 type Config struct {
-	DataDir    string
-	Addr       string
-	Database   string // postgres://...; when set, wins over DataDir for the store
+	DataDir  string
+	Addr     string
+	Database string // postgres://...; when set, wins over DataDir for the store
+	// KEKFile holds the key-encrypting key under which restricted fields
+	// and two-factor secrets are sealed at rest (lantern keys init).
+	KEKFile    string
 	Timescales string
 	// LocalTimescales is a file of the area's local timescales, tighter
 	// than the statutory ones (docs/timescales.md#local-timescales).
@@ -81,6 +85,19 @@ func Defaults() Config {
 func (c *Config) StoreFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "folder for the embedded database and local files")
 	fs.StringVar(&c.Database, "database", c.Database, "PostgreSQL URL (postgres://...); wins over --data for the store")
+	fs.StringVar(&c.KEKFile, "kek-file", c.KEKFile, "the key-encrypting key (lantern keys init), in a file outside the database: restricted fields and two-factor secrets are sealed at rest under it")
+}
+
+// KEK reads the key-encrypting key, if one is configured.
+func (c *Config) KEK() (*vault.KEK, error) {
+	if c.KEKFile == "" {
+		return nil, nil
+	}
+	k, err := vault.LoadKEK(c.KEKFile)
+	if err != nil {
+		return nil, fmt.Errorf("--kek-file: %w", err)
+	}
+	return k, nil
 }
 
 // ServeFlags registers the flags of lantern serve.

@@ -210,7 +210,7 @@ func (s *Store) loadSiblings(ctx context.Context, q querier, childID string) ([]
 	}
 	cs, err := collect(ctx, q, "siblings", `SELECT `+childCols+` FROM child_siblings cs JOIN children c ON c.id = cs.sibling_id
 		WHERE cs.child_id = $1 AND `+cond+` ORDER BY c.date_of_birth, lower(c.family_name), lower(c.given_name), c.id`,
-		func(r scanner) (*lantern.Child, error) { return scanChild(ctx, r) }, args...)
+		func(r scanner) (*lantern.Child, error) { return s.scanChild(ctx, r) }, args...)
 	if err != nil {
 		return nil, err
 	}

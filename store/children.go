@@ -16,18 +16,28 @@ const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.gender,
 	c.dob_estimated, c.ethnicity, c.first_language, c.interpreter_needed, c.disability, c.learning_disability, c.looked_after,
 	c.placing_authority, c.open_case, COALESCE(c.allocated_social_worker_id, ''), c.lead_professional, COALESCE(c.merged_into, '')`
 
-func scanChild(ctx context.Context, r scanner, extra ...any) (*lantern.Child, error) {
+func (s *Store) scanChild(ctx context.Context, r scanner, extra ...any) (*lantern.Child, error) {
 	var c lantern.Child
 	d := &c.ChildDetails
 	err := r.Scan(append([]any{&c.ID, &c.GivenName, &c.FamilyName, &c.DateOfBirth, &c.Gender, &c.Version,
 		timeScan{&c.CreatedAt}, &c.CreatedBy, timeScan{&c.UpdatedAt}, &c.UpdatedBy,
 		&d.DOBEstimated, &d.Ethnicity, &d.FirstLanguage, &d.InterpreterNeeded, &d.Disability, &d.LearningDisability, &d.LookedAfter,
 		&d.PlacingAuthority, &d.OpenCase, &d.AllocatedSocialWorkerID, &d.LeadProfessional, &c.MergedInto}, extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	if d.Disability, err = s.open(ctx, "children", "disability", c.ID, d.Disability); err != nil {
+		return nil, err
+	}
 	// Restricted fields the reader may not read are left out here, where
 	// every read of a child passes (lantern.RestrictedFields).
 	lantern.WithholdChild(lantern.UserFromContext(ctx), &c)
-	return &c, err
+	return &c, nil
 }
+
+// disabilityArg is the place of disability among detailArgs: it is sealed
+// at rest (sealed.go).
+const disabilityArg = 4
 
 // detailArgs are the detail columns' values, in the order of detailSet.
 func detailArgs(in lantern.ChildInput) []any {
@@ -112,6 +122,11 @@ func (s *Store) CreateChildren(ctx context.Context, ins []lantern.ChildInput) ([
 				return err
 			}
 			args := append([]any{c.ID, c.GivenName, c.FamilyName, c.DateOfBirth, c.Gender, s.d.ts(now), u.ID}, detailArgs(in)...)
+			sealed, err := s.seal(ctx, "children", "disability", c.ID, in.Disability)
+			if err != nil {
+				return err
+			}
+			args[7+disabilityArg] = sealed
 			if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, version, created_at, created_by, updated_at, updated_by,
 			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
 				return internal("insert child", err)
@@ -179,7 +194,7 @@ func (s *Store) readChild(ctx context.Context, q querier, id string, lock bool) 
 		query += s.d.forUpdate()
 	}
 	var agencies string
-	c, err := scanChild(ctx, q.QueryRowContext(ctx, query, args...), &agencies)
+	c, err := s.scanChild(ctx, q.QueryRowContext(ctx, query, args...), &agencies)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lantern.NotFound("Child")
 	} else if err != nil {
@@ -325,6 +340,9 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 			if err := tx.QueryRowContext(ctx, `SELECT disability FROM children WHERE id = $1`, id).Scan(&in.Disability); err != nil {
 				return internal("kept field", err)
 			}
+			if in.Disability, err = s.open(ctx, "children", "disability", id, in.Disability); err != nil {
+				return err
+			}
 			cur.Disability = in.Disability
 		}
 		if err := allocationProblems(ctx, cur, in); err != nil {
@@ -344,6 +362,9 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 			return lantern.Errorf(lantern.ECONFLICT, "This record was merged into another: change that one")
 		}
 		args := append([]any{in.GivenName, in.FamilyName, in.DateOfBirth, in.Gender, s.d.ts(now), u.ID, id, version}, detailArgs(in)...)
+		if args[8+disabilityArg], err = s.seal(ctx, "children", "disability", id, in.Disability); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE children SET given_name = $1, family_name = $2, date_of_birth = $3, gender = $4,
 			version = version + 1, updated_at = $5, updated_by = $6,
 			dob_estimated = $9, ethnicity = $10, first_language = $11, interpreter_needed = $12, disability = $13, learning_disability = $14,

@@ -126,7 +126,7 @@ func (s *Store) FindChildren(ctx context.Context, f lantern.ChildFilter) ([]*lan
 		r := &lantern.ChildRow{}
 		var level string
 		var on lantern.Date
-		c, err := scanChild(ctx, rows, &level, &on, &r.AllocatedWorkerName, &r.MissingNow, &r.LateTasks)
+		c, err := s.scanChild(ctx, rows, &level, &on, &r.AllocatedWorkerName, &r.MissingNow, &r.LateTasks)
 		if err != nil {
 			return nil, 0, internal("scan child", err)
 		}

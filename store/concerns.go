@@ -34,9 +34,13 @@ func (s *Store) CreateConcern(ctx context.Context, childID string, in lantern.Co
 		if !in.Disclosure {
 			c.DisclosureWords = ""
 		}
+		words, err := s.seal(ctx, "concerns", "disclosure_words", c.ID, c.DisclosureWords)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO concerns (id, child_id, raised_by, agency_id, raised_at, summary, disclosure, disclosure_words,
 			immediate_risk, immediate_action, step, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)`,
-			c.ID, childID, u.ID, u.AgencyID, s.d.ts(c.RaisedAt), c.Summary, c.Disclosure, c.DisclosureWords, c.ImmediateRisk, c.ImmediateAction,
+			c.ID, childID, u.ID, u.AgencyID, s.d.ts(c.RaisedAt), c.Summary, c.Disclosure, words, c.ImmediateRisk, c.ImmediateAction,
 			string(c.Step), s.d.ts(now)); err != nil {
 			return internal("insert concern", err)
 		}
@@ -124,6 +128,10 @@ func (s *Store) concerns(ctx context.Context, q querier, where string, args ...a
 			return nil, internal("scan concern", err)
 		}
 		c.Steps = []lantern.ConcernMove{}
+		if c.DisclosureWords, err = s.open(ctx, "concerns", "disclosure_words", c.ID, c.DisclosureWords); err != nil {
+			rows.Close()
+			return nil, err
+		}
 		lantern.WithholdConcern(lantern.UserFromContext(ctx), c)
 		cs = append(cs, c)
 		byID[c.ID] = c

@@ -145,7 +145,7 @@ func (s *Store) PossibleDuplicates(ctx context.Context, status lantern.Duplicate
 	args = args[:0]
 	visible, _ := s.childVisible(ctx, &args)
 	cs, err := collect(ctx, s.db, "possible duplicates' records", `SELECT `+childCols+` FROM children c WHERE c.id IN (`+inList(&args, ids)+
-		`) AND `+visible, func(r scanner) (*lantern.Child, error) { return scanChild(ctx, r) }, args...)
+		`) AND `+visible, func(r scanner) (*lantern.Child, error) { return s.scanChild(ctx, r) }, args...)
 	if err != nil {
 		return nil, err
 	}

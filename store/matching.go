@@ -88,7 +88,7 @@ func (s *Store) FindMatches(ctx context.Context, q match.Query, limit int) ([]Ma
 	children := map[string]*lantern.Child{}
 	var cs []*lantern.Child
 	for rows.Next() {
-		c, err := scanChild(ctx, rows)
+		c, err := s.scanChild(ctx, rows)
 		if err != nil {
 			return nil, internal("scan match", err)
 		}

@@ -17,7 +17,7 @@ const episodeCols = `e.id, e.child_id, e.kind, e.missing_from, e.reported_by, e.
 
 const episodeFrom = ` FROM missing_episodes e LEFT JOIN return_interviews ri ON ri.episode_id = e.id`
 
-func scanEpisode(r scanner, canRead bool) (*lantern.MissingEpisode, error) {
+func (s *Store) scanEpisode(ctx context.Context, r scanner, canRead bool) (*lantern.MissingEpisode, error) {
 	var e lantern.MissingEpisode
 	var pres, follow string
 	var ri lantern.ReturnInterview
@@ -32,6 +32,10 @@ func scanEpisode(r scanner, canRead bool) (*lantern.MissingEpisode, error) {
 	}
 	if ri.ID != "" {
 		if err := json.Unmarshal([]byte(follow), &ri.FollowUp); err != nil {
+			return nil, err
+		}
+		var err error
+		if ri.ChildSaid, err = s.open(ctx, "return_interviews", "child_said", ri.ID, ri.ChildSaid); err != nil {
 			return nil, err
 		}
 		if !canRead && ri.ChildSaid != "" {
@@ -58,7 +62,7 @@ func (s *Store) episodes(ctx context.Context, q querier, child *lantern.Child, w
 	defer rows.Close()
 	out := []*lantern.MissingEpisode{}
 	for rows.Next() {
-		e, err := scanEpisode(rows, canRead)
+		e, err := s.scanEpisode(ctx, rows, canRead)
 		if err != nil {
 			return nil, internal("missing episodes", err)
 		}
@@ -252,6 +256,8 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 	}
 	if len(in.ChildSaid) > 20000 {
 		p.Add("child_said", "What the young person said must be 20000 characters or fewer")
+	} else if strings.ContainsFunc(in.ChildSaid, func(r rune) bool { return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f }) {
+		p.Add("child_said", "What the young person said must not contain control characters")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -280,9 +286,14 @@ func (s *Store) RecordInterview(ctx context.Context, childID, episodeID string, 
 			return lantern.Invalid(lantern.FieldError{Field: "held_at", Message: "The interview cannot be before the return"})
 		}
 		follow, _ := json.Marshal(orEmpty(in.FollowUp))
+		riID := newID()
+		said, err := s.seal(ctx, "return_interviews", "child_said", riID, in.ChildSaid)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO return_interviews (id, episode_id, child_id, offered_at, held_at, held_by, child_said, follow_up,
 			not_held_reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			newID(), episodeID, childID, s.d.nts(in.OfferedAt), s.d.nts(in.HeldAt), in.HeldBy, in.ChildSaid, string(follow), in.NotHeldReason,
+			riID, episodeID, childID, s.d.nts(in.OfferedAt), s.d.nts(in.HeldAt), in.HeldBy, said, string(follow), in.NotHeldReason,
 			lantern.UserFromContext(ctx).ID, s.d.ts(now)); err != nil {
 			return internal("insert interview", err)
 		}

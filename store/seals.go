@@ -24,7 +24,7 @@ func (s *Store) findChildUnsealed(ctx context.Context, q querier, id string) (*l
 		return nil, lantern.NotFound("Child")
 	}
 	var agencies string
-	c, err := scanChild(ctx, q.QueryRowContext(ctx, `SELECT `+childCols+`, COALESCE((SELECT `+s.d.groupConcat("ci.agency_id", "ci.started_at, ci.agency_id")+
+	c, err := s.scanChild(ctx, q.QueryRowContext(ctx, `SELECT `+childCols+`, COALESCE((SELECT `+s.d.groupConcat("ci.agency_id", "ci.started_at, ci.agency_id")+
 		` FROM involvements ci WHERE ci.child_id = c.id AND ci.ended_at IS NULL), '') FROM children c WHERE c.id = $1 AND `+cond, args...), &agencies)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lantern.NotFound("Child")

@@ -399,7 +399,11 @@ func (s *Store) FindSession(ctx context.Context, token string) (*Session, error)
 			return nil, internal("touch session", err)
 		}
 	}
-	return &Session{User: u, Stage: stage, PendingSecret: pending.String, CreatedAt: created}, nil
+	secret, err := s.open(ctx, "sessions", "pending_secret", hash, pending.String)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{User: u, Stage: stage, PendingSecret: secret, CreatedAt: created}, nil
 }
 
 // EndSession signs out.
@@ -434,8 +438,12 @@ func (s *Store) BeginEnrolment(ctx context.Context, token string, u *lantern.Use
 	if err != nil {
 		return nil, lantern.Internal(err)
 	}
+	pending, err := s.seal(ctx, "sessions", "pending_secret", hashToken(token), key.Secret())
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.wdb.ExecContext(ctx, `UPDATE sessions SET pending_secret = $1 WHERE id_hash = $2 AND stage = $3`,
-		key.Secret(), hashToken(token), StageEnrol); err != nil {
+		pending, hashToken(token), StageEnrol); err != nil {
 		return nil, internal("begin enrolment", err)
 	}
 	return key, nil
@@ -472,9 +480,13 @@ func (s *Store) ConfirmEnrolment(ctx context.Context, token string, sess *Sessio
 	if err != nil {
 		return "", nil, lantern.Internal(err)
 	}
+	secret, err := s.seal(ctx, "users", "totp_secret", sess.User.ID, sess.PendingSecret)
+	if err != nil {
+		return "", nil, err
+	}
 	err = s.write(ctx, func(tx *tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_last_step = $2, version = version + 1 WHERE id = $3`,
-			sess.PendingSecret, step, sess.User.ID); err != nil {
+			secret, step, sess.User.ID); err != nil {
 			return internal("enrol", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, sess.User.ID); err != nil {
@@ -508,6 +520,12 @@ func (s *Store) CheckSecondFactor(ctx context.Context, token string, sess *Sessi
 	var last int64
 	if err := s.db.QueryRowContext(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = $1`, u.ID).Scan(&secret, &last); err != nil {
 		return "", internal("second factor", err)
+	}
+	if secret.Valid {
+		var err error
+		if secret.String, err = s.open(ctx, "users", "totp_secret", u.ID, secret.String); err != nil {
+			return "", err
+		}
 	}
 	code = normaliseCode(code)
 	accepted := false

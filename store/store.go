@@ -28,6 +28,7 @@ import (
 	"lantern"
 	"lantern/clocks"
 	"lantern/password"
+	"lantern/vault"
 )
 
 //go:embed migrations
@@ -51,6 +52,10 @@ type Config struct {
 	// Local is the area's local timescales, if any: deadlines tighter than
 	// the statutory ones, recorded beside them on each task.
 	Local *clocks.Local
+	// KEK is the key-encrypting key: with it, restricted fields and
+	// two-factor secrets are sealed at rest (sealed.go); without it they
+	// are stored as written.
+	KEK *vault.KEK
 }
 
 // Store is the database. It is safe for concurrent use.
@@ -64,6 +69,10 @@ type Store struct {
 	log    *slog.Logger
 	now    func() time.Time
 	path   string // the SQLite file
+	// keys are the data keys sealing restricted fields; nil without a KEK.
+	// kek waits for Migrate, which opens them once the table is there.
+	keys *keyring
+	kek  *vault.KEK
 
 	hashes       *password.Gate // bounds the password hashes run at once
 	reads        *readAuditor
@@ -90,7 +99,7 @@ const SQLiteFile = "lantern.db"
 // Open opens the database and checks its schema is one this binary knows.
 // It does not migrate: call Migrate (serve does, at start).
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{log: cfg.Logger, now: cfg.Now, profile: cfg.Timescales, calendar: cfg.Holidays, local: cfg.Local,
+	s := &Store{kek: cfg.KEK, log: cfg.Logger, now: cfg.Now, profile: cfg.Timescales, calendar: cfg.Holidays, local: cfg.Local,
 		hashes: password.NewGate(cfg.HashSlots, cfg.HashQueue, 0), holder: newHolder()}
 	if s.profile == "" {
 		s.profile = "wt2023"
@@ -294,6 +303,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	if s.kek != nil && s.keys == nil {
+		if err := s.openKeys(ctx, s.kek); err != nil {
+			return fmt.Errorf("encryption at rest: %w", err)
+		}
 	}
 	return nil
 }

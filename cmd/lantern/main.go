@@ -49,6 +49,12 @@ Usage:
                   (the areas the hotspot map is drawn on: GeoJSON in WGS84; replaces any before)
   lantern audit verify --data DIR [--head SEQ:HASH] [--witness FILE [--public-key KEY]]
                   [--cosigner WITNESS_KEY --public-key KEY]
+  lantern keys init --to FILE   (a new key-encrypting key: serve --kek-file FILE seals restricted
+                  fields and two-factor secrets at rest under it)
+  lantern keys verify --data DIR --kek-file FILE   (opens every sealed value: exit 0 all open and
+                  none left unsealed, else 1 naming the first that does not)
+  lantern keys rotate --data DIR --kek-file FILE [--new-kek-file FILE]   (seals every value again
+                  under new data keys; with --new-kek-file, under a new KEK: stop the servers first)
   lantern audit keygen --to FILE   (a new Ed25519 key for signing the audit log's checkpoints,
                   mode 0600; prints only the public key, base64)
   lantern audit prove --data DIR --seq N   (entry N's inclusion proof in the latest signed
@@ -132,6 +138,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exit(auditProve(ctx, rest, stdout, stderr))
 	case "audit consistency":
 		return exit(auditConsistency(ctx, rest, stdout, stderr))
+	case "keys init":
+		return exit(keysInit(rest, stdout, stderr))
+	case "keys verify":
+		return keysVerify(ctx, rest, stdout, stderr)
+	case "keys rotate":
+		return exit(keysRotate(ctx, rest, stdout, stderr))
 	case "witness keygen":
 		return exit(witnessKeygen(rest, stdout, stderr))
 	case "witness serve":
