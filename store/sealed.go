@@ -193,7 +193,9 @@ type KeyReport struct {
 	Moved int `json:"moved,omitempty"`
 }
 
-func newKeyReport() *KeyReport { return &KeyReport{Sealed: map[string]int{}, Plain: map[string]int{}, Failed: []string{}} }
+func newKeyReport() *KeyReport {
+	return &KeyReport{Sealed: map[string]int{}, Plain: map[string]int{}, Failed: []string{}}
+}
 
 // eachSealed walks every non-empty value of every sealed column in batches
 // of n, by row id, calling fn with each batch (column, ids, values).
