@@ -214,6 +214,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if mc, ok := m.Config.Mail(); ok {
 		wc.Mail = &mc
 	}
+	oc, err := m.Config.OIDC()
+	if err != nil {
+		return err
+	}
+	wc.OIDC, wc.NoPasswords, wc.Now = oc, m.Config.NoPasswords, m.Now
 	h, err := web.New(wc)
 	if err != nil {
 		return err

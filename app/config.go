@@ -3,10 +3,13 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"lantern/store"
 	"lantern/vault"
+	"lantern/web"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -53,8 +56,12 @@ type Config struct {
 	// witness serve) that cosigns each checkpoint; AuditCosignerKey its
 	// cosignature key (lantern witness keygen printed it).
 	AuditCosigner, AuditCosignerKey string
-	LogLevel                        string
-	ShutdownIn                      time.Duration
+	// Single sign-on with OpenID Connect (docs/sessions.md#single-sign-on).
+	OIDCIssuer, OIDCClientID, OIDCClientSecretFile, OIDCRedirectURL, OIDCTenant, OIDCRoles, OIDCLabel string
+	// NoPasswords turns password sign-in off, with single sign-on on.
+	NoPasswords bool
+	LogLevel    string
+	ShutdownIn  time.Duration
 	// TrustedProxies are the addresses (CIDR, comma-separated) of proxies
 	// in front of Lantern whose X-Forwarded-For names the client: the
 	// address sign-in limits and the audit trail record.
@@ -122,7 +129,57 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownIn, "shutdown-timeout", c.ShutdownIn, "how long to let requests in flight finish at shutdown")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "proxies in front of Lantern (CIDR, comma-separated) whose X-Forwarded-For gives the client's address")
 	fs.IntVar(&c.SigninHashes, "signin-hashes", c.SigninHashes, "password hashes run at once (0: one per CPU); sign-ins past them and their queue are answered 503")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", c.OIDCIssuer, "single sign-on: the tenant's OpenID Connect issuer (https://login.microsoftonline.com/TENANT/v2.0)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", c.OIDCClientID, "single sign-on: Lantern's application (client) id at the provider")
+	fs.StringVar(&c.OIDCClientSecretFile, "oidc-client-secret-file", c.OIDCClientSecretFile, "single sign-on: a file holding the client secret")
+	fs.StringVar(&c.OIDCRedirectURL, "oidc-redirect-url", c.OIDCRedirectURL, "single sign-on: the callback registered with the provider, https://HOST/sign-in/oidc/callback")
+	fs.StringVar(&c.OIDCTenant, "oidc-tenant", c.OIDCTenant, "single sign-on: the directory's tenant id; a token of another tenant is refused")
+	fs.StringVar(&c.OIDCRoles, "oidc-roles", c.OIDCRoles, `single sign-on: a JSON file mapping app roles to Lantern roles and agencies, {"APP-ROLE": {"role": "social-worker", "agency": "NAME-OR-ID"}}`)
+	fs.StringVar(&c.OIDCLabel, "oidc-label", c.OIDCLabel, `single sign-on: the directory's name on the sign-in button ("your council account" when empty)`)
+	fs.BoolVar(&c.NoPasswords, "no-passwords", c.NoPasswords, "turn password sign-in off: everyone signs in through single sign-on")
 	c.MailFlags(fs)
+}
+
+// OIDC reads the single sign-on settings: nil when it is off.
+func (c *Config) OIDC() (*web.OIDCConfig, error) {
+	if c.OIDCIssuer == "" {
+		return nil, nil
+	}
+	var errs []error
+	need := func(v, flag string) {
+		if strings.TrimSpace(v) == "" {
+			errs = append(errs, fmt.Errorf("--oidc-issuer needs %s", flag))
+		}
+	}
+	need(c.OIDCClientID, "--oidc-client-id")
+	need(c.OIDCClientSecretFile, "--oidc-client-secret-file")
+	need(c.OIDCRedirectURL, "--oidc-redirect-url")
+	need(c.OIDCRoles, "--oidc-roles")
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	secret, err := os.ReadFile(c.OIDCClientSecretFile)
+	if err != nil {
+		return nil, fmt.Errorf("--oidc-client-secret-file: %w", err)
+	}
+	b, err := os.ReadFile(c.OIDCRoles)
+	if err != nil {
+		return nil, fmt.Errorf("--oidc-roles: %w", err)
+	}
+	var roles store.RoleMap
+	if err := json.Unmarshal(b, &roles); err != nil {
+		return nil, fmt.Errorf("--oidc-roles: %w", err)
+	}
+	for ar, g := range roles {
+		if !g.Role.Valid() {
+			return nil, fmt.Errorf("--oidc-roles: app role %q maps to unknown role %q", ar, g.Role)
+		}
+		if strings.TrimSpace(g.Agency) == "" {
+			return nil, fmt.Errorf("--oidc-roles: app role %q maps to no agency", ar)
+		}
+	}
+	return &web.OIDCConfig{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: strings.TrimSpace(string(secret)),
+		RedirectURL: c.OIDCRedirectURL, Tenant: c.OIDCTenant, Roles: roles, Label: c.OIDCLabel}, nil
 }
 
 // MailFlags registers the flags for sending email.

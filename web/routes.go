@@ -125,6 +125,8 @@ var routeTable = map[string]route{
 	"GET /api/v1/openapi.json":   {On: onPublic},
 	"GET /sign-in":               {On: onPublic},
 	"POST /sign-in":              {On: onPublic},
+	"GET /sign-in/oidc":          {On: onPublic},
+	"GET /sign-in/oidc/callback": {On: onPublic},
 	"GET /sign-in/two-factor":    {On: onSession},
 	"POST /sign-in/two-factor":   {On: onSession},
 	"GET /sign-in/enrol":         {On: onSession},

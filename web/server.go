@@ -3,6 +3,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net"
@@ -41,6 +42,13 @@ type Config struct {
 	// Mail is how meeting invitations and distributions are emailed; nil
 	// when email is off.
 	Mail *notify.SMTPConfig
+	// OIDC turns on single sign-on when set; NoPasswords turns password
+	// sign-in off (with single sign-on on).
+	OIDC        *OIDCConfig
+	NoPasswords bool
+	// Now is the clock the ID token's expiry is checked against (the
+	// store's when nil).
+	Now func() time.Time
 }
 
 // Server is Lantern's HTTP handler.
@@ -50,6 +58,8 @@ type Server struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
+	// rp is the OpenID Connect relying party: nil without single sign-on.
+	rp *rp
 	// registered are the routes, in the order registered.
 	registered []string
 	h          http.Handler
@@ -67,6 +77,16 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, mux: http.NewServeMux()}
+	if cfg.OIDC != nil && cfg.OIDC.Issuer != "" {
+		now := cfg.Now
+		if now == nil {
+			now = cfg.Store.Now
+		}
+		s.rp = &rp{cfg: *cfg.OIDC, now: now}
+	}
+	if cfg.NoPasswords && s.rp == nil {
+		return nil, errors.New("password sign-in is off, and single sign-on is not configured: no one could sign in")
+	}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Sign in")
 	p.HideNav = true
+	p.Data = s.signInView()
 	switch r.URL.Query().Get("done") {
 	case "password-set":
 		p.Notice = "Your password has been set: sign in with it, then set up two-factor sign-in"
@@ -34,7 +35,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Sign in")
 	p.HideNav = true
+	p.Data = s.signInView()
 	p.Form = map[string]string{"email": form.Get("email")}
+	if s.cfg.NoPasswords {
+		s.renderSignIn(w, r, http.StatusForbidden, "", "Sign in with your council account: passwords are not used here")
+		return
+	}
 	var probs lantern.Problems
 	if strings.TrimSpace(form.Get("email")) == "" {
 		probs.Add("email", "Enter your email address")

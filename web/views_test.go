@@ -41,7 +41,7 @@ var viewModels = map[string]any{
 	"front_door":    frontDoorView{Items: []*lantern.FrontDoorItem{{ReferralID: "r", ChildID: "c", ChildName: "A B", ImmediateRisk: true, RAG: lantern.RAGRed, Level: "high"}}},
 	"consultations": consultationsView{Consultations: []*lantern.Consultation{{ID: "k", Question: "What should I do?"}}, Advises: true},
 	"requests":      requestsView{Requests: []*lantern.InfoRequest{{ID: "q", ChildName: "A B", Question: "What do you hold?"}}},
-	"signin":        nil,
+	"signin":        signInView{Password: true, Directory: "Northmoor Council"},
 	"signedout":     nil,
 	"twofactor":     nil,
 	"recovery":      []string{"abcd-efgh"},
