@@ -58,6 +58,7 @@ const (
 	ResBreakGlass     Resource = "break-glass"         // reading a sealed record in an emergency, and the review of each time it was done
 	ResDisclosure     Resource = "disclosure-words"    // a restricted field: the young person's own words in a disclosure
 	ResHealth         Resource = "health-details"      // a restricted field: a child's health and disability details
+	ResPasskey        Resource = "passkey"             // one's own passkeys (WebAuthn), for the roles that hold most power
 )
 
 // RestrictedField is a field of a record that only some of those who read
@@ -295,6 +296,11 @@ var Policy = []Rule{
 		{Roles: caseRoles, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}}, "You cannot see this child's health details"},
 	{ResHealth, ActChange, []Grant{{Roles: editRoles, Kinds: []AgencyKind{KindHealth, KindEducation}, Rels: involved},
 		{Roles: editRoles, Kinds: csc, Rels: anyRel}, {Roles: coord, Rels: anyRel}}, "You cannot record a child's health details"},
+
+	// Passkeys, for the roles that hold most power: administrators, the
+	// information governance lead, and those who may break the glass.
+	{ResPasskey, ActCreate, []Grant{{Roles: []Role{RoleAdmin, RoleInfoGovernance, RoleCSECoordinator, RolePolice}, Rels: own},
+		{Roles: []Role{RoleSocialWorker, RoleManager}, Kinds: csc, Rels: own}}, "Passkeys are for administrators, information governance and those who may break the glass"},
 
 	// Information sharing (docs/information-governance.md). A share is part
 	// of the child's record, read as the record is and recorded by those

@@ -3,6 +3,7 @@ package lantern
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -220,4 +221,26 @@ type UserUpdate struct {
 type Person struct {
 	ID   string
 	Name string
+}
+
+// Passkey is a person's WebAuthn credential, as their account page lists
+// it (its public key stays in the store).
+type Passkey struct {
+	ID         string     `json:"id"`
+	UserID     string     `json:"user_id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// CheckPasskeyName checks the name a person gives a passkey.
+func CheckPasskeyName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	var p Problems
+	if name == "" {
+		p.Add("name", "Name the passkey, so you can tell it from others: for example, \"work laptop\"")
+	}
+	checkText(&p, "name", "name", name, 60)
+	return name, p.Err()
 }

@@ -19,6 +19,9 @@ type accountView struct {
 	Now          time.Time
 	// NewToken is a token just made, shown this once.
 	NewToken string
+	// Passkeys are the person's; CanPasskey says their roles use them.
+	Passkeys   []*lantern.Passkey
+	CanPasskey bool
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
@@ -37,8 +40,17 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, st int, p
 		s.error(w, r, err)
 		return
 	}
+	keys, err := s.st.Passkeys(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("done") == "passkey-added" {
+		p.Notice = "Your passkey has been added: use it when you next sign in"
+	}
 	p.Nav = "account"
-	p.Data = accountView{Tokens: tokens, RecoveryLeft: left, Now: s.stNow(), NewToken: newToken}
+	p.Data = accountView{Tokens: tokens, RecoveryLeft: left, Now: s.stNow(), NewToken: newToken, Passkeys: keys,
+		CanPasskey: lantern.Allowed(u, lantern.ResPasskey, lantern.ActCreate, lantern.RelOwn)}
 	s.render(w, r, st, "account", p)
 }
 

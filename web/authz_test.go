@@ -409,6 +409,15 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 				return w.target.ID
 			case strings.Contains(path, "/directory/"):
 				return w.contacts['b'].ID
+			case strings.HasPrefix(path, "/account/passkeys/"):
+				// Another's passkey: revoking one's own would end the
+				// principal's session mid-walk (its own test covers that).
+				id := "pk" + strconv.Itoa(int(w.seq.Add(1)))
+				if _, err := w.st.DB().Exec(`INSERT INTO passkeys (id, user_id, name, credential, created_at) VALUES ($1, $2, 'Spare', '{}', '2026-01-01T10:00:00.000000Z')`,
+					id, w.target.ID); err != nil {
+					t.Fatal(err)
+				}
+				return id
 			case strings.HasPrefix(path, "/account/tokens/"):
 				_, tok, err := w.st.CreateToken(sysCtx(), p.u.ID, "spare", time.Hour)
 				if err != nil {
@@ -757,6 +766,10 @@ func (w *mxWorld) run(t *testing.T) int {
 				}
 				if strings.HasPrefix(pattern, "POST /account/tokens/{id}/revoke") {
 					allowed = true // their own token
+				}
+				if pattern == "POST /account/passkeys/{id}/revoke" {
+					// Another's passkey: the administrator's to revoke.
+					allowed, refusal = p.u.Has(lantern.RoleAdmin), http.StatusNotFound
 				}
 				where := fmt.Sprintf("%s as %s on %s (%s %s)", pattern, p.name, tg.name, method, path)
 				switch {

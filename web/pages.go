@@ -12,6 +12,7 @@ func (s *Server) pageRoutes() {
 	s.handle("GET /sign-in", s.signInPage)
 	s.handle("POST /sign-in", s.signIn)
 	s.handle("GET /sign-in/oidc", s.oidcStart)
+	s.passkeyRoutes()
 	s.handle("GET /sign-in/oidc/callback", s.oidcCallback)
 	s.handle("GET /sign-in/two-factor", s.twoFactorPage)
 	s.handle("POST /sign-in/two-factor", s.twoFactor)

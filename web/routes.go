@@ -100,6 +100,7 @@ var (
 	agreement   = lantern.ResAgreement
 	seal        = lantern.ResSeal
 	breakGlass  = lantern.ResBreakGlass
+	passkey     = lantern.ResPasskey
 
 	list      = lantern.ActList
 	read      = lantern.ActRead
@@ -119,35 +120,40 @@ var (
 // and the check before the handler use the rules for a meeting about no
 // child (lantern.ResContextMeeting) when it has none.
 var routeTable = map[string]route{
-	"GET /assets/":               {On: onPublic},
-	"GET /healthz":               {On: onPublic},
-	"GET /readyz":                {On: onPublic},
-	"GET /api/v1/openapi.json":   {On: onPublic},
-	"GET /sign-in":               {On: onPublic},
-	"POST /sign-in":              {On: onPublic},
-	"GET /sign-in/oidc":          {On: onPublic},
-	"GET /sign-in/oidc/callback": {On: onPublic},
-	"GET /sign-in/two-factor":    {On: onSession},
-	"POST /sign-in/two-factor":   {On: onSession},
-	"GET /sign-in/enrol":         {On: onSession},
-	"GET /sign-in/enrol/qr.png":  {On: onSession},
-	"POST /sign-in/enrol":        {On: onSession},
-	"POST /sign-out":             {On: onPublic},
-	"GET /set-password/{token}":  {On: onPublic},
-	"POST /set-password/{token}": {On: onPublic},
+	"GET /assets/":                  {On: onPublic},
+	"GET /healthz":                  {On: onPublic},
+	"GET /readyz":                   {On: onPublic},
+	"GET /api/v1/openapi.json":      {On: onPublic},
+	"GET /sign-in":                  {On: onPublic},
+	"POST /sign-in":                 {On: onPublic},
+	"GET /sign-in/oidc":             {On: onPublic},
+	"POST /sign-in/passkey/options": {On: onSession},
+	"POST /sign-in/passkey":         {On: onSession},
+	"GET /sign-in/oidc/callback":    {On: onPublic},
+	"GET /sign-in/two-factor":       {On: onSession},
+	"POST /sign-in/two-factor":      {On: onSession},
+	"GET /sign-in/enrol":            {On: onSession},
+	"GET /sign-in/enrol/qr.png":     {On: onSession},
+	"POST /sign-in/enrol":           {On: onSession},
+	"POST /sign-out":                {On: onPublic},
+	"GET /set-password/{token}":     {On: onPublic},
+	"POST /set-password/{token}":    {On: onPublic},
 	// What is not found is not found to the signed-in; others sign in first.
 	"/":     {account, read, onSelf},
 	"/api/": {account, read, onSelf},
 
-	"GET /{$}":                         {account, read, onSelf},
-	"GET /account":                     {account, read, onSelf},
-	"POST /account/tokens":             {account, change, onSelf},
-	"POST /account/tokens/{id}/revoke": {account, change, onSelf}, // the store: the token's owner, or an administrator
-	"POST /account/password":           {account, change, onSelf},
-	"POST /session/extend":             {account, change, onSelf}, // more time before the idle timeout
-	"GET /session/held":                {account, read, onSelf},   // a form sent as the session ended, back to its writer
-	"GET /api/v1/me":                   {account, read, onSelf},
-	"GET /api/v1/agencies":             {agencies, list, onArea},
+	"GET /{$}":                           {account, read, onSelf},
+	"GET /account":                       {account, read, onSelf},
+	"POST /account/tokens":               {account, change, onSelf},
+	"POST /account/passkeys/options":     {passkey, create, onSelf},
+	"POST /account/passkeys":             {passkey, create, onSelf},
+	"POST /account/passkeys/{id}/revoke": {account, change, onSelf}, // the store: the passkey's owner, or an administrator
+	"POST /account/tokens/{id}/revoke":   {account, change, onSelf}, // the store: the token's owner, or an administrator
+	"POST /account/password":             {account, change, onSelf},
+	"POST /session/extend":               {account, change, onSelf}, // more time before the idle timeout
+	"GET /session/held":                  {account, read, onSelf},   // a form sent as the session ended, back to its writer
+	"GET /api/v1/me":                     {account, read, onSelf},
+	"GET /api/v1/agencies":               {agencies, list, onArea},
 
 	"GET /children":                         {child, list, onArea},
 	"GET /children/new":                     {child, create, onArea},

@@ -21,6 +21,8 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Query().Get("done") {
 	case "password-set":
 		p.Notice = "Your password has been set: sign in with it, then set up two-factor sign-in"
+	case "passkey-revoked":
+		p.Notice = "The passkey is revoked, and you have been signed out everywhere: sign in again"
 	case "held":
 		p.Warning = "You were signed out after 30 minutes without activity, so what you sent was not saved. It is kept for you: sign in again and you can send it."
 	}
@@ -105,8 +107,15 @@ func (s *Server) twoFactorPage(w http.ResponseWriter, r *http.Request) {
 	if s.pending(w, r, store.StageSecondFactor) == nil {
 		return
 	}
+	si := sessionFrom(r.Context())
 	p := s.newPage(r, "Enter your security code")
 	p.HideNav = true
+	keys, err := s.st.PasskeyUserOf(r.Context(), si.sess.User)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Data = twoFactorView{Passkeys: len(keys.Creds) > 0}
 	s.render(w, r, http.StatusOK, "twofactor", p)
 }
 
@@ -335,3 +344,7 @@ func (s *Server) setOwnPassword(w http.ResponseWriter, r *http.Request) {
 	p.Errors = probs
 	s.render(w, r, http.StatusUnprocessableEntity, "set_password", p)
 }
+
+// twoFactorView is the second-factor page's: whether the person has a
+// passkey to offer.
+type twoFactorView struct{ Passkeys bool }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"text/template/parse"
+	"time"
 
 	"lantern"
 	"lantern/store"
@@ -43,12 +44,12 @@ var viewModels = map[string]any{
 	"requests":      requestsView{Requests: []*lantern.InfoRequest{{ID: "q", ChildName: "A B", Question: "What do you hold?"}}},
 	"signin":        signInView{Password: true, Directory: "Northmoor Council"},
 	"signedout":     nil,
-	"twofactor":     nil,
+	"twofactor":     twoFactorView{Passkeys: true},
 	"recovery":      []string{"abcd-efgh"},
 	"set_password":  setPasswordView{},
 	"user_form":     userFormView{},
 	"involvements":  involvementsView{Child: sampleChild},
-	"account":       accountView{},
+	"account":       accountView{CanPasskey: true, Passkeys: []*lantern.Passkey{{ID: "k1", Name: "Work laptop"}, {ID: "k2", Name: "Old phone", RevokedAt: &sampleTime}}},
 	"users":         usersView{},
 	"agencies":      agenciesView{},
 	"audit":         auditView{},
@@ -619,3 +620,5 @@ func sampleBoundary() *lantern.AreaBoundary {
 	}
 	return b
 }
+
+var sampleTime = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
