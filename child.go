@@ -36,6 +36,10 @@ type Child struct {
 	// Withheld names the restricted fields left out for the reader
 	// (RestrictedFields).
 	Withheld []string `json:"withheld,omitempty"`
+	// SealAccess says the reader sees the record through access its seal
+	// gave (its allow-list, or the glass broken): they act on it as an
+	// agency involved with the child would.
+	SealAccess bool `json:"-"`
 }
 
 // ChildDetails are the parts of the record beyond the name and birth.

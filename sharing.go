@@ -120,9 +120,10 @@ type ShareRequest struct {
 	SharedAt *time.Time `json:"shared_at,omitempty"`
 }
 
-// MinShareReason is the fewest characters a share's reason may have when
-// one is needed: a reason a reviewer can weigh, not "n/a".
-const MinShareReason = 10
+// MinShareReason is the fewest characters a reason may have where one is
+// needed (a share's, a seal's, a review's): any reason given is recorded,
+// and weighed by whoever reviews it.
+const MinShareReason = 1
 
 // Normalise trims the request's text.
 func (r *ShareRequest) Normalise() {
@@ -157,7 +158,7 @@ func CheckShare(r *ShareRequest, now time.Time) error {
 	checkText(&p, "reason", "reason", r.Reason, 5000)
 	checkText(&p, "agreement_note", "note", r.AgreementNote, 2000)
 	reasonNeeded := func(msg string) {
-		if utf8.RuneCountInString(r.Reason) < MinShareReason && !hasField(p, "reason") {
+		if utf8.RuneCountInString(strings.TrimSpace(r.Reason)) < MinShareReason && !hasField(p, "reason") {
 			p.Add("reason", msg)
 		}
 	}

@@ -21,7 +21,7 @@ func TestCheckShare(t *testing.T) {
 		{"no consent", func(r *ShareRequest) { r.Consent = "" }, []string{"consent"}},
 		{"consent sought is not an answer", func(r *ShareRequest) { r.Consent = ConsentSought }, []string{"consent"}},
 		{"not sought, no reason", func(r *ShareRequest) { r.Consent = ConsentNotSought }, []string{"reason"}},
-		{"not sought, short reason", func(r *ShareRequest) { r.Consent, r.Reason = ConsentNotSought, "risk" }, []string{"reason"}},
+		{"not sought, blank reason", func(r *ShareRequest) { r.Consent, r.Reason = ConsentNotSought, "   " }, []string{"reason"}},
 		{"not sought, reason", func(r *ShareRequest) { r.Consent, r.Reason = ConsentNotSought, "Asking would alert the abuser" }, nil},
 		{"refused, no reason", func(r *ShareRequest) { r.Consent = ConsentRefused }, []string{"reason"}},
 		{"consent basis, not sought", func(r *ShareRequest) {
@@ -100,7 +100,7 @@ func TestCheckSealAndBreakGlass(t *testing.T) {
 		bad []string
 	}{
 		{SealRequest{Reason: "A member of staff's child", ReviewOn: today}, nil},
-		{SealRequest{Reason: "short", ReviewOn: today.AddDays(-1)}, []string{"reason", "review_on"}},
+		{SealRequest{Reason: " ", ReviewOn: today.AddDays(-1)}, []string{"reason", "review_on"}},
 		{SealRequest{Reason: "A member of staff's child"}, []string{"review_on"}},
 		{SealRequest{Reason: "A member of staff's child", ReviewOn: today.AddDays(367)}, []string{"review_on"}},
 	} {

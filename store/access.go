@@ -26,11 +26,28 @@ func (s *Store) childVisible(ctx context.Context, args *[]any) (string, bool) {
 // child for those who may read another agency's, the children their agency
 // is involved with (a live involvement) for those who may read those.
 func (s *Store) childIDVisible(ctx context.Context, args *[]any, idExpr string) (string, bool) {
+	u := lantern.UserFromContext(ctx)
 	cond, ok := s.childIDVisibleUnsealed(ctx, args, idExpr)
-	if !ok {
+	if !ok && !lantern.MayBreakGlass(u) {
 		return "", false
 	}
-	return "(" + cond + " AND " + s.unsealedFor(ctx, args, idExpr) + ")", true
+	// A sealed record is seen through access its seal gave: a place on its
+	// allow-list, or the glass broken and the time not run out; that
+	// access is the whole of it, whatever the policy would say.
+	access := s.sealAccessFor(ctx, args, idExpr)
+	if !ok {
+		return access, true
+	}
+	return "((" + cond + " AND NOT EXISTS (SELECT 1 FROM child_seals vs WHERE vs.child_id = " + idExpr + ")) OR " + access + ")", true
+}
+
+// sealAccessFor is the condition that the caller holds access to the child
+// idExpr that a seal gave, still running (ended when the seal is lifted).
+func (s *Store) sealAccessFor(ctx context.Context, args *[]any, idExpr string) string {
+	u := lantern.UserFromContext(ctx)
+	*args = append(*args, u.ID, s.d.ts(s.now()))
+	return fmt.Sprintf(`EXISTS (SELECT 1 FROM seal_access va WHERE va.child_id = %s AND va.user_id = $%d AND va.ended_at IS NULL
+		AND (va.expires_at IS NULL OR va.expires_at > $%d))`, idExpr, len(*args)-1, len(*args))
 }
 
 // childIDVisibleUnsealed is the read rule before seals: whom the record
@@ -149,7 +166,11 @@ func (s *Store) mayMeeting(ctx context.Context, q querier, m *lantern.Meeting, a
 // (a child they may not see was not found before this).
 func mayChild(ctx context.Context, c *lantern.Child, res lantern.Resource, act lantern.Action) error {
 	u := lantern.UserFromContext(ctx)
-	return lantern.Check(u, res, act, lantern.ChildRelation(u, c.AgencyIDs))
+	rel := lantern.ChildRelation(u, c.AgencyIDs)
+	if c.SealAccess && rel == lantern.RelOther {
+		rel = lantern.RelInvolved
+	}
+	return lantern.Check(u, res, act, rel)
 }
 
 // may checks the caller may take act on res where it is on no one record.

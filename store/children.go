@@ -188,18 +188,24 @@ func (s *Store) readChild(ctx context.Context, q querier, id string, lock bool) 
 	}
 	// The child and the agencies involved, in one query (an agency once a
 	// source, in the order they first became involved).
+	through := "false"
+	if lantern.UserFromContext(ctx) != nil {
+		through = s.sealAccessFor(ctx, &args, "c.id")
+	}
 	query := `SELECT ` + childCols + `, COALESCE((SELECT ` + s.d.groupConcat("ci.agency_id", "ci.started_at, ci.agency_id") +
-		` FROM involvements ci WHERE ci.child_id = c.id AND ci.ended_at IS NULL), '') FROM children c WHERE c.id = $1 AND ` + cond
+		` FROM involvements ci WHERE ci.child_id = c.id AND ci.ended_at IS NULL), ''), ` + through + ` FROM children c WHERE c.id = $1 AND ` + cond
 	if lock {
 		query += s.d.forUpdate()
 	}
 	var agencies string
-	c, err := s.scanChild(ctx, q.QueryRowContext(ctx, query, args...), &agencies)
+	var sealAccess bool
+	c, err := s.scanChild(ctx, q.QueryRowContext(ctx, query, args...), &agencies, &sealAccess)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lantern.NotFound("Child")
 	} else if err != nil {
 		return nil, internal("find child", err)
 	}
+	c.SealAccess = sealAccess
 	c.AgencyIDs = []string{}
 	if agencies != "" {
 		for _, a := range strings.Split(agencies, ",") {

@@ -255,9 +255,11 @@ func (s *Store) ChangeAllowList(ctx context.Context, childID string, add, remove
 }
 
 // BreakGlass opens a sealed record to the caller for lantern.BreakGlassFor,
-// for a role the policy lets break the glass, on a child they could see
-// were it not sealed (else not found, and for another role the policy's
-// refusal, sealed or not: neither answer reveals a seal). The manager who sealed it and every
+// for a role the policy lets break the glass (breakGlassTarget): those who
+// could see it were it not sealed are refused, sealed or not, by the
+// policy's rule; for others a record not sealed is not found, so no answer
+// reveals a seal to someone who could not break it. For the time given
+// the caller reads the record as an agency involved with the child would. The manager who sealed it and every
 // information governance lead are alerted, on their pages and by email,
 // and the access joins the review list.
 func (s *Store) BreakGlass(ctx context.Context, childID string, req lantern.BreakGlassRequest) (*lantern.SealAccess, error) {
@@ -265,21 +267,19 @@ func (s *Store) BreakGlass(ctx context.Context, childID string, req lantern.Brea
 	now := s.now()
 	var out *lantern.SealAccess
 	err := s.write(ctx, func(tx *tx) error {
-		c, err := s.findChildUnsealed(ctx, tx, childID)
+		visible, err := s.breakGlassTarget(ctx, tx, childID)
 		if err != nil {
-			return err
-		}
-		// Refused alike whether or not the record is sealed: the answer
-		// tells someone who may not break the glass nothing.
-		if err := mayChild(ctx, c, lantern.ResBreakGlass, lantern.ActCreate); err != nil {
 			return err
 		}
 		seal, err := s.sealOf(ctx, tx, childID)
 		if err != nil {
 			return err
 		}
-		if seal == nil {
+		switch {
+		case seal == nil && visible:
 			return lantern.Errorf(lantern.ECONFLICT, "This record is not sealed: open it as usual")
+		case seal == nil:
+			return lantern.NotFound("Child")
 		}
 		if err := lantern.CheckBreakGlass(&req); err != nil {
 			return err
@@ -420,11 +420,34 @@ func (s *Store) ReviewBreakGlass(ctx context.Context, id string, req lantern.Rev
 // without saying whether it is sealed: for the form, before the reason is
 // asked for.
 func (s *Store) AuthorizeBreakGlass(ctx context.Context, childID string) error {
-	c, err := s.findChildUnsealed(ctx, s.db, childID)
-	if err != nil {
-		return err
+	_, err := s.breakGlassTarget(ctx, s.db, childID)
+	return err
+}
+
+// breakGlassTarget checks the caller may break the glass on the child,
+// and says whether the policy lets them see it were it not sealed. Those
+// it does are refused by the policy's rule, sealed or not; for the rest,
+// a role that may break the glass on any child may, and anyone else is
+// told the child is not found.
+func (s *Store) breakGlassTarget(ctx context.Context, q querier, childID string) (visible bool, err error) {
+	c, err := s.findChildUnsealed(ctx, q, childID)
+	if err == nil {
+		return true, mayChild(ctx, c, lantern.ResBreakGlass, lantern.ActCreate)
 	}
-	return mayChild(ctx, c, lantern.ResBreakGlass, lantern.ActCreate)
+	if lantern.ErrorCode(err) != lantern.ENOTFOUND {
+		return false, err
+	}
+	if !lantern.Allowed(lantern.UserFromContext(ctx), lantern.ResBreakGlass, lantern.ActCreate, lantern.RelOther) {
+		return false, lantern.NotFound("Child")
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM children WHERE id = $1 AND merged_into IS NULL`, childID).Scan(&n); err != nil {
+		return false, internal("child", err)
+	}
+	if n == 0 {
+		return false, lantern.NotFound("Child")
+	}
+	return false, nil
 }
 
 // CaseWorkers lists the people who work with children's records, by name,

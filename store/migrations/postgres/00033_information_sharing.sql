@@ -22,10 +22,10 @@ ALTER TABLE information_shares ADD CONSTRAINT information_shares_lawful CHECK (
     (outcome = 'shared' AND purpose <> '' AND recipient_name <> '' AND what <> ''
         AND basis IN ('consent', 'contract', 'legal-obligation', 'vital-interests', 'public-task', 'legitimate-interests')
         AND consent IN ('given', 'refused', 'not-sought')
-        AND (consent = 'given' OR length(reason) >= 10)
+        AND (consent = 'given' OR length(reason) >= 1)
         AND (basis <> 'consent' OR consent = 'given')
-        AND (NOT emergency OR (basis = 'vital-interests' AND length(reason) >= 10)))
-    OR (outcome = 'not-shared' AND length(reason) >= 10 AND recipient_name <> '' AND what <> '' AND NOT emergency));
+        AND (NOT emergency OR (basis = 'vital-interests' AND length(reason) >= 1)))
+    OR (outcome = 'not-shared' AND length(reason) >= 1 AND recipient_name <> '' AND what <> '' AND NOT emergency));
 CREATE UNIQUE INDEX information_shares_supersedes ON information_shares (supersedes) WHERE supersedes <> '';
 CREATE INDEX information_shares_agency ON information_shares (recipient_agency_id, shared_at);
 
@@ -86,7 +86,7 @@ CREATE TABLE sharing_agreement_parties (
 -- find the child anywhere.
 CREATE TABLE child_seals (
     child_id   text PRIMARY KEY REFERENCES children (id),
-    reason     text NOT NULL CHECK (length(reason) >= 10),
+    reason     text NOT NULL CHECK (length(reason) >= 1),
     review_on  date NOT NULL,
     sealed_by  text NOT NULL REFERENCES users (id),
     sealed_at  timestamptz NOT NULL

@@ -25,10 +25,10 @@ WHEN NOT (
     (NEW.outcome = 'shared' AND NEW.purpose <> '' AND NEW.recipient_name <> '' AND NEW.what <> ''
         AND NEW.basis IN ('consent', 'contract', 'legal-obligation', 'vital-interests', 'public-task', 'legitimate-interests')
         AND NEW.consent IN ('given', 'refused', 'not-sought')
-        AND (NEW.consent = 'given' OR length(NEW.reason) >= 10)
+        AND (NEW.consent = 'given' OR length(NEW.reason) >= 1)
         AND (NEW.basis <> 'consent' OR NEW.consent = 'given')
-        AND (NOT NEW.emergency OR (NEW.basis = 'vital-interests' AND length(NEW.reason) >= 10)))
-    OR (NEW.outcome = 'not-shared' AND length(NEW.reason) >= 10 AND NEW.recipient_name <> '' AND NEW.what <> '' AND NOT NEW.emergency))
+        AND (NOT NEW.emergency OR (NEW.basis = 'vital-interests' AND length(NEW.reason) >= 1)))
+    OR (NEW.outcome = 'not-shared' AND length(NEW.reason) >= 1 AND NEW.recipient_name <> '' AND NEW.what <> '' AND NOT NEW.emergency))
 BEGIN
     SELECT RAISE(ABORT, 'CHECK constraint failed: information_shares_lawful');
 END;
@@ -91,7 +91,7 @@ CREATE TABLE sharing_agreement_parties (
 -- find the child anywhere.
 CREATE TABLE child_seals (
     child_id   TEXT PRIMARY KEY REFERENCES children (id),
-    reason     TEXT NOT NULL CHECK (length(reason) >= 10),
+    reason     TEXT NOT NULL CHECK (length(reason) >= 1),
     review_on  TEXT NOT NULL,
     sealed_by  TEXT NOT NULL REFERENCES users (id),
     sealed_at  TEXT NOT NULL
