@@ -398,7 +398,12 @@ func (s *Store) ImportLinks(ctx context.Context, in []ImportLink, asUser, asAgen
 		if !l.Observed.IsZero() {
 			obs = l.Observed
 		}
-		rows = append(rows, []any{newID(), l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, obs, l.Source, g.Source, g.Intelligence, g.Handling,
+		id := newID()
+		source, err := s.seal(ctx, "intel_links", "source", id, l.Source)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, []any{id, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, obs, source, g.Source, g.Intelligence, g.Handling,
 			g.Conditions, g.Source != "", ts, asUser, asAgency})
 	}
 	return s.write(ctx, func(tx *tx) error {

@@ -139,11 +139,15 @@ func (s *Store) insertLink(ctx context.Context, tx *tx, l *lantern.Link, childID
 	if l.Final {
 		gradedBy = l.RecordedBy
 	}
+	source, err := s.seal(ctx, "intel_links", "source", l.ID, l.Source)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO intel_links (id, from_type, from_id, to_type, to_id, kind, observed_from, observed_to,
 		source, source_type, source_id, how_known, grade_source, grade_intel, grade_handling, conditions, legacy_grade, final, graded_by,
 		recorded_by, agency_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
 		l.ID, l.From.Type, l.From.ID, l.To.Type, l.To.ID, l.Kind, dateArg(l.ObservedFrom), dateArg(l.ObservedTo),
-		l.Source, srcType, srcID, l.HowKnown, g.Source, g.Intelligence, g.Handling, g.Conditions, l.LegacyGrade, l.Final, gradedBy,
+		source, srcType, srcID, l.HowKnown, g.Source, g.Intelligence, g.Handling, g.Conditions, l.LegacyGrade, l.Final, gradedBy,
 		l.RecordedBy, l.AgencyID, s.d.ts(l.RecordedAt)); err != nil {
 		return internal("create link", err)
 	}
@@ -254,7 +258,16 @@ func scanLink(r scanner) (*lantern.Link, error) {
 }
 
 func (s *Store) links(ctx context.Context, q querier, where string, args ...any) ([]*lantern.Link, error) {
-	return collect(ctx, q, "links", `SELECT `+linkCols+` FROM intel_links l WHERE `+where, scanLink, args...)
+	ls, err := collect(ctx, q, "links", `SELECT `+linkCols+` FROM intel_links l WHERE `+where, scanLink, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range ls {
+		if l.Source, err = s.open(ctx, "intel_links", "source", l.ID, l.Source); err != nil {
+			return nil, err
+		}
+	}
+	return ls, nil
 }
 
 // redactLink leaves out what only the police see: the source's identity,

@@ -28,6 +28,7 @@ var sealedColumns = []sealedColumn{
 	{"disclosure", "concerns", "disclosure_words", "id"},
 	{"return-account", "return_interviews", "child_said", "id"},
 	{"health", "children", "disability", "id"},
+	{"intel-source", "intel_links", "source", "id"},
 	{"two-factor", "users", "totp_secret", "id"},
 	{"two-factor", "sessions", "pending_secret", "id_hash"},
 }

@@ -61,6 +61,21 @@ func TestEncryptionAtRest(t *testing.T) {
 			if _, err := s.RecordInterview(sw, c.ID, e.ID, lantern.InterviewInput{HeldAt: &held, HeldBy: "Sam", ChildSaid: canaries["said"]}); err != nil {
 				t.Fatal(err)
 			}
+			// An intelligence link's source.
+			canaries["source"] = "CanarySourceQv7"
+			per, err := s.CreatePerson(sw, &lantern.PersonOfConcern{Aliases: []string{"Dee"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pl, err := s.CreatePlace(sw, &lantern.Place{Name: "Chicken Shack"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			link, err := s.CreateLink(sw, &lantern.Link{From: lantern.EntityRef{Type: lantern.EntityPerson, ID: per.ID},
+				To: lantern.EntityRef{Type: lantern.EntityPlace, ID: pl.ID}, Kind: lantern.LinkSeenAt, Source: canaries["source"]})
+			if err != nil {
+				t.Fatal(err)
+			}
 			// Two factors: the secret is sealed on the session, then on the user.
 			tok, err := s.StartSession(ctx, f.Teacher.ID, store.StageEnrol, "")
 			if err != nil {
@@ -89,6 +104,15 @@ func TestEncryptionAtRest(t *testing.T) {
 			}
 			if es, err := s.Episodes(sw, c.ID); err != nil || es[0].Interview == nil || es[0].Interview.ChildSaid != canaries["said"] {
 				t.Errorf("what the child said read back: %v", err)
+			}
+			force, err := s.CreateAgency(lantern.NewSystemContext(ctx, "test"), lantern.AgencyInput{Name: "Northmoor Police", Kind: lantern.KindPolice})
+			if err != nil {
+				t.Fatal(err)
+			}
+			officer := caseUser(t, s, "pc@police.example.org", "Pat Constable", force, lantern.RolePolice)
+			if ls, _, err := s.EntityLinks(storetest.As(officer), lantern.EntityRef{Type: lantern.EntityPerson, ID: per.ID}); err != nil || len(ls) != 1 ||
+				ls[0].Source != canaries["source"] || ls[0].ID != link.ID {
+				t.Errorf("the link's source read back: %+v, %v", ls, err)
 			}
 
 			// Not at rest.
@@ -244,8 +268,9 @@ func TestRotateKeys(t *testing.T) {
 			var live, erased int
 			s.DB().QueryRow(`SELECT count(*) FROM data_keys WHERE wrapped <> ''`).Scan(&live)
 			s.DB().QueryRow(`SELECT count(*) FROM data_keys WHERE wrapped = ''`).Scan(&erased)
-			if live != 4 || erased != 12 {
-				t.Errorf("data keys: %d live (want one a class, 4), %d erased (want 12)", live, erased)
+			// Five classes: disclosure, return-account, health, intel-source, two-factor.
+			if live != 5 || erased != 15 {
+				t.Errorf("data keys: %d live (want one a class, 5), %d erased (want 15)", live, erased)
 			}
 			// A server started with the old KEK refuses to start.
 			cfg.KEK = kek
