@@ -420,6 +420,9 @@ func (s *Store) ReviewBreakGlass(ctx context.Context, id string, req lantern.Rev
 // without saying whether it is sealed: for the form, before the reason is
 // asked for.
 func (s *Store) AuthorizeBreakGlass(ctx context.Context, childID string) error {
+	if lantern.MayBreakGlass(lantern.UserFromContext(ctx)) {
+		return nil // the same form for every id: it says nothing of any record
+	}
 	_, err := s.breakGlassTarget(ctx, s.db, childID)
 	return err
 }

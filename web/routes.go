@@ -197,6 +197,7 @@ var routeTable = map[string]route{
 	"GET /agreements/{agid}/edit":                {agreement, change, onArea},
 	"POST /agreements/{agid}":                    {agreement, change, onArea},
 	"GET /shares/received":                       {share, list, onArea},
+	"GET /reports/not-shared":                    {figures, read, onArea},
 	"POST /api/v1/children/{id}/shares":          {share, create, onChild},
 	"GET /api/v1/children/{id}/shares":           {share, read, onChild},
 	"GET /api/v1/shares/received":                {share, list, onArea},

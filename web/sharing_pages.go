@@ -32,6 +32,33 @@ func (s *Server) sharingPageRoutes() {
 	s.handle("GET /agreements/{agid}/edit", s.agreementFormPage)
 	s.handle("POST /agreements/{agid}", s.saveAgreementPage)
 	s.handle("GET /shares/received", s.sharesReceivedPage)
+	s.handle("GET /reports/not-shared", s.notSharedPage)
+}
+
+// notSharedView is the partnership's count of decisions not to share.
+type notSharedView struct {
+	From, To lantern.Date
+	Counts   []store.NotSharedCount
+}
+
+func (s *Server) notSharedPage(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "Decisions not to share")
+	p.Nav = "reports"
+	p.Form = map[string]string{"from": r.URL.Query().Get("from"), "to": r.URL.Query().Get("to")}
+	from, to, err := dateRange(r, lantern.Today(s.stNow()))
+	if err != nil {
+		p.Errors = lantern.ErrorFields(err)
+		p.Data = notSharedView{From: from, To: to}
+		s.render(w, r, http.StatusUnprocessableEntity, "not_shared", p)
+		return
+	}
+	counts, err := s.st.NotSharedByMonth(r.Context(), from, to)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.Data = notSharedView{From: from, To: to, Counts: counts}
+	s.render(w, r, http.StatusOK, "not_shared", p)
 }
 
 // shareFormView is the form recording a share or a decision not to.

@@ -75,6 +75,7 @@ var viewModels = map[string]any{
 		AgreementInput: lantern.AgreementInput{Title: "CSE agreement", Version: 2, AgencyIDs: []string{"a1", "a2"}, Basis: lantern.BasisPublicTask,
 			Condition: lantern.ConditionSafeguardingChildren}}}},
 	"agreement_form":          agreementFormView{ID: "g1", Agencies: []*lantern.Agency{{ID: "a1", Name: "Riverside Academy"}}, Bases: []option{{"public-task", "Public task"}}, Chosen: map[string]bool{"a1": true}},
+	"not_shared":              notSharedView{Counts: []store.NotSharedCount{{Month: "2026-11", Agency: "Riverside Academy", Count: 2}}},
 	"shares_received":         []*lantern.InformationShare{{ID: "s1", ChildID: "c1", What: "Toolkit", Basis: lantern.BasisPublicTask}},
 	"child_form":              childFormView{},
 	"child_conflict":          childConflictView{Child: sampleChild},
