@@ -113,11 +113,7 @@ func (s *Server) renderShareForm(w http.ResponseWriter, r *http.Request, status 
 		v.Consents = append(v.Consents, option{string(x), map[lantern.Consent]string{lantern.ConsentGiven: "Given",
 			lantern.ConsentRefused: "Refused", lantern.ConsentNotSought: "Not sought"}[x]})
 	}
-	p := s.newPage(r, "Record information shared about "+c.FullName())
-	p.Nav = "children"
-	p.Form, p.Errors = form, errs
-	p.Data = v
-	s.render(w, r, status, "share_form", p)
+	s.renderForm(w, r, status, "share_form", "Record information shared about "+c.FullName(), "children", form, errs, v)
 }
 
 func (s *Server) recordSharePage(w http.ResponseWriter, r *http.Request) {
@@ -181,11 +177,7 @@ func (s *Server) renderSeal(w http.ResponseWriter, r *http.Request, status int, 
 	if seal != nil {
 		title = c.FullName() + "'s record is sealed"
 	}
-	p := s.newPage(r, title)
-	p.Nav = "children"
-	p.Form, p.Errors = form, errs
-	p.Data = v
-	s.render(w, r, status, "seal", p)
+	s.renderForm(w, r, status, "seal", title, "children", form, errs, v)
 }
 
 func (s *Server) sealChildPage(w http.ResponseWriter, r *http.Request) {
@@ -206,14 +198,9 @@ func (s *Server) sealChildPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = p.Err()
 	}
-	switch {
-	case lantern.ErrorCode(err) == lantern.EINVALID:
-		s.renderSeal(w, r, http.StatusUnprocessableEntity, formMap(form), lantern.ErrorFields(err))
-	case err != nil:
-		s.error(w, r, err)
-	default:
-		redirect(w, r, "/children/"+r.PathValue("id")+"/seal?done=sealed")
-	}
+	s.afterForm(w, r, err, func(errs []lantern.FieldError) {
+		s.renderSeal(w, r, http.StatusUnprocessableEntity, formMap(form), errs)
+	}, "/children/"+r.PathValue("id")+"/seal?done=sealed")
 }
 
 func (s *Server) allowListPage(w http.ResponseWriter, r *http.Request) {
@@ -230,14 +217,9 @@ func (s *Server) allowListPage(w http.ResponseWriter, r *http.Request) {
 		remove = []string{v}
 	}
 	_, err = s.st.ChangeAllowList(r.Context(), r.PathValue("id"), add, remove)
-	switch {
-	case lantern.ErrorCode(err) == lantern.EINVALID:
-		s.renderSeal(w, r, http.StatusUnprocessableEntity, formMap(form), lantern.ErrorFields(err))
-	case err != nil:
-		s.error(w, r, err)
-	default:
-		redirect(w, r, "/children/"+r.PathValue("id")+"/seal?done=changed")
-	}
+	s.afterForm(w, r, err, func(errs []lantern.FieldError) {
+		s.renderSeal(w, r, http.StatusUnprocessableEntity, formMap(form), errs)
+	}, "/children/"+r.PathValue("id")+"/seal?done=changed")
 }
 
 func (s *Server) unsealPage(w http.ResponseWriter, r *http.Request) {
@@ -268,11 +250,7 @@ func (s *Server) renderBreakGlass(w http.ResponseWriter, r *http.Request, status
 		s.error(w, r, err)
 		return
 	}
-	p := s.newPage(r, "Break the glass")
-	p.Nav = "children"
-	p.Form, p.Errors = form, errs
-	p.Data = breakGlassView{ChildID: r.PathValue("id"), Hours: int(lantern.BreakGlassFor.Hours())}
-	s.render(w, r, status, "break_glass", p)
+	s.renderForm(w, r, status, "break_glass", "Break the glass", "children", form, errs, breakGlassView{ChildID: r.PathValue("id"), Hours: int(lantern.BreakGlassFor.Hours())})
 }
 
 func (s *Server) breakGlassPage(w http.ResponseWriter, r *http.Request) {
@@ -283,14 +261,9 @@ func (s *Server) breakGlassPage(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	_, err = s.st.BreakGlass(r.Context(), id, lantern.BreakGlassRequest{Reason: form.Get("reason")})
-	switch {
-	case lantern.ErrorCode(err) == lantern.EINVALID:
-		s.renderBreakGlass(w, r, http.StatusUnprocessableEntity, formMap(form), lantern.ErrorFields(err))
-	case err != nil:
-		s.error(w, r, err)
-	default:
-		redirect(w, r, "/children/"+id)
-	}
+	s.afterForm(w, r, err, func(errs []lantern.FieldError) {
+		s.renderBreakGlass(w, r, http.StatusUnprocessableEntity, formMap(form), errs)
+	}, "/children/"+id)
 }
 
 // breakGlassReviewsView is the review list.
@@ -446,11 +419,7 @@ func (s *Server) renderAgreementForm(w http.ResponseWriter, r *http.Request, sta
 	if id != "" {
 		title = "Record a new version of an agreement"
 	}
-	p := s.newPage(r, title)
-	p.Nav = "agreements"
-	p.Form, p.Errors = form, errs
-	p.Data = v
-	s.render(w, r, status, "agreement_form", p)
+	s.renderForm(w, r, status, "agreement_form", title, "agreements", form, errs, v)
 }
 
 func (s *Server) saveAgreementPage(w http.ResponseWriter, r *http.Request) {
@@ -514,4 +483,28 @@ func (s *Server) sharesReceivedPage(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "children"
 	p.Data = l
 	s.render(w, r, http.StatusOK, "shares_received", p)
+}
+
+// renderForm renders a form page of information sharing: its values, its
+// problems and its view.
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, name, title, nav string, form map[string]string,
+	errs []lantern.FieldError, data any) {
+	p := s.newPage(r, title)
+	p.Nav = nav
+	p.Form, p.Errors = form, errs
+	p.Data = data
+	s.render(w, r, status, name, p)
+}
+
+// afterForm answers a form sent: the form again with its problems when
+// they are the input's, the error page for any other error, else on to.
+func (s *Server) afterForm(w http.ResponseWriter, r *http.Request, err error, again func(errs []lantern.FieldError), to string) {
+	switch {
+	case lantern.ErrorCode(err) == lantern.EINVALID:
+		again(lantern.ErrorFields(err))
+	case err != nil:
+		s.error(w, r, err)
+	default:
+		redirect(w, r, to)
+	}
 }
