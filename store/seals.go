@@ -76,7 +76,11 @@ func (s *Store) SealOf(ctx context.Context, childID string) (*lantern.Seal, erro
 	if err := mayChild(ctx, c, lantern.ResSeal, lantern.ActRead); err != nil {
 		return nil, err
 	}
-	return s.sealOf(ctx, s.db, childID)
+	seal, err := s.sealOf(ctx, s.db, childID)
+	if err != nil || seal == nil {
+		return seal, err
+	}
+	return seal, s.audited(ctx, auditEntry{Action: "seal.read", Entity: "child", EntityID: childID, ChildID: childID})
 }
 
 func (s *Store) sealOf(ctx context.Context, q querier, childID string) (*lantern.Seal, error) {

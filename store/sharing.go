@@ -312,7 +312,10 @@ func (s *Store) Agreements(ctx context.Context) ([]*lantern.Agreement, error) {
 		return nil, err
 	}
 	out, err := s.agreements(ctx, s.db, `a.version = (SELECT max(b.version) FROM sharing_agreements b WHERE b.id = a.id)`)
-	return nonNil(out), err
+	if err != nil {
+		return nil, err
+	}
+	return nonNil(out), s.audited(ctx, auditEntry{Action: "agreement.list", Entity: "agreement", Detail: fmt.Sprintf("n=%d", len(out))})
 }
 
 // SaveAgreement records an agreement: a new one (id empty, version 0), or
