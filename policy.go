@@ -78,7 +78,7 @@ var RestrictedFields = []RestrictedField{
 	{"return_interview.child_said", ResReturnAccount},
 	{"child.disability", ResHealth},
 	{"link.source", ResIntelSource},
-	{"link.grading", ResIntelSource},
+	{"link.grading.conditions", ResIntelSource},
 }
 
 // Action is what is done to a resource.
