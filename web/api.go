@@ -39,6 +39,7 @@ func (s *Server) apiRoutes() {
 	s.intelToolAPIRoutes()
 	s.disruptionAPIRoutes()
 	s.sharingAPIRoutes()
+	s.figuresAPIRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))
 	})

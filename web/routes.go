@@ -202,6 +202,7 @@ var routeTable = map[string]route{
 	"GET /api/v1/children/{id}/shares":           {share, read, onChild},
 	"GET /api/v1/shares/received":                {share, list, onArea},
 	"GET /api/v1/reports/not-shared":             {figures, read, onArea},
+	"GET /api/v1/reports/dataset":                {figures, read, onArea},
 	"GET /api/v1/agreements":                     {agreement, list, onArea},
 	"POST /api/v1/agreements":                    {agreement, change, onArea},
 	"PUT /api/v1/agreements/{agid}":              {agreement, change, onArea},
