@@ -129,8 +129,8 @@ func TestProtectExamples(t *testing.T) {
 		want []string
 	}{
 		{Internal, []string{"40", "3", "12", "55"}},
-		{DfE, []string{"40", "c", "c", "55"}},     // 3 primary; 12 the smallest other
-		{NHS, []string{"40", "c", "c", "55"}},     // rounded: 40, 55
+		{DfE, []string{"40", "c", "c", "55"}}, // 3 primary; 12 the smallest other
+		{NHS, []string{"40", "c", "c", "55"}}, // rounded: 40, 55
 		{ONS, []string{"40", "c", "c", "55"}},
 	} {
 		out := Protect(tab, tc.p)

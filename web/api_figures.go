@@ -16,10 +16,10 @@ func (s *Server) figuresAPIRoutes() {
 
 // DatasetAnswer is the body of GET /api/v1/reports/dataset.
 type DatasetAnswer struct {
-	Profile fig.Profile `json:"profile"`
-	From    lantern.Date    `json:"from"`
-	To      lantern.Date    `json:"to"`
-	Tables  []fig.Table `json:"tables"`
+	Profile fig.Profile  `json:"profile"`
+	From    lantern.Date `json:"from"`
+	To      lantern.Date `json:"to"`
+	Tables  []fig.Table  `json:"tables"`
 }
 
 // apiDataset answers the data set for a period under a disclosure control
