@@ -136,32 +136,48 @@ func TestKillDuringWritesPostgres(t *testing.T) {
 }
 
 // settleRun is how many requests in a row must succeed for a replica to
-// count as recovered: more than its pool holds connections, so every one
-// that died with the database has been tried and discarded.
-const settleRun = 40
+// count as recovered, sent settleWidth at a time: at once, so that every
+// connection of its pool is used (one request after another would take the
+// same connection each time), and every one that died with the database
+// has been tried and discarded.
+const (
+	settleRun   = 48
+	settleWidth = 16
+)
 
 // settle waits, for up to 30 seconds, until the replica answers settleRun
 // reads of a child in a row (each a database read and an audit append),
-// and returns how many failed before.
+// settleWidth at once, and returns how many failed before.
 func (s *server) settle(t *testing.T, token string, l *ledger) int {
 	t.Helper()
 	c := newClient()
 	defer c.CloseIdleConnections()
 	failed, run := 0, 0
 	deadline := time.Now().Add(30 * time.Second)
-	for run < settleRun {
+	for batch := 0; run < settleRun; batch++ {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s did not recover within 30s of the database's restart (%d errors)", s.url, failed)
 		}
-		id, _, _ := l.pick(rand.New(rand.NewPCG(uint64(failed), uint64(run))))
-		status, _, err := do(c, http.MethodGet, s.url+"/api/v1/children/"+id, token, nil)
-		if err != nil || status != http.StatusOK {
-			failed++
+		var wg sync.WaitGroup
+		var bad atomic.Int32
+		for i := range settleWidth {
+			id, _, _ := l.pick(rand.New(rand.NewPCG(uint64(batch), uint64(i))))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if status, _, err := do(c, http.MethodGet, s.url+"/api/v1/children/"+id, token, nil); err != nil || status != http.StatusOK {
+					bad.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if n := int(bad.Load()); n > 0 {
+			failed += n
 			run = 0
 			time.Sleep(50 * time.Millisecond)
 			continue
 		}
-		run++
+		run += settleWidth
 	}
 	return failed
 }
