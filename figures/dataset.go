@@ -112,13 +112,13 @@ func Dataset(facts []ChildFacts, from, to lantern.Date, population int) []Table 
 		}
 		return Num(float64(int(float64(n)*100_000/float64(population)+0.5)) / 10)
 	}
-	prevalence := Table{ID: "prevalence", Columns: []string{"children", "rate_per_10000"}, Rates: map[string]string{"rate_per_10000": "children"},
+	prevalence := Table{ID: "prevalence", Title: "Children with a CSE concern", Columns: []string{"children", "rate_per_10000"}, Rates: map[string]string{"rate_per_10000": "children"},
 		Rows: []Row{
 			{Label: "Children with a CSE concern new in the period", Values: map[string]Value{"children": Num(float64(newIn)), "rate_per_10000": rate(newIn)}},
 			{Label: "Children with a CSE concern by the end of the period", Values: map[string]Value{"children": Num(float64(byEnd)), "rate_per_10000": rate(byEnd)}},
 		}}
-	breakdown := func(id string, labels []string, counts map[string]int) Table {
-		t := Table{ID: id, Columns: []string{"children"}, TotalRow: true}
+	breakdown := func(id, title string, labels []string, counts map[string]int) Table {
+		t := Table{ID: id, Title: title, Columns: []string{"children"}, TotalRow: true}
 		total := 0
 		for _, l := range labels {
 			t.Rows = append(t.Rows, Row{Label: l, Values: map[string]Value{"children": Num(float64(counts[l]))}})
@@ -127,15 +127,15 @@ func Dataset(facts []ChildFacts, from, to lantern.Date, population int) []Table 
 		t.Rows = append(t.Rows, Row{Label: "Total", Values: map[string]Value{"children": Num(float64(total))}})
 		return t
 	}
-	missingT := Table{ID: "missing", Columns: []string{"children"}, Rows: []Row{
+	missingT := Table{ID: "missing", Title: "Missing before their first concern in the period", Columns: []string{"children"}, Rows: []Row{
 		{Label: "New in the period, with a missing episode in the 12 months before", Values: map[string]Value{"children": Num(float64(missing))}},
 		{Label: "New in the period, missing twice or more in the 12 months before", Values: map[string]Value{"children": Num(float64(repeat))}},
 	}}
 	return []Table{
 		prevalence,
-		breakdown("age-band", append(slices.Clone(AgeBands), NotRecorded), ages),
-		breakdown("sex", []string{"Female", "Male", "Other", NotRecorded}, sexes),
-		breakdown("latest-level", []string{"High", "Medium", "Emerging", "Not assessed"}, levels),
+		breakdown("age-band", "New in the period, by age at their first concern", append(slices.Clone(AgeBands), NotRecorded), ages),
+		breakdown("sex", "New in the period, by sex", []string{"Female", "Male", "Other", NotRecorded}, sexes),
+		breakdown("latest-level", "New in the period, by their latest toolkit level", []string{"High", "Medium", "Emerging", "Not assessed"}, levels),
 		missingT,
 	}
 }

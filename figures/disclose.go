@@ -53,6 +53,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 // the column named in Denominators, is published.
 type Table struct {
 	ID          string            `json:"id"`
+	Title       string            `json:"title"`
 	Columns     []string          `json:"columns"`
 	Rows        []Row             `json:"rows"`
 	TotalRow    bool              `json:"-"`
@@ -124,7 +125,7 @@ type cell struct{ r, c int }
 // counts rounded where p rounds; a rate shown only where its count is.
 // Totals are computed before, and protected like any count.
 func Protect(t Table, p Profile) Table {
-	out := Table{ID: t.ID, Columns: slices.Clone(t.Columns), TotalRow: t.TotalRow, TotalColumn: t.TotalColumn, Rates: t.Rates}
+	out := Table{ID: t.ID, Title: t.Title, Columns: slices.Clone(t.Columns), TotalRow: t.TotalRow, TotalColumn: t.TotalColumn, Rates: t.Rates}
 	out.Rows = make([]Row, len(t.Rows))
 	for i, r := range t.Rows {
 		vals := make(map[string]Value, len(r.Values))

@@ -42,6 +42,7 @@ func (s *Server) pageRoutes() {
 	s.frontDoorPageRoutes()
 	s.chronologyPageRoutes()
 	s.sharingPageRoutes()
+	s.figuresPageRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
 	s.calendarRoutes()

@@ -203,6 +203,8 @@ var routeTable = map[string]route{
 	"GET /api/v1/shares/received":                {share, list, onArea},
 	"GET /api/v1/reports/not-shared":             {figures, read, onArea},
 	"GET /api/v1/reports/dataset":                {figures, read, onArea},
+	"GET /reports/dataset":                       {figures, read, onArea},
+	"GET /reports/dataset.csv":                   {figures, read, onArea},
 	"GET /api/v1/agreements":                     {agreement, list, onArea},
 	"POST /api/v1/agreements":                    {agreement, change, onArea},
 	"PUT /api/v1/agreements/{agid}":              {agreement, change, onArea},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	fig "lantern/figures"
 	"net/url"
 	"reflect"
 	"sort"
@@ -74,8 +75,10 @@ var viewModels = map[string]any{
 	"agreements": agreementsView{CanChange: true, Names: map[string]string{"a1": "Riverside Academy"}, Agreements: []*lantern.Agreement{{ID: "g1",
 		AgreementInput: lantern.AgreementInput{Title: "CSE agreement", Version: 2, AgencyIDs: []string{"a1", "a2"}, Basis: lantern.BasisPublicTask,
 			Condition: lantern.ConditionSafeguardingChildren}}}},
-	"agreement_form":          agreementFormView{ID: "g1", Agencies: []*lantern.Agency{{ID: "a1", Name: "Riverside Academy"}}, Bases: []option{{"public-task", "Public task"}}, Chosen: map[string]bool{"a1": true}},
-	"not_shared":              notSharedView{Counts: []store.NotSharedCount{{Month: "2026-11", Agency: "Riverside Academy", Count: 2}}},
+	"agreement_form": agreementFormView{ID: "g1", Agencies: []*lantern.Agency{{ID: "a1", Name: "Riverside Academy"}}, Bases: []option{{"public-task", "Public task"}}, Chosen: map[string]bool{"a1": true}},
+	"not_shared":     notSharedView{Counts: []store.NotSharedCount{{Month: "2026-11", Agency: "Riverside Academy", Count: 2}}},
+	"dataset": datasetView{Profile: "dfe", Profiles: []fig.Profile{"internal", "dfe"}, Query: "profile=dfe", Tables: []fig.Table{{ID: "sex", Columns: []string{"children"},
+		Rows: []fig.Row{{Label: "Female", Values: map[string]fig.Value{"children": fig.Num(12)}}, {Label: "Male", Values: map[string]fig.Value{"children": fig.Sym("c")}}}}}},
 	"shares_received":         []*lantern.InformationShare{{ID: "s1", ChildID: "c1", What: "Toolkit", Basis: lantern.BasisPublicTask}},
 	"child_form":              childFormView{},
 	"child_conflict":          childConflictView{Child: sampleChild},

@@ -60,6 +60,20 @@ func TestInformationSharing(t *testing.T) {
 	mgr.checkPage("a record's seal")
 	mgr.screenshot("seal")
 
+	// The partnership's data set, protected for a board paper, and its CSV.
+	mgr.wantStatus("data set", mgr.navigate("/reports/dataset?profile=dfe"), 200)
+	if got := mgr.text("#table-prevalence"); !strings.Contains(got, "new in the period") {
+		t.Errorf("the data set's prevalence table: %q", got)
+	}
+	mgr.checkPage("the data set under dfe")
+	mgr.screenshot("dataset")
+	csv := eval[string](mgr, `(function(){ const x = new XMLHttpRequest(); x.open('GET', '/reports/dataset.csv?profile=dfe', false); x.send(); return x.status + '\n' + x.responseText })()`)
+	if !strings.HasPrefix(csv, "200\ntable,row,column,value\r\n") || !strings.Contains(csv, "prevalence,Children with a CSE concern new in the period,children,") {
+		t.Errorf("the data set's CSV: %.300q", csv)
+	}
+	mgr.wantStatus("a bad profile", mgr.navigate("/reports/dataset?profile=open"), 422)
+	mgr.checkErrorSummary(map[string]string{"#profile": "Profile must be one of"})
+
 	// A social worker not on the list: not found, and offered the glass.
 	owen := signInDemo(t, base, "social.worker3@northmoor.example.org")
 	owen.wantStatus("search", owen.navigate("/children?q=Poppy"), 200)
