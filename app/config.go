@@ -79,7 +79,10 @@ type Config struct {
 	SMTPPassword Secret
 	SMTPStartTLS AutoBool // on, unless not given and the server is on a loopback address
 	BaseURL      string   // where people reach Lantern, for links in email
-	DigestTime   string   // HH:MM, London time
+	// Population is the area's children (0 to 17), for the data set's
+	// rates per 10,000; 0 leaves them x (not available).
+	Population int
+	DigestTime string // HH:MM, London time
 }
 
 // Defaults are the settings with no configuration.
@@ -119,6 +122,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "TLS private key file (PEM)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "address for Prometheus metrics on a separate listener (off when empty)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body accepted, in bytes")
+	fs.IntVar(&c.Population, "population", c.Population, "the area's children (aged 0 to 17), for the partnership's rates per 10,000 (x when 0)")
 	fs.StringVar(&c.AuditKeyFile, "audit-key-file", c.AuditKeyFile, "the key the audit log's checkpoints are signed with (lantern audit keygen), in a file outside the database; the server refuses to start if it cannot read it")
 	fs.StringVar(&c.AuditWitness, "audit-witness", c.AuditWitness, "a file, on storage other than the database's, each signed audit checkpoint is appended to (lantern audit verify --witness reads it)")
 	fs.StringVar(&c.AuditCosigner, "audit-cosigner", c.AuditCosigner, "the address (https://...) of a witness another agency runs (lantern witness serve), sent each signed checkpoint to cosign")
@@ -370,6 +374,9 @@ func checkAddr(flag, addr string, optional bool) error {
 // Validate checks the settings before anything starts.
 func (c *Config) Validate() error {
 	var errs []error
+	if c.Population < 0 {
+		errs = append(errs, errors.New("--population: give the area's children, 0 or more"))
+	}
 	if err := c.ValidateStore(); err != nil {
 		errs = append(errs, err)
 	}

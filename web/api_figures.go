@@ -46,7 +46,7 @@ func (s *Server) apiDataset(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	tables := fig.Dataset(facts, from, to, 0)
+	tables := fig.Dataset(facts, from, to, s.cfg.Population)
 	for i := range tables {
 		tables[i] = fig.Protect(tables[i], profile)
 	}

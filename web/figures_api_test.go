@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"lantern"
+	"lantern/app"
 	"lantern/app/apptest"
 	"lantern/store/storetest"
 )
@@ -18,7 +19,7 @@ func TestDatasetAPI(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			e := startEnv(t, d, apptest.Options{})
+			e := startEnv(t, d, apptest.Options{Configure: func(c *app.Config) { c.Population = 40_000 }})
 			mgr, err := e.srv.Store.CreateUser(sysCtx(), lantern.UserInput{Email: "manager@csc.example.org", Name: "Mo Manager",
 				AgencyID: e.f.CSC.ID, Roles: []lantern.Role{lantern.RoleManager}})
 			if err != nil {
@@ -71,8 +72,8 @@ func TestDatasetAPI(t *testing.T) {
 			if v := in["prevalence/Children with a CSE concern new in the period"]["children"]; v != 4.0 {
 				t.Errorf("new in the period: %v", v)
 			}
-			if v := in["prevalence/Children with a CSE concern new in the period"]["rate_per_10000"]; v != "x" {
-				t.Errorf("a rate with no population: %v", v)
+			if v := in["prevalence/Children with a CSE concern new in the period"]["rate_per_10000"]; v != 1.0 {
+				t.Errorf("4 children of 40,000, per 10,000: %v", v)
 			}
 			if v := in["sex/Female"]["children"]; v != 4.0 { // createChild records girls
 				t.Errorf("girls: %v", v)

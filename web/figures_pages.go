@@ -47,7 +47,7 @@ func (s *Server) dataset(r *http.Request) (*datasetView, error) {
 	if err != nil {
 		return v, err
 	}
-	v.Tables = fig.Dataset(facts, from, to, 0)
+	v.Tables = fig.Dataset(facts, from, to, s.cfg.Population)
 	for i := range v.Tables {
 		v.Tables[i] = fig.Protect(v.Tables[i], profile)
 	}

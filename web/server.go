@@ -49,6 +49,8 @@ type Config struct {
 	// Now is the clock the ID token's expiry is checked against (the
 	// store's when nil).
 	Now func() time.Time
+	// Population is the area's children, for the data set's rates.
+	Population int
 }
 
 // Server is Lantern's HTTP handler.
