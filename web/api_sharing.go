@@ -98,11 +98,14 @@ func dateRange(r *http.Request, today lantern.Date) (lantern.Date, lantern.Date,
 		to = d
 	}
 	if len(p) == 0 {
+		// Both dates are named: either may be the one to change.
 		switch {
 		case to.Before(from):
+			p.Add("from", "The start must be on or before the end")
 			p.Add("to", "The end must be on or after the start")
 		case to.After(from.AddDays(366 * 20)):
-			p.Add("to", "The period can be at most 20 years")
+			p.Add("from", "The period can be at most 20 years: start later")
+			p.Add("to", "The period can be at most 20 years: end sooner")
 		}
 	}
 	return from, to, p.Err()

@@ -33,12 +33,12 @@ func TestDatasetAPI(t *testing.T) {
 				}
 			}
 			for _, tc := range []struct{ q, field string }{
-				{"from=2026-12-01&to=2026-01-01", "to"},
-				{"from=2000-01-01&to=2026-12-01", "to"},
+				{"from=2026-12-01&to=2026-01-01", "from to"},
+				{"from=2000-01-01&to=2026-12-01", "from to"},
 				{"from=yesterday", "from"},
 				{"profile=open", "profile"},
 			} {
-				wantProblem(t, tc.q, e.as(mgr, "GET", "/api/v1/reports/dataset?"+tc.q, ""), 422, tc.field)
+				wantProblem(t, tc.q, e.as(mgr, "GET", "/api/v1/reports/dataset?"+tc.q, ""), 422, strings.Fields(tc.field)...)
 			}
 			wantProblem(t, "a practitioner", e.as(e.f.Teacher, "GET", "/api/v1/reports/dataset", ""), 403)
 			type answer struct {
