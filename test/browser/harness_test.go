@@ -335,8 +335,17 @@ func (b *tab) settled(name string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.body.classList.contains('govuk-frontend-supported')`,
-		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+	var err error
+	// A poll begun as the page's document is replaced (a late navigation
+	// event of the step before) loses its execution context: poll again
+	// in the new one.
+	for range 3 {
+		if _, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.body.classList.contains('govuk-frontend-supported')`,
+			chromedp.WithPollingTimeout(5*time.Second))); err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+			break
+		}
+	}
+	if err != nil {
 		b.t.Errorf("%s page (%s): body never got the class govuk-frontend-supported, so app.js did not initialise GOV.UK Frontend: %v", name, b.where(), err)
 	}
 	b.noProblems(name)
