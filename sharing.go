@@ -1,6 +1,7 @@
 package lantern
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -165,10 +166,10 @@ func CheckShare(r *ShareRequest, now time.Time) error {
 	if r.Basis != "" && !r.Basis.valid() {
 		p.Add("basis", "Basis must be one of "+OneOf(LawfulBases))
 	}
-	if r.Condition != "" && !validIn(r.Condition, SpecialConditions) {
+	if r.Condition != "" && !slices.Contains(SpecialConditions, r.Condition) {
 		p.Add("condition", "Condition must be one of "+OneOf(SpecialConditions))
 	}
-	if r.Consent != "" && !validIn(r.Consent, ShareConsents) {
+	if r.Consent != "" && !slices.Contains(ShareConsents, r.Consent) {
 		p.Add("consent", "Consent must be one of "+OneOf(ShareConsents))
 	}
 	switch r.Outcome {
@@ -220,16 +221,7 @@ func hasField(p Problems, field string) bool {
 	return false
 }
 
-func validIn[T comparable](v T, vs []T) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func (b LawfulBasis) valid() bool { return validIn(b, LawfulBases) }
+func (b LawfulBasis) valid() bool { return slices.Contains(LawfulBases, b) }
 
 // InformationShare is one disclosure of a child's information, or a
 // decision not to disclose it: to whom, what, why, on what basis, when.
@@ -324,7 +316,7 @@ func CheckAgreement(in *AgreementInput) error {
 	if !in.Basis.valid() {
 		p.Add("basis", "Basis must be one of "+OneOf(LawfulBases))
 	}
-	if in.Condition != "" && !validIn(in.Condition, SpecialConditions) {
+	if in.Condition != "" && !slices.Contains(SpecialConditions, in.Condition) {
 		p.Add("condition", "Condition must be one of "+OneOf(SpecialConditions))
 	}
 	if in.StartsOn.IsZero() {
@@ -359,7 +351,7 @@ func CheckShareAgreement(r *ShareRequest, a *Agreement, on Date) error {
 		return Invalid(FieldError{"agreement_id", "No such information-sharing agreement"})
 	case !a.InForce(on):
 		return Invalid(FieldError{"agreement_id", "That agreement is not in force on the day of the share: only an emergency share, to protect life, can go ahead without one"})
-	case r.ToAgencyID != "" && !validIn(r.ToAgencyID, a.AgencyIDs):
+	case r.ToAgencyID != "" && !slices.Contains(a.AgencyIDs, r.ToAgencyID):
 		return Invalid(FieldError{"agreement_id", "The recipient's agency is not a party to that agreement"})
 	}
 	return nil

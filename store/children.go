@@ -181,8 +181,15 @@ func (s *Store) findChild(ctx context.Context, q querier, id string, lock bool) 
 }
 
 func (s *Store) readChild(ctx context.Context, q querier, id string, lock bool) (*lantern.Child, error) {
+	return s.readChildBy(ctx, q, id, lock, s.childIDVisible)
+}
+
+// readChildBy reads a child the rule visible lets the caller see: the
+// read rule, or (for breaking the glass) the rule before seals.
+func (s *Store) readChildBy(ctx context.Context, q querier, id string, lock bool,
+	visible func(context.Context, *[]any, string) (string, bool)) (*lantern.Child, error) {
 	args := []any{id}
-	cond, ok := s.childVisible(ctx, &args)
+	cond, ok := visible(ctx, &args, "c.id")
 	if !ok {
 		return nil, lantern.NotFound("Child")
 	}

@@ -18,42 +18,7 @@ import (
 // findChildUnsealed reads a child the caller could see were it not sealed:
 // for breaking the glass only.
 func (s *Store) findChildUnsealed(ctx context.Context, q querier, id string) (*lantern.Child, error) {
-	args := []any{id}
-	cond, ok := s.childIDVisibleUnsealed(ctx, &args, "c.id")
-	if !ok {
-		return nil, lantern.NotFound("Child")
-	}
-	var agencies string
-	c, err := s.scanChild(ctx, q.QueryRowContext(ctx, `SELECT `+childCols+`, COALESCE((SELECT `+s.d.groupConcat("ci.agency_id", "ci.started_at, ci.agency_id")+
-		` FROM involvements ci WHERE ci.child_id = c.id AND ci.ended_at IS NULL), '') FROM children c WHERE c.id = $1 AND `+cond, args...), &agencies)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, lantern.NotFound("Child")
-	} else if err != nil {
-		return nil, internal("find child", err)
-	}
-	c.AgencyIDs = splitIDs(agencies)
-	return c, nil
-}
-
-func splitIDs(s string) []string {
-	out := []string{}
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			if i > start {
-				id := s[start:i]
-				dup := false
-				for _, x := range out {
-					dup = dup || x == id
-				}
-				if !dup {
-					out = append(out, id)
-				}
-			}
-			start = i + 1
-		}
-	}
-	return out
+	return s.readChildBy(ctx, q, id, false, s.childIDVisibleUnsealed)
 }
 
 const accessCols = `a.id, a.child_id, a.user_id, COALESCE((SELECT u.name FROM users u WHERE u.id = a.user_id), ''), a.kind, a.reason, a.granted_by, a.granted_at, a.expires_at, a.ended_at,
@@ -420,10 +385,10 @@ func (s *Store) ReviewBreakGlass(ctx context.Context, id string, req lantern.Rev
 	return out, s.reviewDue(ctx, []*lantern.SealAccess{out})
 }
 
-// AuthorizeBreakGlass checks the caller may break the glass on a child,
+// authorizeBreakGlass checks the caller may break the glass on a child,
 // without saying whether it is sealed: for the form, before the reason is
 // asked for.
-func (s *Store) AuthorizeBreakGlass(ctx context.Context, childID string) error {
+func (s *Store) authorizeBreakGlass(ctx context.Context, childID string) error {
 	if lantern.MayBreakGlass(lantern.UserFromContext(ctx)) {
 		return nil // the same form for every id: it says nothing of any record
 	}

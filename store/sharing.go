@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -228,31 +230,22 @@ func (s *Store) NotSharedByMonth(ctx context.Context, from, to lantern.Date) ([]
 	if err != nil {
 		return nil, err
 	}
-	counts := map[[2]string]*NotSharedCount{}
+	counts := map[[2]string]int{}
 	var out []NotSharedCount
 	for _, r := range rows {
 		k := [2]string{r.Month, r.AgencyID}
-		if c, ok := counts[k]; ok {
-			c.Count++
-			continue
+		if counts[k] == 0 {
+			out = append(out, r)
 		}
-		r.Count = 1
-		out = append(out, r)
-		counts[k] = &out[len(out)-1]
+		counts[k]++
 	}
 	for i := range out {
-		out[i].Count = counts[[2]string{out[i].Month, out[i].AgencyID}].Count
+		out[i].Count = counts[[2]string{out[i].Month, out[i].AgencyID}]
 	}
-	sortNotShared(out)
+	slices.SortFunc(out, func(a, b NotSharedCount) int {
+		return cmp.Or(cmp.Compare(a.Month, b.Month), cmp.Compare(a.Agency, b.Agency))
+	})
 	return nonNil(out), nil
-}
-
-func sortNotShared(out []NotSharedCount) {
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && (out[j].Month < out[j-1].Month || out[j].Month == out[j-1].Month && out[j].Agency < out[j-1].Agency); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
 }
 
 func nonNil[T any](v []T) []T {
@@ -292,18 +285,47 @@ func (s *Store) agreements(ctx context.Context, q querier, where string, args ..
 	if err != nil {
 		return nil, err
 	}
+	// Every listed agreement's parties, in one query.
+	at := map[[2]any]*lantern.Agreement{}
+	var pargs []any
+	var ids []string
 	for _, a := range out {
-		ids, err := collect(ctx, q, "agreement parties", `SELECT agency_id FROM sharing_agreement_parties WHERE agreement_id = $1 AND version = $2 ORDER BY agency_id`,
-			func(r scanner) (string, error) {
-				var id string
-				return id, r.Scan(&id)
-			}, a.ID, a.Version)
-		if err != nil {
-			return nil, err
+		at[[2]any{a.ID, a.Version}] = a
+		ids = append(ids, a.ID)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	parties, err := collect(ctx, q, "agreement parties", `SELECT agreement_id, version, agency_id FROM sharing_agreement_parties
+		WHERE agreement_id IN (`+inList(&pargs, ids)+`) ORDER BY agency_id`,
+		func(r scanner) ([3]any, error) {
+			var id, agency string
+			var version int
+			err := r.Scan(&id, &version, &agency)
+			return [3]any{id, version, agency}, err
+		}, pargs...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range parties {
+		if a, ok := at[[2]any{p[0], p[1]}]; ok {
+			a.AgencyIDs = append(a.AgencyIDs, p[2].(string))
 		}
-		a.AgencyIDs = nonNil(ids)
 	}
 	return out, nil
+}
+
+// Agreement reads the latest version of an agreement, for those who may
+// read agreements.
+func (s *Store) Agreement(ctx context.Context, id string) (*lantern.Agreement, error) {
+	if err := may(ctx, lantern.ResAgreement, lantern.ActList); err != nil {
+		return nil, err
+	}
+	a, err := s.agreement(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	return a, s.audited(ctx, auditEntry{Action: "agreement.read", Entity: "agreement", EntityID: id})
 }
 
 // Agreements lists the latest version of every agreement.

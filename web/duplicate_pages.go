@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -106,14 +107,10 @@ func (s *Server) renderDuplicates(w http.ResponseWriter, r *http.Request, status
 		s.error(w, r, err)
 		return
 	}
-	as, err := s.st.Agencies(ctx)
+	names, err := s.agencyNames(ctx)
 	if err != nil {
 		s.error(w, r, err)
 		return
-	}
-	names := map[string]string{}
-	for _, a := range as {
-		names[a.ID] = a.Name
 	}
 	p := s.newPage(r, "Possible duplicate records")
 	p.Nav = "children"
@@ -269,4 +266,18 @@ func (s *Server) allocateChildPage(w http.ResponseWriter, r *http.Request) {
 	default:
 		redirect(w, r, "/work/team?done=allocated")
 	}
+}
+
+// agencyNames is the area's agencies' names by id, for pages that name
+// the agencies their records hold ids of.
+func (s *Server) agencyNames(ctx context.Context) (map[string]string, error) {
+	as, err := s.st.Agencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(as))
+	for _, a := range as {
+		names[a.ID] = a.Name
+	}
+	return names, nil
 }

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -64,6 +62,20 @@ func (s *Server) passkeyCreateOptions(w http.ResponseWriter, r *http.Request) {
 	s.ceremony(w, r, si.token, creation, data, err)
 }
 
+// finishing is the relying party and the session's ceremony (taken: it is
+// used once), for a ceremony's second step; nil data when none was begun.
+func (s *Server) finishing(r *http.Request, token string) (*webauthn.WebAuthn, *webauthn.SessionData, error) {
+	data, err := s.st.TakeCeremony(r.Context(), token)
+	if err != nil {
+		return nil, nil, err
+	}
+	wa, err := s.webAuthn(r)
+	if err != nil {
+		return nil, nil, lantern.Errorf(lantern.EBADREQUEST, "Passkeys cannot be used from this address")
+	}
+	return wa, data, nil
+}
+
 // ceremony keeps a ceremony begun on the session and answers its options.
 func (s *Server) ceremony(w http.ResponseWriter, r *http.Request, token string, options any, data *webauthn.SessionData, err error) {
 	if err != nil {
@@ -87,18 +99,16 @@ func (s *Server) passkeyCreate(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	data, err := s.st.TakeCeremony(ctx, si.token)
+	wa, data, err := s.finishing(r, si.token)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	wa, werr := s.webAuthn(r)
-	body, rerr := io.ReadAll(r.Body)
-	if data == nil || werr != nil || rerr != nil {
+	if data == nil {
 		s.error(w, r, lantern.Errorf(lantern.EBADREQUEST, "Start setting up the passkey again"))
 		return
 	}
-	parsed, err := protocol.ParseCredentialCreationResponseBody(bytes.NewReader(body))
+	parsed, err := protocol.ParseCredentialCreationResponseBody(r.Body)
 	if err != nil {
 		s.error(w, r, &lantern.Error{Code: lantern.EBADREQUEST, Message: "The passkey's answer could not be read", Fields: []lantern.FieldError{{Field: "body", Message: "not a WebAuthn credential"}}})
 		return
@@ -173,14 +183,13 @@ func (s *Server) passkeyLogin(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.Errorf(lantern.EUNAUTHORIZED, "Sign in with your password first"))
 		return
 	}
-	data, err := s.st.TakeCeremony(ctx, si.token)
+	wa, data, err := s.finishing(r, si.token)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	wa, werr := s.webAuthn(r)
 	parsed, perr := protocol.ParseCredentialRequestResponseBody(r.Body)
-	if data == nil || werr != nil || perr != nil {
+	if data == nil || perr != nil {
 		s.st.RecordSignInRefusal(ctx, "signin.passkey-refused", "no ceremony or an unreadable answer")
 		s.error(w, r, lantern.Errorf(lantern.EUNAUTHORIZED, "Start again: choose Use a passkey"))
 		return
