@@ -52,7 +52,9 @@ type ChildDetails struct {
 	LearningDisability bool   `json:"learning_disability"`
 	LookedAfter        bool   `json:"looked_after"`
 	PlacingAuthority   string `json:"placing_authority"`
-	OpenCase           bool   `json:"open_case"`
+	// Unaccompanied is an unaccompanied asylum-seeking child.
+	Unaccompanied bool `json:"unaccompanied_asylum_seeking"`
+	OpenCase      bool `json:"open_case"`
 	// AllocatedSocialWorkerID is a user of children's social care.
 	AllocatedSocialWorkerID string `json:"allocated_social_worker_id,omitempty"`
 	LeadProfessional        string `json:"lead_professional"`

@@ -14,7 +14,7 @@ import (
 
 const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.gender, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by,
 	c.dob_estimated, c.ethnicity, c.first_language, c.interpreter_needed, c.disability, c.learning_disability, c.looked_after,
-	c.placing_authority, c.open_case, COALESCE(c.allocated_social_worker_id, ''), c.lead_professional, COALESCE(c.merged_into, '')`
+	c.placing_authority, c.open_case, COALESCE(c.allocated_social_worker_id, ''), c.lead_professional, COALESCE(c.merged_into, ''), c.unaccompanied`
 
 func (s *Store) scanChild(ctx context.Context, r scanner, extra ...any) (*lantern.Child, error) {
 	var c lantern.Child
@@ -22,7 +22,7 @@ func (s *Store) scanChild(ctx context.Context, r scanner, extra ...any) (*lanter
 	err := r.Scan(append([]any{&c.ID, &c.GivenName, &c.FamilyName, &c.DateOfBirth, &c.Gender, &c.Version,
 		timeScan{&c.CreatedAt}, &c.CreatedBy, timeScan{&c.UpdatedAt}, &c.UpdatedBy,
 		&d.DOBEstimated, &d.Ethnicity, &d.FirstLanguage, &d.InterpreterNeeded, &d.Disability, &d.LearningDisability, &d.LookedAfter,
-		&d.PlacingAuthority, &d.OpenCase, &d.AllocatedSocialWorkerID, &d.LeadProfessional, &c.MergedInto}, extra...)...)
+		&d.PlacingAuthority, &d.OpenCase, &d.AllocatedSocialWorkerID, &d.LeadProfessional, &c.MergedInto, &d.Unaccompanied}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -48,11 +48,11 @@ func detailArgs(in lantern.ChildInput) []any {
 	}
 	return []any{d.DOBEstimated, d.Ethnicity, d.FirstLanguage, d.InterpreterNeeded, d.Disability, d.LearningDisability,
 		d.LookedAfter, d.PlacingAuthority, d.OpenCase, sw, d.LeadProfessional, nameKey(in.GivenName, true), nameKey(in.FamilyName, false),
-		match.Normalise(in.GivenName), match.Normalise(in.FamilyName)}
+		match.Normalise(in.GivenName), match.Normalise(in.FamilyName), d.Unaccompanied}
 }
 
 const detailCols = `dob_estimated, ethnicity, first_language, interpreter_needed, disability, learning_disability,
-	looked_after, placing_authority, open_case, allocated_social_worker_id, lead_professional, given_key, family_key, given_norm, family_norm`
+	looked_after, placing_authority, open_case, allocated_social_worker_id, lead_professional, given_key, family_key, given_norm, family_norm, unaccompanied`
 
 // checkSocialWorker refuses an allocated social worker who is not one.
 func checkSocialWorker(ctx context.Context, q querier, id string) error {
@@ -128,7 +128,7 @@ func (s *Store) CreateChildren(ctx context.Context, ins []lantern.ChildInput) ([
 			}
 			args[7+disabilityArg] = sealed
 			if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_name, family_name, date_of_birth, gender, version, created_at, created_by, updated_at, updated_by,
-			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...); err != nil {
+			`+detailCols+`) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, args...); err != nil {
 				return internal("insert child", err)
 			}
 			tx.audit(auditEntry{Action: "child.create", Entity: "child", EntityID: c.ID, ChildID: c.ID})
@@ -289,7 +289,7 @@ func changedFields(cur *lantern.Child, in lantern.ChildInput) []string {
 		{"disability", d.Disability == n.Disability}, {"learning_disability", d.LearningDisability == n.LearningDisability},
 		{"looked_after", d.LookedAfter == n.LookedAfter}, {"placing_authority", d.PlacingAuthority == n.PlacingAuthority},
 		{"open_case", d.OpenCase == n.OpenCase}, {"allocated_social_worker_id", d.AllocatedSocialWorkerID == n.AllocatedSocialWorkerID},
-		{"lead_professional", d.LeadProfessional == n.LeadProfessional},
+		{"lead_professional", d.LeadProfessional == n.LeadProfessional}, {"unaccompanied_asylum_seeking", d.Unaccompanied == n.Unaccompanied},
 	} {
 		if !f.same {
 			changed = append(changed, f.name)
@@ -382,7 +382,7 @@ func (s *Store) UpdateChild(ctx context.Context, id string, version int, in lant
 			version = version + 1, updated_at = $5, updated_by = $6,
 			dob_estimated = $9, ethnicity = $10, first_language = $11, interpreter_needed = $12, disability = $13, learning_disability = $14,
 			looked_after = $15, placing_authority = $16, open_case = $17, allocated_social_worker_id = $18, lead_professional = $19,
-			given_key = $20, family_key = $21, given_norm = $22, family_norm = $23
+			given_key = $20, family_key = $21, given_norm = $22, family_norm = $23, unaccompanied = $24
 			WHERE id = $7 AND version = $8`, args...); err != nil {
 			return internal("update child", err)
 		}

@@ -77,6 +77,7 @@ type ChildRequest struct {
 	Disability              *string `json:"disability"`
 	LearningDisability      *bool   `json:"learning_disability"`
 	LookedAfter             *bool   `json:"looked_after"`
+	Unaccompanied           *bool   `json:"unaccompanied_asylum_seeking"`
 	PlacingAuthority        *string `json:"placing_authority"`
 	OpenCase                *bool   `json:"open_case"`
 	AllocatedSocialWorkerID *string `json:"allocated_social_worker_id"`
@@ -106,7 +107,7 @@ func (cr *ChildRequest) apply(in *lantern.ChildInput) []lantern.FieldError {
 		dst *bool
 		v   *bool
 	}{{&d.DOBEstimated, cr.DOBEstimated}, {&d.InterpreterNeeded, cr.InterpreterNeeded}, {&d.LearningDisability, cr.LearningDisability},
-		{&d.LookedAfter, cr.LookedAfter}, {&d.OpenCase, cr.OpenCase}} {
+		{&d.LookedAfter, cr.LookedAfter}, {&d.OpenCase, cr.OpenCase}, {&d.Unaccompanied, cr.Unaccompanied}} {
 		if f.v != nil {
 			*f.dst = *f.v
 		}

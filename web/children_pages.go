@@ -25,6 +25,7 @@ func ChildForm(form url.Values) (lantern.ChildInput, []lantern.FieldError) {
 			FirstLanguage: form.Get("first_language"), InterpreterNeeded: form.Get("interpreter_needed") == "yes",
 			Disability: form.Get("disability"), LearningDisability: form.Get("learning_disability") == "yes",
 			LookedAfter: form.Get("looked_after") == "yes", PlacingAuthority: form.Get("placing_authority"),
+			Unaccompanied: form.Get("unaccompanied") == "yes",
 			OpenCase: form.Get("open_case") == "yes", AllocatedSocialWorkerID: form.Get("allocated_social_worker_id"),
 			LeadProfessional: form.Get("lead_professional")}}
 	d, m, y := form.Get("dob-day"), form.Get("dob-month"), form.Get("dob-year")
@@ -73,7 +74,7 @@ func childFormValues(c *lantern.Child) map[string]string {
 		"dob_estimated": yes(d.DOBEstimated), "ethnicity": d.Ethnicity, "first_language": d.FirstLanguage,
 		"interpreter_needed": yes(d.InterpreterNeeded), "disability": d.Disability, "learning_disability": yes(d.LearningDisability),
 		"looked_after": yes(d.LookedAfter), "placing_authority": d.PlacingAuthority, "open_case": yes(d.OpenCase),
-		"allocated_social_worker_id": d.AllocatedSocialWorkerID, "lead_professional": d.LeadProfessional}
+		"unaccompanied": yes(d.Unaccompanied), "allocated_social_worker_id": d.AllocatedSocialWorkerID, "lead_professional": d.LeadProfessional}
 }
 
 // childFormView is the form adding a child, or changing a child's details,
@@ -358,6 +359,7 @@ func conflictRows(cur *lantern.Child, in lantern.ChildInput) []conflictRow {
 		{"Learning disability", yes(d.LearningDisability), yes(n.LearningDisability), false},
 		{"Looked after", yes(d.LookedAfter), yes(n.LookedAfter), false},
 		{"Placing authority", d.PlacingAuthority, n.PlacingAuthority, false},
+		{"Unaccompanied asylum-seeking child", yes(d.Unaccompanied), yes(n.Unaccompanied), false},
 		{"Open to children's social care", yes(d.OpenCase), yes(n.OpenCase), false},
 		{"Allocated social worker", d.AllocatedSocialWorkerID, n.AllocatedSocialWorkerID, false},
 		{"Lead professional", d.LeadProfessional, n.LeadProfessional, false},
