@@ -59,6 +59,64 @@ type Table struct {
 	TotalRow    bool              `json:"-"`
 	TotalColumn bool              `json:"-"`
 	Rates       map[string]string `json:"-"` // rate column: the count column it is of
+	// Ratios are columns worked out from counts (a rate per 10,000, a per
+	// cent): under a profile they are worked out again from the published
+	// counts, so they give away nothing the counts do not.
+	Ratios map[string]Ratio `json:"-"`
+}
+
+// Ratio is a column worked out as Per * Num / Den: Num a count column of
+// the row; Den a count column of the row named DenRow (the same row when
+// ""), or, when Den is "", the constant Of (a population: x, not available,
+// when not above zero). A denominator of zero gives z, not applicable.
+type Ratio struct {
+	Num, Den, DenRow string
+	Per, Of          float64
+}
+
+// ratio works r out for row i; ok is false when a count it needs is not
+// published (the symbol is then the one to show).
+func (t *Table) ratio(r Ratio, i int) Value {
+	num, ok := t.Rows[i].Values[r.Num]
+	if !ok {
+		return Sym(NotApplicable)
+	}
+	if !num.Published() {
+		return Sym(Suppressed)
+	}
+	den := Num(r.Of)
+	if r.Den != "" {
+		j := i
+		if r.DenRow != "" {
+			j = -1
+			for k := range t.Rows {
+				if t.Rows[k].Label == r.DenRow {
+					j = k
+				}
+			}
+			if j < 0 {
+				return Sym(NotApplicable)
+			}
+		}
+		if den = t.Rows[j].Values[r.Den]; !den.Published() {
+			return Sym(Suppressed)
+		}
+	} else if r.Of <= 0 {
+		return Sym(NotAvailable)
+	}
+	if den.N == 0 {
+		return Sym(NotApplicable)
+	}
+	return Num(float64(int64(r.Per*num.N*10/den.N+0.5)) / 10)
+}
+
+// fillRatios works every ratio out from the counts.
+func (t *Table) fillRatios() {
+	for i := range t.Rows {
+		for col, r := range t.Ratios {
+			t.Rows[i].Values[col] = t.ratio(r, i)
+		}
+	}
 }
 
 // Row is a labelled row.
@@ -125,7 +183,7 @@ type cell struct{ r, c int }
 // counts rounded where p rounds; a rate shown only where its count is.
 // Totals are computed before, and protected like any count.
 func Protect(t Table, p Profile) Table {
-	out := Table{ID: t.ID, Title: t.Title, Columns: slices.Clone(t.Columns), TotalRow: t.TotalRow, TotalColumn: t.TotalColumn, Rates: t.Rates}
+	out := Table{ID: t.ID, Title: t.Title, Columns: slices.Clone(t.Columns), TotalRow: t.TotalRow, TotalColumn: t.TotalColumn, Rates: t.Rates, Ratios: t.Ratios}
 	out.Rows = make([]Row, len(t.Rows))
 	for i, r := range t.Rows {
 		vals := make(map[string]Value, len(r.Values))
@@ -139,7 +197,8 @@ func Protect(t Table, p Profile) Table {
 	}
 	counts := []int{} // the count columns
 	for j, c := range t.Columns {
-		if _, rate := t.Rates[c]; !rate {
+		_, rate := t.Rates[c]
+		if _, ratio := t.Ratios[c]; !rate && !ratio {
 			counts = append(counts, j)
 		}
 	}
@@ -226,6 +285,15 @@ func Protect(t Table, p Profile) Table {
 			x := cell{i, j}
 			if v := get(x); v.Published() {
 				set(x, Num(float64(p.Round(int(v.N)))))
+			}
+		}
+	}
+	// Ratios worked out again from the published counts, but a symbol
+	// (x, no population; z, nothing to divide by) stays.
+	for i := range out.Rows {
+		for col, r := range t.Ratios {
+			if v, ok := out.Rows[i].Values[col]; ok && v.Published() {
+				out.Rows[i].Values[col] = out.ratio(r, i)
 			}
 		}
 	}

@@ -2,60 +2,325 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"lantern"
+	"lantern/clocks"
 	"lantern/figures"
 )
 
 // DatasetFacts reads what the partnership's data set is computed from
-// (figures.Dataset): every child with a CSE concern raised by the end of
-// to, with their concerns' and missing episodes' dates. Sealed records are
-// counted: figures name no child. For those who see the area's figures.
-func (s *Store) DatasetFacts(ctx context.Context, to lantern.Date) ([]figures.ChildFacts, error) {
+// (figures.Dataset) for the period from..to: the children open to CSE work
+// at some time in it (with their history up to its end), and the area's
+// events, clocks, plans ended, disruption and intelligence links in it.
+// area, when not nil, keeps to the children of one local authority area
+// (children.area_code; "" the deployment's own). Sealed records are
+// counted: figures name no child. Records merged into another are left
+// out (the one kept carries their history). For those who see the area's
+// figures; one audit entry.
+func (s *Store) DatasetFacts(ctx context.Context, from, to lantern.Date, area *string) (*figures.Facts, error) {
 	if err := may(ctx, lantern.ResFigures, lantern.ActRead); err != nil {
 		return nil, err
 	}
-	end := s.d.ts(to.AddDays(1).Time())
-	type row struct {
-		id, gender, level string
-		dob               lantern.Date
-		at                time.Time
-	}
-	rows, err := collect(ctx, s.db, "data set", `SELECT c.id, c.gender, COALESCE(c.latest_level, ''), c.date_of_birth, k.raised_at
-		FROM concerns k JOIN children c ON c.id = k.child_id WHERE k.raised_at < $1 AND c.merged_into IS NULL ORDER BY c.id, k.raised_at`,
-		func(r scanner) (row, error) {
-			var x row
-			return x, r.Scan(&x.id, &x.gender, &x.level, &x.dob, timeScan{&x.at})
-		}, end)
+	q := factsQuery{s: s, from: from, to: to, area: area}
+	f, err := q.read(ctx)
 	if err != nil {
 		return nil, err
 	}
-	at := map[string]int{} // a child's place in out
-	var out []figures.ChildFacts
-	for _, x := range rows {
-		i, ok := at[x.id]
-		if !ok {
-			out = append(out, figures.ChildFacts{ID: x.id, DateOfBirth: x.dob, Gender: x.gender, LatestLevel: x.level})
-			i = len(out) - 1
-			at[x.id] = i
-		}
-		out[i].Concerns = append(out[i].Concerns, lantern.DateOf(x.at))
+	detail := "from=" + from.String() + " to=" + to.String()
+	if area != nil {
+		detail += " area=" + *area
 	}
-	missing, err := collect(ctx, s.db, "data set missing", `SELECT child_id, missing_from FROM missing_episodes WHERE missing_from < $1 AND missing_from >= $2`,
-		func(r scanner) ([2]any, error) {
+	return f, s.audited(ctx, auditEntry{Action: "figures.dataset", Entity: "figures", Detail: detail})
+}
+
+// factsQuery reads the facts: one query a kind of record, each bounded by
+// the period (or, for the cohort's history, by the cohort).
+type factsQuery struct {
+	s        *Store
+	from, to lantern.Date
+	area     *string
+}
+
+// window is the first day whose activity can make a child open in the
+// period (figures.OpenFor).
+func (q *factsQuery) window() lantern.Date { return q.from.AddDays(-figures.OpenFor) }
+
+// childWhere is the condition on children c: not merged, and in the area.
+func (q *factsQuery) childWhere(args *[]any) string {
+	w := "c.merged_into IS NULL"
+	if q.area != nil {
+		*args = append(*args, *q.area)
+		w += " AND c.area_code = $" + itoa(len(*args))
+	}
+	return w
+}
+
+// cohort is a query's WITH clause naming the children active in the
+// window, cand(child_id); its arguments are the first three.
+const cohortWith = `WITH cand AS (
+	SELECT child_id FROM concerns WHERE raised_at >= $1 AND raised_at < $2
+	UNION SELECT child_id FROM assessments WHERE assessed_on >= $3 AND assessed_on < $4
+	UNION SELECT mc.child_id FROM meeting_children mc JOIN meetings m ON m.id = mc.meeting_id
+		WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2) `
+
+func (q *factsQuery) cohortArgs() []any {
+	end := q.to.AddDays(1)
+	return []any{q.s.d.ts(q.window().Time()), q.s.d.ts(end.Time()), q.window(), end}
+}
+
+func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
+	s := q.s
+	f := &figures.Facts{Persons: map[string]figures.PersonFacts{}}
+	end := s.d.ts(q.to.AddDays(1).Time())
+	start := s.d.ts(q.from.Time())
+
+	// The cohort's children.
+	args := q.cohortArgs()
+	where := q.childWhere(&args)
+	type kid struct {
+		f            figures.ChildFacts
+		placing, dis string
+		ld           bool
+	}
+	kids, err := collect(ctx, s.db, "data set children", cohortWith+`SELECT c.id, c.date_of_birth, c.gender, c.ethnicity, c.looked_after, c.placing_authority,
+		c.disability, c.learning_disability, c.unaccompanied FROM children c JOIN cand ON cand.child_id = c.id WHERE `+where+` ORDER BY c.id`,
+		func(r scanner) (kid, error) {
+			var k kid
+			err := r.Scan(&k.f.ID, &k.f.DateOfBirth, &k.f.Gender, &k.f.Ethnicity, &k.f.LookedAfter, &k.placing, &k.dis, &k.ld, &k.f.Unaccompanied)
+			return k, err
+		}, args...)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(kids))
+	f.Children = make([]figures.ChildFacts, len(kids))
+	for i, k := range kids {
+		k.f.PlacedByOther = k.f.LookedAfter && k.placing != ""
+		// A sealed disability is still not empty: whether one is
+		// recorded is known without opening it.
+		k.f.Disabled = k.dis != "" || k.ld
+		f.Children[i] = k.f
+		at[k.f.ID] = i
+	}
+	child := func(id string) *figures.ChildFacts {
+		if i, ok := at[id]; ok {
+			return &f.Children[i]
+		}
+		return nil
+	}
+	// Their history up to the end of the period.
+	if len(kids) > 0 {
+		if err := q.each(ctx, "data set concerns", `SELECT k.child_id, k.raised_at FROM concerns k JOIN cand ON cand.child_id = k.child_id WHERE k.raised_at < $5`,
+			[]any{end}, func(r scanner) (string, func(*figures.ChildFacts), error) {
+				var id string
+				var t time.Time
+				err := r.Scan(&id, timeScan{&t})
+				return id, func(c *figures.ChildFacts) { c.Concerns = append(c.Concerns, lantern.DateOf(t)) }, err
+			}, child); err != nil {
+			return nil, err
+		}
+		if err := q.each(ctx, "data set levels", `SELECT a.child_id, a.assessed_on, a.recorded_level FROM assessments a JOIN cand ON cand.child_id = a.child_id
+			WHERE a.assessed_on <= $5 ORDER BY a.child_id, a.assessed_on, a.created_at`, []any{q.to}, func(r scanner) (string, func(*figures.ChildFacts), error) {
 			var id string
-			var at time.Time
-			err := r.Scan(&id, timeScan{&at})
-			return [2]any{id, at}, err
-		}, end, s.d.ts(to.AddDays(-366*21).Time()))
+			var l figures.LevelOn
+			err := r.Scan(&id, &l.On, &l.Level)
+			return id, func(c *figures.ChildFacts) { c.Levels = append(c.Levels, l) }, err
+		}, child); err != nil {
+			return nil, err
+		}
+		if err := q.each(ctx, "data set meetings", `SELECT mc.child_id, m.starts_at FROM meeting_children mc JOIN cand ON cand.child_id = mc.child_id
+			JOIN meetings m ON m.id = mc.meeting_id WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at < $5`, []any{end},
+			func(r scanner) (string, func(*figures.ChildFacts), error) {
+				var id string
+				var t time.Time
+				err := r.Scan(&id, timeScan{&t})
+				return id, func(c *figures.ChildFacts) { c.Meetings = append(c.Meetings, lantern.DateOf(t)) }, err
+			}, child); err != nil {
+			return nil, err
+		}
+		// Episodes that may have begun in the 12 months to the end, or
+		// ended in the period: none runs for a year.
+		if err := q.each(ctx, "data set missing", `SELECT e.child_id, e.missing_from, e.returned_at, ri.offered_at, ri.held_at FROM missing_episodes e
+			JOIN cand ON cand.child_id = e.child_id LEFT JOIN return_interviews ri ON ri.episode_id = e.id
+			WHERE e.missing_from < $5 AND e.missing_from >= $6`, []any{end, s.d.ts(q.from.AddDays(-366).Time())},
+			func(r scanner) (string, func(*figures.ChildFacts), error) {
+				var id string
+				var e figures.Episode
+				var from time.Time
+				err := r.Scan(&id, timeScan{&from}, ntimeScan{&e.Returned}, ntimeScan{&e.Offered}, ntimeScan{&e.Held})
+				e.From = lantern.DateOf(from)
+				return id, func(c *figures.ChildFacts) { c.Missing = append(c.Missing, e) }, err
+			}, child); err != nil {
+			return nil, err
+		}
+	}
+
+	// The area's events in the period.
+	for _, ev := range []struct{ kind, query string }{
+		{figures.EvConcern, `SELECT k.id, k.child_id, k.raised_at FROM concerns k JOIN children c ON c.id = k.child_id WHERE k.raised_at >= $1 AND k.raised_at < $2`},
+		{figures.EvToolkit, `SELECT a.id, a.child_id, a.assessed_on FROM assessments a JOIN children c ON c.id = a.child_id WHERE a.assessed_on >= $3 AND a.assessed_on <= $4`},
+		{figures.EvReferral, `SELECT x.id, x.child_id, x.received_at FROM referrals x JOIN children c ON c.id = x.child_id WHERE x.received_at >= $1 AND x.received_at < $2`},
+		{figures.EvMeeting, `SELECT m.id, mc.child_id, m.starts_at FROM meetings m JOIN meeting_children mc ON mc.meeting_id = m.id JOIN children c ON c.id = mc.child_id
+			WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2`},
+		{figures.EvS47, `SELECT x.id, x.child_id, x.held_at FROM strategy_discussions x JOIN children c ON c.id = x.child_id WHERE x.decision = 's47' AND x.held_at >= $1 AND x.held_at < $2`},
+		{figures.EvICPC, `SELECT x.id, x.child_id, x.held_at FROM conferences x JOIN children c ON c.id = x.child_id WHERE x.kind = 'initial' AND x.held_at >= $1 AND x.held_at < $2`},
+		{figures.EvPlan, `SELECT x.id, x.child_id, x.started_on FROM protection_plans x JOIN children c ON c.id = x.child_id WHERE x.started_on >= $3 AND x.started_on <= $4`},
+	} {
+		args := []any{start, end, q.from, q.to}
+		w := q.childWhere(&args)
+		date := strings.Contains(ev.query, "$3")
+		evs, err := collect(ctx, s.db, "data set "+ev.kind, ev.query+" AND "+w, func(r scanner) (figures.Event, error) {
+			e := figures.Event{Kind: ev.kind}
+			if date {
+				return e, r.Scan(&e.ID, &e.ChildID, &e.On)
+			}
+			var t time.Time
+			err := r.Scan(&e.ID, &e.ChildID, timeScan{&t})
+			e.On = lantern.DateOf(t)
+			return e, err
+		}, args...)
+		if err != nil {
+			return nil, err
+		}
+		f.Events = append(f.Events, evs...)
+	}
+
+	// Clocks completed in the period (work tasks are not clocks).
+	args = []any{start, end, lantern.ClockWork}
+	w := q.childWhere(&args)
+	f.Clocks, err = collect(ctx, s.db, "data set clocks", `SELECT t.clock, t.started_at, t.due_at, t.done_at FROM tasks t JOIN children c ON c.id = t.child_id
+		WHERE t.status = 'done' AND t.done_at >= $1 AND t.done_at < $2 AND t.clock <> $3 AND `+w,
+		func(r scanner) (figures.ClockFact, error) {
+			var k figures.ClockFact
+			err := r.Scan(&k.Clock, timeScan{&k.Started}, timeScan{&k.Due}, timeScan{&k.Finished})
+			k.Label = clocks.Label(k.Clock)
+			return k, err
+		}, args...)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range missing {
-		if i, ok := at[m[0].(string)]; ok {
-			out[i].Missing = append(out[i].Missing, lantern.DateOf(m[1].(time.Time)))
+
+	// Plans ended in the period.
+	args = []any{q.from, q.to}
+	w = q.childWhere(&args)
+	f.PlanEnds, err = collect(ctx, s.db, "data set plans ended", `SELECT x.ended_on, x.end_reason FROM protection_plans x JOIN children c ON c.id = x.child_id
+		WHERE x.ended_on >= $1 AND x.ended_on <= $2 AND `+w, func(r scanner) (figures.Dated, error) {
+		var d figures.Dated
+		return d, r.Scan(&d.On, &d.Kind)
+	}, args...)
+	if err != nil {
+		return nil, err
+	}
+
+	// Disruption in the period naming a child of the area.
+	args = []any{q.from, q.to}
+	w = q.childWhere(&args)
+	f.Disruptions, err = collect(ctx, s.db, "data set disruption", `SELECT x.id, x.kind, x.outcome, x.occurred_on FROM disruptions x
+		WHERE x.occurred_on >= $1 AND x.occurred_on <= $2 AND EXISTS (SELECT 1 FROM disruption_children dc JOIN children c ON c.id = dc.child_id
+			WHERE dc.disruption_id = x.id AND `+w+`)`, func(r scanner) (figures.DisruptionFact, error) {
+		var d figures.DisruptionFact
+		return d, r.Scan(&d.ID, &d.Kind, &d.Outcome, &d.On)
+	}, args...)
+	if err != nil {
+		return nil, err
+	}
+
+	if err := q.links(ctx, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// each runs a query over the cohort (its WITH clause first, the extra
+// arguments from $5): scan reads a row, naming its child and what to add
+// to their facts.
+func (q *factsQuery) each(ctx context.Context, op, query string, extra []any,
+	scan func(scanner) (string, func(*figures.ChildFacts), error), child func(string) *figures.ChildFacts) error {
+	args := append(q.cohortArgs(), extra...)
+	rows, err := q.s.db.QueryContext(ctx, cohortWith+query, args...)
+	if err != nil {
+		return internal(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		id, add, err := scan(rows)
+		if err != nil {
+			return internal(op, err)
+		}
+		if c := child(id); c != nil {
+			add(c)
 		}
 	}
-	return out, s.audited(ctx, auditEntry{Action: "figures.dataset", Entity: "figures", Detail: "to=" + to.String()})
+	return internal(op, rows.Err())
+}
+
+// links reads the intelligence links first seen in the period (or, with no
+// date, recorded in it), not withdrawn: those naming a child of the area,
+// and those between a person of concern and a place such a child was
+// linked to (every place, when no area is asked), with the persons they
+// name.
+func (q *factsQuery) links(ctx context.Context, f *figures.Facts) error {
+	s := q.s
+	period := ` l.withdrawn_at IS NULL AND ((l.observed_from >= $1 AND l.observed_from <= $2) OR (l.observed_from IS NULL AND l.recorded_at >= $3 AND l.recorded_at < $4))`
+	base := func() []any { return []any{q.from, q.to, s.d.ts(q.from.Time()), s.d.ts(q.to.AddDays(1).Time())} }
+	scan := func(r scanner) (figures.LinkFact, error) {
+		var l figures.LinkFact
+		return l, r.Scan(&l.FromType, &l.FromID, &l.ToType, &l.ToID, &l.Kind, &l.PlaceName)
+	}
+	cols := `SELECT l.from_type, l.from_id, l.to_type, l.to_id, l.kind, COALESCE(p.name, '') FROM intel_links l
+		LEFT JOIN intel_places p ON p.id = (CASE WHEN l.from_type = 'place' THEN l.from_id WHEN l.to_type = 'place' THEN l.to_id END) `
+	for _, end := range []string{"from", "to"} {
+		args := base()
+		w := q.childWhere(&args)
+		ls, err := collect(ctx, s.db, "data set links", cols+`JOIN children c ON c.id = l.`+end+`_id WHERE l.`+end+`_type = 'child' AND`+period+` AND `+w, scan, args...)
+		if err != nil {
+			return err
+		}
+		f.Links = append(f.Links, ls...)
+	}
+	places := map[string]bool{}
+	for _, l := range f.Links {
+		if l.FromType == "place" {
+			places[l.FromID] = true
+		}
+		if l.ToType == "place" {
+			places[l.ToID] = true
+		}
+	}
+	ls, err := collect(ctx, s.db, "data set place links", cols+`WHERE ((l.from_type = 'person' AND l.to_type = 'place') OR (l.from_type = 'place' AND l.to_type = 'person')) AND`+period,
+		scan, base()...)
+	if err != nil {
+		return err
+	}
+	for _, l := range ls {
+		if q.area == nil || places[l.FromID] || places[l.ToID] {
+			f.Links = append(f.Links, l)
+		}
+	}
+	persons, err := collect(ctx, s.db, "data set persons", `SELECT p.id, p.sex, p.birth_year, p.date_of_birth FROM intel_persons p WHERE p.id IN (
+		SELECT l.from_id FROM intel_links l WHERE l.from_type = 'person' AND`+period+` UNION SELECT l.to_id FROM intel_links l WHERE l.to_type = 'person' AND`+period+`)`,
+		func(r scanner) (struct {
+			id string
+			p  figures.PersonFacts
+		}, error) {
+			var x struct {
+				id string
+				p  figures.PersonFacts
+			}
+			var dob *lantern.Date
+			err := r.Scan(&x.id, &x.p.Sex, &x.p.BirthYear, &dob)
+			if dob != nil && !dob.IsZero() {
+				x.p.BirthYear = dob.Year
+			}
+			return x, err
+		}, base()...)
+	if err != nil {
+		return err
+	}
+	for _, p := range persons {
+		f.Persons[p.id] = p.p
+	}
+	return nil
 }

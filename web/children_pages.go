@@ -26,7 +26,7 @@ func ChildForm(form url.Values) (lantern.ChildInput, []lantern.FieldError) {
 			Disability: form.Get("disability"), LearningDisability: form.Get("learning_disability") == "yes",
 			LookedAfter: form.Get("looked_after") == "yes", PlacingAuthority: form.Get("placing_authority"),
 			Unaccompanied: form.Get("unaccompanied") == "yes",
-			OpenCase: form.Get("open_case") == "yes", AllocatedSocialWorkerID: form.Get("allocated_social_worker_id"),
+			OpenCase:      form.Get("open_case") == "yes", AllocatedSocialWorkerID: form.Get("allocated_social_worker_id"),
 			LeadProfessional: form.Get("lead_professional")}}
 	d, m, y := form.Get("dob-day"), form.Get("dob-month"), form.Get("dob-year")
 	if d == "" && m == "" && y == "" {

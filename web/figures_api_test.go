@@ -37,6 +37,7 @@ func TestDatasetAPI(t *testing.T) {
 				{"from=2000-01-01&to=2026-12-01", "from to"},
 				{"from=yesterday", "from"},
 				{"profile=open", "profile"},
+				{"area=Z0000%3Cb%3E", "area"},
 			} {
 				wantProblem(t, tc.q, e.as(mgr, "GET", "/api/v1/reports/dataset?"+tc.q, ""), 422, strings.Fields(tc.field)...)
 			}
@@ -69,17 +70,22 @@ func TestDatasetAPI(t *testing.T) {
 				return out
 			}
 			in := get("internal")
-			if v := in["prevalence/Children with a CSE concern new in the period"]["children"]; v != 4.0 {
+			if v := in["prevalence/New: their first CSE concern in the period"]["children"]; v != 4.0 {
 				t.Errorf("new in the period: %v", v)
 			}
-			if v := in["prevalence/Children with a CSE concern new in the period"]["rate_per_10000"]; v != 1.0 {
+			if v := in["prevalence/New: their first CSE concern in the period"]["rate_per_10000"]; v != 1.0 {
 				t.Errorf("4 children of 40,000, per 10,000: %v", v)
 			}
 			if v := in["sex/Female"]["children"]; v != 4.0 { // createChild records girls
 				t.Errorf("girls: %v", v)
 			}
+			// Another area holds none of them.
+			r := e.as(mgr, "GET", "/api/v1/reports/dataset?from=2026-04-01&to=2026-11-30&area=Z00000009", "")
+			if r.status != 200 || !strings.Contains(string(r.body), `"label":"Open at any time in the period","values":{"children":0`) {
+				t.Errorf("another area: %d %s", r.status, r.body)
+			}
 			dfe := get("dfe")
-			if v := dfe["prevalence/Children with a CSE concern new in the period"]["children"]; v != "c" {
+			if v := dfe["prevalence/New: their first CSE concern in the period"]["children"]; v != "c" {
 				t.Errorf("4 under dfe: %v, want c", v)
 			}
 			// Four girls and no one else: c, and the total too, or it would
@@ -88,8 +94,8 @@ func TestDatasetAPI(t *testing.T) {
 				t.Errorf("under dfe, girls %v and the total %v: want both c", f, tot)
 			}
 			for k, vals := range dfe {
-				for _, v := range vals {
-					if n, ok := v.(float64); ok && n >= 1 && n <= 5 && !strings.HasPrefix(k, "prevalence/") {
+				for col, v := range vals {
+					if n, ok := v.(float64); ok && n >= 1 && n <= 5 && col != "per_cent" && col != "per_cent_within" && col != "median_days" && !strings.HasPrefix(k, "prevalence/") {
 						t.Errorf("%s published %v under dfe", k, n)
 					}
 				}

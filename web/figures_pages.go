@@ -22,7 +22,10 @@ type datasetView struct {
 	Profile  fig.Profile
 	Profiles []fig.Profile
 	From, To lantern.Date
-	Tables   []fig.Table
+	// Area is the local authority area asked for; nil, every area the
+	// store holds.
+	Area   *string
+	Tables []fig.Table
 	// Query is the page's query, for the download's link.
 	Query string
 }
@@ -39,19 +42,30 @@ func (s *Server) dataset(r *http.Request) (*datasetView, error) {
 	if !profile.Valid() {
 		p.Add("profile", "Profile must be one of internal, dfe, nhs, ons-10-5")
 	}
-	v := &datasetView{Profile: profile, Profiles: fig.Profiles, From: from, To: to}
+	var area *string
+	if a, ok := r.URL.Query()["area"]; ok {
+		code := strings.TrimSpace(a[0])
+		if len(code) > 20 || strings.IndexFunc(code, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) >= 0 {
+			p.Add("area", "Area must be a local authority area's code: letters and digits, at most 20")
+		}
+		area = &code
+	}
+	v := &datasetView{Profile: profile, Profiles: fig.Profiles, From: from, To: to, Area: area}
 	if len(p) > 0 {
 		return v, p.Err()
 	}
-	facts, err := s.st.DatasetFacts(r.Context(), to)
+	facts, err := s.st.DatasetFacts(r.Context(), from, to, area)
 	if err != nil {
 		return v, err
 	}
-	v.Tables = fig.Dataset(facts, from, to, s.cfg.Population)
+	v.Tables = fig.Dataset(*facts, from, to, s.cfg.Population)
 	for i := range v.Tables {
 		v.Tables[i] = fig.Protect(v.Tables[i], profile)
 	}
 	v.Query = "from=" + from.String() + "&to=" + to.String() + "&profile=" + string(profile)
+	if area != nil {
+		v.Query += "&area=" + *area
+	}
 	return v, nil
 }
 
