@@ -412,11 +412,16 @@ func personTables(f Facts, to lantern.Date) []Table {
 		age[personBand(p.BirthYear, to.Year)]++
 		eth[NotRecorded]++ // Lantern records no person's ethnicity
 	}
-	return []Table{
+	ts := []Table{
 		breakdown("persons-sex", "Persons of concern linked to a child in the period, by sex", []string{"Female", "Male", NotRecorded}, sex),
 		breakdown("persons-age-band", "Persons of concern linked to a child in the period, by age at its end", append(slices.Clone(PersonAgeBands), NotRecorded), age),
 		breakdown("persons-ethnicity", "Persons of concern linked to a child in the period, by ethnic group (not recorded in Lantern)", append(slices.Clone(EthnicGroups), NotRecorded), eth),
 	}
+	for i := range ts {
+		ts[i].Columns[0] = "persons"
+		renameCol(&ts[i], "children", "persons")
+	}
+	return ts
 }
 
 func response(f Facts) Table {

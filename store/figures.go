@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"lantern"
@@ -158,19 +157,25 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	}
 
 	// The area's events in the period.
-	for _, ev := range []struct{ kind, query string }{
-		{figures.EvConcern, `SELECT k.id, k.child_id, k.raised_at FROM concerns k JOIN children c ON c.id = k.child_id WHERE k.raised_at >= $1 AND k.raised_at < $2`},
-		{figures.EvToolkit, `SELECT a.id, a.child_id, a.assessed_on FROM assessments a JOIN children c ON c.id = a.child_id WHERE a.assessed_on >= $3 AND a.assessed_on <= $4`},
-		{figures.EvReferral, `SELECT x.id, x.child_id, x.received_at FROM referrals x JOIN children c ON c.id = x.child_id WHERE x.received_at >= $1 AND x.received_at < $2`},
+	for _, ev := range []struct {
+		kind, query string
+		date        bool // the column is a date, not a time
+	}{
+		{figures.EvConcern, `SELECT k.id, k.child_id, k.raised_at FROM concerns k JOIN children c ON c.id = k.child_id WHERE k.raised_at >= $1 AND k.raised_at < $2`, false},
+		{figures.EvToolkit, `SELECT a.id, a.child_id, a.assessed_on FROM assessments a JOIN children c ON c.id = a.child_id WHERE a.assessed_on >= $1 AND a.assessed_on <= $2`, true},
+		{figures.EvReferral, `SELECT x.id, x.child_id, x.received_at FROM referrals x JOIN children c ON c.id = x.child_id WHERE x.received_at >= $1 AND x.received_at < $2`, false},
 		{figures.EvMeeting, `SELECT m.id, mc.child_id, m.starts_at FROM meetings m JOIN meeting_children mc ON mc.meeting_id = m.id JOIN children c ON c.id = mc.child_id
-			WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2`},
-		{figures.EvS47, `SELECT x.id, x.child_id, x.held_at FROM strategy_discussions x JOIN children c ON c.id = x.child_id WHERE x.decision = 's47' AND x.held_at >= $1 AND x.held_at < $2`},
-		{figures.EvICPC, `SELECT x.id, x.child_id, x.held_at FROM conferences x JOIN children c ON c.id = x.child_id WHERE x.kind = 'initial' AND x.held_at >= $1 AND x.held_at < $2`},
-		{figures.EvPlan, `SELECT x.id, x.child_id, x.started_on FROM protection_plans x JOIN children c ON c.id = x.child_id WHERE x.started_on >= $3 AND x.started_on <= $4`},
+			WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2`, false},
+		{figures.EvS47, `SELECT x.id, x.child_id, x.started_at FROM s47_enquiries x JOIN children c ON c.id = x.child_id WHERE x.started_at >= $1 AND x.started_at < $2`, false},
+		{figures.EvICPC, `SELECT x.id, x.child_id, x.held_at FROM conferences x JOIN children c ON c.id = x.child_id WHERE x.kind = 'initial' AND x.held_at >= $1 AND x.held_at < $2`, false},
+		{figures.EvPlan, `SELECT x.id, x.child_id, x.started_on FROM protection_plans x JOIN children c ON c.id = x.child_id WHERE x.started_on >= $1 AND x.started_on <= $2`, true},
 	} {
-		args := []any{start, end, q.from, q.to}
+		args := []any{start, end}
+		if ev.date {
+			args = []any{q.from, q.to}
+		}
 		w := q.childWhere(&args)
-		date := strings.Contains(ev.query, "$3")
+		date := ev.date
 		evs, err := collect(ctx, s.db, "data set "+ev.kind, ev.query+" AND "+w, func(r scanner) (figures.Event, error) {
 			e := figures.Event{Kind: ev.kind}
 			if date {
