@@ -4,14 +4,12 @@
 -- from reading every year's records.
 CREATE INDEX assessments_on ON assessments (assessed_on, child_id);
 CREATE INDEX referrals_received ON referrals (received_at);
-CREATE INDEX meetings_kind_starts ON meetings (kind, starts_at);
 CREATE INDEX s47_enquiries_started ON s47_enquiries (started_at);
 CREATE INDEX conferences_held ON conferences (held_at);
 CREATE INDEX protection_plans_started ON protection_plans (started_on);
 CREATE INDEX protection_plans_ended ON protection_plans (ended_on);
-CREATE INDEX tasks_done ON tasks (done_at);
+CREATE INDEX tasks_done_at ON tasks (done_at);
 CREATE INDEX intel_links_observed ON intel_links (observed_from);
-CREATE INDEX disruptions_occurred ON disruptions (occurred_on);
 
 -- +goose Down
 SELECT 'not reversed';
