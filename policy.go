@@ -35,6 +35,7 @@ const (
 	ResWork           Resource = "work"                // one's own work list
 	ResTeam           Resource = "team"                // a team's work, for its manager
 	ResFigures        Resource = "figures"             // the area's counts: no child named
+	ResFigureShare    Resource = "figure-share"        // figures sent outside the area, protected, with their hash
 	ResAudit          Resource = "audit"               // the audit trail
 	ResUser           Resource = "user"                // people's accounts
 	ResAgency         Resource = "agency"              // the area's agencies
@@ -280,6 +281,10 @@ var Policy = []Rule{
 	{ResWork, ActRead, inArea(anyone...), "You cannot see work lists"},
 	{ResTeam, ActRead, inArea(RoleManager, RoleCSECoordinator), "Only managers see their team's work"},
 	{ResFigures, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleChair), "Only managers, coordinators, analysts and chairs see these figures"},
+	// Figures leave the area only by the hand of those who answer for
+	// them; what left is open to the auditors too.
+	{ResFigureShare, ActCreate, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst), "Only managers, coordinators and analysts share figures outside the area"},
+	{ResFigureShare, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleAuditor), "Only managers, coordinators, analysts and auditors see the figures shared outside the area"},
 	{ResAudit, ActRead, inArea(RoleAuditor), "Only auditors can search the audit trail"},
 
 	// Restricted fields (RestrictedFields). The young person's words in a

@@ -219,7 +219,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	wc.OIDC, wc.NoPasswords, wc.Now = oc, m.Config.NoPasswords, m.Now
-	wc.Population = m.Config.Population
+	wc.Population, wc.ShareProfile = m.Config.Population, m.Config.ShareProfile
 	h, err := web.New(wc)
 	if err != nil {
 		return err

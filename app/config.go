@@ -82,13 +82,16 @@ type Config struct {
 	// Population is the area's children (0 to 17), for the data set's
 	// rates per 10,000; 0 leaves them x (not available).
 	Population int
-	DigestTime string // HH:MM, London time
+	// ShareProfile is the disclosure control profile every figure shared
+	// outside the area is protected by, at the least (docs/figures.md).
+	ShareProfile string
+	DigestTime   string // HH:MM, London time
 }
 
 // Defaults are the settings with no configuration.
 func Defaults() Config {
 	return Config{DataDir: "lantern-data", Addr: "127.0.0.1:8080", Timescales: "wt2023", Holidays: "england-and-wales",
-		MaxBody: 1 << 20, MaxInFlight: DefaultMaxInFlight(), MaxConnections: DefaultMaxConnections, LogLevel: "info", ShutdownIn: 30 * time.Second, DigestTime: "07:00"}
+		MaxBody: 1 << 20, MaxInFlight: DefaultMaxInFlight(), MaxConnections: DefaultMaxConnections, LogLevel: "info", ShutdownIn: 30 * time.Second, DigestTime: "07:00", ShareProfile: "dfe"}
 }
 
 // StoreFlags registers the flags that say where the store is.
@@ -122,6 +125,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "TLS private key file (PEM)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "address for Prometheus metrics on a separate listener (off when empty)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body accepted, in bytes")
+	fs.StringVar(&c.ShareProfile, "share-profile", c.ShareProfile, "the disclosure control profile figures shared outside the area are protected by, at the least: dfe, nhs or ons-10-5")
 	fs.IntVar(&c.Population, "population", c.Population, "the area's children (aged 0 to 17), for the partnership's rates per 10,000 (x when 0)")
 	fs.StringVar(&c.AuditKeyFile, "audit-key-file", c.AuditKeyFile, "the key the audit log's checkpoints are signed with (lantern audit keygen), in a file outside the database; the server refuses to start if it cannot read it")
 	fs.StringVar(&c.AuditWitness, "audit-witness", c.AuditWitness, "a file, on storage other than the database's, each signed audit checkpoint is appended to (lantern audit verify --witness reads it)")
@@ -376,6 +380,11 @@ func (c *Config) Validate() error {
 	var errs []error
 	if c.Population < 0 {
 		errs = append(errs, errors.New("--population: give the area's children, 0 or more"))
+	}
+	switch c.ShareProfile {
+	case "", "dfe", "nhs", "ons-10-5":
+	default:
+		errs = append(errs, errors.New("--share-profile: use dfe, nhs or ons-10-5 (figures shared outside the area are never exact)"))
 	}
 	if err := c.ValidateStore(); err != nil {
 		errs = append(errs, err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -81,16 +82,21 @@ func (s *Server) apiSharesReceived(w http.ResponseWriter, r *http.Request) {
 // dateRange reads from and to (YYYY-MM-DD) from the query, naming either
 // that does not read, a to before from, or a span over 20 years.
 func dateRange(r *http.Request, today lantern.Date) (lantern.Date, lantern.Date, error) {
+	return dateRangeOf(r.URL.Query(), today)
+}
+
+// dateRangeOf is dateRange of a query or a form.
+func dateRangeOf(q url.Values, today lantern.Date) (lantern.Date, lantern.Date, error) {
 	var p lantern.Problems
 	from, to := today.AddDays(-365), today
-	if v := strings.TrimSpace(r.URL.Query().Get("from")); v != "" {
+	if v := strings.TrimSpace(q.Get("from")); v != "" {
 		d, err := lantern.ParseDate(v)
 		if err != nil {
 			p.Add("from", "Enter the start as YYYY-MM-DD")
 		}
 		from = d
 	}
-	if v := strings.TrimSpace(r.URL.Query().Get("to")); v != "" {
+	if v := strings.TrimSpace(q.Get("to")); v != "" {
 		d, err := lantern.ParseDate(v)
 		if err != nil {
 			p.Add("to", "Enter the end as YYYY-MM-DD")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -49,6 +50,11 @@ func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	w.WriteHeader(http.StatusOK)
+	writeCSVTo(w, header, rows)
+}
+
+// writeCSVTo writes CSV (RFC 4180, CRLF), every cell neutralised.
+func writeCSVTo(w io.Writer, header []string, rows [][]string) {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	for _, rec := range append([][]string{header}, rows...) {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -32,8 +34,32 @@ type datasetView struct {
 
 // dataset reads the period and profile asked for and computes the tables.
 func (s *Server) dataset(r *http.Request) (*datasetView, error) {
-	from, to, err := dateRange(r, lantern.Today(s.stNow()))
-	profile := fig.Profile(strings.TrimSpace(r.URL.Query().Get("profile")))
+	return s.datasetOf(r.Context(), r.URL.Query())
+}
+
+// datasetOf reads the period, area and profile of a query (or a form) and
+// computes the tables.
+func (s *Server) datasetOf(ctx context.Context, q url.Values) (*datasetView, error) {
+	v, err := s.datasetQuery(q)
+	if err != nil {
+		return v, err
+	}
+	facts, err := s.st.DatasetFacts(ctx, v.From, v.To, v.Area)
+	if err != nil {
+		return v, err
+	}
+	v.Tables = fig.Dataset(*facts, v.From, v.To, s.cfg.Population)
+	for i := range v.Tables {
+		v.Tables[i] = fig.Protect(v.Tables[i], v.Profile)
+	}
+	return v, nil
+}
+
+// datasetQuery reads the period, area and profile of a query, naming each
+// that does not read.
+func (s *Server) datasetQuery(q url.Values) (*datasetView, error) {
+	from, to, err := dateRangeOf(q, lantern.Today(s.stNow()))
+	profile := fig.Profile(strings.TrimSpace(q.Get("profile")))
 	if profile == "" {
 		profile = fig.Internal
 	}
@@ -43,7 +69,7 @@ func (s *Server) dataset(r *http.Request) (*datasetView, error) {
 		p.Add("profile", "Profile must be one of internal, dfe, nhs, ons-10-5")
 	}
 	var area *string
-	if a, ok := r.URL.Query()["area"]; ok {
+	if a, ok := q["area"]; ok {
 		code := strings.TrimSpace(a[0])
 		if len(code) > 20 || strings.IndexFunc(code, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) >= 0 {
 			p.Add("area", "Area must be a local authority area's code: letters and digits, at most 20")
@@ -51,22 +77,11 @@ func (s *Server) dataset(r *http.Request) (*datasetView, error) {
 		area = &code
 	}
 	v := &datasetView{Profile: profile, Profiles: fig.Profiles, From: from, To: to, Area: area}
-	if len(p) > 0 {
-		return v, p.Err()
-	}
-	facts, err := s.st.DatasetFacts(r.Context(), from, to, area)
-	if err != nil {
-		return v, err
-	}
-	v.Tables = fig.Dataset(*facts, from, to, s.cfg.Population)
-	for i := range v.Tables {
-		v.Tables[i] = fig.Protect(v.Tables[i], profile)
-	}
-	v.Query = "from=" + from.String() + "&to=" + to.String() + "&profile=" + string(profile)
+	v.Query = "from=" + from.String() + "&to=" + to.String() + "&profile=" + url.QueryEscape(string(profile))
 	if area != nil {
-		v.Query += "&area=" + *area
+		v.Query += "&area=" + url.QueryEscape(*area)
 	}
-	return v, nil
+	return v, p.Err()
 }
 
 func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request) {
@@ -104,15 +119,22 @@ func (s *Server) datasetCSV(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	writeCSV(w, "dataset-"+v.From.String()+"-"+v.To.String()+"-"+string(v.Profile)+".csv", datasetCSVHeader, datasetCSVRows(v.Tables))
+}
+
+var datasetCSVHeader = []string{"table", "row", "column", "value"}
+
+// datasetCSVRows are the tables as CSV rows, a row a cell.
+func datasetCSVRows(tables []fig.Table) [][]string {
 	var rows [][]string
-	for _, t := range v.Tables {
+	for _, t := range tables {
 		for _, row := range t.Rows {
 			for _, c := range t.Columns {
 				rows = append(rows, []string{t.ID, row.Label, c, csvValue(row.Values[c])})
 			}
 		}
 	}
-	writeCSV(w, "dataset-"+v.From.String()+"-"+v.To.String()+"-"+string(v.Profile)+".csv", []string{"table", "row", "column", "value"}, rows)
+	return rows
 }
 
 // csvValue is a cell as CSV writes it.

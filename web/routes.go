@@ -83,6 +83,7 @@ var (
 	work        = lantern.ResWork
 	team        = lantern.ResTeam
 	figures     = lantern.ResFigures
+	figureShare = lantern.ResFigureShare
 	audit       = lantern.ResAudit
 	users       = lantern.ResUser
 	agencies    = lantern.ResAgency
@@ -205,6 +206,13 @@ var routeTable = map[string]route{
 	"GET /api/v1/reports/dataset":                {figures, read, onArea},
 	"GET /reports/dataset":                       {figures, read, onArea},
 	"GET /reports/dataset.csv":                   {figures, read, onArea},
+	"GET /reports/shared":                        {figureShare, read, onArea},
+	"POST /reports/shared":                       {figureShare, create, onArea},
+	"GET /reports/shared/{sid}":                  {figureShare, read, onArea},
+	"GET /reports/shared/{sid}/dataset.csv":      {figureShare, read, onArea},
+	"GET /api/v1/reports/shared":                 {figureShare, read, onArea},
+	"POST /api/v1/reports/shared":                {figureShare, create, onArea},
+	"GET /api/v1/reports/shared/{sid}":           {figureShare, read, onArea},
 	"GET /api/v1/agreements":                     {agreement, list, onArea},
 	"POST /api/v1/agreements":                    {agreement, change, onArea},
 	"PUT /api/v1/agreements/{agid}":              {agreement, change, onArea},

@@ -51,6 +51,9 @@ type Config struct {
 	Now func() time.Time
 	// Population is the area's children, for the data set's rates.
 	Population int
+	// ShareProfile is the least disclosure control profile of figures
+	// shared outside the area; "" is dfe.
+	ShareProfile string
 }
 
 // Server is Lantern's HTTP handler.
