@@ -15,6 +15,11 @@ import (
 func (s *Server) figuresPageRoutes() {
 	s.handle("GET /reports/dataset", s.datasetPage)
 	s.handle("GET /reports/dataset.csv", s.datasetCSV)
+	s.handle("GET /reports/dataset.ods", s.datasetODS)
+	s.handle("GET /reports/trend", s.trendPage)
+	s.handle("GET /reports/trend.csv", s.trendCSV)
+	s.handle("GET /reports/trend.ods", s.trendODS)
+	s.handle("GET /reports/profile", s.profilePack)
 }
 
 // datasetView is the data set's page.
@@ -25,20 +30,17 @@ type datasetView struct {
 	Tables   []fig.Table
 	// Query is the page's query, for the download's link.
 	Query string
+	// Figures are the tables as the page shows them, each with its chart
+	// (figures_charts.go).
+	Figures []figureView
 }
 
 // dataset reads the period and profile asked for and computes the tables.
 func (s *Server) dataset(r *http.Request) (*datasetView, error) {
 	from, to, err := dateRange(r, lantern.Today(s.stNow()))
-	profile := fig.Profile(strings.TrimSpace(r.URL.Query().Get("profile")))
-	if profile == "" {
-		profile = fig.Internal
-	}
 	var p lantern.Problems
 	p = append(p, lantern.ErrorFields(err)...)
-	if !profile.Valid() {
-		p.Add("profile", "Profile must be one of internal, dfe, nhs, ons-10-5")
-	}
+	profile := profileParam(r, fig.Internal, &p)
 	v := &datasetView{Profile: profile, Profiles: fig.Profiles, From: from, To: to}
 	if len(p) > 0 {
 		return v, p.Err()
@@ -53,6 +55,19 @@ func (s *Server) dataset(r *http.Request) (*datasetView, error) {
 	}
 	v.Query = "from=" + from.String() + "&to=" + to.String() + "&profile=" + string(profile)
 	return v, nil
+}
+
+// profileParam reads the disclosure control profile asked for, def when
+// none is, adding a problem naming profile when it is not one.
+func profileParam(r *http.Request, def fig.Profile, p *lantern.Problems) fig.Profile {
+	profile := fig.Profile(strings.TrimSpace(r.URL.Query().Get("profile")))
+	if profile == "" {
+		profile = def
+	}
+	if !profile.Valid() {
+		p.Add("profile", "Profile must be one of internal, dfe, nhs, ons-10-5")
+	}
+	return profile
 }
 
 func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request) {
@@ -77,6 +92,7 @@ func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request) {
 	if p.Form["from"] == "" && p.Form["to"] == "" {
 		p.Form["from"], p.Form["to"] = v.From.String(), v.To.String()
 	}
+	v.Figures = tableFigures(v.Tables)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "dataset", p)
 }
@@ -90,14 +106,7 @@ func (s *Server) datasetCSV(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	var rows [][]string
-	for _, t := range v.Tables {
-		for _, row := range t.Rows {
-			for _, c := range t.Columns {
-				rows = append(rows, []string{t.ID, row.Label, c, csvValue(row.Values[c])})
-			}
-		}
-	}
+	rows := tablesCSV(v.Tables)
 	writeCSV(w, "dataset-"+v.From.String()+"-"+v.To.String()+"-"+string(v.Profile)+".csv", []string{"table", "row", "column", "value"}, rows)
 }
 
