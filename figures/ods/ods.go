@@ -135,14 +135,9 @@ func para(b *strings.Builder, line string) {
 				b.WriteString(`<text:s text:c="` + strconv.Itoa(n) + `"/>`)
 			}
 			i = j
-		case '\r':
-			// A carriage return OpenDocument has no element for: written as a
-			// character reference, which a reader keeps.
-			b.WriteString("&#xD;")
-			i++
 		default:
 			j := i
-			for j < len(line) && line[j] != '\t' && line[j] != ' ' && line[j] != '\r' {
+			for j < len(line) && line[j] != '\t' && line[j] != ' ' {
 				j++
 			}
 			b.WriteString(esc(line[i:j]))
@@ -212,7 +207,9 @@ func content(d Doc) []byte {
 					b.WriteString(`<table:table-cell` + style + `/>`)
 				default:
 					b.WriteString(`<table:table-cell office:value-type="string"` + style + `>`)
-					for _, line := range strings.Split(Neutralise(c.Text), "\n") {
+					// A carriage return has no place in a cell's text (CRLF is a
+					// line break): dropped, as the CSV writer drops it.
+					for _, line := range strings.Split(strings.ReplaceAll(Neutralise(c.Text), "\r", ""), "\n") {
 						para(&b, line)
 					}
 					b.WriteString(`</table:table-cell>`)
