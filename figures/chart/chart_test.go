@@ -337,8 +337,8 @@ func TestForTable(t *testing.T) {
 		t.Errorf("drawn %v, want %v", got, want)
 	}
 	tb.ID = "pathway"
-	if root := parseSVG(t, ForTable(tb)); root.Attr["data-chart"] != "funnel" {
-		t.Errorf("the pathway drawn as %q", root.Attr["data-chart"])
+	if root := parseSVG(t, ForTable(tb)); root.Attr["data-chart"] != "funnel" || fmt.Sprint(root.values()) != fmt.Sprint(want) {
+		t.Errorf("the pathway drawn as %q: %v", root.Attr["data-chart"], root.values())
 	}
 	multi := figures.Table{ID: "m", Columns: []string{"a", "b", "total"}, TotalColumn: true, Rows: []figures.Row{{Label: "r", Values: map[string]figures.Value{"a": n_(1), "b": n_(2), "total": n_(3)}}}}
 	got = parseSVG(t, ForTable(multi)).values()

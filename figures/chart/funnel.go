@@ -17,6 +17,8 @@ type Funnel struct {
 	Title  string
 	Steps  []string
 	Values []figures.Value
+	// Series names the values (the table's column), "count" when empty.
+	Series string
 }
 
 func (f Funnel) value(i int) figures.Value {
@@ -62,6 +64,10 @@ func funnelDesc(f Funnel) string {
 // outline with its symbol, never a zero-width bar.
 func (f Funnel) SVG() template.HTML {
 	id := SafeID(f.ID)
+	series := f.Series
+	if series == "" {
+		series = "count"
+	}
 	const w, rowH, barH, top, labelW = 820.0, 34.0, 24.0, 10.0, 200.0
 	plotW := w - labelW - 260
 	h := top + rowH*float64(len(f.Steps)) + 30
@@ -84,7 +90,7 @@ func (f Funnel) SVG() template.HTML {
 		s.text(labelW-8, y+barH/2+4, "end", shorten(step, 30))
 		if !v.Published() {
 			s.el("rect", "x", num(cx-plotW/4), "y", num(y), "width", num(plotW/2), "height", num(barH), "fill", "none", "stroke", ink,
-				"stroke-dasharray", "4 3", "data-series", "count", "data-value", v.Symbol, "data-gap", "true")
+				"stroke-dasharray", "4 3", "data-series", series, "data-value", v.Symbol, "data-gap", "true")
 			s.text(cx, y+barH/2+4, "middle", v.Symbol+" ("+SymbolMeaning(v.Symbol)+")", "font-size", "11")
 			s.close("g")
 			continue
@@ -94,7 +100,7 @@ func (f Funnel) SVG() template.HTML {
 			bw = 0
 		}
 		s.el("rect", "x", num(cx-bw/2), "y", num(y), "width", num(bw), "height", num(barH), "fill", colours[0], "stroke", ink,
-			"data-series", "count", "data-value", Text(v))
+			"data-series", series, "data-value", Text(v))
 		label := Text(v)
 		if i > 0 {
 			if p := f.value(i - 1); p.Published() && p.N > 0 {

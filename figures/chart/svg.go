@@ -180,7 +180,7 @@ func niceMax(m float64) (top, step float64) {
 	}
 	raw := m / 4
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, f := range []float64{1, 2, 2.5, 5, 10} {
+	for _, f := range []float64{1, 2, 5, 10} { // whole steps: these are counts
 		if f*mag >= raw {
 			step = f * mag
 			break

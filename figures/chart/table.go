@@ -51,7 +51,7 @@ func ForTable(t figures.Table) template.HTML {
 		return Bars{ID: t.ID, Title: title}.SVG()
 	}
 	if FunnelTables[t.ID] {
-		f := Funnel{ID: t.ID, Title: title, Steps: cats}
+		f := Funnel{ID: t.ID, Title: title, Steps: cats, Series: cols[0]}
 		for _, r := range rows {
 			f.Values = append(f.Values, cell(r, cols[0]))
 		}
