@@ -11,6 +11,7 @@ import (
 
 func (s *Server) figuresAPIRoutes() {
 	s.handle("GET /api/v1/reports/dataset", s.apiDataset)
+	s.handle("GET /api/v1/reports/trend", s.apiTrend) // figures_charts.go
 }
 
 // DatasetAnswer is the body of GET /api/v1/reports/dataset.

@@ -620,6 +620,15 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			}
 			return a.ID
 		},
+		"fsid": func() string {
+			id := "fs" + strconv.Itoa(int(w.seq.Add(1)))
+			if _, err := w.st.DB().Exec(`INSERT INTO figure_shares (id, period_from, period_to, profile, purpose, recipient, sha256, output, created_by, created_at)
+				VALUES ($1, '2025-04-01', '2026-03-31', 'dfe', 'board-paper', 'The board (fictional)', 'ab', $2, $3, '2026-01-01T10:00:00.000000Z')`,
+				id, []byte("table,row,column,value\r\n"), w.target.ID); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		},
 		"bgid": func() string {
 			var child string
 			if err := w.st.DB().QueryRow(`SELECT id FROM children ORDER BY id LIMIT 1`).Scan(&child); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"lantern"
+	"lantern/figures/ods"
 	"lantern/toolkit"
 )
 
@@ -38,12 +39,9 @@ func childCSVRecord(r *lantern.ChildRow) []string {
 // csvCell neutralises a cell that a spreadsheet would take for a formula
 // (one starting =, +, -, @, a tab or a carriage return) with a leading
 // apostrophe, so that a name such as =HYPERLINK(...) is shown, not run.
-func csvCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
+// The rule is ods.Neutralise, shared with the spreadsheets, so that a
+// cell reads the same in either.
+func csvCell(v string) string { return ods.Neutralise(v) }
 
 // writeCSV answers rows as an RFC 4180 CSV download, each cell neutralised.
 func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]string) {

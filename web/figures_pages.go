@@ -17,6 +17,11 @@ import (
 func (s *Server) figuresPageRoutes() {
 	s.handle("GET /reports/dataset", s.datasetPage)
 	s.handle("GET /reports/dataset.csv", s.datasetCSV)
+	s.handle("GET /reports/dataset.ods", s.datasetODS)
+	s.handle("GET /reports/trend", s.trendPage)
+	s.handle("GET /reports/trend.csv", s.trendCSV)
+	s.handle("GET /reports/trend.ods", s.trendODS)
+	s.handle("GET /reports/profile", s.profilePack)
 }
 
 // datasetView is the data set's page.
@@ -30,6 +35,9 @@ type datasetView struct {
 	Tables []fig.Table
 	// Query is the page's query, for the download's link.
 	Query string
+	// Figures are the tables as the page shows them, each with its chart
+	// (figures_charts.go).
+	Figures []figureView
 }
 
 // dataset reads the period and profile asked for and computes the tables.
@@ -84,6 +92,19 @@ func (s *Server) datasetQuery(q url.Values) (*datasetView, error) {
 	return v, p.Err()
 }
 
+// profileParam reads the disclosure control profile asked for, def when
+// none is, adding a problem naming profile when it is not one.
+func profileParam(r *http.Request, def fig.Profile, p *lantern.Problems) fig.Profile {
+	profile := fig.Profile(strings.TrimSpace(r.URL.Query().Get("profile")))
+	if profile == "" {
+		profile = def
+	}
+	if !profile.Valid() {
+		p.Add("profile", "Profile must be one of internal, dfe, nhs, ons-10-5")
+	}
+	return profile
+}
+
 func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "The partnership's data set")
 	p.Nav = "reports"
@@ -106,6 +127,7 @@ func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request) {
 	if p.Form["from"] == "" && p.Form["to"] == "" {
 		p.Form["from"], p.Form["to"] = v.From.String(), v.To.String()
 	}
+	v.Figures = tableFigures(v.Tables)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "dataset", p)
 }
@@ -119,23 +141,10 @@ func (s *Server) datasetCSV(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeCSV(w, "dataset-"+v.From.String()+"-"+v.To.String()+"-"+string(v.Profile)+".csv", datasetCSVHeader, datasetCSVRows(v.Tables))
+	writeCSV(w, "dataset-"+v.From.String()+"-"+v.To.String()+"-"+string(v.Profile)+".csv", datasetCSVHeader, tablesCSV(v.Tables))
 }
 
 var datasetCSVHeader = []string{"table", "row", "column", "value"}
-
-// datasetCSVRows are the tables as CSV rows, a row a cell.
-func datasetCSVRows(tables []fig.Table) [][]string {
-	var rows [][]string
-	for _, t := range tables {
-		for _, row := range t.Rows {
-			for _, c := range t.Columns {
-				rows = append(rows, []string{t.ID, row.Label, c, csvValue(row.Values[c])})
-			}
-		}
-	}
-	return rows
-}
 
 // csvValue is a cell as CSV writes it.
 func csvValue(v fig.Value) string {

@@ -20,11 +20,11 @@ import (
 func (s *Server) figureShareRoutes() {
 	s.handle("GET /reports/shared", s.figureSharesPage)
 	s.handle("POST /reports/shared", s.figureShareForm)
-	s.handle("GET /reports/shared/{sid}", s.figureSharePage)
-	s.handle("GET /reports/shared/{sid}/dataset.csv", s.figureShareCSV)
+	s.handle("GET /reports/shared/{fsid}", s.figureSharePage)
+	s.handle("GET /reports/shared/{fsid}/dataset.csv", s.figureShareCSV)
 	s.handle("GET /api/v1/reports/shared", s.apiFigureShares)
 	s.handle("POST /api/v1/reports/shared", s.apiShareFigures)
-	s.handle("GET /api/v1/reports/shared/{sid}", s.apiFigureShare)
+	s.handle("GET /api/v1/reports/shared/{fsid}", s.apiFigureShare)
 }
 
 // shareProfile is the area's profile for figures shared outside it.
@@ -58,7 +58,7 @@ func (s *Server) shareFigures(ctx context.Context, q url.Values) (*lantern.Figur
 		return nil, err
 	}
 	var buf bytes.Buffer
-	writeCSVTo(&buf, datasetCSVHeader, datasetCSVRows(v.Tables))
+	writeCSVTo(&buf, datasetCSVHeader, tablesCSV(v.Tables))
 	in.Output = buf.Bytes()
 	return s.st.ShareFigures(ctx, in, func(earlier []*lantern.FigureShare) error {
 		return fig.CheckShare(in, s.shareProfile(), earlier)
@@ -139,7 +139,7 @@ type figureShareView struct {
 }
 
 func (s *Server) figureSharePage(w http.ResponseWriter, r *http.Request) {
-	sh, err := s.st.FigureShare(r.Context(), r.PathValue("sid"))
+	sh, err := s.st.FigureShare(r.Context(), r.PathValue("fsid"))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -152,7 +152,7 @@ func (s *Server) figureSharePage(w http.ResponseWriter, r *http.Request) {
 
 // figureShareCSV is exactly what was sent: its SHA-256 is the record's.
 func (s *Server) figureShareCSV(w http.ResponseWriter, r *http.Request) {
-	sh, err := s.st.FigureShare(r.Context(), r.PathValue("sid"))
+	sh, err := s.st.FigureShare(r.Context(), r.PathValue("fsid"))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -215,7 +215,7 @@ func (s *Server) apiFigureShares(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiFigureShare(w http.ResponseWriter, r *http.Request) {
-	sh, err := s.st.FigureShare(r.Context(), r.PathValue("sid"))
+	sh, err := s.st.FigureShare(r.Context(), r.PathValue("fsid"))
 	if err != nil {
 		s.error(w, r, err)
 		return
