@@ -49,7 +49,15 @@ func (s *Server) shareFigures(ctx context.Context, q url.Values) (*lantern.Figur
 	// for, never is): refused through the store, which audits it.
 	var p lantern.Problems
 	p = append(p, lantern.ErrorFields(err)...)
-	p = append(p, lantern.ErrorFields(fig.CheckShare(in, s.shareProfile(), nil))...)
+	named := map[string]bool{}
+	for _, f := range p {
+		named[f.Field] = true
+	}
+	for _, f := range lantern.ErrorFields(fig.CheckShare(in, s.shareProfile(), nil)) {
+		if !named[f.Field] { // a field already named once is enough
+			p = append(p, f)
+		}
+	}
 	if len(p) > 0 {
 		_, err := s.st.ShareFigures(ctx, in, func([]*lantern.FigureShare) error { return p.Err() })
 		return nil, err
