@@ -101,6 +101,19 @@ type PolicyDocument struct {
 	Shown     DocStatus `json:"shown_status"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
+	// Earlier and Later are the chain, when one document is read: what it
+	// replaced and what replaced it, nearest first (ReplacesChain).
+	Earlier []DocumentRef `json:"earlier,omitempty"`
+	Later   []DocumentRef `json:"later,omitempty"`
+}
+
+// DocumentRef is a document as its chain names it.
+type DocumentRef struct {
+	ID              string    `json:"id"`
+	Title           string    `json:"title"`
+	DocumentVersion string    `json:"document_version"`
+	IssuedOn        Date      `json:"issued_on"`
+	Shown           DocStatus `json:"shown_status"`
 }
 
 // ReviewOverdue reports whether a document in force is past its review
