@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -57,9 +59,126 @@ func (s *Server) apiChangePlanAction(w http.ResponseWriter, r *http.Request) {
 	s.apiSavePlanAction(w, r, r.PathValue("actid"), http.StatusOK)
 }
 
+// The bodies read their dates as text, so that one that does not read is
+// 422 naming its field, as a form's is.
+
+// PlanActionBody is the body of an action: due_on empty or null is
+// ongoing.
+type PlanActionBody struct {
+	lantern.PlanActionInput
+	DueOn string `json:"due_on"`
+}
+
+// NoteBody is the body of a progress note.
+type NoteBody struct {
+	lantern.NoteInput
+	On string `json:"on"`
+}
+
+// BoardBody is the body of a board.
+type BoardBody struct {
+	lantern.BoardInput
+	HeldOn string `json:"held_on"`
+}
+
+// PolicyBody is the body of a document of the register.
+type PolicyBody struct {
+	lantern.PolicyDocumentInput
+	IssuedOn  string `json:"issued_on"`
+	ReviewDue string `json:"review_due"`
+}
+
+// bodyDate reads an optional date of a body, naming its field.
+func bodyDate(p *lantern.Problems, field, v string) *lantern.Date {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	d, err := lantern.ParseDate(v)
+	if err != nil {
+		p.Add(field, "Give the date as YYYY-MM-DD")
+		return nil
+	}
+	return &d
+}
+
+// DecodePlanAction reads an action's body (and is fuzzed).
+func DecodePlanAction(body []byte) (lantern.PlanActionInput, error) {
+	var b PlanActionBody
+	if err := DecodeJSON(body, &b); err != nil {
+		return b.PlanActionInput, err
+	}
+	var p lantern.Problems
+	b.PlanActionInput.DueOn = bodyDate(&p, "due_on", b.DueOn)
+	return b.PlanActionInput, p.Err()
+}
+
+// DecodeNote reads a progress note's body (and is fuzzed).
+func DecodeNote(body []byte) (lantern.NoteInput, error) {
+	var b NoteBody
+	if err := DecodeJSON(body, &b); err != nil {
+		return b.NoteInput, err
+	}
+	var p lantern.Problems
+	if d := bodyDate(&p, "on", b.On); d != nil {
+		b.NoteInput.On = *d
+	}
+	return b.NoteInput, p.Err()
+}
+
+// DecodeBoard reads a board's body (and is fuzzed).
+func DecodeBoard(body []byte) (lantern.BoardInput, error) {
+	var b BoardBody
+	if err := DecodeJSON(body, &b); err != nil {
+		return b.BoardInput, err
+	}
+	var p lantern.Problems
+	if d := bodyDate(&p, "held_on", b.HeldOn); d != nil {
+		b.BoardInput.HeldOn = *d
+	}
+	return b.BoardInput, p.Err()
+}
+
+// DecodePolicy reads a document's body (and is fuzzed).
+func DecodePolicy(body []byte) (lantern.PolicyDocumentInput, error) {
+	var b PolicyBody
+	if err := DecodeJSON(body, &b); err != nil {
+		return b.PolicyDocumentInput, err
+	}
+	var p lantern.Problems
+	if d := bodyDate(&p, "issued_on", b.IssuedOn); d != nil {
+		b.PolicyDocumentInput.IssuedOn = *d
+	}
+	b.PolicyDocumentInput.ReviewDue = bodyDate(&p, "review_due", b.ReviewDue)
+	return b.PolicyDocumentInput, p.Err()
+}
+
+// readBody reads a request's body within its cap, as decodeJSON does.
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, lantern.Errorf(lantern.ETOOLARGE, "The request body is larger than %d bytes", mbe.Limit)
+		}
+		return nil, lantern.Errorf(lantern.EBADREQUEST, "The request body could not be read")
+	}
+	return body, nil
+}
+
+// decodeWith reads a request's body with one of the decoders above.
+func decodeWith[T any](r *http.Request, dec func([]byte) (T, error)) (T, error) {
+	body, err := readBody(r)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return dec(body)
+}
+
 func (s *Server) apiSavePlanAction(w http.ResponseWriter, r *http.Request, id string, status int) {
-	var in lantern.PlanActionInput
-	if err := decodeJSON(r, &in); err != nil {
+	in, err := decodeWith(r, DecodePlanAction)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -81,8 +200,8 @@ func (s *Server) apiPlanAction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAddProgressNote(w http.ResponseWriter, r *http.Request) {
-	var in lantern.NoteInput
-	if err := decodeJSON(r, &in); err != nil {
+	in, err := decodeWith(r, DecodeNote)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -104,8 +223,8 @@ func (s *Server) apiStrategyBoard(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRecordBoard(w http.ResponseWriter, r *http.Request) {
-	var in lantern.BoardInput
-	if err := decodeJSON(r, &in); err != nil {
+	in, err := decodeWith(r, DecodeBoard)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -152,8 +271,8 @@ func (s *Server) apiChangePolicy(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSavePolicy(w http.ResponseWriter, r *http.Request, id string, status int) {
-	var in lantern.PolicyDocumentInput
-	if err := decodeJSON(r, &in); err != nil {
+	in, err := decodeWith(r, DecodePolicy)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
