@@ -285,8 +285,8 @@ func (s *Store) SavePlanAction(ctx context.Context, id string, in lantern.PlanAc
 // AddProgressNote records a dated note of progress on an action and the
 // rating it gives it, if in.Version is the action's version (else
 // ECONFLICT). Amber and red need a rationale; a rating better than the one
-// the dates suggest (SuggestRAG, with this note) needs the reason for
-// overriding it. The latest note by date gives the action its rating.
+// the dates suggested on the note's day (SuggestRAG, with this note) needs
+// the reason for overriding it. The latest note by date gives the action its rating.
 func (s *Store) AddProgressNote(ctx context.Context, actionID string, in lantern.NoteInput) (*lantern.PlanAction, error) {
 	if err := may(ctx, lantern.ResStrategy, lantern.ActChange); err != nil {
 		return nil, err
@@ -299,13 +299,20 @@ func (s *Store) AddProgressNote(ctx context.Context, actionID string, in lantern
 		if err != nil {
 			return err
 		}
-		// The suggestion as it would be once the note is recorded, as if
-		// the action were rated as the note says: done is never overdue.
-		after := *cur
-		after.RAG = in.RAG
-		suggested := lantern.SuggestRAG(&after, append(slices.Clone(cur.Notes), lantern.ProgressNote{On: in.On}), today)
-		if in.On.IsZero() || in.On.After(today) {
-			suggested = cur.Suggested
+		// The suggestion on the note's day, once it is recorded, as if the
+		// action were rated as the note says (done is never overdue): what
+		// the dates said when the progress was made.
+		suggested := cur.Suggested
+		if !in.On.IsZero() && !in.On.After(today) {
+			after := *cur
+			after.RAG, after.LastNoteOn = in.RAG, nil
+			notes := []lantern.ProgressNote{{On: in.On}}
+			for _, n := range cur.Notes {
+				if !n.On.After(in.On) {
+					notes = append(notes, n)
+				}
+			}
+			suggested = lantern.SuggestRAG(&after, notes, in.On)
 		}
 		if err := lantern.CheckNote(&in, suggested, today); err != nil {
 			return err
