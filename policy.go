@@ -60,6 +60,8 @@ const (
 	ResDisclosure     Resource = "disclosure-words"    // a restricted field: the young person's own words in a disclosure
 	ResHealth         Resource = "health-details"      // a restricted field: a child's health and disability details
 	ResPasskey        Resource = "passkey"             // one's own passkeys (WebAuthn), for the roles that hold most power
+	ResStrategy       Resource = "strategy-plan"       // the partnership's strategy action plan: strands, actions, progress notes, boards
+	ResPolicyRegister Resource = "policy-register"     // the register of the partnership's policies and procedures
 )
 
 // RestrictedField is a field of a record that only some of those who read
@@ -391,6 +393,14 @@ var Policy = []Rule{
 	// the partnership counts by, load it.
 	{ResAreaBoundary, ActRead, inArea(append(slices.Clone(intelRoles), RoleAdmin)...), "Only the police, analysts, the CSE coordinator and administrators see the area's boundary"},
 	{ResAreaBoundary, ActChange, inArea(RoleAdmin, RoleAnalyst, RoleCSECoordinator), "Only administrators, analysts and the CSE coordinator load the area's boundary"},
+	// The partnership's strategy action plan and its register of policies
+	// and procedures name no child: read by those who read the area's
+	// figures; kept by managers and the CSE coordinator, who report on the
+	// plan to the board.
+	{ResStrategy, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleChair), "Only managers, coordinators, analysts and chairs see the strategy action plan"},
+	{ResStrategy, ActChange, inArea(RoleManager, RoleCSECoordinator), "Only managers and the CSE coordinator keep the strategy action plan"},
+	{ResPolicyRegister, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleChair), "Only managers, coordinators, analysts and chairs see the register of policies"},
+	{ResPolicyRegister, ActChange, inArea(RoleManager, RoleCSECoordinator), "Only managers and the CSE coordinator keep the register of policies"},
 	{ResAccount, ActRead, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 	{ResAccount, ActChange, []Grant{{Roles: anyone, Rels: own}}, "This is not your account"},
 }

@@ -122,6 +122,9 @@ func Load(ctx context.Context, st *store.Store) ([]Credential, error) {
 	if err := b.tell(); err != nil {
 		return nil, err
 	}
+	if b.plan(); b.err != nil { // the strategy action plan and the register (plan.go)
+		return nil, b.err
+	}
 	return creds, nil
 }
 

@@ -40,6 +40,7 @@ func (s *Server) apiRoutes() {
 	s.disruptionAPIRoutes()
 	s.sharingAPIRoutes()
 	s.figuresAPIRoutes()
+	s.strategyAPIRoutes()
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, lantern.NotFound("Resource"))
 	})

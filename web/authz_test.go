@@ -629,6 +629,38 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			}
 			return id
 		},
+		// An action of the strategy plan, and a document of the register,
+		// made for the route by a coordinator.
+		"actid": func() string {
+			ctx := storetest.As(w.planKeeper(t))
+			n := int(w.seq.Add(1))
+			strands, err := w.st.Strands(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(strands) == 0 {
+				st, err := w.st.SaveStrand(ctx, "", lantern.StrandInput{Number: 1, Title: "Matrix strand"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				strands = append(strands, st)
+			}
+			st := strands[0]
+			a, err := w.st.SavePlanAction(ctx, "", lantern.PlanActionInput{StrandID: st.ID, Reference: "M" + strconv.Itoa(n), Description: "Matrix action",
+				Lead: w.builder.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		},
+		"docid": func() string {
+			d, err := w.st.SavePolicyDocument(storetest.As(w.planKeeper(t)), "", lantern.PolicyDocumentInput{Title: "Matrix procedure",
+				Scope: lantern.ScopeMultiAgency, IssuedOn: lantern.Date{Year: 2025, Month: 1, Day: 1}, Owner: "The partnership", Status: lantern.DocCurrent})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.ID
+		},
 		"bgid": func() string {
 			var child string
 			if err := w.st.DB().QueryRow(`SELECT id FROM children ORDER BY id LIMIT 1`).Scan(&child); err != nil {
@@ -713,6 +745,21 @@ func (w *mxWorld) sees(p *mxPrincipal, key, field string) bool {
 		return lantern.Allowed(u, lantern.ResDirectory, lantern.ActList, lantern.RelArea)
 	}
 	return false
+}
+
+// planKeeper is a CSE coordinator who keeps the strategy plan and the
+// register, made once, for the routes that need an action or a document.
+func (w *mxWorld) planKeeper(t *testing.T) *lantern.User {
+	t.Helper()
+	if u, err := w.st.FindUserByEmail(sysCtx(), "plan.keeper@matrix.example.org"); err == nil {
+		return u
+	}
+	u, err := w.st.CreateUser(sysCtx(), lantern.UserInput{Email: "plan.keeper@matrix.example.org", Name: "Pip Keeper",
+		AgencyID: w.builder.AgencyID, Roles: []lantern.Role{lantern.RoleCSECoordinator}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // leaks are the canaries in a response that its caller may not see.

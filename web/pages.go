@@ -54,6 +54,7 @@ func (s *Server) pageRoutes() {
 	s.intelToolPageRoutes()
 	s.areaBoundaryRoutes()
 	s.intakeRoutes()
+	s.strategyPageRoutes()
 
 	s.handle("GET /admin/users", s.usersPage)
 	s.handle("GET /admin/users/new", s.newUserPage)

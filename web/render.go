@@ -184,6 +184,7 @@ var navigation = map[string][2]string{
 	"break-glass":  {string(lantern.ResBreakGlass), string(lantern.ActList)},
 	"agreements":   {string(lantern.ResAgreement), string(lantern.ActList)},
 	"shares":       {string(lantern.ResShare), string(lantern.ActList)},
+	"strategy":     {string(lantern.ResStrategy), string(lantern.ActRead)},
 }
 
 // Can reports whether the user may reach an area, for the navigation.

@@ -102,6 +102,8 @@ var (
 	seal        = lantern.ResSeal
 	breakGlass  = lantern.ResBreakGlass
 	passkey     = lantern.ResPasskey
+	strategy    = lantern.ResStrategy
+	register    = lantern.ResPolicyRegister
 
 	list      = lantern.ActList
 	read      = lantern.ActRead
@@ -546,4 +548,35 @@ var routeTable = map[string]route{
 	"POST /intelligence/persons/{xid}/unmerge": {intel, merge, onArea},
 	"GET /intelligence/reviews":                {intel, merge, onArea},
 	"POST /intelligence/reviews/{pid}":         {intel, merge, onArea},
+
+	// The strategy action plan and the register of policies
+	// (docs/strategy.md): no one record, so the area's.
+	"GET /strategy":                               {strategy, read, onArea},
+	"GET /strategy/board":                         {strategy, read, onArea},
+	"POST /strategy/board":                        {strategy, change, onArea},
+	"GET /strategy/actions/new":                   {strategy, change, onArea},
+	"POST /strategy/actions":                      {strategy, change, onArea},
+	"GET /strategy/actions/{actid}":               {strategy, read, onArea},
+	"GET /strategy/actions/{actid}/edit":          {strategy, change, onArea},
+	"POST /strategy/actions/{actid}":              {strategy, change, onArea},
+	"POST /strategy/actions/{actid}/notes":        {strategy, change, onArea},
+	"GET /policies":                               {register, read, onArea},
+	"GET /policies.csv":                           {register, read, onArea},
+	"GET /policies/new":                           {register, change, onArea},
+	"POST /policies":                              {register, change, onArea},
+	"GET /policies/{docid}":                       {register, read, onArea},
+	"GET /policies/{docid}/edit":                  {register, change, onArea},
+	"POST /policies/{docid}":                      {register, change, onArea},
+	"GET /api/v1/strategy":                        {strategy, read, onArea},
+	"POST /api/v1/strategy/strands":               {strategy, change, onArea},
+	"POST /api/v1/strategy/actions":               {strategy, change, onArea},
+	"GET /api/v1/strategy/actions/{actid}":        {strategy, read, onArea},
+	"PUT /api/v1/strategy/actions/{actid}":        {strategy, change, onArea},
+	"POST /api/v1/strategy/actions/{actid}/notes": {strategy, change, onArea},
+	"GET /api/v1/strategy/board":                  {strategy, read, onArea},
+	"POST /api/v1/strategy/boards":                {strategy, change, onArea},
+	"GET /api/v1/policies":                        {register, read, onArea},
+	"POST /api/v1/policies":                       {register, change, onArea},
+	"GET /api/v1/policies/{docid}":                {register, read, onArea},
+	"PUT /api/v1/policies/{docid}":                {register, change, onArea},
 }
