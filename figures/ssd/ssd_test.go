@@ -160,4 +160,3 @@ func TestFactorOrder(t *testing.T) {
 		t.Errorf("empty: %s", got)
 	}
 }
-
