@@ -35,6 +35,7 @@ const (
 	ResWork           Resource = "work"                // one's own work list
 	ResTeam           Resource = "team"                // a team's work, for its manager
 	ResFigures        Resource = "figures"             // the area's counts: no child named
+	ResExtract        Resource = "child-extract"       // the area's child-level extracts (the Standard Safeguarding Dataset's tables): never shared outside
 	ResAudit          Resource = "audit"               // the audit trail
 	ResUser           Resource = "user"                // people's accounts
 	ResAgency         Resource = "agency"              // the area's agencies
@@ -280,6 +281,12 @@ var Policy = []Rule{
 	{ResWork, ActRead, inArea(anyone...), "You cannot see work lists"},
 	{ResTeam, ActRead, inArea(RoleManager, RoleCSECoordinator), "Only managers see their team's work"},
 	{ResFigures, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleChair), "Only managers, coordinators, analysts and chairs see these figures"},
+	// Child-level extracts name children, row by row, for analysis inside
+	// the area: analysts only, each row still under the read rule (a police
+	// analyst's extract holds the children the police work with) and no
+	// sealed record in any (docs/extracts.md). They are never shared outside
+	// the area, so no disclosure profile or sharing flow offers them.
+	{ResExtract, ActRead, inArea(RoleAnalyst), "Only analysts can download child-level extracts"},
 	{ResAudit, ActRead, inArea(RoleAuditor), "Only auditors can search the audit trail"},
 
 	// Restricted fields (RestrictedFields). The young person's words in a
