@@ -43,6 +43,7 @@ func (s *Server) pageRoutes() {
 	s.chronologyPageRoutes()
 	s.sharingPageRoutes()
 	s.figuresPageRoutes()
+	s.extractRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
 	s.calendarRoutes()

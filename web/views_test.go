@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/figures/ssd"
 	"lantern/store"
 	"lantern/toolkit"
 )
@@ -79,6 +80,8 @@ var viewModels = map[string]any{
 	"not_shared":     notSharedView{Counts: []store.NotSharedCount{{Month: "2026-11", Agency: "Riverside Academy", Count: 2}}},
 	"dataset": datasetView{Profile: "dfe", Profiles: []fig.Profile{"internal", "dfe"}, Query: "profile=dfe", Tables: []fig.Table{{ID: "sex", Columns: []string{"children"},
 		Rows: []fig.Row{{Label: "Female", Values: map[string]fig.Value{"children": fig.Num(12)}}, {Label: "Male", Values: map[string]fig.Value{"children": fig.Sym("c")}}}}}},
+	"extracts": extractsView{Tables: ssd.Tables, From: lantern.Date{Year: 2026, Month: 4, Day: 1}, To: lantern.Date{Year: 2026, Month: 11, Day: 22},
+		Cover: store.ExtractCover{SealedLeftOut: 2}, Chosen: true, Source: ssd.Source, Commit: ssd.SourceCommit},
 	"shares_received":         []*lantern.InformationShare{{ID: "s1", ChildID: "c1", What: "Toolkit", Basis: lantern.BasisPublicTask}},
 	"child_form":              childFormView{},
 	"child_conflict":          childConflictView{Child: sampleChild},
