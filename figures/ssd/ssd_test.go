@@ -160,3 +160,20 @@ func TestFactorOrder(t *testing.T) {
 		t.Errorf("empty: %s", got)
 	}
 }
+
+// FuzzTableByName: any name is a table of that name or invalid naming the
+// field, never a panic.
+func FuzzTableByName(f *testing.F) {
+	for _, s := range []string{"ssd_person", "", "ssd_missing.csv", "ssd_\x00", "SSD_PERSON"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		tb, err := TableByName(name)
+		switch {
+		case err == nil && tb.Name != name:
+			t.Fatalf("%q gave %q", name, tb.Name)
+		case err != nil && (lantern.ErrorCode(err) != lantern.EINVALID || lantern.ErrorFields(err)[0].Field != "table"):
+			t.Fatalf("%q: %v", name, err)
+		}
+	})
+}
