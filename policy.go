@@ -36,6 +36,7 @@ const (
 	ResTeam           Resource = "team"                // a team's work, for its manager
 	ResFigures        Resource = "figures"             // the area's counts: no child named
 	ResFigureShare    Resource = "figure-share"        // figures sent outside the area, protected, with their hash
+	ResExtract        Resource = "child-extract"       // the area's child-level extracts (the Standard Safeguarding Dataset's tables): never shared outside
 	ResAudit          Resource = "audit"               // the audit trail
 	ResUser           Resource = "user"                // people's accounts
 	ResAgency         Resource = "agency"              // the area's agencies
@@ -287,6 +288,12 @@ var Policy = []Rule{
 	// them; what left is open to the auditors too.
 	{ResFigureShare, ActCreate, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst), "Only managers, coordinators and analysts share figures outside the area"},
 	{ResFigureShare, ActRead, inArea(RoleManager, RoleCSECoordinator, RoleAnalyst, RoleAuditor), "Only managers, coordinators, analysts and auditors see the figures shared outside the area"},
+	// Child-level extracts name children, row by row, for analysis inside
+	// the area: analysts only, each row still under the read rule (a police
+	// analyst's extract holds the children the police work with) and no
+	// sealed record in any (docs/extracts.md). They are never shared outside
+	// the area, so no disclosure profile or sharing flow offers them.
+	{ResExtract, ActRead, inArea(RoleAnalyst), "Only analysts can download child-level extracts"},
 	{ResAudit, ActRead, inArea(RoleAuditor), "Only auditors can search the audit trail"},
 
 	// Restricted fields (RestrictedFields). The young person's words in a

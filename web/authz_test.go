@@ -435,6 +435,9 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 		// Intelligence from a record: the child's concern.
 		"stype": func() string { return "concern" },
 		"srcid": func() string { return c.concern },
+		// A child-level extract: a table's name, with .csv on the page's path.
+		"file":  func() string { return "ssd_person.csv" },
+		"table": func() string { return "ssd_person" },
 		"eid": func() string {
 			for seg, id := range map[string]string{"/referrals/": c.referral, "/strategy-discussions/": c.discussion, "/conferences/": c.conference,
 				"/core-groups/": c.coreGroup, "/social-work-assessments/": c.swAssessment, "/s47-enquiries/": c.s47, "/missing-episodes/": c.episode} {

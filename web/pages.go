@@ -44,6 +44,7 @@ func (s *Server) pageRoutes() {
 	s.sharingPageRoutes()
 	s.figuresPageRoutes()
 	s.figureShareRoutes()
+	s.extractRoutes()
 	s.assessmentPageRoutes()
 	s.toolkitPageRoutes()
 	s.calendarRoutes()

@@ -178,6 +178,7 @@ var navigation = map[string][2]string{
 	"audit":        {string(lantern.ResAudit), string(lantern.ActRead)},
 	"team":         {string(lantern.ResTeam), string(lantern.ActRead)},
 	"figures":      {string(lantern.ResFigures), string(lantern.ActRead)},
+	"extracts":     {string(lantern.ResExtract), string(lantern.ActRead)},
 	"front-door":   {string(lantern.ResFrontDoor), string(lantern.ActList)},
 	"requests":     {string(lantern.ResInfoRequest), string(lantern.ActList)},
 	"intelligence": {string(lantern.ResIntel), string(lantern.ActRead)},

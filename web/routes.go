@@ -233,6 +233,12 @@ var routeTable = map[string]route{
 	"POST /api/v1/break-glass/{bgid}/review":     {breakGlass, change, onArea},
 	"GET /children.csv":                          {child, list, onArea},
 
+	// The child-level extracts (docs/extracts.md): analysts only; {file}
+	// is a table's name with .csv, not a child.
+	"GET /reports/extracts":                {lantern.ResExtract, read, onArea},
+	"GET /reports/extracts/{file}":         {lantern.ResExtract, read, onArea},
+	"GET /api/v1/reports/extracts/{table}": {lantern.ResExtract, read, onArea},
+
 	"GET /children/{id}/names/new":                         {child, change, onChild},
 	"POST /children/{id}/names/new":                        {child, change, onChild},
 	"POST /children/{id}/names/{item_id}/remove":           {child, change, onChild},

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"lantern"
+	"lantern/figures/ssd"
 	"lantern/store"
 	"lantern/toolkit"
 )
@@ -90,6 +91,8 @@ var viewModels = map[string]any{
 	"profile": packView{Profile: "dfe", Profiles: []fig.Profile{"internal", "dfe"}, Defaulted: true, TrendPeriod: "month", Notes: []string{"A note"}, Symbols: [][2]string{{"[c]", "Suppressed"}},
 		Figures: []figureView{{Table: fig.Table{ID: "sex", Columns: []string{"children"}, Rows: []fig.Row{{Label: "Female", Values: map[string]fig.Value{"children": fig.Num(12)}}}}}},
 		Trend:   figureView{Table: fig.Table{ID: "trend", Columns: []string{"2026-04"}, Rows: []fig.Row{{Label: "New", Values: map[string]fig.Value{"2026-04": fig.Num(3)}}}}}},
+	"extracts": extractsView{Tables: ssd.Tables, From: lantern.Date{Year: 2026, Month: 4, Day: 1}, To: lantern.Date{Year: 2026, Month: 11, Day: 22},
+		Cover: store.ExtractCover{SealedLeftOut: 2}, Chosen: true, DataModel: ssd.Source, Commit: ssd.SourceCommit},
 	"shares_received":         []*lantern.InformationShare{{ID: "s1", ChildID: "c1", What: "Toolkit", Basis: lantern.BasisPublicTask}},
 	"child_form":              childFormView{},
 	"child_conflict":          childConflictView{Child: sampleChild},

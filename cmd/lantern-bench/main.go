@@ -15,6 +15,7 @@
 //	go run ./cmd/lantern-bench -scenario chronology -c 8 -d 10s -rounds 2  # a child's chronology, load from another process
 //	go run ./cmd/lantern-bench -scenario front-door -c 8 -d 10s -rounds 2  # the front door's queue: 100,000 children, 10,000 waiting
 //	go run ./cmd/lantern-bench -scenario children -c 4 -d 5s  # the children list at 100,000 children
+//	go run ./cmd/lantern-bench -scenario extract -children 200000  # a child-level extract of a million missing episodes (extract.go)
 //
 // -scenario children measures GET /api/v1/children searched, filtered and
 // sorted (children.go), the server in a separate process.
@@ -88,11 +89,12 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
-	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go), intel (intel.go), overload (overload.go: admission control at twice capacity, from another process) or hold (hold.go: bare, healthz, me, the child read and the limit handler, the load from another process)")
+	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go), intel (intel.go), overload (overload.go: admission control at twice capacity, from another process) hold (hold.go: bare, healthz, me, the child read and the limit handler, the load from another process) or extract (extract.go: a child-level extract of -children children with five missing episodes each, 200,000 by default)")
 	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology and front-door scenarios' load process)")
 	flag.StringVar(&o.token, "token", "", "internal: the API token for -drive")
 	flag.IntVar(&o.children, "children", 100000, "children seeded for -scenario children")
 	serve := flag.String("serve-children", "", "(internal) serve the children scenario's Lantern from this folder")
+	serveExtractDir := flag.String("serve-extract", "", "(internal) serve the extract scenario's Lantern from this folder")
 	serveIntelDir := flag.String("serve-intel", "", "(internal) serve the intelligence scenario's Lantern from this folder")
 	flag.Float64Var(&o.scale, "scale", 0.01, "-scenario intel: the generated set's scale (1 is 2 million entities, 10 million links)")
 	flag.Int64Var(&o.seed, "seed", 1, "-scenario intel: the generator's seed")
@@ -103,6 +105,23 @@ func main() {
 	if *serveIntelDir != "" {
 		if err := serveIntel(*serveIntelDir, o.database); err != nil {
 			fmt.Fprintln(os.Stderr, "lantern-bench: server:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *serveExtractDir != "" {
+		if err := serveExtract(*serveExtractDir, o.database, o.children); err != nil {
+			fmt.Fprintln(os.Stderr, "lantern-bench: server:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if o.scenario == "extract" {
+		if !isSet("children") {
+			o.children = 200000
+		}
+		if err := runExtract(o); err != nil {
+			fmt.Fprintln(os.Stderr, "lantern-bench: FAIL:", err)
 			os.Exit(1)
 		}
 		return
