@@ -107,14 +107,17 @@ const (
 // same seed, area, n, years and today give the same children.
 func GenerateArea(seed int64, area, n, years int, today lantern.Date) []store.PopChild {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15^uint64(area+1)))
-	end := today.Time().Add(17 * time.Hour) // five in the afternoon, today
+	// The records end as today begins: none is dated after the moment the
+	// store imports it, whenever today that is.
+	end := today.Time()
 	start := today.Time().AddDate(-years, 0, 1)
 	span := end.Sub(start)
 	code := AreaCode(area)
 	out := make([]store.PopChild, n)
-	// within: a time d after t, or zero when that is after the period.
+	// within: a time d after t, or zero when that is not before the
+	// period's end.
 	within := func(t time.Time, d time.Duration) time.Time {
-		if x := t.Add(d); !x.After(end) {
+		if x := t.Add(d); x.Before(end) {
 			return x
 		}
 		return time.Time{}
@@ -126,7 +129,7 @@ func GenerateArea(seed int64, area, n, years int, today lantern.Date) []store.Po
 		c.AreaCode = code
 		// The first concern, in working hours.
 		first := start.Add(time.Duration(rng.Int64N(int64(span)))).Truncate(24 * time.Hour).Add(hours(8, 17))
-		if first.After(end) {
+		if !first.Before(end) {
 			first = end.Add(-time.Hour)
 		}
 		// Sex: two thirds girls; the rest boys, a few another gender.
@@ -198,8 +201,8 @@ func GenerateArea(seed int64, area, n, years int, today lantern.Date) []store.Po
 				step = lantern.StepToolkit
 			}
 			stepAt := at.Add(hours(2, 120))
-			if stepAt.After(end) {
-				stepAt = end
+			if !stepAt.Before(end) {
+				stepAt = end.Add(-time.Minute)
 			}
 			c.Concerns = append(c.Concerns, store.PopConcern{RaisedAt: at, Summary: "Generated concern (fictional).", Step: step, StepAt: stepAt})
 		}
@@ -214,7 +217,7 @@ func GenerateArea(seed int64, area, n, years int, today lantern.Date) []store.Po
 		}
 		on := lantern.DateOf(first.Add(days(0, 10)))
 		for k := range nA {
-			if on.After(today) {
+			if !on.Before(today) {
 				break
 			}
 			level := peak
@@ -241,7 +244,7 @@ func GenerateArea(seed int64, area, n, years int, today lantern.Date) []store.Po
 				continue
 			}
 			r := store.PopReferral{ReceivedAt: at.Add(hours(1, 48)), Concern: j, Method: lantern.ReferralMethods[rng.IntN(3)]}
-			if r.ReceivedAt.After(end) {
+			if !r.ReceivedAt.Before(end) {
 				continue
 			}
 			switch {
@@ -289,7 +292,7 @@ func GenerateArea(seed int64, area, n, years int, today lantern.Date) []store.Po
 			}
 			at := first.Add(days(3, 20))
 			for range nM {
-				if at.After(end) {
+				if !at.Before(end) {
 					break
 				}
 				lv := peak
@@ -322,7 +325,8 @@ func GenerateArea(seed int64, area, n, years int, today lantern.Date) []store.Po
 			m.Returned = within(from, hours(2, 72))
 			// A return interview for most who came back from being missing:
 			// offered within 72 hours for four in five; held for 70%,
-			// declined by 20%, not reachable for 10%.
+			// declined by 20%, not reachable for 10% (one offered in the
+			// last days may not be held yet).
 			if m.Kind == "missing" && !m.Returned.IsZero() && rng.Float64() < 0.9 {
 				offered := m.Returned.Add(hours(2, 70))
 				if rng.Float64() < 0.2 {
@@ -360,7 +364,7 @@ func conferenceAndPlan(rng *rand.Rand, c *store.PopChild, held, end time.Time, d
 	if rng.Float64() < 0.2 {
 		icpc = held.Add(days(22, 40))
 	}
-	if icpc.After(end) {
+	if !icpc.Before(end) {
 		return
 	}
 	conf := store.PopConference{Kind: lantern.ConferenceInitial, HeldAt: icpc, Outcome: lantern.ConferenceNoPlan}
@@ -375,7 +379,7 @@ func conferenceAndPlan(rng *rand.Rand, c *store.PopChild, held, end time.Time, d
 	at := icpc.AddDate(0, 3, 0)
 	var rs []store.PopConference
 	for k := range reviews {
-		if at.After(end) {
+		if !at.Before(end) {
 			break
 		}
 		r := store.PopConference{Kind: lantern.ConferenceReview, HeldAt: at, Outcome: lantern.ConferencePlanNeeded}

@@ -138,6 +138,7 @@ func (s *Store) ImportPopulation(ctx context.Context, b *PopBatch) ([]string, er
 	}
 	by, agency := b.AsUser, b.AsAgency
 	ids := make([]string, len(b.Children))
+	jsonOf := map[string][2]string{}
 	var children, concerns, steps, assess, referrals, discussions, s47s, confs, plans, missing, returns, meetings, mchildren, decisions [][]any
 	for i, c := range b.Children {
 		in := lantern.ChildInput{GivenName: c.GivenName, FamilyName: c.FamilyName, DateOfBirth: c.DateOfBirth, Gender: c.Gender,
@@ -192,11 +193,20 @@ func (s *Store) ImportPopulation(ctx context.Context, b *PopBatch) ([]string, er
 			return concernIDs[j]
 		}
 		for _, a := range c.Assessments {
-			ans, _ := json.Marshal(answers{Indicators: a.Indicators, Evidence: map[string]string{}, LearningDisability: c.LearningDisability})
-			sug, _ := json.Marshal(map[string]any{"toolkit": b.Toolkit, "level": a.Suggested, "nwg_category": nil, "rules": []any{}, "flags": []any{},
-				"next_steps": []string{}, "age": lantern.AgeOn(c.DateOfBirth, a.On), "indicators": a.Indicators})
+			// Generated answers repeat: each JSON is made once a batch.
+			age := lantern.AgeOn(c.DateOfBirth, a.On)
+			key := fmt.Sprint(a.Indicators, c.LearningDisability, a.Suggested, age)
+			js, ok := jsonOf[key]
+			if !ok {
+				ans, _ := json.Marshal(answers{Indicators: a.Indicators, Evidence: map[string]string{}, LearningDisability: c.LearningDisability})
+				sug, _ := json.Marshal(map[string]any{"toolkit": b.Toolkit, "level": a.Suggested, "nwg_category": nil, "rules": []any{}, "flags": []any{},
+					"next_steps": []string{}, "age": age, "indicators": a.Indicators})
+				js = [2]string{string(ans), string(sug)}
+				jsonOf[key] = js
+			}
+			ans, sug := js[0], js[1]
 			at := a.On.Time().Add(10 * time.Hour)
-			assess = append(assess, []any{newID(), id, concern(a.Concern), b.Toolkit, a.On, string(ans), "Generated assessment (fictional).", string(sug),
+			assess = append(assess, []any{newID(), id, concern(a.Concern), b.Toolkit, a.On, ans, "Generated assessment (fictional).", sug,
 				a.Suggested, a.Recorded, a.Rationale, by, agency, ts(at)})
 		}
 		for _, r := range c.Referrals {
