@@ -25,11 +25,25 @@ type Loaded struct {
 // the entities and links in batches as the operator (sys), recorded as made
 // by police. It says how long each part took on out.
 func Load(ctx, sys context.Context, st *store.Store, set *Set, police, coord *lantern.User, out io.Writer) (*Loaded, error) {
+	return LoadLinked(ctx, sys, st, set, police, coord, nil, out)
+}
+
+// LoadLinked is Load with the set's children those of a generated
+// population (LoadPopulation), by id: its child i is children[i] (spread
+// over the list when the set has more children than the list), and the
+// set's own children are not made.
+func LoadLinked(ctx, sys context.Context, st *store.Store, set *Set, police, coord *lantern.User, children []string, out io.Writer) (*Loaded, error) {
 	imported := time.Now()
 	asCoord := lantern.NewContextWithRequest(lantern.NewContextWithUser(ctx, coord), lantern.RequestInfo{Why: "generated data"})
 	childIDs := make([]string, 0, len(set.Children))
+	if len(children) > 0 {
+		// Spread over the list (its areas in order), wrapping when short.
+		for i := range set.Children {
+			childIDs = append(childIDs, children[(i*max(1, len(children)/len(set.Children)))%len(children)])
+		}
+	}
 	const childBatch = 1000
-	for i := 0; i < len(set.Children); i += childBatch {
+	for i := 0; i < len(set.Children) && len(children) == 0; i += childBatch {
 		var ins []lantern.ChildInput
 		for _, c := range set.Children[i:min(i+childBatch, len(set.Children))] {
 			ins = append(ins, lantern.ChildInput{GivenName: c.Given, FamilyName: c.Family, DateOfBirth: c.DateOfBirth, Gender: c.Gender})

@@ -16,6 +16,7 @@
 //	go run ./cmd/lantern-bench -scenario front-door -c 8 -d 10s -rounds 2  # the front door's queue: 100,000 children, 10,000 waiting
 //	go run ./cmd/lantern-bench -scenario children -c 4 -d 5s  # the children list at 100,000 children
 //	go run ./cmd/lantern-bench -scenario extract -children 200000  # a child-level extract of a million missing episodes (extract.go)
+//	go run ./cmd/lantern-bench -scenario figures -data /work/gen-national  # the partnership's figures at the national preset (figures.go)
 //
 // -scenario children measures GET /api/v1/children searched, filtered and
 // sorted (children.go), the server in a separate process.
@@ -77,6 +78,7 @@ type options struct {
 	scale      float64
 	seed       int64
 	resolve    bool
+	data       string
 }
 
 func main() {
@@ -89,7 +91,7 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured Lantern runs to this file")
 	flag.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the whole run to this file (see -focus=lantern in pprof)")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the measured Lantern runs to this file (go tool trace)")
-	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go), intel (intel.go), overload (overload.go: admission control at twice capacity, from another process) hold (hold.go: bare, healthz, me, the child read and the limit handler, the load from another process) or extract (extract.go: a child-level extract of -children children with five missing episodes each, 200,000 by default)")
+	flag.StringVar(&o.scenario, "scenario", "read", "read (a child's record against a bare handler), children (the children list, searched and filtered), chronology (chronology.go) front-door (frontdoor.go), intel (intel.go), overload (overload.go: admission control at twice capacity, from another process) hold (hold.go: bare, healthz, me, the child read and the limit handler, the load from another process), figures (figures.go: the national generated set's reports, with -data DIR) or extract (extract.go: a child-level extract of -children children with five missing episodes each, 200,000 by default)")
 	flag.StringVar(&o.drive, "drive", "", "internal: drive load at this URL and print the result as JSON (the chronology and front-door scenarios' load process)")
 	flag.StringVar(&o.token, "token", "", "internal: the API token for -drive")
 	flag.IntVar(&o.children, "children", 100000, "children seeded for -scenario children")
@@ -100,6 +102,7 @@ func main() {
 	flag.Int64Var(&o.seed, "seed", 1, "-scenario intel: the generator's seed")
 	flag.IntVar(&o.replicas, "replicas", 1, "-scenario hold with -database: also measure the child read through two replicas at once against one")
 	flag.IntVar(&o.conns, "conns", 8000, "-scenario overload: connections the doubled load is offered over")
+	flag.StringVar(&o.data, "data", "", "-scenario figures: the folder the national set is generated in (when it holds none) and measured from")
 	flag.BoolVar(&o.resolve, "resolve", true, "-scenario intel: train and resolve everyone again at the end, against the truth")
 	flag.Parse()
 	if *serveIntelDir != "" {
@@ -158,6 +161,8 @@ func main() {
 		runner = runOverload
 	case o.scenario == "hold":
 		runner = runHold
+	case o.scenario == "figures":
+		runner = runFigures
 	case o.scenario != "read":
 		fmt.Fprintln(os.Stderr, "lantern-bench: unknown -scenario "+o.scenario)
 		os.Exit(2)

@@ -15,34 +15,63 @@ import (
 	"lantern/store"
 )
 
-// demoGenerate makes a national-scale synthetic set of intelligence
-// (package intelgen) and imports it: children, then persons, vehicles,
-// phones, places and accounts, then links, in batches. With --truth it
-// writes who is who (each person's id, the person they are, and their name
-// origin) as CSV, to measure entity resolution against.
+// demoGenerate makes a synthetic set (package intelgen) and imports it.
+// --scale county or national draws a population of children over --years
+// in one area or England's 153 (concerns, toolkits, referrals, s47
+// enquiries, conferences, plans, missing episodes, return interviews, CSE
+// strategy meetings), then intelligence at the preset's scale linked to
+// those children. --scale as a number (1 is 2 million entities and 10
+// million links) makes intelligence alone, with children of its own. With
+// --truth it writes who is who (each person's id, the person they are, and
+// their name origin) as CSV, to measure entity resolution against. A store
+// with any user but the generator's own is refused.
 func demoGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var seed int64
-	var scale float64
-	var truth string
+	var scaleArg, truth string
+	var years int
 	return adminCommand(ctx, "demo generate", args, stderr, func(fs *flag.FlagSet) {
 		fs.Int64Var(&seed, "seed", 1, "the generator's seed: the same seed and scale give the same set")
-		fs.Float64Var(&scale, "scale", 0.01, "1 is national: 2 million entities and 10 million links")
+		fs.StringVar(&scaleArg, "scale", "0.01", "county (one area), national (153 areas, a million children), or a number: intelligence alone, 1 being 2 million entities and 10 million links")
+		fs.IntVar(&years, "years", 10, "with --scale county or national: the years the records span, ending today")
 		fs.StringVar(&truth, "truth", "", "write who is who to this CSV file")
 	}, func(sys context.Context, st *store.Store) error {
-		if scale <= 0 || scale > 2 {
-			return lantern.Invalid(lantern.FieldError{Field: "scale", Message: "The scale must be above 0 and at most 2"})
+		preset, isPreset := intelgen.Presets[scaleArg]
+		scale := preset.IntelScale
+		if !isPreset {
+			var err error
+			if scale, err = strconv.ParseFloat(scaleArg, 64); err != nil || !(scale > 0 && scale <= 2) {
+				return lantern.Invalid(lantern.FieldError{Field: "scale", Message: "The scale must be county, national, or a number above 0 and at most 2"})
+			}
+		}
+		if years < 1 || years > 20 {
+			return lantern.Invalid(lantern.FieldError{Field: "years", Message: "The years must be 1 to 20"})
+		}
+		if err := intelgen.RefuseRealUsers(sys, st); err != nil {
+			return err
+		}
+		began := time.Now()
+		police, coord, err := intelgen.Accounts(sys, st)
+		if err != nil {
+			return err
+		}
+		var linked []string
+		if isPreset {
+			pop, err := intelgen.LoadPopulation(ctx, sys, st, seed, preset, years, lantern.Today(time.Now()), coord, stdout)
+			if err != nil {
+				return err
+			}
+			linked = pop.Confirmed
 		}
 		start := time.Now()
 		set := intelgen.Generate(seed, scale)
 		fmt.Fprintf(stdout, "generated %d persons, %d vehicles, %d phones, %d places, %d accounts, %d children and %d links in %s\n",
 			len(set.Persons), len(set.Vehicles), len(set.Phones), len(set.Places), len(set.Accounts), len(set.Children), len(set.Links), time.Since(start).Round(time.Millisecond))
-		police, coord, err := intelgen.Accounts(sys, st)
+		loaded, err := intelgen.LoadLinked(ctx, sys, st, set, police, coord, linked, stdout)
 		if err != nil {
 			return err
 		}
-		loaded, err := intelgen.Load(ctx, sys, st, set, police, coord, stdout)
-		if err != nil {
-			return err
+		if isPreset {
+			fmt.Fprintf(stdout, "the %s preset in %s\n", preset.Name, time.Since(began).Round(time.Millisecond))
 		}
 		if truth != "" {
 			if err := writeTruth(truth, set, loaded.Persons); err != nil {

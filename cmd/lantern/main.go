@@ -70,9 +70,12 @@ Usage:
   lantern restore --data DIR --from FILE
   lantern digest send --data DIR --smtp-addr HOST:PORT --smtp-from ADDR --base-url URL
                   [--smtp-username USER (password: LANTERN_SMTP_PASSWORD_FILE)] [--smtp-starttls=false]
-  lantern demo generate --data DIR [--scale 0.01] [--seed 1] [--truth FILE]
-                  (a national-scale synthetic set of intelligence: 2 million entities and 10 million
-                  links at scale 1; --truth writes who is who, to measure entity resolution)
+  lantern demo generate --data DIR [--scale county|national|0.01] [--years 10] [--seed 1] [--truth FILE]
+                  (a fictional set, into a store with no real users: county is one area's children
+                  and their records over --years, national 153 areas and a million children, each
+                  with intelligence linked to them; a number is intelligence alone, 2 million
+                  entities and 10 million links at 1; --truth writes who is who, to measure
+                  entity resolution)
   lantern intel train   --data DIR [--sample N] [--u-pairs N] [--em-pairs N] [--seed N]
                   (trains the entity-resolution model on the persons held, and the answered pairs)
   lantern intel resolve --data DIR   (compares every person held: merges, and lists pairs for review)
