@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"lantern"
 	fig "lantern/figures"
@@ -66,7 +67,11 @@ func (s *Server) datasetOf(ctx context.Context, q url.Values) (*datasetView, err
 // datasetQuery reads the period, area and profile of a query, naming each
 // that does not read.
 func (s *Server) datasetQuery(q url.Values) (*datasetView, error) {
-	from, to, err := dateRangeOf(q, lantern.Today(s.stNow()))
+	today := lantern.Today(s.stNow())
+	from, to, err := dateRangeOf(q, today)
+	if strings.TrimSpace(q.Get("from")) == "" && strings.TrimSpace(q.Get("to")) == "" {
+		from = financialYearStart(today) // the financial year so far
+	}
 	profile := fig.Profile(strings.TrimSpace(q.Get("profile")))
 	if profile == "" {
 		profile = fig.Internal
@@ -164,4 +169,13 @@ func cellText(v fig.Value) string {
 
 func init() {
 	funcs["cellText"] = cellText
+}
+
+// financialYearStart is the 1 April on or before d.
+func financialYearStart(d lantern.Date) lantern.Date {
+	y := d.Year
+	if d.Month < time.April {
+		y--
+	}
+	return lantern.Date{Year: y, Month: time.April, Day: 1}
 }
