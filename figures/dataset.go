@@ -52,6 +52,16 @@ type ChildFacts struct {
 type LevelOn struct {
 	On    lantern.Date
 	Level string // emerging, medium, high
+	// Recorded orders two assessments of one day.
+	Recorded time.Time
+}
+
+// SortLevels puts the child's levels in the order they were assessed,
+// two of one day in the order recorded.
+func (f *ChildFacts) SortLevels() {
+	slices.SortStableFunc(f.Levels, func(a, b LevelOn) int {
+		return cmp.Or(cmp.Compare(a.On.String(), b.On.String()), a.Recorded.Compare(b.Recorded))
+	})
 }
 
 // Episode is a missing or absent episode and its return interview.

@@ -44,7 +44,7 @@ func TestDataset(t *testing.T) {
 			// then lower, missing twice in the 12 months to the end.
 			{ID: "a", DateOfBirth: d(2012, 1, 1), Gender: "female", Ethnicity: "white-british", LookedAfter: true, PlacedByOther: true,
 				Concerns: []lantern.Date{d(2026, 5, 1), d(2026, 9, 1)},
-				Levels:   []LevelOn{{d(2026, 5, 2), "high"}, {d(2026, 8, 1), "medium"}},
+				Levels:   []LevelOn{{On: d(2026, 5, 2), Level: "high"}, {On: d(2026, 8, 1), Level: "medium"}},
 				Meetings: []lantern.Date{d(2026, 5, 10)},
 				Missing: []Episode{{From: d(2026, 4, 20), Returned: at(2026, 4, 21, 9), Offered: at(2026, 4, 21, 12), Held: at(2026, 4, 23, 9)},
 					{From: d(2026, 6, 1), Returned: at(2026, 6, 2, 9), Offered: at(2026, 6, 3, 9), Held: at(2026, 6, 8, 9)},
@@ -52,7 +52,7 @@ func TestDataset(t *testing.T) {
 			// A concern a year and a half before, and a toolkit 11 months
 			// before: open at the start, not new, not open at the end.
 			{ID: "b", DateOfBirth: d(2011, 1, 1), Gender: "male", Disabled: true, Concerns: []lantern.Date{d(2024, 10, 1)},
-				Levels: []LevelOn{{d(2025, 5, 1), "emerging"}}},
+				Levels: []LevelOn{{On: d(2025, 5, 1), Level: "emerging"}}},
 			// New, no date of birth, no gender, never assessed; unaccompanied.
 			{ID: "c", Concerns: []lantern.Date{d(2027, 3, 31)}, Unaccompanied: true},
 			// After the period: not counted.

@@ -106,6 +106,17 @@ func (d dialect) linkDay() string {
 	return `CAST(julianday(COALESCE(observed_from, substr(recorded_at, 1, 10))) - 2440587.5 AS INTEGER)`
 }
 
+// joinInOrder is a join that SQLite's planner keeps in the order written
+// (its CROSS JOIN): a query that starts from a few children and looks up
+// their records by index is not turned round to scan a whole table.
+// PostgreSQL's planner has the statistics to choose for itself.
+func (d dialect) joinInOrder() string {
+	if d == postgres {
+		return "JOIN"
+	}
+	return "CROSS JOIN"
+}
+
 // groupConcat joins a column's values, in order, with commas.
 func (d dialect) groupConcat(expr, orderBy string) string {
 	if d == postgres {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"lantern"
@@ -56,17 +57,37 @@ func (q *factsQuery) childWhere(args *[]any) string {
 	return w
 }
 
-// cohort is a query's WITH clause naming the children active in the
-// window, cand(child_id); its arguments are the first three.
-const cohortWith = `WITH cand AS (
+// cohort is a query's WITH clause naming the children open to CSE work
+// in the window, cand(child_id), and its arguments; a query's own
+// arguments follow them, written $E1, $E2, ... (renumbered by sql).
+// Across every area the cohort is found from the records' dates; in one
+// area, from the area's children, each looked up by the indexes on its
+// own records: a few thousand children, not the country's records.
+func (q *factsQuery) cohort() (string, []any) {
+	end := q.to.AddDays(1)
+	args := []any{q.s.d.ts(q.window().Time()), q.s.d.ts(end.Time()), q.window(), end}
+	if q.area == nil {
+		return `WITH cand AS (
 	SELECT child_id FROM concerns WHERE raised_at >= $1 AND raised_at < $2
 	UNION SELECT child_id FROM assessments WHERE assessed_on >= $3 AND assessed_on < $4
 	UNION SELECT mc.child_id FROM meeting_children mc JOIN meetings m ON m.id = mc.meeting_id
-		WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2) `
+		WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2) `, args
+	}
+	return `WITH cand AS (SELECT c.id AS child_id FROM children c WHERE c.area_code = $5 AND c.merged_into IS NULL AND (
+	EXISTS (SELECT 1 FROM concerns k WHERE k.child_id = c.id AND k.raised_at >= $1 AND k.raised_at < $2)
+	OR EXISTS (SELECT 1 FROM assessments a WHERE a.child_id = c.id AND a.assessed_on >= $3 AND a.assessed_on < $4)
+	OR EXISTS (SELECT 1 FROM meeting_children mc JOIN meetings m ON m.id = mc.meeting_id
+		WHERE mc.child_id = c.id AND m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2))) `, append(args, *q.area)
+}
 
-func (q *factsQuery) cohortArgs() []any {
-	end := q.to.AddDays(1)
-	return []any{q.s.d.ts(q.window().Time()), q.s.d.ts(end.Time()), q.window(), end}
+// sql is a cohort query: the WITH clause, then query with its own
+// arguments ($E1, ...) numbered after the cohort's.
+func (q *factsQuery) sql(query string, extra ...any) (string, []any) {
+	with, args := q.cohort()
+	for i := len(extra); i >= 1; i-- {
+		query = strings.ReplaceAll(query, "$E"+itoa(i), "$"+itoa(len(args)+i))
+	}
+	return with + strings.ReplaceAll(query, "JOIN_IN_ORDER", q.s.d.joinInOrder()), append(args, extra...)
 }
 
 func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
@@ -76,15 +97,14 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	start := s.d.ts(q.from.Time())
 
 	// The cohort's children.
-	args := q.cohortArgs()
-	where := q.childWhere(&args)
 	type kid struct {
 		f            figures.ChildFacts
 		placing, dis string
 		ld           bool
 	}
-	kids, err := collect(ctx, s.db, "data set children", cohortWith+`SELECT c.id, c.date_of_birth, c.gender, c.ethnicity, c.looked_after, c.placing_authority,
-		c.disability, c.learning_disability, c.unaccompanied FROM children c JOIN cand ON cand.child_id = c.id WHERE `+where+` ORDER BY c.id`,
+	query, args := q.sql(`SELECT c.id, c.date_of_birth, c.gender, c.ethnicity, c.looked_after, c.placing_authority,
+		c.disability, c.learning_disability, c.unaccompanied FROM cand JOIN_IN_ORDER children c ON c.id = cand.child_id WHERE c.merged_into IS NULL ORDER BY c.id`)
+	kids, err := collect(ctx, s.db, "data set children", query,
 		func(r scanner) (kid, error) {
 			var k kid
 			err := r.Scan(&k.f.ID, &k.f.DateOfBirth, &k.f.Gender, &k.f.Ethnicity, &k.f.LookedAfter, &k.placing, &k.dis, &k.ld, &k.f.Unaccompanied)
@@ -111,7 +131,7 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	}
 	// Their history up to the end of the period.
 	if len(kids) > 0 {
-		if err := q.each(ctx, "data set concerns", `SELECT k.child_id, k.raised_at FROM concerns k JOIN cand ON cand.child_id = k.child_id WHERE k.raised_at < $5`,
+		if err := q.each(ctx, "data set concerns", `SELECT k.child_id, k.raised_at FROM cand JOIN_IN_ORDER concerns k ON k.child_id = cand.child_id WHERE k.raised_at < $E1`,
 			[]any{end}, func(r scanner) (string, func(*figures.ChildFacts), error) {
 				var id string
 				var t time.Time
@@ -120,17 +140,17 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 			}, child); err != nil {
 			return nil, err
 		}
-		if err := q.each(ctx, "data set levels", `SELECT a.child_id, a.assessed_on, a.recorded_level FROM assessments a JOIN cand ON cand.child_id = a.child_id
-			WHERE a.assessed_on <= $5 ORDER BY a.child_id, a.assessed_on, a.created_at`, []any{q.to}, func(r scanner) (string, func(*figures.ChildFacts), error) {
+		if err := q.each(ctx, "data set levels", `SELECT a.child_id, a.assessed_on, a.recorded_level, a.created_at FROM cand JOIN_IN_ORDER assessments a ON a.child_id = cand.child_id
+			WHERE a.assessed_on <= $E1`, []any{q.to}, func(r scanner) (string, func(*figures.ChildFacts), error) {
 			var id string
 			var l figures.LevelOn
-			err := r.Scan(&id, &l.On, &l.Level)
+			err := r.Scan(&id, &l.On, &l.Level, timeScan{&l.Recorded})
 			return id, func(c *figures.ChildFacts) { c.Levels = append(c.Levels, l) }, err
 		}, child); err != nil {
 			return nil, err
 		}
-		if err := q.each(ctx, "data set meetings", `SELECT mc.child_id, m.starts_at FROM meeting_children mc JOIN cand ON cand.child_id = mc.child_id
-			JOIN meetings m ON m.id = mc.meeting_id WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at < $5`, []any{end},
+		if err := q.each(ctx, "data set meetings", `SELECT mc.child_id, m.starts_at FROM cand JOIN_IN_ORDER meeting_children mc ON mc.child_id = cand.child_id
+			JOIN_IN_ORDER meetings m ON m.id = mc.meeting_id WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at < $E1`, []any{end},
 			func(r scanner) (string, func(*figures.ChildFacts), error) {
 				var id string
 				var t time.Time
@@ -141,9 +161,9 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 		}
 		// Episodes that may have begun in the 12 months to the end, or
 		// ended in the period: none runs for a year.
-		if err := q.each(ctx, "data set missing", `SELECT e.child_id, e.missing_from, e.returned_at, ri.offered_at, ri.held_at FROM missing_episodes e
-			JOIN cand ON cand.child_id = e.child_id LEFT JOIN return_interviews ri ON ri.episode_id = e.id
-			WHERE e.missing_from < $5 AND e.missing_from >= $6`, []any{end, s.d.ts(q.from.AddDays(-366).Time())},
+		if err := q.each(ctx, "data set missing", `SELECT e.child_id, e.missing_from, e.returned_at, ri.offered_at, ri.held_at FROM cand
+			JOIN_IN_ORDER missing_episodes e ON e.child_id = cand.child_id LEFT JOIN return_interviews ri ON ri.episode_id = e.id
+			WHERE e.missing_from < $E1 AND e.missing_from >= $E2`, []any{end, s.d.ts(q.from.AddDays(-366).Time())},
 			func(r scanner) (string, func(*figures.ChildFacts), error) {
 				var id string
 				var e figures.Episode
@@ -156,27 +176,39 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 		}
 	}
 
+	for i := range f.Children {
+		f.Children[i].SortLevels()
+	}
+
 	// The area's events in the period.
 	for _, ev := range []struct {
-		kind, query string
-		date        bool // the column is a date, not a time
+		kind, table, cols, join, cond string
+		date                          bool // the column is a date, not a time
 	}{
-		{figures.EvConcern, `SELECT k.id, k.child_id, k.raised_at FROM concerns k JOIN children c ON c.id = k.child_id WHERE k.raised_at >= $1 AND k.raised_at < $2`, false},
-		{figures.EvToolkit, `SELECT a.id, a.child_id, a.assessed_on FROM assessments a JOIN children c ON c.id = a.child_id WHERE a.assessed_on >= $1 AND a.assessed_on <= $2`, true},
-		{figures.EvReferral, `SELECT x.id, x.child_id, x.received_at FROM referrals x JOIN children c ON c.id = x.child_id WHERE x.received_at >= $1 AND x.received_at < $2`, false},
-		{figures.EvMeeting, `SELECT m.id, mc.child_id, m.starts_at FROM meetings m JOIN meeting_children mc ON mc.meeting_id = m.id JOIN children c ON c.id = mc.child_id
-			WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2`, false},
-		{figures.EvS47, `SELECT x.id, x.child_id, x.started_at FROM s47_enquiries x JOIN children c ON c.id = x.child_id WHERE x.started_at >= $1 AND x.started_at < $2`, false},
-		{figures.EvICPC, `SELECT x.id, x.child_id, x.held_at FROM conferences x JOIN children c ON c.id = x.child_id WHERE x.kind = 'initial' AND x.held_at >= $1 AND x.held_at < $2`, false},
-		{figures.EvPlan, `SELECT x.id, x.child_id, x.started_on FROM protection_plans x JOIN children c ON c.id = x.child_id WHERE x.started_on >= $1 AND x.started_on <= $2`, true},
+		{figures.EvConcern, "concerns", "x.id, x.child_id, x.raised_at", "", "x.raised_at >= $1 AND x.raised_at < $2", false},
+		{figures.EvToolkit, "assessments", "x.id, x.child_id, x.assessed_on", "", "x.assessed_on >= $1 AND x.assessed_on <= $2", true},
+		{figures.EvReferral, "referrals", "x.id, x.child_id, x.received_at", "", "x.received_at >= $1 AND x.received_at < $2", false},
+		{figures.EvMeeting, "meeting_children", "m.id, x.child_id, m.starts_at", " JOIN meetings m ON m.id = x.meeting_id",
+			"m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2", false},
+		{figures.EvS47, "s47_enquiries", "x.id, x.child_id, x.started_at", "", "x.started_at >= $1 AND x.started_at < $2", false},
+		{figures.EvICPC, "conferences", "x.id, x.child_id, x.held_at", "", "x.kind = 'initial' AND x.held_at >= $1 AND x.held_at < $2", false},
+		{figures.EvPlan, "protection_plans", "x.id, x.child_id, x.started_on", "", "x.started_on >= $1 AND x.started_on <= $2", true},
 	} {
 		args := []any{start, end}
 		if ev.date {
 			args = []any{q.from, q.to}
 		}
-		w := q.childWhere(&args)
+		// Across every area, from the records of the period; in one, from
+		// the area's children, each by its own records' index.
+		from := ev.table + " x JOIN children c ON c.id = x.child_id" + ev.join
+		where := ev.cond + " AND c.merged_into IS NULL"
+		if q.area != nil {
+			from = "children c " + s.d.joinInOrder() + " " + ev.table + " x ON x.child_id = c.id" + ev.join
+			where += " AND c.area_code = $3"
+			args = append(args, *q.area)
+		}
 		date := ev.date
-		evs, err := collect(ctx, s.db, "data set "+ev.kind, ev.query+" AND "+w, func(r scanner) (figures.Event, error) {
+		evs, err := collect(ctx, s.db, "data set "+ev.kind, "SELECT "+ev.cols+" FROM "+from+" WHERE "+where, func(r scanner) (figures.Event, error) {
 			e := figures.Event{Kind: ev.kind}
 			if date {
 				return e, r.Scan(&e.ID, &e.ChildID, &e.On)
@@ -238,13 +270,12 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	return f, nil
 }
 
-// each runs a query over the cohort (its WITH clause first, the extra
-// arguments from $5): scan reads a row, naming its child and what to add
-// to their facts.
+// each runs a query over the cohort (q.sql): scan reads a row, naming its
+// child and what to add to their facts.
 func (q *factsQuery) each(ctx context.Context, op, query string, extra []any,
 	scan func(scanner) (string, func(*figures.ChildFacts), error), child func(string) *figures.ChildFacts) error {
-	args := append(q.cohortArgs(), extra...)
-	rows, err := q.s.db.QueryContext(ctx, cohortWith+query, args...)
+	query, args := q.sql(query, extra...)
+	rows, err := q.s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return internal(op, err)
 	}

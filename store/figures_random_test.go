@@ -170,7 +170,14 @@ func recomputeFigures(t *testing.T, s *store.Store, from, to lantern.Date) map[s
 		}
 		out[key] = n
 	}
-	count("prevalence/Open at any time in the period/children", `SELECT count(*) FROM (`+open+`) o`, args...)
+	// $2 (the period's start) is used by the queries below, not by open;
+	// PostgreSQL must still be told its type.
+	p2 := "$2"
+	if s.Dialect() == "postgres" {
+		p2 = "CAST($2 AS timestamptz)"
+	}
+	openAll := `SELECT count(*) FROM (` + open + `) o WHERE ` + p2 + ` IS NOT NULL`
+	count("prevalence/Open at any time in the period/children", openAll, args...)
 	count("prevalence/With a CSE concern raised in the period/children", `SELECT count(DISTINCT k.child_id) FROM concerns k JOIN children c ON c.id = k.child_id
 		WHERE c.merged_into IS NULL AND k.raised_at >= $1 AND k.raised_at < $2`, ts(start), ts(end))
 	count("prevalence/New: their first CSE concern in the period/children", `SELECT count(*) FROM (SELECT k.child_id FROM concerns k JOIN children c ON c.id = k.child_id
@@ -183,11 +190,11 @@ func recomputeFigures(t *testing.T, s *store.Store, from, to lantern.Date) map[s
 				WHERE mc.child_id = c.id AND m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2))`,
 		ts(to.AddDays(-365)), ts(end), to.AddDays(-365), to)
 	for label, g := range map[string]string{"Female": "female", "Male": "male"} {
-		count("sex/"+label+"/children", `SELECT count(*) FROM (`+open+`) o WHERE o.gender = '`+g+`'`, args...)
+		count("sex/"+label+"/children", openAll+` AND o.gender = '`+g+`'`, args...)
 	}
-	count("sex/Total/children", `SELECT count(*) FROM (`+open+`) o`, args...)
-	count("unaccompanied/Yes/children", `SELECT count(*) FROM (`+open+`) o JOIN children c ON c.id = o.id WHERE c.unaccompanied = `+boolTrue(s), args...)
-	count("looked-after/Yes/children", `SELECT count(*) FROM (`+open+`) o JOIN children c ON c.id = o.id WHERE c.looked_after = `+boolTrue(s), args...)
+	count("sex/Total/children", openAll, args...)
+	count("unaccompanied/Yes/children", `SELECT count(*) FROM (`+open+`) o JOIN children c ON c.id = o.id WHERE c.unaccompanied = `+boolTrue(s)+` AND `+p2+` IS NOT NULL`, args...)
+	count("looked-after/Yes/children", `SELECT count(*) FROM (`+open+`) o JOIN children c ON c.id = o.id WHERE c.looked_after = `+boolTrue(s)+` AND `+p2+` IS NOT NULL`, args...)
 	for _, ev := range []struct{ label, q string }{
 		{"CSE concerns raised", `FROM concerns x JOIN children c ON c.id = x.child_id WHERE c.merged_into IS NULL AND x.raised_at >= $1 AND x.raised_at < $2`},
 		{"Referrals to children's social care", `FROM referrals x JOIN children c ON c.id = x.child_id WHERE c.merged_into IS NULL AND x.received_at >= $1 AND x.received_at < $2`},
@@ -203,7 +210,7 @@ func recomputeFigures(t *testing.T, s *store.Store, from, to lantern.Date) map[s
 	count("missing/Return interviews held (accepted)/count", `SELECT count(*) FROM missing_episodes e JOIN (`+open+`) o ON o.id = e.child_id
 		JOIN return_interviews ri ON ri.episode_id = e.id WHERE e.returned_at >= $2 AND e.returned_at < $3 AND ri.held_at IS NOT NULL`, args...)
 	count("missing/Children missing in the 12 months to the end of the period/count", `SELECT count(DISTINCT e.child_id) FROM missing_episodes e JOIN (`+open+`) o ON o.id = e.child_id
-		WHERE e.missing_from >= $6 AND e.missing_from < $3`, append(args, ts(to.AddDays(-364)))...)
+		WHERE e.missing_from >= $6 AND e.missing_from < $3 AND `+p2+` IS NOT NULL`, append(args, ts(to.AddDays(-364)))...)
 	return out
 }
 

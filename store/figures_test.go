@@ -186,6 +186,18 @@ func TestFiguresGolden(t *testing.T) {
 		if !bytes.Equal(b, want) {
 			t.Errorf("the tables differ from %s (LANTERN_UPDATE_GOLDEN=1 writes them; read the diff):\n%s", goldenPath, b)
 		}
+		// The deployment's own area ("") holds every child of the fixture:
+		// the area's path through the indexes gives the same tables.
+		own := ""
+		ownFacts, err := s.DatasetFacts(mgr, fyFrom, fyTo, &own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a1, _ := json.Marshal(figures.Dataset(*ownFacts, fyFrom, fyTo, 0))
+		a2, _ := json.Marshal(exact)
+		if !bytes.Equal(a1, a2) {
+			t.Errorf("the deployment's own area differs from every area:\n%s\n%s", a1, a2)
+		}
 		// The seed's sentence, from the tables.
 		cell := func(id, label, col string) figures.Value {
 			for _, tb := range exact {
