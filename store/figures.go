@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,7 +78,7 @@ func (q *factsQuery) cohort() (string, []any) {
 	return `WITH cand AS (SELECT c.id AS child_id FROM children c WHERE c.area_code = $5 AND c.merged_into IS NULL AND (
 	EXISTS (SELECT 1 FROM concerns k WHERE k.child_id = c.id AND k.raised_at >= $1 AND k.raised_at < $2)
 	OR EXISTS (SELECT 1 FROM assessments a WHERE a.child_id = c.id AND a.assessed_on >= $3 AND a.assessed_on < $4)
-	OR EXISTS (SELECT 1 FROM meeting_children mc JOIN meetings m ON m.id = mc.meeting_id
+	OR EXISTS (SELECT 1 FROM meeting_children mc `+q.s.d.joinInOrder()+` meetings m ON m.id = mc.meeting_id
 		WHERE mc.child_id = c.id AND m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2))) `, append(args, *q.area)
 }
 
@@ -203,7 +205,7 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 		from := ev.table + " x JOIN children c ON c.id = x.child_id" + ev.join
 		where := ev.cond + " AND c.merged_into IS NULL"
 		if q.area != nil {
-			from = "children c " + s.d.joinInOrder() + " " + ev.table + " x ON x.child_id = c.id" + ev.join
+			from = "children c " + s.d.joinInOrder() + " " + ev.table + " x ON x.child_id = c.id" + strings.Replace(ev.join, " JOIN ", " "+s.d.joinInOrder()+" ", 1)
 			where += " AND c.area_code = $3"
 			args = append(args, *q.area)
 		}
@@ -316,47 +318,87 @@ func (q *factsQuery) links(ctx context.Context, f *figures.Facts) error {
 		}
 		f.Links = append(f.Links, ls...)
 	}
-	places := map[string]bool{}
+	places, persons := map[string]bool{}, map[string]bool{}
 	for _, l := range f.Links {
-		if l.FromType == "place" {
-			places[l.FromID] = true
-		}
-		if l.ToType == "place" {
-			places[l.ToID] = true
-		}
-	}
-	ls, err := collect(ctx, s.db, "data set place links", cols+`WHERE ((l.from_type = 'person' AND l.to_type = 'place') OR (l.from_type = 'place' AND l.to_type = 'person')) AND`+period,
-		scan, base()...)
-	if err != nil {
-		return err
-	}
-	for _, l := range ls {
-		if q.area == nil || places[l.FromID] || places[l.ToID] {
-			f.Links = append(f.Links, l)
+		for _, e := range [][2]string{{l.FromType, l.FromID}, {l.ToType, l.ToID}} {
+			switch e[0] {
+			case "place":
+				places[e[1]] = true
+			case "person":
+				persons[e[1]] = true
+			}
 		}
 	}
-	persons, err := collect(ctx, s.db, "data set persons", `SELECT p.id, p.sex, p.birth_year, p.date_of_birth FROM intel_persons p WHERE p.id IN (
-		SELECT l.from_id FROM intel_links l WHERE l.from_type = 'person' AND`+period+` UNION SELECT l.to_id FROM intel_links l WHERE l.to_type = 'person' AND`+period+`)`,
-		func(r scanner) (struct {
-			id string
-			p  figures.PersonFacts
-		}, error) {
-			var x struct {
+	// Persons of concern at the places: every such link of the period
+	// when every area is asked; for one area, those of the places its
+	// children were linked to, looked up by place.
+	placeLinks := `((l.from_type = 'person' AND l.to_type = 'place') OR (l.from_type = 'place' AND l.to_type = 'person')) AND` + period
+	if q.area == nil {
+		ls, err := collect(ctx, s.db, "data set place links", cols+`WHERE `+placeLinks, scan, base()...)
+		if err != nil {
+			return err
+		}
+		f.Links = append(f.Links, ls...)
+	} else {
+		err := inBatches(slices.Sorted(maps.Keys(places)), func(ids []string, in string) error {
+			ls, err := collect(ctx, s.db, "data set place links", cols+`WHERE (l.from_id IN (`+in+`) OR l.to_id IN (`+in+`)) AND `+placeLinks,
+				scan, append(base(), anys(ids)...)...)
+			f.Links = append(f.Links, ls...)
+			return err
+		}, 5)
+		if err != nil {
+			return err
+		}
+	}
+	// The persons linked to a child (those the persons' tables count).
+	return inBatches(slices.Sorted(maps.Keys(persons)), func(ids []string, in string) error {
+		rows, err := collect(ctx, s.db, "data set persons", `SELECT p.id, p.sex, p.birth_year, p.date_of_birth FROM intel_persons p WHERE p.id IN (`+in+`)`,
+			func(r scanner) (struct {
 				id string
 				p  figures.PersonFacts
-			}
-			var dob *lantern.Date
-			err := r.Scan(&x.id, &x.p.Sex, &x.p.BirthYear, &dob)
-			if dob != nil && !dob.IsZero() {
-				x.p.BirthYear = dob.Year
-			}
-			return x, err
-		}, base()...)
-	if err != nil {
+			}, error) {
+				var x struct {
+					id string
+					p  figures.PersonFacts
+				}
+				var dob *lantern.Date
+				err := r.Scan(&x.id, &x.p.Sex, &x.p.BirthYear, &dob)
+				if dob != nil && !dob.IsZero() {
+					x.p.BirthYear = dob.Year
+				}
+				return x, err
+			}, anys(ids)...)
+		for _, p := range rows {
+			f.Persons[p.id] = p.p
+		}
 		return err
-	}
-	for _, p := range persons {
-		f.Persons[p.id] = p.p
+	}, 1)
+}
+
+// inBatches calls fn with ids 500 at a time and the placeholders of an IN
+// list for them, numbered from first.
+func inBatches(ids []string, fn func(ids []string, in string) error, first int) error {
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		var b strings.Builder
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("$" + itoa(first+i))
+		}
+		if err := fn(ids[:n], b.String()); err != nil {
+			return err
+		}
+		ids = ids[n:]
 	}
 	return nil
+}
+
+func anys(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }
