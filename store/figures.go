@@ -78,7 +78,7 @@ func (q *factsQuery) cohort() (string, []any) {
 	return `WITH cand AS (SELECT c.id AS child_id FROM children c WHERE c.area_code = $5 AND c.merged_into IS NULL AND (
 	EXISTS (SELECT 1 FROM concerns k WHERE k.child_id = c.id AND k.raised_at >= $1 AND k.raised_at < $2)
 	OR EXISTS (SELECT 1 FROM assessments a WHERE a.child_id = c.id AND a.assessed_on >= $3 AND a.assessed_on < $4)
-	OR EXISTS (SELECT 1 FROM meeting_children mc `+q.s.d.joinInOrder()+` meetings m ON m.id = mc.meeting_id
+	OR EXISTS (SELECT 1 FROM meeting_children mc ` + q.s.d.joinInOrder() + ` meetings m ON m.id = mc.meeting_id
 		WHERE mc.child_id = c.id AND m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2))) `, append(args, *q.area)
 }
 
