@@ -128,6 +128,16 @@ type DisruptionFact struct {
 type LinkFact struct {
 	FromType, FromID, ToType, ToID, Kind string
 	PlaceName                            string // the place's name, where one end is a place
+	Lat, Lon                             *float64
+}
+
+// HotspotPlace is a place ranked among the hotspots: the distinct children
+// and persons of concern linked to it in the period, and its position
+// when known.
+type HotspotPlace struct {
+	ID, Name          string
+	Lat, Lon          *float64
+	Children, Persons int
 }
 
 // PersonFacts is what the data set reads of a person of concern.
@@ -688,11 +698,12 @@ func exploitation(f Facts, cohort []*ChildFacts) Table {
 	return t
 }
 
-// hotspots ranks places by the distinct children and persons of concern
-// linked to them in the period, the most first, then by name.
-func hotspots(f Facts) Table {
+// HotspotPlaces ranks places by the distinct children and persons of
+// concern linked to them in the period, the most first, then by name: the
+// first MaxHotspots.
+func HotspotPlaces(f Facts) []HotspotPlace {
 	type place struct {
-		name              string
+		HotspotPlace
 		children, persons map[string]bool
 	}
 	places := map[string]*place{}
@@ -708,7 +719,7 @@ func hotspots(f Facts) Table {
 		}
 		p := places[pid]
 		if p == nil {
-			p = &place{name: l.PlaceName, children: map[string]bool{}, persons: map[string]bool{}}
+			p = &place{HotspotPlace: HotspotPlace{ID: pid, Name: l.PlaceName, Lat: l.Lat, Lon: l.Lon}, children: map[string]bool{}, persons: map[string]bool{}}
 			places[pid] = p
 		}
 		switch otherType {
@@ -718,18 +729,24 @@ func hotspots(f Facts) Table {
 			p.persons[otherID] = true
 		}
 	}
-	var ps []*place
+	var ps []HotspotPlace
 	for _, p := range places {
-		if len(p.children)+len(p.persons) > 0 {
-			ps = append(ps, p)
+		p.Children, p.Persons = len(p.children), len(p.persons)
+		if p.Children+p.Persons > 0 {
+			ps = append(ps, p.HotspotPlace)
 		}
 	}
-	slices.SortFunc(ps, func(a, b *place) int {
-		return cmp.Or(cmp.Compare(len(b.children), len(a.children)), cmp.Compare(len(b.persons), len(a.persons)), cmp.Compare(a.name, b.name))
+	slices.SortFunc(ps, func(a, b HotspotPlace) int {
+		return cmp.Or(cmp.Compare(b.Children, a.Children), cmp.Compare(b.Persons, a.Persons), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
+	return ps[:min(len(ps), MaxHotspots)]
+}
+
+// hotspots is the table of HotspotPlaces.
+func hotspots(f Facts) Table {
 	t := Table{ID: "hotspots", Title: "Hotspots: places by the children and persons of concern linked to them in the period", Columns: []string{"children", "persons"}}
-	for _, p := range ps[:min(len(ps), MaxHotspots)] {
-		t.Rows = append(t.Rows, Row{Label: p.name, Values: map[string]Value{"children": Num(float64(len(p.children))), "persons": Num(float64(len(p.persons)))}})
+	for _, p := range HotspotPlaces(f) {
+		t.Rows = append(t.Rows, Row{Label: p.Name, Values: map[string]Value{"children": Num(float64(p.Children)), "persons": Num(float64(p.Persons))}})
 	}
 	return t
 }

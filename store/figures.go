@@ -305,9 +305,9 @@ func (q *factsQuery) links(ctx context.Context, f *figures.Facts) error {
 	base := func() []any { return []any{q.from, q.to, s.d.ts(q.from.Time()), s.d.ts(q.to.AddDays(1).Time())} }
 	scan := func(r scanner) (figures.LinkFact, error) {
 		var l figures.LinkFact
-		return l, r.Scan(&l.FromType, &l.FromID, &l.ToType, &l.ToID, &l.Kind, &l.PlaceName)
+		return l, r.Scan(&l.FromType, &l.FromID, &l.ToType, &l.ToID, &l.Kind, &l.PlaceName, &l.Lat, &l.Lon)
 	}
-	cols := `SELECT l.from_type, l.from_id, l.to_type, l.to_id, l.kind, COALESCE(p.name, '') FROM intel_links l
+	cols := `SELECT l.from_type, l.from_id, l.to_type, l.to_id, l.kind, COALESCE(p.name, ''), p.lat, p.lon FROM intel_links l
 		LEFT JOIN intel_places p ON p.id = (CASE WHEN l.from_type = 'place' THEN l.from_id WHEN l.to_type = 'place' THEN l.to_id END) `
 	for _, end := range []string{"from", "to"} {
 		args := base()

@@ -39,6 +39,11 @@ type datasetView struct {
 	// Figures are the tables as the page shows them, each with its chart
 	// (figures_charts.go).
 	Figures []figureView
+	// Hotspots are the ranked places, with their positions; Map draws
+	// them (on the area's boundary, for those who may see it), under the
+	// internal profile only: its marks carry exact counts.
+	Hotspots []fig.HotspotPlace
+	Map      *hotspotMap
 }
 
 // dataset reads the period and profile asked for and computes the tables.
@@ -58,6 +63,7 @@ func (s *Server) datasetOf(ctx context.Context, q url.Values) (*datasetView, err
 		return v, err
 	}
 	v.Tables = fig.Dataset(*facts, v.From, v.To, s.cfg.Population)
+	v.Hotspots = fig.HotspotPlaces(*facts)
 	for i := range v.Tables {
 		v.Tables[i] = fig.Protect(v.Tables[i], v.Profile)
 	}
@@ -133,6 +139,14 @@ func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request) {
 		p.Form["from"], p.Form["to"] = v.From.String(), v.To.String()
 	}
 	v.Figures = tableFigures(v.Tables)
+	if v.Profile == fig.Internal && len(v.Hotspots) > 0 {
+		m, err := s.figureHotspotMap(r.Context(), p.User, v)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		v.Map = m
+	}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "dataset", p)
 }
@@ -178,4 +192,23 @@ func financialYearStart(d lantern.Date) lantern.Date {
 		y--
 	}
 	return lantern.Date{Year: y, Month: time.April, Day: 1}
+}
+
+// figureHotspotMap draws the data set's hotspots as the intelligence
+// hotspots' map does: on the area's boundary for those who may see it,
+// else by position on a plain frame.
+func (s *Server) figureHotspotMap(ctx context.Context, u *lantern.User, v *datasetView) (*hotspotMap, error) {
+	hs := &lantern.Hotspots{From: v.From, To: v.To}
+	if lantern.Allowed(u, lantern.ResAreaBoundary, lantern.ActRead, lantern.RelArea) {
+		b, err := s.st.AreaBoundary(ctx)
+		if err != nil {
+			return nil, err
+		}
+		hs.Boundary = b
+	}
+	for _, h := range v.Hotspots {
+		hs.Places = append(hs.Places, &lantern.Hotspot{Place: &lantern.NetworkNode{Type: lantern.EntityPlace, ID: h.ID, Label: h.Name},
+			Lat: h.Lat, Lon: h.Lon, Items: h.Children + h.Persons, Children: h.Children, Persons: h.Persons})
+	}
+	return buildHotspotsView(hs, "").Map, nil
 }

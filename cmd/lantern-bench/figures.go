@@ -34,6 +34,9 @@ import (
 	"lantern/store"
 )
 
+// benchAnalyst is the analyst the bench signs in as for the extract.
+const benchAnalyst = "generated.analyst@csc.example.org"
+
 func runFigures(o options) error {
 	ctx := context.Background()
 	if o.data == "" {
@@ -88,6 +91,21 @@ func runFigures(o options) error {
 		return err
 	}
 	session, err := st.StartSession(ctx, coord.ID, store.StageSignedIn, "")
+	if err != nil {
+		st.Close()
+		return err
+	}
+	// Child-level extracts are the analysts' alone: the bench's own.
+	analyst, err := st.FindUserByEmail(sys, benchAnalyst)
+	if lantern.ErrorCode(err) == lantern.ENOTFOUND {
+		analyst, err = st.CreateUser(sys, lantern.UserInput{Email: benchAnalyst, Name: "Bench Analyst (generated)", AgencyID: coord.AgencyID,
+			Roles: []lantern.Role{lantern.RoleAnalyst}})
+	}
+	if err != nil {
+		st.Close()
+		return fmt.Errorf("the bench's analyst: %w", err)
+	}
+	analystSession, err := st.StartSession(ctx, analyst.ID, store.StageSignedIn, "")
 	if err != nil {
 		st.Close()
 		return err
@@ -219,17 +237,17 @@ func runFigures(o options) error {
 	// The extract, streamed to its end, three times.
 	for i := range 3 {
 		began := time.Now()
-		n, rows, status, err := stream(ready.URL+"/reports/extracts/person.csv", "session:"+session)
+		n, rows, status, err := stream(ready.URL+"/reports/extracts/ssd_missing.csv?from="+today.AddDays(-5*365).String()+"&to="+today.String(), "session:"+analystSession)
 		took := time.Since(began)
 		if status == http.StatusNotFound {
-			fmt.Fprintf(tw, "person extract, streamed\t-\t-\t-\t-\t-\t-\tnot available (404: not built on this branch)\t\n")
+			fmt.Fprintf(tw, "missing extract, streamed\t-\t-\t-\t-\t-\t-\tnot available (404: not built on this branch)\t\n")
 			break
 		}
 		if err != nil || status != http.StatusOK {
-			failed = append(failed, fmt.Sprintf("person extract: %d %v", status, err))
+			failed = append(failed, fmt.Sprintf("missing extract: %d %v", status, err))
 			break
 		}
-		fmt.Fprintf(tw, "person extract, streamed (run %d)\t%d B, %d rows\t1\t-\t%s\t-\t-\t< 10 s for a million rows %s\t\n", i+1, n, rows, ms(took),
+		fmt.Fprintf(tw, "missing extract, five years, streamed (run %d)\t%d B, %d rows\t1\t-\t%s\t-\t-\t< 10 s for a million rows %s\t\n", i+1, n, rows, ms(took),
 			verdict(took < 10*time.Second || rows < 1_000_000))
 	}
 	tw.Flush()
