@@ -62,17 +62,34 @@ func TestInformationSharing(t *testing.T) {
 
 	// The partnership's data set, protected for a board paper, and its CSV.
 	mgr.wantStatus("data set", mgr.navigate("/reports/dataset?profile=dfe"), 200)
-	if got := mgr.text("#table-prevalence"); !strings.Contains(got, "new in the period") {
+	if got := mgr.text("#table-prevalence"); !strings.Contains(got, "New: their first CSE concern in the period") {
 		t.Errorf("the data set's prevalence table: %q", got)
 	}
 	mgr.checkPage("the data set under dfe")
 	mgr.screenshot("dataset")
 	csv := eval[string](mgr, `(function(){ const x = new XMLHttpRequest(); x.open('GET', '/reports/dataset.csv?profile=dfe', false); x.send(); return x.status + '\n' + x.responseText })()`)
-	if !strings.HasPrefix(csv, "200\ntable,row,column,value\r\n") || !strings.Contains(csv, "prevalence,Children with a CSE concern new in the period,children,") {
+	if !strings.HasPrefix(csv, "200\ntable,row,column,value\r\n") || !strings.Contains(csv, "prevalence,New: their first CSE concern in the period,children,") {
 		t.Errorf("the data set's CSV: %.300q", csv)
 	}
 	mgr.wantStatus("a bad profile", mgr.navigate("/reports/dataset?profile=open"), 422)
 	mgr.checkErrorSummary(map[string]string{"#profile": "Profile must be one of"})
+
+	// The figures shared with a neighbouring partnership: exact refused,
+	// then shared under the area's profile and kept with its fingerprint.
+	mgr.wantStatus("figures shared", mgr.navigate("/reports/shared"), 200)
+	mgr.checkPage("figures shared outside the area")
+	mgr.fill("from", "2026-04-01")
+	mgr.fill("to", "2026-09-30")
+	mgr.press(`label[for="purpose"]`) // to a neighbouring partnership
+	mgr.wantStatus("share with no one named", mgr.click("form[action='/reports/shared'] button"), 422)
+	mgr.checkErrorSummary(map[string]string{"#recipient": "Enter who the figures are for"})
+	mgr.fill("recipient", "Eastshire Safeguarding Partnership (fictional)")
+	mgr.wantStatus("share", mgr.click("form[action='/reports/shared'] button"), 200)
+	if got := mgr.text("main"); !strings.Contains(got, "SHA-256 of what was sent") || !strings.Contains(got, "Eastshire") || !strings.Contains(got, "dfe") {
+		t.Errorf("the share: %q", got)
+	}
+	mgr.checkPage("a share of figures")
+	mgr.screenshot("figure-share")
 
 	// A social worker not on the list: not found, and offered the glass.
 	owen := signInDemo(t, base, "social.worker3@northmoor.example.org")
