@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"html/template"
 	"net/http"
 	"strings"
@@ -149,33 +150,19 @@ func (s *Server) trend(r *http.Request) (*trendView, error) {
 }
 
 func (s *Server) trendPage(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "The trend")
-	p.Nav = "reports"
-	q := r.URL.Query()
-	p.Form = map[string]string{"from": q.Get("from"), "to": q.Get("to"), "period": q.Get("period"), "profile": q.Get("profile")}
-	v, err := s.trend(r)
-	switch {
-	case lantern.ErrorCode(err) == lantern.EINVALID:
-		p.Errors = lantern.ErrorFields(err)
-		p.Data = v
-		s.render(w, r, http.StatusUnprocessableEntity, "trend", p)
-		return
-	case err != nil:
-		s.error(w, r, err)
-		return
-	}
-	if p.Form["profile"] == "" {
-		p.Form["profile"] = string(v.Profile)
-	}
-	if p.Form["period"] == "" {
-		p.Form["period"] = v.Period
-	}
-	if p.Form["from"] == "" && p.Form["to"] == "" {
-		p.Form["from"], p.Form["to"] = v.From.String(), v.To.String()
-	}
-	v.Figure.Chart = figchart.TrendChart(v.Figure.Table)
-	p.Data = v
-	s.render(w, r, http.StatusOK, "trend", p)
+	s.reportPage(w, r, "The trend", "trend", []string{"from", "to", "period", "profile"}, func(p *page) (any, error) {
+		v, err := s.trend(r)
+		if err != nil {
+			return v, err
+		}
+		p.Form["profile"] = cmp.Or(p.Form["profile"], string(v.Profile))
+		p.Form["period"] = cmp.Or(p.Form["period"], v.Period)
+		if p.Form["from"] == "" && p.Form["to"] == "" {
+			p.Form["from"], p.Form["to"] = v.From.String(), v.To.String()
+		}
+		v.Figure.Chart = figchart.TrendChart(v.Figure.Table)
+		return v, nil
+	})
 }
 
 func (s *Server) trendCSV(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -78,15 +79,9 @@ func (s *Server) datasetQuery(q url.Values) (*datasetView, error) {
 	if strings.TrimSpace(q.Get("from")) == "" && strings.TrimSpace(q.Get("to")) == "" {
 		from = financialYearStart(today) // the financial year so far
 	}
-	profile := fig.Profile(strings.TrimSpace(q.Get("profile")))
-	if profile == "" {
-		profile = fig.Internal
-	}
 	var p lantern.Problems
 	p = append(p, lantern.ErrorFields(err)...)
-	if !profile.Valid() {
-		p.Add("profile", "Profile must be one of internal, dfe, nhs, ons-10-5")
-	}
+	profile := profileOf(q, fig.Internal, &p)
 	var area *string
 	if a, ok := q["area"]; ok {
 		code := strings.TrimSpace(a[0])
@@ -106,7 +101,12 @@ func (s *Server) datasetQuery(q url.Values) (*datasetView, error) {
 // profileParam reads the disclosure control profile asked for, def when
 // none is, adding a problem naming profile when it is not one.
 func profileParam(r *http.Request, def fig.Profile, p *lantern.Problems) fig.Profile {
-	profile := fig.Profile(strings.TrimSpace(r.URL.Query().Get("profile")))
+	return profileOf(r.URL.Query(), def, p)
+}
+
+// profileOf is profileParam of a query or a form.
+func profileOf(q url.Values, def fig.Profile, p *lantern.Problems) fig.Profile {
+	profile := fig.Profile(strings.TrimSpace(q.Get("profile")))
 	if profile == "" {
 		profile = def
 	}
@@ -117,38 +117,47 @@ func profileParam(r *http.Request, def fig.Profile, p *lantern.Problems) fig.Pro
 }
 
 func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "The partnership's data set")
+	s.reportPage(w, r, "The partnership's data set", "dataset", []string{"from", "to", "profile"}, func(p *page) (any, error) {
+		v, err := s.dataset(r)
+		if err != nil {
+			return v, err
+		}
+		v.Figures = tableFigures(v.Tables)
+		if v.Profile == fig.Internal && len(v.Hotspots) > 0 {
+			if v.Map, err = s.figureHotspotMap(r.Context(), p.User, v); err != nil {
+				return v, err
+			}
+		}
+		p.Form["profile"] = cmp.Or(p.Form["profile"], string(v.Profile))
+		if p.Form["from"] == "" && p.Form["to"] == "" {
+			p.Form["from"], p.Form["to"] = v.From.String(), v.To.String()
+		}
+		return v, nil
+	})
+}
+
+// reportPage answers a figures page: its form as asked (fields of the
+// query), and the view read builds; the form again with its problems
+// named (422) when the query does not read.
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, title, name string, fields []string, read func(p *page) (any, error)) {
+	p := s.newPage(r, title)
 	p.Nav = "reports"
-	q := r.URL.Query()
-	p.Form = map[string]string{"from": q.Get("from"), "to": q.Get("to"), "profile": q.Get("profile")}
-	v, err := s.dataset(r)
+	p.Form = map[string]string{}
+	for _, f := range fields {
+		p.Form[f] = r.URL.Query().Get(f)
+	}
+	v, err := read(p)
 	switch {
 	case lantern.ErrorCode(err) == lantern.EINVALID:
 		p.Errors = lantern.ErrorFields(err)
 		p.Data = v
-		s.render(w, r, http.StatusUnprocessableEntity, "dataset", p)
-		return
+		s.render(w, r, http.StatusUnprocessableEntity, name, p)
 	case err != nil:
 		s.error(w, r, err)
-		return
+	default:
+		p.Data = v
+		s.render(w, r, http.StatusOK, name, p)
 	}
-	if p.Form["profile"] == "" {
-		p.Form["profile"] = string(v.Profile)
-	}
-	if p.Form["from"] == "" && p.Form["to"] == "" {
-		p.Form["from"], p.Form["to"] = v.From.String(), v.To.String()
-	}
-	v.Figures = tableFigures(v.Tables)
-	if v.Profile == fig.Internal && len(v.Hotspots) > 0 {
-		m, err := s.figureHotspotMap(r.Context(), p.User, v)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		v.Map = m
-	}
-	p.Data = v
-	s.render(w, r, http.StatusOK, "dataset", p)
 }
 
 // datasetCSV is the data set as one CSV table, a row a cell: table, row,
