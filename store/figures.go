@@ -402,3 +402,83 @@ func anys(ids []string) []any {
 	}
 	return out
 }
+
+// TrendFacts reads what the trend (figures.Trend) counts, and no more: the
+// concerns raised in the period, and the missing episodes begun in it with
+// the child's first concern ever. area as for DatasetFacts. For those who
+// see the area's figures; one audit entry.
+func (s *Store) TrendFacts(ctx context.Context, from, to lantern.Date, area *string) ([]figures.ChildFacts, error) {
+	if err := may(ctx, lantern.ResFigures, lantern.ActRead); err != nil {
+		return nil, err
+	}
+	start, end := s.d.ts(from.Time()), s.d.ts(to.AddDays(1).Time())
+	at := map[string]int{}
+	var out []figures.ChildFacts
+	child := func(id string) *figures.ChildFacts {
+		i, ok := at[id]
+		if !ok {
+			out = append(out, figures.ChildFacts{ID: id})
+			i = len(out) - 1
+			at[id] = i
+		}
+		return &out[i]
+	}
+	from1 := func(table string) (string, []any) {
+		args := []any{start, end}
+		if area == nil {
+			return table + " JOIN children c ON c.id = x.child_id WHERE c.merged_into IS NULL", args
+		}
+		return "children c " + s.d.joinInOrder() + " " + table + " ON x.child_id = c.id WHERE c.merged_into IS NULL AND c.area_code = $3", append(args, *area)
+	}
+	q, args := from1("concerns x")
+	type dated struct {
+		id string
+		at time.Time
+	}
+	ks, err := collect(ctx, s.db, "trend concerns", `SELECT x.child_id, x.raised_at FROM `+q+` AND x.raised_at >= $1 AND x.raised_at < $2`,
+		func(r scanner) (dated, error) {
+			var d dated
+			return d, r.Scan(&d.id, timeScan{&d.at})
+		}, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range ks {
+		c := child(k.id)
+		c.Concerns = append(c.Concerns, lantern.DateOf(k.at))
+	}
+	q, args = from1("missing_episodes x")
+	type episode struct {
+		id            string
+		from, earlier time.Time
+		hasEarlier    bool
+	}
+	es, err := collect(ctx, s.db, "trend missing", `SELECT x.child_id, x.missing_from, (SELECT min(k.raised_at) FROM concerns k WHERE k.child_id = x.child_id)
+		FROM `+q+` AND x.missing_from >= $1 AND x.missing_from < $2`, func(r scanner) (episode, error) {
+		var e episode
+		var first *time.Time
+		err := r.Scan(&e.id, timeScan{&e.from}, ntimeScan{&first})
+		if first != nil {
+			e.earlier, e.hasEarlier = *first, true
+		}
+		return e, err
+	}, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		if !e.hasEarlier {
+			continue // never a concern: not counted
+		}
+		c := child(e.id)
+		c.Missing = append(c.Missing, figures.Episode{From: lantern.DateOf(e.from)})
+		if d := lantern.DateOf(e.earlier); d.Before(from) && !slices.Contains(c.Concerns, d) {
+			c.Concerns = append(c.Concerns, d) // their first concern, before the period
+		}
+	}
+	detail := "from=" + from.String() + " to=" + to.String()
+	if area != nil {
+		detail += " area=" + *area
+	}
+	return out, s.audited(ctx, auditEntry{Action: "figures.trend", Entity: "figures", Detail: detail})
+}

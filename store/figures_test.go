@@ -198,6 +198,20 @@ func TestFiguresGolden(t *testing.T) {
 		if !bytes.Equal(a1, a2) {
 			t.Errorf("the deployment's own area differs from every area:\n%s\n%s", a1, a2)
 		}
+		// The trend's own lean reader counts as the data set's facts do.
+		tf, err := s.TrendFacts(mgr, fyFrom, fyTo, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, period := range []string{figures.Month, figures.Quarter} {
+			t1, err1 := figures.Trend(tf, fyFrom, fyTo, period)
+			t2, err2 := figures.Trend(facts.Children, fyFrom, fyTo, period)
+			b1, _ := json.Marshal(t1)
+			b2, _ := json.Marshal(t2)
+			if err1 != nil || err2 != nil || !bytes.Equal(b1, b2) {
+				t.Errorf("the trend by %s from its own facts:\n%s\nfrom the data set's:\n%s", period, b1, b2)
+			}
+		}
 		// The seed's sentence, from the tables.
 		cell := func(id, label, col string) figures.Value {
 			for _, tb := range exact {

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"lantern"
@@ -130,15 +131,16 @@ func (s *Server) trend(r *http.Request) (*trendView, error) {
 		p.Add("period", "Period must be month, quarter or year")
 	}
 	profile := profileParam(r, fig.Internal, &p)
+	area := areaOf(r.URL.Query(), &p)
 	v := &trendView{Profile: profile, Profiles: fig.Profiles, Period: period, Periods: fig.TrendPeriods, From: from, To: to}
 	if len(p) > 0 {
 		return v, p.Err()
 	}
-	facts, err := s.st.DatasetFacts(r.Context(), from, to, nil)
+	facts, err := s.st.TrendFacts(r.Context(), from, to, area)
 	if err != nil {
 		return v, err
 	}
-	t, err := fig.Trend(facts.Children, from, to, period)
+	t, err := fig.Trend(facts, from, to, period)
 	if err != nil {
 		return v, err
 	}
@@ -146,6 +148,9 @@ func (s *Server) trend(r *http.Request) (*trendView, error) {
 	t = fig.Protect(t, profile)
 	v.Figure = figureView{Table: t}
 	v.Query = "from=" + from.String() + "&to=" + to.String() + "&period=" + period + "&profile=" + string(profile)
+	if area != nil {
+		v.Query += "&area=" + url.QueryEscape(*area)
+	}
 	return v, nil
 }
 

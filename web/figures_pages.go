@@ -82,14 +82,7 @@ func (s *Server) datasetQuery(q url.Values) (*datasetView, error) {
 	var p lantern.Problems
 	p = append(p, lantern.ErrorFields(err)...)
 	profile := profileOf(q, fig.Internal, &p)
-	var area *string
-	if a, ok := q["area"]; ok {
-		code := strings.TrimSpace(a[0])
-		if len(code) > 20 || strings.IndexFunc(code, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) >= 0 {
-			p.Add("area", "Area must be a local authority area's code: letters and digits, at most 20")
-		}
-		area = &code
-	}
+	area := areaOf(q, &p)
 	v := &datasetView{Profile: profile, Profiles: fig.Profiles, From: from, To: to, Area: area}
 	v.Query = "from=" + from.String() + "&to=" + to.String() + "&profile=" + url.QueryEscape(string(profile))
 	if area != nil {
@@ -220,4 +213,19 @@ func (s *Server) figureHotspotMap(ctx context.Context, u *lantern.User, v *datas
 			Lat: h.Lat, Lon: h.Lon, Items: h.Children + h.Persons, Children: h.Children, Persons: h.Persons})
 	}
 	return buildHotspotsView(hs, "").Map, nil
+}
+
+// areaOf reads the local authority area asked for: nil when none is
+// (every area), "" the deployment's own; a problem naming area when it is
+// not letters and digits, at most 20.
+func areaOf(q url.Values, p *lantern.Problems) *string {
+	a, ok := q["area"]
+	if !ok {
+		return nil
+	}
+	code := strings.TrimSpace(a[0])
+	if len(code) > 20 || strings.IndexFunc(code, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) >= 0 {
+		p.Add("area", "Area must be a local authority area's code: letters and digits, at most 20")
+	}
+	return &code
 }
