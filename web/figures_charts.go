@@ -256,6 +256,7 @@ func (s *Server) profilePack(w http.ResponseWriter, r *http.Request) {
 	// The pack is made to leave the area: the area's sharing profile when
 	// none is asked for, not internal.
 	profile := profileParam(r, s.shareProfile(), &probs)
+	area := areaOf(q, &probs)
 	v := &packView{Profile: profile, Profiles: fig.Profiles, From: from, To: to, ProfileWords: profileWords[profile],
 		Defaulted: strings.TrimSpace(q.Get("profile")) == "", Notes: figureNotes, Symbols: ods.Symbols}
 	if len(probs) > 0 {
@@ -264,7 +265,7 @@ func (s *Server) profilePack(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "profile", p)
 		return
 	}
-	facts, err := s.st.DatasetFacts(r.Context(), from, to, nil)
+	facts, err := s.st.DatasetFacts(r.Context(), from, to, area)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -275,7 +276,12 @@ func (s *Server) profilePack(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Figures = tableFigures(tables)
 	v.TrendPeriod = packPeriod(from, to)
-	t, err := fig.Trend(facts.Children, from, to, v.TrendPeriod)
+	tf, err := s.st.TrendFacts(r.Context(), from, to, area)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	t, err := fig.Trend(tf, from, to, v.TrendPeriod)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -283,6 +289,9 @@ func (s *Server) profilePack(w http.ResponseWriter, r *http.Request) {
 	t = fig.Protect(t, profile)
 	v.Trend = figureView{Table: t, Chart: figchart.TrendChart(t)}
 	v.Query = "from=" + from.String() + "&to=" + to.String() + "&profile=" + string(profile)
+	if area != nil {
+		v.Query += "&area=" + url.QueryEscape(*area)
+	}
 	if p.Form["profile"] == "" {
 		p.Form["profile"] = string(profile)
 	}

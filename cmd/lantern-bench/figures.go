@@ -190,8 +190,9 @@ func runFigures(o options) error {
 		{"GET /api/v1/me (comparison)", "/api/v1/me", false, 0},
 		{"data set, one area, " + fyStart.String() + " to " + fyEnd.String(), "/api/v1/reports/dataset?" + period + "&area=Z00000001", false, 200 * time.Millisecond},
 		{"data set, England (153 areas)", "/api/v1/reports/dataset?" + period, false, time.Second},
-		{"trend, ten years by month", "/api/v1/reports/trend?from=" + tenYears.String() + "&to=" + today.String() + "&period=month", false, 300 * time.Millisecond},
-		{"problem-profile pack", "/reports/profile", true, 3 * time.Second},
+		{"trend, ten years by month, one area", "/api/v1/reports/trend?from=" + tenYears.String() + "&to=" + today.String() + "&period=month&area=Z00000001", false, 300 * time.Millisecond},
+		{"trend, ten years by month, England", "/api/v1/reports/trend?from=" + tenYears.String() + "&to=" + today.String() + "&period=month", false, 0},
+		{"problem-profile pack, one area", "/reports/profile?" + period + "&area=Z00000001", true, 3 * time.Second},
 	} {
 		tok := token
 		if tg.page {
