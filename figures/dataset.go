@@ -15,8 +15,9 @@ import (
 // here is counting.
 type Facts struct {
 	Children []ChildFacts
-	// Events are the pathway's events in the period, of any child.
-	Events []Event
+	// Response counts the pathway's events in the period, of any child
+	// of the area (CountEvents counts a list of them).
+	Response []EventCount
 	// Clocks are the statutory clocks completed in the period.
 	Clocks []ClockFact
 	// PlanEnds are the child protection plans ended in the period.
@@ -70,6 +71,35 @@ type Episode struct {
 	Returned *time.Time
 	Offered  *time.Time
 	Held     *time.Time
+}
+
+// EventCount is how many events of a kind there were, about how many
+// distinct children.
+type EventCount struct {
+	Kind             string
+	Events, Children int
+}
+
+// CountEvents counts events by kind: distinct events (by id) and
+// distinct children.
+func CountEvents(evs []Event) []EventCount {
+	events, children := map[string]map[string]bool{}, map[string]map[string]bool{}
+	for i, e := range evs {
+		if children[e.Kind] == nil {
+			children[e.Kind], events[e.Kind] = map[string]bool{}, map[string]bool{}
+		}
+		id := e.ID
+		if id == "" {
+			id = "#" + strconv.Itoa(i)
+		}
+		events[e.Kind][id] = true
+		children[e.Kind][e.ChildID] = true
+	}
+	var out []EventCount
+	for _, k := range EventKinds {
+		out = append(out, EventCount{Kind: k.Kind, Events: len(events[k.Kind]), Children: len(children[k.Kind])})
+	}
+	return out
 }
 
 // Event is one of the pathway's events (EventKinds).
@@ -446,20 +476,13 @@ func personTables(f Facts, to lantern.Date) []Table {
 
 func response(f Facts) Table {
 	t := Table{ID: "response", Title: "The response: the pathway's events in the period", Columns: []string{"events", "children"}}
-	events, children := map[string]map[string]bool{}, map[string]map[string]bool{}
-	for i, e := range f.Events {
-		if children[e.Kind] == nil {
-			children[e.Kind], events[e.Kind] = map[string]bool{}, map[string]bool{}
-		}
-		id := e.ID
-		if id == "" {
-			id = "#" + strconv.Itoa(i)
-		}
-		events[e.Kind][id] = true
-		children[e.Kind][e.ChildID] = true
+	by := map[string]EventCount{}
+	for _, c := range f.Response {
+		by[c.Kind] = c
 	}
 	for _, k := range EventKinds {
-		t.Rows = append(t.Rows, Row{Label: k.Label, Values: map[string]Value{"events": Num(float64(len(events[k.Kind]))), "children": Num(float64(len(children[k.Kind])))}})
+		c := by[k.Kind]
+		t.Rows = append(t.Rows, Row{Label: k.Label, Values: map[string]Value{"events": Num(float64(c.Events)), "children": Num(float64(c.Children))}})
 	}
 	return t
 }

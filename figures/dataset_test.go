@@ -60,8 +60,8 @@ func TestDataset(t *testing.T) {
 			// Long closed: a concern three years before.
 			{ID: "f", DateOfBirth: d(2010, 1, 1), Gender: "female", Concerns: []lantern.Date{d(2023, 4, 1)}},
 		},
-		Events: []Event{{"k1", EvConcern, "a", d(2026, 5, 1)}, {"k2", EvConcern, "a", d(2026, 9, 1)}, {"k3", EvConcern, "c", d(2027, 3, 31)},
-			{"m1", EvMeeting, "a", d(2026, 5, 10)}},
+		Response: CountEvents([]Event{{"k1", EvConcern, "a", d(2026, 5, 1)}, {"k2", EvConcern, "a", d(2026, 9, 1)}, {"k3", EvConcern, "c", d(2027, 3, 31)},
+			{"m1", EvMeeting, "a", d(2026, 5, 10)}}),
 		Clocks: []ClockFact{
 			{Clock: "return-interview", Label: "Return interview", Started: *at(2026, 4, 21, 9), Due: *at(2026, 4, 24, 9), Finished: *at(2026, 4, 23, 9)},
 			{Clock: "return-interview", Label: "Return interview", Started: *at(2026, 6, 2, 9), Due: *at(2026, 6, 5, 9), Finished: *at(2026, 6, 8, 9)},

@@ -182,19 +182,20 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 		f.Children[i].SortLevels()
 	}
 
-	// The area's events in the period.
+	// The area's events in the period, counted: distinct events (a
+	// meeting about two children is one) and distinct children.
 	for _, ev := range []struct {
-		kind, table, cols, join, cond string
-		date                          bool // the column is a date, not a time
+		kind, table, id, join, cond string
+		date                        bool // the column is a date, not a time
 	}{
-		{figures.EvConcern, "concerns", "x.id, x.child_id, x.raised_at", "", "x.raised_at >= $1 AND x.raised_at < $2", false},
-		{figures.EvToolkit, "assessments", "x.id, x.child_id, x.assessed_on", "", "x.assessed_on >= $1 AND x.assessed_on <= $2", true},
-		{figures.EvReferral, "referrals", "x.id, x.child_id, x.received_at", "", "x.received_at >= $1 AND x.received_at < $2", false},
-		{figures.EvMeeting, "meeting_children", "m.id, x.child_id, m.starts_at", " JOIN meetings m ON m.id = x.meeting_id",
+		{figures.EvConcern, "concerns", "x.id", "", "x.raised_at >= $1 AND x.raised_at < $2", false},
+		{figures.EvToolkit, "assessments", "x.id", "", "x.assessed_on >= $1 AND x.assessed_on <= $2", true},
+		{figures.EvReferral, "referrals", "x.id", "", "x.received_at >= $1 AND x.received_at < $2", false},
+		{figures.EvMeeting, "meeting_children", "m.id", " JOIN meetings m ON m.id = x.meeting_id",
 			"m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2", false},
-		{figures.EvS47, "s47_enquiries", "x.id, x.child_id, x.started_at", "", "x.started_at >= $1 AND x.started_at < $2", false},
-		{figures.EvICPC, "conferences", "x.id, x.child_id, x.held_at", "", "x.kind = 'initial' AND x.held_at >= $1 AND x.held_at < $2", false},
-		{figures.EvPlan, "protection_plans", "x.id, x.child_id, x.started_on", "", "x.started_on >= $1 AND x.started_on <= $2", true},
+		{figures.EvS47, "s47_enquiries", "x.id", "", "x.started_at >= $1 AND x.started_at < $2", false},
+		{figures.EvICPC, "conferences", "x.id", "", "x.kind = 'initial' AND x.held_at >= $1 AND x.held_at < $2", false},
+		{figures.EvPlan, "protection_plans", "x.id", "", "x.started_on >= $1 AND x.started_on <= $2", true},
 	} {
 		args := []any{start, end}
 		if ev.date {
@@ -209,21 +210,12 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 			where += " AND c.area_code = $3"
 			args = append(args, *q.area)
 		}
-		date := ev.date
-		evs, err := collect(ctx, s.db, "data set "+ev.kind, "SELECT "+ev.cols+" FROM "+from+" WHERE "+where, func(r scanner) (figures.Event, error) {
-			e := figures.Event{Kind: ev.kind}
-			if date {
-				return e, r.Scan(&e.ID, &e.ChildID, &e.On)
-			}
-			var t time.Time
-			err := r.Scan(&e.ID, &e.ChildID, timeScan{&t})
-			e.On = lantern.DateOf(t)
-			return e, err
-		}, args...)
-		if err != nil {
-			return nil, err
+		c := figures.EventCount{Kind: ev.kind}
+		if err := s.db.QueryRowContext(ctx, "SELECT count(DISTINCT "+ev.id+"), count(DISTINCT x.child_id) FROM "+from+" WHERE "+where, args...).
+			Scan(&c.Events, &c.Children); err != nil {
+			return nil, internal("data set "+ev.kind, err)
 		}
-		f.Events = append(f.Events, evs...)
+		f.Response = append(f.Response, c)
 	}
 
 	// Clocks completed in the period (work tasks are not clocks).
