@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"maps"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -11,8 +10,6 @@ import (
 	"lantern"
 	"lantern/clocks"
 	"lantern/figures"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // DatasetFacts reads what the partnership's data set is computed from
@@ -136,54 +133,47 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	}
 	// Their history up to the end of the period.
 	if len(kids) > 0 {
-		// Each query fills its own part of every child's facts, so they
-		// run at once, on connections of their own.
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(max(2, runtime.GOMAXPROCS(0)))
-		g.Go(func() error {
-			return q.each(gctx, "data set concerns", `SELECT k.child_id, k.raised_at FROM cand JOIN_IN_ORDER concerns k ON k.child_id = cand.child_id WHERE k.raised_at < $E1`,
-				[]any{end}, func(r scanner) (string, func(*figures.ChildFacts), error) {
-					var id string
-					var t time.Time
-					err := r.Scan(&id, timeScan{&t})
-					return id, func(c *figures.ChildFacts) { c.Concerns = append(c.Concerns, lantern.DateOf(t)) }, err
-				}, child)
-		})
-		g.Go(func() error {
-			return q.each(gctx, "data set levels", `SELECT a.child_id, a.assessed_on, a.recorded_level, a.created_at FROM cand JOIN_IN_ORDER assessments a ON a.child_id = cand.child_id
-			WHERE a.assessed_on <= $E1`, []any{q.to}, func(r scanner) (string, func(*figures.ChildFacts), error) {
+		if err := q.each(ctx, "data set concerns", `SELECT k.child_id, k.raised_at FROM cand JOIN_IN_ORDER concerns k ON k.child_id = cand.child_id WHERE k.raised_at < $E1`,
+			[]any{end}, func(r scanner) (string, func(*figures.ChildFacts), error) {
 				var id string
-				var l figures.LevelOn
-				err := r.Scan(&id, &l.On, &l.Level, timeScan{&l.Recorded})
-				return id, func(c *figures.ChildFacts) { c.Levels = append(c.Levels, l) }, err
-			}, child)
-		})
-		g.Go(func() error {
-			return q.each(gctx, "data set meetings", `SELECT mc.child_id, m.starts_at FROM cand JOIN_IN_ORDER meeting_children mc ON mc.child_id = cand.child_id
+				var t time.Time
+				err := r.Scan(&id, timeScan{&t})
+				return id, func(c *figures.ChildFacts) { c.Concerns = append(c.Concerns, lantern.DateOf(t)) }, err
+			}, child); err != nil {
+			return nil, err
+		}
+		if err := q.each(ctx, "data set levels", `SELECT a.child_id, a.assessed_on, a.recorded_level, a.created_at FROM cand JOIN_IN_ORDER assessments a ON a.child_id = cand.child_id
+			WHERE a.assessed_on <= $E1`, []any{q.to}, func(r scanner) (string, func(*figures.ChildFacts), error) {
+			var id string
+			var l figures.LevelOn
+			err := r.Scan(&id, &l.On, &l.Level, timeScan{&l.Recorded})
+			return id, func(c *figures.ChildFacts) { c.Levels = append(c.Levels, l) }, err
+		}, child); err != nil {
+			return nil, err
+		}
+		if err := q.each(ctx, "data set meetings", `SELECT mc.child_id, m.starts_at FROM cand JOIN_IN_ORDER meeting_children mc ON mc.child_id = cand.child_id
 			JOIN_IN_ORDER meetings m ON m.id = mc.meeting_id WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at < $E1`, []any{end},
-				func(r scanner) (string, func(*figures.ChildFacts), error) {
-					var id string
-					var t time.Time
-					err := r.Scan(&id, timeScan{&t})
-					return id, func(c *figures.ChildFacts) { c.Meetings = append(c.Meetings, lantern.DateOf(t)) }, err
-				}, child)
-		})
+			func(r scanner) (string, func(*figures.ChildFacts), error) {
+				var id string
+				var t time.Time
+				err := r.Scan(&id, timeScan{&t})
+				return id, func(c *figures.ChildFacts) { c.Meetings = append(c.Meetings, lantern.DateOf(t)) }, err
+			}, child); err != nil {
+			return nil, err
+		}
 		// Episodes that may have begun in the 12 months to the end, or
 		// ended in the period: none runs for a year.
-		g.Go(func() error {
-			return q.each(gctx, "data set missing", `SELECT e.child_id, e.missing_from, e.returned_at, ri.offered_at, ri.held_at FROM cand
+		if err := q.each(ctx, "data set missing", `SELECT e.child_id, e.missing_from, e.returned_at, ri.offered_at, ri.held_at FROM cand
 			JOIN_IN_ORDER missing_episodes e ON e.child_id = cand.child_id LEFT JOIN return_interviews ri ON ri.episode_id = e.id
 			WHERE e.missing_from < $E1 AND e.missing_from >= $E2`, []any{end, s.d.ts(q.from.AddDays(-366).Time())},
-				func(r scanner) (string, func(*figures.ChildFacts), error) {
-					var id string
-					var e figures.Episode
-					var from time.Time
-					err := r.Scan(&id, timeScan{&from}, ntimeScan{&e.Returned}, ntimeScan{&e.Offered}, ntimeScan{&e.Held})
-					e.From = lantern.DateOf(from)
-					return id, func(c *figures.ChildFacts) { c.Missing = append(c.Missing, e) }, err
-				}, child)
-		})
-		if err := g.Wait(); err != nil {
+			func(r scanner) (string, func(*figures.ChildFacts), error) {
+				var id string
+				var e figures.Episode
+				var from time.Time
+				err := r.Scan(&id, timeScan{&from}, ntimeScan{&e.Returned}, ntimeScan{&e.Offered}, ntimeScan{&e.Held})
+				e.From = lantern.DateOf(from)
+				return id, func(c *figures.ChildFacts) { c.Missing = append(c.Missing, e) }, err
+			}, child); err != nil {
 			return nil, err
 		}
 	}
