@@ -73,16 +73,6 @@ func (s *Server) shareFigures(ctx context.Context, q url.Values) (*lantern.Figur
 	})
 }
 
-// withProfile is q with another profile.
-func withProfile(q url.Values, p fig.Profile) url.Values {
-	c := url.Values{}
-	for k, v := range q {
-		c[k] = v
-	}
-	c.Set("profile", string(p))
-	return c
-}
-
 // figureSharesView is the list of shares and the form for another.
 type figureSharesView struct {
 	Shares       []*lantern.FigureShare
