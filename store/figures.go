@@ -201,17 +201,9 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 		if ev.date {
 			args = []any{q.from, q.to}
 		}
-		// Across every area, from the records of the period; in one, from
-		// the area's children, each by its own records' index.
-		from := ev.table + " x JOIN children c ON c.id = x.child_id" + ev.join
-		where := ev.cond + " AND c.merged_into IS NULL"
-		if q.area != nil {
-			from = "children c " + s.d.joinInOrder() + " " + ev.table + " x ON x.child_id = c.id" + strings.Replace(ev.join, " JOIN ", " "+s.d.joinInOrder()+" ", 1)
-			where += " AND c.area_code = $3"
-			args = append(args, *q.area)
-		}
+		from := s.recordsOf(ev.table, ev.join, q.area, &args)
 		c := figures.EventCount{Kind: ev.kind}
-		if err := s.db.QueryRowContext(ctx, "SELECT count(DISTINCT "+ev.id+"), count(DISTINCT x.child_id) FROM "+from+" WHERE "+where, args...).
+		if err := s.db.QueryRowContext(ctx, "SELECT count(DISTINCT "+ev.id+"), count(DISTINCT x.child_id) FROM "+from+" AND "+ev.cond, args...).
 			Scan(&c.Events, &c.Children); err != nil {
 			return nil, internal("data set "+ev.kind, err)
 		}
@@ -415,14 +407,8 @@ func (s *Store) TrendFacts(ctx context.Context, from, to lantern.Date, area *str
 		}
 		return &out[i]
 	}
-	from1 := func(table string) (string, []any) {
-		args := []any{start, end}
-		if area == nil {
-			return table + " JOIN children c ON c.id = x.child_id WHERE c.merged_into IS NULL", args
-		}
-		return "children c " + s.d.joinInOrder() + " " + table + " ON x.child_id = c.id WHERE c.merged_into IS NULL AND c.area_code = $3", append(args, *area)
-	}
-	q, args := from1("concerns x")
+	args := []any{start, end}
+	q := s.recordsOf("concerns", "", area, &args)
 	type dated struct {
 		id string
 		at time.Time
@@ -439,7 +425,8 @@ func (s *Store) TrendFacts(ctx context.Context, from, to lantern.Date, area *str
 		c := child(k.id)
 		c.Concerns = append(c.Concerns, lantern.DateOf(k.at))
 	}
-	q, args = from1("missing_episodes x")
+	args = []any{start, end}
+	q = s.recordsOf("missing_episodes", "", area, &args)
 	type episode struct {
 		id            string
 		from, earlier time.Time
@@ -473,4 +460,19 @@ func (s *Store) TrendFacts(ctx context.Context, from, to lantern.Date, area *str
 		detail += " area=" + *area
 	}
 	return out, s.audited(ctx, auditEntry{Action: "figures.trend", Entity: "figures", Detail: detail})
+}
+
+// recordsOf is the FROM and WHERE of a query over a table of children's
+// records, x, then more joined, and the children c they are of (records
+// kept, in the area when one is asked; args gets it). Across every area
+// the query starts from the records; in one, from the area's children,
+// each looked up by its own records' index, in the order written.
+func (s *Store) recordsOf(table, then string, area *string, args *[]any) string {
+	if area == nil {
+		return table + " x JOIN children c ON c.id = x.child_id" + then + " WHERE c.merged_into IS NULL"
+	}
+	*args = append(*args, *area)
+	j := s.d.joinInOrder()
+	return "children c " + j + " " + table + " x ON x.child_id = c.id" + strings.Replace(then, " JOIN ", " "+j+" ", 1) +
+		" WHERE c.merged_into IS NULL AND c.area_code = $" + itoa(len(*args))
 }
