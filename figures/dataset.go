@@ -14,6 +14,10 @@ import (
 // end), and the area's events in it. The store reads them; everything
 // here is counting.
 type Facts struct {
+	// Cohort is the children open in the period, tallied by the store a
+	// batch at a time; Children are more, counted as they are (a test's
+	// or a small caller's). A child is counted once however given.
+	Cohort   *Cohort
 	Children []ChildFacts
 	// Response counts the pathway's events in the period, of any child
 	// of the area (CountEvents counts a list of them).
@@ -320,29 +324,86 @@ func ethnicGroup(id string) string {
 	return NotRecorded
 }
 
+// Cohort tallies the children open to CSE work in a period: everything
+// the data set's tables of children count, added a child at a time, so
+// that a country's children are counted without holding their histories
+// together (the store reads them a batch at a time and lets each go).
+type Cohort struct {
+	From, To                     lantern.Date
+	open, newIn, atEnd, raised   int
+	latest, highest, change      map[string]int
+	age, sex, eth                map[string]int
+	looked, placed, dis, unacc   map[string]int
+	missingKids, repeat          int
+	returned, offered, held, r72 int
+	ids                          map[string]bool // for the links' tables
+}
+
+// NewCohort is an empty tally for the period from..to.
+func NewCohort(from, to lantern.Date) *Cohort {
+	m := func() map[string]int { return map[string]int{} }
+	return &Cohort{From: from, To: to, latest: m(), highest: m(), change: m(), age: m(), sex: m(), eth: m(),
+		looked: m(), placed: m(), dis: m(), unacc: m(), ids: map[string]bool{}}
+}
+
+// Size is how many children were open in the period.
+func (c *Cohort) Size() int { return c.open }
+
+func yesNo(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No, or not recorded"
+}
+
+// Add counts ch, whose history must run to the period's end with its levels
+// sorted (SortLevels), when they were open in the period; it reports
+// whether they were.
+func (c *Cohort) Add(ch *ChildFacts) bool {
+	from, to := c.From, c.To
+	if !ch.OpenIn(from, to) || c.ids[ch.ID] {
+		return false
+	}
+	c.ids[ch.ID] = true
+	c.open++
+	if _, ok := firstIn(ch.Concerns, lantern.Date{Year: 1, Month: 1, Day: 1}, from.AddDays(-1)); !ok {
+		c.newIn++ // their first concern ever is in the period
+	}
+	if ch.OpenIn(to, to) {
+		c.atEnd++
+	}
+	first, ok := firstIn(ch.Concerns, from, to)
+	if ok {
+		c.raised++
+	} else {
+		first = from
+	}
+	l, h := ch.levelAt(to)
+	c.latest[levelLabels[l]]++
+	c.highest[levelLabels[h]]++
+	c.age[ageBand(ch.DateOfBirth, first)]++
+	c.sex[sexLabel(ch.Gender)]++
+	c.eth[ethnicGroup(ch.Ethnicity)]++
+	c.looked[yesNo(ch.LookedAfter)]++
+	c.placed[yesNo(ch.PlacedByOther)]++
+	c.dis[yesNo(ch.Disabled)]++
+	c.unacc[yesNo(ch.Unaccompanied)]++
+	c.change[levelChangeOf(ch, to)]++
+	c.addMissing(ch)
+	return true
+}
+
 // Dataset computes the data set's tables, exact, for the period from..to
-// (docs/figures.md): distinct children, never summed across months. With
-// population 0 a rate is x (not available).
+// (docs/figures.md): distinct children, never summed across months. The
+// children counted are f.Cohort, when the store has tallied them, and
+// f.Children. With population 0 a rate is x (not available).
 func Dataset(f Facts, from, to lantern.Date, population int) []Table {
-	c := counter{}
-	var newIn, open, atEnd, raised int
-	var cohort []*ChildFacts // open at some time in the period
+	c := f.Cohort
+	if c == nil || c.From != from || c.To != to {
+		c = NewCohort(from, to)
+	}
 	for i := range f.Children {
-		ch := &f.Children[i]
-		if !ch.OpenIn(from, to) {
-			continue
-		}
-		cohort = append(cohort, ch)
-		open++
-		if _, ok := firstIn(ch.Concerns, lantern.Date{Year: 1, Month: 1, Day: 1}, from.AddDays(-1)); !ok {
-			newIn++ // their first concern ever is in the period
-		}
-		if ch.OpenIn(to, to) {
-			atEnd++
-		}
-		if _, ok := firstIn(ch.Concerns, from, to); ok {
-			raised++
-		}
+		c.Add(&f.Children[i])
 	}
 	rate := Ratio{Num: "children", Per: 10_000, Of: float64(population)}
 	prevalence := Table{ID: "prevalence", Title: "Children open to CSE work", Columns: []string{"children", "rate_per_10000"},
@@ -351,67 +412,33 @@ func Dataset(f Facts, from, to lantern.Date, population int) []Table {
 		label string
 		n     int
 	}{
-		{"New: their first CSE concern in the period", newIn},
-		{"Open at any time in the period", open},
-		{"Open at the end of the period", atEnd},
-		{"With a CSE concern raised in the period", raised},
+		{"New: their first CSE concern in the period", c.newIn},
+		{"Open at any time in the period", c.open},
+		{"Open at the end of the period", c.atEnd},
+		{"With a CSE concern raised in the period", c.raised},
 	} {
 		prevalence.Rows = append(prevalence.Rows, Row{Label: r.label, Values: map[string]Value{"children": Num(float64(r.n))}})
 	}
 	prevalence.fillRatios()
 
+	var sum counter
 	levels := Table{ID: "level", Title: "Open in the period, by toolkit level at its end", Columns: []string{"latest", "highest"}, TotalRow: true}
-	latest, highest := map[string]int{}, map[string]int{}
-	for _, ch := range cohort {
-		l, h := ch.levelAt(to)
-		latest[levelLabels[l]]++
-		highest[levelLabels[h]]++
-	}
 	for _, l := range append(slices.Clone(LevelRows), "Total") {
-		levels.Rows = append(levels.Rows, Row{Label: l, Values: map[string]Value{"latest": Num(float64(c.sum(latest, l))), "highest": Num(float64(c.sum(highest, l)))}})
+		levels.Rows = append(levels.Rows, Row{Label: l, Values: map[string]Value{"latest": Num(float64(sum.sum(c.latest, l))), "highest": Num(float64(sum.sum(c.highest, l)))}})
 	}
-
-	by := func(key func(*ChildFacts) string) map[string]int {
-		m := map[string]int{}
-		for _, ch := range cohort {
-			m[key(ch)]++
-		}
-		return m
-	}
-	firstOr := func(ch *ChildFacts) lantern.Date {
-		if d, ok := firstIn(ch.Concerns, from, to); ok {
-			return d
-		}
-		if d, ok := firstIn(ch.Concerns, lantern.Date{Year: 1, Month: 1, Day: 1}, to); ok && !d.Before(from) {
-			return d
-		}
-		return from
-	}
-	yesNo := func(b bool) string {
-		if b {
-			return "Yes"
-		}
-		return "No, or not recorded"
-	}
+	yn := []string{"Yes", "No, or not recorded"}
 	tables := []Table{prevalence, levels,
-		breakdown("age-band", "Open in the period, by age at their first concern in it (or at its start)", append(slices.Clone(AgeBands), NotRecorded),
-			by(func(ch *ChildFacts) string { return ageBand(ch.DateOfBirth, firstOr(ch)) })),
-		breakdown("sex", "Open in the period, by sex", []string{"Female", "Male", "Other", NotRecorded},
-			by(func(ch *ChildFacts) string { return sexLabel(ch.Gender) })),
-		breakdown("ethnicity", "Open in the period, by ethnic group (2021 census)", append(slices.Clone(EthnicGroups), NotRecorded),
-			by(func(ch *ChildFacts) string { return ethnicGroup(ch.Ethnicity) })),
-		breakdown("looked-after", "Open in the period, looked after", []string{"Yes", "No, or not recorded"},
-			by(func(ch *ChildFacts) string { return yesNo(ch.LookedAfter) })),
-		breakdown("placed-by-another-area", "Open in the period, looked after and placed here by another area", []string{"Yes", "No, or not recorded"},
-			by(func(ch *ChildFacts) string { return yesNo(ch.PlacedByOther) })),
-		breakdown("disability", "Open in the period, with a disability or learning disability recorded", []string{"Yes", "No, or not recorded"},
-			by(func(ch *ChildFacts) string { return yesNo(ch.Disabled) })),
-		breakdown("unaccompanied", "Open in the period, unaccompanied asylum-seeking children", []string{"Yes", "No, or not recorded"},
-			by(func(ch *ChildFacts) string { return yesNo(ch.Unaccompanied) })),
+		breakdown("age-band", "Open in the period, by age at their first concern in it (or at its start)", append(slices.Clone(AgeBands), NotRecorded), c.age),
+		breakdown("sex", "Open in the period, by sex", []string{"Female", "Male", "Other", NotRecorded}, c.sex),
+		breakdown("ethnicity", "Open in the period, by ethnic group (2021 census)", append(slices.Clone(EthnicGroups), NotRecorded), c.eth),
+		breakdown("looked-after", "Open in the period, looked after", yn, c.looked),
+		breakdown("placed-by-another-area", "Open in the period, looked after and placed here by another area", yn, c.placed),
+		breakdown("disability", "Open in the period, with a disability or learning disability recorded", yn, c.dis),
+		breakdown("unaccompanied", "Open in the period, unaccompanied asylum-seeking children", yn, c.unacc),
 	}
 	tables = append(tables, personTables(f, to)...)
-	tables = append(tables, response(f), timeliness(f.Clocks), missing(cohort, from, to), levelChange(cohort, to),
-		closures(f.PlanEnds), disruption(f.Disruptions), justice(f.Disruptions), exploitation(f, cohort), hotspots(f))
+	tables = append(tables, response(f), timeliness(f.Clocks), c.missing(), c.levelChange(),
+		closures(f.PlanEnds), disruption(f.Disruptions), justice(f.Disruptions), exploitation(f, c.ids), hotspots(f))
 	return tables
 }
 
@@ -531,39 +558,43 @@ func median(xs []float64) float64 {
 
 func round1(x float64) float64 { return float64(int64(x*10+0.5)) / 10 }
 
-func missing(cohort []*ChildFacts, from, to lantern.Date) Table {
-	var kids, repeat, returned, offered, held, within int
-	for _, ch := range cohort {
-		n := 0
-		for _, e := range ch.Missing {
-			if !e.From.Before(to.AddDays(-364)) && !e.From.After(to) {
-				n++
-			}
-			if e.Returned == nil {
-				continue
-			}
-			r := lantern.DateOf(*e.Returned)
-			if r.Before(from) || r.After(to) {
-				continue
-			}
-			returned++
-			if e.Offered != nil || e.Held != nil {
-				offered++
-			}
-			if e.Held != nil {
-				held++
-				if !e.Held.After(e.Returned.Add(ReturnWithin)) {
-					within++
-				}
-			}
+// addMissing counts the child's missing episodes: missing in the 12 months
+// to the period's end, and the return interviews of episodes ended in it.
+func (c *Cohort) addMissing(ch *ChildFacts) {
+	from, to := c.From, c.To
+	n := 0
+	for _, e := range ch.Missing {
+		if !e.From.Before(to.AddDays(-364)) && !e.From.After(to) {
+			n++
 		}
-		if n > 0 {
-			kids++
+		if e.Returned == nil {
+			continue
 		}
-		if n > 1 {
-			repeat++
+		r := lantern.DateOf(*e.Returned)
+		if r.Before(from) || r.After(to) {
+			continue
+		}
+		c.returned++
+		if e.Offered != nil || e.Held != nil {
+			c.offered++
+		}
+		if e.Held != nil {
+			c.held++
+			if !e.Held.After(e.Returned.Add(ReturnWithin)) {
+				c.r72++
+			}
 		}
 	}
+	if n > 0 {
+		c.missingKids++
+	}
+	if n > 1 {
+		c.repeat++
+	}
+}
+
+func (c *Cohort) missing() Table {
+	kids, repeat, returned, offered, held, within := c.missingKids, c.repeat, c.returned, c.offered, c.held, c.r72
 	t := Table{ID: "missing", Title: "Missing: children open in the period", Columns: []string{"count", "per_cent"},
 		Ratios: map[string]Ratio{"per_cent": {Num: "count", Den: "count", DenRow: "Episodes ended in the period (returned)", Per: 100}}}
 	for _, r := range []struct {
@@ -586,30 +617,32 @@ func missing(cohort []*ChildFacts, from, to lantern.Date) Table {
 	return t
 }
 
-func levelChange(cohort []*ChildFacts, to lantern.Date) Table {
+// levelChangeOf is the row of the level-change table the child is counted
+// in: their latest level by the day against their first.
+func levelChangeOf(ch *ChildFacts, to lantern.Date) string {
 	rank := map[string]int{"emerging": 1, "medium": 2, "high": 3}
-	m := map[string]int{}
-	for _, ch := range cohort {
-		var ls []LevelOn
-		for _, l := range ch.Levels {
-			if !l.On.After(to) {
-				ls = append(ls, l)
-			}
-		}
-		slices.SortStableFunc(ls, func(a, b LevelOn) int { return cmp.Compare(a.On.String(), b.On.String()) })
-		switch {
-		case len(ls) == 0:
-			m["Not assessed"]++
-		case len(ls) == 1:
-			m["Assessed once"]++
-		case rank[ls[len(ls)-1].Level] > rank[ls[0].Level]:
-			m["Higher than at first"]++
-		case rank[ls[len(ls)-1].Level] < rank[ls[0].Level]:
-			m["Lower than at first"]++
-		default:
-			m["The same as at first"]++
+	var ls []LevelOn
+	for _, l := range ch.Levels {
+		if !l.On.After(to) {
+			ls = append(ls, l)
 		}
 	}
+	slices.SortStableFunc(ls, func(a, b LevelOn) int { return cmp.Compare(a.On.String(), b.On.String()) })
+	switch {
+	case len(ls) == 0:
+		return "Not assessed"
+	case len(ls) == 1:
+		return "Assessed once"
+	case rank[ls[len(ls)-1].Level] > rank[ls[0].Level]:
+		return "Higher than at first"
+	case rank[ls[len(ls)-1].Level] < rank[ls[0].Level]:
+		return "Lower than at first"
+	}
+	return "The same as at first"
+}
+
+func (c *Cohort) levelChange() Table {
+	m := c.change
 	return breakdown("level-change", "Open in the period: their latest level against their first",
 		[]string{"Lower than at first", "The same as at first", "Higher than at first", "Assessed once", "Not assessed"}, m)
 }
@@ -682,11 +715,7 @@ func justice(ds []DisruptionFact) Table {
 // exploitation counts children open in the period with intelligence of
 // online contact (an online-contact link, or an account linked to them)
 // and of contact with a person of concern, observed in the period.
-func exploitation(f Facts, cohort []*ChildFacts) Table {
-	in := map[string]bool{}
-	for _, ch := range cohort {
-		in[ch.ID] = true
-	}
+func exploitation(f Facts, in map[string]bool) Table {
 	online, contact := map[string]bool{}, map[string]bool{}
 	for _, l := range f.Links {
 		for _, e := range [][4]string{{l.FromType, l.FromID, l.ToType, l.ToID}, {l.ToType, l.ToID, l.FromType, l.FromID}} {

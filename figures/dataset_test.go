@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -155,6 +156,37 @@ func TestDataset(t *testing.T) {
 	}
 	if r := cellOf(t, Dataset(facts, from, to, 40_000), "prevalence", "New: their first CSE concern in the period", "rate_per_10000"); r.N != 0.5 {
 		t.Errorf("2 in 40,000 per 10,000: %+v", r)
+	}
+}
+
+// TestCohortInBatches: the store tallies children a batch at a time into
+// a Cohort and lets their histories go; the tables are those of every
+// child given at once, and a child given twice is counted once.
+func TestCohortInBatches(t *testing.T) {
+	from, to := d(2026, 4, 1), d(2027, 3, 31)
+	kids := []ChildFacts{
+		{ID: "a", DateOfBirth: d(2012, 1, 1), Gender: "female", Concerns: []lantern.Date{d(2026, 5, 1)},
+			Levels:  []LevelOn{{On: d(2026, 5, 2), Level: "high"}, {On: d(2026, 8, 1), Level: "medium"}},
+			Missing: []Episode{{From: d(2026, 4, 20), Returned: at(2026, 4, 21, 9), Held: at(2026, 4, 23, 9)}, {From: d(2026, 6, 1)}}},
+		{ID: "b", DateOfBirth: d(2011, 1, 1), Gender: "male", Concerns: []lantern.Date{d(2024, 10, 1)}, Levels: []LevelOn{{On: d(2025, 5, 1), Level: "emerging"}}},
+		{ID: "c", Concerns: []lantern.Date{d(2027, 3, 31)}, Unaccompanied: true, LookedAfter: true},
+		{ID: "f", Concerns: []lantern.Date{d(2023, 4, 1)}},
+	}
+	links := []LinkFact{{FromType: "child", FromID: "c", ToType: "account", ToID: "ac1", Kind: "uses"}}
+	whole, _ := json.Marshal(Dataset(Facts{Children: kids, Links: links}, from, to, 20_000))
+	c := NewCohort(from, to)
+	for i := range kids[:2] {
+		c.Add(&kids[i])
+	}
+	if c.Add(&kids[0]) {
+		t.Error("a child added twice is counted twice")
+	}
+	batched, _ := json.Marshal(Dataset(Facts{Cohort: c, Children: kids[1:], Links: links}, from, to, 20_000))
+	if string(whole) != string(batched) {
+		t.Errorf("in batches:\n%s\nat once:\n%s", batched, whole)
+	}
+	if c.Size() != 3 {
+		t.Errorf("open in the period: %d, want 3", c.Size())
 	}
 }
 

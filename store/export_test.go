@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 
+	"lantern"
+	"lantern/figures"
+
 	"lantern/password"
 )
 
@@ -36,4 +39,14 @@ func MergeTables() []MergeTable {
 // OpenValue opens a stored value of a sealed column, as a read does.
 func (s *Store) OpenValue(table, column, row, v string) (string, error) {
 	return s.open(context.Background(), table, column, row, v)
+}
+
+// DatasetChildren is DatasetFacts keeping the facts of every child open in
+// the period, as the trend's reader is compared with them.
+func (s *Store) DatasetChildren(ctx context.Context, from, to lantern.Date, area *string) ([]figures.ChildFacts, error) {
+	f, err := (&factsQuery{s: s, from: from, to: to, area: area, keep: true}).read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return f.Children, nil
 }

@@ -43,6 +43,7 @@ type factsQuery struct {
 	s        *Store
 	from, to lantern.Date
 	area     *string
+	keep     bool // keep the cohort's facts in Children too (tests)
 }
 
 // window is the first day whose activity can make a child open in the
@@ -115,71 +116,33 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	at := make(map[string]int, len(kids))
-	f.Children = make([]figures.ChildFacts, len(kids))
-	for i, k := range kids {
-		k.f.PlacedByOther = k.f.LookedAfter && k.placing != ""
-		// A sealed disability is still not empty: whether one is
-		// recorded is known without opening it.
-		k.f.Disabled = k.dis != "" || k.ld
-		f.Children[i] = k.f
-		at[k.f.ID] = i
-	}
-	child := func(id string) *figures.ChildFacts {
-		if i, ok := at[id]; ok {
-			return &f.Children[i]
+	// Their history up to the end of the period, a batch of children at a
+	// time: each batch is tallied and let go, so that the country's
+	// cohort (hundreds of thousands) never sits in memory with its history.
+	f.Cohort = figures.NewCohort(q.from, q.to)
+	for len(kids) > 0 {
+		n := min(len(kids), factsBatch)
+		batch := make([]figures.ChildFacts, n)
+		at := make(map[string]int, n)
+		ids := make([]any, n)
+		for i, k := range kids[:n] {
+			k.f.PlacedByOther = k.f.LookedAfter && k.placing != ""
+			// A sealed disability is still not empty: whether one is
+			// recorded is known without opening it.
+			k.f.Disabled = k.dis != "" || k.ld
+			batch[i], at[k.f.ID], ids[i] = k.f, i, k.f.ID
 		}
-		return nil
-	}
-	// Their history up to the end of the period.
-	if len(kids) > 0 {
-		if err := q.each(ctx, "data set concerns", `SELECT k.child_id, k.raised_at FROM cand JOIN_IN_ORDER concerns k ON k.child_id = cand.child_id WHERE k.raised_at < $E1`,
-			[]any{end}, func(r scanner) (string, func(*figures.ChildFacts), error) {
-				var id string
-				var t time.Time
-				err := r.Scan(&id, timeScan{&t})
-				return id, func(c *figures.ChildFacts) { c.Concerns = append(c.Concerns, lantern.DateOf(t)) }, err
-			}, child); err != nil {
+		kids = kids[n:]
+		if err := q.history(ctx, batch, at, ids); err != nil {
 			return nil, err
 		}
-		if err := q.each(ctx, "data set levels", `SELECT a.child_id, a.assessed_on, a.recorded_level, a.created_at FROM cand JOIN_IN_ORDER assessments a ON a.child_id = cand.child_id
-			WHERE a.assessed_on <= $E1`, []any{q.to}, func(r scanner) (string, func(*figures.ChildFacts), error) {
-			var id string
-			var l figures.LevelOn
-			err := r.Scan(&id, &l.On, &l.Level, timeScan{&l.Recorded})
-			return id, func(c *figures.ChildFacts) { c.Levels = append(c.Levels, l) }, err
-		}, child); err != nil {
-			return nil, err
+		for i := range batch {
+			batch[i].SortLevels()
+			f.Cohort.Add(&batch[i])
 		}
-		if err := q.each(ctx, "data set meetings", `SELECT mc.child_id, m.starts_at FROM cand JOIN_IN_ORDER meeting_children mc ON mc.child_id = cand.child_id
-			JOIN_IN_ORDER meetings m ON m.id = mc.meeting_id WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at < $E1`, []any{end},
-			func(r scanner) (string, func(*figures.ChildFacts), error) {
-				var id string
-				var t time.Time
-				err := r.Scan(&id, timeScan{&t})
-				return id, func(c *figures.ChildFacts) { c.Meetings = append(c.Meetings, lantern.DateOf(t)) }, err
-			}, child); err != nil {
-			return nil, err
+		if q.keep {
+			f.Children = append(f.Children, batch...)
 		}
-		// Episodes that may have begun in the 12 months to the end, or
-		// ended in the period: none runs for a year.
-		if err := q.each(ctx, "data set missing", `SELECT e.child_id, e.missing_from, e.returned_at, ri.offered_at, ri.held_at FROM cand
-			JOIN_IN_ORDER missing_episodes e ON e.child_id = cand.child_id LEFT JOIN return_interviews ri ON ri.episode_id = e.id
-			WHERE e.missing_from < $E1 AND e.missing_from >= $E2`, []any{end, s.d.ts(q.from.AddDays(-366).Time())},
-			func(r scanner) (string, func(*figures.ChildFacts), error) {
-				var id string
-				var e figures.Episode
-				var from time.Time
-				err := r.Scan(&id, timeScan{&from}, ntimeScan{&e.Returned}, ntimeScan{&e.Offered}, ntimeScan{&e.Held})
-				e.From = lantern.DateOf(from)
-				return id, func(c *figures.ChildFacts) { c.Missing = append(c.Missing, e) }, err
-			}, child); err != nil {
-			return nil, err
-		}
-	}
-
-	for i := range f.Children {
-		f.Children[i].SortLevels()
 	}
 
 	// The area's events in the period, counted: distinct events (a
@@ -256,26 +219,79 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	return f, nil
 }
 
-// each runs a query over the cohort (q.sql): scan reads a row, naming its
-// child and what to add to their facts.
-func (q *factsQuery) each(ctx context.Context, op, query string, extra []any,
-	scan func(scanner) (string, func(*figures.ChildFacts), error), child func(string) *figures.ChildFacts) error {
-	query, args := q.sql(query, extra...)
-	rows, err := q.s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return internal(op, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		id, add, err := scan(rows)
+// factsBatch is how many children's histories the data set reads at once:
+// one IN list of each kind of record.
+const factsBatch = 500
+
+// history reads the batch's history up to the end of the period: concerns,
+// levels, CSE strategy meetings held, and missing episodes with their
+// return interviews. at indexes the batch by id; ids are the batch's ids.
+func (q *factsQuery) history(ctx context.Context, batch []figures.ChildFacts, at map[string]int, ids []any) error {
+	s := q.s
+	end := s.d.ts(q.to.AddDays(1).Time())
+	// A query's bounds are $1, ...; the batch's ids follow, in for IDS.
+	run := func(op, query string, bounds []any, scan func(scanner) (string, func(*figures.ChildFacts), error)) error {
+		query = strings.Replace(query, "IDS", placeholders(len(bounds)+1, len(ids)), 1)
+		rows, err := s.db.QueryContext(ctx, query, append(bounds, ids...)...)
 		if err != nil {
 			return internal(op, err)
 		}
-		if c := child(id); c != nil {
-			add(c)
+		defer rows.Close()
+		for rows.Next() {
+			id, add, err := scan(rows)
+			if err != nil {
+				return internal(op, err)
+			}
+			if i, ok := at[id]; ok {
+				add(&batch[i])
+			}
 		}
+		return internal(op, rows.Err())
 	}
-	return internal(op, rows.Err())
+	err := run("data set concerns", `SELECT k.child_id, k.raised_at FROM concerns k WHERE k.raised_at < $1 AND k.child_id IN (IDS)`, []any{end},
+		func(r scanner) (string, func(*figures.ChildFacts), error) {
+			var id string
+			var t time.Time
+			err := r.Scan(&id, timeScan{&t})
+			return id, func(c *figures.ChildFacts) { c.Concerns = append(c.Concerns, lantern.DateOf(t)) }, err
+		})
+	if err != nil {
+		return err
+	}
+	err = run("data set levels", `SELECT a.child_id, a.assessed_on, a.recorded_level, a.created_at FROM assessments a WHERE a.assessed_on <= $1 AND a.child_id IN (IDS)`, []any{q.to},
+		func(r scanner) (string, func(*figures.ChildFacts), error) {
+			var id string
+			var l figures.LevelOn
+			err := r.Scan(&id, &l.On, &l.Level, timeScan{&l.Recorded})
+			return id, func(c *figures.ChildFacts) { c.Levels = append(c.Levels, l) }, err
+		})
+	if err != nil {
+		return err
+	}
+	err = run("data set meetings", `SELECT mc.child_id, m.starts_at FROM meeting_children mc `+s.d.joinInOrder()+` meetings m ON m.id = mc.meeting_id
+		WHERE m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at < $1 AND mc.child_id IN (IDS)`, []any{end},
+		func(r scanner) (string, func(*figures.ChildFacts), error) {
+			var id string
+			var t time.Time
+			err := r.Scan(&id, timeScan{&t})
+			return id, func(c *figures.ChildFacts) { c.Meetings = append(c.Meetings, lantern.DateOf(t)) }, err
+		})
+	if err != nil {
+		return err
+	}
+	// Episodes that may have begun in the 12 months to the end, or ended
+	// in the period: none runs for a year.
+	return run("data set missing", `SELECT e.child_id, e.missing_from, e.returned_at, ri.offered_at, ri.held_at FROM missing_episodes e
+		LEFT JOIN return_interviews ri ON ri.episode_id = e.id
+		WHERE e.missing_from < $1 AND e.missing_from >= $2 AND e.child_id IN (IDS)`, []any{end, s.d.ts(q.from.AddDays(-366).Time())},
+		func(r scanner) (string, func(*figures.ChildFacts), error) {
+			var id string
+			var e figures.Episode
+			var from time.Time
+			err := r.Scan(&id, timeScan{&from}, ntimeScan{&e.Returned}, ntimeScan{&e.Offered}, ntimeScan{&e.Held})
+			e.From = lantern.DateOf(from)
+			return id, func(c *figures.ChildFacts) { c.Missing = append(c.Missing, e) }, err
+		})
 }
 
 // links reads the intelligence links first seen in the period (or, with no
