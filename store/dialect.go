@@ -117,6 +117,16 @@ func (d dialect) joinInOrder() string {
 	return "CROSS JOIN"
 }
 
+// indexedBy names the index SQLite is to read a table by (written after
+// the table and its alias): a scan in the index's order, where the planner
+// would search another index and sort what it found. PostgreSQL chooses.
+func (d dialect) indexedBy(index string) string {
+	if d == postgres {
+		return ""
+	}
+	return " INDEXED BY " + index
+}
+
 // groupConcat joins a column's values, in order, with commas.
 func (d dialect) groupConcat(expr, orderBy string) string {
 	if d == postgres {
