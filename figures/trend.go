@@ -62,63 +62,99 @@ func ValidPeriod(p string) bool { return p == Month || p == Quarter || p == Year
 // together: the table has no total. Columns are the periods, in order,
 // named as periodLabel does; an unknown period is an error naming it.
 func Trend(facts []ChildFacts, from, to lantern.Date, period string) (Table, error) {
+	c, err := NewTrend(from, to, period)
+	if err != nil {
+		return Table{}, err
+	}
+	for i := range facts {
+		c.Add(&facts[i])
+	}
+	return c.Table(), nil
+}
+
+// TrendCounter counts a trend (Trend) a child at a time, so that a
+// country's children are counted as they are read, never held together.
+type TrendCounter struct {
+	from, to       lantern.Date
+	period         string
+	first          int
+	newIn, missing []int
+	seen           map[int]bool
+}
+
+// NewTrend is a counter of the trend from..to by period; an unknown period
+// is an error naming it.
+func NewTrend(from, to lantern.Date, period string) (*TrendCounter, error) {
 	if !ValidPeriod(period) {
-		return Table{}, lantern.Invalid(lantern.FieldError{Field: "period", Message: "Period must be month, quarter or year"})
+		return nil, lantern.Invalid(lantern.FieldError{Field: "period", Message: "Period must be month, quarter or year"})
 	}
-	t := Table{ID: "trend", Title: "Children with a CSE concern, and those of them missing, by " + period}
-	if to.Before(from) {
-		return t, nil
+	c := &TrendCounter{from: from, to: to, period: period, seen: map[int]bool{}}
+	if !to.Before(from) {
+		c.first = periodKey(from, period)
+		n := periodKey(to, period) - c.first + 1
+		c.newIn, c.missing = make([]int, n), make([]int, n)
 	}
-	first, last := periodKey(from, period), periodKey(to, period)
-	n := last - first + 1
-	newIn := make([]int, n)
-	missing := make([]int, n)
-	seen := map[int]bool{}
-	for _, f := range facts {
-		// The period of the child's first concern: they count for missing
-		// from the period it falls in onwards.
-		clear(seen)
-		earliest := -1
-		for _, d := range f.Concerns {
-			if d.After(to) {
-				continue
-			}
-			k := periodKey(d, period)
-			if earliest < 0 || k < earliest {
-				earliest = k
-			}
-			if d.Before(from) || seen[k] {
-				continue
-			}
-			seen[k] = true
-			newIn[k-first]++
-		}
-		if earliest < 0 {
+	return c, nil
+}
+
+// Add counts one child: their concerns (in the period, and their first
+// before it) and missing episodes.
+func (c *TrendCounter) Add(f *ChildFacts) {
+	if c.newIn == nil {
+		return
+	}
+	from, to, period, seen := c.from, c.to, c.period, c.seen
+	// The period of the child's first concern: they count for missing
+	// from the period it falls in onwards.
+	clear(seen)
+	earliest := -1
+	for _, d := range f.Concerns {
+		if d.After(to) {
 			continue
 		}
-		clear(seen)
-		for _, e := range f.Missing {
-			d := e.From
-			if d.Before(from) || d.After(to) {
-				continue
-			}
-			k := periodKey(d, period)
-			// Only once a concern has been raised (by the period's end).
-			if k < earliest || seen[k] {
-				continue
-			}
-			seen[k] = true
-			missing[k-first]++
+		k := periodKey(d, period)
+		if earliest < 0 || k < earliest {
+			earliest = k
 		}
+		if d.Before(from) || seen[k] {
+			continue
+		}
+		seen[k] = true
+		c.newIn[k-c.first]++
+	}
+	if earliest < 0 {
+		return
+	}
+	clear(seen)
+	for _, e := range f.Missing {
+		d := e.From
+		if d.Before(from) || d.After(to) {
+			continue
+		}
+		k := periodKey(d, period)
+		// Only once a concern has been raised (by the period's end).
+		if k < earliest || seen[k] {
+			continue
+		}
+		seen[k] = true
+		c.missing[k-c.first]++
+	}
+}
+
+// Table is the trend counted so far.
+func (c *TrendCounter) Table() Table {
+	t := Table{ID: "trend", Title: "Children with a CSE concern, and those of them missing, by " + c.period}
+	if c.newIn == nil {
+		return t
 	}
 	rowNew := Row{Label: TrendNewConcern, Values: map[string]Value{}}
 	rowMissing := Row{Label: TrendMissing, Values: map[string]Value{}}
-	for i := range n {
-		c := periodLabel(first+i, period)
-		t.Columns = append(t.Columns, c)
-		rowNew.Values[c] = Num(float64(newIn[i]))
-		rowMissing.Values[c] = Num(float64(missing[i]))
+	for i := range c.newIn {
+		col := periodLabel(c.first+i, c.period)
+		t.Columns = append(t.Columns, col)
+		rowNew.Values[col] = Num(float64(c.newIn[i]))
+		rowMissing.Values[col] = Num(float64(c.missing[i]))
 	}
 	t.Rows = []Row{rowNew, rowMissing}
-	return t, nil
+	return t
 }

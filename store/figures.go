@@ -403,79 +403,66 @@ func anys(ids []string) []any {
 	return out
 }
 
-// TrendFacts reads what the trend (figures.Trend) counts, and no more: the
-// concerns raised in the period, and the missing episodes begun in it with
-// the child's first concern ever. area as for DatasetFacts. For those who
-// see the area's figures; one audit entry.
-func (s *Store) TrendFacts(ctx context.Context, from, to lantern.Date, area *string) ([]figures.ChildFacts, error) {
+// TrendFacts passes to add, a child at a time, what the trend
+// (figures.TrendCounter) counts, and no more: the concerns raised in the
+// period, and the missing episodes begun in it with the child's first
+// concern ever. One query, in the order of the children's ids, whose rows
+// are gathered a child at a time and let go, so that a country's ten years
+// are never held together: add must not keep the facts it is given, which
+// are reused. area as for DatasetFacts. For those who see the area's
+// figures; one audit entry.
+func (s *Store) TrendFacts(ctx context.Context, from, to lantern.Date, area *string, add func(*figures.ChildFacts)) error {
 	if err := may(ctx, lantern.ResFigures, lantern.ActRead); err != nil {
-		return nil, err
+		return err
 	}
-	start, end := s.d.ts(from.Time()), s.d.ts(to.AddDays(1).Time())
-	at := map[string]int{}
-	var out []figures.ChildFacts
-	child := func(id string) *figures.ChildFacts {
-		i, ok := at[id]
-		if !ok {
-			out = append(out, figures.ChildFacts{ID: id})
-			i = len(out) - 1
-			at[id] = i
-		}
-		return &out[i]
-	}
-	args := []any{start, end}
-	q := s.recordsOf("concerns", "", area, &args)
-	type dated struct {
-		id string
-		at time.Time
-	}
-	ks, err := collect(ctx, s.db, "trend concerns", `SELECT x.child_id, x.raised_at FROM `+q+` AND x.raised_at >= $1 AND x.raised_at < $2`,
-		func(r scanner) (dated, error) {
-			var d dated
-			return d, r.Scan(&d.id, timeScan{&d.at})
-		}, args...)
+	args := []any{s.d.ts(from.Time()), s.d.ts(to.AddDays(1).Time())}
+	concerns := s.recordsOf("concerns", "", area, &args)
+	episodes := s.recordsOf("missing_episodes", "", area, &args)
+	rows, err := s.db.QueryContext(ctx, `SELECT x.child_id, 0, x.raised_at, NULL FROM `+concerns+` AND x.raised_at >= $1 AND x.raised_at < $2
+		UNION ALL SELECT x.child_id, 1, x.missing_from, (SELECT min(k.raised_at) FROM concerns k WHERE k.child_id = x.child_id)
+		FROM `+episodes+` AND x.missing_from >= $1 AND x.missing_from < $2 ORDER BY 1`, args...)
 	if err != nil {
-		return nil, err
+		return internal("trend", err)
 	}
-	for _, k := range ks {
-		c := child(k.id)
-		c.Concerns = append(c.Concerns, lantern.DateOf(k.at))
-	}
-	args = []any{start, end}
-	q = s.recordsOf("missing_episodes", "", area, &args)
-	type episode struct {
-		id            string
-		from, earlier time.Time
-		hasEarlier    bool
-	}
-	es, err := collect(ctx, s.db, "trend missing", `SELECT x.child_id, x.missing_from, (SELECT min(k.raised_at) FROM concerns k WHERE k.child_id = x.child_id)
-		FROM `+q+` AND x.missing_from >= $1 AND x.missing_from < $2`, func(r scanner) (episode, error) {
-		var e episode
+	defer rows.Close()
+	var c figures.ChildFacts
+	for rows.Next() {
+		var id string
+		var kind int
+		var at time.Time
 		var first *time.Time
-		err := r.Scan(&e.id, timeScan{&e.from}, ntimeScan{&first})
-		if first != nil {
-			e.earlier, e.hasEarlier = *first, true
+		if err := rows.Scan(&id, &kind, timeScan{&at}, ntimeScan{&first}); err != nil {
+			return internal("trend", err)
 		}
-		return e, err
-	}, args...)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range es {
-		if !e.hasEarlier {
+		if id != c.ID {
+			if c.ID != "" {
+				add(&c)
+			}
+			c = figures.ChildFacts{ID: id, Concerns: c.Concerns[:0], Missing: c.Missing[:0]}
+		}
+		if kind == 0 {
+			c.Concerns = append(c.Concerns, lantern.DateOf(at))
+			continue
+		}
+		if first == nil {
 			continue // never a concern: not counted
 		}
-		c := child(e.id)
-		c.Missing = append(c.Missing, figures.Episode{From: lantern.DateOf(e.from)})
-		if d := lantern.DateOf(e.earlier); d.Before(from) && !slices.Contains(c.Concerns, d) {
+		c.Missing = append(c.Missing, figures.Episode{From: lantern.DateOf(at)})
+		if d := lantern.DateOf(*first); d.Before(from) && !slices.Contains(c.Concerns, d) {
 			c.Concerns = append(c.Concerns, d) // their first concern, before the period
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return internal("trend", err)
+	}
+	if c.ID != "" {
+		add(&c)
 	}
 	detail := "from=" + from.String() + " to=" + to.String()
 	if area != nil {
 		detail += " area=" + *area
 	}
-	return out, s.audited(ctx, auditEntry{Action: "figures.trend", Entity: "figures", Detail: detail})
+	return s.audited(ctx, auditEntry{Action: "figures.trend", Entity: "figures", Detail: detail})
 }
 
 // recordsOf is the FROM and WHERE of a query over a table of children's

@@ -136,14 +136,14 @@ func (s *Server) trend(r *http.Request) (*trendView, error) {
 	if len(p) > 0 {
 		return v, p.Err()
 	}
-	facts, err := s.st.TrendFacts(r.Context(), from, to, area)
+	count, err := fig.NewTrend(from, to, period)
 	if err != nil {
 		return v, err
 	}
-	t, err := fig.Trend(facts, from, to, period)
-	if err != nil {
+	if err := s.st.TrendFacts(r.Context(), from, to, area, count.Add); err != nil {
 		return v, err
 	}
+	t := count.Table()
 	// Every period's counts protected as one table.
 	t = fig.Protect(t, profile)
 	v.Figure = figureView{Table: t}
@@ -276,16 +276,15 @@ func (s *Server) profilePack(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Figures = tableFigures(tables)
 	v.TrendPeriod = packPeriod(from, to)
-	tf, err := s.st.TrendFacts(r.Context(), from, to, area)
+	count, err := fig.NewTrend(from, to, v.TrendPeriod)
+	if err == nil {
+		err = s.st.TrendFacts(r.Context(), from, to, area, count.Add)
+	}
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	t, err := fig.Trend(tf, from, to, v.TrendPeriod)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
+	t := count.Table()
 	t = fig.Protect(t, profile)
 	v.Trend = figureView{Table: t, Chart: figchart.TrendChart(t)}
 	v.Query = "from=" + from.String() + "&to=" + to.String() + "&profile=" + string(profile)
