@@ -80,7 +80,7 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (*store.Store, e
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log, KEK: kek})
+	return store.Open(ctx, store.Config{Postgres: c.Database, DataDir: c.DataDir, Logger: log, KEK: kek, Bulk: c.Bulk})
 }
 
 // ErrDemoStore refuses to serve a demonstration's store as a real one:

@@ -26,7 +26,10 @@ import (
 
 // Config is the whole of a deployment's settings.
 type Config struct {
-	DataDir  string
+	DataDir string
+	// Bulk is no flag: the generator sets it to fill a new SQLite store
+	// (store.Config.Bulk).
+	Bulk     bool
 	Addr     string
 	Database string // postgres://...; when set, wins over DataDir for the store
 	// KEKFile holds the key-encrypting key under which restricted fields

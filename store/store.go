@@ -56,6 +56,12 @@ type Config struct {
 	// two-factor secrets are sealed at rest (sealed.go); without it they
 	// are stored as written.
 	KEK *vault.KEK
+	// Bulk opens SQLite for an operator's import into a store of its
+	// own: the rollback journal in memory and no syncs, so that each page
+	// is written once rather than to the log and again at the checkpoint.
+	// A crash part-way leaves a store to delete, so only a generator
+	// filling a new store sets it; the next ordinary open returns to WAL.
+	Bulk bool
 }
 
 // Store is the database. It is safe for concurrent use.
@@ -134,7 +140,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err := privateFiles(s.path); err != nil {
 			return nil, err
 		}
-		db, err := openSQLite(s.path)
+		db, err := openSQLite(s.path, cfg.Bulk)
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +149,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.SetMaxOpenConns(16)
 		db.SetMaxIdleConns(16)
 		s.db = newPreparedDB(db, true)
-		if s.wdb, err = openSQLite(s.path); err != nil {
+		if s.wdb, err = openSQLite(s.path, cfg.Bulk); err != nil {
 			s.db.Close()
 			return nil, err
 		}
@@ -211,10 +217,14 @@ func privateFiles(path string) error {
 // openSQLite sets, on every connection: WAL, so readers do not block the
 // writer; synchronous=FULL, so an acknowledged commit survives power loss;
 // foreign keys; a busy timeout; and write transactions that take the lock at
-// BEGIN, so two writers never deadlock upgrading.
-func openSQLite(path string) (*sql.DB, error) {
+// BEGIN, so two writers never deadlock upgrading. bulk is Config.Bulk.
+func openSQLite(path string, bulk bool) (*sql.DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
+	pragmas := []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"}
+	if bulk {
+		pragmas[0], pragmas[1] = "journal_mode(MEMORY)", "synchronous(OFF)"
+	}
+	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

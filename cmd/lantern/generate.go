@@ -3,14 +3,17 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
 	"lantern"
+	"lantern/app"
 	"lantern/intelgen"
 	"lantern/store"
 )
@@ -29,11 +32,20 @@ func demoGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var seed int64
 	var scaleArg, truth string
 	var years int
-	return adminCommand(ctx, "demo generate", args, stderr, func(fs *flag.FlagSet) {
+	return adminCommandWith(ctx, "demo generate", args, stderr, func(fs *flag.FlagSet) {
 		fs.Int64Var(&seed, "seed", 1, "the generator's seed: the same seed and scale give the same set")
 		fs.StringVar(&scaleArg, "scale", "0.01", "county (one area), national (153 areas, a million children), or a number: intelligence alone, 1 being 2 million entities and 10 million links")
 		fs.IntVar(&years, "years", 10, "with --scale county or national: the years the records span, ending today")
 		fs.StringVar(&truth, "truth", "", "write who is who to this CSV file")
+	}, func(c *app.Config) error {
+		// A new SQLite store is filled in bulk (each page written once);
+		// one that holds anything already keeps its log, which a crash
+		// part-way through the import must not cost it.
+		if c.Database == "" && c.DataDir != "" {
+			_, err := os.Stat(filepath.Join(c.DataDir, store.SQLiteFile))
+			c.Bulk = errors.Is(err, os.ErrNotExist)
+		}
+		return nil
 	}, func(sys context.Context, st *store.Store) error {
 		preset, isPreset := intelgen.Presets[scaleArg]
 		scale := preset.IntelScale

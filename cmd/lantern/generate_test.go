@@ -76,9 +76,18 @@ func TestGeneratePopulation(t *testing.T) {
 	if lines[0] != lines[1] || sums[0] != sums[1] {
 		t.Fatalf("two runs differ:\n%s\n%s\n%s\n%s", lines[0], lines[1], sums[0], sums[1])
 	}
+	// A new store is filled in bulk, with no log; the next ordinary open
+	// puts it back in WAL mode.
+	run0 := filepath.Join(dir, "run0", "lantern.db")
+	if mode := journalMode(t, run0); mode != "delete" {
+		t.Errorf("after generating into a new store, the journal is %q", mode)
+	}
 	// Again into the first: only the generator's own accounts are there.
 	if r := lanternCmd(t, "", "demo", "generate", "--data", filepath.Join(dir, "run0"), "--scale", "county", "--years", "21"); r.code == 0 || !strings.Contains(r.msg(), "years") {
 		t.Fatalf("--years 21: %d %s", r.code, r.msg())
+	}
+	if mode := journalMode(t, run0); mode != "wal" {
+		t.Errorf("opened again, the journal is %q", mode)
 	}
 	real := filepath.Join(dir, "real")
 	if r := lanternCmd(t, "", "agency", "add", "--data", real, "--name", "Northmoor Children's Services", "--kind", "childrens-social-care"); r.code != 0 {
@@ -141,4 +150,19 @@ func rowsDigest(t *testing.T, path string) string {
 		rows.Close()
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// journalMode is the SQLite file's journal mode, as a new connection finds it.
+func journalMode(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var mode string
+	if err := db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	return mode
 }

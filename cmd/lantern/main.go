@@ -217,12 +217,24 @@ func openStore(ctx context.Context, c app.Config) (*store.Store, error) {
 // the store and runs fn as the operator at the command line.
 func adminCommand(ctx context.Context, name string, args []string, stderr io.Writer,
 	define func(fs *flag.FlagSet), fn func(sys context.Context, st *store.Store) error) error {
+	return adminCommandWith(ctx, name, args, stderr, define, nil, fn)
+}
+
+// adminCommandWith is adminCommand, with prepare (when not nil) settling
+// the store's settings after the flags are read and before it is opened.
+func adminCommandWith(ctx context.Context, name string, args []string, stderr io.Writer,
+	define func(fs *flag.FlagSet), prepare func(c *app.Config) error, fn func(sys context.Context, st *store.Store) error) error {
 	c := app.Defaults()
 	fs := newFlags(name, stderr)
 	c.StoreFlags(fs)
 	define(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if prepare != nil {
+		if err := prepare(&c); err != nil {
+			return err
+		}
 	}
 	st, err := openStore(ctx, c)
 	if err != nil {
