@@ -656,6 +656,21 @@ func (w *mxWorld) request(t *testing.T, pattern string, tg mxTarget, p *mxPrinci
 			}
 			return a.ID
 		},
+		"strandid": func() string {
+			ctx := storetest.As(w.planKeeper(t))
+			strands, err := w.st.Strands(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(strands) > 0 {
+				return strands[0].ID
+			}
+			st, err := w.st.SaveStrand(ctx, "", lantern.StrandInput{Number: 1, Title: "Matrix strand"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st.ID
+		},
 		"docid": func() string {
 			d, err := w.st.SavePolicyDocument(storetest.As(w.planKeeper(t)), "", lantern.PolicyDocumentInput{Title: "Matrix procedure",
 				Scope: lantern.ScopeMultiAgency, IssuedOn: lantern.Date{Year: 2025, Month: 1, Day: 1}, Owner: "The partnership", Status: lantern.DocCurrent})

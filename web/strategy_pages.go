@@ -17,6 +17,10 @@ func (s *Server) strategyPageRoutes() {
 	s.handle("GET /strategy", s.strategyPage)
 	s.handle("GET /strategy/board", s.strategyBoardPage)
 	s.handle("POST /strategy/board", s.recordBoardPage)
+	s.handle("GET /strategy/strands/new", s.strandFormPage)
+	s.handle("POST /strategy/strands", s.saveStrandPage)
+	s.handle("GET /strategy/strands/{strandid}/edit", s.strandFormPage)
+	s.handle("POST /strategy/strands/{strandid}", s.saveStrandPage)
 	s.handle("GET /strategy/actions/new", s.planActionFormPage)
 	s.handle("POST /strategy/actions", s.savePlanActionPage)
 	s.handle("GET /strategy/actions/{actid}", s.planActionPage)
@@ -41,8 +45,11 @@ func (s *Server) strategyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "The strategy action plan")
 	p.Nav = "strategy"
-	if r.URL.Query().Get("done") == "saved" {
+	switch r.URL.Query().Get("done") {
+	case "saved":
 		p.Notice = "The action has been saved"
+	case "strand":
+		p.Notice = "The strand has been saved"
 	}
 	p.Data = strategyView{Strands: l, Today: lantern.Today(s.stNow()), CanChange: lantern.Allowed(p.User, lantern.ResStrategy, lantern.ActChange, lantern.RelArea)}
 	s.render(w, r, http.StatusOK, "strategy", p)
@@ -132,6 +139,64 @@ func (s *Server) addProgressNotePage(w http.ResponseWriter, r *http.Request) {
 	default:
 		redirect(w, r, "/strategy/actions/"+id+"?done=noted")
 	}
+}
+
+// strandFormView is the form writing a strand: a new one, or a change to
+// the strand ID.
+type strandFormView struct{ ID string }
+
+func (s *Server) strandFormPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("strandid")
+	form := map[string]string{}
+	if id != "" {
+		strands, err := s.st.Strands(r.Context())
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		var st *lantern.Strand
+		for _, x := range strands {
+			if x.ID == id {
+				st = x
+			}
+		}
+		if st == nil {
+			s.error(w, r, lantern.NotFound("Strand"))
+			return
+		}
+		form = map[string]string{"number": strconv.Itoa(st.Number), "title": st.Title, "aim": st.Aim}
+	}
+	s.renderStrandForm(w, r, http.StatusOK, id, form, nil)
+}
+
+func (s *Server) renderStrandForm(w http.ResponseWriter, r *http.Request, status int, id string, form map[string]string, errs []lantern.FieldError) {
+	title := "Add a strand to the plan"
+	if id != "" {
+		title = "Change strand " + form["number"]
+	}
+	s.renderForm(w, r, status, "strategy_strand_form", title, "strategy", form, errs, strandFormView{ID: id})
+}
+
+func (s *Server) saveStrandPage(w http.ResponseWriter, r *http.Request) {
+	form, err := parseForm(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	id := r.PathValue("strandid")
+	in := lantern.StrandInput{Title: form.Get("title"), Aim: form.Get("aim")}
+	var p lantern.Problems
+	if in.Number, err = strconv.Atoi(strings.TrimSpace(form.Get("number"))); err != nil {
+		p.Add("number", "Give the strand a number from 1 to 99")
+	}
+	if len(p) == 0 {
+		_, err = s.st.SaveStrand(r.Context(), id, in)
+	} else {
+		err = p.Err()
+	}
+	s.afterForm(w, r, err, func(errs []lantern.FieldError) {
+		s.renderStrandForm(w, r, http.StatusUnprocessableEntity, id, formMap(form), errs)
+	}, "/strategy?done=strand")
 }
 
 // planActionFormView is the form writing an action.

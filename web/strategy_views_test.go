@@ -24,6 +24,7 @@ func init() {
 		Later: []lantern.DocumentRef{{ID: "d2", Title: "Revision", Shown: lantern.DocDraft}}}
 	viewModels["strategy"] = strategyView{Strands: []*lantern.Strand{strand}, CanChange: true}
 	viewModels["strategy_action"] = planActionView{Action: action, Strand: strand, CanChange: true, RAGs: lantern.PlanRAGs}
+	viewModels["strategy_strand_form"] = strandFormView{ID: "s1"}
 	viewModels["strategy_action_form"] = planActionFormView{ID: "a1", Strands: []*lantern.Strand{strand}, Leads: []lantern.Person{{ID: "u1", Name: "Sam"}}}
 	viewModels["strategy_board"] = boardPageView{View: view, Chart: newBoardChart(counts), RAGs: lantern.PlanRAGs, CanChange: true}
 	viewModels["policies"] = policiesView{Documents: []*lantern.PolicyDocument{doc}, CanChange: true, Overdue: 1,

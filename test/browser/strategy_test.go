@@ -10,7 +10,8 @@ import (
 // ratings in words and the suggestions beside them; an action rated amber
 // with no rationale (named in the error summary), then with one; the
 // board view, whose chart and table carry the same numbers and which lists
-// what changed since the last board; the register filtered to reviews
+// what changed since the last board; a strand added through its form (a
+// missing title named first); the register filtered to reviews
 // overdue, a superseded document's chain, and the form refusing a loop.
 // Every page passes axe-core.
 func TestStrategyPlan(t *testing.T) {
@@ -26,7 +27,7 @@ func TestStrategyPlan(t *testing.T) {
 	co.checkPage("the strategy action plan")
 	co.screenshot("strategy")
 
-	co.wantStatus("an action", co.click(`main a[href^="/strategy/actions/"]:not([href$="/new"])`), 200)
+	co.wantStatus("an action", co.click(`main td a[href^="/strategy/actions/"]`), 200)
 	co.checkPage("an action of the plan")
 	co.fill("text", "The trainer has left")
 	co.press(`label[for="rag-amber"]`)
@@ -59,6 +60,25 @@ func TestStrategyPlan(t *testing.T) {
 	}
 	if got := co.text("#changes + table"); !strings.Contains(got, "1.2e") || !strings.Contains(got, "Off track") {
 		t.Errorf("changes since the last board: %.400q", got)
+	}
+
+	// A strand added through its form: the missing title named, then
+	// saved, with its place in the plan.
+	co.wantStatus("the plan again", co.navigate("/strategy"), 200)
+	co.wantStatus("the strand form", co.click(`main a[href="/strategy/strands/new"]`), 200)
+	co.checkPage("the strand form")
+	co.fill("number", "5")
+	co.wantStatus("a strand with no title", co.click(`main form button[type=submit]`), 422)
+	co.checkErrorSummary(map[string]string{"#title": "title"})
+	co.checkPage("the strand form with an error")
+	co.fill("title", "Listening to young people")
+	co.fill("aim", "Young people's voices shape the partnership's work (fictional)")
+	co.wantStatus("the strand", co.click(`main form button[type=submit]`), 200)
+	if got := co.text("main"); !strings.Contains(got, "5. Listening to young people") || !strings.Contains(got, "No actions under this strand yet") {
+		t.Errorf("the plan with the new strand: %.600q", got)
+	}
+	if got := co.text(".govuk-notification-banner"); !strings.Contains(got, "strand has been saved") {
+		t.Errorf("after the strand: %q", got)
 	}
 
 	co.wantStatus("the register", co.navigate("/policies?overdue=yes"), 200)
