@@ -96,7 +96,7 @@ func TestPopulationImport(t *testing.T) {
 				t.Fatalf("episodes read back: %d, %v", len(eps), err)
 			}
 			facts, err := s.DatasetFacts(as, today.AddDays(-15*365), today, nil)
-			if err != nil || len(facts.Children) != len(cs) {
+			if err != nil || facts.Cohort.Size() != len(cs) {
 				t.Fatalf("data set facts: %v, %v", facts, err)
 			}
 			fig, err := s.ReportMeetingFigures(as, today.AddDays(-4*366), today)
