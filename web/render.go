@@ -169,6 +169,10 @@ func (p *page) ErrorFor(field string) string {
 // Val returns a form value to show again.
 func (p *page) Val(field string) string { return p.Form[field] }
 
+// Heading is the page's title for its h1: "Error: " belongs in the
+// browser's title alone, as the GOV.UK pattern says.
+func (p *page) Heading() string { return strings.TrimPrefix(p.Title, "Error: ") }
+
 // navigation names the areas the navigation links to, by the policy's
 // resource and action for each: a link is shown to those who may.
 var navigation = map[string][2]string{

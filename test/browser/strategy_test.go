@@ -71,6 +71,11 @@ func TestStrategyPlan(t *testing.T) {
 	co.wantStatus("a strand with no title", co.click(`main form button[type=submit]`), 422)
 	co.checkErrorSummary(map[string]string{"#title": "title"})
 	co.checkPage("the strand form with an error")
+	// "Error:" goes in the browser's title, not the page's heading.
+	if h1, title := co.text("main h1"), eval[string](co, `document.title`); strings.HasPrefix(h1, "Error") || !strings.HasPrefix(title, "Error: ") {
+		t.Errorf("with an error, the heading %q and the title %q", h1, title)
+	}
+	co.screenshot("strategy-strand-error")
 	co.fill("title", "Listening to young people")
 	co.fill("aim", "Young people's voices shape the partnership's work (fictional)")
 	co.wantStatus("the strand", co.click(`main form button[type=submit]`), 200)
@@ -80,6 +85,7 @@ func TestStrategyPlan(t *testing.T) {
 	if got := co.text(".govuk-notification-banner"); !strings.Contains(got, "strand has been saved") {
 		t.Errorf("after the strand: %q", got)
 	}
+	co.screenshot("strategy-strand-saved")
 
 	co.wantStatus("the register", co.navigate("/policies?overdue=yes"), 200)
 	if got := co.text("#register"); !strings.Contains(got, "practice guidance") || strings.Contains(got, "Tip of the iceberg") {
