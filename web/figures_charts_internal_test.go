@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -75,5 +76,38 @@ func TestFiguresDownloadsInert(t *testing.T) {
 	}
 	if last := records[len(records)-1]; last[2] != "'-persons" || last[3] != "[x]" {
 		t.Errorf("a missing cell: %q", last)
+	}
+}
+
+// TestSentTables: a share's CSV read back as its tables, each titled as the
+// data set titles it, rows and columns in the order sent; anything not of
+// the data set's shape is left as lines.
+func TestSentTables(t *testing.T) {
+	h := datasetCSVHeader
+	for _, tc := range []struct {
+		name string
+		rows [][]string
+		ok   bool
+		want []sentTable
+	}{
+		{"two tables", [][]string{h, {"sex", "Female", "children", "12"}, {"sex", "Female", "per_cent", "[c]"}, {"sex", "Male", "children", "[c]"},
+			{"sex", "Male", "per_cent", "[c]"}, {"hotspots", "=Park", "children", "6"}}, true,
+			[]sentTable{{ID: "sex", Title: "Open in the period, by sex", Columns: []string{"children", "per_cent"},
+				Rows: []sentRow{{Label: "Female", Cells: []string{"12", "[c]"}}, {Label: "Male", Cells: []string{"[c]", "[c]"}}}},
+				{ID: "hotspots", Title: "Hotspots: places by the children and persons of concern linked to them in the period", Columns: []string{"children"},
+					Rows: []sentRow{{Label: "=Park", Cells: []string{"6"}}}}}},
+		{"a table Lantern does not know keeps its id", [][]string{h, {"other", "A", "n", "1"}}, true,
+			[]sentTable{{ID: "other", Title: "other", Columns: []string{"n"}, Rows: []sentRow{{Label: "A", Cells: []string{"1"}}}}}},
+		{"a cell missing", [][]string{h, {"sex", "Female", "children", ""}, {"sex", "Male", "per_cent", "5"}}, true,
+			[]sentTable{{ID: "sex", Title: "Open in the period, by sex", Columns: []string{"children", "per_cent"},
+				Rows: []sentRow{{Label: "Female", Cells: []string{"", ""}}, {Label: "Male", Cells: []string{"", "5"}}}}}},
+		{"another header", [][]string{{"a", "b", "c", "d"}, {"sex", "Female", "children", "12"}}, false, nil},
+		{"a short line", [][]string{h, {"sex", "Female", "children"}}, false, nil},
+		{"nothing", nil, false, nil},
+	} {
+		got, ok := sentTables(tc.rows)
+		if ok != tc.ok || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %v %+v, want %v %+v", tc.name, ok, got, tc.ok, tc.want)
+		}
 	}
 }

@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"lantern"
@@ -129,11 +131,65 @@ func (s *Server) figureShareForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // figureShareView is one share: the record and the tables sent, read back
-// from the bytes kept.
+// from the bytes kept: as tables when the bytes are the data set's CSV (a
+// cell a line), else as the lines they are.
 type figureShareView struct {
 	Share        *lantern.FigureShare
+	Tables       []sentTable
 	Rows         [][]string
 	PurposeLabel string
+}
+
+// sentTable is one table of a share, as sent.
+type sentTable struct {
+	ID, Title string
+	Columns   []string
+	Rows      []sentRow
+}
+
+type sentRow struct {
+	Label string
+	Cells []string
+}
+
+// sentTables groups the data set's CSV (table, row, column, value; the
+// header first) back into its tables, in the order sent, each titled as
+// the data set titles it; false when rows are not of that shape.
+func sentTables(rows [][]string) ([]sentTable, bool) {
+	if len(rows) == 0 || !slices.Equal(rows[0], datasetCSVHeader) {
+		return nil, false
+	}
+	titles := map[string]string{}
+	for _, t := range fig.Dataset(fig.Facts{}, lantern.Date{Year: 2000, Month: 1, Day: 1}, lantern.Date{Year: 2000, Month: 1, Day: 1}, 0) {
+		titles[t.ID] = t.Title
+	}
+	var out []sentTable
+	cell := map[[3]string]string{}
+	for _, r := range rows[1:] {
+		if len(r) != 4 {
+			return nil, false
+		}
+		if len(out) == 0 || out[len(out)-1].ID != r[0] {
+			out = append(out, sentTable{ID: r[0], Title: cmp.Or(titles[r[0]], r[0])})
+		}
+		t := &out[len(out)-1]
+		if !slices.Contains(t.Columns, r[2]) {
+			t.Columns = append(t.Columns, r[2])
+		}
+		if len(t.Rows) == 0 || t.Rows[len(t.Rows)-1].Label != r[1] {
+			t.Rows = append(t.Rows, sentRow{Label: r[1]})
+		}
+		cell[[3]string{r[0], r[1], r[2]}] = r[3]
+	}
+	for i := range out {
+		t := &out[i]
+		for j := range t.Rows {
+			for _, c := range t.Columns {
+				t.Rows[j].Cells = append(t.Rows[j].Cells, cell[[3]string{t.ID, t.Rows[j].Label, c}])
+			}
+		}
+	}
+	return out, true
 }
 
 func (s *Server) figureSharePage(w http.ResponseWriter, r *http.Request) {
@@ -144,7 +200,11 @@ func (s *Server) figureSharePage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "Figures shared on "+sh.CreatedAt.In(lantern.London).Format("2 January 2006"))
 	p.Nav = "reports"
-	p.Data = &figureShareView{Share: sh, Rows: readCSVRows(sh.Output), PurposeLabel: lantern.FigureSharePurposeLabel(sh.Purpose)}
+	v := &figureShareView{Share: sh, Rows: readCSVRows(sh.Output), PurposeLabel: lantern.FigureSharePurposeLabel(sh.Purpose)}
+	if ts, ok := sentTables(v.Rows); ok {
+		v.Tables, v.Rows = ts, nil
+	}
+	p.Data = v
 	s.render(w, r, http.StatusOK, "figure_share", p)
 }
 

@@ -80,6 +80,17 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f%%", *p)
 	},
+	// areaName names the area figures are of: every area (nil), the
+	// deployment's own (""), or a code.
+	"areaName": func(a *string) string {
+		switch {
+		case a == nil:
+			return "Every area held"
+		case *a == "":
+			return "This area (the deployment's own)"
+		}
+		return *a
+	},
 	// describedBy is a form control's aria-describedby, naming its hint
 	// (when it has one) and its error message (when there is one), as the
 	// GOV.UK pattern has it: name-hint, name-error.

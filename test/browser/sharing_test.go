@@ -88,6 +88,16 @@ func TestInformationSharing(t *testing.T) {
 	if got := mgr.text("main"); !strings.Contains(got, "SHA-256 of what was sent") || !strings.Contains(got, "Eastshire") || !strings.Contains(got, "dfe") {
 		t.Errorf("the share: %q", got)
 	}
+	if got := mgr.text("main .govuk-summary-list"); !strings.Contains(got, "This area") {
+		t.Errorf("the share's area is not named: %q", got)
+	}
+	// What was sent, read back as its tables, each titled.
+	if got := mgr.text("#sent-prevalence caption"); got != "Children open to CSE work" {
+		t.Errorf("the prevalence table sent is captioned %q", got)
+	}
+	if n := eval[int](mgr, `document.querySelectorAll('table[id^="sent-"]').length`); n < 20 {
+		t.Errorf("%d tables sent", n)
+	}
 	mgr.checkPage("a share of figures")
 	mgr.screenshot("figure-share")
 
