@@ -220,6 +220,9 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	wc.OIDC, wc.NoPasswords, wc.Now = oc, m.Config.NoPasswords, m.Now
 	wc.Population, wc.ShareProfile = m.Config.Population, m.Config.ShareProfile
+	if m.Config.Demo && wc.Population == 0 {
+		wc.Population = demo.Population
+	}
 	h, err := web.New(wc)
 	if err != nil {
 		return err

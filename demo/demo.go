@@ -18,6 +18,11 @@ import (
 // start and shown nowhere else.
 const Password = "northmoor-demo-only"
 
+// Population is fictional Northmoor's children aged 0 to 17, the
+// demonstration's population for the figures' rates per 10,000 (a
+// county-sized area) when none is configured.
+const Population = 48_000
+
 // Credential is a demonstration sign-in.
 type Credential struct {
 	Email  string

@@ -796,9 +796,28 @@ func HotspotPlaces(f Facts) []HotspotPlace {
 
 // hotspots is the table of HotspotPlaces.
 func hotspots(f Facts) Table {
-	t := Table{ID: "hotspots", Title: "Hotspots: places by the children and persons of concern linked to them in the period", Columns: []string{"children", "persons"}}
+	t := Table{ID: "hotspots", Title: "Hotspots: places by the children and persons of concern linked to them in the period", Columns: []string{"children", "persons"},
+		Stacked: true}
 	for _, p := range HotspotPlaces(f) {
 		t.Rows = append(t.Rows, Row{Label: p.Name, Values: map[string]Value{"children": Num(float64(p.Children)), "persons": Num(float64(p.Persons))}})
 	}
 	return t
+}
+
+// columnLabels are the data set's columns in words, for pages: the CSV
+// and the API keep the ids.
+var columnLabels = map[string]string{
+	"children": "Children", "rate_per_10000": "Rate per 10,000 children", "latest": "Latest level", "highest": "Highest level",
+	"per_cent": "Per cent", "events": "Events", "completed": "Completed", "within_timescale": "Within timescale",
+	"per_cent_within": "Per cent within timescale", "median_days": "Median days", "count": "Count", "persons": "Persons",
+	"plans": "Plans", "disruptions": "Disruptions", "outcomes": "Outcomes",
+}
+
+// ColumnLabel is a column's heading in words: the id itself for a column
+// with none (a trend's periods).
+func ColumnLabel(id string) string {
+	if l, ok := columnLabels[id]; ok {
+		return l
+	}
+	return id
 }

@@ -63,6 +63,11 @@ type Table struct {
 	// cent): under a profile they are worked out again from the published
 	// counts, so they give away nothing the counts do not.
 	Ratios map[string]Ratio `json:"-"`
+	// Stacked says the count columns are parts of one whole (a place's
+	// children and persons), so a chart stacks them; otherwise they are
+	// other views of the same things (latest and highest level, events
+	// and children) and a chart draws the first alone.
+	Stacked bool `json:"-"`
 }
 
 // Ratio is a column worked out as Per * Num / Den: Num a count column of

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lantern"
+	fig "lantern/figures"
 	"lantern/clocks"
 	"lantern/store"
 	"lantern/toolkit"
@@ -80,6 +81,7 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f%%", *p)
 	},
+	"columnLabel": fig.ColumnLabel,
 	// areaName names the area figures are of: every area (nil), the
 	// deployment's own (""), or a code.
 	"areaName": func(a *string) string {

@@ -322,7 +322,8 @@ func TestFunnel(t *testing.T) {
 }
 
 // ForTable draws a protected table's published values: the total row and
-// rates left out, symbols as gaps.
+// rates left out, symbols as gaps, each series named as the table's heading
+// names its column (figures.ColumnLabel).
 func TestForTable(t *testing.T) {
 	tb := figures.Table{ID: "sex", Title: "By sex", Columns: []string{"children", "rate"}, Rates: map[string]string{"rate": "children"}, TotalRow: true,
 		Rows: []figures.Row{
@@ -332,7 +333,7 @@ func TestForTable(t *testing.T) {
 		}}
 	root := parseSVG(t, ForTable(tb))
 	got := root.values()
-	want := map[string]string{"Female|children": "14", "Male|children": "c"}
+	want := map[string]string{"Female|Children": "14", "Male|Children": "c"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("drawn %v, want %v", got, want)
 	}
@@ -340,10 +341,22 @@ func TestForTable(t *testing.T) {
 	if root := parseSVG(t, ForTable(tb)); root.Attr["data-chart"] != "funnel" || fmt.Sprint(root.values()) != fmt.Sprint(want) {
 		t.Errorf("the pathway drawn as %q: %v", root.Attr["data-chart"], root.values())
 	}
-	multi := figures.Table{ID: "m", Columns: []string{"a", "b", "total"}, TotalColumn: true, Rows: []figures.Row{{Label: "r", Values: map[string]figures.Value{"a": n_(1), "b": n_(2), "total": n_(3)}}}}
+	multi := figures.Table{ID: "m", Columns: []string{"a", "b", "total"}, TotalColumn: true, Stacked: true,
+		Rows: []figures.Row{{Label: "r", Values: map[string]figures.Value{"a": n_(1), "b": n_(2), "total": n_(3)}}}}
 	got = parseSVG(t, ForTable(multi)).values()
 	if len(got) != 2 || got["r|a"] != "1" || got["r|b"] != "2" {
 		t.Errorf("a stacked table drawn %v", got)
+	}
+	// Columns that are not parts of a whole (latest and highest level) are
+	// not stacked: the first is drawn; a per cent, another unit, never is.
+	multi.Stacked = false
+	if got := parseSVG(t, ForTable(multi)).values(); len(got) != 1 || got["r|a"] != "1" {
+		t.Errorf("a table of views, not parts, drawn %v", got)
+	}
+	share := figures.Table{ID: "s", Columns: []string{"children", "per_cent"}, Ratios: map[string]figures.Ratio{"per_cent": {Num: "children", Per: 100}}, Stacked: true,
+		Rows: []figures.Row{{Label: "r", Values: map[string]figures.Value{"children": n_(4), "per_cent": n_(40)}}}}
+	if got := parseSVG(t, ForTable(share)).values(); len(got) != 1 || got["r|Children"] != "4" {
+		t.Errorf("a count and its per cent drawn %v", got)
 	}
 	trend := figures.Table{ID: "trend", Columns: []string{"2026-27", "2027-28"}, Rows: []figures.Row{{Label: "New", Values: map[string]figures.Value{"2026-27": n_(30), "2027-28": c}}}}
 	root = parseSVG(t, TrendChart(trend))

@@ -23,12 +23,17 @@ func Counted(t figures.Table) (rows []figures.Row, cols []string) {
 		cs = cs[:len(cs)-1]
 	}
 	for _, c := range cs {
-		if _, rate := t.Rates[c]; !rate {
+		_, rate := t.Rates[c]
+		_, ratio := t.Ratios[c]
+		if !rate && !ratio {
 			cols = append(cols, c)
 		}
 	}
 	if len(cols) == 0 && len(cs) > 0 {
 		cols = cs[:1]
+	}
+	if !t.Stacked && len(cols) > 1 {
+		cols = cols[:1] // not parts of a whole: stacked, they would add what does not add
 	}
 	return rows, cols
 }
@@ -51,7 +56,7 @@ func ForTable(t figures.Table) template.HTML {
 		return Bars{ID: t.ID, Title: title}.SVG()
 	}
 	if FunnelTables[t.ID] {
-		f := Funnel{ID: t.ID, Title: title, Steps: cats, Series: cols[0]}
+		f := Funnel{ID: t.ID, Title: title, Steps: cats, Series: figures.ColumnLabel(cols[0])}
 		for _, r := range rows {
 			f.Values = append(f.Values, cell(r, cols[0]))
 		}
@@ -59,7 +64,7 @@ func ForTable(t figures.Table) template.HTML {
 	}
 	b := Bars{ID: t.ID, Title: title, Categories: cats}
 	for _, c := range cols {
-		sr := Series{Name: c}
+		sr := Series{Name: figures.ColumnLabel(c)} // named as the table's heading names it
 		for _, r := range rows {
 			sr.Values = append(sr.Values, cell(r, c))
 		}
