@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"lantern"
-	fig "lantern/figures"
 	"lantern/clocks"
+	fig "lantern/figures"
 	"lantern/store"
 	"lantern/toolkit"
 	"lantern/web/assets"
