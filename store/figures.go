@@ -61,11 +61,10 @@ func (q *factsQuery) childWhere(args *[]any) string {
 }
 
 // cohort is a query's WITH clause naming the children open to CSE work
-// in the window, cand(child_id), and its arguments; a query's own
-// arguments follow them, written $E1, $E2, ... (renumbered by sql).
-// Across every area the cohort is found from the records' dates; in one
-// area, from the area's children, each looked up by the indexes on its
-// own records: a few thousand children, not the country's records.
+// in the window, cand(child_id), and its arguments. Across every area the
+// cohort is found from the records' dates; in one area, from the area's
+// children, each looked up by the indexes on its own records: a few
+// thousand children, not the country's records.
 func (q *factsQuery) cohort() (string, []any) {
 	end := q.to.AddDays(1)
 	args := []any{q.s.d.ts(q.window().Time()), q.s.d.ts(end.Time()), q.window(), end}
@@ -83,16 +82,6 @@ func (q *factsQuery) cohort() (string, []any) {
 		WHERE mc.child_id = c.id AND m.kind = 'cse-strategy' AND m.status = 'held' AND m.starts_at >= $1 AND m.starts_at < $2))) `, append(args, *q.area)
 }
 
-// sql is a cohort query: the WITH clause, then query with its own
-// arguments ($E1, ...) numbered after the cohort's.
-func (q *factsQuery) sql(query string, extra ...any) (string, []any) {
-	with, args := q.cohort()
-	for i := len(extra); i >= 1; i-- {
-		query = strings.ReplaceAll(query, "$E"+itoa(i), "$"+itoa(len(args)+i))
-	}
-	return with + strings.ReplaceAll(query, "JOIN_IN_ORDER", q.s.d.joinInOrder()), append(args, extra...)
-}
-
 func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	s := q.s
 	f := &figures.Facts{Persons: map[string]figures.PersonFacts{}}
@@ -100,17 +89,19 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	start := s.d.ts(q.from.Time())
 
 	// The cohort's children.
-	type kid struct {
-		f            figures.ChildFacts
-		placing, dis string
-		ld           bool
-	}
-	query, args := q.sql(`SELECT c.id, c.date_of_birth, c.gender, c.ethnicity, c.looked_after, c.placing_authority,
-		c.disability, c.learning_disability, c.unaccompanied FROM cand JOIN_IN_ORDER children c ON c.id = cand.child_id WHERE c.merged_into IS NULL ORDER BY c.id`)
-	kids, err := collect(ctx, s.db, "data set children", query,
-		func(r scanner) (kid, error) {
-			var k kid
-			err := r.Scan(&k.f.ID, &k.f.DateOfBirth, &k.f.Gender, &k.f.Ethnicity, &k.f.LookedAfter, &k.placing, &k.dis, &k.ld, &k.f.Unaccompanied)
+	with, args := q.cohort()
+	kids, err := collect(ctx, s.db, "data set children", with+`SELECT c.id, c.date_of_birth, c.gender, c.ethnicity, c.looked_after,
+		c.placing_authority, c.disability, c.learning_disability, c.unaccompanied FROM cand `+s.d.joinInOrder()+` children c ON c.id = cand.child_id
+		WHERE c.merged_into IS NULL ORDER BY c.id`,
+		func(r scanner) (figures.ChildFacts, error) {
+			var k figures.ChildFacts
+			var placing, dis string
+			var ld bool
+			err := r.Scan(&k.ID, &k.DateOfBirth, &k.Gender, &k.Ethnicity, &k.LookedAfter, &placing, &dis, &ld, &k.Unaccompanied)
+			k.PlacedByOther = k.LookedAfter && placing != ""
+			// A sealed disability is still not empty: whether one is
+			// recorded is known without opening it.
+			k.Disabled = dis != "" || ld
 			return k, err
 		}, args...)
 	if err != nil {
@@ -121,19 +112,9 @@ func (q *factsQuery) read(ctx context.Context) (*figures.Facts, error) {
 	// cohort (hundreds of thousands) never sits in memory with its history.
 	f.Cohort = figures.NewCohort(q.from, q.to)
 	for len(kids) > 0 {
-		n := min(len(kids), factsBatch)
-		batch := make([]figures.ChildFacts, n)
-		at := make(map[string]int, n)
-		ids := make([]any, n)
-		for i, k := range kids[:n] {
-			k.f.PlacedByOther = k.f.LookedAfter && k.placing != ""
-			// A sealed disability is still not empty: whether one is
-			// recorded is known without opening it.
-			k.f.Disabled = k.dis != "" || k.ld
-			batch[i], at[k.f.ID], ids[i] = k.f, i, k.f.ID
-		}
-		kids = kids[n:]
-		if err := q.history(ctx, batch, at, ids); err != nil {
+		batch := slices.Clone(kids[:min(len(kids), factsBatch)])
+		kids = kids[len(batch):]
+		if err := q.history(ctx, batch); err != nil {
 			return nil, err
 		}
 		for i := range batch {
@@ -225,9 +206,14 @@ const factsBatch = 500
 
 // history reads the batch's history up to the end of the period: concerns,
 // levels, CSE strategy meetings held, and missing episodes with their
-// return interviews. at indexes the batch by id; ids are the batch's ids.
-func (q *factsQuery) history(ctx context.Context, batch []figures.ChildFacts, at map[string]int, ids []any) error {
+// return interviews.
+func (q *factsQuery) history(ctx context.Context, batch []figures.ChildFacts) error {
 	s := q.s
+	at := make(map[string]int, len(batch))
+	ids := make([]any, len(batch))
+	for i := range batch {
+		at[batch[i].ID], ids[i] = i, batch[i].ID
+	}
 	end := s.d.ts(q.to.AddDays(1).Time())
 	// A query's bounds are $1, ...; the batch's ids follow, in for IDS.
 	run := func(op, query string, bounds []any, scan func(scanner) (string, func(*figures.ChildFacts), error)) error {
