@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"lantern"
 	fig "lantern/figures"
@@ -152,44 +153,63 @@ type sentRow struct {
 	Cells []string
 }
 
+// datasetTitles are the data set's tables' titles by id, from the tables
+// themselves, made once.
+var datasetTitles = sync.OnceValue(func() map[string]string {
+	titles := map[string]string{}
+	day := lantern.Date{Year: 2000, Month: 1, Day: 1}
+	for _, t := range fig.Dataset(fig.Facts{}, day, day, 0) {
+		titles[t.ID] = t.Title
+	}
+	return titles
+})
+
 // sentTables groups the data set's CSV (table, row, column, value; the
 // header first) back into its tables, in the order sent, each titled as
-// the data set titles it; false when rows are not of that shape.
+// the data set titles it; false when rows are not of that shape. A row
+// ends where its label changes or a column comes again: two places of one
+// name are two rows of the hotspots.
 func sentTables(rows [][]string) ([]sentTable, bool) {
 	if len(rows) == 0 || !slices.Equal(rows[0], datasetCSVHeader) {
 		return nil, false
 	}
-	titles := map[string]string{}
-	for _, t := range fig.Dataset(fig.Facts{}, lantern.Date{Year: 2000, Month: 1, Day: 1}, lantern.Date{Year: 2000, Month: 1, Day: 1}, 0) {
-		titles[t.ID] = t.Title
-	}
 	var out []sentTable
-	cell := map[[3]string]string{}
+	var cells []map[string]string // each row's, in the last table
+	finish := func() {
+		if len(out) == 0 {
+			return
+		}
+		t := &out[len(out)-1]
+		for j := range t.Rows {
+			for _, c := range t.Columns {
+				t.Rows[j].Cells = append(t.Rows[j].Cells, cells[j][c])
+			}
+		}
+	}
 	for _, r := range rows[1:] {
 		if len(r) != 4 {
 			return nil, false
 		}
 		if len(out) == 0 || out[len(out)-1].ID != r[0] {
-			out = append(out, sentTable{ID: r[0], Title: cmp.Or(titles[r[0]], r[0])})
+			finish()
+			out, cells = append(out, sentTable{ID: r[0], Title: cmp.Or(datasetTitles()[r[0]], r[0])}), nil
 		}
 		t := &out[len(out)-1]
 		if !slices.Contains(t.Columns, r[2]) {
 			t.Columns = append(t.Columns, r[2])
 		}
-		if len(t.Rows) == 0 || t.Rows[len(t.Rows)-1].Label != r[1] {
-			t.Rows = append(t.Rows, sentRow{Label: r[1]})
+		if n := len(t.Rows); n == 0 || t.Rows[n-1].Label != r[1] || hasKey(cells[n-1], r[2]) {
+			t.Rows, cells = append(t.Rows, sentRow{Label: r[1]}), append(cells, map[string]string{})
 		}
-		cell[[3]string{r[0], r[1], r[2]}] = r[3]
+		cells[len(cells)-1][r[2]] = r[3]
 	}
-	for i := range out {
-		t := &out[i]
-		for j := range t.Rows {
-			for _, c := range t.Columns {
-				t.Rows[j].Cells = append(t.Rows[j].Cells, cell[[3]string{t.ID, t.Rows[j].Label, c}])
-			}
-		}
-	}
+	finish()
 	return out, true
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func (s *Server) figureSharePage(w http.ResponseWriter, r *http.Request) {
