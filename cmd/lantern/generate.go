@@ -37,7 +37,7 @@ func demoGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.StringVar(&scaleArg, "scale", "0.01", "county (one area), national (153 areas, a million children), or a number: intelligence alone, 1 being 2 million entities and 10 million links")
 		fs.IntVar(&years, "years", 10, "with --scale county or national: the years the records span, ending today")
 		fs.StringVar(&truth, "truth", "", "write who is who to this CSV file")
-	}, func(c *app.Config) error {
+	}, func(c *app.Config) {
 		// A new SQLite store is filled in bulk (each page written once);
 		// one that holds anything already keeps its log, which a crash
 		// part-way through the import must not cost it.
@@ -45,7 +45,6 @@ func demoGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			_, err := os.Stat(filepath.Join(c.DataDir, store.SQLiteFile))
 			c.Bulk = errors.Is(err, os.ErrNotExist)
 		}
-		return nil
 	}, func(sys context.Context, st *store.Store) error {
 		preset, isPreset := intelgen.Presets[scaleArg]
 		scale := preset.IntelScale

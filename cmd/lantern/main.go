@@ -223,7 +223,7 @@ func adminCommand(ctx context.Context, name string, args []string, stderr io.Wri
 // adminCommandWith is adminCommand, with prepare (when not nil) settling
 // the store's settings after the flags are read and before it is opened.
 func adminCommandWith(ctx context.Context, name string, args []string, stderr io.Writer,
-	define func(fs *flag.FlagSet), prepare func(c *app.Config) error, fn func(sys context.Context, st *store.Store) error) error {
+	define func(fs *flag.FlagSet), prepare func(c *app.Config), fn func(sys context.Context, st *store.Store) error) error {
 	c := app.Defaults()
 	fs := newFlags(name, stderr)
 	c.StoreFlags(fs)
@@ -232,9 +232,7 @@ func adminCommandWith(ctx context.Context, name string, args []string, stderr io
 		return err
 	}
 	if prepare != nil {
-		if err := prepare(&c); err != nil {
-			return err
-		}
+		prepare(&c)
 	}
 	st, err := openStore(ctx, c)
 	if err != nil {
